@@ -1,0 +1,57 @@
+# Onward: `make run` installs and serves the platform with demo data; `make test` installs and tests it.
+# Needs only Python 3.11+ and Node.js. Everything installs into .venv and node_modules.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: install run test lint typecheck pytest bench messages clean
+
+install: $(VENV)/.installed build/static/govuk/.built
+	@$(BIN)/python scripts/compile_messages.py
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+build/static/govuk/.built: node_modules/.installed scripts/build-assets.mjs
+	node scripts/build-assets.mjs
+	@touch $@
+
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py createcachetable
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py serve --port $(PORT)
+
+test: install lint typecheck pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy onward config
+
+pytest: install
+	@bash scripts/ensure-chromium.sh
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: install
+	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+messages: install
+	$(BIN)/python manage.py makemessages -l cy --no-obsolete -e html,py,txt -i ".venv/*" -i "node_modules/*"
+
+clean:
+	rm -rf $(VENV) node_modules build var

@@ -1,0 +1,17 @@
+from django.urls import include, path
+
+from onward.core.admin_site import admin_site
+
+urlpatterns = [
+    path("", include(("onward.core.urls", "core"))),
+    path("", include(("onward.accounts.urls", "accounts"))),
+    path("", include(("onward.people.urls", "people"))),
+    path("staff/audit/", include(("onward.audit.urls", "audit"))),
+    path("staff/notifications/", include(("onward.notifications.urls", "notifications"))),
+    path("api/v1/", include("onward.api.urls")),
+    path("admin/", admin_site.urls),
+]
+
+handler403 = "onward.core.views.error_403"
+handler404 = "onward.core.views.error_404"
+handler500 = "onward.core.views.error_500"

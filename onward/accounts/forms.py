@@ -1,0 +1,102 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from onward.people.models import prison_number_validator
+
+
+class StaffSignInForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Email address"),
+        max_length=254,
+        error_messages={
+            "required": _("Enter your email address"),
+            "invalid": _("Enter an email address in the right format, like name@example.com"),
+        },
+    )
+    password = forms.CharField(
+        label=_("Password"), max_length=200, strip=False, error_messages={"required": _("Enter your password")}
+    )
+
+
+class CodeForm(forms.Form):
+    code = forms.RegexField(
+        label=_("Code from your authenticator app"),
+        regex=r"^\s*\d{6}\s*$",
+        max_length=12,
+        help_text=_("This is the 6-digit code shown in your authenticator app."),
+        error_messages={"required": _("Enter the 6-digit code"), "invalid": _("The code is 6 numbers")},
+    )
+
+    def clean_code(self) -> str:
+        return str(self.cleaned_data["code"]).strip()
+
+
+class PinSignInForm(forms.Form):
+    prison_number = forms.CharField(
+        label=_("Prison number"),
+        max_length=10,
+        help_text=_("For example, A1234BC"),
+        error_messages={"required": _("Enter your prison number")},
+    )
+    pin = forms.RegexField(
+        label=_("PIN"),
+        regex=r"^\d{4,6}$",
+        max_length=6,
+        strip=True,
+        error_messages={"required": _("Enter your PIN"), "invalid": _("Your PIN is 4 to 6 numbers")},
+    )
+
+    def clean_prison_number(self) -> str:
+        value = str(self.cleaned_data["prison_number"]).strip().upper().replace(" ", "")
+        prison_number_validator(value)
+        return value
+
+
+class ContactForm(forms.Form):
+    contact = forms.CharField(
+        label=_("Mobile phone number or email address"),
+        max_length=254,
+        help_text=_("Use the one you gave your probation practitioner."),
+        error_messages={"required": _("Enter your mobile phone number or email address")},
+    )
+
+    def clean_contact(self) -> str:
+        value = str(self.cleaned_data["contact"]).strip()
+        digits = sum(ch.isdigit() for ch in value)
+        if "@" not in value and digits < 10:
+            raise forms.ValidationError(_("Enter a mobile phone number, like 07700 900123, or an email address"))
+        return value
+
+
+class OneTimeCodeForm(forms.Form):
+    code = forms.RegexField(
+        label=_("Code"),
+        regex=r"^\s*\d{6}\s*$",
+        max_length=12,
+        help_text=_("The 6 numbers we sent you."),
+        error_messages={"required": _("Enter the code we sent you"), "invalid": _("The code is 6 numbers")},
+    )
+
+
+class ActivationForm(forms.Form):
+    code = forms.RegexField(
+        label=_("Activation code"),
+        regex=r"^[A-Za-z0-9\- ]{10,14}$",
+        max_length=14,
+        help_text=_("It is on the letter you were given. For example, ABCDE-FGH23"),
+        error_messages={
+            "required": _("Enter your activation code"),
+            "invalid": _("An activation code is 10 letters and numbers, like ABCDE-FGH23"),
+        },
+    )
+
+
+class PinResetForm(forms.Form):
+    pin = forms.RegexField(
+        label=_("New PIN"),
+        regex=r"^\d{4,6}$",
+        max_length=6,
+        help_text=_("4 to 6 numbers. Give it to the person privately."),
+        error_messages={"required": _("Enter a new PIN"), "invalid": _("A PIN is 4 to 6 numbers")},
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=500, required=False)

@@ -1,0 +1,146 @@
+"""Accounts: staff and people under supervision, their roles, and the ways they sign in."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class UserKind(models.TextChoices):
+    STAFF = "staff", _("Staff")
+    PERSON = "person", _("Person under supervision")
+
+
+class User(AbstractUser):
+    """Staff sign in with email (their username); a person's account is tied to their Person record."""
+
+    kind = models.CharField(max_length=10, choices=UserKind.choices, default=UserKind.STAFF)
+    person = models.OneToOneField(
+        "people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="account"
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(kind="person", person__isnull=False) | models.Q(kind="staff", person__isnull=True)),
+                name="user_kind_matches_person",
+            )
+        ]
+
+    @property
+    def is_person(self) -> bool:
+        return self.kind == UserKind.PERSON
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class Role(models.TextChoices):
+    KEY_WORKER = "key_worker", _("Key worker")
+    POM = "pom", _("Prison offender manager")
+    PRACTITIONER = "practitioner", _("Probation practitioner")
+    SENIOR = "senior", _("Senior practitioner or manager")
+    SECURITY = "security", _("Security")
+    CONTENT_EDITOR = "content_editor", _("Content editor")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+class StaffRole(models.Model):
+    """A job a staff member holds at an organisation unit; it covers that unit and all below it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_roles")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    unit = models.ForeignKey("organisations.OrgUnit", on_delete=models.PROTECT, related_name="staff_roles")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "role", "unit"], name="staff_role_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} at {self.unit}"
+
+
+class PinCredential(models.Model):
+    """A person in custody signs in on a shared device with prison number and PIN."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pin")
+    pin_hash = models.CharField(max_length=200)
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+    locked_at = models.DateTimeField(null=True, blank=True)
+    set_at = models.DateTimeField(default=timezone.now)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    @property
+    def is_locked(self) -> bool:
+        return self.locked_at is not None
+
+
+class ActivationCode(models.Model):
+    """Printed by staff before release: single use, expires after ACTIVATION_CODE_DAYS."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="activation_codes")
+    code_digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+
+class OneTimeCode(models.Model):
+    """A short code sent to a person's phone or email for one sign-in."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="one_time_codes")
+    code_digest = models.CharField(max_length=64)
+    channel = models.CharField(max_length=10)  # sms | email
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+
+
+class SignInMethod(models.TextChoices):
+    STAFF_PASSWORD = "staff_password", _("Staff password")
+    STAFF_TOTP = "staff_totp", _("Staff authenticator code")
+    PIN = "pin", _("Prison number and PIN")
+    ONE_TIME_CODE = "one_time_code", _("One-time code")
+    ACTIVATION_CODE = "activation_code", _("Activation code")
+    DEVICE_TOKEN = "device_token", _("Device token")
+
+
+class SignInAttempt(models.Model):
+    """Every sign-in attempt, success or failure. The identifier is what was typed, never a name."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    method = models.CharField(max_length=20, choices=SignInMethod.choices)
+    identifier = models.CharField(max_length=254, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    succeeded = models.BooleanField()
+    reason = models.CharField(max_length=40, blank=True)
+    ip_address = models.GenericIPAddressField(null=True)
+    request_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+
+
+class DeviceToken(models.Model):
+    """A revocable bearer token for a person's phone or tablet. Only its digest is stored."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="device_tokens")
+    name = models.CharField(max_length=100)
+    token_digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -1,0 +1,395 @@
+"""Sign-in and credentials. Every attempt, success or failure, is written to SignInAttempt."""
+
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
+
+from onward.accounts.models import (
+    ActivationCode,
+    DeviceToken,
+    OneTimeCode,
+    PinCredential,
+    SignInAttempt,
+    SignInMethod,
+    User,
+    UserKind,
+)
+from onward.audit.services import audit_record
+from onward.core.context import current_request_context
+from onward.core.permissions import require
+from onward.people.models import COMMUNITY_STATUSES, CUSTODY_STATUSES, Person
+from onward.people.rules import acting_role
+
+# Activation codes avoid letters and digits that look alike (0/O, 1/I/L).
+ACTIVATION_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+ACTIVATION_CODE_LENGTH = 10
+PIN_MIN_DIGITS = 4
+PIN_MAX_DIGITS = 6
+
+
+class SignInRefused(Exception):
+    """A sign-in that did not work, with words the person can act on."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.reason = reason
+
+
+def sign_in_attempt_record(
+    *, method: str, identifier: str, succeeded: bool, user: Any = None, reason: str = ""
+) -> SignInAttempt:
+    ctx = current_request_context()
+    return SignInAttempt.objects.create(
+        method=method,
+        identifier=identifier[:254],
+        user=user if user is not None and getattr(user, "pk", None) else None,
+        succeeded=succeeded,
+        reason=reason,
+        ip_address=ctx.ip_address,
+        request_id=ctx.request_id,
+    )
+
+
+def code_digest(purpose: str, code: str) -> str:
+    """A keyed digest of a short code, so a stolen database does not reveal live codes."""
+    normalised = code.strip().upper().replace("-", "").replace(" ", "")
+    return salted_hmac(f"onward.accounts.{purpose}", normalised).hexdigest()
+
+
+# --- People in custody: prison number and PIN --------------------------------------------------
+
+
+def person_pin_sign_in(*, prison_number: str, pin: str) -> User:
+    """Check a prison number and PIN. Locks the PIN after PERSON_PIN_FAILURE_LIMIT wrong tries in a row."""
+    prison_number = prison_number.strip().upper()
+    wrong = SignInRefused(_("The prison number or PIN is not right. Check them and try again."), "wrong_credentials")
+    with transaction.atomic():
+        credential = (
+            PinCredential.objects.select_for_update()
+            .select_related("user__person")
+            .filter(user__person__prison_number=prison_number, user__kind=UserKind.PERSON)
+            .first()
+        )
+        if credential is None or not credential.user.is_active:
+            make_password(pin)  # same work as a real check, so timing does not reveal who exists
+            sign_in_attempt_record(method=SignInMethod.PIN, identifier=prison_number, succeeded=False, reason="unknown")
+            raise wrong
+        user = credential.user
+        if credential.is_locked:
+            sign_in_attempt_record(
+                method=SignInMethod.PIN, identifier=prison_number, user=user, succeeded=False, reason="locked"
+            )
+            raise _pin_locked_error()
+        if user.person is None or user.person.status not in CUSTODY_STATUSES:
+            sign_in_attempt_record(
+                method=SignInMethod.PIN, identifier=prison_number, user=user, succeeded=False, reason="not_in_custody"
+            )
+            raise wrong
+        if not check_password(pin, credential.pin_hash):
+            credential.failed_attempts = F("failed_attempts") + 1
+            credential.save(update_fields=["failed_attempts"])
+            credential.refresh_from_db(fields=["failed_attempts"])
+            locked = credential.failed_attempts >= settings.PERSON_PIN_FAILURE_LIMIT
+            if locked:
+                credential.locked_at = timezone.now()
+                credential.save(update_fields=["locked_at"])
+                audit_record(actor=None, action="account.pin_locked", person=user.person, target=credential)
+            sign_in_attempt_record(
+                method=SignInMethod.PIN,
+                identifier=prison_number,
+                user=user,
+                succeeded=False,
+                reason="locked_now" if locked else "wrong_pin",
+            )
+            if locked:
+                raise _pin_locked_error()
+            raise wrong
+        credential.failed_attempts = 0
+        credential.save(update_fields=["failed_attempts"])
+        sign_in_attempt_record(method=SignInMethod.PIN, identifier=prison_number, user=user, succeeded=True)
+    return user
+
+
+def _pin_locked_error() -> SignInRefused:
+    return SignInRefused(
+        _("Your PIN is locked because it was entered wrongly too many times. Ask a member of staff to reset it."),
+        "locked",
+    )
+
+
+def person_pin_set(*, actor: Any, person: Person, pin: str, reason: str = "") -> PinCredential:
+    """Staff set or reset a person's PIN; this also unlocks it."""
+    require(actor, "person.reset_pin", person)
+    if not (pin.isdigit() and PIN_MIN_DIGITS <= len(pin) <= PIN_MAX_DIGITS):
+        raise ValueError(_("A PIN is 4 to 6 numbers."))
+    with transaction.atomic():
+        user = person_account_ensure(person)
+        credential, created = PinCredential.objects.update_or_create(
+            user=user,
+            defaults={
+                "pin_hash": make_password(pin),
+                "failed_attempts": 0,
+                "locked_at": None,
+                "set_at": timezone.now(),
+                "set_by": actor,
+            },
+        )
+        audit_record(
+            actor=actor,
+            role=acting_role(actor, person),
+            action="account.pin_set" if created else "account.pin_reset",
+            person=person,
+            target=credential,
+            reason=reason,
+        )
+    return credential
+
+
+def person_account_ensure(person: Person) -> User:
+    """The person's one account, made the first time it is needed and kept for life."""
+    try:
+        return person.account
+    except User.DoesNotExist:
+        user = User(
+            username=f"person-{person.pk}",
+            kind=UserKind.PERSON,
+            person=person,
+            first_name=person.first_name,
+            last_name=person.last_name,
+        )
+        user.set_unusable_password()
+        user.save()
+        return user
+
+
+# --- People in the community: activation codes and one-time codes ------------------------------
+
+
+def activation_code_issue(*, actor: Any, person: Person) -> str:
+    """A printed code for first sign-in after release. Returned once, stored only as a digest."""
+    require(actor, "person.issue_activation_code", person)
+    code = "".join(secrets.choice(ACTIVATION_ALPHABET) for _ in range(ACTIVATION_CODE_LENGTH))
+    now = timezone.now()
+    with transaction.atomic():
+        user = person_account_ensure(person)
+        ActivationCode.objects.filter(user=user, used_at__isnull=True, revoked_at__isnull=True).update(revoked_at=now)
+        record = ActivationCode.objects.create(
+            user=user,
+            code_digest=code_digest("activation", code),
+            created_by=actor,
+            expires_at=now + timedelta(days=settings.ACTIVATION_CODE_DAYS),
+        )
+        audit_record(
+            actor=actor,
+            role=acting_role(actor, person),
+            action="account.activation_code_issued",
+            person=person,
+            target=record,
+        )
+    return f"{code[:5]}-{code[5:]}"
+
+
+def activation_code_redeem(*, code: str) -> User:
+    digest = code_digest("activation", code)
+    identifier = f"activation:{digest[:12]}"
+    with transaction.atomic():
+        record = (
+            ActivationCode.objects.select_for_update().select_related("user__person").filter(code_digest=digest).first()
+        )
+        reason = ""
+        if record is None:
+            reason = "unknown"
+        elif record.used_at is not None:
+            reason = "used"
+        elif record.revoked_at is not None:
+            reason = "revoked"
+        elif record.expires_at <= timezone.now():
+            reason = "expired"
+        elif not record.user.is_active:
+            reason = "inactive"
+        if reason:
+            sign_in_attempt_record(
+                method=SignInMethod.ACTIVATION_CODE,
+                identifier=identifier,
+                user=record.user if record else None,
+                succeeded=False,
+                reason=reason,
+            )
+            message = {
+                "expired": _("This activation code has expired. Ask your probation practitioner for a new one."),
+                "used": _(
+                    "This activation code has already been used. Sign in with a code sent to your phone instead."
+                ),
+            }.get(reason, _("That activation code is not right. Check it and try again."))
+            raise SignInRefused(message, reason)
+        assert record is not None
+        record.used_at = timezone.now()
+        record.save(update_fields=["used_at"])
+        sign_in_attempt_record(
+            method=SignInMethod.ACTIVATION_CODE, identifier=identifier, user=record.user, succeeded=True
+        )
+        audit_record(
+            actor=record.user, role="person", action="account.activated", person=record.user.person, target=record
+        )
+    return record.user
+
+
+def one_time_code_send(*, contact: str) -> None:
+    """Send a sign-in code to a person's phone or email, if it belongs to someone in the community.
+
+    Says nothing about whether the contact is known: the page reads the same either way.
+    """
+    from onward.notifications.services import notification_queue
+
+    contact = contact.strip()
+    is_email = "@" in contact
+    lookup = {"email__iexact": contact} if is_email else {"phone": _normalise_phone(contact)}
+    person = Person.objects.filter(status__in=COMMUNITY_STATUSES, **lookup).select_related("account").first()
+    if person is None or not hasattr(person, "account") or not person.account.is_active:
+        sign_in_attempt_record(
+            method=SignInMethod.ONE_TIME_CODE, identifier=_mask(contact), succeeded=False, reason="unknown_contact"
+        )
+        return
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    now = timezone.now()
+    with transaction.atomic():
+        OneTimeCode.objects.filter(user=person.account, used_at__isnull=True).update(used_at=now)
+        OneTimeCode.objects.create(
+            user=person.account,
+            code_digest=code_digest("otc", code),
+            channel="email" if is_email else "sms",
+            expires_at=now + timedelta(minutes=settings.ONE_TIME_CODE_MINUTES),
+        )
+        body = _("Your Onward sign-in code is %(code)s. It works for %(minutes)s minutes. Do not share it.") % {
+            "code": code,
+            "minutes": settings.ONE_TIME_CODE_MINUTES,
+        }
+        notification_queue(
+            channel="email" if is_email else "sms",
+            recipient=person.email if is_email else person.phone,
+            subject=_("Your Onward sign-in code"),
+            body=body,
+            user=person.account,
+            person=person,
+        )
+
+
+def one_time_code_verify(*, contact: str, code: str) -> User:
+    contact = contact.strip()
+    is_email = "@" in contact
+    lookup = (
+        {"user__person__email__iexact": contact} if is_email else {"user__person__phone": _normalise_phone(contact)}
+    )
+    wrong = SignInRefused(_("That code is not right or has run out. Check it, or ask for a new code."), "wrong_code")
+    with transaction.atomic():
+        record = (
+            OneTimeCode.objects.select_for_update()
+            .select_related("user__person")
+            .filter(used_at__isnull=True, expires_at__gt=timezone.now(), **lookup)
+            .order_by("-created_at")
+            .first()
+        )
+        if record is None:
+            sign_in_attempt_record(
+                method=SignInMethod.ONE_TIME_CODE, identifier=_mask(contact), succeeded=False, reason="no_live_code"
+            )
+            raise wrong
+        if record.code_digest != code_digest("otc", code):
+            record.failed_attempts += 1
+            if record.failed_attempts >= settings.ONE_TIME_CODE_FAILURE_LIMIT:
+                record.used_at = timezone.now()  # burnt: too many guesses
+            record.save(update_fields=["failed_attempts", "used_at"])
+            sign_in_attempt_record(
+                method=SignInMethod.ONE_TIME_CODE,
+                identifier=_mask(contact),
+                user=record.user,
+                succeeded=False,
+                reason="wrong_code",
+            )
+            raise wrong
+        record.used_at = timezone.now()
+        record.save(update_fields=["used_at"])
+        sign_in_attempt_record(
+            method=SignInMethod.ONE_TIME_CODE, identifier=_mask(contact), user=record.user, succeeded=True
+        )
+    return record.user
+
+
+def _normalise_phone(phone: str) -> str:
+    digits = "".join(ch for ch in phone if ch.isdigit() or ch == "+")
+    if digits.startswith("+44"):
+        digits = "0" + digits[3:]
+    return digits
+
+
+def _mask(contact: str) -> str:
+    """Enough of a phone number or email to trace an attempt, not enough to read it back."""
+    return contact[:3] + "…" + contact[-2:] if len(contact) > 6 else "…"
+
+
+# --- Device tokens ----------------------------------------------------------------------------
+
+DEVICE_TOKEN_PREFIX = "onw_"  # noqa: S105 - a visible prefix, not a secret
+
+
+@dataclass(frozen=True)
+class IssuedDeviceToken:
+    record: DeviceToken
+    token: str  # shown once
+
+
+def device_token_create(*, actor: Any, name: str) -> IssuedDeviceToken:
+    """A person adds their phone or tablet. The plain token is returned once and never stored."""
+    require(actor, "person.self")
+    token = DEVICE_TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        record = DeviceToken.objects.create(
+            user=actor, name=name.strip()[:100], token_digest=code_digest("device", token)
+        )
+        audit_record(
+            actor=actor, role="person", action="account.device_token_created", person=actor.person, target=record
+        )
+    return IssuedDeviceToken(record=record, token=token)
+
+
+def device_token_revoke(*, actor: Any, token: DeviceToken, reason: str = "") -> DeviceToken:
+    person = token.user.person
+    if person is None:
+        raise ValueError("Device tokens belong to people's accounts.")
+    require(actor, "person.manage_devices", person)
+    with transaction.atomic():
+        if token.revoked_at is None:
+            token.revoked_at = timezone.now()
+            token.revoked_by = actor
+            token.save(update_fields=["revoked_at", "revoked_by"])
+            audit_record(
+                actor=actor,
+                role=acting_role(actor, person),
+                action="account.device_token_revoked",
+                person=person,
+                target=token,
+                reason=reason,
+            )
+    return token
+
+
+def device_token_authenticate(token: str) -> User | None:
+    if not token.startswith(DEVICE_TOKEN_PREFIX):
+        return None
+    record = DeviceToken.objects.select_related("user").filter(token_digest=code_digest("device", token)).first()
+    if record is None or record.revoked_at is not None or not record.user.is_active:
+        return None
+    now = timezone.now()
+    if record.last_used_at is None or now - record.last_used_at > timedelta(minutes=5):
+        DeviceToken.objects.filter(pk=record.pk).update(last_used_at=now)  # coarse, to keep reads cheap
+    return record.user

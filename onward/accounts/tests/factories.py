@@ -1,0 +1,46 @@
+import factory
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from onward.accounts.models import Role, StaffRole, User, UserKind
+from onward.organisations.tests.factories import PrisonFactory
+
+TEST_PASSWORD = "correct horse battery staple"
+
+
+class StaffFactory(factory.django.DjangoModelFactory[User]):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    kind = UserKind.STAFF
+    first_name = factory.Faker("first_name", locale="en_GB")
+    last_name = factory.Faker("last_name", locale="en_GB")
+    username = factory.Sequence(lambda n: f"staff{n}@justice.example")
+    email = factory.SelfAttribute("username")
+    password = factory.django.Password(TEST_PASSWORD)
+
+
+class StaffRoleFactory(factory.django.DjangoModelFactory[StaffRole]):
+    class Meta:
+        model = StaffRole
+
+    user = factory.SubFactory(StaffFactory)
+    role = Role.KEY_WORKER
+    unit = factory.SubFactory(PrisonFactory)
+
+
+class TOTPDeviceFactory(factory.django.DjangoModelFactory[TOTPDevice]):
+    class Meta:
+        model = TOTPDevice
+
+    user = factory.SubFactory(StaffFactory)
+    name = "Authenticator app"
+    confirmed = True
+
+
+def totp_code(device: TOTPDevice) -> str:
+    """The code an authenticator app would show now for this device."""
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"

@@ -1,0 +1,247 @@
+"""Sign-in pages: staff (password then authenticator code), and people (PIN, one-time code, activation)."""
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import auth
+from django.contrib.auth import get_user_model
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from onward.accounts.forms import (
+    ActivationForm,
+    CodeForm,
+    ContactForm,
+    OneTimeCodeForm,
+    PinSignInForm,
+    StaffSignInForm,
+)
+from onward.accounts.models import SignInMethod, UserKind
+from onward.accounts.services import (
+    SignInRefused,
+    activation_code_redeem,
+    one_time_code_send,
+    one_time_code_verify,
+    person_pin_sign_in,
+    sign_in_attempt_record,
+)
+from onward.accounts.totp import totp_device_new, totp_qr_svg
+from onward.core.permissions import permission, public
+
+PENDING_STAFF = "onward_pending_staff"
+PENDING_CONTACT = "onward_pending_contact"
+PERSON_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+@public
+def staff_sign_in(request: HttpRequest) -> HttpResponse:
+    form = StaffSignInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"].lower()
+        user = auth.authenticate(request, username=email, password=form.cleaned_data["password"])
+        if getattr(request, "axes_locked_out", False):
+            sign_in_attempt_record(
+                method=SignInMethod.STAFF_PASSWORD, identifier=email, succeeded=False, reason="locked"
+            )
+            form.add_error(None, _locked_message())
+        elif user is None or user.kind != UserKind.STAFF:
+            sign_in_attempt_record(
+                method=SignInMethod.STAFF_PASSWORD, identifier=email, succeeded=False, reason="wrong_credentials"
+            )
+            form.add_error(None, _("The email address or password is not right. Check them and try again."))
+        else:
+            sign_in_attempt_record(method=SignInMethod.STAFF_PASSWORD, identifier=email, user=user, succeeded=True)
+            request.session.cycle_key()
+            request.session[PENDING_STAFF] = user.pk
+            has_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+            return redirect("accounts:staff_code" if has_device else "accounts:staff_code_setup")
+    return render(request, "accounts/staff_sign_in.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@public
+def staff_code(request: HttpRequest) -> HttpResponse:
+    user = _pending_staff(request)
+    if user is None:
+        return redirect("accounts:staff_sign_in")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = _verify_any_device(user, form.cleaned_data["code"])
+        if device is None:
+            sign_in_attempt_record(
+                method=SignInMethod.STAFF_TOTP,
+                identifier=user.username,
+                user=user,
+                succeeded=False,
+                reason="wrong_code",
+            )
+            form.add_error("code", _("That code is not right. Wait for a new code in your app and try again."))
+        else:
+            return _finish_staff_sign_in(request, user, device)
+    return render(request, "accounts/staff_code.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@public
+def staff_code_setup(request: HttpRequest) -> HttpResponse:
+    user = _pending_staff(request)
+    if user is None:
+        return redirect("accounts:staff_sign_in")
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        return redirect("accounts:staff_code")
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first() or totp_device_new(user)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["code"]):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            return _finish_staff_sign_in(request, user, device)
+        sign_in_attempt_record(
+            method=SignInMethod.STAFF_TOTP,
+            identifier=user.username,
+            user=user,
+            succeeded=False,
+            reason="wrong_setup_code",
+        )
+        form.add_error("code", _("That code is not right. Check the app is set up with this key and try again."))
+    context = {"form": form, "qr_svg": totp_qr_svg(device), "secret": device_secret_for_display(device)}
+    return render(request, "accounts/staff_code_setup.html", context, status=400 if form.errors else 200)
+
+
+def device_secret_for_display(device: TOTPDevice) -> str:
+    import base64
+
+    secret = base64.b32encode(device.bin_key).decode().rstrip("=")
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+def staff_locked_out(request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any) -> HttpResponse:
+    """Called by django-axes when a locked-out account tries again."""
+    form = StaffSignInForm(request.POST or None)
+    form.is_valid()
+    form.add_error(None, _locked_message())
+    return render(request, "accounts/staff_sign_in.html", {"form": form}, status=403)
+
+
+def _locked_message() -> str:
+    return _(
+        "This account is locked because the password was wrong too many times. "
+        "Try again in %(hours)s hour, or ask an administrator to unlock it."
+    ) % {"hours": settings.AXES_COOLOFF_TIME}
+
+
+def _pending_staff(request: HttpRequest) -> Any:
+    user_id = request.session.get(PENDING_STAFF)
+    if not user_id:
+        return None
+    return get_user_model().objects.filter(pk=user_id, kind=UserKind.STAFF, is_active=True).first()
+
+
+def _verify_any_device(user: Any, code: str) -> TOTPDevice | None:
+    for device in TOTPDevice.objects.filter(user=user, confirmed=True):
+        if device.verify_is_allowed()[0] and device.verify_token(code):
+            return device
+    return None
+
+
+def _finish_staff_sign_in(request: HttpRequest, user: Any, device: TOTPDevice) -> HttpResponse:
+    sign_in_attempt_record(method=SignInMethod.STAFF_TOTP, identifier=user.username, user=user, succeeded=True)
+    request.session.pop(PENDING_STAFF, None)
+    auth.login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    otp_login(request, device)
+    return redirect(_safe_next(request, reverse("people:caseload")))
+
+
+# --- People ------------------------------------------------------------------------------------
+
+
+@public
+def person_sign_in(request: HttpRequest) -> HttpResponse:
+    form = PinSignInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = person_pin_sign_in(prison_number=form.cleaned_data["prison_number"], pin=form.cleaned_data["pin"])
+        except SignInRefused as refused:
+            form.add_error(None, refused.message)
+        else:
+            return _finish_person_sign_in(request, user)
+    return render(request, "accounts/person_sign_in.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@public
+def person_code_request(request: HttpRequest) -> HttpResponse:
+    form = ContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        one_time_code_send(contact=form.cleaned_data["contact"])
+        request.session[PENDING_CONTACT] = form.cleaned_data["contact"]
+        return redirect("accounts:person_code_enter")
+    return render(request, "accounts/person_code_request.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@public
+def person_code_enter(request: HttpRequest) -> HttpResponse:
+    contact = request.session.get(PENDING_CONTACT)
+    if not contact:
+        return redirect("accounts:person_code_request")
+    form = OneTimeCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = one_time_code_verify(contact=contact, code=form.cleaned_data["code"].strip())
+        except SignInRefused as refused:
+            form.add_error("code", refused.message)
+        else:
+            request.session.pop(PENDING_CONTACT, None)
+            return _finish_person_sign_in(request, user)
+    return render(
+        request,
+        "accounts/person_code_enter.html",
+        {"form": form, "contact": contact},
+        status=400 if form.errors else 200,
+    )
+
+
+@public
+def person_activate(request: HttpRequest) -> HttpResponse:
+    form = ActivationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = activation_code_redeem(code=form.cleaned_data["code"])
+        except SignInRefused as refused:
+            form.add_error("code", refused.message)
+        else:
+            return _finish_person_sign_in(request, user)
+    return render(request, "accounts/person_activate.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _finish_person_sign_in(request: HttpRequest, user: Any) -> HttpResponse:
+    auth.login(request, user, backend=PERSON_BACKEND)
+    from django.utils import translation
+
+    language = user.person.preferred_language
+    response = redirect("people:person_home")
+    if language in dict(settings.LANGUAGES):
+        translation.activate(language)
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax", httponly=True)
+    return response
+
+
+@permission("account.signed_in")
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    was_person = getattr(request.user, "kind", None) == UserKind.PERSON
+    auth.logout(request)
+    return render(request, "accounts/signed_out.html", {"was_person": was_person})
+
+
+def _safe_next(request: HttpRequest, default: str) -> str:
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.GET.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default

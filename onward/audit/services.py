@@ -1,0 +1,115 @@
+"""Writing and checking the audit trail. Services call `audit_record` inside their transaction."""
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+
+from onward.audit.models import AuditChainHead, AuditEvent
+from onward.core.context import current_request_context
+
+GENESIS_HASH = "0" * 64
+VERIFY_BATCH_SIZE = 2000
+
+
+def audit_record(
+    *,
+    actor: Any | None,
+    action: str,
+    person: Any | None = None,
+    target: Any | None = None,
+    role: str = "",
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event to the chain. Joins the caller's transaction, so it lands with the change or not at all."""
+    ctx = current_request_context()
+    with transaction.atomic():
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
+        event = AuditEvent(
+            seq=head.seq + 1,
+            actor=actor if actor is not None and getattr(actor, "pk", None) else None,
+            actor_role=role,
+            action=action,
+            person=person,
+            object_type=type(target).__name__ if target is not None else "",
+            object_id=str(getattr(target, "pk", "")) if target is not None else "",
+            reason=reason,
+            data=json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder)),
+            request_id=ctx.request_id,
+            ip_address=ctx.ip_address,
+            prev_hash=head.hash,
+        )
+        event.hash = event_hash(event)
+        event.save()
+        AuditChainHead.objects.filter(id=1).update(seq=event.seq, hash=event.hash)
+    return event
+
+
+def event_hash(event: AuditEvent) -> str:
+    """The hash of an event's content and the hash before it. Any change to a stored field changes it."""
+    content = {
+        "seq": event.seq,
+        "at": _iso(event.at),
+        "actor": event.actor_id,
+        "actor_role": event.actor_role,
+        "action": event.action,
+        "person": event.person_id,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "reason": event.reason,
+        "data": event.data,
+        "request_id": event.request_id,
+        "ip_address": event.ip_address,
+        "prev_hash": event.prev_hash,
+    }
+    payload = json.dumps(content, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    seq: int
+    event_id: int
+    problem: str
+
+
+def audit_verify() -> tuple[int, list[ChainProblem]]:
+    """Walk the whole chain in order. Returns how many events were checked and every break found."""
+    problems: list[ChainProblem] = []
+    expected_prev = GENESIS_HASH
+    expected_seq = 1
+    checked = 0
+    for event in _events_in_order():
+        checked += 1
+        if event.seq != expected_seq:
+            problems.append(ChainProblem(event.seq, event.pk, f"missing events before seq {event.seq}"))
+        if event.prev_hash != expected_prev:
+            problems.append(ChainProblem(event.seq, event.pk, "does not follow the event before it"))
+        if event_hash(event) != event.hash:
+            problems.append(ChainProblem(event.seq, event.pk, "content does not match its hash (altered)"))
+        expected_prev = event.hash
+        expected_seq = event.seq + 1
+    head = AuditChainHead.objects.filter(id=1).first()
+    if head is not None and head.seq != expected_seq - 1:
+        problems.append(ChainProblem(head.seq, 0, "events at the end of the chain are missing"))
+    return checked, problems
+
+
+def _events_in_order() -> Iterator[AuditEvent]:
+    last = 0
+    while True:
+        batch = list(AuditEvent.objects.filter(seq__gt=last).order_by("seq")[:VERIFY_BATCH_SIZE])
+        if not batch:
+            return
+        yield from batch
+        last = batch[-1].seq
+
+
+def _iso(value: datetime) -> str:
+    return value.isoformat(timespec="microseconds")

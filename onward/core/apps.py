@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
+
+
+class CoreConfig(AppConfig):
+    name = "onward.core"
+    label = "core"
+
+    def ready(self) -> None:
+        # Every app's rules.py joins the one permission policy.
+        autodiscover_modules("rules")

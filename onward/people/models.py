@@ -1,0 +1,162 @@
+"""One Person record from reception to the end of supervision."""
+
+from datetime import date
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+prison_number_validator = RegexValidator(
+    r"^[A-Z][0-9]{4}[A-Z]{2}$", _("Enter a prison number in the right format, like A1234BC.")
+)
+crn_validator = RegexValidator(
+    r"^[A-Z][0-9]{6}$", _("Enter a case reference number in the right format, like X123456.")
+)
+
+
+class Status(models.TextChoices):
+    REMAND = "remand", _("On remand")
+    SENTENCED = "sentenced", _("Sentenced")
+    HDC = "hdc", _("Home detention curfew")
+    LICENCE = "licence", _("On licence")
+    COMMUNITY_ORDER = "community_order", _("Community order")
+    ENDED = "ended", _("Supervision ended")
+
+
+CUSTODY_STATUSES = frozenset({Status.REMAND, Status.SENTENCED})
+COMMUNITY_STATUSES = frozenset({Status.HDC, Status.LICENCE, Status.COMMUNITY_ORDER})
+RELEASE_STATUSES = frozenset({Status.HDC, Status.LICENCE})
+
+
+class RiskLevel(models.TextChoices):
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+    VERY_HIGH = "very_high", _("Very high")
+
+
+class Language(models.TextChoices):
+    ENGLISH = "en-gb", "English"
+    WELSH = "cy", "Cymraeg"
+
+
+class Person(models.Model):
+    prison_number = models.CharField(
+        max_length=7, unique=True, null=True, blank=True, validators=[prison_number_validator]
+    )
+    crn = models.CharField(
+        _("case reference number"), max_length=7, unique=True, null=True, blank=True, validators=[crn_validator]
+    )
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField()
+    preferred_language = models.CharField(max_length=5, choices=Language.choices, default=Language.ENGLISH)
+    photo = models.FileField(upload_to="people/photos/", blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, db_index=True)
+    # In custody: the wing or unit. In the community: the probation office or PDU supervising them.
+    unit = models.ForeignKey("organisations.OrgUnit", on_delete=models.PROTECT, related_name="people")
+    address = models.TextField(blank=True)
+    phone = models.CharField(max_length=20, blank=True)
+    email = models.EmailField(blank=True)
+    risk_level = models.CharField(max_length=10, choices=RiskLevel.choices, default=RiskLevel.LOW)
+
+    sentence_date = models.DateField(null=True, blank=True)
+    conditional_release_date = models.DateField(null=True, blank=True, db_index=True)
+    hdc_eligibility_date = models.DateField(null=True, blank=True)
+    release_date = models.DateField(null=True, blank=True)
+    licence_expiry_date = models.DateField(null=True, blank=True)
+    sentence_expiry_date = models.DateField(null=True, blank=True)
+
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(prison_number__isnull=False) | models.Q(crn__isnull=False),
+                name="person_has_identifier",
+            )
+        ]
+        indexes = [models.Index(fields=["last_name", "first_name"])]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def in_custody(self) -> bool:
+        return self.status in CUSTODY_STATUSES
+
+    @property
+    def reference(self) -> str:
+        return self.prison_number or self.crn or ""
+
+    def next_key_date(self, today: date | None = None) -> tuple[str, date] | None:
+        """The soonest date still to come that matters to the person, with its plain name."""
+        today = today or timezone.localdate()
+        candidates = [
+            (_("Home detention curfew eligibility"), self.hdc_eligibility_date),
+            (_("Release date"), self.conditional_release_date),
+            (_("Licence ends"), self.licence_expiry_date),
+            (_("Sentence ends"), self.sentence_expiry_date),
+        ]
+        future = [(str(label), d) for label, d in candidates if d is not None and d >= today]
+        return min(future, key=lambda item: item[1]) if future else None
+
+
+class AssignmentRole(models.TextChoices):
+    KEY_WORKER = "key_worker", _("Key worker")
+    POM = "pom", _("Prison offender manager")
+    PRACTITIONER = "practitioner", _("Probation practitioner")
+
+
+class StaffAssignment(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="assignments")
+    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments")
+    role = models.CharField(max_length=20, choices=AssignmentRole.choices)
+    started_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "role"],
+                condition=models.Q(ended_at__isnull=True),
+                name="one_active_assignment_per_role",
+            )
+        ]
+
+
+class ConditionKind(models.TextChoices):
+    STANDARD = "standard", _("Standard")
+    ADDITIONAL = "additional", _("Additional")
+
+
+class LicenceVersion(models.Model):
+    """A version of a person's licence conditions. The person confirms each new version."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="licence_versions")
+    number = models.PositiveIntegerField()
+    issued_at = models.DateTimeField(default=timezone.now)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["person", "-number"]
+        constraints = [models.UniqueConstraint(fields=["person", "number"], name="licence_version_unique")]
+
+
+class LicenceCondition(models.Model):
+    version = models.ForeignKey(LicenceVersion, on_delete=models.CASCADE, related_name="conditions")
+    kind = models.CharField(max_length=10, choices=ConditionKind.choices)
+    text = models.TextField(help_text=_("The condition in plain words."))
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["version", "position"]

@@ -1,0 +1,106 @@
+"""Who may see and act on which person. Lists use `people_visible_to`, single checks `person_in_scope`."""
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from onward.accounts.models import Role, UserKind
+from onward.accounts.rules import CASEWORK_ROLES, has_role, is_staff_user, staff_roles
+from onward.core.permissions import rule
+from onward.people.models import Person, StaffAssignment
+
+CUSTODY_PIN_ROLES = (Role.KEY_WORKER, Role.POM)
+RELEASE_ROLES = (Role.POM, Role.PRACTITIONER, Role.SENIOR)
+ACTIVATION_ROLES = (Role.KEY_WORKER, Role.POM, Role.PRACTITIONER, Role.SENIOR)
+
+
+def people_visible_to(user: Any) -> QuerySet[Person]:
+    """Every person this user may see: their own record, or their caseload, team and establishment."""
+    if not user.is_authenticated:
+        return Person.objects.none()
+    if user.kind == UserKind.PERSON:
+        return Person.objects.filter(pk=user.person_id)
+    if not is_staff_user(user):
+        return Person.objects.none()
+    scope = Q(pk__in=StaffAssignment.objects.filter(staff=user, ended_at__isnull=True).values("person_id"))
+    for held in staff_roles(user):
+        if held.role in CASEWORK_ROLES:
+            scope |= Q(unit__path__startswith=held.unit.path)
+    return Person.objects.filter(scope)
+
+
+def person_in_scope(user: Any, person: Person) -> bool:
+    return acting_role(user, person) != ""
+
+
+def acting_role(user: Any, person: Person) -> str:
+    """The role through which this user reaches this person ("" when they do not)."""
+    if not user.is_authenticated:
+        return ""
+    if user.kind == UserKind.PERSON:
+        return "person" if user.person_id == person.pk else ""
+    if not is_staff_user(user):
+        return ""
+    assigned = _active_assignment_roles(user, person)
+    if assigned:
+        return assigned[0]
+    unit_path = person.unit.path
+    for held in staff_roles(user):
+        if held.role in CASEWORK_ROLES and unit_path.startswith(held.unit.path):
+            return str(held.role)
+    return ""
+
+
+def _active_assignment_roles(user: Any, person: Person) -> list[str]:
+    cache: dict[int, list[str]] = user.__dict__.setdefault("_onward_assignments", {})
+    if person.pk not in cache:
+        cache[person.pk] = list(
+            StaffAssignment.objects.filter(staff=user, person=person, ended_at__isnull=True).values_list(
+                "role", flat=True
+            )
+        )
+    return cache[person.pk]
+
+
+@rule("person.view")
+def can_view_person(user: Any, person: Person | None) -> bool:
+    if person is None:
+        return is_staff_user(user) and has_role(user, *CASEWORK_ROLES)
+    return user.kind == UserKind.STAFF and person_in_scope(user, person)
+
+
+@rule("person.reset_pin")
+def can_reset_pin(user: Any, person: Person | None) -> bool:
+    if not has_role(user, *CUSTODY_PIN_ROLES):
+        return False
+    return person is None or (person.in_custody and person_in_scope(user, person))
+
+
+@rule("person.issue_activation_code")
+def can_issue_activation_code(user: Any, person: Person | None) -> bool:
+    if not has_role(user, *ACTIVATION_ROLES):
+        return False
+    return person is None or person_in_scope(user, person)
+
+
+@rule("person.release")
+def can_release(user: Any, person: Person | None) -> bool:
+    if not has_role(user, *RELEASE_ROLES):
+        return False
+    return person is None or (person.in_custody and person_in_scope(user, person))
+
+
+@rule("person.manage_devices")
+def can_manage_devices(user: Any, person: Person | None) -> bool:
+    if person is None:
+        return is_staff_user(user) and has_role(user, *CASEWORK_ROLES)
+    return (user.kind == UserKind.STAFF and person_in_scope(user, person)) or (
+        user.kind == UserKind.PERSON and user.person_id == person.pk
+    )
+
+
+@rule("licence.issue")
+def can_issue_licence(user: Any, person: Person | None) -> bool:
+    if not has_role(user, *RELEASE_ROLES):
+        return False
+    return person is None or person_in_scope(user, person)

@@ -1,0 +1,86 @@
+"""Reads of people, always scoped by the permission policy."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import F, Prefetch, Q, QuerySet
+
+from onward.audit.services import audit_record
+from onward.people.models import LicenceVersion, Person, StaffAssignment
+from onward.people.rules import acting_role, people_visible_to
+
+CASELOAD_SORTS: dict[str, list[Any]] = {
+    "release": [F("conditional_release_date").asc(nulls_last=True), "last_name"],
+    "name": ["last_name", "first_name"],
+    "-release": [F("conditional_release_date").desc(nulls_last=True), "last_name"],
+}
+
+
+@dataclass(frozen=True)
+class CaseloadFilter:
+    search: str = ""
+    status: str = ""
+    unit_id: int | None = None
+    sort: str = "release"
+
+
+def caseload_for(user: Any, filters: CaseloadFilter | None = None) -> QuerySet[Person]:
+    """The people a staff member may see, searched, filtered and sorted, in a fixed number of queries."""
+    filters = filters or CaseloadFilter()
+    people = (
+        people_visible_to(user)
+        .select_related("unit", "unit__parent")
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=StaffAssignment.objects.filter(ended_at__isnull=True).select_related("staff"),
+                to_attr="active_assignments",
+            )
+        )
+    )
+    term = filters.search.strip()
+    if term:
+        upper = term.upper().replace(" ", "")
+        name_q = Q()
+        for word in term.split():
+            name_q &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
+        people = people.filter(name_q | Q(prison_number=upper) | Q(crn=upper))
+    if filters.status:
+        people = people.filter(status=filters.status)
+    if filters.unit_id:
+        from onward.organisations.models import OrgUnit
+
+        unit = OrgUnit.objects.filter(pk=filters.unit_id).first()
+        people = people.filter(unit__path__startswith=unit.path) if unit else people.none()
+    return people.order_by(*CASELOAD_SORTS.get(filters.sort, CASELOAD_SORTS["release"]))
+
+
+def person_get(user: Any, person_id: int, *, purpose: str = "view") -> Person:
+    """One person's record for a staff member or the person themself. The read is audited."""
+    person = (
+        people_visible_to(user)
+        .select_related("unit", "unit__parent")
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=StaffAssignment.objects.filter(ended_at__isnull=True).select_related("staff"),
+                to_attr="active_assignments",
+            )
+        )
+        .filter(pk=person_id)
+        .first()
+    )
+    if person is None:
+        # Same answer whether the person does not exist or is not theirs to see.
+        raise PermissionDenied("person.view")
+    audit_record(actor=user, role=acting_role(user, person), action=f"person.{purpose}", person=person, target=person)
+    return person
+
+
+def licence_current(person: Person) -> LicenceVersion | None:
+    return person.licence_versions.prefetch_related("conditions").order_by("-number").first()
+
+
+def recent_activity(person: Person, limit: int = 10) -> list[Any]:
+    return list(person.audit_events.select_related("actor").order_by("-seq")[:limit])

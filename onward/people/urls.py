@@ -1,0 +1,18 @@
+from django.urls import path
+
+from onward.people import views
+
+urlpatterns = [
+    path("staff/", views.caseload, name="caseload"),
+    path("staff/people/<int:person_id>/", views.person_detail, name="person_detail"),
+    path("staff/people/<int:person_id>/pin/", views.person_pin_reset, name="person_pin_reset"),
+    path("staff/people/<int:person_id>/activation-code/", views.person_activation_code, name="person_activation_code"),
+    path("staff/people/<int:person_id>/release/", views.person_release_view, name="person_release"),
+    path(
+        "staff/people/<int:person_id>/devices/<int:token_id>/revoke/",
+        views.person_device_revoke,
+        name="person_device_revoke",
+    ),
+    path("me/", views.person_home, name="person_home"),
+    path("me/licence/<int:version_id>/confirm/", views.person_licence_confirm, name="person_licence_confirm"),
+]

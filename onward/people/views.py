@@ -1,0 +1,156 @@
+"""Staff caseload and person record; the person's own home page."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from onward.accounts.forms import PinResetForm
+from onward.accounts.models import DeviceToken, PinCredential
+from onward.accounts.rules import staff_roles
+from onward.accounts.services import activation_code_issue, device_token_revoke, person_pin_set
+from onward.core.permissions import can, permission
+from onward.organisations.models import OrgUnit
+from onward.people.forms import CaseloadFilterForm, ReleaseForm
+from onward.people.models import LicenceVersion
+from onward.people.selectors import CaseloadFilter, caseload_for, licence_current, person_get, recent_activity
+from onward.people.services import ReleaseDetails, licence_confirm, person_release
+
+CASELOAD_PAGE_SIZE = 25
+
+
+@permission("caseload.view")
+def caseload(request: HttpRequest) -> HttpResponse:
+    units = _filter_units(request.user)
+    form = CaseloadFilterForm(request.GET or None, units=units)
+    filters = CaseloadFilter()
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = CaseloadFilter(
+            search=data["q"], status=data["status"], unit_id=data["unit"], sort=data["sort"] or "release"
+        )
+    page = Paginator(caseload_for(request.user, filters), CASELOAD_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "people/caseload.html", {"form": form, "page": page, "query": query.urlencode()})
+
+
+@permission("person.view")
+def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = person_get(request.user, person_id)
+    pin = PinCredential.objects.filter(user__person=person).first()
+    context = {
+        "person": person,
+        "licence": licence_current(person),
+        "activity": recent_activity(person),
+        "pin": pin,
+        "devices": DeviceToken.objects.filter(user__person=person, revoked_at__isnull=True),
+        "may_reset_pin": can(request.user, "person.reset_pin", person),
+        "may_issue_code": can(request.user, "person.issue_activation_code", person),
+        "may_release": can(request.user, "person.release", person),
+    }
+    return render(request, "people/person_detail.html", context)
+
+
+@permission("person.reset_pin")
+def person_pin_reset(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = person_get(request.user, person_id, purpose="view_for_pin_reset")
+    if not can(request.user, "person.reset_pin", person):
+        raise PermissionDenied("person.reset_pin")
+    form = PinResetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        person_pin_set(
+            actor=request.user, person=person, pin=form.cleaned_data["pin"], reason=form.cleaned_data["reason"]
+        )
+        messages.success(
+            request, _("The PIN has been reset. Give the new PIN to %(name)s privately.") % {"name": person.full_name}
+        )
+        return redirect("people:person_detail", person_id=person.pk)
+    return render(
+        request, "people/pin_reset.html", {"person": person, "form": form}, status=400 if form.errors else 200
+    )
+
+
+@permission("person.issue_activation_code")
+@require_POST
+def person_activation_code(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = person_get(request.user, person_id, purpose="view_for_activation_code")
+    code = activation_code_issue(actor=request.user, person=person)
+    return render(request, "people/activation_code.html", {"person": person, "code": code})
+
+
+@permission("person.release")
+def person_release_view(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = person_get(request.user, person_id, purpose="view_for_release")
+    if not can(request.user, "person.release", person):
+        raise PermissionDenied("person.release")
+    form = ReleaseForm(request.POST or None, initial={"release_date": person.conditional_release_date})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        details = ReleaseDetails(
+            release_date=data["release_date"],
+            status=data["status"],
+            supervising_unit=data["supervising_unit"],
+            address=data["address"],
+            practitioner=data["practitioner"],
+        )
+        try:
+            person_release(actor=request.user, person=person, details=details, reason=data["reason"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s has been released. Their record and account stay the same.") % {"name": person.full_name},
+            )
+            return redirect("people:person_detail", person_id=person.pk)
+    return render(request, "people/release.html", {"person": person, "form": form}, status=400 if form.errors else 200)
+
+
+@permission("person.manage_devices")
+@require_POST
+def person_device_revoke(request: HttpRequest, person_id: int, token_id: int) -> HttpResponse:
+    person = person_get(request.user, person_id, purpose="view_for_device_revoke")
+    token = get_object_or_404(DeviceToken, pk=token_id, user__person=person)
+    device_token_revoke(actor=request.user, token=token)
+    messages.success(request, _("The device can no longer sign in."))
+    return redirect("people:person_detail", person_id=person.pk)
+
+
+@permission("person.self")
+def person_home(request: HttpRequest) -> HttpResponse:
+    person = person_get(request.user, int(request.user.person_id), purpose="view_own")  # type: ignore[union-attr, arg-type]
+    workers = list(person.active_assignments)  # type: ignore[attr-defined]
+    context = {
+        "person": person,
+        "next_date": person.next_key_date(),
+        "workers": workers,
+        "licence": licence_current(person),
+    }
+    return render(request, "people/person_home.html", context)
+
+
+@permission("person.self")
+@require_POST
+def person_licence_confirm(request: HttpRequest, version_id: int) -> HttpResponse:
+    version = get_object_or_404(LicenceVersion, pk=version_id, person_id=request.user.person_id)  # type: ignore[union-attr]
+    licence_confirm(actor=request.user, version=version)
+    messages.success(request, _("Thank you. You have confirmed your licence conditions."))
+    return redirect("people:person_home")
+
+
+def _filter_units(user: Any) -> list[OrgUnit]:
+    paths = [r.unit.path for r in staff_roles(user)]
+    if not paths:
+        return []
+    from django.db.models import Q
+
+    scope = Q()
+    for path in paths:
+        scope |= Q(path__startswith=path)
+    return list(OrgUnit.objects.filter(scope).order_by("path"))
