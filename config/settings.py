@@ -4,6 +4,7 @@ Scaled profile: set DATABASE_URL (PostgreSQL), CACHE_URL (Redis), STORAGE_BACKEN
 variables, SECRET_KEY and DATA_KEYS, and ONWARD_PROFILE=production.
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -103,7 +104,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
     # Tests use a file, not memory, so that worker threads and processes share one database.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    # One file per test run (by process id), so that two runs on one machine never share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
