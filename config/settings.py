@@ -25,7 +25,7 @@ if PRODUCTION:
 else:
     # Development keys only: production refuses to start without its own.
     SECRET_KEY = env.str("SECRET_KEY", default="dev-only-secret-key-not-for-production-use-0123456789")
-    DATA_KEYS = env.list("DATA_KEYS", default=["ZGV2LW9ubHktZGF0YS1rZXktbm90LWZvci1wcm9kdWN0aW8="])
+    DATA_KEYS = env.list("DATA_KEYS", default=["iDVQxsPgRhUcYiCO5cLsrVF6mW0HbzEMR1p9wNDt0L4="])
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])

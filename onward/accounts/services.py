@@ -71,53 +71,61 @@ def code_digest(purpose: str, code: str) -> str:
 
 def person_pin_sign_in(*, prison_number: str, pin: str) -> User:
     """Check a prison number and PIN. Locks the PIN after PERSON_PIN_FAILURE_LIMIT wrong tries in a row."""
-    prison_number = prison_number.strip().upper()
-    wrong = SignInRefused(_("The prison number or PIN is not right. Check them and try again."), "wrong_credentials")
     with transaction.atomic():
-        credential = (
-            PinCredential.objects.select_for_update()
-            .select_related("user__person")
-            .filter(user__person__prison_number=prison_number, user__kind=UserKind.PERSON)
-            .first()
-        )
-        if credential is None or not credential.user.is_active:
-            make_password(pin)  # same work as a real check, so timing does not reveal who exists
-            sign_in_attempt_record(method=SignInMethod.PIN, identifier=prison_number, succeeded=False, reason="unknown")
-            raise wrong
-        user = credential.user
-        if credential.is_locked:
-            sign_in_attempt_record(
-                method=SignInMethod.PIN, identifier=prison_number, user=user, succeeded=False, reason="locked"
-            )
-            raise _pin_locked_error()
-        if user.person is None or user.person.status not in CUSTODY_STATUSES:
-            sign_in_attempt_record(
-                method=SignInMethod.PIN, identifier=prison_number, user=user, succeeded=False, reason="not_in_custody"
-            )
-            raise wrong
-        if not check_password(pin, credential.pin_hash):
-            credential.failed_attempts = F("failed_attempts") + 1
-            credential.save(update_fields=["failed_attempts"])
-            credential.refresh_from_db(fields=["failed_attempts"])
-            locked = credential.failed_attempts >= settings.PERSON_PIN_FAILURE_LIMIT
-            if locked:
-                credential.locked_at = timezone.now()
-                credential.save(update_fields=["locked_at"])
-                audit_record(actor=None, action="account.pin_locked", person=user.person, target=credential)
-            sign_in_attempt_record(
-                method=SignInMethod.PIN,
-                identifier=prison_number,
-                user=user,
-                succeeded=False,
-                reason="locked_now" if locked else "wrong_pin",
-            )
-            if locked:
-                raise _pin_locked_error()
-            raise wrong
-        credential.failed_attempts = 0
-        credential.save(update_fields=["failed_attempts"])
-        sign_in_attempt_record(method=SignInMethod.PIN, identifier=prison_number, user=user, succeeded=True)
+        user, refusal = _pin_check(prison_number.strip().upper(), pin)
+    # Raised after the commit, so the count of wrong tries and the record of the attempt are kept.
+    if refusal is not None:
+        raise refusal
+    assert user is not None
     return user
+
+
+def _pin_check(prison_number: str, pin: str) -> tuple[User | None, SignInRefused | None]:
+    wrong = SignInRefused(_("The prison number or PIN is not right. Check them and try again."), "wrong_credentials")
+    credential = (
+        PinCredential.objects.select_for_update()
+        .select_related("user__person")
+        .filter(user__person__prison_number=prison_number, user__kind=UserKind.PERSON)
+        .first()
+    )
+    if credential is None or not credential.user.is_active:
+        make_password(pin)  # same work as a real check, so timing does not reveal who exists
+        sign_in_attempt_record(method=SignInMethod.PIN, identifier=prison_number, succeeded=False, reason="unknown")
+        return None, wrong
+    user = credential.user
+    if credential.is_locked:
+        sign_in_attempt_record(
+            method=SignInMethod.PIN, identifier=prison_number, user=user, succeeded=False, reason="locked"
+        )
+        return None, _pin_locked_error()
+    if user.person is None or user.person.status not in CUSTODY_STATUSES:
+        sign_in_attempt_record(
+            method=SignInMethod.PIN, identifier=prison_number, user=user, succeeded=False, reason="not_in_custody"
+        )
+        return None, wrong
+    if not check_password(pin, credential.pin_hash):
+        credential.failed_attempts = F("failed_attempts") + 1
+        credential.save(update_fields=["failed_attempts"])
+        credential.refresh_from_db(fields=["failed_attempts"])
+        locked = credential.failed_attempts >= settings.PERSON_PIN_FAILURE_LIMIT
+        if locked:
+            credential.locked_at = timezone.now()
+            credential.save(update_fields=["locked_at"])
+            audit_record(actor=None, action="account.pin_locked", person=user.person, target=credential)
+        sign_in_attempt_record(
+            method=SignInMethod.PIN,
+            identifier=prison_number,
+            user=user,
+            succeeded=False,
+            reason="locked_now" if locked else "wrong_pin",
+        )
+        if locked:
+            return None, _pin_locked_error()
+        return None, wrong
+    credential.failed_attempts = 0
+    credential.save(update_fields=["failed_attempts"])
+    sign_in_attempt_record(method=SignInMethod.PIN, identifier=prison_number, user=user, succeeded=True)
+    return user, None
 
 
 def _pin_locked_error() -> SignInRefused:
@@ -200,48 +208,49 @@ def activation_code_issue(*, actor: Any, person: Person) -> str:
 
 
 def activation_code_redeem(*, code: str) -> User:
+    with transaction.atomic():
+        user, refusal = _activation_check(code)
+    if refusal is not None:
+        raise refusal
+    assert user is not None
+    return user
+
+
+def _activation_check(code: str) -> tuple[User | None, SignInRefused | None]:
     digest = code_digest("activation", code)
     identifier = f"activation:{digest[:12]}"
-    with transaction.atomic():
-        record = (
-            ActivationCode.objects.select_for_update().select_related("user__person").filter(code_digest=digest).first()
-        )
-        reason = ""
-        if record is None:
-            reason = "unknown"
-        elif record.used_at is not None:
-            reason = "used"
-        elif record.revoked_at is not None:
-            reason = "revoked"
-        elif record.expires_at <= timezone.now():
-            reason = "expired"
-        elif not record.user.is_active:
-            reason = "inactive"
-        if reason:
-            sign_in_attempt_record(
-                method=SignInMethod.ACTIVATION_CODE,
-                identifier=identifier,
-                user=record.user if record else None,
-                succeeded=False,
-                reason=reason,
-            )
-            message = {
-                "expired": _("This activation code has expired. Ask your probation practitioner for a new one."),
-                "used": _(
-                    "This activation code has already been used. Sign in with a code sent to your phone instead."
-                ),
-            }.get(reason, _("That activation code is not right. Check it and try again."))
-            raise SignInRefused(message, reason)
-        assert record is not None
-        record.used_at = timezone.now()
-        record.save(update_fields=["used_at"])
+    record = (
+        ActivationCode.objects.select_for_update().select_related("user__person").filter(code_digest=digest).first()
+    )
+    reason = ""
+    if record is None:
+        reason = "unknown"
+    elif record.used_at is not None:
+        reason = "used"
+    elif record.revoked_at is not None:
+        reason = "revoked"
+    elif record.expires_at <= timezone.now():
+        reason = "expired"
+    elif not record.user.is_active:
+        reason = "inactive"
+    if reason or record is None:
         sign_in_attempt_record(
-            method=SignInMethod.ACTIVATION_CODE, identifier=identifier, user=record.user, succeeded=True
+            method=SignInMethod.ACTIVATION_CODE,
+            identifier=identifier,
+            user=record.user if record else None,
+            succeeded=False,
+            reason=reason,
         )
-        audit_record(
-            actor=record.user, role="person", action="account.activated", person=record.user.person, target=record
-        )
-    return record.user
+        message = {
+            "expired": _("This activation code has expired. Ask your probation practitioner for a new one."),
+            "used": _("This activation code has already been used. Sign in with a code sent to your phone instead."),
+        }.get(reason, _("That activation code is not right. Check it and try again."))
+        return None, SignInRefused(message, reason)
+    record.used_at = timezone.now()
+    record.save(update_fields=["used_at"])
+    sign_in_attempt_record(method=SignInMethod.ACTIVATION_CODE, identifier=identifier, user=record.user, succeeded=True)
+    audit_record(actor=record.user, role="person", action="account.activated", person=record.user.person, target=record)
+    return record.user, None
 
 
 def one_time_code_send(*, contact: str) -> None:
@@ -254,8 +263,9 @@ def one_time_code_send(*, contact: str) -> None:
     contact = contact.strip()
     is_email = "@" in contact
     lookup = {"email__iexact": contact} if is_email else {"phone": _normalise_phone(contact)}
-    person = Person.objects.filter(status__in=COMMUNITY_STATUSES, **lookup).select_related("account").first()
-    if person is None or not hasattr(person, "account") or not person.account.is_active:
+    person = Person.objects.filter(status__in=COMMUNITY_STATUSES, **lookup).first()
+    account = person_account_ensure(person) if person is not None else None
+    if person is None or account is None or not account.is_active:
         sign_in_attempt_record(
             method=SignInMethod.ONE_TIME_CODE, identifier=_mask(contact), succeeded=False, reason="unknown_contact"
         )
@@ -263,9 +273,9 @@ def one_time_code_send(*, contact: str) -> None:
     code = f"{secrets.randbelow(1_000_000):06d}"
     now = timezone.now()
     with transaction.atomic():
-        OneTimeCode.objects.filter(user=person.account, used_at__isnull=True).update(used_at=now)
+        OneTimeCode.objects.filter(user=account, used_at__isnull=True).update(used_at=now)
         OneTimeCode.objects.create(
-            user=person.account,
+            user=account,
             code_digest=code_digest("otc", code),
             channel="email" if is_email else "sms",
             expires_at=now + timedelta(minutes=settings.ONE_TIME_CODE_MINUTES),
@@ -279,50 +289,57 @@ def one_time_code_send(*, contact: str) -> None:
             recipient=person.email if is_email else person.phone,
             subject=_("Your Onward sign-in code"),
             body=body,
-            user=person.account,
+            user=account,
             person=person,
         )
 
 
 def one_time_code_verify(*, contact: str, code: str) -> User:
-    contact = contact.strip()
+    with transaction.atomic():
+        user, refusal = _one_time_code_check(contact.strip(), code)
+    if refusal is not None:
+        raise refusal
+    assert user is not None
+    return user
+
+
+def _one_time_code_check(contact: str, code: str) -> tuple[User | None, SignInRefused | None]:
     is_email = "@" in contact
     lookup = (
         {"user__person__email__iexact": contact} if is_email else {"user__person__phone": _normalise_phone(contact)}
     )
     wrong = SignInRefused(_("That code is not right or has run out. Check it, or ask for a new code."), "wrong_code")
-    with transaction.atomic():
-        record = (
-            OneTimeCode.objects.select_for_update()
-            .select_related("user__person")
-            .filter(used_at__isnull=True, expires_at__gt=timezone.now(), **lookup)
-            .order_by("-created_at")
-            .first()
-        )
-        if record is None:
-            sign_in_attempt_record(
-                method=SignInMethod.ONE_TIME_CODE, identifier=_mask(contact), succeeded=False, reason="no_live_code"
-            )
-            raise wrong
-        if record.code_digest != code_digest("otc", code):
-            record.failed_attempts += 1
-            if record.failed_attempts >= settings.ONE_TIME_CODE_FAILURE_LIMIT:
-                record.used_at = timezone.now()  # burnt: too many guesses
-            record.save(update_fields=["failed_attempts", "used_at"])
-            sign_in_attempt_record(
-                method=SignInMethod.ONE_TIME_CODE,
-                identifier=_mask(contact),
-                user=record.user,
-                succeeded=False,
-                reason="wrong_code",
-            )
-            raise wrong
-        record.used_at = timezone.now()
-        record.save(update_fields=["used_at"])
+    record = (
+        OneTimeCode.objects.select_for_update()
+        .select_related("user__person")
+        .filter(used_at__isnull=True, expires_at__gt=timezone.now(), **lookup)
+        .order_by("-created_at")
+        .first()
+    )
+    if record is None:
         sign_in_attempt_record(
-            method=SignInMethod.ONE_TIME_CODE, identifier=_mask(contact), user=record.user, succeeded=True
+            method=SignInMethod.ONE_TIME_CODE, identifier=_mask(contact), succeeded=False, reason="no_live_code"
         )
-    return record.user
+        return None, wrong
+    if record.code_digest != code_digest("otc", code):
+        record.failed_attempts += 1
+        if record.failed_attempts >= settings.ONE_TIME_CODE_FAILURE_LIMIT:
+            record.used_at = timezone.now()  # burnt: too many guesses
+        record.save(update_fields=["failed_attempts", "used_at"])
+        sign_in_attempt_record(
+            method=SignInMethod.ONE_TIME_CODE,
+            identifier=_mask(contact),
+            user=record.user,
+            succeeded=False,
+            reason="wrong_code",
+        )
+        return None, wrong
+    record.used_at = timezone.now()
+    record.save(update_fields=["used_at"])
+    sign_in_attempt_record(
+        method=SignInMethod.ONE_TIME_CODE, identifier=_mask(contact), user=record.user, succeeded=True
+    )
+    return record.user, None
 
 
 def _normalise_phone(phone: str) -> str:

@@ -70,8 +70,15 @@ def staff_code(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:staff_sign_in")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = _verify_any_device(user, form.cleaned_data["code"])
-        if device is None:
+        throttled = _throttle_wait_seconds(user)
+        device = None if throttled else _verify_any_device(user, form.cleaned_data["code"])
+        if throttled:
+            form.add_error(
+                "code",
+                _("Too many wrong codes. Wait %(seconds)s seconds, then enter the newest code from your app.")
+                % {"seconds": throttled},
+            )
+        elif device is None:
             sign_in_attempt_record(
                 method=SignInMethod.STAFF_TOTP,
                 identifier=user.username,
@@ -138,6 +145,18 @@ def _pending_staff(request: HttpRequest) -> Any:
     if not user_id:
         return None
     return get_user_model().objects.filter(pk=user_id, kind=UserKind.STAFF, is_active=True).first()
+
+
+def _throttle_wait_seconds(user: Any) -> int:
+    """Seconds until django-otp will check another code (it slows down guessing after failures)."""
+    from django.utils import timezone
+
+    waits = []
+    for device in TOTPDevice.objects.filter(user=user, confirmed=True):
+        allowed, data = device.verify_is_allowed()
+        if not allowed and data and data.get("locked_until"):
+            waits.append(max(1, int((data["locked_until"] - timezone.now()).total_seconds()) + 1))
+    return min(waits) if waits else 0
 
 
 def _verify_any_device(user: Any, code: str) -> TOTPDevice | None:

@@ -37,8 +37,12 @@ class PersonFactory(factory.django.DjangoModelFactory[Person]):
     risk_level = RiskLevel.MEDIUM
     sentence_date = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=400))
     conditional_release_date = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=120))
-    hdc_eligibility_date: object = factory.LazyAttribute(lambda p: p.conditional_release_date - dt.timedelta(days=90))
-    licence_expiry_date = factory.LazyAttribute(lambda p: p.conditional_release_date + dt.timedelta(days=365))
+    hdc_eligibility_date: object = factory.LazyAttribute(
+        lambda p: p.conditional_release_date - dt.timedelta(days=90) if p.conditional_release_date else None
+    )
+    licence_expiry_date = factory.LazyAttribute(
+        lambda p: p.conditional_release_date + dt.timedelta(days=365) if p.conditional_release_date else None
+    )
     sentence_expiry_date = factory.LazyAttribute(lambda p: p.licence_expiry_date)
 
 

@@ -1,0 +1,89 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from cryptography.fernet import Fernet
+
+from onward.core.crypto import DecryptionFailed, decrypt_bytes, encrypt_bytes, reencrypt_bytes
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "CACHE_URL", "ONWARD_", "DJANGO_"))}
+    clean.update(env)
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120)
+
+
+def test_production_profile_passes_deploy_checks_with_no_warnings(tmp_path: Path) -> None:
+    result = _manage(
+        "check", "--deploy", "--fail-level", "WARNING",
+        ONWARD_PROFILE="production", SECRET_KEY=Fernet.generate_key().decode() * 2,
+        DATA_KEYS=Fernet.generate_key().decode(), ALLOWED_HOSTS="onward.example", ONWARD_VAR_DIR=str(tmp_path),
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_profile_refuses_to_start_without_its_own_secrets(tmp_path: Path) -> None:
+    result = _manage("check", ONWARD_PROFILE="production", ONWARD_VAR_DIR=str(tmp_path))
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_development_profile_uses_sqlite_in_wal_mode(db: None) -> None:
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("This run is on PostgreSQL; the SQLite settings are checked in the SQLite run.")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        assert cursor.fetchone()[0] == "wal"
+        cursor.execute("PRAGMA foreign_keys")
+        assert cursor.fetchone()[0] == 1
+    assert connection.settings_dict["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+
+
+def test_database_and_cache_come_from_urls(tmp_path: Path) -> None:
+    code = (
+        "import django, os; django.setup(); from django.conf import settings as s; "
+        "print(s.DATABASES['default']['ENGINE'], s.DATABASES['default']['NAME'], s.CACHES['default']['BACKEND'])"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CACHE_URL")}
+    env.update(DJANGO_SETTINGS_MODULE="config.settings", ONWARD_VAR_DIR=str(tmp_path),
+               DATABASE_URL="postgres://u@db.example:5432/onward", CACHE_URL="redis://cache.example:6379/2")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    engine, name, cache = out.stdout.split()
+    assert engine == "django.db.backends.postgresql"
+    assert name == "onward"
+    assert cache == "django.core.cache.backends.redis.RedisCache"
+
+
+def test_s3_storage_is_private_and_signed_when_configured(tmp_path: Path) -> None:
+    code = "import django; django.setup(); from django.conf import settings as s; print(s.STORAGES['default'])"
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings", ONWARD_VAR_DIR=str(tmp_path),
+               STORAGE_BACKEND="s3", S3_BUCKET="onward-files", S3_ENDPOINT_URL="http://127.0.0.1:9000")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    assert "storages.backends.s3.S3Storage" in out.stdout
+    assert "'default_acl': 'private'" in out.stdout
+    assert "'querystring_auth': True" in out.stdout
+
+
+def test_key_ring_encrypts_decrypts_and_rotates(settings) -> None:
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    settings.DATA_KEYS = [old]
+    token = encrypt_bytes(b"template bytes")
+    assert token != b"template bytes"
+    settings.DATA_KEYS = [new, old]  # rotation: the new key first, the old still decrypts
+    assert decrypt_bytes(token) == b"template bytes"
+    rotated = reencrypt_bytes(token)
+    settings.DATA_KEYS = [new]
+    assert decrypt_bytes(rotated) == b"template bytes"
+    with pytest.raises(DecryptionFailed):
+        decrypt_bytes(token)  # made with the retired key
+
+
+def test_data_keys_are_not_the_secret_key(settings) -> None:
+    assert settings.SECRET_KEY not in settings.DATA_KEYS

@@ -1,0 +1,191 @@
+"""Signs in as each role and as people, and checks what each may and may not open.
+
+Each case is (who, what, whose record) -> the answer expected. People outside a staff member's
+scope and ids that do not exist get the same answer (403), so ids cannot be probed.
+"""
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from onward.accounts.models import Role
+from onward.accounts.services import person_account_ensure
+from onward.people.models import AssignmentRole
+from onward.people.tests.factories import CommunityPersonFactory, PersonFactory, StaffAssignmentFactory
+
+STAFF_ROLES = [
+    Role.KEY_WORKER,
+    Role.POM,
+    Role.PRACTITIONER,
+    Role.SENIOR,
+    Role.SECURITY,
+    Role.CONTENT_EDITOR,
+    Role.ADMINISTRATOR,
+]
+ROLE_UNIT = {
+    Role.KEY_WORKER: "ngt",
+    Role.POM: "ngt",
+    Role.SECURITY: "ngt",
+    Role.PRACTITIONER: "office_n",
+    Role.SENIOR: "pdu_n",
+    Role.CONTENT_EDITOR: "north",
+    Role.ADMINISTRATOR: "north",
+}
+SUBJECTS = ["in_my_prison", "other_prison", "my_case", "same_pdu_other_team", "other_pdu", "guessed_id"]
+
+# Which subjects each role may open, per person page. Everything not listed must be refused.
+MAY_VIEW = {
+    Role.KEY_WORKER: {"in_my_prison"},
+    Role.POM: {"in_my_prison"},
+    Role.SECURITY: {"in_my_prison"},
+    Role.PRACTITIONER: {"my_case"},
+    Role.SENIOR: {"my_case", "same_pdu_other_team"},
+}
+MAY_RESET_PIN = {Role.KEY_WORKER: {"in_my_prison"}, Role.POM: {"in_my_prison"}}
+MAY_RELEASE = {Role.POM: {"in_my_prison"}}
+MAY_ISSUE_CODE = {
+    Role.KEY_WORKER: {"in_my_prison"},
+    Role.POM: {"in_my_prison"},
+    Role.PRACTITIONER: {"my_case"},
+    Role.SENIOR: {"my_case", "same_pdu_other_team"},
+}
+PERSON_PAGES = [
+    ("GET", "/staff/people/{id}/", MAY_VIEW),
+    ("GET", "/staff/people/{id}/pin/", MAY_RESET_PIN),
+    ("GET", "/staff/people/{id}/release/", MAY_RELEASE),
+    ("POST", "/staff/people/{id}/activation-code/", MAY_ISSUE_CODE),
+]
+# Pages with no person in them: which roles may open them; "denied" is what others get.
+GENERAL_PAGES = [
+    ("/staff/", {Role.KEY_WORKER, Role.POM, Role.PRACTITIONER, Role.SENIOR, Role.SECURITY}, 403),
+    ("/staff/audit/", {Role.SECURITY, Role.ADMINISTRATOR}, 403),
+    ("/staff/notifications/sms-log/", {Role.ADMINISTRATOR}, 403),
+    ("/admin/", {Role.ADMINISTRATOR}, 302),
+    ("/me/", set(), 403),
+]
+
+
+@pytest.fixture
+def world(org, make_staff) -> dict[str, Any]:
+    staff = {role: make_staff(role, org[ROLE_UNIT[role]]) for role in STAFF_ROLES}
+    other_practitioner = make_staff(Role.PRACTITIONER, org["office_n2"])
+    subjects = {
+        "in_my_prison": PersonFactory(unit=org["wing_b"]),
+        "other_prison": PersonFactory(unit=org["stn_wing"]),
+        "my_case": CommunityPersonFactory(unit=org["office_n"]),
+        "same_pdu_other_team": CommunityPersonFactory(unit=org["office_n2"]),
+        "other_pdu": CommunityPersonFactory(unit=org["office_s"]),
+    }
+    StaffAssignmentFactory(person=subjects["my_case"], staff=staff[Role.PRACTITIONER], role=AssignmentRole.PRACTITIONER)
+    StaffAssignmentFactory(
+        person=subjects["same_pdu_other_team"], staff=other_practitioner, role=AssignmentRole.PRACTITIONER
+    )
+    ids = {name: person.pk for name, person in subjects.items()}
+    ids["guessed_id"] = max(ids.values()) + 1000
+    return {"staff": staff, "subjects": subjects, "ids": ids}
+
+
+def _cases() -> list[tuple[str, str, str, str, int]]:
+    cases = []
+    for role in STAFF_ROLES:
+        for method, template, allowed in PERSON_PAGES:
+            for subject in SUBJECTS:
+                expected = 200 if subject in allowed.get(role, set()) else 403
+                cases.append((role, method, template, subject, expected))
+        for path, roles, denied in GENERAL_PAGES:
+            cases.append((role, "GET", path, "", 200 if role in roles else denied))
+    return cases
+
+
+CASES = _cases()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "method", "template", "subject", "expected"),
+    CASES,
+    ids=[f"{c[0]}-{c[1]}-{c[2]}-{c[3] or 'page'}" for c in CASES],
+)
+def test_staff_matrix(world, staff_client, role, method, template, subject, expected):
+    client = staff_client(world["staff"][role])
+    path = template.format(id=world["ids"][subject]) if subject else template
+    response = client.post(path) if method == "POST" else client.get(path)
+    assert response.status_code == expected, f"{role} {method} {path}"
+    if expected == 200 and subject:
+        person = world["subjects"][subject]
+        assert person.last_name in response.content.decode()
+
+
+PERSON_CASES = [
+    ("/me/", 200),
+    ("/staff/", 403),
+    ("/staff/audit/", 403),
+    ("/staff/notifications/sms-log/", 403),
+    ("/admin/", 302),
+    *[(template.format(id="{" + s + "}"), 403) for _, template, _ in PERSON_PAGES if _ == "GET" for s in SUBJECTS],
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("path", "expected"), PERSON_CASES, ids=[c[0] for c in PERSON_CASES])
+@pytest.mark.parametrize("who", ["in_my_prison", "my_case"])
+def test_people_see_only_their_own_pages(world, person_client, who, path, expected):
+    person = world["subjects"][who]
+    client = person_client(person)
+    response = client.get(path.format(**world["ids"]))
+    assert response.status_code == expected
+    if expected == 200:
+        body = response.content.decode()
+        assert person.first_name in body
+        for other_name, other in world["subjects"].items():
+            if other_name != who:
+                assert other.reference not in body
+
+
+ANON_PATHS = ["/staff/", "/staff/people/1/", "/staff/audit/", "/me/", "/staff/notifications/sms-log/"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ANON_PATHS)
+def test_anonymous_visitors_are_sent_to_sign_in(path):
+    response = Client().get(path)
+    assert response.status_code == 302
+    assert "sign-in" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_staff_signed_in_with_password_only_see_nothing(world):
+    from onward.accounts.tests.factories import TEST_PASSWORD
+
+    client = Client()
+    user = world["staff"][Role.PRACTITIONER]
+    client.post("/sign-in/", {"email": user.username, "password": TEST_PASSWORD})
+    assert client.get("/staff/").status_code in (302, 403)
+    person_id = world["ids"]["my_case"]
+    assert client.get(f"/staff/people/{person_id}/").status_code in (302, 403)
+
+
+@pytest.mark.django_db
+def test_caseload_lists_exactly_the_people_in_scope(world, staff_client):
+    expectations = {
+        Role.KEY_WORKER: {"in_my_prison"},
+        Role.PRACTITIONER: {"my_case"},
+        Role.SENIOR: {"my_case", "same_pdu_other_team"},
+    }
+    for role, visible in expectations.items():
+        body = staff_client(world["staff"][role]).get("/staff/").content.decode()
+        for name, person in world["subjects"].items():
+            assert (person.reference in body) == (name in visible), f"{role} / {name}"
+
+
+@pytest.mark.django_db
+def test_a_released_person_keeps_one_account(world):
+    person = world["subjects"]["in_my_prison"]
+    before = person_account_ensure(person)
+    assert person_account_ensure(person).pk == before.pk
+
+
+def test_matrix_size():
+    # Recorded in the closing note; a change here means the matrix changed.
+    assert len(CASES) + 2 * len(PERSON_CASES) + len(ANON_PATHS) > 200
