@@ -7,6 +7,7 @@ from typing import Any
 import factory.random
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from onward.accounts.models import Role, StaffRole, User
 from onward.accounts.services import person_account_ensure
@@ -26,6 +27,7 @@ DEMO_PIN = "1234"
 DEMO_PRISON_NUMBER = "A1234BC"
 DEMO_COMMUNITY_PHONE = "07700900001"
 DEMO_SEED = 20261127
+DEMO_DEVICE_NAME = "Demo authenticator"
 
 DEMO_STAFF = [
     ("keyworker@onward.example", "Kim", "Walker", Role.KEY_WORKER, "NGT-A"),
@@ -84,7 +86,13 @@ def _staff(email: str, first: str, last: str, role: str, unit: OrgUnit) -> User:
     user.set_password(DEMO_PASSWORD)
     user.save()
     StaffRole.objects.create(user=user, role=role, unit=unit)
+    # Demo staff come with an authenticator already set up; `manage.py demo_totp EMAIL` shows its code.
+    TOTPDevice.objects.create(user=user, name=DEMO_DEVICE_NAME, confirmed=True)
     return user
+
+
+def demo_totp_device(email: str) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user__username=email, name=DEMO_DEVICE_NAME, confirmed=True).first()
 
 
 def _people(rng: random.Random, units: dict[str, OrgUnit], staff: dict[str, User]) -> None:

@@ -68,9 +68,13 @@ def test_events_cannot_be_changed_or_deleted_through_the_orm():
 
 
 def test_the_event_rolls_back_with_the_change_it_describes():
-    with pytest.raises(ValueError), transaction.atomic():
-        audit_record(actor=None, action="test.rolled_back")
-        raise ValueError("the change failed")
+    def change_that_fails():
+        with transaction.atomic():
+            audit_record(actor=None, action="test.rolled_back")
+            raise ValueError("the change failed")
+
+    with pytest.raises(ValueError, match="the change failed"):
+        change_that_fails()
     assert not AuditEvent.objects.filter(action="test.rolled_back").exists()
     _events(1)
     assert audit_verify()[1] == []

@@ -12,16 +12,26 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "CACHE_URL", "ONWARD_", "DJANGO_"))}
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "CACHE_URL", "ONWARD_", "DJANGO_"))
+    }
     clean.update(env)
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_production_profile_passes_deploy_checks_with_no_warnings(tmp_path: Path) -> None:
     result = _manage(
-        "check", "--deploy", "--fail-level", "WARNING",
-        ONWARD_PROFILE="production", SECRET_KEY=Fernet.generate_key().decode() * 2,
-        DATA_KEYS=Fernet.generate_key().decode(), ALLOWED_HOSTS="onward.example", ONWARD_VAR_DIR=str(tmp_path),
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        ONWARD_PROFILE="production",
+        SECRET_KEY=Fernet.generate_key().decode() * 2,
+        DATA_KEYS=Fernet.generate_key().decode(),
+        ALLOWED_HOSTS="onward.example",
+        ONWARD_VAR_DIR=str(tmp_path),
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -52,8 +62,12 @@ def test_database_and_cache_come_from_urls(tmp_path: Path) -> None:
         "print(s.DATABASES['default']['ENGINE'], s.DATABASES['default']['NAME'], s.CACHES['default']['BACKEND'])"
     )
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CACHE_URL")}
-    env.update(DJANGO_SETTINGS_MODULE="config.settings", ONWARD_VAR_DIR=str(tmp_path),
-               DATABASE_URL="postgres://u@db.example:5432/onward", CACHE_URL="redis://cache.example:6379/2")
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        ONWARD_VAR_DIR=str(tmp_path),
+        DATABASE_URL="postgres://u@db.example:5432/onward",
+        CACHE_URL="redis://cache.example:6379/2",
+    )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
     engine, name, cache = out.stdout.split()
     assert engine == "django.db.backends.postgresql"
@@ -63,8 +77,14 @@ def test_database_and_cache_come_from_urls(tmp_path: Path) -> None:
 
 def test_s3_storage_is_private_and_signed_when_configured(tmp_path: Path) -> None:
     code = "import django; django.setup(); from django.conf import settings as s; print(s.STORAGES['default'])"
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings", ONWARD_VAR_DIR=str(tmp_path),
-               STORAGE_BACKEND="s3", S3_BUCKET="onward-files", S3_ENDPOINT_URL="http://127.0.0.1:9000")
+    env = dict(
+        os.environ,
+        DJANGO_SETTINGS_MODULE="config.settings",
+        ONWARD_VAR_DIR=str(tmp_path),
+        STORAGE_BACKEND="s3",
+        S3_BUCKET="onward-files",
+        S3_ENDPOINT_URL="http://127.0.0.1:9000",
+    )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
     assert "storages.backends.s3.S3Storage" in out.stdout
     assert "'default_acl': 'private'" in out.stdout
