@@ -180,6 +180,8 @@ ONE_TIME_CODE_FAILURE_LIMIT = 5
 
 SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+# In-cell tablets and kiosks are shared: a person in custody is signed out sooner.
+CUSTODY_SESSION_IDLE_MINUTES = env.int("CUSTODY_SESSION_IDLE_MINUTES", default=10)
 SESSION_SAVE_EVERY_REQUEST = True  # so the age above is idle time, not time since sign-in
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

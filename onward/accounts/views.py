@@ -237,6 +237,8 @@ def person_activate(request: HttpRequest) -> HttpResponse:
 
 def _finish_person_sign_in(request: HttpRequest, user: Any) -> HttpResponse:
     auth.login(request, user, backend=PERSON_BACKEND)
+    if user.person.in_custody:
+        request.session.set_expiry(settings.CUSTODY_SESSION_IDLE_MINUTES * 60)
     from django.utils import translation
 
     language = user.person.preferred_language

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.i18n import set_language as django_set_language
 
@@ -48,4 +48,11 @@ def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def error_500(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/500.html", status=500)
+    try:
+        return render(request, "core/500.html", status=500)
+    except Exception:  # the error page itself must never fail: fall back to plain words
+        return HttpResponseServerError(
+            b"<!DOCTYPE html><title>Sorry</title><h1>Sorry, there is a problem with the service</h1>"
+            b"<p>Try again later.</p>",
+            content_type="text/html",
+        )

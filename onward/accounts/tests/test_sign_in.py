@@ -297,3 +297,10 @@ def test_sign_out_ends_the_session(released):
     assert client.get("/me/").status_code == 200
     client.post("/sign-out/")
     assert client.get("/me/").status_code == 302
+
+
+def test_shared_devices_in_custody_sign_out_sooner(custody_person, settings):
+    client = Client()
+    client.post("/me/sign-in/", {"prison_number": custody_person.prison_number, "pin": "4321"})
+    assert client.session.get_expiry_age() == settings.CUSTODY_SESSION_IDLE_MINUTES * 60
+    assert settings.CUSTODY_SESSION_IDLE_MINUTES < settings.SESSION_IDLE_MINUTES

@@ -1,0 +1,65 @@
+import time
+
+import pytest
+from django.test import Client, RequestFactory
+
+from onward.core.views import error_500
+from onward.people.tests.factories import PersonFactory
+
+
+@pytest.mark.django_db
+def test_not_found_page_is_in_the_service_style():
+    response = Client().get("/no-such-page/")
+    assert response.status_code == 404
+    body = response.content.decode()
+    assert "Page not found" in body
+    assert "govuk-template" in body
+
+
+@pytest.mark.django_db
+def test_forbidden_page_is_in_the_service_style(org, person_client):
+    client = person_client(PersonFactory(unit=org["wing_a"]))
+    response = client.get("/staff/")
+    assert response.status_code == 403
+    assert "You cannot see this page" in response.content.decode()
+
+
+def test_server_error_page_renders_even_without_middleware():
+    response = error_500(RequestFactory().get("/"))
+    assert response.status_code == 500
+    assert "problem with the service" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_security_headers_and_no_inline_script(org, person_client):
+    response = person_client(PersonFactory(unit=org["wing_a"])).get("/me/")
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Cache-Control"] == "no-store"
+    assert response["X-Request-ID"]
+    body = response.content.decode()
+    assert "<script>" not in body
+    assert '<script type="module" src="/static/' in body
+
+
+@pytest.mark.django_db
+def test_sessions_end_after_idle_time(org, person_client, settings):
+    settings.SESSION_COOKIE_AGE = 1
+    client = person_client(PersonFactory(unit=org["wing_a"]))
+    assert client.get("/me/").status_code == 200
+    time.sleep(2.1)
+    response = client.get("/me/")
+    assert response.status_code == 302
+    assert "sign-in" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_health_endpoints(client):
+    assert client.get("/healthz").json() == {"status": "ok"}
+    ready = client.get("/readyz").json()
+    assert set(ready["checks"]) == {"database", "cache", "storage", "worker"}
+    assert ready["checks"]["database"]["ok"] is True
+    assert ready["checks"]["cache"]["ok"] is True
+    assert ready["checks"]["storage"]["ok"] is True
