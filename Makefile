@@ -48,6 +48,7 @@ pytest: install
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 bench: install
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 messages: install
