@@ -38,6 +38,7 @@ test: install lint typecheck pytest
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/python scripts/extract_messages.py --check
 
 typecheck: install
 	$(BIN)/mypy onward config
@@ -52,7 +53,8 @@ bench: install
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 messages: install
-	$(BIN)/python manage.py makemessages -l cy --no-obsolete -e html,py,txt -i ".venv/*" -i "node_modules/*"
+	$(BIN)/python scripts/extract_messages.py
+	$(BIN)/python scripts/compile_messages.py
 
 clean:
 	rm -rf $(VENV) node_modules build var

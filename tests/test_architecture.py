@@ -85,3 +85,94 @@ def test_migrations_are_complete() -> None:
 
     out = StringIO()
     call_command("makemigrations", "--check", "--dry-run", stdout=out)
+
+
+# --- The JSON API: every operation declares its action, signs its caller in, and takes strict input ---
+
+
+def api_operations() -> list[tuple[str, Any]]:
+    """Every operation the API serves, as ("METHOD /path", operation), from the routers bound to it."""
+    from onward.api.api import api
+
+    found = []
+    for bound in api._get_bound_routers():  # what serves requests: auth inherited, decorators applied
+        for path, path_view in bound.path_operations.items():
+            for operation in path_view.operations:
+                found += [(f"{method} {bound.prefix}{path}", operation) for method in operation.methods]
+    return found
+
+
+def test_the_api_walker_finds_the_operations() -> None:
+    routes = {route for route, _ in api_operations()}
+    expected = {"GET /me", "GET /caseload", "GET /people/{person_id}", "POST /devices", "DELETE /devices/{device_id}"}
+    assert expected <= routes
+
+
+def test_every_api_operation_declares_a_registered_permission() -> None:
+    undeclared, unknown, public = [], [], []
+    for route, operation in api_operations():
+        action = declared_permission(operation.view_func)
+        if action is None:
+            undeclared.append(route)
+        elif action == PUBLIC:
+            public.append(route)
+        elif action not in registered_actions():
+            unknown.append(f"{route} ({action})")
+    assert not undeclared, "API operations without @permission from onward.api.permissions: " + ", ".join(undeclared)
+    assert not public, "API operations must not be public: " + ", ".join(public)
+    assert not unknown, "API operations declare actions with no rule: " + ", ".join(unknown)
+
+
+def test_every_api_operation_signs_its_caller_in() -> None:
+    anonymous = [route for route, operation in api_operations() if not operation.auth_callbacks]
+    assert not anonymous, "API operations with no authentication: " + ", ".join(anonymous)
+
+
+def test_every_api_operation_declares_its_error_answers() -> None:
+    from onward.api.errors import ErrorOut, ValidationErrorOut
+
+    missing = []
+    for route, operation in api_operations():
+        declared = {status: model for status, model in operation.response_models.items() if isinstance(status, int)}
+        if not {401, 403} <= set(declared):
+            missing.append(f"{route} (401/403)")
+        if operation.signature.params and 422 not in declared:
+            missing.append(f"{route} (422 for its input)")
+        for status, model in declared.items():
+            if status >= 400:
+                expected = ValidationErrorOut if status == 422 else ErrorOut
+                if model.model_fields["response"].annotation is not expected:
+                    missing.append(f"{route} ({status} not {expected.__name__})")
+    assert not missing, "API operations with undeclared or odd error answers: " + ", ".join(missing)
+
+
+def test_api_input_schemas_refuse_unknown_fields() -> None:
+    from pydantic import BaseModel
+
+    lax = []
+    for route, operation in api_operations():
+        for param in operation.signature.params:
+            schema = param.annotation
+            is_schema = isinstance(schema, type) and issubclass(schema, BaseModel)
+            if is_schema and schema.model_config.get("extra") != "forbid":
+                lax.append(f"{route} ({schema.__name__})")
+    assert not lax, 'API input schemas without model_config = ConfigDict(extra="forbid"): ' + ", ".join(lax)
+
+
+def test_every_api_url_is_a_walked_operation_or_declares_its_permission() -> None:
+    from onward.api.api import api
+
+    operation_paths = {route.split(" ", 1)[1].lstrip("/") for route, _ in api_operations()}
+    strays = []
+    for route, name, view, _owner in all_views():
+        if not route.startswith("api/"):
+            continue
+        path = route.removeprefix("api/v1/").replace("<", "{").replace(">", "}")
+        if name == f"{api.urls_namespace}:api-root":
+            continue  # ninja's root answers 404 to everyone
+        if path in operation_paths:
+            continue
+        action = declared_permission(view)
+        if action is None or (action != PUBLIC and action not in registered_actions()):
+            strays.append(f"{route} ({name})")
+    assert not strays, "API URLs that are not walked operations and declare no permission: " + ", ".join(strays)

@@ -83,7 +83,7 @@ def person_pin_sign_in(*, prison_number: str, pin: str) -> User:
 def _pin_check(prison_number: str, pin: str) -> tuple[User | None, SignInRefused | None]:
     wrong = SignInRefused(_("The prison number or PIN is not right. Check them and try again."), "wrong_credentials")
     credential = (
-        PinCredential.objects.select_for_update()
+        PinCredential.objects.select_for_update(of=("self",))
         .select_related("user__person")
         .filter(user__person__prison_number=prison_number, user__kind=UserKind.PERSON)
         .first()
@@ -220,7 +220,10 @@ def _activation_check(code: str) -> tuple[User | None, SignInRefused | None]:
     digest = code_digest("activation", code)
     identifier = f"activation:{digest[:12]}"
     record = (
-        ActivationCode.objects.select_for_update().select_related("user__person").filter(code_digest=digest).first()
+        ActivationCode.objects.select_for_update(of=("self",))
+        .select_related("user__person")
+        .filter(code_digest=digest)
+        .first()
     )
     reason = ""
     if record is None:
@@ -310,7 +313,7 @@ def _one_time_code_check(contact: str, code: str) -> tuple[User | None, SignInRe
     )
     wrong = SignInRefused(_("That code is not right or has run out. Check it, or ask for a new code."), "wrong_code")
     record = (
-        OneTimeCode.objects.select_for_update()
+        OneTimeCode.objects.select_for_update(of=("self",))
         .select_related("user__person")
         .filter(used_at__isnull=True, expires_at__gt=timezone.now(), **lookup)
         .order_by("-created_at")

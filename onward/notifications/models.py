@@ -30,6 +30,8 @@ class OutboxMessage(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=timezone.now)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # Set by the worker that claimed the message; its outcome is written only while it still holds it.
+    claim_token = models.CharField(max_length=32, blank=True)
     last_error = models.TextField(blank=True)
     provider_reference = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

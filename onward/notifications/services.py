@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from onward.notifications.models import Channel, OutboxMessage
 
@@ -19,6 +19,7 @@ def notification_queue(
 ) -> OutboxMessage:
     """Write a message to the outbox in the caller's transaction; a worker sends it after commit.
 
+    If the caller's transaction rolls back, the message goes with it and nothing is sent.
     The same idempotency key twice gives back the first message instead of a second one.
     """
     if channel not in Channel.values:
@@ -27,16 +28,24 @@ def notification_queue(
         existing = OutboxMessage.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
             return existing
-    message = OutboxMessage.objects.create(
-        channel=channel,
-        recipient=recipient,
-        body=body,
-        subject=subject,
-        user=user,
-        person=person,
-        idempotency_key=idempotency_key,
-    )
-    transaction.on_commit(lambda: _enqueue_delivery(message.pk))
+    try:
+        with transaction.atomic():
+            message = OutboxMessage.objects.create(
+                channel=channel,
+                recipient=recipient,
+                body=body,
+                subject=subject,
+                user=user,
+                person=person,
+                idempotency_key=idempotency_key,
+            )
+    except IntegrityError:
+        if not idempotency_key:
+            raise
+        # Another transaction queued the same key between our look-up and our insert.
+        return OutboxMessage.objects.get(idempotency_key=idempotency_key)
+    # Robust: the caller's change has committed by then; if queueing the task fails, the sweep sends it.
+    transaction.on_commit(lambda: _enqueue_delivery(message.pk), robust=True)
     return message
 
 

@@ -1,0 +1,163 @@
+"""A person's own summary, and the staff caseload and person record. Reads of a record are audited."""
+
+from math import ceil
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from ninja import P, PathEx, Query, Router
+
+from onward.api.auth import api_caller
+from onward.api.errors import NOT_FOUND, UNPROCESSABLE, responses
+from onward.api.permissions import permission
+from onward.api.schemas import (
+    DATABASE_ID_MAX,
+    AssignedStaffOut,
+    CaseloadEntryOut,
+    CaseloadPageOut,
+    CaseloadQuery,
+    KeyDateOut,
+    KeyDatesOut,
+    LicenceOut,
+    MeOut,
+    PersonRecordOut,
+    UnitOut,
+)
+from onward.organisations.models import OrgUnit, UnitKind
+from onward.people.models import AssignmentRole, Person, RiskLevel, Status
+from onward.people.selectors import CaseloadFilter, caseload_for, licence_current, person_get
+
+router = Router()
+
+
+@router.get("/me", response=responses({200: MeOut}), tags=["person"], summary="The signed-in person's own summary")
+@permission("person.self")
+def me(request: HttpRequest) -> MeOut:
+    """Name, reference numbers, status, the next date that matters, who is working with them, and their licence."""
+    user = api_caller(request)
+    person = person_get(user, int(user.person_id), purpose="view_own")
+    return MeOut(
+        id=person.pk,
+        first_name=person.first_name,
+        last_name=person.last_name,
+        prison_number=person.prison_number,
+        crn=person.crn,
+        status=Status(person.status),
+        status_label=person.get_status_display(),
+        next_key_date=_next_key_date(person),
+        assigned_staff=_assigned_staff(person),
+        licence=_licence(person),
+    )
+
+
+@router.get(
+    "/caseload",
+    response=responses({200: CaseloadPageOut}, UNPROCESSABLE),
+    tags=["staff"],
+    summary="The people a member of staff may see",
+)
+@permission("caseload.view")
+def caseload(request: HttpRequest, filters: Query[CaseloadQuery]) -> CaseloadPageOut:
+    """Searched, filtered, sorted and paged. The number of queries does not grow with the page."""
+    people = caseload_for(
+        api_caller(request),
+        CaseloadFilter(search=filters.q, status=filters.status or "", unit_id=filters.unit, sort=filters.sort),
+    )
+    count = people.count()
+    start = (filters.page - 1) * filters.page_size
+    page = list(people[start : start + filters.page_size]) if start < count else []
+    return CaseloadPageOut(
+        count=count,
+        page=filters.page,
+        page_size=filters.page_size,
+        pages=ceil(count / filters.page_size),
+        items=[_caseload_entry(person) for person in page],
+    )
+
+
+@router.get(
+    "/people/{person_id}",
+    response=responses({200: PersonRecordOut}, NOT_FOUND, UNPROCESSABLE),
+    tags=["staff"],
+    summary="One person's record",
+)
+@permission("person.view")
+def person_record(request: HttpRequest, person_id: PathEx[int, P(ge=1, le=DATABASE_ID_MAX)]) -> PersonRecordOut:
+    """The same 404 whether the person does not exist or is not the caller's to see, so ids cannot be probed."""
+    try:
+        person = person_get(api_caller(request), person_id)
+    except PermissionDenied:
+        raise Http404 from None
+    unit = person.unit
+    return PersonRecordOut(
+        id=person.pk,
+        first_name=person.first_name,
+        last_name=person.last_name,
+        prison_number=person.prison_number,
+        crn=person.crn,
+        date_of_birth=person.date_of_birth,
+        status=Status(person.status),
+        status_label=person.get_status_display(),
+        risk_level=RiskLevel(person.risk_level),
+        risk_level_label=person.get_risk_level_display(),
+        preferred_language=person.preferred_language,
+        unit=_unit(unit),
+        establishment=_unit(unit.parent) if person.in_custody and unit.parent is not None else None,
+        address=person.address,
+        key_dates=KeyDatesOut(
+            sentence_date=person.sentence_date,
+            hdc_eligibility_date=person.hdc_eligibility_date,
+            conditional_release_date=person.conditional_release_date,
+            release_date=person.release_date,
+            licence_expiry_date=person.licence_expiry_date,
+            sentence_expiry_date=person.sentence_expiry_date,
+        ),
+        next_key_date=_next_key_date(person),
+        assigned_staff=_assigned_staff(person),
+        licence=_licence(person),
+    )
+
+
+def _caseload_entry(person: Person) -> CaseloadEntryOut:
+    return CaseloadEntryOut(
+        id=person.pk,
+        first_name=person.first_name,
+        last_name=person.last_name,
+        prison_number=person.prison_number,
+        crn=person.crn,
+        status=Status(person.status),
+        status_label=person.get_status_display(),
+        risk_level=RiskLevel(person.risk_level),
+        unit=_unit(person.unit),
+        conditional_release_date=person.conditional_release_date,
+        next_key_date=_next_key_date(person),
+        assigned_staff=_assigned_staff(person),
+    )
+
+
+def _next_key_date(person: Person) -> KeyDateOut | None:
+    found = person.next_key_date()
+    return KeyDateOut(label=found[0], date=found[1]) if found else None
+
+
+def _assigned_staff(person: Person) -> list[AssignedStaffOut]:
+    # `active_assignments` is prefetched, with each staff member, by the selectors.
+    return [
+        AssignedStaffOut(role=AssignmentRole(a.role), role_label=a.get_role_display(), name=a.staff.display_name)
+        for a in person.active_assignments  # type: ignore[attr-defined]
+    ]
+
+
+def _licence(person: Person) -> LicenceOut | None:
+    version = licence_current(person)
+    if version is None:
+        return None
+    return LicenceOut(
+        version=version.number,
+        issued_at=version.issued_at,
+        confirmed=version.confirmed_at is not None,
+        confirmed_at=version.confirmed_at,
+    )
+
+
+def _unit(unit: OrgUnit) -> UnitOut:
+    return UnitOut(id=unit.pk, name=unit.name, kind=UnitKind(unit.kind))

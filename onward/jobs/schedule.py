@@ -1,0 +1,29 @@
+"""The periodic jobs, declared in code. Schedulers enqueue each when due; workers run it.
+
+A job is a function that takes no arguments and returns a small JSON-able summary (kept on its
+ScheduledJob row); it raises to say the run failed. Add a line here to schedule a new one.
+"""
+
+from dataclasses import dataclass
+
+MINUTE_SECONDS = 60
+DAY_SECONDS = 24 * 60 * 60
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    name: str
+    function_path: str
+    interval_seconds: int
+
+
+PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
+    PeriodicJob("outbox_sweep", "onward.notifications.delivery.outbox_sweep", MINUTE_SECONDS),
+    PeriodicJob("audit_chain_verify", "onward.jobs.services.audit_chain_check", DAY_SECONDS),
+    PeriodicJob("task_results_prune", "onward.jobs.services.task_results_prune", DAY_SECONDS),
+    PeriodicJob("worker_heartbeats_prune", "onward.jobs.heartbeat.worker_heartbeats_prune", DAY_SECONDS),
+)
+
+
+def periodic_jobs() -> dict[str, PeriodicJob]:
+    return {job.name: job for job in PERIODIC_JOBS}
