@@ -22,7 +22,7 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-build/static/govuk/.built: node_modules/.installed scripts/build-assets.mjs
+build/static/govuk/.built: node_modules/.installed scripts/build-assets.mjs assets/govuk.scss
 	node scripts/build-assets.mjs
 	@touch $@
 

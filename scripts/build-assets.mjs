@@ -1,7 +1,8 @@
-// Builds GOV.UK Frontend's compiled CSS, JavaScript, fonts and images into build/static/govuk,
+// Builds GOV.UK Frontend's CSS (from its Sass, with our settings), JavaScript and images into build/static/govuk,
 // where Django's collectstatic picks them up. Run by `make` after `npm ci`.
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import * as sass from "sass";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -17,10 +18,12 @@ mkdirSync(out, { recursive: true });
 for (const file of ["govuk-frontend.min.js", "govuk-frontend.min.js.map"]) {
   cpSync(join(dist, file), join(out, file));
 }
-// The stylesheet points at /assets/; ours are served beside it, so make the links relative.
-const css = readFileSync(join(dist, "govuk-frontend.min.css"), "utf8")
-  .replaceAll("url(/assets/", "url(assets/")
-  .replace(/\/\*# sourceMappingURL=.*\*\//, "");
-writeFileSync(join(out, "govuk-frontend.min.css"), css);
+// The stylesheet is compiled from GOV.UK Frontend's Sass with our settings (assets/govuk.scss).
+const compiled = sass.compile(join(root, "assets", "govuk.scss"), {
+  loadPaths: [join(root, "node_modules", "govuk-frontend", "dist")],
+  style: "compressed",
+  quietDeps: true,
+});
+writeFileSync(join(out, "govuk-frontend.min.css"), compiled.css);
 cpSync(join(dist, "assets"), join(out, "assets"), { recursive: true });
 console.log(`GOV.UK Frontend assets built into ${out}`);
