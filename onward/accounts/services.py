@@ -371,6 +371,9 @@ class IssuedDeviceToken:
 def device_token_create(*, actor: Any, name: str) -> IssuedDeviceToken:
     """A person adds their phone or tablet. The plain token is returned once and never stored."""
     require(actor, "person.self")
+    name = name.strip()
+    if not name:
+        raise ValueError(_("Give the device a name, like “My phone”."))
     token = DEVICE_TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
         record = DeviceToken.objects.create(
@@ -409,6 +412,8 @@ def device_token_authenticate(token: str) -> User | None:
     record = DeviceToken.objects.select_related("user").filter(token_digest=code_digest("device", token)).first()
     if record is None or record.revoked_at is not None or not record.user.is_active:
         return None
+    if record.user.kind != UserKind.PERSON:
+        return None  # device tokens are for people's phones and tablets only
     now = timezone.now()
     if record.last_used_at is None or now - record.last_used_at > timedelta(minutes=5):
         DeviceToken.objects.filter(pk=record.pk).update(last_used_at=now)  # coarse, to keep reads cheap

@@ -304,3 +304,25 @@ def test_shared_devices_in_custody_sign_out_sooner(custody_person, settings):
     client.post("/me/sign-in/", {"prison_number": custody_person.prison_number, "pin": "4321"})
     assert client.session.get_expiry_age() == settings.CUSTODY_SESSION_IDLE_MINUTES * 60
     assert settings.CUSTODY_SESSION_IDLE_MINUTES < settings.SESSION_IDLE_MINUTES
+
+
+def test_a_wrong_pin_is_never_written_back_into_the_page(custody_person):
+    response = Client().post("/me/sign-in/", {"prison_number": custody_person.prison_number, "pin": "97531"})
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "97531" not in body
+    assert custody_person.prison_number in body  # the prison number is kept, so they need not type it again
+
+
+def test_device_tokens_need_a_name_and_work_only_for_people(custody_person, org, make_staff):
+    from onward.accounts.models import DeviceToken
+    from onward.accounts.services import device_token_authenticate, device_token_create, person_account_ensure
+
+    account = person_account_ensure(custody_person)
+    with pytest.raises(ValueError, match="name"):
+        device_token_create(actor=account, name="   ")
+    issued = device_token_create(actor=account, name="Cell tablet")
+    assert device_token_authenticate(issued.token) == account
+    staff = make_staff(Role.KEY_WORKER, org["ngt"])
+    DeviceToken.objects.filter(pk=issued.record.pk).update(user=staff)  # a token row that is not a person's
+    assert device_token_authenticate(issued.token) is None

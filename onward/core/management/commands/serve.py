@@ -36,6 +36,9 @@ class Command(BaseCommand):
                 str(options["web_workers"]),
                 "--access-logfile",
                 "-",
+                # Paths only: query strings can hold names typed into a search.
+                "--access-logformat",
+                '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms',
                 "--forwarded-allow-ips",
                 "127.0.0.1",
             ],
