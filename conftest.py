@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from onward.accounts.models import Role
 from onward.accounts.tests.factories import StaffFactory, StaffRoleFactory, TOTPDeviceFactory, totp_code
 from onward.organisations.tests.factories import OfficeFactory, PduFactory, PrisonFactory, RegionFactory, WingFactory
 
@@ -84,14 +83,3 @@ def person_client() -> Any:
         return client
 
     return sign_in
-
-
-ROLE_UNITS = {
-    Role.KEY_WORKER: "ngt",
-    Role.POM: "ngt",
-    Role.SECURITY: "ngt",
-    Role.PRACTITIONER: "office_n",
-    Role.SENIOR: "pdu_n",
-    Role.CONTENT_EDITOR: "north",
-    Role.ADMINISTRATOR: "north",
-}

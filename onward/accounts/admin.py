@@ -7,13 +7,15 @@ from django.http import HttpRequest
 
 from onward.accounts.models import SignInAttempt, StaffRole, User
 from onward.audit.services import audit_record
-from onward.core.admin_mixins import AuditedAdmin, ReadOnlyAdmin
+from onward.core.admin_mixins import AuditedAdmin, PolicyInline, ReadOnlyAdmin
 from onward.core.admin_site import admin_site
 
 
-class StaffRoleInline(admin.TabularInline):
+class StaffRoleInline(PolicyInline):
     model = StaffRole
     extra = 1
+    fields = ["role", "unit", "created_at"]
+    readonly_fields = ["created_at"]
     autocomplete_fields = ["unit"]
 
 

@@ -1,4 +1,5 @@
-"""Admin pages write to the audit trail like services do; evidence tables are read-only."""
+"""Admin pages follow the one permission policy (not Django's per-model permissions), write to the
+audit trail like services do, and show evidence read-only."""
 
 from typing import Any
 
@@ -7,9 +8,45 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from onward.audit.services import audit_record
+from onward.core.permissions import can
 
 
-class AuditedAdmin(admin.ModelAdmin):
+class PolicyAdmin(admin.ModelAdmin):
+    """Whoever the policy lets into the admin site ("admin.site") may use this page."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return can(request.user, "admin.site")
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return can(request.user, "admin.site")
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return can(request.user, "admin.site")
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return can(request.user, "admin.site")
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return can(request.user, "admin.site")
+
+
+class PolicyInline(admin.TabularInline):
+    """An inline table on a policy-checked admin page, with the same permission."""
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return can(request.user, "admin.site")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return can(request.user, "admin.site")
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return can(request.user, "admin.site")
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return can(request.user, "admin.site")
+
+
+class AuditedAdmin(PolicyAdmin):
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         with transaction.atomic():
             super().save_model(request, obj, form, change)
@@ -29,10 +66,10 @@ class AuditedAdmin(admin.ModelAdmin):
             super().delete_model(request, obj)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """For evidence: it can be read here, never changed."""
+class ReadOnlyAdmin(PolicyAdmin):
+    """For evidence and for rows the processes write: it can be read here, never changed."""
 
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
