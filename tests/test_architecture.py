@@ -20,6 +20,7 @@ PUBLIC_ALLOWED = {
     "accounts:person_code_request",
     "accounts:person_code_enter",
     "accounts:person_activate",
+    "accounts:person_link",
 }
 
 

@@ -1,3 +1,6 @@
+from datetime import date
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -100,3 +103,22 @@ class PinResetForm(forms.Form):
         error_messages={"required": _("Enter a new PIN"), "invalid": _("A PIN is 4 to 6 numbers")},
     )
     reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
+
+
+class DateOfBirthForm(forms.Form):
+    """Day, month and year in three boxes, as the GOV.UK date input asks for them."""
+
+    day = forms.IntegerField(label=_("Day"), min_value=1, max_value=31)
+    month = forms.IntegerField(label=_("Month"), min_value=1, max_value=12)
+    year = forms.IntegerField(label=_("Year"), min_value=1900, max_value=2100)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.errors:
+            self.errors.clear()
+            raise forms.ValidationError(_("Enter your date of birth as numbers, like 27 3 1990"))
+        try:
+            data["date_of_birth"] = date(data["year"], data["month"], data["day"])
+        except (KeyError, TypeError, ValueError):
+            raise forms.ValidationError(_("Enter a real date of birth, like 27 3 1990")) from None
+        return data

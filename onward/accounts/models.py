@@ -110,6 +110,7 @@ class SignInMethod(models.TextChoices):
     ONE_TIME_CODE = "one_time_code", _("One-time code")
     ACTIVATION_CODE = "activation_code", _("Activation code")
     DEVICE_TOKEN = "device_token", _("Device token")
+    LINK = "link", _("Link and date of birth")
 
 
 class SignInAttempt(models.Model):
@@ -144,3 +145,20 @@ class DeviceToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class SignInLink(models.Model):
+    """A link sent to a person (a check-in invitation): with their date of birth, it signs them in.
+
+    It works until it expires, as often as needed, and locks after too many wrong dates of birth.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sign_in_links")
+    token_digest = models.CharField(max_length=64, unique=True)
+    purpose = models.CharField(max_length=40)
+    next_url = models.CharField(max_length=200)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+    locked_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)

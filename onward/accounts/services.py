@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
@@ -19,6 +20,7 @@ from onward.accounts.models import (
     OneTimeCode,
     PinCredential,
     SignInAttempt,
+    SignInLink,
     SignInMethod,
     User,
     UserKind,
@@ -418,3 +420,100 @@ def device_token_authenticate(token: str) -> User | None:
     if record.last_used_at is None or now - record.last_used_at > timedelta(minutes=5):
         DeviceToken.objects.filter(pk=record.pk).update(last_used_at=now)  # coarse, to keep reads cheap
     return record.user
+
+
+# --- Sign-in links (with date of birth) --------------------------------------------------------
+
+
+def sign_in_link_issue(*, user: User, purpose: str, next_url: str, expires_at: Any) -> str:
+    """A link for a person's message (e.g. a check-in invitation). Returns its path; only a digest is kept."""
+    if user.kind != UserKind.PERSON:
+        raise ValueError("Sign-in links are for people's accounts.")
+    if not next_url.startswith("/") or next_url.startswith("//"):
+        raise ValueError("next_url must be a path on this site.")
+    token = secrets.token_urlsafe(24)
+    SignInLink.objects.create(
+        user=user, token_digest=code_digest("link", token), purpose=purpose, next_url=next_url, expires_at=expires_at
+    )
+    return reverse("accounts:person_link", kwargs={"token": token})
+
+
+def sign_in_link_redeem(*, token: str, date_of_birth: Any) -> tuple[User, str]:
+    """Check a link and the date of birth typed with it. Returns the person's account and where to go."""
+    with transaction.atomic():
+        result, refusal = _link_check(token, date_of_birth)
+    if refusal is not None:
+        raise refusal
+    assert result is not None
+    return result
+
+
+def sign_in_link_is_live(token: str) -> bool:
+    """Whether a link can still be used (for the page to say so before asking for a date of birth)."""
+    link = SignInLink.objects.filter(token_digest=code_digest("link", token)).first()
+    return link is not None and _link_problem(link) == ""
+
+
+def _link_problem(link: SignInLink) -> str:
+    if link.revoked_at is not None:
+        return "revoked"
+    if link.locked_at is not None:
+        return "locked"
+    if link.expires_at <= timezone.now():
+        return "expired"
+    if not link.user.is_active:
+        return "inactive"
+    return ""
+
+
+def _link_check(token: str, date_of_birth: Any) -> tuple[tuple[User, str] | None, SignInRefused | None]:
+    digest = code_digest("link", token)
+    identifier = f"link:{digest[:12]}"
+    link = (
+        SignInLink.objects.select_for_update(of=("self",))
+        .select_related("user__person")
+        .filter(token_digest=digest)
+        .first()
+    )
+    if link is None:
+        sign_in_attempt_record(method=SignInMethod.LINK, identifier=identifier, succeeded=False, reason="unknown")
+        return None, SignInRefused(_("This link does not work. Use the newest message we sent you."), "unknown")
+    problem = _link_problem(link)
+    if problem:
+        sign_in_attempt_record(
+            method=SignInMethod.LINK, identifier=identifier, user=link.user, succeeded=False, reason=problem
+        )
+        message = {
+            "expired": _("This link has run out. Sign in with a code sent to your phone instead."),
+            "locked": _(
+                "This link is locked because the date of birth was wrong too many times. "
+                "Sign in with a code sent to your phone, or call your probation practitioner."
+            ),
+        }.get(problem, _("This link does not work. Use the newest message we sent you."))
+        return None, SignInRefused(message, problem)
+    person = link.user.person
+    if person is None or person.date_of_birth != date_of_birth:
+        link.failed_attempts += 1
+        if link.failed_attempts >= settings.SIGN_IN_LINK_FAILURE_LIMIT:
+            link.locked_at = timezone.now()
+        link.save(update_fields=["failed_attempts", "locked_at"])
+        sign_in_attempt_record(
+            method=SignInMethod.LINK,
+            identifier=identifier,
+            user=link.user,
+            succeeded=False,
+            reason="locked_now" if link.locked_at else "wrong_date_of_birth",
+        )
+        if link.locked_at:
+            return None, SignInRefused(
+                _(
+                    "This link is locked because the date of birth was wrong too many times. "
+                    "Sign in with a code sent to your phone, or call your probation practitioner."
+                ),
+                "locked",
+            )
+        return None, SignInRefused(_("That date of birth is not right. Check it and try again."), "wrong_date_of_birth")
+    link.failed_attempts = 0
+    link.save(update_fields=["failed_attempts"])
+    sign_in_attempt_record(method=SignInMethod.LINK, identifier=identifier, user=link.user, succeeded=True)
+    return (link.user, link.next_url), None

@@ -11,4 +11,5 @@ urlpatterns = [
     path("me/sign-in/code/", views.person_code_request, name="person_code_request"),
     path("me/sign-in/code/enter/", views.person_code_enter, name="person_code_enter"),
     path("me/activate/", views.person_activate, name="person_activate"),
+    path("me/link/<str:token>/", views.person_link, name="person_link"),
 ]

@@ -17,6 +17,7 @@ from onward.accounts.forms import (
     ActivationForm,
     CodeForm,
     ContactForm,
+    DateOfBirthForm,
     OneTimeCodeForm,
     PinSignInForm,
     StaffSignInForm,
@@ -29,6 +30,8 @@ from onward.accounts.services import (
     one_time_code_verify,
     person_pin_sign_in,
     sign_in_attempt_record,
+    sign_in_link_is_live,
+    sign_in_link_redeem,
 )
 from onward.accounts.totp import totp_device_new, totp_qr_svg
 from onward.core.permissions import permission, public
@@ -220,6 +223,24 @@ def person_code_enter(request: HttpRequest) -> HttpResponse:
         {"form": form, "contact": contact},
         status=400 if form.errors else 200,
     )
+
+
+@public
+def person_link(request: HttpRequest, token: str) -> HttpResponse:
+    """A link from a message (a check-in invitation): the date of birth signs the person in."""
+    form = DateOfBirthForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user, next_url = sign_in_link_redeem(token=token, date_of_birth=form.cleaned_data["date_of_birth"])
+        except SignInRefused as refused:
+            form.add_error(None, refused.message)
+        else:
+            response = _finish_person_sign_in(request, user)
+            response["Location"] = next_url
+            return response
+    live = request.method == "POST" or sign_in_link_is_live(token)
+    status = 400 if form.errors else (200 if live else 410)
+    return render(request, "accounts/person_link.html", {"form": form, "live": live}, status=status)
 
 
 @public
