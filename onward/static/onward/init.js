@@ -3,3 +3,13 @@ import { initAll } from "../govuk/govuk-frontend.min.js";
 
 document.body.classList.add("js-enabled", "govuk-frontend-supported");
 initAll();
+
+// Check-in pages: the camera and a submit that survives a lost connection.
+const cameras = document.querySelectorAll('[data-module="onward-camera"]');
+const resilientForms = document.querySelectorAll('form[data-module="onward-resilient-submit"]');
+if (cameras.length || resilientForms.length) {
+  import("./checkin-camera.js").then(({ initCamera, initResilientSubmit }) => {
+    cameras.forEach(initCamera);
+    resilientForms.forEach(initResilientSubmit);
+  });
+}

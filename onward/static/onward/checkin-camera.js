@@ -1,0 +1,187 @@
+// The check-in camera: records a short clip (or, where the browser cannot record video, takes a
+// photo) and puts it into the page's ordinary file input, so the same form works with or without
+// this script. Sends the form with fetch and retries after a lost connection with the same
+// idempotency key, so a retry never makes a second check-in.
+//
+// Markup it enhances (all inside one <form>):
+//   <div data-module="onward-camera" data-seconds="4" data-challenge-text="Turn your head to the left">
+//     <input type="file" name="media" accept="image/*,video/*" capture="user">   (the no-script way)
+//   </div>
+//   <input type="hidden" name="idempotency_key">
+
+const RETRY_DELAYS_MS = [1000, 3000, 7000, 15000];
+
+export function initCamera(root) {
+  const form = root.closest("form");
+  const input = root.querySelector('input[type="file"]');
+  if (!form || !input || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
+    return; // keep the plain file input: the phone's own camera app takes over
+  }
+  const seconds = Number(root.dataset.seconds || "4");
+  const texts = readTexts(root);
+  const canRecord = typeof MediaRecorder !== "undefined" && pickVideoType() !== "";
+
+  const ui = document.createElement("div");
+  ui.className = "onward-camera";
+  ui.innerHTML = `
+    <video class="onward-camera__preview" autoplay muted playsinline aria-label="${escapeHtml(texts.preview)}"></video>
+    <p class="govuk-body-l onward-camera__challenge" aria-live="assertive"></p>
+    <p class="govuk-body onward-camera__status" role="status" aria-live="polite"></p>
+    <button type="button" class="govuk-button onward-button-large onward-camera__start">${escapeHtml(canRecord ? texts.record : texts.photo)}</button>
+    <button type="button" class="govuk-button govuk-button--secondary onward-camera__retake" hidden>${escapeHtml(texts.retake)}</button>`;
+  root.prepend(ui);
+  const video = ui.querySelector("video");
+  const status = ui.querySelector(".onward-camera__status");
+  const challenge = ui.querySelector(".onward-camera__challenge");
+  const start = ui.querySelector(".onward-camera__start");
+  const retake = ui.querySelector(".onward-camera__retake");
+  input.closest(".govuk-form-group")?.setAttribute("hidden", "");
+
+  let stream = null;
+  navigator.mediaDevices
+    .getUserMedia({ video: { facingMode: "user", width: { ideal: 640 }, height: { ideal: 480 } }, audio: false })
+    .then((s) => {
+      stream = s;
+      video.srcObject = s;
+      status.textContent = texts.ready;
+    })
+    .catch(() => {
+      // No camera, or the person said no: show the plain file input again.
+      ui.remove();
+      input.closest(".govuk-form-group")?.removeAttribute("hidden");
+    });
+
+  start.addEventListener("click", async () => {
+    if (!stream) return;
+    start.disabled = true;
+    try {
+      const file = canRecord ? await record(stream, seconds, challenge, status, texts) : await takePhoto(video);
+      putFile(input, file);
+      status.textContent = texts.captured;
+      form.dataset.onwardReady = "true";
+      retake.hidden = false;
+    } catch (error) {
+      status.textContent = texts.failed;
+    } finally {
+      start.disabled = false;
+      challenge.textContent = "";
+    }
+  });
+  retake.addEventListener("click", () => {
+    input.value = "";
+    retake.hidden = true;
+    status.textContent = texts.ready;
+  });
+}
+
+export function initResilientSubmit(form) {
+  const status = form.querySelector("[data-onward-submit-status]");
+  const keyInput = form.querySelector('input[name="idempotency_key"]');
+  if (keyInput && !keyInput.value && window.crypto && crypto.randomUUID) {
+    keyInput.value = crypto.randomUUID();
+  }
+  form.addEventListener("submit", async (event) => {
+    if (form.dataset.onwardResubmit === "true") return;
+    event.preventDefault();
+    const button = form.querySelector('button[type="submit"], button:not([type])');
+    if (button) button.disabled = true;
+    const body = new FormData(form);
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        const response = await fetch(form.action || window.location.href, {
+          method: "POST",
+          body,
+          credentials: "same-origin",
+          headers: { "X-Requested-With": "fetch" },
+        });
+        if (response.status >= 500 && attempt < RETRY_DELAYS_MS.length) {
+          throw new Error(`server ${response.status}`);
+        }
+        if (response.redirected) {
+          window.location.assign(response.url); // stored: on to the next page
+          return;
+        }
+        // Anything else (the form with its error messages): send it the ordinary way to show the
+        // page. The same idempotency key goes with it, so nothing is stored twice.
+        form.dataset.onwardResubmit = "true";
+        HTMLFormElement.prototype.submit.call(form);
+        return;
+      } catch (error) {
+        if (attempt >= RETRY_DELAYS_MS.length) {
+          if (status) status.textContent = form.dataset.textGaveUp || "";
+          if (button) button.disabled = false;
+          return;
+        }
+        if (status) status.textContent = form.dataset.textRetrying || "";
+        await wait(RETRY_DELAYS_MS[attempt]);
+      }
+    }
+  });
+}
+
+async function record(stream, seconds, challenge, status, texts) {
+  const type = pickVideoType();
+  const recorder = new MediaRecorder(stream, { mimeType: type, videoBitsPerSecond: 1_000_000 });
+  const chunks = [];
+  recorder.addEventListener("dataavailable", (event) => event.data.size && chunks.push(event.data));
+  const stopped = new Promise((resolve) => recorder.addEventListener("stop", resolve));
+  recorder.start(250);
+  challenge.textContent = texts.challenge;
+  for (let left = seconds; left > 0; left -= 1) {
+    status.textContent = texts.recording.replace("%(seconds)s", String(left));
+    await wait(1000);
+  }
+  recorder.stop();
+  await stopped;
+  const blob = new Blob(chunks, { type: type.split(";")[0] });
+  const extension = blob.type.includes("mp4") ? "mp4" : "webm";
+  return new File([blob], `check-in.${extension}`, { type: blob.type });
+}
+
+async function takePhoto(video) {
+  const canvas = document.createElement("canvas");
+  canvas.width = video.videoWidth || 640;
+  canvas.height = video.videoHeight || 480;
+  canvas.getContext("2d").drawImage(video, 0, 0, canvas.width, canvas.height);
+  const blob = await new Promise((resolve) => canvas.toBlob(resolve, "image/jpeg", 0.9));
+  return new File([blob], "check-in.jpg", { type: "image/jpeg" });
+}
+
+function pickVideoType() {
+  if (typeof MediaRecorder === "undefined") return "";
+  for (const type of ["video/webm;codecs=vp8", "video/webm", "video/mp4;codecs=avc1", "video/mp4"]) {
+    if (MediaRecorder.isTypeSupported(type)) return type;
+  }
+  return "";
+}
+
+function putFile(input, file) {
+  const transfer = new DataTransfer();
+  transfer.items.add(file);
+  input.files = transfer.files;
+}
+
+function readTexts(root) {
+  const d = root.dataset;
+  return {
+    preview: d.textPreview || "Your camera",
+    record: d.textRecord || "Start recording",
+    photo: d.textPhoto || "Take a photo",
+    retake: d.textRetake || "Do it again",
+    ready: d.textReady || "",
+    challenge: d.challengeText || "",
+    recording: d.textRecording || "%(seconds)s",
+    captured: d.textCaptured || "",
+    failed: d.textFailed || "",
+  };
+}
+
+function wait(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function escapeHtml(text) {
+  const span = document.createElement("span");
+  span.textContent = text;
+  return span.innerHTML;
+}
