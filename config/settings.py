@@ -50,6 +50,10 @@ INSTALLED_APPS = [
     "onward.notifications",
     "onward.jobs",
     "onward.api",
+    "onward.appointments",
+    "onward.biometrics",
+    "onward.checkins",
+    "onward.messaging",
 ]
 
 MIDDLEWARE = [
@@ -241,3 +245,78 @@ LOGGING = {
 }
 
 ONWARD_SERVICE_NAME = "Onward"
+
+# --- Check-ins ---
+CHECKIN_WINDOW_HOURS = env.int("CHECKIN_WINDOW_HOURS", default=72)
+CHECKIN_REMIND_BEFORE_HOURS = env.int("CHECKIN_REMIND_BEFORE_HOURS", default=24)
+CHECKIN_FACE_ATTEMPTS_MAX = 3
+CHECKIN_EXTRA_QUESTIONS_MAX = 3
+CHECKIN_PHOTO_MAX_BYTES = 8 * 1024 * 1024
+CHECKIN_VIDEO_MAX_BYTES = 25 * 1024 * 1024
+CHECKIN_REFERENCE_PHOTO_MAX_BYTES = 8 * 1024 * 1024
+CHECKIN_AT_ADDRESS_RADIUS_M = env.float("CHECKIN_AT_ADDRESS_RADIUS_M", default=100.0)
+CHECKIN_LOCATION_MAX_ACCURACY_M = env.float("CHECKIN_LOCATION_MAX_ACCURACY_M", default=250.0)
+CHECKIN_STRONG_MATCH_DISTANCE = 0.4
+CHECKIN_RETENTION_NO_MATCH_DAYS = env.int("CHECKIN_RETENTION_NO_MATCH_DAYS", default=28)
+CHECKIN_RETENTION_MATCH_DAYS = env.int("CHECKIN_RETENTION_MATCH_DAYS", default=7)
+CHECKIN_RETENTION_CONCERN_DAYS = env.int("CHECKIN_RETENTION_CONCERN_DAYS", default=6 * 365)
+CHECKIN_STATISTICS_DAYS = 28
+# The address people open from their invitation (the link goes to /me/check-in/ on it).
+CHECKIN_LINK_BASE_URL = env.str("CHECKIN_LINK_BASE_URL", default="http://localhost:8000")
+
+# --- Biometrics -----------------------------------------------------------------------------
+# Engines by dotted path, so an operator can plug in another (an ONNX model, a cloud service).
+FACE_VERIFIER = env.str("FACE_VERIFIER", default="onward.biometrics.engines.DlibFaceVerifier")
+LIVENESS_CHECKER = env.str("LIVENESS_CHECKER", default="onward.biometrics.engines.HeadTurnLivenessChecker")
+FACE_DETECT_MAX_SIDE_PX = 640  # images are scaled to this longest side before face detection
+FACE_MATCH_MAX_DISTANCE = env.float("FACE_MATCH_MAX_DISTANCE", default=0.50)  # at or under: match
+FACE_REVIEW_MAX_DISTANCE = env.float("FACE_REVIEW_MAX_DISTANCE", default=0.60)  # at or under: review
+FACE_MIN_SIZE_PX = 80  # reference photo: face box width at detection scale
+BIOMETRIC_BLUR_MIN_VARIANCE = 25.0  # reference photo: Laplacian variance of the face at 160 px; sharp ≥ 80
+BIOMETRIC_MAX_IMAGE_BYTES = 10 * 1024 * 1024
+BIOMETRIC_MAX_VIDEO_BYTES = 25 * 1024 * 1024
+BIOMETRIC_VIDEO_MIN_SECONDS = 2.0
+BIOMETRIC_VIDEO_MAX_SECONDS = 8.0
+BIOMETRIC_VIDEO_SAMPLE_FPS = 3.0
+BIOMETRIC_VIDEO_MAX_FRAMES = 15
+BIOMETRIC_FRAME_MAX_SIDE_PX = 640  # video frames are decoded at this longest side
+BIOMETRIC_VIDEO_MIRRORED = env.bool("BIOMETRIC_VIDEO_MIRRORED", default=False)  # see engines.py
+BIOMETRIC_REVIEW_JPEG_QUALITY = 85
+LIVENESS_MIN_YAW_CHANGE_DEG = 15.0  # the head must turn at least this much in the asked way
+LIVENESS_MIN_TURNED_YAW_DEG = 10.0  # ...and end up pointing at least this far that way
+LIVENESS_MIN_FRAME_CHANGE = 3.0  # mean grey change (0-255) between sampled frames; codec noise ≤ 1.2, a turn 8+
+LIVENESS_SAME_PERSON_MAX_DISTANCE = FACE_REVIEW_MAX_DISTANCE
+
+# --- Messaging ---
+MESSAGING_MESSAGE_MAX_CHARS = 2000
+MESSAGING_PERSON_MESSAGES_PER_HOUR = env.int("MESSAGING_PERSON_MESSAGES_PER_HOUR", default=30)
+MESSAGING_CONTACT_MESSAGES_PER_DAY = env.int("MESSAGING_CONTACT_MESSAGES_PER_DAY", default=20)
+MESSAGING_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
+MESSAGING_ATTACHMENTS_PER_MESSAGE_MAX = 3
+MESSAGING_CONTACT_LINK_DAYS = env.int("MESSAGING_CONTACT_LINK_DAYS", default=14)
+MESSAGING_LINK_BASE_URL = env.str("MESSAGING_LINK_BASE_URL", default="http://localhost:8000")
+MESSAGING_DEFAULT_RISK_TERMS = ["kill myself", "end it all", "hurt myself", "self harm", "suicide", "kill you"]
+
+# --- Appointments ---
+import datetime  # noqa: E402  (quiet hours are times of day)
+
+APPOINTMENT_REMINDER_OFFSETS_MINUTES = [48 * 60, 2 * 60]  # default: 48 hours and 2 hours before
+APPOINTMENT_REMINDER_OFFSETS_MINUTES_BY_KIND: dict[str, list[int]] = {"drug_test": [24 * 60, 2 * 60]}
+APPOINTMENT_PLAN_AHEAD_DAYS = 14  # the planning job looks this far beyond the longest offset
+APPOINTMENT_QUIET_START = datetime.time(21, 0)
+APPOINTMENT_QUIET_END = datetime.time(8, 0)
+APPOINTMENT_DEFAULT_CHANNEL = env.str("APPOINTMENT_DEFAULT_CHANNEL", default="sms")
+APPOINTMENT_ABSENCES_BEFORE_ALERT = env.int("APPOINTMENT_ABSENCES_BEFORE_ALERT", default=2)
+APPOINTMENT_ABSENCE_PERIOD_DAYS = env.int("APPOINTMENT_ABSENCE_PERIOD_DAYS", default=365)
+APPOINTMENT_NOTE_MAX_CHARS = 1000
+APPOINTMENT_SMS_REPLIES = env.bool("APPOINTMENT_SMS_REPLIES", default=True)
+APPOINTMENT_LINK_BASE_URL = env.str("APPOINTMENT_LINK_BASE_URL", default="http://localhost:8000")
+APPOINTMENT_CALENDAR_PAST_DAYS = 90
+# GOV.UK Notify (SMS_CHANNEL / EMAIL_CHANNEL = onward.notifications.notify.NotifySmsChannel / NotifyEmailChannel).
+EMAIL_CHANNEL = env.str("EMAIL_CHANNEL", default="onward.notifications.channels.EmailChannel")
+NOTIFY_API_KEY = env.str("NOTIFY_API_KEY", default="")
+NOTIFY_BASE_URL = env.str("NOTIFY_BASE_URL", default="https://api.notifications.service.gov.uk")
+NOTIFY_SMS_TEMPLATE_ID = env.str("NOTIFY_SMS_TEMPLATE_ID", default="")
+NOTIFY_EMAIL_TEMPLATE_ID = env.str("NOTIFY_EMAIL_TEMPLATE_ID", default="")
+NOTIFY_CALLBACK_BEARER_TOKEN = env.str("NOTIFY_CALLBACK_BEARER_TOKEN", default="")
+NOTIFY_TIMEOUT_SECONDS = 10

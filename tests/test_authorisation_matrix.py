@@ -57,6 +57,11 @@ PERSON_PAGES = [
     ("GET", "/staff/people/{id}/release/", MAY_RELEASE),
     ("POST", "/staff/people/{id}/activation-code/", MAY_ISSUE_CODE),
     ("GET", "/api/v1/people/{id}", MAY_VIEW),
+    (
+        "GET",
+        "/staff/people/{id}/check-ins/",
+        {Role.PRACTITIONER: {"my_case"}, Role.SENIOR: {"my_case", "same_pdu_other_team"}},
+    ),
 ]
 
 
@@ -74,6 +79,9 @@ GENERAL_PAGES = [
     ("/me/", set(), 403),
     ("/api/v1/caseload", CASEWORK, 403),
     ("/api/v1/me", set(), 403),
+    ("/staff/check-ins/", {Role.PRACTITIONER, Role.SENIOR}, 403),
+    ("/staff/check-ins/statistics/", {Role.SENIOR}, 403),
+    ("/me/check-in/", set(), 403),
 ]
 
 
@@ -211,3 +219,146 @@ def test_a_released_person_keeps_one_account(world):
 def test_matrix_size():
     # Recorded in the closing note; a change here means the matrix changed.
     assert len(CASES) + 2 * len(PERSON_CASES) + len(ANON_PATHS) > 200
+
+
+# --- Messaging: who may open which conversation, queue and form ---------------------------------
+
+MESSAGING_STAFF = {Role.KEY_WORKER, Role.POM, Role.PRACTITIONER, Role.SENIOR}
+MESSAGING_GENERAL_PAGES = [
+    ("/staff/messages/", MESSAGING_STAFF, 403),
+    ("/staff/message-review/", {Role.SECURITY}, 403),
+    ("/staff/contacts/", {Role.SECURITY}, 403),
+    ("/staff/announcements/new/", MESSAGING_STAFF | {Role.CONTENT_EDITOR}, 403),
+    ("/me/messages/", set(), 403),
+    ("/api/v1/conversations", MESSAGING_STAFF, 403),
+]
+# Security see contact conversations and the review queue, never a person's conversation with their staff.
+MAY_READ_CONVERSATION = {role: subjects for role, subjects in MAY_VIEW.items() if role != Role.SECURITY}
+MESSAGING_CASES = [
+    (role, path, "", 200 if role in roles else denied)
+    for role in STAFF_ROLES
+    for path, roles, denied in MESSAGING_GENERAL_PAGES
+] + [
+    (role, template, subject, 200 if subject in MAY_READ_CONVERSATION.get(role, set()) else denied)
+    for role in STAFF_ROLES
+    for subject in SUBJECTS
+    for template, denied in [
+        ("/staff/messages/{conversation}/", 403),
+        ("/api/v1/conversations/{conversation}/messages", 404 if role in CASEWORK else 403),
+    ]
+]
+
+
+def _conversations(world: dict[str, Any]) -> dict[str, int]:
+    from onward.messaging.tests.factories import ConversationFactory, MessageFactory
+
+    ids = {}
+    for name, person in world["subjects"].items():
+        conversation = ConversationFactory(person=person)
+        MessageFactory(conversation=conversation, body=f"Private note for {person.last_name}")
+        ids[name] = conversation.pk
+    ids["guessed_id"] = max(ids.values()) + 1000
+    return ids
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "template", "subject", "expected"),
+    MESSAGING_CASES,
+    ids=[f"{c[0]}-{c[1]}-{c[2] or 'page'}" for c in MESSAGING_CASES],
+)
+def test_messaging_matrix(world, staff_client, role, template, subject, expected):
+    conversations = _conversations(world)
+    client = staff_client(world["staff"][role])
+    path = template.format(conversation=conversations[subject]) if subject else template
+    response = client.get(path)
+    assert response.status_code == expected, f"{role} GET {path}"
+    if subject and subject in world["subjects"]:
+        private = f"Private note for {world['subjects'][subject].last_name}"
+        assert (private in response.content.decode()) == (expected == 200)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["in_my_prison", "my_case"])
+def test_people_read_only_their_own_conversations(world, person_client, who):
+    conversations = _conversations(world)
+    client = person_client(world["subjects"][who])
+    assert client.get("/me/messages/").status_code == 200
+    for name, conversation_id in conversations.items():
+        response = client.get(f"/me/messages/{conversation_id}/")
+        assert response.status_code == (200 if name == who else 403), name
+    for path in ("/staff/messages/", "/staff/message-review/", "/staff/contacts/", "/staff/announcements/new/"):
+        assert client.get(path).status_code == 403, path
+    assert client.get(f"/staff/messages/{conversations[who]}/").status_code == 403
+
+
+# --- Appointments (issue 5) ---
+
+MAY_BOOK = {
+    Role.KEY_WORKER: {"in_my_prison"},
+    Role.POM: {"in_my_prison"},
+    Role.PRACTITIONER: {"my_case"},
+    Role.SENIOR: {"my_case", "same_pdu_other_team"},
+}
+APPOINTMENT_PAGES = [
+    ("/staff/people/{id}/appointments/new/", MAY_BOOK, "person"),
+    ("/staff/appointments/{id}/", MAY_VIEW, "appointment"),
+    ("/api/v1/people/{id}/appointments", MAY_VIEW, "person"),
+]
+APPOINTMENT_GENERAL = [("/staff/appointments/", CASEWORK, 403), ("/me/appointments/", set(), 403)]
+
+
+def _appointment_cases() -> list[tuple[str, str, str, int]]:
+    cases = []
+    for role in STAFF_ROLES:
+        for template, allowed, _kind in APPOINTMENT_PAGES:
+            for subject in SUBJECTS:
+                expected = 200 if subject in allowed.get(role, set()) else _denied(role, template)
+                cases.append((role, template, subject, expected))
+        for path, roles, denied in APPOINTMENT_GENERAL:
+            cases.append((role, path, "", 200 if role in roles else denied))
+    return cases
+
+
+APPOINTMENT_CASES = _appointment_cases()
+
+
+@pytest.fixture
+def appointment_ids(world) -> dict[str, int]:
+    from onward.appointments.tests.factories import AppointmentFactory
+
+    ids = {name: AppointmentFactory(person=person).pk for name, person in world["subjects"].items()}
+    ids["guessed_id"] = max(ids.values()) + 1000
+    return ids
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "template", "subject", "expected"),
+    APPOINTMENT_CASES,
+    ids=[f"{c[0]}-{c[1]}-{c[2] or 'page'}" for c in APPOINTMENT_CASES],
+)
+def test_staff_appointment_matrix(world, appointment_ids, staff_client, role, template, subject, expected):
+    client = staff_client(world["staff"][role])
+    ids = appointment_ids if "/staff/appointments/" in template else world["ids"]
+    path = template.format(id=ids[subject]) if subject else template
+    assert client.get(path).status_code == expected, f"{role} {path}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["in_my_prison", "my_case"])
+def test_people_see_only_their_own_appointments(world, appointment_ids, person_client, who):
+    client = person_client(world["subjects"][who])
+    assert client.get("/me/appointments/").status_code == 200
+    assert client.get("/staff/appointments/").status_code == 403
+    for subject, appointment_id in appointment_ids.items():
+        expected = 200 if subject == who else 403
+        assert client.get(f"/me/appointments/{appointment_id}/").status_code == expected, subject
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/staff/appointments/", "/me/appointments/", "/staff/appointments/1/"])
+def test_anonymous_visitors_are_sent_to_sign_in_from_appointments(path):
+    response = Client().get(path)
+    assert response.status_code == 302
+    assert "sign-in" in response["Location"]

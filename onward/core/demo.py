@@ -57,6 +57,8 @@ def demo_seed() -> bool:
         units = _organisation()
         staff = {email: _staff(email, first, last, role, units[code]) for email, first, last, role, code in DEMO_STAFF}
         _people(rng, units, staff)
+        _messaging(units, staff)
+        _appointments(staff)
     return True
 
 
@@ -143,6 +145,8 @@ def _people(rng: random.Random, units: dict[str, OrgUnit], staff: dict[str, User
         preferred_language="cy",
         unit=units["NG-OFFICE"],
         status=Status.LICENCE,
+        address_latitude=53.8008,
+        address_longitude=-1.5491,
     )
     _assign(released, practitioner, AssignmentRole.PRACTITIONER)
     LicenceVersionFactory.create(person=released, number=1)
@@ -162,6 +166,9 @@ def _people(rng: random.Random, units: dict[str, OrgUnit], staff: dict[str, User
             licence_expiry_date=today + dt.timedelta(days=rng.randint(30, 700)),
             sentence_expiry_date=today + dt.timedelta(days=rng.randint(30, 700)),
             phone="",
+            # Homes around the fictional Northgate (near 53.80, -1.55), for check-in location checks.
+            address_latitude=round(53.78 + rng.random() * 0.04, 5),
+            address_longitude=round(-1.58 + rng.random() * 0.06, 5),
         )
         if i % 2 == 0:
             _assign(person, practitioner, AssignmentRole.PRACTITIONER)
@@ -184,3 +191,88 @@ def _set_pin(person: Person) -> Any:
 
     user = person_account_ensure(person)
     return PinCredential.objects.create(user=user, pin_hash=make_password(DEMO_PIN))
+
+
+# --- Messaging demo: HMP Northgate's word list, conversations, an approved contact, one held message ---
+
+DEMO_WORD_LIST = {
+    "word": ["parcel", "drone", "spice", "burner", "mamba"],
+    "phrase": ["over the wall", "throw it over", "on the out"],
+    "pattern": ["uk_phone_number", "bank_sort_code", "bank_account_number"],
+}
+
+
+def _messaging(units: dict[str, OrgUnit], staff: dict[str, User]) -> None:
+    from onward.messaging.models import ScreeningPolicy, Term, WordList
+    from onward.messaging.services import contact_approve, conversation_for_person, message_send
+
+    word_list = WordList.objects.create(unit=units["NGT"], policy=ScreeningPolicy.HOLD)
+    for kind, texts in DEMO_WORD_LIST.items():
+        for text in texts:
+            Term.objects.create(word_list=word_list, kind=kind, text=text, category="security")
+    keyworker, security = staff["keyworker@onward.example"], staff["security@onward.example"]
+    daniel = Person.objects.get(prison_number=DEMO_PRISON_NUMBER)
+    daniel_user = person_account_ensure(daniel)
+    with_staff = conversation_for_person(actor=keyworker, person=daniel)
+    message_send(actor=keyworker, conversation=with_staff, body="Hello Daniel, I have booked you on the CV course.")
+    message_send(actor=daniel_user, conversation=with_staff, body="Thanks Kim. When does it start?")
+    sister = contact_approve(
+        actor=security, person=daniel, name="Sarah Hughes", relationship="Sister", email="sarah@example.org"
+    )
+    with_sister = sister.conversations.get()
+    message_send(actor=daniel_user, conversation=with_sister, body="Hi Sarah, I am doing a CV course.")
+    # Held by the word list: security release it from the review queue in the demo.
+    message_send(actor=daniel_user, conversation=with_sister, body="Can you send a parcel with my trainers?")
+    aled = Person.objects.get(crn="X100001")
+    practitioner = staff["practitioner@onward.example"]
+    with_aled = conversation_for_person(actor=practitioner, person=aled)
+    message_send(actor=practitioner, conversation=with_aled, body="Hi Aled, see you on Tuesday at 10.")
+
+
+def _appointments(staff: dict[str, User]) -> None:
+    """Aled's appointments: one coming up (with its reminders planned), one attended, one missed."""
+    from onward.appointments.models import AppointmentState
+    from onward.appointments.reminders import reminders_plan_for
+    from onward.appointments.tests.factories import AppointmentFactory
+
+    practitioner = staff["practitioner@onward.example"]
+    aled = Person.objects.get(crn="X100001")
+    office = "Northgate probation office, 2 High Street, Northgate NG1 2AB"
+    today = timezone.localdate()
+
+    def at(days: int, hour: int) -> dt.datetime:
+        return timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=days), dt.time(hour, 0)))
+
+    upcoming = AppointmentFactory.create(
+        person=aled, staff=practitioner, with_name="", address=office, starts_at=at(2, 10)
+    )
+    AppointmentFactory.create(
+        person=aled,
+        kind="drug_test",
+        staff=None,
+        with_name="Northgate drug and alcohol service",
+        address="14 Mill Lane, Northgate NG1 4CD",
+        starts_at=at(6, 14),
+    )
+    AppointmentFactory.create(
+        person=aled,
+        staff=practitioner,
+        with_name="",
+        address=office,
+        starts_at=at(-7, 11),
+        state=AppointmentState.ATTENDED,
+        outcome_at=at(-7, 12),
+        outcome_by=practitioner,
+    )
+    AppointmentFactory.create(
+        person=aled,
+        staff=practitioner,
+        with_name="",
+        address=office,
+        starts_at=at(-14, 11),
+        state=AppointmentState.ACCEPTABLE_ABSENCE,
+        outcome_reason="At a job interview (evidence seen)",
+        outcome_at=at(-14, 12),
+        outcome_by=practitioner,
+    )
+    reminders_plan_for(list(aled.appointments.filter(pk__gte=upcoming.pk)))

@@ -11,6 +11,13 @@ from onward.core.permissions import can
 
 STAFF_ITEMS = [
     ("people:caseload", "caseload.view", gettext_lazy("Caseload")),
+    ("appointments:diary", "appointment.view", gettext_lazy("Diary")),
+    ("checkins:review_queue", "checkin.review", gettext_lazy("Check-ins to review")),
+    ("checkins:statistics", "checkin.statistics", gettext_lazy("Check-in statistics")),
+    ("messaging:staff_inbox", "messaging.staff_inbox", gettext_lazy("Messages")),
+    ("messaging:review_list", "messaging.review", gettext_lazy("Message review")),
+    ("messaging:contact_list", "contact.manage", gettext_lazy("Contacts")),
+    ("messaging:broadcast_new", "broadcast.send", gettext_lazy("Announcements")),
     ("audit:search", "audit.search", gettext_lazy("Audit trail")),
     ("notifications:sms_log", "admin.site", gettext_lazy("Text message log")),
     ("admin:index", "admin.site", gettext_lazy("Administration")),
@@ -34,4 +41,18 @@ def person_navigation(request: HttpRequest) -> list[dict[str, Any]]:
     if user is None or not user.is_authenticated or getattr(user, "kind", None) != "person":
         return []
     href = reverse("people:person_home")
-    return [{"href": href, "text": _("Home"), "active": request.path == href}]
+    messages_href = reverse("messaging:inbox")
+    return [
+        {"href": href, "text": _("Home"), "active": request.path == href},
+        {
+            "href": reverse("appointments:person_appointments"),
+            "text": _("Appointments"),
+            "active": request.path.startswith(reverse("appointments:person_appointments")),
+        },
+        {"href": messages_href, "text": _("Messages"), "active": request.path.startswith(messages_href)},
+        {
+            "href": reverse("checkins:person_checkin"),
+            "text": _("Check-in"),
+            "active": request.path.startswith(reverse("checkins:person_checkin")),
+        },
+    ]

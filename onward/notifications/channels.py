@@ -32,7 +32,11 @@ class MessageChannel(Protocol):
 
 def channel_for(channel: str) -> MessageChannel:
     """The configured channel object for an outbox message's channel name."""
-    paths = {Channel.IN_APP: IN_APP_CHANNEL, Channel.EMAIL: EMAIL_CHANNEL, Channel.SMS: settings.SMS_CHANNEL}
+    paths = {
+        Channel.IN_APP: IN_APP_CHANNEL,
+        Channel.EMAIL: getattr(settings, "EMAIL_CHANNEL", EMAIL_CHANNEL),
+        Channel.SMS: settings.SMS_CHANNEL,
+    }
     try:
         path = paths[Channel(channel)]
     except ValueError as error:

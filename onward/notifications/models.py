@@ -37,7 +37,26 @@ class OutboxMessage(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
     read_at = models.DateTimeField(null=True, blank=True, help_text=_("In-app messages: when the person read it."))
+    # What the provider last said about delivery (a GOV.UK Notify callback: delivered, permanent-failure…).
+    delivery_status = models.CharField(max_length=40, blank=True)
+    delivery_status_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+
+class InboundSms(models.Model):
+    """A text message a person sent back (a reply to a reminder), matched to them by phone number."""
+
+    provider_id = models.CharField(max_length=100, unique=True)
+    source_number = models.CharField(max_length=30)
+    body = models.TextField()
+    received_at = models.DateTimeField()
+    person = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # What the reply was taken to mean ("confirm", "rearrange", or "" when it was not understood).
+    understood_as = models.CharField(max_length=20, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-received_at"]

@@ -58,6 +58,9 @@ class Person(models.Model):
     # In custody: the wing or unit. In the community: the probation office or PDU supervising them.
     unit = models.ForeignKey("organisations.OrgUnit", on_delete=models.PROTECT, related_name="people")
     address = models.TextField(blank=True)
+    # WGS84, for checking check-in location fixes against the address (null when not geocoded).
+    address_latitude = models.FloatField(null=True, blank=True)
+    address_longitude = models.FloatField(null=True, blank=True)
     phone = models.CharField(max_length=20, blank=True)
     email = models.EmailField(blank=True)
     risk_level = models.CharField(max_length=10, choices=RiskLevel.choices, default=RiskLevel.LOW)

@@ -1,6 +1,7 @@
-// The check-in camera: records a short clip (or, where the browser cannot record video, takes a
-// photo) and puts it into the page's ordinary file input, so the same form works with or without
-// this script. Sends the form with fetch and retries after a lost connection with the same
+// The check-in page's scripts. The camera records a short clip (or, where the browser cannot record
+// video, takes a photo), puts it into the page's ordinary file input (so the form also works without
+// this script), sends it and shows the face result when it is ready. The location step fills in the
+// phone's position once the person agrees. Sending retries after a lost connection with the same
 // idempotency key, so a retry never makes a second check-in.
 //
 // Markup it enhances (all inside one <form>):
@@ -35,7 +36,8 @@ export function initCamera(root) {
   const challenge = ui.querySelector(".onward-camera__challenge");
   const start = ui.querySelector(".onward-camera__start");
   const retake = ui.querySelector(".onward-camera__retake");
-  input.closest(".govuk-form-group")?.setAttribute("hidden", "");
+  const fallback = [input.closest(".govuk-form-group"), root.querySelector(".onward-camera__fallback-send")];
+  fallback.forEach((element) => element?.setAttribute("hidden", ""));
 
   let stream = null;
   navigator.mediaDevices
@@ -48,7 +50,7 @@ export function initCamera(root) {
     .catch(() => {
       // No camera, or the person said no: show the plain file input again.
       ui.remove();
-      input.closest(".govuk-form-group")?.removeAttribute("hidden");
+      fallback.forEach((element) => element?.removeAttribute("hidden"));
     });
 
   start.addEventListener("click", async () => {
@@ -58,8 +60,8 @@ export function initCamera(root) {
       const file = canRecord ? await record(stream, seconds, challenge, status, texts) : await takePhoto(video);
       putFile(input, file);
       status.textContent = texts.captured;
-      form.dataset.onwardReady = "true";
       retake.hidden = false;
+      await uploadAndWait(form, status, texts);
     } catch (error) {
       status.textContent = texts.failed;
     } finally {
@@ -74,14 +76,85 @@ export function initCamera(root) {
   });
 }
 
+// Sends the form's photo or clip as JSON-answering upload, then asks for the result every two
+// seconds until the face check is done, and shows it in plain words.
+async function uploadAndWait(form, status, texts) {
+  let answer;
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      const response = await fetch(form.action, {
+        method: "POST",
+        body: new FormData(form),
+        credentials: "same-origin",
+        headers: { Accept: "application/json" },
+      });
+      answer = { ok: response.ok, body: await response.json() };
+      break;
+    } catch (error) {
+      if (attempt >= RETRY_DELAYS_MS.length) {
+        status.textContent = texts.lost;
+        return;
+      }
+      status.textContent = texts.retrying;
+      await wait(RETRY_DELAYS_MS[attempt]);
+    }
+  }
+  if (!answer.ok) {
+    status.textContent = (answer.body.errors || []).join(" ");
+    return;
+  }
+  status.textContent = texts.checking;
+  for (let polls = 0; polls < 60; polls += 1) {
+    await wait(2000);
+    try {
+      const response = await fetch(answer.body.status_url, {
+        credentials: "same-origin",
+        headers: { Accept: "application/json" },
+      });
+      const state = await response.json();
+      if (state.face && state.face.status !== "pending" && state.face.status !== "none") {
+        status.textContent = state.face.message;
+        status.dataset.faceStatus = state.face.matched ? "matched" : state.face.status;
+        if (state.attempts_left === 0) form.querySelector(".onward-camera__start")?.setAttribute("hidden", "");
+        return;
+      }
+    } catch (error) {
+      status.textContent = texts.retrying;
+    }
+  }
+  status.textContent = texts.slow;
+}
+
+// The location step: asks the browser for the position once the person has agreed, fills the
+// form's hidden fields, then sends the form.
+export function initLocation(form) {
+  if (!navigator.geolocation) return;
+  const status = form.querySelector("[data-onward-location-status]");
+  form.addEventListener("submit", (event) => {
+    if (form.dataset.onwardLocated === "true") return;
+    event.preventDefault();
+    if (status) status.textContent = form.dataset.textFinding || "";
+    navigator.geolocation.getCurrentPosition(
+      (position) => {
+        form.querySelector('input[name="latitude"]').value = position.coords.latitude.toFixed(6);
+        form.querySelector('input[name="longitude"]').value = position.coords.longitude.toFixed(6);
+        form.querySelector('input[name="accuracy"]').value = Math.round(position.coords.accuracy);
+        form.dataset.onwardLocated = "true";
+        form.requestSubmit();
+      },
+      () => {
+        if (status) status.textContent = form.dataset.textDenied || "";
+      },
+      { enableHighAccuracy: true, timeout: 20000, maximumAge: 0 },
+    );
+  });
+}
+
+// Sends a form with fetch, asking for a JSON answer, and tries again after a lost connection or a
+// server error. The form's idempotency key goes with every try, so the server stores it once.
 export function initResilientSubmit(form) {
   const status = form.querySelector("[data-onward-submit-status]");
-  const keyInput = form.querySelector('input[name="idempotency_key"]');
-  if (keyInput && !keyInput.value && window.crypto && crypto.randomUUID) {
-    keyInput.value = crypto.randomUUID();
-  }
   form.addEventListener("submit", async (event) => {
-    if (form.dataset.onwardResubmit === "true") return;
     event.preventDefault();
     const button = form.querySelector('button[type="submit"], button:not([type])');
     if (button) button.disabled = true;
@@ -92,19 +165,16 @@ export function initResilientSubmit(form) {
           method: "POST",
           body,
           credentials: "same-origin",
-          headers: { "X-Requested-With": "fetch" },
+          headers: { Accept: "application/json" },
         });
-        if (response.status >= 500 && attempt < RETRY_DELAYS_MS.length) {
-          throw new Error(`server ${response.status}`);
-        }
-        if (response.redirected) {
-          window.location.assign(response.url); // stored: on to the next page
+        if (response.status >= 500) throw new Error(`server ${response.status}`);
+        const answer = await response.json();
+        if (response.ok) {
+          window.location.assign(answer.next || window.location.pathname);
           return;
         }
-        // Anything else (the form with its error messages): send it the ordinary way to show the
-        // page. The same idempotency key goes with it, so nothing is stored twice.
-        form.dataset.onwardResubmit = "true";
-        HTMLFormElement.prototype.submit.call(form);
+        if (status) status.textContent = (answer.errors || []).join(" ");
+        if (button) button.disabled = false;
         return;
       } catch (error) {
         if (attempt >= RETRY_DELAYS_MS.length) {
@@ -128,7 +198,7 @@ async function record(stream, seconds, challenge, status, texts) {
   recorder.start(250);
   challenge.textContent = texts.challenge;
   for (let left = seconds; left > 0; left -= 1) {
-    status.textContent = texts.recording.replace("%(seconds)s", String(left));
+    status.textContent = `${texts.recording} ${left}`;
     await wait(1000);
   }
   recorder.stop();
@@ -170,9 +240,13 @@ function readTexts(root) {
     retake: d.textRetake || "Do it again",
     ready: d.textReady || "",
     challenge: d.challengeText || "",
-    recording: d.textRecording || "%(seconds)s",
+    recording: d.textRecording || "",
     captured: d.textCaptured || "",
     failed: d.textFailed || "",
+    checking: d.textChecking || "",
+    retrying: d.textRetrying || "",
+    lost: d.textLost || "",
+    slow: d.textSlow || "",
   };
 }
 

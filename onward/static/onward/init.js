@@ -7,9 +7,11 @@ initAll();
 // Check-in pages: the camera and a submit that survives a lost connection.
 const cameras = document.querySelectorAll('[data-module="onward-camera"]');
 const resilientForms = document.querySelectorAll('form[data-module="onward-resilient-submit"]');
-if (cameras.length || resilientForms.length) {
-  import("./checkin-camera.js").then(({ initCamera, initResilientSubmit }) => {
+const locationForms = document.querySelectorAll('form[data-module="onward-location"]');
+if (cameras.length || resilientForms.length || locationForms.length) {
+  import("./checkin-camera.js").then(({ initCamera, initLocation, initResilientSubmit }) => {
     cameras.forEach(initCamera);
     resilientForms.forEach(initResilientSubmit);
+    locationForms.forEach(initLocation);
   });
 }

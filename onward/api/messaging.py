@@ -1,0 +1,148 @@
+"""Conversations and messages for a person's device (token) and for staff (session).
+
+A person sees only their own conversations; staff the conversations of the people they work with.
+Held messages are not shown to the recipient until released. Reads are audited like the pages.
+"""
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest
+from ninja import P, PathEx, Router, Schema, Status
+from ninja.errors import HttpError
+from pydantic import ConfigDict, Field, StringConstraints
+
+from onward.api.auth import api_caller
+from onward.api.errors import BAD_REQUEST, NOT_FOUND, UNPROCESSABLE, responses
+from onward.api.permissions import permission
+from onward.api.schemas import DATABASE_ID_MAX
+from onward.core.permissions import can
+from onward.messaging.models import Conversation, Message
+from onward.messaging.selectors import conversation_get, conversation_messages, conversations_for
+from onward.messaging.services import message_send, messages_mark_read
+
+router = Router(tags=["messages"])
+
+
+class ConversationOut(Schema):
+    id: int
+    kind: Literal["staff", "contact"]
+    title: str = Field(description="Who the conversation is with, in plain words.")
+    person_id: int
+    unread: int
+    may_write: bool
+    last_message_at: datetime | None
+
+
+class MessageOut(Schema):
+    id: int
+    author: Literal["me", "staff", "person", "contact"]
+    author_name: str
+    body: str = Field(description="Plain text. Show it as text, never as HTML; links are not made clickable.")
+    state: Literal["pending_screening", "delivered", "held", "released", "blocked"]
+    block_reason: str = Field(description="Why the message was not delivered, in plain words (blocked only).")
+    created_at: datetime
+    seen: bool = Field(description="For the caller's own messages: someone else has read it.")
+
+
+class MessageIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    body: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)] = Field(
+        max_length=settings.MESSAGING_MESSAGE_MAX_CHARS, description="Plain text; HTML is refused."
+    )
+
+
+@router.get(
+    "/conversations",
+    response=responses({200: list[ConversationOut]}),
+    summary="The caller's conversations, newest first, with unread counts",
+)
+@permission("messaging.inbox")
+def conversation_list(request: HttpRequest) -> list[ConversationOut]:
+    user = api_caller(request)
+    return [_conversation_out(user, entry.conversation, entry.unread) for entry in conversations_for(user)]
+
+
+@router.get(
+    "/conversations/{conversation_id}/messages",
+    response=responses({200: list[MessageOut]}, NOT_FOUND, UNPROCESSABLE),
+    summary="The messages of one conversation the caller may read, oldest first",
+)
+@permission("conversation.view")
+def message_list(request: HttpRequest, conversation_id: PathEx[int, P(ge=1, le=DATABASE_ID_MAX)]) -> list[MessageOut]:
+    """Reading marks others' messages as read. The same 404 whether the conversation exists or not."""
+    user = api_caller(request)
+    conversation = _get(user, conversation_id)
+    items = conversation_messages(user, conversation)
+    messages_mark_read(actor=user, conversation=conversation, messages=items)
+    return [_message_out(user, conversation, m) for m in items]
+
+
+@router.post(
+    "/conversations/{conversation_id}/messages",
+    response=responses({201: MessageOut}, BAD_REQUEST, NOT_FOUND, UNPROCESSABLE),
+    summary="Send a message",
+)
+@permission("conversation.write")
+def message_create(
+    request: HttpRequest, conversation_id: PathEx[int, P(ge=1, le=DATABASE_ID_MAX)], message: MessageIn
+) -> Status[MessageOut]:
+    """Screened before delivery: the answer's state may be 'held' until the prison has checked it."""
+    user = api_caller(request)
+    conversation = _get(user, conversation_id, purpose="view_for_send")
+    try:
+        sent = message_send(actor=user, conversation=conversation, body=message.body)
+    except PermissionDenied:
+        raise HttpError(403, "You cannot write in this conversation.") from None
+    except ValidationError as error:
+        raise HttpError(BAD_REQUEST, error.messages[0]) from None
+    return Status(201, _message_out(user, conversation, sent))
+
+
+def _get(user: object, conversation_id: int, purpose: str = "view") -> Conversation:
+    try:
+        return conversation_get(user, conversation_id, purpose=purpose)
+    except PermissionDenied:
+        raise Http404 from None
+
+
+def _conversation_out(user: object, conversation: Conversation, unread: int) -> ConversationOut:
+    if conversation.kind == "contact" and conversation.contact is not None:
+        title = f"{conversation.contact.name} ({conversation.contact.relationship})"
+    elif getattr(user, "kind", None) == "person":
+        title = "The staff working with you"
+    else:
+        title = conversation.person.full_name
+    return ConversationOut(
+        id=conversation.pk,
+        kind=conversation.kind,  # type: ignore[arg-type]
+        title=title,
+        person_id=conversation.person_id,
+        unread=unread,
+        may_write=can(user, "conversation.write", conversation),
+        last_message_at=conversation.last_message_at,
+    )
+
+
+def _message_out(user: object, conversation: Conversation, message: Message) -> MessageOut:
+    mine = message.author_user_id == getattr(user, "pk", None)
+    if message.author_contact is not None:
+        name = message.author_contact.name
+    elif message.author_kind == "person":
+        name = conversation.person.full_name
+    else:
+        name = message.author_user.display_name if message.author_user else ""
+    reads = getattr(message, "all_reads", [])
+    return MessageOut(
+        id=message.pk,
+        author="me" if mine else message.author_kind,  # type: ignore[arg-type]
+        author_name=name,
+        body=message.body,
+        state=message.state,  # type: ignore[arg-type]
+        block_reason=message.block_reason if mine else "",
+        created_at=message.created_at,
+        seen=mine and any(r.user_id != message.author_user_id for r in reads),
+    )

@@ -1,0 +1,105 @@
+from datetime import datetime, time
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from onward.appointments.models import AppointmentKind, AppointmentState
+
+DATE_FORMATS = ["%Y-%m-%d", "%d %m %Y", "%d/%m/%Y"]
+
+
+class AppointmentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Type of appointment"), choices=AppointmentKind.choices)
+    day = forms.DateField(
+        label=_("Date"),
+        help_text=_("For example, 27 11 2026 or 2026-11-27"),
+        input_formats=DATE_FORMATS,
+        error_messages={"required": _("Enter the date"), "invalid": _("Enter a real date, like 27 11 2026")},
+    )
+    start = forms.TimeField(
+        label=_("Start time"),
+        help_text=_("24-hour clock, for example 14:30"),
+        error_messages={"required": _("Enter the start time"), "invalid": _("Enter a time like 14:30")},
+    )
+    end = forms.TimeField(
+        label=_("End time"),
+        help_text=_("24-hour clock, for example 15:00"),
+        error_messages={"required": _("Enter the end time"), "invalid": _("Enter a time like 15:00")},
+    )
+    with_name = forms.CharField(
+        label=_("Who with (if not you)"),
+        help_text=_("For example, Northgate Housing Advice"),
+        required=False,
+        max_length=200,
+    )
+    address = forms.CharField(label=_("Address"), required=False, widget=forms.Textarea, max_length=500)
+    video_url = forms.URLField(label=_("Or a video link"), required=False, max_length=200, assume_scheme="https")
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea, max_length=1000)
+    compulsory = forms.ChoiceField(
+        label=_("Is attendance compulsory?"), choices=[("yes", _("Yes")), ("no", _("No"))], initial="yes"
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("day") and data.get("start") and data.get("end"):
+            data["starts_at"] = _london(data["day"], data["start"])
+            data["ends_at"] = _london(data["day"], data["end"])
+            if data["ends_at"] <= data["starts_at"]:
+                self.add_error("end", _("The end time must be after the start time"))
+        if not (data.get("address") or "").strip() and not data.get("video_url"):
+            self.add_error("address", _("Enter an address or a video link"))
+        return data
+
+
+class RearrangeForm(AppointmentForm):
+    reason = forms.CharField(
+        label=_("Why is it being rearranged?"),
+        max_length=500,
+        error_messages={"required": _("Give a reason for rearranging")},
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), max_length=500, widget=forms.Textarea, error_messages={"required": _("Give a reason")}
+    )
+
+
+class AttendanceForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("What happened?"),
+        choices=[
+            (AppointmentState.ATTENDED, AppointmentState.ATTENDED.label),
+            (AppointmentState.FAILED_TO_ATTEND, AppointmentState.FAILED_TO_ATTEND.label),
+            (AppointmentState.ACCEPTABLE_ABSENCE, AppointmentState.ACCEPTABLE_ABSENCE.label),
+        ],
+    )
+    reason = forms.CharField(
+        label=_("Reason or notes"),
+        help_text=_("Needed for an acceptable absence"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("outcome") == AppointmentState.ACCEPTABLE_ABSENCE and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Give the reason the absence was acceptable"))
+        return data
+
+
+class RearrangeRequestForm(forms.Form):
+    note = forms.CharField(
+        label=_("When would suit you better? (optional)"),
+        required=False,
+        max_length=settings.APPOINTMENT_NOTE_MAX_CHARS,
+        widget=forms.Textarea,
+    )
+
+
+def _london(day: Any, at: time) -> datetime:
+    return timezone.make_aware(datetime.combine(day, at), timezone.get_default_timezone())

@@ -1,0 +1,190 @@
+"""Appointments, their reminders, reminder preferences and private calendar feeds.
+
+An appointment's life is the transition table `TRANSITIONS`: it is booked, then attended, missed
+(failed to attend), excused (acceptable absence), cancelled or rearranged (to a new appointment).
+Services refuse any other move; the outcomes in `REASON_REQUIRED` need a reason.
+"""
+
+from datetime import time
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class AppointmentKind(models.TextChoices):
+    SUPERVISION = "supervision", _("Supervision with your probation practitioner")
+    KEY_WORKER = "key_worker", _("Meeting with your key worker")
+    PROGRAMME = "programme", _("Programme session")
+    DRUG_TEST = "drug_test", _("Drug test")
+    PARTNER = "partner", _("Partner service (housing, Jobcentre, treatment)")
+
+
+class AppointmentState(models.TextChoices):
+    BOOKED = "booked", _("Booked")
+    ATTENDED = "attended", _("Attended")
+    FAILED_TO_ATTEND = "failed_to_attend", _("Failed to attend")
+    ACCEPTABLE_ABSENCE = "acceptable_absence", _("Acceptable absence")
+    CANCELLED = "cancelled", _("Cancelled")
+    REARRANGED = "rearranged", _("Rearranged")
+
+
+S = AppointmentState
+TRANSITIONS: dict[str, frozenset[str]] = {
+    S.BOOKED: frozenset({S.ATTENDED, S.FAILED_TO_ATTEND, S.ACCEPTABLE_ABSENCE, S.CANCELLED, S.REARRANGED}),
+    S.ATTENDED: frozenset(),
+    S.FAILED_TO_ATTEND: frozenset(),
+    S.ACCEPTABLE_ABSENCE: frozenset(),
+    S.CANCELLED: frozenset(),
+    S.REARRANGED: frozenset(),
+}
+REASON_REQUIRED = frozenset({S.ACCEPTABLE_ABSENCE, S.CANCELLED, S.REARRANGED})
+ATTENDANCE_OUTCOMES = frozenset({S.ATTENDED, S.FAILED_TO_ATTEND, S.ACCEPTABLE_ABSENCE})
+# Reminders go only for these; the sending job re-checks it when it runs.
+REMINDABLE_STATES = frozenset({S.BOOKED})
+
+
+def transition_allowed(current: str, target: str) -> bool:
+    return target in TRANSITIONS.get(current, frozenset())
+
+
+class Appointment(models.Model):
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="appointments")
+    kind = models.CharField(max_length=20, choices=AppointmentKind.choices)
+    # Who with: a member of staff, or a named partner service (or both).
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="appointments_with"
+    )
+    with_name = models.CharField(_("who with"), max_length=200, blank=True)
+    office = models.ForeignKey(
+        "organisations.OrgUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="appointments"
+    )
+    address = models.TextField(blank=True)
+    video_url = models.URLField(blank=True)
+    starts_at = models.DateTimeField(db_index=True)
+    ends_at = models.DateTimeField()
+    notes = models.TextField(blank=True)
+    compulsory = models.BooleanField(default=True)
+
+    state = models.CharField(max_length=20, choices=AppointmentState.choices, default=S.BOOKED, db_index=True)
+    outcome_reason = models.TextField(blank=True)
+    outcome_at = models.DateTimeField(null=True, blank=True)
+    outcome_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    rearranged_to = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="rearranged_from"
+    )
+
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    rearrange_requested_at = models.DateTimeField(null=True, blank=True)
+    rearrange_request_note = models.TextField(blank=True)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+        indexes = [models.Index(fields=["person", "starts_at"]), models.Index(fields=["staff", "starts_at"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="appointment_ends_after_start"),
+            models.CheckConstraint(condition=~Q(address="") | ~Q(video_url=""), name="appointment_has_a_place"),
+            models.CheckConstraint(condition=Q(state__in=list(S.values)), name="appointment_state_known"),
+            models.CheckConstraint(
+                condition=~Q(state__in=sorted(REASON_REQUIRED)) | ~Q(outcome_reason=""),
+                name="appointment_outcome_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(rearranged_to__isnull=True) | Q(state=S.REARRANGED),
+                name="appointment_only_rearranged_links_on",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_video(self) -> bool:
+        return bool(self.video_url)
+
+    @property
+    def where(self) -> str:
+        return self.video_url or self.address
+
+    @property
+    def who_with(self) -> str:
+        if self.staff is not None and self.with_name:
+            return f"{self.staff.get_full_name() or self.staff.username}, {self.with_name}"
+        if self.staff is not None:
+            return str(self.staff.get_full_name() or self.staff.username)
+        return self.with_name
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == S.BOOKED
+
+
+class ReminderChannel(models.TextChoices):
+    SMS = "sms", _("Text message")
+    EMAIL = "email", _("Email")
+
+
+class ReminderPreference(models.Model):
+    """How one person wants to be reminded. Without a row, the settings' defaults apply."""
+
+    person = models.OneToOneField("people.Person", on_delete=models.CASCADE, related_name="reminder_preference")
+    channel = models.CharField(max_length=10, choices=ReminderChannel.choices, default=ReminderChannel.SMS)
+    # Minutes before the start; empty means the defaults for the appointment's kind.
+    offsets_minutes = models.JSONField(default=list, blank=True)
+    # {"drug_test": [120], ...}: this person's offsets for one kind of appointment.
+    offsets_by_kind = models.JSONField(default=dict, blank=True)
+    quiet_start = models.TimeField(default=time(21, 0))
+    quiet_end = models.TimeField(default=time(8, 0))
+    updated_at = models.DateTimeField(auto_now=True)
+
+
+class ReminderState(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    SKIPPED = "skipped", _("Not sent (appointment changed)")
+
+
+class Reminder(models.Model):
+    """One reminder of one appointment at one offset. The unique pair makes it exactly once."""
+
+    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="reminders")
+    offset_minutes = models.PositiveIntegerField()
+    due_at = models.DateTimeField()
+    state = models.CharField(max_length=10, choices=ReminderState.choices, default=ReminderState.PLANNED)
+    claim_token = models.CharField(max_length=32, blank=True)
+    channel = models.CharField(max_length=10, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["appointment", "offset_minutes"], name="reminder_once_per_offset")
+        ]
+        indexes = [models.Index(fields=["state", "due_at"])]
+
+
+class CalendarFeed(models.Model):
+    """A private iCalendar address for a person or a member of staff. Only the token's digest is kept."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds")
+    token_digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(revoked_at__isnull=True), name="one_live_calendar_feed_per_user"
+            )
+        ]

@@ -1,0 +1,67 @@
+"""Who may see and change which appointments: staff for people in their scope; a person their own."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from onward.accounts.models import Role, UserKind
+from onward.accounts.rules import CASEWORK_ROLES, has_role, is_staff_user
+from onward.appointments.models import Appointment
+from onward.core.permissions import rule
+from onward.people.rules import people_visible_to, person_in_scope
+
+# Security staff see appointments of people in their establishment but do not book them.
+BOOKING_ROLES = (Role.KEY_WORKER, Role.POM, Role.PRACTITIONER, Role.SENIOR)
+
+
+def appointments_visible_to(user: Any) -> QuerySet[Appointment]:
+    """Every appointment this user may see: their own, or those of the people in their scope."""
+    if not user.is_authenticated:
+        return Appointment.objects.none()
+    if user.kind == UserKind.PERSON:
+        return Appointment.objects.filter(person_id=user.person_id)
+    if not is_staff_user(user) or not has_role(user, *CASEWORK_ROLES):
+        return Appointment.objects.none()
+    return Appointment.objects.filter(person__in=people_visible_to(user))
+
+
+def _person_of(obj: Any) -> Any:
+    return obj.person if isinstance(obj, Appointment) else obj
+
+
+@rule("appointment.view")
+def can_view_appointments(user: Any, obj: Any) -> bool:
+    """Staff: the diary and the appointments of people in their scope. `obj` is an appointment or a person."""
+    if not (is_staff_user(user) and has_role(user, *CASEWORK_ROLES)):
+        return False
+    return obj is None or person_in_scope(user, _person_of(obj))
+
+
+@rule("appointment.manage")
+def can_manage_appointments(user: Any, obj: Any) -> bool:
+    """Book, rearrange, cancel and record attendance, for people in scope."""
+    if not (is_staff_user(user) and has_role(user, *BOOKING_ROLES)):
+        return False
+    return obj is None or person_in_scope(user, _person_of(obj))
+
+
+@rule("appointment.self")
+def is_own_appointment(user: Any, obj: Any) -> bool:
+    """A person, for their own appointments (confirm, ask to rearrange, their calendar)."""
+    if getattr(user, "kind", None) != UserKind.PERSON:
+        return False
+    return obj is None or _person_of(obj).pk == user.person_id
+
+
+@rule("appointment.calendar")
+def can_have_calendar(user: Any, obj: Any) -> bool:
+    """A private calendar feed: a person's own, or a member of staff's diary."""
+    if getattr(user, "kind", None) == UserKind.PERSON:
+        return True
+    return is_staff_user(user) and has_role(user, *CASEWORK_ROLES)
+
+
+@rule("notifications.provider_callback")
+def provider_callback(user: Any, obj: Any) -> bool:
+    """Provider callbacks are not users: the view checks the provider's bearer token instead."""
+    return False

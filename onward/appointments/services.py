@@ -1,0 +1,405 @@
+"""Every change to appointments: book, rearrange, cancel, record attendance, confirm, ask to rearrange.
+
+Each checks the policy, writes its audit event and tells the person through the outbox in the same
+transaction, and (re)plans the reminders. A second failed attendance in a period raises an alert for
+the practitioner to consider; the decision stays theirs.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from onward.appointments.models import (
+    REASON_REQUIRED,
+    Appointment,
+    AppointmentState,
+    Reminder,
+    ReminderState,
+    transition_allowed,
+)
+from onward.audit.services import audit_record
+from onward.core.permissions import require
+from onward.people.models import AssignmentRole, Person, StaffAssignment
+from onward.people.rules import acting_role
+
+BANK_HOLIDAY_DIVISIONS = {
+    "england-and-wales": "England and Wales",
+    "scotland": "Scotland",
+    "northern-ireland": "Northern Ireland",
+}
+
+
+@dataclass(frozen=True)
+class AppointmentDetails:
+    kind: str
+    starts_at: datetime
+    ends_at: datetime
+    address: str = ""
+    video_url: str = ""
+    staff: Any | None = None
+    with_name: str = ""
+    notes: str = ""
+    compulsory: bool = True
+    office: Any | None = None
+
+
+def appointment_book(*, actor: Any, person: Person, details: AppointmentDetails) -> Appointment:
+    """Book an appointment for a person in the actor's scope; the person is told at once."""
+    require(actor, "appointment.manage", person)
+    _details_check(details)
+    with transaction.atomic():
+        appointment = _appointment_create(actor=actor, person=person, details=details)
+        audit_record(
+            actor=actor,
+            role=acting_role(actor, person),
+            action="appointment.booked",
+            person=person,
+            target=appointment,
+            data=_audit_data(appointment),
+        )
+        person_notify(
+            person,
+            subject=_("New appointment"),
+            body=_("You have a new appointment: %(what)s on %(when)s at %(where)s.") % _describe(appointment),
+            key=f"appointment-booked:{appointment.pk}",
+        )
+        from onward.appointments.reminders import reminders_plan_for
+
+        reminders_plan_for([appointment])
+    return appointment
+
+
+def appointment_rearrange(
+    *, actor: Any, appointment: Appointment, details: AppointmentDetails, reason: str
+) -> Appointment:
+    """Move an appointment: the old one is marked rearranged (with the reason) and linked to the new one."""
+    require(actor, "appointment.manage", appointment)
+    _details_check(details)
+    with transaction.atomic():
+        old = _locked_for(appointment, AppointmentState.REARRANGED, reason)
+        new = _appointment_create(actor=actor, person=old.person, details=details)
+        _outcome_set(old, AppointmentState.REARRANGED, actor, reason, rearranged_to=new)
+        audit_record(
+            actor=actor,
+            role=acting_role(actor, old.person),
+            action="appointment.rearranged",
+            person=old.person,
+            target=old,
+            reason=reason,
+            data={"new_appointment": new.pk, "before": _audit_data(old), "after": _audit_data(new)},
+        )
+        person_notify(
+            old.person,
+            subject=_("Appointment moved"),
+            body=_("Your appointment on %(old)s has moved to %(when)s at %(where)s.")
+            % {**_describe(new), "old": _when(old.starts_at)},
+            key=f"appointment-rearranged:{old.pk}",
+        )
+        from onward.appointments.reminders import reminders_plan_for
+
+        reminders_plan_for([new])
+    return new
+
+
+def appointment_cancel(*, actor: Any, appointment: Appointment, reason: str) -> Appointment:
+    """Cancel an appointment with a reason; its reminders will not be sent."""
+    require(actor, "appointment.manage", appointment)
+    with transaction.atomic():
+        locked = _locked_for(appointment, AppointmentState.CANCELLED, reason)
+        _outcome_set(locked, AppointmentState.CANCELLED, actor, reason)
+        audit_record(
+            actor=actor,
+            role=acting_role(actor, locked.person),
+            action="appointment.cancelled",
+            person=locked.person,
+            target=locked,
+            reason=reason,
+        )
+        person_notify(
+            locked.person,
+            subject=_("Appointment cancelled"),
+            body=_("Your appointment on %(when)s has been cancelled. You do not need to go.") % _describe(locked),
+            key=f"appointment-cancelled:{locked.pk}",
+        )
+    return locked
+
+
+def attendance_record(*, actor: Any, appointment: Appointment, outcome: str, reason: str = "") -> Appointment:
+    """Attended, failed to attend, or acceptable absence (with reason). Two failures in a period raise an alert."""
+    require(actor, "appointment.manage", appointment)
+    if outcome not in (
+        AppointmentState.ATTENDED,
+        AppointmentState.FAILED_TO_ATTEND,
+        AppointmentState.ACCEPTABLE_ABSENCE,
+    ):
+        raise ValidationError(_("Choose attended, failed to attend or acceptable absence."))
+    if appointment.starts_at > timezone.now():
+        raise ValidationError(_("You can record attendance only once the appointment has started."))
+    with transaction.atomic():
+        locked = _locked_for(appointment, outcome, reason)
+        _outcome_set(locked, outcome, actor, reason)
+        audit_record(
+            actor=actor,
+            role=acting_role(actor, locked.person),
+            action="appointment.attendance_recorded",
+            person=locked.person,
+            target=locked,
+            reason=reason,
+            data={"outcome": outcome, "compulsory": locked.compulsory},
+        )
+        if outcome == AppointmentState.FAILED_TO_ATTEND:
+            _absence_alert_if_due(locked)
+    return locked
+
+
+def appointment_confirm(*, actor: Any, appointment: Appointment) -> Appointment:
+    """The person says they will be there."""
+    require(actor, "appointment.self", appointment)
+    with transaction.atomic():
+        locked = Appointment.objects.select_for_update().get(pk=appointment.pk)
+        if locked.state != AppointmentState.BOOKED:
+            raise ValidationError(_("This appointment has changed. Check your appointments for the new details."))
+        if locked.confirmed_at is None:
+            locked.confirmed_at = timezone.now()
+            locked.save(update_fields=["confirmed_at", "updated_at"])
+            audit_record(
+                actor=actor, role="person", action="appointment.confirmed", person=locked.person, target=locked
+            )
+    return locked
+
+
+def appointment_rearrange_request(*, actor: Any, appointment: Appointment, note: str = "") -> Appointment:
+    """The person asks to rearrange; their practitioner is told and decides."""
+    require(actor, "appointment.self", appointment)
+    with transaction.atomic():
+        locked = Appointment.objects.select_for_update().select_related("person", "staff").get(pk=appointment.pk)
+        if locked.state != AppointmentState.BOOKED:
+            raise ValidationError(_("This appointment has changed. Check your appointments for the new details."))
+        locked.rearrange_requested_at = timezone.now()
+        locked.rearrange_request_note = note.strip()[: settings.APPOINTMENT_NOTE_MAX_CHARS]
+        locked.save(update_fields=["rearrange_requested_at", "rearrange_request_note", "updated_at"])
+        audit_record(
+            actor=actor,
+            role="person",
+            action="appointment.rearrange_requested",
+            person=locked.person,
+            target=locked,
+            data={"note": locked.rearrange_request_note},
+        )
+        for staff in _responsible_staff(locked):
+            from onward.notifications.services import notification_queue
+
+            notification_queue(
+                channel="in_app",
+                recipient=str(staff.pk),
+                user=staff,
+                person=locked.person,
+                subject=_("Request to rearrange: %(ref)s") % {"ref": locked.person.reference},
+                body=_("%(ref)s asked to rearrange their appointment on %(when)s.")
+                % {"ref": locked.person.reference, "when": _when(locked.starts_at)},
+                idempotency_key=f"rearrange-request:{locked.pk}:{locked.rearrange_requested_at.isoformat()}",
+            )
+    return locked
+
+
+def bank_holidays_on(day: date) -> list[str]:
+    """The bank holidays on a day, as "Title (nation)", from the data the package ships (no network)."""
+    return [f"{title} ({BANK_HOLIDAY_DIVISIONS[division]})" for division, title in _bank_holidays().get(day, [])]
+
+
+def person_notify(person: Person, *, subject: str, body: str, key: str) -> str:
+    """Tell a person through their preferred channel, the other one without an address, else in the app."""
+    from onward.notifications.services import notification_queue
+
+    channel, recipient = contact_for(person)
+    user = getattr(person, "account", None) if channel == "in_app" else None
+    if channel == "in_app" and user is None:
+        return ""
+    notification_queue(
+        channel=channel,
+        recipient=recipient or str(getattr(user, "pk", "")),
+        user=user,
+        person=person,
+        subject=subject,
+        body=body,
+        idempotency_key=key[:100],
+    )
+    return channel
+
+
+def contact_for(person: Person, preferred: str | None = None) -> tuple[str, str]:
+    """(channel, address): the preferred channel if the person has an address for it, else the other, else in-app."""
+    if preferred is None:
+        pref = getattr(person, "reminder_preference", None) if _has_preference_cached(person) else None
+        preferred = pref.channel if pref is not None else settings.APPOINTMENT_DEFAULT_CHANNEL
+    addresses = {"sms": person.phone.strip(), "email": person.email.strip()}
+    other = "email" if preferred == "sms" else "sms"
+    for channel in (preferred, other):
+        if addresses.get(channel):
+            return channel, addresses[channel]
+    return "in_app", ""
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _has_preference_cached(person: Person) -> bool:
+    from onward.appointments.models import ReminderPreference
+
+    try:
+        person.reminder_preference  # noqa: B018  (loads or raises)
+    except ReminderPreference.DoesNotExist:
+        return False
+    return True
+
+
+def _details_check(details: AppointmentDetails) -> None:
+    errors = []
+    if timezone.is_naive(details.starts_at) or timezone.is_naive(details.ends_at):
+        raise ValueError("Appointment times must be timezone-aware.")
+    if details.ends_at <= details.starts_at:
+        errors.append(_("The end time must be after the start time."))
+    if not details.address.strip() and not details.video_url.strip():
+        errors.append(_("Enter an address or a video link."))
+    if details.staff is None and not details.with_name.strip():
+        errors.append(_("Say who the appointment is with."))
+    if errors:
+        raise ValidationError(errors)
+
+
+def _appointment_create(*, actor: Any, person: Person, details: AppointmentDetails) -> Appointment:
+    appointment = Appointment(
+        person=person,
+        kind=details.kind,
+        staff=details.staff,
+        with_name=details.with_name.strip(),
+        office=details.office,
+        address=details.address.strip(),
+        video_url=details.video_url.strip(),
+        starts_at=details.starts_at,
+        ends_at=details.ends_at,
+        notes=details.notes.strip(),
+        compulsory=details.compulsory,
+        created_by=actor,
+    )
+    appointment.save()
+    return appointment
+
+
+def _locked_for(appointment: Appointment, target: str, reason: str) -> Appointment:
+    locked = Appointment.objects.select_for_update().select_related("person").get(pk=appointment.pk)
+    if not transition_allowed(locked.state, target):
+        raise ValidationError(
+            _("This appointment is already %(state)s.") % {"state": locked.get_state_display().lower()}
+        )
+    if target in REASON_REQUIRED and not reason.strip():
+        raise ValidationError(_("Give a reason."))
+    return locked
+
+
+def _outcome_set(
+    appointment: Appointment, state: str, actor: Any, reason: str, rearranged_to: Appointment | None = None
+) -> None:
+    appointment.state = state
+    appointment.outcome_reason = reason.strip()
+    appointment.outcome_at = timezone.now()
+    appointment.outcome_by = actor
+    appointment.rearranged_to = rearranged_to
+    appointment.save()
+    if state != AppointmentState.ATTENDED:
+        # The sending job re-checks the state too; this keeps the planned list honest.
+        Reminder.objects.filter(appointment=appointment, state=ReminderState.PLANNED).update(
+            state=ReminderState.SKIPPED
+        )
+
+
+def _absence_alert_if_due(appointment: Appointment) -> None:
+    since = appointment.starts_at - timedelta(days=settings.APPOINTMENT_ABSENCE_PERIOD_DAYS)
+    failures = Appointment.objects.filter(
+        person=appointment.person,
+        state=AppointmentState.FAILED_TO_ATTEND,
+        compulsory=True,
+        starts_at__gte=since,
+        starts_at__lte=appointment.starts_at,
+    ).count()
+    if failures < settings.APPOINTMENT_ABSENCES_BEFORE_ALERT:
+        return
+    from onward.notifications.services import notification_queue
+
+    person = appointment.person
+    for staff in _responsible_staff(appointment):
+        notification_queue(
+            channel="in_app",
+            recipient=str(staff.pk),
+            user=staff,
+            person=person,
+            subject=_("Missed appointments: %(ref)s") % {"ref": person.reference},
+            body=_(
+                "%(ref)s has failed to attend %(count)s appointments in %(days)s days. "
+                "Consider what to do; the decision is yours."
+            )
+            % {"ref": person.reference, "count": failures, "days": settings.APPOINTMENT_ABSENCE_PERIOD_DAYS},
+            idempotency_key=f"absence-alert:{appointment.pk}",
+        )
+    audit_record(
+        actor=None,
+        action="appointment.absence_alert_raised",
+        person=person,
+        target=appointment,
+        data={"failures": failures, "period_days": settings.APPOINTMENT_ABSENCE_PERIOD_DAYS},
+    )
+
+
+def _responsible_staff(appointment: Appointment) -> list[Any]:
+    """The person's practitioner (or key worker); else the member of staff the appointment is with."""
+    roles = [AssignmentRole.PRACTITIONER, AssignmentRole.POM, AssignmentRole.KEY_WORKER]
+    assigned = list(
+        StaffAssignment.objects.filter(person=appointment.person, role__in=roles, ended_at__isnull=True)
+        .select_related("staff")
+        .order_by("role")
+    )
+    if assigned:
+        return [min(assigned, key=lambda a: roles.index(AssignmentRole(a.role))).staff]
+    return [appointment.staff] if appointment.staff is not None else []
+
+
+def _audit_data(appointment: Appointment) -> dict[str, Any]:
+    return {
+        "kind": appointment.kind,
+        "starts_at": appointment.starts_at,
+        "ends_at": appointment.ends_at,
+        "staff": appointment.staff_id,
+        "video": appointment.is_video,
+        "compulsory": appointment.compulsory,
+    }
+
+
+def _when(moment: datetime) -> str:
+    return formats.date_format(timezone.localtime(moment), "l j F Y, H:i")
+
+
+def _describe(appointment: Appointment) -> dict[str, str]:
+    return {
+        "what": str(appointment.get_kind_display()),
+        "when": _when(appointment.starts_at),
+        "where": _("a video call") if appointment.is_video else appointment.address.replace("\n", ", "),
+    }
+
+
+@lru_cache(maxsize=1)
+def _bank_holidays() -> dict[date, list[tuple[str, str]]]:
+    from govuk_bank_holidays.bank_holidays import BankHolidays
+
+    known = BankHolidays(use_cached_holidays=True)
+    days: dict[date, list[tuple[str, str]]] = {}
+    for division in BANK_HOLIDAY_DIVISIONS:
+        for holiday in known.get_holidays(division=division):
+            days.setdefault(holiday["date"], []).append((division, holiday["title"]))
+    return days

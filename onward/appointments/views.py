@@ -1,0 +1,310 @@
+"""Staff diary and appointment pages, the person's appointments, calendar feeds and Notify callbacks.
+
+Thin: parse, call a service or selector, render. Each view declares its action; object checks are
+in the selectors and services.
+"""
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from onward.accounts.rules import staff_roles
+from onward.appointments import calendar, selectors, services
+from onward.appointments.forms import AppointmentForm, AttendanceForm, RearrangeForm, RearrangeRequestForm, ReasonForm
+from onward.appointments.models import Appointment
+from onward.core.permissions import can, permission, require
+from onward.organisations.models import OrgUnit, UnitKind
+from onward.people.selectors import person_get
+
+DIARY_VIEWS = {"day": 1, "week": 7}
+
+
+# --- Staff ----------------------------------------------------------------------------------
+
+
+@permission("appointment.view")
+def diary(request: HttpRequest) -> HttpResponse:
+    """A day or a week of appointments, for the signed-in member of staff or for an office."""
+    view = request.GET.get("view", "day")
+    days = DIARY_VIEWS.get(view, 1)
+    day = parse_date(request.GET.get("date", "") or "") or timezone.localdate()
+    start = day - timedelta(days=day.weekday()) if days == 7 else day
+    offices = _offices(request.user)
+    office_id = _int(request.GET.get("office"))
+    office = next((o for o in offices if o.pk == office_id), None)
+    rows = selectors.diary(
+        request.user, start, days, staff=None if office else request.user, office_id=office.pk if office else None
+    )
+    by_day: list[tuple[date, list[Appointment]]] = []
+    for offset in range(days):
+        current = start + timedelta(days=offset)
+        by_day.append((current, [a for a in rows if timezone.localtime(a.starts_at).date() == current]))
+    context = {
+        "view": "week" if days == 7 else "day",
+        "start": start,
+        "by_day": by_day,
+        "previous": start - timedelta(days=days),
+        "next": start + timedelta(days=days),
+        "offices": offices,
+        "office": office,
+        "holidays": {d: services.bank_holidays_on(d) for d, _rows in by_day},
+    }
+    return render(request, "appointments/diary.html", context)
+
+
+@permission("appointment.manage")
+def book(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = person_get(request.user, person_id, purpose="view_for_appointment_booking")
+    require(request.user, "appointment.manage", person)
+    form = AppointmentForm(request.POST or None, initial={"address": person.unit.name})
+    holidays: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        holidays = services.bank_holidays_on(data["day"])
+        if not holidays or request.POST.get("bank_holiday_ok") == "1":
+            try:
+                services.appointment_book(actor=request.user, person=person, details=_details(request, data))
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Appointment booked. %(name)s has been told.") % {"name": person.full_name})
+                return redirect(f"{_diary_url()}?date={data['day'].isoformat()}")
+    status = 400 if form.errors else 200
+    context = {"person": person, "form": form, "holidays": holidays}
+    return render(request, "appointments/book.html", context, status=status)
+
+
+@permission("appointment.view")
+def detail(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    appointment = selectors.appointment_get(request.user, appointment_id)
+    context = {
+        "appointment": appointment,
+        "may_manage": can(request.user, "appointment.manage", appointment),
+        "started": appointment.starts_at <= timezone.now(),
+        "attendance_form": AttendanceForm(),
+        "cancel_form": ReasonForm(),
+    }
+    return render(request, "appointments/detail.html", context)
+
+
+@permission("appointment.manage")
+def rearrange(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    appointment = selectors.appointment_get(request.user, appointment_id, purpose="view_for_rearrange")
+    local = timezone.localtime(appointment.starts_at)
+    initial = {
+        "kind": appointment.kind,
+        "day": local.date(),
+        "start": local.time().strftime("%H:%M"),
+        "end": timezone.localtime(appointment.ends_at).time().strftime("%H:%M"),
+        "with_name": appointment.with_name,
+        "address": appointment.address,
+        "video_url": appointment.video_url,
+        "notes": appointment.notes,
+        "compulsory": "yes" if appointment.compulsory else "no",
+    }
+    form = RearrangeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            new = services.appointment_rearrange(
+                actor=request.user, appointment=appointment, details=_details(request, data), reason=data["reason"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Appointment rearranged. The person has been told."))
+            return redirect("appointments:detail", appointment_id=new.pk)
+    status = 400 if form.errors else 200
+    return render(request, "appointments/rearrange.html", {"appointment": appointment, "form": form}, status=status)
+
+
+@permission("appointment.manage")
+@require_POST
+def cancel(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    appointment = selectors.appointment_get(request.user, appointment_id, purpose="view_for_cancel")
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            services.appointment_cancel(actor=request.user, appointment=appointment, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Appointment cancelled. The person has been told."))
+    else:
+        messages.error(request, _("Give a reason for cancelling."))
+    return redirect("appointments:detail", appointment_id=appointment.pk)
+
+
+@permission("appointment.manage")
+@require_POST
+def attendance(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    appointment = selectors.appointment_get(request.user, appointment_id, purpose="view_for_attendance")
+    form = AttendanceForm(request.POST)
+    if form.is_valid():
+        try:
+            services.attendance_record(
+                actor=request.user,
+                appointment=appointment,
+                outcome=form.cleaned_data["outcome"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Attendance recorded."))
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect("appointments:detail", appointment_id=appointment.pk)
+
+
+@permission("appointment.calendar")
+def staff_calendar(request: HttpRequest) -> HttpResponse:
+    return _calendar_page(request, "layouts/staff.html", "appointments:staff_calendar")
+
+
+# --- The person -----------------------------------------------------------------------------
+
+
+@permission("appointment.self")
+def person_appointments(request: HttpRequest) -> HttpResponse:
+    person = person_get(request.user, int(request.user.person_id), purpose="view_own_appointments")  # type: ignore[union-attr, arg-type]
+    found = selectors.appointments_for_person(request.user, person.pk)
+    return render(
+        request, "appointments/person_list.html", {"person": person, "upcoming": found.upcoming, "past": found.past}
+    )
+
+
+@permission("appointment.self")
+def person_appointment(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    appointment = selectors.appointment_get(request.user, appointment_id, purpose="view_own")
+    return render(
+        request, "appointments/person_detail.html", {"appointment": appointment, "form": RearrangeRequestForm()}
+    )
+
+
+@permission("appointment.self")
+@require_POST
+def person_confirm(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    appointment = selectors.appointment_get(request.user, appointment_id, purpose="view_own_for_confirm")
+    try:
+        services.appointment_confirm(actor=request.user, appointment=appointment)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Thank you. You have confirmed you will be there."))
+    return redirect("appointments:person_appointment", appointment_id=appointment.pk)
+
+
+@permission("appointment.self")
+def person_rearrange(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    appointment = selectors.appointment_get(request.user, appointment_id, purpose="view_own_for_rearrange")
+    form = RearrangeRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.appointment_rearrange_request(
+                actor=request.user, appointment=appointment, note=form.cleaned_data["note"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("We have asked your worker to rearrange. They will contact you."))
+        return redirect("appointments:person_appointment", appointment_id=appointment.pk)
+    return render(request, "appointments/person_rearrange.html", {"appointment": appointment, "form": form})
+
+
+@permission("appointment.self")
+def person_calendar(request: HttpRequest) -> HttpResponse:
+    return _calendar_page(request, "layouts/person.html", "appointments:person_calendar")
+
+
+# --- Calendar feed (opened by a calendar app with the secret address) --------------------------
+
+
+@require_safe
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    owner = calendar.calendar_feed_owner(token)
+    if owner is None:
+        raise Http404
+    try:
+        require(owner, "appointment.calendar")
+    except PermissionDenied:
+        raise Http404 from None
+    body = calendar.calendar_render(owner, selectors.appointments_for_feed(owner, calendar.feed_since()))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=900"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+calendar_feed.onward_permission = "appointment.calendar"  # type: ignore[attr-defined]
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _calendar_page(request: HttpRequest, layout: str, url_name: str) -> HttpResponse:
+    address = ""
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            calendar.calendar_feed_revoke(actor=request.user)
+            messages.success(request, _("Your calendar address has stopped working."))
+            return redirect(url_name)
+        address = request.build_absolute_uri(calendar.calendar_feed_issue(actor=request.user))
+    has_feed = request.user.calendar_feeds.filter(revoked_at__isnull=True).exists()  # type: ignore[union-attr]
+    return render(request, "appointments/calendar.html", {"layout": layout, "address": address, "has_feed": has_feed})
+
+
+def _details(request: HttpRequest, data: dict[str, Any]) -> services.AppointmentDetails:
+    with_name = data["with_name"].strip()
+    return services.AppointmentDetails(
+        kind=data["kind"],
+        starts_at=data["starts_at"],
+        ends_at=data["ends_at"],
+        address=data["address"],
+        video_url=data["video_url"],
+        staff=None if with_name else request.user,
+        with_name=with_name,
+        notes=data["notes"],
+        compulsory=data["compulsory"] == "yes",
+        office=_staff_office(request.user),
+    )
+
+
+def _staff_office(user: Any) -> OrgUnit | None:
+    for held in staff_roles(user):
+        if held.unit.kind == UnitKind.OFFICE:
+            return held.unit
+    return None
+
+
+def _offices(user: Any) -> list[OrgUnit]:
+    paths = [r.unit.path for r in staff_roles(user)]
+    if not paths:
+        return []
+    from django.db.models import Q
+
+    scope = Q()
+    for path in paths:
+        scope |= Q(path__startswith=path)
+    return list(OrgUnit.objects.filter(scope, kind=UnitKind.OFFICE).order_by("name"))
+
+
+def _diary_url() -> str:
+    from django.urls import reverse
+
+    return reverse("appointments:diary")
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None

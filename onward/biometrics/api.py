@@ -1,0 +1,350 @@
+"""The biometrics contract: enrol a reference photo, verify a check-in photo or a short video.
+
+Callers use only these three functions and the result types below; engines sit behind them
+(see engines.py, chosen by the FACE_VERIFIER and LIVENESS_CHECKER settings). Nothing here
+touches the database, storage or the audit trail: the check-ins app stores what comes back.
+
+enrol_reference_photo(image_bytes) -> EnrolmentOutcome
+    Checks the practitioner's reference photo: exactly one face, big enough (FACE_MIN_SIZE_PX at
+    detection scale), sharp enough (BIOMETRIC_BLUR_MIN_VARIANCE). On success `template` holds the
+    face descriptor (128 float64, little-endian, 1024 bytes). It is NOT encrypted: the caller
+    encrypts it with onward.core.crypto.encrypt_bytes before storing it.
+    reason_code: "ok", "not_an_image", "too_large", "no_face", "many_faces", "face_too_small",
+    "blurred"; `message` says what to do in plain words.
+
+verify_photo(template, image_bytes) -> Verification
+    A check-in selfie compared with the enrolled template (the caller decrypts it first).
+    `liveness` is None: a photo proves no liveness, and the check-in should say so.
+
+verify_video(template, video_bytes, challenge) -> Verification
+    A 2–8 s clip (webm VP8/VP9 or mp4 H.264, as browsers record) sampled a few frames a second.
+    challenge is "turn_left" or "turn_right": the person turns THEIR head that way. Recorded
+    clips are the camera's own (unmirrored) view, so "turn_left" moves the nose towards the
+    right-hand side of the frame; BIOMETRIC_VIDEO_MIRRORED flips this for mirrored sources.
+    The face is compared in the first and last frames with a face and the most frontal one;
+    face.distance is the smallest of those. liveness.reason_code: "ok"; "no_turn" (yaw moved
+    less than LIVENESS_MIN_YAW_CHANGE_DEG the asked way); "wrong_direction"; "still_image" (the
+    frames hardly change: a photo held up or a frozen stream); "different_person" (the first or
+    last face is not within LIVENESS_SAME_PERSON_MAX_DISTANCE of the template); "no_face" (a face
+    in fewer than 2 frames). yaw_start_deg / yaw_peak_deg: where the turn began and ended,
+    positive = the person's own left. message: the media problem's, else the face decision's,
+    except that a face that matches with failed liveness gets the liveness message.
+
+Both verify functions put up to 3 JPEGs for the reviewer in best_frames_jpeg, in time order (the
+photo; or the compared frames, or with no face the first, middle and last), at most
+BIOMETRIC_FRAME_MAX_SIDE_PX, with no EXIF or GPS; none when media_problem is set. They count frames
+in face.frames_checked and face.frames_with_face (1 and 1 or 0 for a photo).
+
+Verification.face.decision is "match" (distance <= FACE_MATCH_MAX_DISTANCE), "review"
+(<= FACE_REVIEW_MAX_DISTANCE), "no_match", or "no_face". Verification.media_problem is "" or one of
+"not_an_image", "not_a_video", "too_large", "too_short", "too_long", "unreadable"; when it is set
+the face decision is "no_face" and nothing was compared. A result informs a practitioner; it never
+decides anything by itself. Errors the person can cause come back as codes and messages; a
+template of the wrong size or an unknown challenge is a programmer's error and raises ValueError.
+
+Messages are plain English (reading age about 9), marked for translation: show
+gettext(result.message) in the person's language. Decide on the codes, never on the words.
+Timings (timings_ms) are wall-clock milliseconds per step plus "total". The first call in a
+process loads the models (one to two seconds); later calls reuse them. Functions are thread-safe.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.conf import settings
+from django.utils.translation import gettext_noop as _noop
+from PIL import Image
+
+from onward.biometrics import engines, media
+
+CHALLENGES = ("turn_left", "turn_right")
+
+# English here; marked for translation, so a page shows gettext(message) in the person's language.
+ENROLMENT_MESSAGES = {
+    "ok": _noop("The photo is good."),
+    "not_an_image": _noop("This file is not a photo we can open. Use a JPEG or PNG photo."),
+    "too_large": _noop("This photo file is too big. Use a smaller photo."),
+    "no_face": _noop("We could not see a face. Take the photo again in good light, looking at the camera."),
+    "many_faces": _noop("We can see more than one face. Take the photo again with only one person in it."),
+    "face_too_small": _noop("The face is too small. Move closer to the camera and take the photo again."),
+    "blurred": _noop("The photo is blurred. Hold the camera still and take the photo again."),
+}
+
+CHECKIN_MESSAGES = {
+    "match": _noop("Thank you. Your check-in has been sent."),
+    "review": _noop("Thank you. Your check-in has been sent. Your probation worker will look at it."),
+    "no_match": _noop("We could not match your face. Try again, looking straight at the camera in good light."),
+    "no_face": _noop("We could not see your face clearly. Try again in better light."),
+    "not_an_image": _noop("This is not a photo we can open. Take the photo again."),
+    "not_a_video": _noop("This is not a video we can open. Record the video again."),
+    "too_large": _noop("The file is too big. Take the photo or video again."),
+    "too_short": _noop("The video was too short. Record it again for about 4 seconds."),
+    "too_long": _noop("The video was too long. Record it again for about 4 seconds."),
+    "unreadable": _noop("We could not play your video. Please record it again."),
+}
+
+LIVENESS_MESSAGES = {
+    "ok": _noop("You turned your head the right way."),
+    "no_turn": _noop("We did not see your head turn. Try again and turn your head slowly."),
+    "wrong_direction": _noop("You turned your head the other way. Try again and turn the way we ask."),
+    "still_image": _noop("The video did not move. Try again and turn your head slowly."),
+    "different_person": _noop("We could not see the same face all the way through. Try again."),
+    "no_face": _noop("We could not see your face in the video. Try again in better light."),
+}
+
+
+@dataclass(frozen=True)
+class EnrolmentOutcome:
+    ok: bool
+    template: bytes | None
+    reason_code: str
+    message: str
+    engine: str
+    model_version: str
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    face_box: tuple[int, int, int, int] | None = None
+    sharpness: float | None = None
+
+
+@dataclass(frozen=True)
+class FaceMatch:
+    distance: float | None
+    decision: str  # match | review | no_match | no_face
+    engine: str
+    model_version: str
+    frames_with_face: int
+    frames_checked: int
+
+
+@dataclass(frozen=True)
+class LivenessOutcome:
+    passed: bool
+    reason_code: str  # ok | no_turn | wrong_direction | still_image | different_person | no_face
+    message: str
+    yaw_start_deg: float
+    yaw_peak_deg: float
+    challenge: str
+
+    @classmethod
+    def succeeded(cls, challenge: str, yaw_start_deg: float, yaw_peak_deg: float) -> LivenessOutcome:
+        return cls(True, "ok", LIVENESS_MESSAGES["ok"], round(yaw_start_deg, 1), round(yaw_peak_deg, 1), challenge)
+
+    @classmethod
+    def failed(
+        cls, reason_code: str, challenge: str, yaw_start_deg: float = 0.0, yaw_peak_deg: float = 0.0
+    ) -> LivenessOutcome:
+        return cls(
+            False,
+            reason_code,
+            LIVENESS_MESSAGES[reason_code],
+            round(yaw_start_deg, 1),
+            round(yaw_peak_deg, 1),
+            challenge,
+        )
+
+
+@dataclass(frozen=True)
+class Verification:
+    face: FaceMatch
+    liveness: LivenessOutcome | None  # None for a photo: no liveness
+    best_frames_jpeg: list[bytes]
+    timings_ms: dict[str, float]
+    media_problem: str  # "" or a reason code
+    message: str
+
+
+def enrol_reference_photo(image_bytes: bytes) -> EnrolmentOutcome:
+    verifier = engines.face_verifier()
+    clock = _Clock()
+    try:
+        rgb = media.image_load(image_bytes)
+    except media.MediaProblem as problem:
+        return _enrolment(verifier, problem.reason_code, clock)
+    clock.lap("decode")
+    faces = verifier.find_faces(rgb)
+    clock.lap("detect")
+    if not faces:
+        return _enrolment(verifier, "no_face", clock)
+    if len(faces) > 1:
+        return _enrolment(verifier, "many_faces", clock)
+    face = faces[0]
+    if face.box_size_at_detection_px < settings.FACE_MIN_SIZE_PX:
+        return _enrolment(verifier, "face_too_small", clock, face=face)
+    sharpness = engines.laplacian_variance(rgb, face.box)
+    if sharpness < settings.BIOMETRIC_BLUR_MIN_VARIANCE:
+        return _enrolment(verifier, "blurred", clock, face=face, sharpness=sharpness)
+    template = engines.template_from_descriptor(verifier.descriptor(rgb, face))
+    clock.lap("describe")
+    return _enrolment(verifier, "ok", clock, face=face, sharpness=sharpness, template=template)
+
+
+def verify_photo(template: bytes, image_bytes: bytes) -> Verification:
+    engines.descriptor_from_template(template)  # a wrong template fails loudly, before any work
+    verifier = engines.face_verifier()
+    clock = _Clock()
+    try:
+        rgb = media.image_load(image_bytes)
+    except media.MediaProblem as problem:
+        return _media_refused(verifier, problem.reason_code, clock)
+    clock.lap("decode")
+    faces = verifier.find_faces(rgb)
+    clock.lap("detect")
+    face = _largest(faces)
+    distance = verifier.distance(template, verifier.descriptor(rgb, face)) if face else None
+    clock.lap("describe")
+    frames = [_jpeg(rgb)]  # with or without a face: the reviewer sees what was sent
+    clock.lap("jpeg")
+    return _verification(verifier, distance, 1 if face else 0, 1, None, frames, clock)
+
+
+def verify_video(template: bytes, video_bytes: bytes, challenge: str) -> Verification:
+    if challenge not in CHALLENGES:
+        raise ValueError(f"challenge must be one of {CHALLENGES}, not {challenge!r}")
+    engines.descriptor_from_template(template)
+    verifier = engines.face_verifier()
+    clock = _Clock()
+    try:
+        frames = media.video_frames(video_bytes)
+    except media.MediaProblem as problem:
+        return _media_refused(verifier, problem.reason_code, clock)
+    clock.lap("decode")
+    faces = _faces_in_clip(verifier, frames)
+    clock.lap("detect")
+    distances: dict[int, float] = {}
+    if faces:
+        # Compare the first and last faces (same person throughout) and the most frontal one.
+        order = sorted(faces)
+        frontal = min(order, key=lambda i: abs(engines.yaw_deg(faces[i])))
+        for i in dict.fromkeys([order[0], frontal, order[-1]]):
+            distances[i] = verifier.distance(template, verifier.descriptor(frames[i].rgb, faces[i]))
+    clock.lap("describe")
+    observations = [
+        engines.FrameObservation(time_s=frame.time_s, rgb=frame.rgb, face=faces.get(i), distance=distances.get(i))
+        for i, frame in enumerate(frames)
+    ]
+    liveness = engines.liveness_checker().check(observations, challenge)
+    clock.lap("liveness")
+    # The compared frames; with no face anywhere, the start, middle and end, so the reviewer sees why.
+    shown = sorted(distances) or sorted({0, len(frames) // 2, len(frames) - 1})
+    jpegs = [_jpeg(frames[i].rgb) for i in shown]
+    clock.lap("jpeg")
+    distance = min(distances.values()) if distances else None
+    return _verification(verifier, distance, len(faces), len(frames), liveness, jpegs, clock)
+
+
+def decision_for(distance: float | None) -> str:
+    if distance is None:
+        return "no_face"
+    if distance <= settings.FACE_MATCH_MAX_DISTANCE:
+        return "match"
+    if distance <= settings.FACE_REVIEW_MAX_DISTANCE:
+        return "review"
+    return "no_match"
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.started = self.last = time.perf_counter()
+        self.laps: dict[str, float] = {}
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = round((now - self.last) * 1000, 2)
+        self.last = now
+
+    def total(self) -> dict[str, float]:
+        return {**self.laps, "total": round((time.perf_counter() - self.started) * 1000, 2)}
+
+
+def _enrolment(
+    verifier: engines.FaceVerifier,
+    reason_code: str,
+    clock: _Clock,
+    *,
+    face: engines.FoundFace | None = None,
+    sharpness: float | None = None,
+    template: bytes | None = None,
+) -> EnrolmentOutcome:
+    return EnrolmentOutcome(
+        ok=reason_code == "ok",
+        template=template,
+        reason_code=reason_code,
+        message=ENROLMENT_MESSAGES[reason_code],
+        engine=verifier.engine,
+        model_version=verifier.model_version,
+        timings_ms=clock.total(),
+        face_box=face.box if face else None,
+        sharpness=round(sharpness, 1) if sharpness is not None else None,
+    )
+
+
+def _verification(
+    verifier: engines.FaceVerifier,
+    distance: float | None,
+    frames_with_face: int,
+    frames_checked: int,
+    liveness: LivenessOutcome | None,
+    jpegs: list[bytes],
+    clock: _Clock,
+) -> Verification:
+    decision = decision_for(distance)
+    face = FaceMatch(
+        distance=round(distance, 4) if distance is not None else None,
+        decision=decision,
+        engine=verifier.engine,
+        model_version=verifier.model_version,
+        frames_with_face=frames_with_face,
+        frames_checked=frames_checked,
+    )
+    message = CHECKIN_MESSAGES[decision]
+    if decision in ("match", "review") and liveness is not None and not liveness.passed:
+        message = liveness.message
+    return Verification(face, liveness, jpegs, clock.total(), "", message)
+
+
+def _media_refused(verifier: engines.FaceVerifier, reason_code: str, clock: _Clock) -> Verification:
+    face = FaceMatch(None, "no_face", verifier.engine, verifier.model_version, 0, 0)
+    return Verification(face, None, [], clock.total(), reason_code, CHECKIN_MESSAGES[reason_code])
+
+
+def _largest(faces: list[engines.FoundFace]) -> engines.FoundFace | None:
+    return max(faces, key=lambda f: f.area) if faces else None
+
+
+def _faces_in_clip(verifier: engines.FaceVerifier, frames: list[media.VideoFrame]) -> dict[int, engines.FoundFace]:
+    """The largest face in each frame, by index. Looks first near the last face seen (a third of the
+    pixels, so about three times faster), and in the whole frame when it is not there."""
+    faces: dict[int, engines.FoundFace] = {}
+    previous: engines.FoundFace | None = None
+    for index, frame in enumerate(frames):
+        face = _face_near(verifier, frame.rgb, previous) if previous else None
+        face = face or _largest(verifier.find_faces(frame.rgb))
+        if face:
+            faces[index] = previous = face
+    return faces
+
+
+def _face_near(
+    verifier: engines.FaceVerifier, rgb: np.ndarray, previous: engines.FoundFace
+) -> engines.FoundFace | None:
+    left, top, right, bottom = previous.box
+    width, height = right - left, bottom - top
+    x0, y0 = max(0, left - width), max(0, top - height * 3 // 4)
+    x1, y1 = min(rgb.shape[1], right + width), min(rgb.shape[0], bottom + height * 3 // 4)
+    if (x1 - x0) * (y1 - y0) > 0.6 * rgb.shape[0] * rgb.shape[1]:
+        return None  # the face fills the frame: the whole frame costs about the same
+    face = _largest(verifier.find_faces(rgb[y0:y1, x0:x1]))
+    return face.moved(x0, y0) if face else None
+
+
+def _jpeg(rgb: np.ndarray) -> bytes:
+    """A frame for the reviewer: at most BIOMETRIC_FRAME_MAX_SIDE_PX, and no metadata (no EXIF, no GPS)."""
+    image = Image.fromarray(rgb)
+    image.thumbnail((settings.BIOMETRIC_FRAME_MAX_SIDE_PX, settings.BIOMETRIC_FRAME_MAX_SIDE_PX))
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=settings.BIOMETRIC_REVIEW_JPEG_QUALITY)
+    return buffer.getvalue()

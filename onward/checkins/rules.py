@@ -1,0 +1,68 @@
+"""Who may enrol, review and answer check-ins. Lists use `checkins_visible_to`."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from onward.accounts.models import Role, UserKind
+from onward.accounts.rules import has_role, is_staff_user
+from onward.checkins.models import CheckIn
+from onward.core.permissions import rule
+from onward.people.models import COMMUNITY_STATUSES, Person
+from onward.people.rules import people_visible_to, person_in_scope
+
+SUPERVISING_ROLES = (Role.PRACTITIONER, Role.SENIOR)
+STATISTICS_ROLES = (Role.SENIOR,)
+
+
+def checkins_visible_to(user: Any) -> QuerySet[CheckIn]:
+    """Check-ins of the people this staff member supervises (caseload and team), or the person's own."""
+    if not getattr(user, "is_authenticated", False):
+        return CheckIn.objects.none()
+    if user.kind == UserKind.PERSON:
+        return CheckIn.objects.filter(person_id=user.person_id)
+    if not (is_staff_user(user) and has_role(user, *SUPERVISING_ROLES)):
+        return CheckIn.objects.none()
+    return CheckIn.objects.filter(person__in=people_visible_to(user))
+
+
+def _person_of(obj: Any) -> Person | None:
+    if obj is None or isinstance(obj, Person):
+        return obj
+    return getattr(obj, "person", None)
+
+
+def _supervises(user: Any, obj: Any) -> bool:
+    if not (is_staff_user(user) and has_role(user, *SUPERVISING_ROLES)):
+        return False
+    person = _person_of(obj)
+    return person is None or person_in_scope(user, person)
+
+
+@rule("checkin.enrol")
+def can_enrol(user: Any, obj: Any) -> bool:
+    """Enrol a person on licence or an order, change their schedule, stop or restart check-ins."""
+    person = _person_of(obj)
+    if person is not None and person.status not in COMMUNITY_STATUSES:
+        return False
+    return _supervises(user, obj)
+
+
+@rule("checkin.review")
+def can_review(user: Any, obj: Any) -> bool:
+    """See the review queue, a check-in and its media; record a decision; close a missed one."""
+    return _supervises(user, obj)
+
+
+@rule("checkin.statistics")
+def can_see_statistics(user: Any, obj: Any) -> bool:
+    return is_staff_user(user) and has_role(user, *STATISTICS_ROLES)
+
+
+@rule("checkin.respond")
+def can_respond(user: Any, obj: Any) -> bool:
+    """The person answers their own check-in, and only their own."""
+    if getattr(user, "kind", None) != UserKind.PERSON:
+        return False
+    person = _person_of(obj)
+    return person is None or person.pk == user.person_id

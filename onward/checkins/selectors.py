@@ -1,0 +1,210 @@
+"""Reads of check-ins, scoped by the policy. Reads of the evidence (a check-in, its media) are audited."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case, F, QuerySet, When
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from onward.audit.services import audit_record
+from onward.checkins.models import (
+    AWAITING_STAFF_STATES,
+    CheckIn,
+    CheckInMedia,
+    Enrolment,
+    FaceDecision,
+    MediaKind,
+    ReviewDecision,
+    State,
+)
+from onward.checkins.rules import checkins_visible_to
+from onward.core.permissions import require
+from onward.people.models import Person
+from onward.people.rules import acting_role
+
+
+def review_queue(user: Any) -> QuerySet[CheckIn]:
+    """Submitted and missed check-ins waiting for this practitioner or their team: flagged first, then oldest."""
+    require(user, "checkin.review")
+    return (
+        checkins_visible_to(user)
+        .filter(state__in=list(AWAITING_STAFF_STATES))
+        .select_related("person")
+        .annotate(waiting_since=Case(When(state=State.EXPIRED, then=F("closes_at")), default=F("submitted_at")))
+        .order_by("-flagged", "waiting_since", "pk")
+    )
+
+
+def checkin_get(user: Any, checkin_id: int, *, purpose: str = "view") -> CheckIn:
+    """One check-in for review. The same answer whether it does not exist or is not theirs to see."""
+    require(user, "checkin.review")
+    checkin = (
+        checkins_visible_to(user)
+        .select_related("person", "person__unit", "enrolment", "questionnaire")
+        .filter(pk=checkin_id)
+        .first()
+    )
+    if checkin is None:
+        raise PermissionDenied("checkin.review")
+    audit_record(
+        actor=user,
+        role=acting_role(user, checkin.person),
+        action=f"checkin.{purpose}",
+        person=checkin.person,
+        target=checkin,
+    )
+    return checkin
+
+
+def checkin_for_person(user: Any, checkin_id: int) -> CheckIn:
+    """The person's own check-in (never another's: the same 404 for both)."""
+    require(user, "checkin.respond")
+    checkin = (
+        CheckIn.objects.select_related("person", "questionnaire", "enrolment")
+        .filter(pk=checkin_id, person_id=user.person_id)
+        .first()
+    )
+    if checkin is None:
+        raise PermissionDenied("checkin.respond")
+    return checkin
+
+
+def checkin_current_for_person(user: Any) -> CheckIn | None:
+    """The person's earliest check-in still open now."""
+    require(user, "checkin.respond")
+    now = timezone.now()
+    return (
+        CheckIn.objects.select_related("person", "questionnaire", "enrolment")
+        .filter(person_id=user.person_id, state=State.CREATED, opens_at__lte=now, closes_at__gt=now)
+        .order_by("closes_at")
+        .first()
+    )
+
+
+def media_open(user: Any, media_id: int) -> CheckInMedia:
+    """A check-in photo, video or frame for a reviewer. Every view of it is audited."""
+    require(user, "checkin.review")
+    media = (
+        CheckInMedia.objects.select_related("checkin__person")
+        .filter(pk=media_id, checkin__in=checkins_visible_to(user), deleted_at__isnull=True)
+        .first()
+    )
+    if media is None or not media.file:
+        raise PermissionDenied("checkin.review")
+    person = media.checkin.person
+    audit_record(
+        actor=user,
+        role=acting_role(user, person),
+        action="checkin.media_viewed",
+        person=person,
+        target=media,
+        data={"kind": media.kind, "checkin": media.checkin_id},
+    )
+    return media
+
+
+def reference_photo_open(user: Any, person_id: int) -> Enrolment:
+    """A person's enrolled reference photo, for their supervisors. Every view is audited."""
+    require(user, "checkin.review")
+    enrolment = Enrolment.objects.select_related("person").filter(person_id=person_id).first()
+    if enrolment is None or not enrolment.reference_photo:
+        raise PermissionDenied("checkin.review")
+    require(user, "checkin.review", enrolment.person)
+    audit_record(
+        actor=user,
+        role=acting_role(user, enrolment.person),
+        action="checkin.reference_photo_viewed",
+        person=enrolment.person,
+        target=enrolment,
+    )
+    return enrolment
+
+
+def checkins_of_person(person: Person, limit: int = 10) -> list[CheckIn]:
+    return list(person.checkins.select_related("review").order_by("-due_date")[:limit])
+
+
+def best_frames(checkin: CheckIn) -> list[CheckInMedia]:
+    return list(checkin.media.filter(kind=MediaKind.FRAME, deleted_at__isnull=True).order_by("uploaded_at"))
+
+
+def score_in_words(distance: float | None, decision: str) -> str:
+    """The face score as a reviewer reads it."""
+    if decision == FaceDecision.NO_FACE or (not decision):
+        return _("No face found") if decision else _("Not checked")
+    if decision == FaceDecision.MATCH:
+        if distance is not None and distance <= settings.CHECKIN_STRONG_MATCH_DISTANCE:
+            return _("Strong match")
+        return _("Match")
+    if decision == FaceDecision.REVIEW:
+        return _("Needs your judgement")
+    return _("No match")
+
+
+@dataclass(frozen=True)
+class CheckinStatistics:
+    days: int
+    due: int
+    on_time: int
+    missed: int
+    flagged: int
+    reviewed: int
+    agreed: int
+    false_accepts: int
+    false_rejects: int
+    waiting: int
+
+    @property
+    def on_time_percent(self) -> int | None:
+        finished = self.on_time + self.missed
+        return round(100 * self.on_time / finished) if finished else None
+
+    @property
+    def agreement_percent(self) -> int | None:
+        compared = self.agreed + self.false_accepts + self.false_rejects
+        return round(100 * self.agreed / compared) if compared else None
+
+
+def checkin_statistics(user: Any, days: int | None = None) -> CheckinStatistics:
+    """Completion, misses, flags and how often the automated face decision agreed with the practitioner's."""
+    require(user, "checkin.statistics")
+    span = days or settings.CHECKIN_STATISTICS_DAYS
+    since = timezone.localdate() - timedelta(days=span)
+    checkins = checkins_visible_to_manager(user).filter(due_date__gte=since)
+    rows = list(checkins.values("state", "flagged", "face_decision", "review__decision"))
+    submitted_states = {State.SUBMITTED, State.REVIEWED}
+    agreed = false_accepts = false_rejects = 0
+    for row in rows:
+        human = row["review__decision"]
+        automated = row["face_decision"]
+        if not human or automated not in (FaceDecision.MATCH, FaceDecision.NO_MATCH):
+            continue
+        human_match = human in (ReviewDecision.MATCH, ReviewDecision.MATCH_WITH_CONCERN)
+        if automated == FaceDecision.MATCH and not human_match:
+            false_accepts += 1
+        elif automated == FaceDecision.NO_MATCH and human_match:
+            false_rejects += 1
+        else:
+            agreed += 1
+    return CheckinStatistics(
+        days=span,
+        due=len(rows),
+        on_time=sum(1 for r in rows if r["state"] in submitted_states),
+        missed=sum(1 for r in rows if r["state"] in (State.EXPIRED, State.CLOSED)),
+        flagged=sum(1 for r in rows if r["flagged"]),
+        reviewed=sum(1 for r in rows if r["state"] == State.REVIEWED),
+        agreed=agreed,
+        false_accepts=false_accepts,
+        false_rejects=false_rejects,
+        waiting=sum(1 for r in rows if r["state"] == State.CREATED),
+    )
+
+
+def checkins_visible_to_manager(user: Any) -> QuerySet[CheckIn]:
+    from onward.people.rules import people_visible_to
+
+    return CheckIn.objects.filter(person__in=people_visible_to(user))

@@ -1,0 +1,940 @@
+"""Every change to check-ins. Each checks the policy, runs in one transaction and writes its audit event.
+
+Slow work (the face engines) runs outside the transaction: at enrolment before it opens, and for
+check-ins in a job (`verification_run`) enqueued when the upload commits.
+"""
+
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from types import ModuleType
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from onward.audit.services import audit_record
+from onward.checkins.models import (
+    FACE_DECISION_RANK,
+    REASON_REQUIRED,
+    SCHEDULE_INTERVAL_DAYS,
+    Answer,
+    CheckIn,
+    CheckInMedia,
+    ContactPreference,
+    Enrolment,
+    ExtraQuestion,
+    FaceDecision,
+    LocationVerdict,
+    MediaKind,
+    OfficeVisits,
+    QuestionKind,
+    Questionnaire,
+    Review,
+    ReviewDecision,
+    Schedule,
+    State,
+    Verification,
+    VerificationStatus,
+)
+from onward.core.crypto import decrypt_bytes, encrypt_bytes
+from onward.core.permissions import require
+from onward.location.address import Fix, address_check
+from onward.notifications.models import Channel
+from onward.notifications.services import notification_queue
+from onward.people.models import AssignmentRole, Person, StaffAssignment
+from onward.people.rules import acting_role
+
+logger = logging.getLogger(__name__)
+
+JPEG_MAGIC = b"\xff\xd8\xff"
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+WEBM_MAGIC = b"\x1a\x45\xdf\xa3"
+MP4_BRAND_OFFSET = 4
+MP4_BRAND = b"ftyp"
+PHOTO_TYPES = frozenset({"image/jpeg", "image/png"})
+VIDEO_TYPES = frozenset({"video/webm", "video/mp4"})
+CHALLENGES = ("turn_left", "turn_right")
+REASON_MIN_CHARS = 3
+IDEMPOTENCY_KEY_MAX_CHARS = 64
+
+
+class EnrolmentRefused(ValidationError):
+    """The reference photo cannot be used; the message says why in plain words."""
+
+
+class MediaRefused(ValidationError):
+    """The upload is not a photo or video we can take; the message says what to do."""
+
+
+# --- Enrolment ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EnrolmentDetails:
+    schedule: str
+    office_visits: str
+    office_visits_reason: str
+    weekdays: list[int] = field(default_factory=list)
+    window_hours: int | None = None
+    contact_preference: str = ContactPreference.SMS
+    starts_on: date | None = None
+
+
+def enrolment_save(*, actor: Any, person: Person, details: EnrolmentDetails, photo: bytes | None = None) -> Enrolment:
+    """Enrol a person (a reference photo is needed the first time) or change their schedule.
+
+    The photo goes through the face engine first; a photo it refuses is refused with its plain reason.
+    """
+    require(actor, "checkin.enrol", person)
+    _details_check(details)
+    existing = Enrolment.objects.filter(person=person).first()
+    if photo is None and (existing is None or not existing.has_template):
+        raise EnrolmentRefused(_("Upload a photo of their face to enrol them."))
+    outcome = None
+    content_type = ""
+    if photo is not None:
+        content_type = media_type_sniff(photo)
+        if content_type not in PHOTO_TYPES:
+            raise EnrolmentRefused(_("The reference photo must be a JPEG or PNG image."))
+        if len(photo) > settings.CHECKIN_REFERENCE_PHOTO_MAX_BYTES:
+            raise EnrolmentRefused(_("The photo is too large. Use a photo smaller than 8 MB."))
+        outcome = biometrics().enrol_reference_photo(photo)
+        if not outcome.ok or not outcome.template:
+            raise EnrolmentRefused(outcome.message or _("We could not use this photo. Try another."))
+    with transaction.atomic():
+        enrolment = existing or Enrolment(person=person, enrolled_by=actor)
+        before = _enrolment_snapshot(enrolment) if existing else {}
+        enrolment.schedule = details.schedule
+        enrolment.weekdays = (
+            ",".join(str(d) for d in sorted(set(details.weekdays))) if details.schedule == Schedule.WEEKDAYS else ""
+        )
+        enrolment.window_hours = details.window_hours or settings.CHECKIN_WINDOW_HOURS
+        enrolment.contact_preference = details.contact_preference
+        enrolment.office_visits = details.office_visits
+        enrolment.office_visits_reason = details.office_visits_reason.strip()
+        if details.starts_on:
+            enrolment.starts_on = details.starts_on
+        old_photo = enrolment.reference_photo.name if existing else ""
+        if outcome is not None and photo is not None:
+            enrolment.template_encrypted = encrypt_bytes(outcome.template or b"")
+            enrolment.engine = outcome.engine
+            enrolment.model_version = outcome.model_version
+            enrolment.reference_content_type = content_type
+            enrolment.template_deleted_at = None
+            enrolment.enrolled_at = timezone.now()
+            enrolment.enrolled_by = actor
+            enrolment.reference_photo.save("reference", ContentFile(photo), save=False)
+        enrolment.save()
+        if old_photo and outcome is not None:
+            transaction.on_commit(lambda: default_storage.delete(old_photo))
+        audit_record(
+            actor=actor,
+            role=acting_role(actor, person),
+            action="checkin.enrolment_changed" if existing else "checkin.enrolled",
+            person=person,
+            target=enrolment,
+            reason=enrolment.office_visits_reason,
+            data={
+                "before": before,
+                "after": _enrolment_snapshot(enrolment),
+                "new_reference_photo": outcome is not None,
+                "engine": enrolment.engine,
+                "model_version": enrolment.model_version,
+            },
+        )
+    return enrolment
+
+
+def enrolment_stop(*, actor: Any, enrolment: Enrolment, reason: str) -> Enrolment:
+    """Stop check-ins for a person. Open check-ins stay open; no new ones are made."""
+    return _enrolment_active_set(actor=actor, enrolment=enrolment, active=False, reason=reason)
+
+
+def enrolment_restart(*, actor: Any, enrolment: Enrolment, reason: str) -> Enrolment:
+    if not enrolment.has_template:
+        raise ValidationError(_("Upload a new reference photo before restarting check-ins."))
+    return _enrolment_active_set(actor=actor, enrolment=enrolment, active=True, reason=reason)
+
+
+def enrolment_template_delete(*, actor: Any | None, person: Person, reason: str) -> bool:
+    """Delete the face template and reference photo when supervision ends (the lead calls this).
+
+    `actor` may be None when a job or a status change calls it. True when something was deleted.
+    """
+    if actor is not None:
+        require(actor, "checkin.enrol", person)
+    with transaction.atomic():
+        enrolment = Enrolment.objects.select_for_update().filter(person=person).first()
+        if enrolment is None or (not enrolment.has_template and not enrolment.reference_photo):
+            return False
+        photo_name = enrolment.reference_photo.name
+        enrolment.template_encrypted = None
+        enrolment.reference_photo = ""
+        enrolment.template_deleted_at = timezone.now()
+        enrolment.active = False
+        enrolment.status_reason = reason
+        enrolment.status_changed_at = timezone.now()
+        enrolment.save()
+        audit_record(
+            actor=actor,
+            role=acting_role(actor, person) if actor is not None else "",
+            action="checkin.template_deleted",
+            person=person,
+            target=enrolment,
+            reason=reason,
+        )
+        if photo_name:
+            transaction.on_commit(lambda: default_storage.delete(photo_name))
+    return True
+
+
+def extra_question_add(*, actor: Any, person: Person, text: str) -> ExtraQuestion:
+    """A practitioner's own question for the person's next check-in; at most 3 wait at a time."""
+    require(actor, "checkin.enrol", person)
+    text = text.strip()
+    if not text:
+        raise ValidationError(_("Enter your question."))
+    with transaction.atomic():
+        Person.objects.select_for_update().get(pk=person.pk)  # two practitioners adding at once still stop at the limit
+        waiting = ExtraQuestion.objects.filter(person=person, checkin__isnull=True).count()
+        if waiting >= settings.CHECKIN_EXTRA_QUESTIONS_MAX:
+            raise ValidationError(
+                _("You can add up to %(n)d questions for the next check-in.")
+                % {"n": settings.CHECKIN_EXTRA_QUESTIONS_MAX}
+            )
+        question = ExtraQuestion.objects.create(person=person, text=text, asked_by=actor)
+        audit_record(
+            actor=actor,
+            role=acting_role(actor, person),
+            action="checkin.question_added",
+            person=person,
+            target=question,
+        )
+    return question
+
+
+# --- Creating, reminding and expiring (periodic jobs) ---------------------------------------------
+
+
+def checkins_create_due(today: date | None = None) -> dict[str, int]:
+    """Make today's check-ins for every active enrolment that is due, once each, and invite the people."""
+    day = today or timezone.localdate()
+    created = 0
+    due = 0
+    enrolments = Enrolment.objects.filter(active=True, template_encrypted__isnull=False, starts_on__lte=day)
+    for enrolment in enrolments.select_related("person"):
+        if not enrolment_due_on(enrolment, day):
+            continue
+        due += 1
+        _checkin, was_created = checkin_create(enrolment=enrolment, due_date=day)
+        created += int(was_created)
+    return {"due": due, "created": created}
+
+
+def enrolment_due_on(enrolment: Enrolment, day: date) -> bool:
+    if day < enrolment.starts_on:
+        return False
+    if enrolment.schedule == Schedule.WEEKDAYS:
+        return day.weekday() in enrolment.weekday_numbers
+    interval = SCHEDULE_INTERVAL_DAYS[Schedule(enrolment.schedule)]
+    return (day - enrolment.starts_on).days % interval == 0
+
+
+def checkin_create(*, enrolment: Enrolment, due_date: date) -> tuple[CheckIn, bool]:
+    """The check-in for this due date, made once even when two schedulers run at the same moment."""
+    questionnaire = questionnaire_current()
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            checkin, created = CheckIn.objects.get_or_create(
+                person=enrolment.person,
+                due_date=due_date,
+                defaults={
+                    "enrolment": enrolment,
+                    "questionnaire": questionnaire,
+                    "opens_at": now,
+                    "closes_at": now + timedelta(hours=enrolment.window_hours),
+                },
+            )
+            if created:
+                ExtraQuestion.objects.filter(person=enrolment.person, checkin__isnull=True).update(checkin=checkin)
+                audit_record(
+                    actor=None,
+                    action="checkin.created",
+                    person=enrolment.person,
+                    target=checkin,
+                    data={"due_date": due_date, "closes_at": checkin.closes_at},
+                )
+                _person_tell(
+                    checkin,
+                    kind="invite",
+                    subject=_("Time for your check-in"),
+                    body=_("It is time for your check-in. Please do it before %(when)s: %(link)s"),
+                )
+    except IntegrityError:
+        # The other scheduler's insert won between our look-up and our insert.
+        return CheckIn.objects.get(person=enrolment.person, due_date=due_date), False
+    return checkin, created
+
+
+def checkins_remind(now: datetime | None = None) -> dict[str, int]:
+    """Remind people whose check-in window ends within CHECKIN_REMIND_BEFORE_HOURS, once each."""
+    at = now or timezone.now()
+    soon = at + timedelta(hours=settings.CHECKIN_REMIND_BEFORE_HOURS)
+    ids = list(
+        CheckIn.objects.filter(
+            state=State.CREATED, reminded_at__isnull=True, closes_at__gt=at, closes_at__lte=soon
+        ).values_list("pk", flat=True)
+    )
+    sent = 0
+    for checkin_id in ids:
+        with transaction.atomic():
+            claimed = CheckIn.objects.filter(pk=checkin_id, reminded_at__isnull=True, state=State.CREATED).update(
+                reminded_at=at
+            )
+            if not claimed:
+                continue
+            checkin = CheckIn.objects.select_related("person", "enrolment").get(pk=checkin_id)
+            _person_tell(
+                checkin,
+                kind="remind",
+                subject=_("Reminder: your check-in"),
+                body=_("A reminder: please do your check-in before %(when)s: %(link)s"),
+            )
+            audit_record(actor=None, action="checkin.reminded", person=checkin.person, target=checkin)
+            sent += 1
+    return {"reminded": sent}
+
+
+def checkins_expire(now: datetime | None = None) -> dict[str, int]:
+    """Mark check-ins missed at the end of their window and tell the practitioner."""
+    at = now or timezone.now()
+    ids = list(CheckIn.objects.filter(state=State.CREATED, closes_at__lte=at).values_list("pk", flat=True))
+    expired = 0
+    for checkin_id in ids:
+        with transaction.atomic():
+            moved = CheckIn.objects.filter(pk=checkin_id, state=State.CREATED).update(
+                state=State.EXPIRED, state_changed_at=at, flagged=True, flag_reasons=[_("Missed check-in")]
+            )
+            if not moved:
+                continue
+            checkin = CheckIn.objects.select_related("person").get(pk=checkin_id)
+            audit_record(actor=None, action="checkin.expired", person=checkin.person, target=checkin)
+            _practitioner_alert(checkin)
+            expired += 1
+    return {"expired": expired}
+
+
+def checkin_media_retention(now: datetime | None = None) -> dict[str, int]:
+    """Delete check-in media once its review outcome's retention period has passed; audit each."""
+    at = now or timezone.now()
+    periods = {
+        ReviewDecision.NO_MATCH: settings.CHECKIN_RETENTION_NO_MATCH_DAYS,
+        ReviewDecision.MATCH: settings.CHECKIN_RETENTION_MATCH_DAYS,
+        ReviewDecision.MATCH_WITH_CONCERN: settings.CHECKIN_RETENTION_CONCERN_DAYS,
+    }
+    due = Q()
+    for decision, days in periods.items():
+        due |= Q(review__decision=decision, review__reviewed_at__lte=at - timedelta(days=days))
+    checkins = CheckIn.objects.filter(due, state=State.REVIEWED, media_deleted_at__isnull=True)
+    deleted_files = 0
+    deleted_checkins = 0
+    for checkin in checkins.select_related("person", "review"):
+        deleted_files += _checkin_media_delete(checkin, at)
+        deleted_checkins += 1
+    return {"checkins": deleted_checkins, "files": deleted_files}
+
+
+# --- The person's side ----------------------------------------------------------------------------
+
+
+def checkin_answers_save(
+    *, actor: Any, checkin: CheckIn, answers: dict[str, Any], comments: dict[str, str] | None = None
+) -> list[Answer]:
+    """Save the person's answers (again, if they change them) while the check-in is open."""
+    require(actor, "checkin.respond", checkin)
+    comments = comments or {}
+    _open_check(checkin)
+    questions = list(checkin.questionnaire.questions.all())
+    extras = list(checkin.extra_questions.all())
+    errors = {}
+    for question in questions:
+        value = answers.get(question.key)
+        if question.required and value in (None, "", []):
+            errors[question.key] = _("Answer this question.")
+        elif value not in (None, "", []) and not _answer_valid(question.kind, question.choices, value):
+            errors[question.key] = _("Choose one of the answers.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        saved = []
+        for question in questions:
+            value = answers.get(question.key)
+            if value in (None, "", []):
+                continue
+            answer, _created = Answer.objects.update_or_create(
+                checkin=checkin,
+                question=question,
+                defaults={
+                    "value": value,
+                    "comment": comments.get(question.key, "")[:2000],
+                    "flagged": question.flags(value),
+                },
+            )
+            saved.append(answer)
+        for extra in extras:
+            value = str(answers.get(f"extra-{extra.pk}", "")).strip()[:2000]
+            if value:
+                answer, _created = Answer.objects.update_or_create(
+                    checkin=checkin, extra_question=extra, defaults={"value": value}
+                )
+                saved.append(answer)
+        audit_record(
+            actor=actor,
+            role="person",
+            action="checkin.answered",
+            person=checkin.person,
+            target=checkin,
+            data={"answers": len(saved), "flagged": sum(a.flagged for a in saved)},
+        )
+    return saved
+
+
+def checkin_media_add(*, actor: Any, checkin: CheckIn, data: bytes, challenge: str = "") -> CheckInMedia:
+    """Take one photo or video for the face step (up to CHECKIN_FACE_ATTEMPTS_MAX) and queue its check."""
+    require(actor, "checkin.respond", checkin)
+    content_type = media_type_sniff(data)
+    if content_type not in PHOTO_TYPES | VIDEO_TYPES:
+        raise MediaRefused(_("We could not read this file. Send a photo (JPEG or PNG) or a video (WebM or MP4)."))
+    is_video = content_type in VIDEO_TYPES
+    limit = settings.CHECKIN_VIDEO_MAX_BYTES if is_video else settings.CHECKIN_PHOTO_MAX_BYTES
+    if len(data) > limit:
+        raise MediaRefused(_("The file is too large. Record a shorter video or take the photo again."))
+    if not data:
+        raise MediaRefused(_("The file was empty. Try again."))
+    if is_video and challenge not in CHALLENGES:
+        raise MediaRefused(_("The video must come with its challenge (turn left or turn right)."))
+    with transaction.atomic():
+        locked = CheckIn.objects.select_for_update().get(pk=checkin.pk)
+        _open_check(locked)
+        if locked.face_attempts >= settings.CHECKIN_FACE_ATTEMPTS_MAX:
+            raise MediaRefused(_("You have used all your tries. You can send your check-in without a face match."))
+        locked.face_attempts += 1
+        locked.save(update_fields=["face_attempts"])
+        media = CheckInMedia(
+            checkin=locked,
+            kind=MediaKind.VIDEO if is_video else MediaKind.PHOTO,
+            content_type=content_type,
+            size_bytes=len(data),
+            sha256=hashlib.sha256(data).hexdigest(),
+            attempt=locked.face_attempts,
+            challenge=challenge if is_video else "",
+        )
+        media.file.save("upload", ContentFile(data), save=False)
+        media.save()
+        verification = Verification.objects.create(media=media, checkin=locked)
+        audit_record(
+            actor=actor,
+            role="person",
+            action="checkin.media_added",
+            person=locked.person,
+            target=media,
+            data={"kind": media.kind, "bytes": len(data), "attempt": media.attempt},
+        )
+        transaction.on_commit(lambda: _verification_enqueue(verification.pk))
+    checkin.face_attempts = locked.face_attempts
+    return media
+
+
+def checkin_location_save(
+    *, actor: Any, checkin: CheckIn, latitude: float, longitude: float, accuracy_m: float, consent: bool
+) -> CheckIn:
+    """Keep the phone's position (with the person's consent) and how it compares with their address."""
+    require(actor, "checkin.respond", checkin)
+    if not consent:
+        raise ValidationError(_("Tick the box to say you agree to share your location."))
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180) or accuracy_m < 0:
+        raise ValidationError(_("Your phone sent a position we could not read. Try again."))
+    person = checkin.person
+    result = address_check(Fix(latitude, longitude, accuracy_m), person.address_latitude, person.address_longitude)
+    with transaction.atomic():
+        locked = CheckIn.objects.select_for_update().get(pk=checkin.pk)
+        _open_check(locked)
+        locked.location_consent = True
+        locked.latitude, locked.longitude, locked.accuracy_m = latitude, longitude, accuracy_m
+        locked.location_verdict = result.verdict
+        locked.location_line = result.line
+        locked.save(
+            update_fields=[
+                "location_consent",
+                "latitude",
+                "longitude",
+                "accuracy_m",
+                "location_verdict",
+                "location_line",
+            ]
+        )
+        audit_record(
+            actor=actor,
+            role="person",
+            action="checkin.location_shared",
+            person=person,
+            target=locked,
+            data={"verdict": result.verdict, "accuracy_m": accuracy_m},
+        )
+    return locked
+
+
+def checkin_submit(*, actor: Any, checkin: CheckIn, idempotency_key: str) -> CheckIn:
+    """Send the check-in. The same key again (a retry after a lost connection) returns the first submission."""
+    require(actor, "checkin.respond", checkin)
+    key = (idempotency_key or "").strip()
+    if not key or len(key) > IDEMPOTENCY_KEY_MAX_CHARS:
+        raise ValidationError(_("Something went wrong sending your check-in. Reload the page and try again."))
+    with transaction.atomic():
+        locked = CheckIn.objects.select_for_update().select_related("person", "questionnaire").get(pk=checkin.pk)
+        if locked.submission_key == key:
+            return locked
+        if locked.state != State.CREATED:
+            raise ValidationError(_("This check-in has already been sent."))
+        _open_check(locked)
+        required = set(locked.questionnaire.questions.filter(required=True).values_list("pk", flat=True))
+        answered = set(locked.answers.filter(question__isnull=False).values_list("question_id", flat=True))
+        if not required <= answered:
+            raise ValidationError(_("Answer the questions before you send your check-in."))
+        _transition(locked, State.SUBMITTED)
+        locked.submission_key = key
+        locked.submitted_at = timezone.now()
+        locked.submitted_anyway = locked.face_decision != FaceDecision.MATCH
+        _flags_refresh(locked)
+        try:
+            with transaction.atomic():
+                locked.save()
+        except IntegrityError as error:
+            raise ValidationError(
+                _("Something went wrong sending your check-in. Reload the page and try again.")
+            ) from error
+        audit_record(
+            actor=actor,
+            role="person",
+            action="checkin.submitted",
+            person=locked.person,
+            target=locked,
+            data={"flagged": locked.flagged, "flags": locked.flag_reasons, "submitted_anyway": locked.submitted_anyway},
+        )
+    return locked
+
+
+# --- The verification job -----------------------------------------------------------------------
+
+
+def verification_run(verification_id: int) -> dict[str, Any]:
+    """Compare one photo or video with the enrolled face; keep the result and refresh the flags."""
+    verification = Verification.objects.select_related("media", "checkin__enrolment", "checkin__person").get(
+        pk=verification_id
+    )
+    if verification.status != VerificationStatus.PENDING:
+        return {"skipped": True}
+    media = verification.media
+    checkin = verification.checkin
+    enrolment = checkin.enrolment
+    try:
+        if not enrolment.template_encrypted:
+            raise ValueError("The person has no enrolled face template.")
+        template = decrypt_bytes(bytes(enrolment.template_encrypted))
+        with media.file.open("rb") as handle:
+            data = handle.read()
+        engine = biometrics()
+        if media.kind == MediaKind.VIDEO:
+            result = engine.verify_video(template, data, media.challenge)
+        else:
+            result = engine.verify_photo(template, data)
+    except Exception as error:
+        logger.exception("Verification %s failed", verification_id)
+        with transaction.atomic():
+            Verification.objects.filter(pk=verification_id).update(
+                status=VerificationStatus.FAILED,
+                error=f"{type(error).__name__}: {error}"[:2000],
+                message=_("We could not check your photo. You can try again or send your check-in."),
+                finished_at=timezone.now(),
+            )
+            locked = CheckIn.objects.select_for_update().get(pk=checkin.pk)
+            if locked.state == State.SUBMITTED:
+                _flags_refresh(locked)
+                locked.save(update_fields=["flagged", "flag_reasons"])
+            audit_record(actor=None, action="checkin.verification_failed", person=checkin.person, target=verification)
+        return {"failed": True}
+    frames = []
+    for index, frame in enumerate(result.best_frames_jpeg):
+        item = CheckInMedia(
+            checkin=checkin,
+            kind=MediaKind.FRAME,
+            source=media,
+            content_type="image/jpeg",
+            size_bytes=len(frame),
+            sha256=hashlib.sha256(frame).hexdigest(),
+            attempt=media.attempt,
+        )
+        item.file.save(f"frame-{index}", ContentFile(frame), save=False)
+        frames.append(item)
+    face = result.face
+    liveness = result.liveness
+    with transaction.atomic():
+        for item in frames:
+            item.save()
+        verification.status = VerificationStatus.DONE
+        verification.distance = face.distance
+        verification.decision = face.decision
+        verification.engine = face.engine
+        verification.model_version = face.model_version
+        verification.frames_with_face = face.frames_with_face
+        verification.frames_checked = face.frames_checked
+        verification.liveness_checked = liveness is not None
+        if liveness is not None:
+            verification.liveness_passed = liveness.passed
+            verification.liveness_reason = liveness.reason_code[:50]
+            verification.liveness_message = liveness.message[:300]
+            verification.yaw_start_deg = liveness.yaw_start_deg
+            verification.yaw_peak_deg = liveness.yaw_peak_deg
+            verification.challenge = liveness.challenge
+        verification.media_problem = (result.media_problem or "")[:50]
+        verification.message = (result.message or "")[:300]
+        verification.timings_ms = dict(result.timings_ms)
+        verification.finished_at = timezone.now()
+        locked = CheckIn.objects.select_for_update().get(pk=checkin.pk)
+        verification.location_line = locked.location_line
+        verification.save()
+        _face_best_apply(locked)
+        if locked.state == State.SUBMITTED:
+            _flags_refresh(locked)
+        locked.save(update_fields=["face_decision", "face_distance", "liveness_passed", "flagged", "flag_reasons"])
+        audit_record(
+            actor=None,
+            action="checkin.verified",
+            person=checkin.person,
+            target=verification,
+            data={
+                "decision": face.decision,
+                "distance": face.distance,
+                "liveness": None if liveness is None else liveness.passed,
+                "engine": face.engine,
+                "model_version": face.model_version,
+            },
+        )
+    return {"decision": face.decision, "distance": face.distance}
+
+
+# --- Staff decisions ----------------------------------------------------------------------------
+
+
+def checkin_review_record(*, actor: Any, checkin: CheckIn, decision: str, notes: str = "") -> Review:
+    """The practitioner's decision on a submitted check-in. It is theirs; the scores only inform it."""
+    require(actor, "checkin.review", checkin)
+    if decision not in ReviewDecision.values:
+        raise ValidationError(_("Choose match, no match, or match with a concern."))
+    if decision != ReviewDecision.MATCH and not notes.strip():
+        raise ValidationError(_("Add a note to say why."))
+    with transaction.atomic():
+        locked = CheckIn.objects.select_for_update().select_related("person").get(pk=checkin.pk)
+        _transition(locked, State.REVIEWED)
+        locked.save()
+        review = Review.objects.create(checkin=locked, decision=decision, notes=notes.strip(), reviewer=actor)
+        audit_record(
+            actor=actor,
+            role=acting_role(actor, locked.person),
+            action="checkin.reviewed",
+            person=locked.person,
+            target=locked,
+            reason=notes.strip(),
+            data={"decision": decision, "automated": locked.face_decision, "distance": locked.face_distance},
+        )
+    return review
+
+
+def checkin_close_missed(*, actor: Any, checkin: CheckIn, reason: str) -> CheckIn:
+    """Close a missed check-in. Only with a reason: a miss is never closed silently."""
+    require(actor, "checkin.review", checkin)
+    return _staff_transition(
+        actor=actor, checkin=checkin, to=State.CLOSED, reason=reason, action="checkin.missed_closed"
+    )
+
+
+def checkin_cancel(*, actor: Any, checkin: CheckIn, reason: str) -> CheckIn:
+    require(actor, "checkin.review", checkin)
+    return _staff_transition(
+        actor=actor, checkin=checkin, to=State.CANCELLED, reason=reason, action="checkin.cancelled"
+    )
+
+
+# --- Helpers ------------------------------------------------------------------------------------
+
+
+def biometrics() -> ModuleType:
+    """The biometrics API module (imported late: the face engines are heavy to load)."""
+    from onward.biometrics import api
+
+    return api
+
+
+def media_type_sniff(data: bytes) -> str:
+    """The content type by the file's own first bytes, never by its name or the browser's word."""
+    if data.startswith(JPEG_MAGIC):
+        return "image/jpeg"
+    if data.startswith(PNG_MAGIC):
+        return "image/png"
+    if data.startswith(WEBM_MAGIC):
+        return "video/webm"
+    if data[MP4_BRAND_OFFSET : MP4_BRAND_OFFSET + len(MP4_BRAND)] == MP4_BRAND:
+        return "video/mp4"
+    return ""
+
+
+def questionnaire_current() -> Questionnaire:
+    questionnaire = Questionnaire.objects.filter(active=True).first()
+    if questionnaire is None:
+        raise LookupError("No active check-in questionnaire: the data migration seeds one.")
+    return questionnaire
+
+
+def _transition(checkin: CheckIn, to: str, reason: str = "") -> None:
+    """Move a check-in along the table in models.py; refuse anything else."""
+    if not checkin.can_move_to(to):
+        raise ValidationError(
+            _("A check-in that is “%(state)s” cannot be moved to “%(to)s”.")
+            % {"state": checkin.get_state_display(), "to": State(to).label}
+        )
+    if to in REASON_REQUIRED and len(reason.strip()) < REASON_MIN_CHARS:
+        raise ValidationError(_("Give a reason."))
+    checkin.state = to
+    checkin.state_reason = reason.strip()
+    checkin.state_changed_at = timezone.now()
+
+
+def _staff_transition(*, actor: Any, checkin: CheckIn, to: str, reason: str, action: str) -> CheckIn:
+    with transaction.atomic():
+        locked = CheckIn.objects.select_for_update().select_related("person").get(pk=checkin.pk)
+        before = locked.state
+        _transition(locked, to, reason)
+        locked.save()
+        audit_record(
+            actor=actor,
+            role=acting_role(actor, locked.person),
+            action=action,
+            person=locked.person,
+            target=locked,
+            reason=reason.strip(),
+            data={"before": before, "after": to},
+        )
+    return locked
+
+
+def _enrolment_active_set(*, actor: Any, enrolment: Enrolment, active: bool, reason: str) -> Enrolment:
+    require(actor, "checkin.enrol", enrolment.person)
+    if len(reason.strip()) < REASON_MIN_CHARS:
+        raise ValidationError(_("Give a reason."))
+    with transaction.atomic():
+        locked = Enrolment.objects.select_for_update().select_related("person").get(pk=enrolment.pk)
+        if locked.active == active:
+            raise ValidationError(
+                _("Check-ins are already running.") if active else _("Check-ins are already stopped.")
+            )
+        locked.active = active
+        locked.status_reason = reason.strip()
+        locked.status_changed_at = timezone.now()
+        locked.save(update_fields=["active", "status_reason", "status_changed_at"])
+        audit_record(
+            actor=actor,
+            role=acting_role(actor, locked.person),
+            action="checkin.restarted" if active else "checkin.stopped",
+            person=locked.person,
+            target=locked,
+            reason=reason.strip(),
+        )
+    return locked
+
+
+def _details_check(details: EnrolmentDetails) -> None:
+    errors: dict[str, str] = {}
+    if details.schedule not in Schedule.values:
+        errors["schedule"] = _("Choose how often they check in.")
+    if details.schedule == Schedule.WEEKDAYS and not [d for d in details.weekdays if 0 <= d <= 6]:
+        errors["weekdays"] = _("Choose at least one day.")
+    hours = details.window_hours or settings.CHECKIN_WINDOW_HOURS
+    if not 1 <= hours <= 14 * 24:
+        errors["window_hours"] = _("The window must be between 1 and 336 hours.")
+    if details.contact_preference not in ContactPreference.values:
+        errors["contact_preference"] = _("Choose how we contact them.")
+    if details.office_visits not in OfficeVisits.values:
+        errors["office_visits"] = _("Say whether check-ins replace or supplement office visits.")
+    if len(details.office_visits_reason.strip()) < REASON_MIN_CHARS:
+        errors["office_visits_reason"] = _("Give a reason.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _enrolment_snapshot(enrolment: Enrolment) -> dict[str, Any]:
+    return {
+        "schedule": enrolment.schedule,
+        "weekdays": enrolment.weekdays,
+        "window_hours": enrolment.window_hours,
+        "contact_preference": enrolment.contact_preference,
+        "office_visits": enrolment.office_visits,
+    }
+
+
+def _open_check(checkin: CheckIn) -> None:
+    if checkin.state != State.CREATED:
+        raise ValidationError(_("This check-in has already been sent or has closed."))
+    if not checkin.opens_at <= timezone.now() < checkin.closes_at:
+        raise ValidationError(_("The time for this check-in has passed."))
+
+
+def _answer_valid(kind: str, choices: list[dict[str, str]], value: Any) -> bool:
+    allowed = {c["value"] for c in choices}
+    if kind == QuestionKind.ONE_CHOICE or kind == QuestionKind.YES_NO:
+        return isinstance(value, str) and value in allowed
+    if kind == QuestionKind.MANY_CHOICES:
+        return isinstance(value, list) and bool(value) and all(v in allowed for v in value)
+    return isinstance(value, str) and len(value) <= 2000
+
+
+def _face_best_apply(checkin: CheckIn) -> None:
+    done = list(checkin.verifications.filter(status=VerificationStatus.DONE))
+    if not done:
+        return
+    best = min(
+        done, key=lambda v: (FACE_DECISION_RANK.get(v.decision, 9), v.distance if v.distance is not None else 9.0)
+    )
+    checkin.face_decision = best.decision
+    checkin.face_distance = best.distance
+    checkin.liveness_passed = best.liveness_passed if best.liveness_checked else None
+
+
+def _flags_refresh(checkin: CheckIn) -> None:
+    """Why this check-in needs a person's eyes (empty when it does not)."""
+    reasons: list[str] = []
+    for answer in checkin.answers.filter(flagged=True, question__isnull=False).select_related("question"):
+        question = answer.question
+        reasons.append(question.flag_reason if question and question.flag_reason else _("An answer needs attention"))
+    pending = checkin.verifications.filter(status=VerificationStatus.PENDING).exists()
+    if not checkin.face_decision:
+        reasons.append(_("Face check not finished yet") if pending else _("No face check"))
+    elif checkin.face_decision != FaceDecision.MATCH:
+        reasons.append(_("Face: %(decision)s") % {"decision": FaceDecision(checkin.face_decision).label})
+    if checkin.face_decision and checkin.liveness_passed is None:
+        reasons.append(_("No liveness check (photo only)"))
+    elif checkin.liveness_passed is False:
+        reasons.append(_("Liveness check not passed"))
+    if not checkin.location_verdict:
+        reasons.append(_("No location shared"))
+    elif checkin.location_verdict != LocationVerdict.AT_ADDRESS:
+        reasons.append(_("Location: %(verdict)s") % {"verdict": LocationVerdict(checkin.location_verdict).label})
+    checkin.flag_reasons = reasons
+    checkin.flagged = bool(reasons)
+
+
+def _checkin_media_delete(checkin: CheckIn, at: datetime) -> int:
+    count = 0
+    with transaction.atomic():
+        locked = CheckIn.objects.select_for_update().get(pk=checkin.pk)
+        if locked.media_deleted_at is not None:
+            return 0
+        names = []
+        for media in CheckInMedia.objects.filter(checkin=locked, deleted_at__isnull=True):
+            if media.file.name:
+                names.append(media.file.name)
+            media.file = ""
+            media.deleted_at = at
+            media.save(update_fields=["file", "deleted_at"])
+            count += 1
+        locked.media_deleted_at = at
+        locked.save(update_fields=["media_deleted_at"])
+        audit_record(
+            actor=None,
+            action="checkin.media_deleted",
+            person=checkin.person,
+            target=locked,
+            reason="retention",
+            data={"files": count, "decision": checkin.review.decision},
+        )
+        transaction.on_commit(lambda: _files_delete(names))
+    return count
+
+
+def _files_delete(names: list[str]) -> None:
+    for name in names:
+        default_storage.delete(name)
+
+
+def _verification_enqueue(verification_id: int) -> None:
+    from onward.checkins.tasks import verify_checkin_media
+
+    verify_checkin_media.enqueue(verification_id)
+
+
+def _checkin_link(checkin: CheckIn, account: Any) -> str:
+    """A link that works until the window closes: with their date of birth, it opens the check-in."""
+    from onward.accounts.services import sign_in_link_issue
+
+    path = sign_in_link_issue(
+        user=account, purpose="checkin", next_url=reverse("checkins:person_checkin"), expires_at=checkin.closes_at
+    )
+    return settings.CHECKIN_LINK_BASE_URL.rstrip("/") + path
+
+
+def _person_tell(checkin: CheckIn, *, kind: str, subject: str, body: str) -> None:
+    """In the app, and by the person's chosen channel, with the link to the check-in page."""
+    from onward.accounts.services import person_account_ensure
+
+    person = checkin.person
+    account = person_account_ensure(person)
+    when = timezone.localtime(checkin.closes_at).strftime("%H:%M on %d %B %Y")
+    text = body % {"when": when, "link": _checkin_link(checkin, account)}
+    notification_queue(
+        channel=Channel.IN_APP,
+        recipient=str(account.pk),
+        user=account,
+        person=person,
+        subject=subject,
+        body=text,
+        idempotency_key=f"checkin-{kind}:{checkin.pk}:in_app",
+    )
+    preference = checkin.enrolment.contact_preference
+    address = {ContactPreference.SMS: person.phone, ContactPreference.EMAIL: person.email}.get(
+        ContactPreference(preference), ""
+    )
+    if address:
+        notification_queue(
+            channel=preference,
+            recipient=address,
+            person=person,
+            subject=subject,
+            body=text,
+            idempotency_key=f"checkin-{kind}:{checkin.pk}:{preference}",
+        )
+
+
+def _practitioner_alert(checkin: CheckIn) -> None:
+    assignments = StaffAssignment.objects.filter(
+        person=checkin.person, role=AssignmentRole.PRACTITIONER, ended_at__isnull=True
+    ).select_related("staff")
+    for assignment in assignments:
+        notification_queue(
+            channel=Channel.IN_APP,
+            recipient=str(assignment.staff_id),
+            user=assignment.staff,
+            person=checkin.person,
+            subject=_("Missed check-in: %(ref)s") % {"ref": checkin.person.reference},
+            body=_("%(ref)s did not do their check-in due on %(date)s. Review it and close it with a reason.")
+            % {"ref": checkin.person.reference, "date": checkin.due_date.isoformat()},
+            idempotency_key=f"checkin-missed:{checkin.pk}:{assignment.staff_id}",
+        )

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from onward.checkins import views
+
+urlpatterns = [
+    path("staff/people/<int:person_id>/check-ins/", views.enrolment, name="enrolment"),
+    path("staff/people/<int:person_id>/check-ins/stop/", views.enrolment_stop, name="enrolment_stop"),
+    path("staff/people/<int:person_id>/check-ins/restart/", views.enrolment_restart, name="enrolment_restart"),
+    path("staff/people/<int:person_id>/check-ins/questions/", views.extra_question_add, name="extra_question_add"),
+    path("staff/people/<int:person_id>/check-ins/reference-photo/", views.reference_photo, name="reference_photo"),
+    path("staff/check-ins/", views.review_queue, name="review_queue"),
+    path("staff/check-ins/statistics/", views.statistics, name="statistics"),
+    path("staff/check-ins/<int:checkin_id>/", views.checkin_review, name="review"),
+    path("staff/check-ins/<int:checkin_id>/close/", views.checkin_close, name="close"),
+    path("staff/check-ins/media/<int:media_id>/", views.checkin_media, name="media"),
+    path("me/check-in/", views.person_checkin, name="person_checkin"),
+    path("me/check-in/<int:checkin_id>/answers/", views.person_answers, name="person_answers"),
+    path("me/check-in/<int:checkin_id>/media/", views.person_media, name="person_media"),
+    path("me/check-in/<int:checkin_id>/location/", views.person_location, name="person_location"),
+    path("me/check-in/<int:checkin_id>/submit/", views.person_submit, name="person_submit"),
+    path("me/check-in/<int:checkin_id>/sent/", views.person_sent, name="person_sent"),
+    path("me/check-in/<int:checkin_id>/status/", views.person_status, name="person_status"),
+]

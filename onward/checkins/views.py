@@ -1,0 +1,458 @@
+"""Practitioner pages (enrolment, review queue, review, statistics) and the person's check-in endpoints.
+
+Thin: parse, call a service or selector, render. Media goes out only through `checkin_media`, which
+checks the policy and audits every view.
+"""
+
+import secrets
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from onward.checkins import selectors, services
+from onward.checkins.forms import (
+    EnrolmentForm,
+    ExtraQuestionForm,
+    LocationForm,
+    ReasonForm,
+    ReviewForm,
+    weekday_numbers,
+)
+from onward.checkins.models import (
+    CheckIn,
+    Enrolment,
+    ExtraQuestion,
+    FaceDecision,
+    QuestionKind,
+    State,
+    Verification,
+    VerificationStatus,
+)
+from onward.core.permissions import can, permission
+from onward.people.selectors import person_get
+
+REVIEW_QUEUE_MAX = 200
+
+
+# --- Practitioner: enrolment --------------------------------------------------------------------
+
+
+@permission("checkin.enrol")
+def enrolment(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = person_get(request.user, person_id, purpose="view_for_checkin_enrolment")
+    if not can(request.user, "checkin.enrol", person):
+        raise PermissionDenied("checkin.enrol")
+    current = Enrolment.objects.filter(person=person).first()
+    initial = (
+        {
+            "schedule": current.schedule,
+            "weekdays": [str(d) for d in current.weekday_numbers],
+            "window_hours": current.window_hours,
+            "contact_preference": current.contact_preference,
+            "office_visits": current.office_visits,
+            "office_visits_reason": current.office_visits_reason,
+        }
+        if current
+        else {"window_hours": settings.CHECKIN_WINDOW_HOURS}
+    )
+    form = EnrolmentForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        upload = data.get("photo")
+        details = services.EnrolmentDetails(
+            schedule=data["schedule"],
+            weekdays=weekday_numbers(data["weekdays"]),
+            window_hours=data["window_hours"],
+            contact_preference=data["contact_preference"],
+            office_visits=data["office_visits"],
+            office_visits_reason=data["office_visits_reason"],
+        )
+        try:
+            services.enrolment_save(
+                actor=request.user, person=person, details=details, photo=upload.read() if upload else None
+            )
+        except ValidationError as error:
+            _form_errors_add(form, error, photo_field=True)
+        else:
+            messages.success(request, _("Check-ins are set up for %(name)s.") % {"name": person.full_name})
+            return redirect("checkins:enrolment", person_id=person.pk)
+    context = {
+        "person": person,
+        "enrolment": current,
+        "form": form,
+        "stop_form": ReasonForm(),
+        "question_form": ExtraQuestionForm(),
+        "waiting_questions": ExtraQuestion.objects.filter(person=person, checkin__isnull=True),
+        "recent": selectors.checkins_of_person(person),
+    }
+    return render(request, "checkins/enrolment.html", context, status=400 if form.errors else 200)
+
+
+@permission("checkin.enrol")
+@require_POST
+def enrolment_stop(request: HttpRequest, person_id: int) -> HttpResponse:
+    return _enrolment_active_change(request, person_id, services.enrolment_stop, _("Check-ins are stopped."))
+
+
+@permission("checkin.enrol")
+@require_POST
+def enrolment_restart(request: HttpRequest, person_id: int) -> HttpResponse:
+    return _enrolment_active_change(request, person_id, services.enrolment_restart, _("Check-ins are running again."))
+
+
+@permission("checkin.enrol")
+@require_POST
+def extra_question_add(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = person_get(request.user, person_id, purpose="view_for_checkin_question")
+    form = ExtraQuestionForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Enter your question (up to 300 characters)."))
+        services.extra_question_add(actor=request.user, person=person, text=form.cleaned_data["text"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Your question will be asked at their next check-in."))
+    return redirect("checkins:enrolment", person_id=person.pk)
+
+
+@permission("checkin.review")
+@require_GET
+def reference_photo(request: HttpRequest, person_id: int) -> FileResponse:
+    found = selectors.reference_photo_open(request.user, person_id)
+    response = FileResponse(found.reference_photo.open("rb"), content_type=found.reference_content_type or "image/jpeg")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- Practitioner: review -----------------------------------------------------------------------
+
+
+@permission("checkin.review")
+def review_queue(request: HttpRequest) -> HttpResponse:
+    checkins = list(selectors.review_queue(request.user)[:REVIEW_QUEUE_MAX])
+    for checkin in checkins:
+        checkin.face_words = selectors.score_in_words(checkin.face_distance, checkin.face_decision)  # type: ignore[attr-defined]
+    return render(request, "checkins/review_queue.html", {"checkins": checkins})
+
+
+@permission("checkin.review")
+def checkin_review(request: HttpRequest, checkin_id: int) -> HttpResponse:
+    checkin = selectors.checkin_get(request.user, checkin_id, purpose="view_for_review")
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.checkin_review_record(
+                actor=request.user,
+                checkin=checkin,
+                decision=form.cleaned_data["decision"],
+                notes=form.cleaned_data["notes"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your decision is recorded."))
+            return redirect("checkins:review_queue")
+    language = get_language() or "en-gb"
+    answers = [
+        {
+            "question": a.question.text(language)
+            if a.question
+            else (a.extra_question.text if a.extra_question else ""),
+            "value": _answer_words(a, language),
+            "comment": a.comment,
+            "flagged": a.flagged,
+        }
+        for a in checkin.answers.select_related("question", "extra_question").order_by("question__position", "pk")
+    ]
+    verifications = list(checkin.verifications.select_related("media").order_by("created_at"))
+    for verification in verifications:
+        verification.words = selectors.score_in_words(verification.distance, verification.decision)  # type: ignore[attr-defined]
+    context = {
+        "checkin": checkin,
+        "person": checkin.person,
+        "form": form,
+        "close_form": ReasonForm(),
+        "answers": answers,
+        "verifications": verifications,
+        "frames": selectors.best_frames(checkin),
+        "face_words": selectors.score_in_words(checkin.face_distance, checkin.face_decision),
+        "has_reference": bool(checkin.enrolment.reference_photo),
+        "may_decide": checkin.state == State.SUBMITTED,
+        "may_close": checkin.state == State.EXPIRED,
+    }
+    return render(request, "checkins/review.html", context, status=400 if form.errors else 200)
+
+
+@permission("checkin.review")
+@require_POST
+def checkin_close(request: HttpRequest, checkin_id: int) -> HttpResponse:
+    checkin = selectors.checkin_get(request.user, checkin_id, purpose="view_for_close")
+    form = ReasonForm(request.POST)
+    try:
+        services.checkin_close_missed(
+            actor=request.user, checkin=checkin, reason=form.data.get("reason", "") if form.is_bound else ""
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("checkins:review", checkin_id=checkin.pk)
+    messages.success(request, _("The missed check-in is closed."))
+    return redirect("checkins:review_queue")
+
+
+@permission("checkin.review")
+@require_GET
+def checkin_media(request: HttpRequest, media_id: int) -> FileResponse:
+    media = selectors.media_open(request.user, media_id)
+    response = FileResponse(media.file.open("rb"), content_type=media.content_type)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@permission("checkin.statistics")
+def statistics(request: HttpRequest) -> HttpResponse:
+    return render(request, "checkins/statistics.html", {"stats": selectors.checkin_statistics(request.user)})
+
+
+# --- The person ---------------------------------------------------------------------------------
+
+
+@permission("person.self")
+def person_checkin(request: HttpRequest) -> HttpResponse:
+    if not can(request.user, "checkin.respond"):
+        raise PermissionDenied("checkin.respond")
+    checkin = selectors.checkin_current_for_person(request.user)
+    context: dict[str, Any] = {"checkin": checkin}
+    if checkin is not None:
+        language = get_language() or "en-gb"
+        saved = {a.question_id: a.value for a in checkin.answers.filter(question__isnull=False)}
+        saved_extra = {a.extra_question_id: a.value for a in checkin.answers.filter(extra_question__isnull=False)}
+        context.update(
+            {
+                "questions": [
+                    {
+                        "key": q.key,
+                        "kind": q.kind,
+                        "text": q.text(language),
+                        "choices": q.choice_list(language),
+                        "value": saved.get(q.pk),
+                        "required": q.required,
+                    }
+                    for q in checkin.questionnaire.questions.all()
+                ],
+                "extras": [
+                    {"key": f"extra-{e.pk}", "text": e.text, "value": saved_extra.get(e.pk, "")}
+                    for e in checkin.extra_questions.all()
+                ],
+                "answered": bool(saved),
+                "attempts_left": max(settings.CHECKIN_FACE_ATTEMPTS_MAX - checkin.face_attempts, 0),
+                "challenge": _challenge_issue(request, checkin),
+                "submission_key": uuid.uuid4().hex,
+                "face": _face_status(checkin),
+            }
+        )
+    return render(request, "checkins/person_checkin.html", context)
+
+
+@permission("person.self")
+@require_POST
+def person_answers(request: HttpRequest, checkin_id: int) -> HttpResponse:
+    checkin = selectors.checkin_for_person(request.user, checkin_id)
+    answers: dict[str, Any] = {}
+    for question in checkin.questionnaire.questions.all():
+        if question.kind == QuestionKind.MANY_CHOICES:
+            answers[question.key] = request.POST.getlist(question.key)
+        else:
+            answers[question.key] = request.POST.get(question.key, "").strip()
+    for extra in checkin.extra_questions.all():
+        answers[f"extra-{extra.pk}"] = request.POST.get(f"extra-{extra.pk}", "")
+    try:
+        services.checkin_answers_save(actor=request.user, checkin=checkin, answers=answers)
+    except ValidationError as error:
+        return _refused(request, error)
+    return _done(request, {"saved": True}, _("Your answers are saved."))
+
+
+@permission("person.self")
+@require_POST
+def person_media(request: HttpRequest, checkin_id: int) -> HttpResponse:
+    checkin = selectors.checkin_for_person(request.user, checkin_id)
+    upload = request.FILES.get("media")
+    try:
+        if upload is None:
+            raise services.MediaRefused(_("Choose a photo or video to send."))
+        limit = max(settings.CHECKIN_VIDEO_MAX_BYTES, settings.CHECKIN_PHOTO_MAX_BYTES)
+        if upload.size is not None and upload.size > limit:
+            raise services.MediaRefused(_("The file is too large. Record a shorter video or take the photo again."))
+        media = services.checkin_media_add(
+            actor=request.user, checkin=checkin, data=upload.read(), challenge=_challenge_issued(request, checkin)
+        )
+    except ValidationError as error:
+        return _refused(request, error)
+    return _done(
+        request,
+        {"media": media.pk, "attempt": media.attempt, "status_url": _status_url(checkin)},
+        _("Thank you. We are checking your photo now."),
+        status=202,
+    )
+
+
+@permission("person.self")
+@require_POST
+def person_location(request: HttpRequest, checkin_id: int) -> HttpResponse:
+    checkin = selectors.checkin_for_person(request.user, checkin_id)
+    form = LocationForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Your phone sent a position we could not read. Try again."))
+        data = form.cleaned_data
+        services.checkin_location_save(
+            actor=request.user,
+            checkin=checkin,
+            latitude=data["latitude"],
+            longitude=data["longitude"],
+            accuracy_m=data["accuracy"],
+            consent=data["consent"],
+        )
+    except ValidationError as error:
+        return _refused(request, error)
+    return _done(request, {"saved": True}, _("Thank you. Your location is shared with this check-in."))
+
+
+@permission("person.self")
+@require_POST
+def person_submit(request: HttpRequest, checkin_id: int) -> HttpResponse:
+    checkin = selectors.checkin_for_person(request.user, checkin_id)
+    try:
+        sent = services.checkin_submit(
+            actor=request.user, checkin=checkin, idempotency_key=request.POST.get("idempotency_key", "")
+        )
+    except ValidationError as error:
+        return _refused(request, error)
+    sent_url = reverse("checkins:person_sent", kwargs={"checkin_id": sent.pk})
+    if _wants_json(request):
+        return JsonResponse({"state": sent.state, "submitted_at": sent.submitted_at, "next": sent_url})
+    return redirect(sent_url)
+
+
+@permission("person.self")
+@require_GET
+def person_sent(request: HttpRequest, checkin_id: int) -> HttpResponse:
+    checkin = selectors.checkin_for_person(request.user, checkin_id)
+    return render(request, "checkins/person_sent.html", {"checkin": checkin})
+
+
+@permission("person.self")
+@require_GET
+def person_status(request: HttpRequest, checkin_id: int) -> JsonResponse:
+    checkin = selectors.checkin_for_person(request.user, checkin_id)
+    return JsonResponse(
+        {
+            "state": checkin.state,
+            "attempts_left": max(settings.CHECKIN_FACE_ATTEMPTS_MAX - checkin.face_attempts, 0),
+            "face": _face_status(checkin),
+        }
+    )
+
+
+# --- Helpers ------------------------------------------------------------------------------------
+
+
+def _enrolment_active_change(request: HttpRequest, person_id: int, change: Any, success: str) -> HttpResponse:
+    person = person_get(request.user, person_id, purpose="view_for_checkin_status")
+    current = Enrolment.objects.filter(person=person).first()
+    if current is None:
+        raise PermissionDenied("checkin.enrol")
+    try:
+        change(actor=request.user, enrolment=current, reason=request.POST.get("reason", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, success)
+    return redirect("checkins:enrolment", person_id=person.pk)
+
+
+def _challenge_issue(request: HttpRequest, checkin: CheckIn) -> str:
+    """A fresh liveness challenge for this page, kept in the session: the clip is judged against the
+    challenge we asked for, never one the browser names."""
+    challenge = secrets.choice(services.CHALLENGES)
+    request.session[f"checkin-challenge-{checkin.pk}"] = challenge
+    return challenge
+
+
+def _challenge_issued(request: HttpRequest, checkin: CheckIn) -> str:
+    return str(request.session.get(f"checkin-challenge-{checkin.pk}", ""))
+
+
+def _face_status(checkin: CheckIn) -> dict[str, Any]:
+    """The latest face check in plain words for the person."""
+    latest: Verification | None = checkin.verifications.order_by("-created_at", "-pk").first()
+    if latest is None:
+        return {"status": "none", "message": ""}
+    if latest.status == VerificationStatus.PENDING:
+        return {"status": "pending", "message": _("We are checking your photo. This takes a few seconds.")}
+    if latest.status == VerificationStatus.FAILED:
+        return {"status": "failed", "message": _(latest.message) if latest.message else ""}
+    if latest.decision == FaceDecision.MATCH and latest.liveness_passed is not False:
+        message = _("Thank you. We could see it is you.")
+    else:
+        message = (
+            _(latest.message)
+            if latest.message
+            else _("We could not be sure it is you. You can try again, or send your check-in.")
+        )
+    return {"status": "done", "matched": latest.decision == FaceDecision.MATCH, "message": message}
+
+
+def _answer_words(answer: Any, language: str) -> str:
+    question = answer.question
+    if question is None or not question.choices:
+        return str(answer.value)
+    labels = dict(question.choice_list(language))
+    values = answer.value if isinstance(answer.value, list) else [answer.value]
+    return ", ".join(str(labels.get(v, v)) for v in values)
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _status_url(checkin: CheckIn) -> str:
+    from django.urls import reverse
+
+    return reverse("checkins:person_status", kwargs={"checkin_id": checkin.pk})
+
+
+def _refused(request: HttpRequest, error: ValidationError) -> HttpResponse:
+    if _wants_json(request):
+        return JsonResponse({"errors": error.messages}, status=400)
+    for text in error.messages:
+        messages.error(request, text)
+    return redirect("checkins:person_checkin")
+
+
+def _done(request: HttpRequest, payload: dict[str, Any], text: str, status: int = 200) -> HttpResponse:
+    if _wants_json(request):
+        return JsonResponse(payload, status=status)
+    messages.success(request, text)
+    return redirect("checkins:person_checkin")
+
+
+def _form_errors_add(form: Any, error: ValidationError, *, photo_field: bool) -> None:
+    if hasattr(error, "error_dict"):
+        for field_name, errors in error.message_dict.items():
+            form.add_error(field_name if field_name in form.fields else None, errors)
+    elif photo_field:
+        form.add_error("photo", error.messages)
+    else:
+        form.add_error(None, error)

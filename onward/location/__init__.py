@@ -1,0 +1,1 @@
+"""Location maths in metres: fixes from phones against addresses (and, later, zones)."""

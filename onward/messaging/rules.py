@@ -1,0 +1,155 @@
+"""Who may read and write which conversations, review screened messages, approve contacts and broadcast.
+
+A person reads only their own conversations. Staff reach a staff conversation through the person
+(their caseload, a manager their team's: `person_in_scope`); contact conversations only through a
+security role at the person's prison. Security review held and flagged messages in their prison.
+"""
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from onward.accounts.models import Role, UserKind
+from onward.accounts.rules import has_role, is_staff_user, staff_roles
+from onward.core.permissions import rule
+from onward.messaging.models import (
+    ApprovedContact,
+    Conversation,
+    ConversationKind,
+    FlagKind,
+    Message,
+    MessageState,
+)
+from onward.people.models import Person
+from onward.people.rules import people_visible_to, person_in_scope
+
+MESSAGING_STAFF_ROLES = (Role.KEY_WORKER, Role.POM, Role.PRACTITIONER, Role.SENIOR)
+BROADCAST_ROLES = (Role.KEY_WORKER, Role.POM, Role.PRACTITIONER, Role.SENIOR, Role.CONTENT_EDITOR)
+
+
+def conversations_visible_to(user: Any) -> QuerySet[Conversation]:
+    """Every conversation this user may read, by the same rules as `can_view_conversation`."""
+    if not user.is_authenticated:
+        return Conversation.objects.none()
+    if user.kind == UserKind.PERSON:
+        return Conversation.objects.filter(person_id=user.person_id)
+    if not is_staff_user(user):
+        return Conversation.objects.none()
+    scope = Q(pk__in=[])
+    if has_role(user, *MESSAGING_STAFF_ROLES):
+        scope |= Q(kind=ConversationKind.STAFF, person__in=people_visible_to(user))
+    security_paths = _security_paths(user)
+    if security_paths:
+        scope |= Q(kind=ConversationKind.CONTACT) & _under(security_paths, "person__unit__path")
+    return Conversation.objects.filter(scope)
+
+
+def messages_for_review(user: Any) -> QuerySet[Message]:
+    """Held messages, and delivered messages flagged by the word list, in this security officer's prisons."""
+    paths = _security_paths(user)
+    if not paths or not is_staff_user(user):
+        return Message.objects.none()
+    # Only what screening stopped or flagged: security do not browse ordinary conversations.
+    screened = Q(state__in=[MessageState.HELD, MessageState.RELEASED, MessageState.BLOCKED]) | Q(
+        flag=FlagKind.SCREENING
+    )
+    return Message.objects.filter(screened, _under(paths, "conversation__person__unit__path"))
+
+
+def contacts_managed_by(user: Any) -> QuerySet[ApprovedContact]:
+    paths = _security_paths(user)
+    if not paths or not is_staff_user(user):
+        return ApprovedContact.objects.none()
+    return ApprovedContact.objects.filter(_under(paths, "person__unit__path"))
+
+
+@rule("messaging.inbox")
+def can_open_inbox(user: Any, obj: Any) -> bool:
+    """A person's own messages, or a member of staff who messages the people they work with."""
+    if user.kind == UserKind.PERSON:
+        return True
+    return is_staff_user(user) and has_role(user, *MESSAGING_STAFF_ROLES)
+
+
+@rule("messaging.staff_inbox")
+def can_open_staff_inbox(user: Any, obj: Any) -> bool:
+    return is_staff_user(user) and has_role(user, *MESSAGING_STAFF_ROLES)
+
+
+@rule("conversation.view")
+def can_view_conversation(user: Any, conversation: Conversation | None) -> bool:
+    if conversation is None:
+        return can_open_inbox(user, None) or bool(_security_paths(user))
+    if user.kind == UserKind.PERSON:
+        return bool(conversation.person_id == user.person_id)
+    if not is_staff_user(user):
+        return False
+    if conversation.kind == ConversationKind.CONTACT:
+        return _in_security_scope(user, conversation.person)
+    return has_role(user, *MESSAGING_STAFF_ROLES) and person_in_scope(user, conversation.person)
+
+
+@rule("conversation.write")
+def can_write(user: Any, conversation: Conversation | None) -> bool:
+    """A person writes to their staff and to approved contacts only; staff write to the people they work with."""
+    if conversation is None:
+        return can_open_inbox(user, None)
+    if user.kind == UserKind.PERSON:
+        if conversation.person_id != user.person_id:
+            return False
+        return conversation.kind == ConversationKind.STAFF or bool(
+            conversation.contact is not None and conversation.contact.may_write
+        )
+    return (
+        conversation.kind == ConversationKind.STAFF
+        and is_staff_user(user)
+        and has_role(user, *MESSAGING_STAFF_ROLES)
+        and person_in_scope(user, conversation.person)
+    )
+
+
+@rule("messaging.review")
+def can_review(user: Any, message: Message | None) -> bool:
+    if message is None:
+        return is_staff_user(user) and bool(_security_paths(user))
+    screened = message.state != MessageState.DELIVERED or message.flag == FlagKind.SCREENING
+    return is_staff_user(user) and screened and _in_security_scope(user, message.conversation.person)
+
+
+@rule("contact.manage")
+def can_manage_contacts(user: Any, obj: ApprovedContact | Person | None) -> bool:
+    if obj is None:
+        return is_staff_user(user) and bool(_security_paths(user))
+    person = obj.person if isinstance(obj, ApprovedContact) else obj
+    return is_staff_user(user) and person.in_custody and _in_security_scope(user, person)
+
+
+@rule("broadcast.send")
+def can_broadcast(user: Any, unit: Any) -> bool:
+    """Staff with a broadcasting role, to a unit they work at or below (any such role may reach their caseload)."""
+    if not is_staff_user(user) or not has_role(user, *BROADCAST_ROLES):
+        return False
+    if unit is None:
+        return True
+    return any(held.role in BROADCAST_ROLES and unit.path.startswith(held.unit.path) for held in staff_roles(user))
+
+
+@rule("messaging.contact_link")
+def refuse_accounts(user: Any, obj: Any) -> bool:
+    """The contact's reply page is opened by its link's token, never by an account."""
+    return False
+
+
+def _security_paths(user: Any) -> list[str]:
+    return [held.unit.path for held in staff_roles(user) if held.role == Role.SECURITY]
+
+
+def _in_security_scope(user: Any, person: Person) -> bool:
+    return any(person.unit.path.startswith(path) for path in _security_paths(user))
+
+
+def _under(paths: list[str], field: str) -> Q:
+    scope = Q(pk__in=[])
+    for path in paths:
+        scope |= Q(**{f"{field}__startswith": path})
+    return scope

@@ -1,0 +1,179 @@
+"""Reads of conversations and messages, scoped by the policy. Reads of a person's messages are audited."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+
+from onward.accounts.models import UserKind
+from onward.audit.services import audit_record
+from onward.messaging.models import (
+    VISIBLE_TO_RECIPIENT,
+    Attachment,
+    BroadcastDelivery,
+    ContactLink,
+    Conversation,
+    ConversationKind,
+    FlagKind,
+    Message,
+    MessageRead,
+    MessageState,
+)
+from onward.messaging.rules import conversations_visible_to, messages_for_review
+from onward.people.rules import acting_role
+
+SEARCH_MAX_CHARS = 100
+
+
+@dataclass(frozen=True)
+class InboxEntry:
+    conversation: Conversation
+    unread: int
+
+
+def conversations_for(user: Any, *, kind: str | None = None) -> list[InboxEntry]:
+    """The user's conversations, newest first, each with how many messages they have not read."""
+    conversations = conversations_visible_to(user).select_related("person", "person__unit", "contact")
+    if kind:
+        conversations = conversations.filter(kind=kind)
+    if user.kind == UserKind.STAFF:
+        conversations = conversations.filter(last_message_at__isnull=False)
+    unread = Count(
+        "messages",
+        filter=Q(messages__state__in=VISIBLE_TO_RECIPIENT)
+        & ~Q(messages__author_user=user)
+        & ~Q(messages__reads__user=user),
+    )
+    rows = conversations.annotate(unread=unread).order_by("-last_message_at", "-pk")
+    return [InboxEntry(conversation=c, unread=c.unread) for c in rows]
+
+
+def unread_total(user: Any) -> int:
+    """Unread messages and announcements, for the navigation badge."""
+    messages = (
+        Message.objects.filter(conversation__in=conversations_visible_to(user), state__in=VISIBLE_TO_RECIPIENT)
+        .exclude(author_user=user)
+        .exclude(reads__user=user)
+        .count()
+    )
+    if user.kind == UserKind.PERSON:
+        messages += BroadcastDelivery.objects.filter(person_id=user.person_id, read_at__isnull=True).count()
+    return messages
+
+
+def conversation_get(user: Any, conversation_id: int, *, purpose: str = "view") -> Conversation:
+    """One conversation the user may read; the same refusal whether it exists or not. The read is audited."""
+    conversation = (
+        conversations_visible_to(user)
+        .select_related("person", "person__unit", "person__unit__parent", "contact")
+        .filter(pk=conversation_id)
+        .first()
+    )
+    if conversation is None:
+        raise PermissionDenied("conversation.view")
+    _audit_read(user, conversation, purpose)
+    return conversation
+
+
+def conversation_messages(user: Any, conversation: Conversation, *, search: str = "") -> list[Message]:
+    """What this user may see: delivered and released messages, and their own whatever their state.
+
+    Held messages stay invisible to the recipient until security release them.
+    """
+    visible = Q(state__in=VISIBLE_TO_RECIPIENT) | Q(author_user=user)
+    messages = _messages(conversation, visible, user)
+    term = search.strip()[:SEARCH_MAX_CHARS]
+    if term:
+        messages = messages.filter(body__icontains=term)
+    return list(messages)
+
+
+def contact_conversation_messages(link: ContactLink) -> list[Message]:
+    """What a contact sees through their link: delivered and released messages, and their own."""
+    visible = Q(state__in=VISIBLE_TO_RECIPIENT) | Q(author_contact=link.contact)
+    return list(_messages(link.conversation, visible, None))
+
+
+def review_queue(user: Any) -> QuerySet[Message]:
+    """Held messages and delivered messages flagged by the word list and not yet reviewed, oldest first."""
+    return (
+        messages_for_review(user)
+        .filter(
+            Q(state=MessageState.HELD)
+            | Q(state=MessageState.DELIVERED, flag=FlagKind.SCREENING, flag_cleared_at__isnull=True)
+        )
+        .select_related("conversation__person__unit", "conversation__contact", "author_user", "author_contact")
+        .order_by("created_at", "pk")
+    )
+
+
+def review_message_get(user: Any, message_id: int) -> Message:
+    message = (
+        messages_for_review(user)
+        .select_related("conversation__person__unit", "conversation__contact", "author_user", "author_contact")
+        .filter(pk=message_id)
+        .first()
+    )
+    if message is None:
+        raise PermissionDenied("messaging.review")
+    audit_record(
+        actor=user,
+        role="security",
+        action="message.viewed_for_review",
+        person=message.conversation.person,
+        target=message,
+    )
+    return message
+
+
+def announcements_for(user: Any) -> QuerySet[BroadcastDelivery]:
+    if user.kind != UserKind.PERSON:
+        return BroadcastDelivery.objects.none()
+    return (
+        BroadcastDelivery.objects.filter(person_id=user.person_id)
+        .select_related("broadcast")
+        .order_by("-broadcast__created_at")
+    )
+
+
+def attachment_get(user: Any, attachment_id: int) -> Attachment:
+    attachment = (
+        Attachment.objects.select_related("message__conversation__person")
+        .filter(pk=attachment_id, message__conversation__in=conversations_visible_to(user))
+        .first()
+    )
+    if attachment is None:
+        raise PermissionDenied("conversation.view")
+    message = attachment.message
+    if not (message.is_visible_to_recipient or message.author_user_id == user.pk):
+        raise PermissionDenied("conversation.view")
+    _audit_read(user, message.conversation, "attachment")
+    return attachment
+
+
+def _messages(conversation: Conversation, visible: Q, user: Any) -> QuerySet[Message]:
+    messages = (
+        conversation.messages.filter(visible)
+        .select_related("author_user", "author_contact")
+        .prefetch_related(
+            "attachments", Prefetch("reads", queryset=MessageRead.objects.select_related("user"), to_attr="all_reads")
+        )
+        .order_by("created_at", "pk")
+    )
+    if user is not None:
+        messages = messages.annotate(read_by_me=Exists(MessageRead.objects.filter(message=OuterRef("pk"), user=user)))
+    return messages
+
+
+def _audit_read(user: Any, conversation: Conversation, purpose: str) -> None:
+    role = "person" if user.kind == UserKind.PERSON else acting_role(user, conversation.person)
+    if conversation.kind == ConversationKind.CONTACT and user.kind == UserKind.STAFF:
+        role = "security"
+    audit_record(
+        actor=user,
+        role=role,
+        action=f"conversation.{purpose}",
+        person=conversation.person,
+        target=conversation,
+    )

@@ -1,0 +1,650 @@
+"""Every change to conversations, messages, contacts and broadcasts. Each checks the policy, writes its
+audit event in the same transaction and queues notifications (never with the message text)."""
+
+import hashlib
+import re
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from onward.accounts.models import UserKind
+from onward.audit.services import audit_record
+from onward.core.permissions import require
+from onward.messaging.attachments import PreparedAttachment
+from onward.messaging.models import (
+    ApprovedContact,
+    Attachment,
+    Audience,
+    AuthorKind,
+    Broadcast,
+    BroadcastDelivery,
+    ContactLink,
+    ContactStatus,
+    Conversation,
+    ConversationKind,
+    FlagKind,
+    Message,
+    MessageRead,
+    MessageState,
+    Participant,
+    ScreeningPolicy,
+    WordList,
+)
+from onward.messaging.screening import Match, Screener, build_screener, screener_for
+from onward.notifications.services import notification_queue
+from onward.organisations.models import OrgUnit, UnitKind
+from onward.people.models import CUSTODY_STATUSES, Person, StaffAssignment, Status
+from onward.people.rules import acting_role
+
+HTML_TAG = re.compile(r"<\s*/?\s*[a-z!][^>]*>", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class IssuedLink:
+    link: ContactLink
+    token: str
+
+    @property
+    def path(self) -> str:
+        return reverse("messaging:contact_reply", args=[self.token])
+
+
+# --- Conversations ------------------------------------------------------------------------------
+
+
+def conversation_for_person(*, actor: Any, person: Person) -> Conversation:
+    """The person's conversation with their staff, started if need be, with today's staff in it."""
+    conversation = Conversation.objects.filter(person=person, kind=ConversationKind.STAFF).first()
+    if conversation is None:
+        probe = Conversation(person=person, kind=ConversationKind.STAFF)
+        require(actor, "conversation.view", probe)
+        with transaction.atomic():
+            conversation, created = Conversation.objects.get_or_create(person=person, kind=ConversationKind.STAFF)
+            if created:
+                audit_record(
+                    actor=actor,
+                    role=_role(actor, person),
+                    action="conversation.started",
+                    person=person,
+                    target=conversation,
+                )
+    else:
+        require(actor, "conversation.view", conversation)
+    conversation_participants_sync(conversation)
+    return conversation
+
+
+def conversation_participants_sync(conversation: Conversation) -> list[Participant]:
+    """Today's assigned staff join; staff no longer assigned leave. What anyone wrote stays in the history.
+
+    This is how the conversation follows the person through the gate: at release the custody staff's
+    assignments end and the probation practitioner's begins.
+    """
+    person = conversation.person
+    wanted: dict[int, str] = {}
+    if conversation.kind == ConversationKind.STAFF:
+        for staff_id, role in StaffAssignment.objects.filter(person=person, ended_at__isnull=True).values_list(
+            "staff_id", "role"
+        ):
+            wanted.setdefault(staff_id, role)
+    account = getattr(person, "account", None)
+    if account is not None:
+        wanted[account.pk] = "person"
+    current = {p.user_id: p for p in conversation.participants.filter(left_at__isnull=True)}
+    if set(current) == set(wanted):
+        return list(current.values())
+    now = timezone.now()
+    with transaction.atomic():
+        leaving = [pk for user_id, pk in ((u, p.pk) for u, p in current.items()) if user_id not in wanted]
+        Participant.objects.filter(pk__in=leaving).update(left_at=now)
+        joining = [
+            Participant(conversation=conversation, user_id=user_id, role=role)
+            for user_id, role in wanted.items()
+            if user_id not in current
+        ]
+        Participant.objects.bulk_create(joining)
+        if joining or leaving:
+            audit_record(
+                actor=None,
+                action="conversation.participants_changed",
+                person=person,
+                target=conversation,
+                data={"joined": [p.user_id for p in joining], "left": [u for u in current if u not in wanted]},
+            )
+    return list(conversation.participants.filter(left_at__isnull=True))
+
+
+# --- Messages -----------------------------------------------------------------------------------
+
+
+def message_send(
+    *, actor: Any, conversation: Conversation, body: str, attachments: Sequence[PreparedAttachment] = ()
+) -> Message:
+    """A person or member of staff writes. Screened before anyone else can see it; the policy decides."""
+    require(actor, "conversation.write", conversation)
+    body = _clean_body(body)
+    _check_attachments(attachments)
+    person = conversation.person
+    is_person = actor.kind == UserKind.PERSON
+    if is_person:
+        _rate_limit(
+            Message.objects.filter(author_user=actor),
+            timedelta(hours=1),
+            settings.MESSAGING_PERSON_MESSAGES_PER_HOUR,
+            _("You have sent %(count)s messages in the last hour, which is the most you can send. Try again later."),
+        )
+    author_kind = AuthorKind.PERSON if is_person else AuthorKind.STAFF
+    with transaction.atomic():
+        message = _message_store(
+            conversation=conversation,
+            author_kind=author_kind,
+            author_user=actor,
+            body=body,
+            attachments=attachments,
+            may_hold=is_person,
+        )
+        audit_record(
+            actor=actor,
+            role=_role(actor, person),
+            action="message.sent",
+            person=person,
+            target=message,
+            data={"conversation": conversation.pk, "state": message.state, "flag": message.flag},
+        )
+        if message.is_visible_to_recipient:
+            _notify_recipients(message)
+        if message.flag == FlagKind.RISK:
+            _notify_risk(message)
+    return message
+
+
+def message_send_by_contact(*, link: ContactLink, body: str) -> Message:
+    """An approved contact replies through their link. Always screened as a message to someone in custody."""
+    contact = link.contact
+    if not contact.may_write or link.conversation.contact_id != contact.pk:
+        raise PermissionDenied("conversation.write")
+    body = _clean_body(body)
+    _rate_limit(
+        Message.objects.filter(author_contact=contact),
+        timedelta(days=1),
+        settings.MESSAGING_CONTACT_MESSAGES_PER_DAY,
+        _("You have sent %(count)s messages today, which is the most you can send. Try again tomorrow."),
+    )
+    with transaction.atomic():
+        message = _message_store(
+            conversation=link.conversation,
+            author_kind=AuthorKind.CONTACT,
+            author_contact=contact,
+            body=body,
+            attachments=(),
+            may_hold=True,
+        )
+        audit_record(
+            actor=None,
+            role="contact",
+            action="message.sent_by_contact",
+            person=link.conversation.person,
+            target=message,
+            data={"contact": contact.pk, "state": message.state, "flag": message.flag},
+        )
+        if message.is_visible_to_recipient:
+            _notify_recipients(message)
+    return message
+
+
+def message_release(*, actor: Any, message: Message, note: str = "") -> Message:
+    """Security lets a held message through, optionally with a note kept for the review record."""
+    require(actor, "messaging.review", message)
+    with transaction.atomic():
+        locked = _locked(message, MessageState.RELEASED)
+        now = timezone.now()
+        locked.state = MessageState.RELEASED
+        locked.delivered_at = now
+        locked.reviewed_by, locked.reviewed_at, locked.review_note = actor, now, note.strip()
+        locked.flag_cleared_at = now
+        locked.save()
+        audit_record(
+            actor=actor,
+            role="security",
+            action="message.released",
+            person=locked.conversation.person,
+            target=locked,
+            reason=locked.review_note,
+            data={"matched": locked.matched_terms},
+        )
+        _notify_recipients(locked)
+    return locked
+
+
+def message_block(*, actor: Any, message: Message, reason: str) -> Message:
+    """Security stop a held message. The sender sees the reason, so it must be in plain words."""
+    require(actor, "messaging.review", message)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Enter the reason the sender will see."))
+    with transaction.atomic():
+        locked = _locked(message, MessageState.BLOCKED)
+        now = timezone.now()
+        locked.state = MessageState.BLOCKED
+        locked.block_reason = reason
+        locked.reviewed_by, locked.reviewed_at, locked.flag_cleared_at = actor, now, now
+        locked.save()
+        audit_record(
+            actor=actor,
+            role="security",
+            action="message.blocked",
+            person=locked.conversation.person,
+            target=locked,
+            reason=reason,
+            data={"matched": locked.matched_terms},
+        )
+        if locked.author_user is not None:
+            notification_queue(
+                channel="in_app",
+                recipient=str(locked.author_user_id),
+                user=locked.author_user,
+                person=locked.conversation.person,
+                subject=_("A message you sent was not delivered"),
+                body=_("Open your messages to see why."),
+                idempotency_key=f"message-blocked:{locked.pk}",
+            )
+    return locked
+
+
+def message_flag_clear(*, actor: Any, message: Message, note: str = "") -> Message:
+    """Mark a delivered, flagged message as reviewed: security for the word list, the practitioner for risk words."""
+    action = "messaging.review" if message.flag == FlagKind.SCREENING else "conversation.view"
+    require(actor, action, message if action == "messaging.review" else message.conversation)
+    if not message.flag or message.flag_cleared_at is not None:
+        raise ValidationError(_("This message has already been reviewed."))
+    with transaction.atomic():
+        now = timezone.now()
+        Message.objects.filter(pk=message.pk).update(
+            flag_cleared_at=now, reviewed_by=actor, reviewed_at=now, review_note=note.strip()
+        )
+        message.refresh_from_db()
+        audit_record(
+            actor=actor,
+            role=_role(actor, message.conversation.person),
+            action="message.flag_reviewed",
+            person=message.conversation.person,
+            target=message,
+            reason=note.strip(),
+        )
+    return message
+
+
+def messages_mark_read(*, actor: Any, conversation: Conversation, messages: Sequence[Message]) -> int:
+    """Read receipts for what the user has now seen (others' messages only)."""
+    require(actor, "conversation.view", conversation)
+    unread = [
+        MessageRead(message=m, user=actor)
+        for m in messages
+        if m.author_user_id != actor.pk and m.is_visible_to_recipient and not getattr(m, "read_by_me", False)
+    ]
+    MessageRead.objects.bulk_create(unread, ignore_conflicts=True)
+    return len(unread)
+
+
+# --- Approved contacts --------------------------------------------------------------------------
+
+
+def contact_approve(
+    *,
+    actor: Any,
+    person: Person,
+    name: str,
+    relationship: str,
+    email: str = "",
+    phone: str = "",
+) -> ApprovedContact:
+    """Security approve someone a person in custody may write to; their conversation starts empty."""
+    require(actor, "contact.manage", person)
+    if not (email.strip() or phone.strip()):
+        raise ValidationError(_("Enter an email address or a phone number."))
+    with transaction.atomic():
+        contact = ApprovedContact.objects.create(
+            person=person,
+            name=name.strip(),
+            relationship=relationship.strip(),
+            email=email.strip(),
+            phone=phone.strip(),
+            status=ContactStatus.APPROVED,
+            decided_by=actor,
+        )
+        Conversation.objects.create(person=person, kind=ConversationKind.CONTACT, contact=contact)
+        audit_record(
+            actor=actor,
+            role="security",
+            action="contact.approved",
+            person=person,
+            target=contact,
+            data={"relationship": contact.relationship},
+        )
+    return contact
+
+
+def contact_reinstate(*, actor: Any, contact: ApprovedContact, reason: str = "") -> ApprovedContact:
+    return _contact_set_status(actor=actor, contact=contact, status=ContactStatus.APPROVED, reason=reason)
+
+
+def contact_suspend(*, actor: Any, contact: ApprovedContact, reason: str) -> ApprovedContact:
+    return _contact_set_status(actor=actor, contact=contact, status=ContactStatus.SUSPENDED, reason=reason)
+
+
+def contact_bar(*, actor: Any, contact: ApprovedContact, reason: str) -> ApprovedContact:
+    return _contact_set_status(actor=actor, contact=contact, status=ContactStatus.BARRED, reason=reason)
+
+
+def contact_link_issue(*, contact: ApprovedContact, conversation: Conversation) -> IssuedLink:
+    """A new link for the contact; only its digest is stored. The caller's transaction holds it."""
+    token = secrets.token_urlsafe(32)
+    link = ContactLink.objects.create(
+        contact=contact,
+        conversation=conversation,
+        token_digest=_digest(token),
+        expires_at=timezone.now() + timedelta(days=settings.MESSAGING_CONTACT_LINK_DAYS),
+    )
+    return IssuedLink(link=link, token=token)
+
+
+def contact_link_resolve(token: str) -> ContactLink | None:
+    """The link for this token if it has not expired or been withdrawn; None otherwise."""
+    if not token or len(token) > 100:
+        return None
+    link = (
+        ContactLink.objects.select_related("contact", "conversation__person__unit")
+        .filter(token_digest=_digest(token), revoked_at__isnull=True, expires_at__gt=timezone.now())
+        .first()
+    )
+    if link is None or link.conversation.contact_id != link.contact_id:
+        return None
+    return link
+
+
+# --- Broadcasts ---------------------------------------------------------------------------------
+
+
+def broadcast_send(*, actor: Any, audience: str, title: str, body: str, unit: OrgUnit | None = None) -> Broadcast:
+    """An announcement to a cohort, fixed now. It appears in each person's inbox and cannot be replied to."""
+    if audience not in Audience.values:
+        raise ValidationError(_("Choose who the announcement is for."))
+    if audience == Audience.CASELOAD:
+        unit = None
+    elif unit is None:
+        raise ValidationError(_("Choose the wing, prison or delivery unit."))
+    require(actor, "broadcast.send", unit)
+    title, body = title.strip(), _clean_body(body)
+    if not title:
+        raise ValidationError(_("Enter a title."))
+    people = _cohort(actor, audience, unit)
+    with transaction.atomic():
+        broadcast = Broadcast.objects.create(author=actor, audience=audience, unit=unit, title=title, body=body)
+        deliveries = [BroadcastDelivery(broadcast=broadcast, person_id=pk) for pk in people]
+        BroadcastDelivery.objects.bulk_create(deliveries, batch_size=1000)
+        broadcast.recipient_count = len(deliveries)
+        broadcast.save(update_fields=["recipient_count"])
+        audit_record(
+            actor=actor,
+            role="staff",
+            action="broadcast.sent",
+            target=broadcast,
+            data={"audience": audience, "unit": unit.pk if unit else None, "recipients": len(deliveries)},
+        )
+    return broadcast
+
+
+def broadcast_mark_read(*, actor: Any, delivery: BroadcastDelivery) -> None:
+    require(actor, "person.self", delivery.person)
+    if delivery.read_at is None:
+        BroadcastDelivery.objects.filter(pk=delivery.pk).update(read_at=timezone.now())
+
+
+# --- Word lists ---------------------------------------------------------------------------------
+
+
+def word_list_for(person: Person) -> WordList | None:
+    """The list that screens this person's messages: their prison's in custody, their PDU's in the community."""
+    unit = person.unit
+    key_unit_id = unit.parent_id if unit.kind in (UnitKind.WING, UnitKind.OFFICE) and unit.parent_id else unit.pk
+    return WordList.objects.filter(unit_id=key_unit_id).only("pk", "revision", "policy").first()
+
+
+def screen(person: Person, body: str) -> tuple[list[Match], WordList | None]:
+    word_list = word_list_for(person)
+    if word_list is None and person.status not in CUSTODY_STATUSES:
+        return _default_risk_screener().matches(body), None
+    return screener_for(word_list).matches(body), word_list
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def _message_store(
+    *,
+    conversation: Conversation,
+    author_kind: str,
+    body: str,
+    attachments: Sequence[PreparedAttachment],
+    may_hold: bool,
+    author_user: Any = None,
+    author_contact: ApprovedContact | None = None,
+) -> Message:
+    person = conversation.person
+    matches, word_list = screen(person, body)
+    in_custody = person.status in CUSTODY_STATUSES
+    state, flag = MessageState.DELIVERED, FlagKind.NONE
+    if matches and in_custody:
+        flag = FlagKind.SCREENING
+        policy = word_list.policy if word_list is not None else ScreeningPolicy.HOLD
+        if policy == ScreeningPolicy.HOLD and may_hold:
+            state = MessageState.HELD
+    elif matches:
+        flag = FlagKind.RISK  # community: flagged to the practitioner, never held
+    now = timezone.now()
+    message = Message(
+        conversation=conversation,
+        author_kind=author_kind,
+        author_user=author_user,
+        author_contact=author_contact,
+        body=body,
+        state=MessageState.PENDING_SCREENING,
+        created_at=now,
+    )
+    if not message.may_become(state):
+        raise RuntimeError("screening produced a state the table does not allow")
+    message.state = state
+    message.flag = flag
+    message.matched_terms = [{"term": m.term, "kind": m.kind, "category": m.category} for m in matches]
+    message.delivered_at = now if state == MessageState.DELIVERED else None
+    message.save()
+    for prepared in attachments:
+        attachment = Attachment(
+            message=message, content_type=prepared.content_type, size_bytes=len(prepared.content), name=prepared.name
+        )
+        attachment.file.save(prepared.name, ContentFile(prepared.content), save=False)
+        attachment.save()
+    Conversation.objects.filter(pk=conversation.pk).update(last_message_at=now)
+    return message
+
+
+def _notify_recipients(message: Message) -> None:
+    """In-app for everyone in the conversation but the author; a contact gets a link; never the text.
+
+    Notices are coalesced per conversation and hour, so a busy conversation does not flood anyone's phone.
+    """
+    conversation = message.conversation
+    person = conversation.person
+    if conversation.kind == ConversationKind.CONTACT and message.author_kind == AuthorKind.PERSON:
+        contact = conversation.contact
+        assert contact is not None
+        if not contact.may_write:
+            return
+        issued = contact_link_issue(contact=contact, conversation=conversation)
+        url = settings.MESSAGING_LINK_BASE_URL.rstrip("/") + issued.path
+        channel, address = ("email", contact.email) if contact.email else ("sms", contact.phone)
+        notification_queue(
+            channel=channel,
+            recipient=address,
+            person=person,
+            subject=_("You have a new message on Onward"),
+            body=_("%(name)s has sent you a message. Read it and reply here: %(url)s")
+            % {"name": person.first_name, "url": url},
+            idempotency_key=f"message:{message.pk}:contact",
+        )
+        return
+    for participant in conversation.participants.filter(left_at__isnull=True).select_related("user"):
+        if participant.user_id == message.author_user_id:
+            continue
+        notification_queue(
+            channel="in_app",
+            recipient=str(participant.user_id),
+            user=participant.user,
+            person=person,
+            subject=_("You have a new message"),
+            body=_("Open your messages to read it."),
+            idempotency_key=f"messages:{conversation.pk}:{participant.user_id}:{_hour(message)}",
+        )
+    if (
+        message.author_kind != AuthorKind.PERSON
+        and person.status not in CUSTODY_STATUSES
+        and person.status != Status.ENDED
+        and (person.phone or person.email)
+    ):
+        channel, address = ("sms", person.phone) if person.phone else ("email", person.email)
+        notification_queue(
+            channel=channel,
+            recipient=address,
+            person=person,
+            body=_("You have a new message on Onward. Sign in to read it."),
+            idempotency_key=f"messages:{conversation.pk}:outside:{_hour(message)}",
+        )
+
+
+def _hour(message: Message) -> str:
+    """One "new messages" notice per recipient per conversation per hour, however many messages arrive."""
+    return (message.delivered_at or message.created_at).strftime("%Y%m%d%H")
+
+
+def _notify_risk(message: Message) -> None:
+    for assignment in StaffAssignment.objects.filter(
+        person=message.conversation.person, ended_at__isnull=True
+    ).select_related("staff"):
+        notification_queue(
+            channel="in_app",
+            recipient=str(assignment.staff_id),
+            user=assignment.staff,
+            person=message.conversation.person,
+            subject=_("A message needs your attention"),
+            body=_("A message from %(ref)s contains words about risk. Open the conversation to review it.")
+            % {"ref": message.conversation.person.reference},
+            idempotency_key=f"message-risk:{message.pk}:{assignment.staff_id}",
+        )
+
+
+def _contact_set_status(*, actor: Any, contact: ApprovedContact, status: str, reason: str) -> ApprovedContact:
+    require(actor, "contact.manage", contact)
+    reason = reason.strip()
+    if status != ContactStatus.APPROVED and not reason:
+        raise ValidationError(_("Enter the reason."))
+    with transaction.atomic():
+        before = contact.status
+        contact.status = status
+        contact.status_reason = "" if status == ContactStatus.APPROVED else reason
+        contact.decided_by, contact.decided_at = actor, timezone.now()
+        contact.save()
+        if status != ContactStatus.APPROVED:
+            contact.links.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        audit_record(
+            actor=actor,
+            role="security",
+            action=f"contact.{status}",
+            person=contact.person,
+            target=contact,
+            reason=reason,
+            data={"before": before, "after": status},
+        )
+    return contact
+
+
+def _cohort(actor: Any, audience: str, unit: OrgUnit | None) -> list[int]:
+    people = Person.objects.all()
+    if audience == Audience.CASELOAD:
+        people = people.filter(assignments__staff=actor, assignments__ended_at__isnull=True)
+    elif unit is None:
+        return []
+    elif audience == Audience.WING:
+        if unit.kind != UnitKind.WING:
+            raise ValidationError(_("Choose a wing or unit."))
+        people = people.filter(unit=unit, status__in=CUSTODY_STATUSES)
+    elif audience == Audience.PRISON:
+        if unit.kind != UnitKind.PRISON:
+            raise ValidationError(_("Choose a prison."))
+        people = people.filter(unit__path__startswith=unit.path, status__in=CUSTODY_STATUSES)
+    else:
+        if unit.kind != UnitKind.PDU:
+            raise ValidationError(_("Choose a probation delivery unit."))
+        people = people.filter(unit__path__startswith=unit.path, status=Status.HDC)
+    return list(people.values_list("pk", flat=True).distinct())
+
+
+def _clean_body(body: str) -> str:
+    body = (body or "").replace("\r\n", "\n").strip()
+    if not body:
+        raise ValidationError(_("Write your message."))
+    limit = settings.MESSAGING_MESSAGE_MAX_CHARS
+    if len(body) > limit:
+        raise ValidationError(_("Your message must be %(limit)s characters or fewer.") % {"limit": limit})
+    if HTML_TAG.search(body):
+        raise ValidationError(_("Messages cannot contain web page code. Remove anything written between < and >."))
+    return body
+
+
+def _check_attachments(attachments: Sequence[PreparedAttachment]) -> None:
+    if len(attachments) > settings.MESSAGING_ATTACHMENTS_PER_MESSAGE_MAX:
+        raise ValidationError(
+            _("You can attach up to %(count)s files.") % {"count": settings.MESSAGING_ATTACHMENTS_PER_MESSAGE_MAX}
+        )
+
+
+def _rate_limit(sent: Any, window: timedelta, limit: int, text: str) -> None:
+    count = sent.filter(created_at__gte=timezone.now() - window).count()
+    if count >= limit:
+        raise ValidationError(text % {"count": count})
+
+
+def _locked(message: Message, target: str) -> Message:
+    locked = Message.objects.select_for_update().select_related("conversation__person").get(pk=message.pk)
+    if not locked.may_become(target):
+        raise ValidationError(_("This message has already been dealt with."))
+    return locked
+
+
+def _role(actor: Any, person: Person) -> str:
+    if actor is None:
+        return ""
+    return acting_role(actor, person) or ("security" if actor.kind == UserKind.STAFF else "")
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _default_risk_screener() -> Screener:
+    global _RISK_SCREENER
+    if _RISK_SCREENER is None:
+        _RISK_SCREENER = build_screener(("phrase", t, "risk") for t in settings.MESSAGING_DEFAULT_RISK_TERMS)
+    return _RISK_SCREENER
+
+
+_RISK_SCREENER: Screener | None = None

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from onward.messaging import views
+
+urlpatterns = [
+    path("me/messages/", views.inbox, name="inbox"),
+    path("me/messages/<int:conversation_id>/", views.conversation, name="conversation"),
+    path("me/messages/announcements/<int:delivery_id>/", views.announcement, name="announcement"),
+    path("messages/attachments/<int:attachment_id>/", views.attachment, name="attachment"),
+    path("messages/contact/<str:token>/", views.contact_reply, name="contact_reply"),
+    path("staff/messages/", views.staff_inbox, name="staff_inbox"),
+    path("staff/messages/<int:conversation_id>/", views.staff_conversation, name="staff_conversation"),
+    path("staff/messages/<int:conversation_id>/flags/<int:message_id>/", views.flag_review, name="flag_review"),
+    path("staff/people/<int:person_id>/messages/", views.staff_person_conversation, name="staff_person"),
+    path("staff/message-review/", views.review_list, name="review_list"),
+    path("staff/message-review/<int:message_id>/", views.review_message, name="review_message"),
+    path("staff/contacts/", views.contact_list, name="contact_list"),
+    path("staff/contacts/new/", views.contact_add, name="contact_add"),
+    path("staff/contacts/<int:contact_id>/", views.contact_status, name="contact_status"),
+    path("staff/announcements/new/", views.broadcast_new, name="broadcast_new"),
+]

@@ -1,0 +1,330 @@
+"""Pages for messages: a person's inbox and conversations, staff conversations, the security review
+queue, contact approval, announcements, and the page an approved contact opens from their link."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from onward.accounts.rules import staff_roles
+from onward.core.permissions import can, permission
+from onward.messaging.attachments import PreparedAttachment, attachment_prepare
+from onward.messaging.forms import (
+    BroadcastForm,
+    ContactForm,
+    ContactReplyForm,
+    ContactStatusForm,
+    FlagReviewForm,
+    MessageForm,
+    ReviewForm,
+)
+from onward.messaging.models import ConversationKind, MessageState, WordList
+from onward.messaging.rules import contacts_managed_by
+from onward.messaging.selectors import (
+    announcements_for,
+    attachment_get,
+    contact_conversation_messages,
+    conversation_get,
+    conversation_messages,
+    conversations_for,
+    review_message_get,
+    review_queue,
+)
+from onward.messaging.services import (
+    broadcast_mark_read,
+    broadcast_send,
+    contact_approve,
+    contact_bar,
+    contact_link_resolve,
+    contact_reinstate,
+    contact_suspend,
+    conversation_for_person,
+    message_block,
+    message_flag_clear,
+    message_release,
+    message_send,
+    message_send_by_contact,
+    messages_mark_read,
+)
+from onward.organisations.models import OrgUnit, UnitKind
+from onward.people.models import Person
+from onward.people.rules import people_visible_to
+from onward.people.selectors import person_get
+
+CONTACT_LINK_ACTION = "messaging.contact_link"
+
+
+def contact_link_permission(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The contact's page: no account, the link's token is the credential (checked in the view, every time)."""
+    view.onward_permission = CONTACT_LINK_ACTION  # type: ignore[attr-defined]
+    return view
+
+
+# --- A person's pages ---------------------------------------------------------------------------
+
+
+@permission("person.self")
+def inbox(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    person = Person.objects.select_related("unit").get(pk=user.person_id)
+    conversation_for_person(actor=user, person=person)  # their staff conversation is always there to write in
+    context = {
+        "entries": conversations_for(user),
+        "announcements": announcements_for(user)[:20],
+    }
+    return render(request, "messaging/inbox.html", context)
+
+
+@permission("person.self")
+def conversation(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    return _conversation_page(request, conversation_id, "messaging/conversation.html")
+
+
+@permission("person.self")
+def announcement(request: HttpRequest, delivery_id: int) -> HttpResponse:
+    delivery = get_object_or_404(announcements_for(request.user), pk=delivery_id)
+    broadcast_mark_read(actor=request.user, delivery=delivery)
+    return render(request, "messaging/announcement.html", {"delivery": delivery})
+
+
+@permission("conversation.view")
+def attachment(request: HttpRequest, attachment_id: int) -> FileResponse:
+    found = attachment_get(request.user, attachment_id)
+    response = FileResponse(found.file.open("rb"), content_type=found.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{found.name}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- Staff pages --------------------------------------------------------------------------------
+
+
+@permission("messaging.staff_inbox")
+def staff_inbox(request: HttpRequest) -> HttpResponse:
+    reference = request.GET.get("person", "").strip().upper().replace(" ", "")[:20]
+    not_found = False
+    if reference:
+        found = people_visible_to(request.user).filter(Q(prison_number=reference) | Q(crn=reference)).first()
+        if found is not None:
+            return redirect("messaging:staff_person", person_id=found.pk)
+        not_found = True
+    entries = conversations_for(request.user, kind=ConversationKind.STAFF)
+    context = {"entries": entries, "reference": reference, "not_found": not_found}
+    return render(request, "messaging/staff_inbox.html", context)
+
+
+@permission("messaging.staff_inbox")
+def staff_person_conversation(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = person_get(request.user, person_id, purpose="view_for_messages")
+    found = conversation_for_person(actor=request.user, person=person)
+    return redirect("messaging:staff_conversation", conversation_id=found.pk)
+
+
+@permission("conversation.view")
+def staff_conversation(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    if getattr(request.user, "kind", None) != "staff":
+        raise PermissionDenied("conversation.view")
+    return _conversation_page(request, conversation_id, "messaging/staff_conversation.html")
+
+
+@permission("conversation.view")
+@require_POST
+def flag_review(request: HttpRequest, conversation_id: int, message_id: int) -> HttpResponse:
+    found = conversation_get(request.user, conversation_id, purpose="view_for_flag")
+    message = get_object_or_404(found.messages.all(), pk=message_id)
+    form = FlagReviewForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        message_flag_clear(actor=request.user, message=message, note=note)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _("The message is marked as reviewed."))
+    return redirect("messaging:staff_conversation", conversation_id=found.pk)
+
+
+@permission("messaging.review")
+def review_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "messaging/review_queue.html", {"queue": review_queue(request.user)[:200]})
+
+
+@permission("messaging.review")
+def review_message(request: HttpRequest, message_id: int) -> HttpResponse:
+    message = review_message_get(request.user, message_id)
+    held = message.state == MessageState.HELD
+    form: Any = (ReviewForm if held else FlagReviewForm)(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if not held:
+                message_flag_clear(actor=request.user, message=message, note=data["note"])
+                messages.success(request, _("The message is marked as reviewed."))
+            elif data["decision"] == "block":
+                message_block(actor=request.user, message=message, reason=data["reason"])
+                messages.success(request, _("The message was not delivered. The sender will see your reason."))
+            else:
+                message_release(actor=request.user, message=message, note=data["note"])
+                messages.success(request, _("The message was released and delivered."))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("messaging:review_list")
+    return render(
+        request,
+        "messaging/review_message.html",
+        {"message": message, "form": form, "held": held},
+        status=400 if form.errors else 200,
+    )
+
+
+@permission("contact.manage")
+def contact_list(request: HttpRequest) -> HttpResponse:
+    contacts = contacts_managed_by(request.user).select_related("person").order_by("person__last_name", "name")
+    return render(request, "messaging/contacts.html", {"contacts": contacts[:500]})
+
+
+@permission("contact.manage")
+def contact_add(request: HttpRequest) -> HttpResponse:
+    form = ContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        person = Person.objects.filter(prison_number=data["prison_number"].strip().upper()).first()
+        if person is None or not can(request.user, "contact.manage", person):
+            form.add_error("prison_number", _("No one in your prison has that prison number."))
+        else:
+            try:
+                contact_approve(
+                    actor=request.user,
+                    person=person,
+                    name=data["name"],
+                    relationship=data["relationship"],
+                    email=data["email"],
+                    phone=data["phone"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("%(name)s is approved as a contact.") % {"name": data["name"]})
+                return redirect("messaging:contact_list")
+    return render(request, "messaging/contact_add.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@permission("contact.manage")
+def contact_status(request: HttpRequest, contact_id: int) -> HttpResponse:
+    contact = get_object_or_404(contacts_managed_by(request.user).select_related("person"), pk=contact_id)
+    form = ContactStatusForm(request.POST or None, initial={"status": contact.status})
+    if request.method == "POST" and form.is_valid():
+        change = {"approved": contact_reinstate, "suspended": contact_suspend, "barred": contact_bar}
+        change[form.cleaned_data["status"]](actor=request.user, contact=contact, reason=form.cleaned_data["reason"])
+        messages.success(request, _("The contact's status is changed."))
+        return redirect("messaging:contact_list")
+    return render(
+        request, "messaging/contact_status.html", {"contact": contact, "form": form}, status=400 if form.errors else 200
+    )
+
+
+@permission("broadcast.send")
+def broadcast_new(request: HttpRequest) -> HttpResponse:
+    units = _broadcast_units(request.user)
+    form = BroadcastForm(request.POST or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        unit = next((u for u in units if u.pk == data["unit"]), None)
+        try:
+            sent = broadcast_send(
+                actor=request.user, audience=data["audience"], unit=unit, title=data["title"], body=data["body"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        except PermissionDenied:
+            form.add_error("unit", _("You cannot send announcements there."))
+        else:
+            messages.success(
+                request, _("Your announcement was sent to %(count)s people.") % {"count": sent.recipient_count}
+            )
+            return redirect("messaging:broadcast_new")
+    return render(request, "messaging/broadcast_new.html", {"form": form}, status=400 if form.errors else 200)
+
+
+# --- An approved contact's page -----------------------------------------------------------------
+
+
+@contact_link_permission
+def contact_reply(request: HttpRequest, token: str) -> HttpResponse:
+    link = contact_link_resolve(token)
+    if link is None or not link.contact.may_write:
+        return render(request, "messaging/contact_link_invalid.html", status=404)
+    form = ContactReplyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            message_send_by_contact(link=link, body=form.cleaned_data["body"])
+        except ValidationError as error:
+            form.add_error("body", error)
+        else:
+            messages.success(request, _("Your message has been sent."))
+            return redirect("messaging:contact_reply", token=token)
+    context = {
+        "link": link,
+        "person": link.conversation.person,
+        "items": contact_conversation_messages(link),
+        "form": form,
+    }
+    response = render(request, "messaging/contact_reply.html", context, status=400 if form.errors else 200)
+    response["Referrer-Policy"] = "no-referrer"  # the token is in the address
+    return response
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def _conversation_page(request: HttpRequest, conversation_id: int, template: str) -> HttpResponse:
+    user: Any = request.user
+    found = conversation_get(user, conversation_id)
+    may_write = can(user, "conversation.write", found)
+    form = MessageForm(request.POST or None)
+    if request.method == "POST":
+        if not may_write:
+            raise PermissionDenied("conversation.write")
+        if form.is_valid():
+            try:
+                prepared: list[PreparedAttachment] = [
+                    attachment_prepare(upload) for upload in request.FILES.getlist("attachments")
+                ]
+                message_send(actor=user, conversation=found, body=form.cleaned_data["body"], attachments=prepared)
+            except ValidationError as error:
+                form.add_error("body", error)
+            else:
+                messages.success(request, _("Your message has been sent."))
+                return redirect(request.path)
+    search = request.GET.get("q", "")
+    items = conversation_messages(user, found, search=search)
+    messages_mark_read(actor=user, conversation=found, messages=items)
+    word_list = WordList.objects.filter(Q(unit=found.person.unit) | Q(unit_id=found.person.unit.parent_id)).first()
+    context = {
+        "conversation": found,
+        "person": found.person,
+        "items": items,
+        "form": form,
+        "may_write": may_write,
+        "search": search,
+        "show_receipts": user.kind == "staff" or word_list is None or word_list.show_read_receipts_to_people,
+        "in_custody": found.person.in_custody,
+    }
+    return render(request, template, context, status=400 if form.errors else 200)
+
+
+def _broadcast_units(user: Any) -> list[OrgUnit]:
+    paths = [r.unit.path for r in staff_roles(user)]
+    if not paths:
+        return []
+    scope = Q()
+    for path in paths:
+        scope |= Q(path__startswith=path)
+    kinds = (UnitKind.WING, UnitKind.PRISON, UnitKind.PDU)
+    return list(OrgUnit.objects.filter(scope, kind__in=kinds).order_by("path"))

@@ -1,0 +1,148 @@
+"""The remote check-in, end to end in headless Chromium: the invitation link and date of birth, the
+questions, a 4-second clip from a fake camera showing a real head turn, the phone's position, the
+send; then the practitioner reviews it. Every page is checked by `page_check` (axe-core included)."""
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+from playwright.sync_api import Browser, Page, expect
+
+from onward.accounts.models import Role
+from onward.accounts.tests.factories import TEST_PASSWORD, totp_code
+from onward.biometrics.tests.clips import fake_camera_y4m
+from onward.checkins import services
+from onward.checkins.models import State
+from onward.notifications.models import OutboxMessage
+from onward.people.models import AssignmentRole
+from onward.people.tests.factories import CommunityPersonFactory, StaffAssignmentFactory
+from tests.browser.checks import page_check, watch_for_problems
+from tests.browser.conftest import CHROMIUM_ARGS, CHROMIUM_PATH, TIMEOUT_MS
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+FIXTURES = Path(__file__).resolve().parents[2] / "onward" / "biometrics" / "tests" / "fixtures"
+HOME = (53.8008, -1.5491)
+
+
+@pytest.fixture
+def camera_page(browser: Browser, live_server: Any, tmp_path: Path) -> Any:
+    """A second Chromium whose camera plays a head turn to the person's left, at home."""
+    clip = tmp_path / "turn-left.y4m"
+    clip.write_bytes(fake_camera_y4m("turn_left"))
+    chromium = browser.browser_type.launch(
+        executable_path=CHROMIUM_PATH,
+        args=[
+            *CHROMIUM_ARGS,
+            "--use-fake-device-for-media-stream",
+            "--use-fake-ui-for-media-stream",
+            f"--use-file-for-fake-video-capture={clip}",
+        ],
+        headless=True,
+    )
+    context = chromium.new_context(
+        base_url=live_server.url,
+        viewport={"width": 375, "height": 740},
+        locale="en-GB",
+        timezone_id="Europe/London",
+        permissions=["camera", "geolocation"],
+        geolocation={"latitude": HOME[0] + 0.0002, "longitude": HOME[1], "accuracy": 15},
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    tab = context.new_page()
+    watch_for_problems(tab)
+    yield tab
+    context.close()
+    chromium.close()
+
+
+def test_a_person_checks_in_from_their_phone_and_the_practitioner_reviews_it(
+    camera_page: Page, page: Page, org: dict[str, Any], make_staff: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    practitioner = make_staff(Role.PRACTITIONER, org["office_n"])
+    person = CommunityPersonFactory(
+        unit=org["office_n"],
+        first_name="Barack",
+        date_of_birth=dt.date(1961, 8, 4),
+        address_latitude=HOME[0],
+        address_longitude=HOME[1],
+    )
+    StaffAssignmentFactory(person=person, staff=practitioner, role=AssignmentRole.PRACTITIONER)
+    enrolment = services.enrolment_save(
+        actor=_verified(practitioner),
+        person=person,
+        photo=(FIXTURES / "obama_1.jpg").read_bytes(),
+        details=services.EnrolmentDetails(
+            schedule="weekly", office_visits="supplements", office_visits_reason="Pilot", contact_preference="sms"
+        ),
+    )
+    checkin, _ = services.checkin_create(enrolment=enrolment, due_date=timezone.localdate())
+    invitation = OutboxMessage.objects.filter(person=person, channel="in_app").latest("created_at")
+    link = re.search(r"(/me/link/[^/\s]+/)", invitation.body).group(1)
+    monkeypatch.setattr(services, "CHALLENGES", ("turn_left",))  # the camera plays a turn to the left
+
+    # The link and date of birth open the check-in.
+    tab = camera_page
+    tab.goto(link)
+    page_check(tab)
+    tab.get_by_label("Day").fill("4")
+    tab.get_by_label("Month").fill("8")
+    tab.get_by_label("Year").fill("1961")
+    tab.get_by_role("button", name="Continue").click()
+    tab.wait_for_url("**/me/check-in/")
+    page_check(tab)
+
+    # 1. The questions.
+    tab.get_by_label("Very well").check()
+    tab.get_by_label("I do not need help").check()
+    tab.get_by_role("group", name=re.compile("call you")).get_by_label("No").check()
+    tab.get_by_role("button", name="Save my answers").click()
+    tab.wait_for_url("**/me/check-in/")
+
+    # 2. The camera: a 4-second clip of the asked turn, sent at once, checked while the page waits.
+    tab.get_by_role("button", name="Start").click()
+    expect(tab.locator(".onward-camera__challenge")).to_contain_text("turn your head to your left")
+    expect(tab.locator(".onward-camera__status")).to_contain_text("checking", timeout=20_000)
+    call_command("run_worker", "--batch")  # the worker that runs beside the web server in production
+    expect(tab.locator(".onward-camera__status")).to_have_text("Thank you. We could see it is you.", timeout=30_000)
+
+    # 3. Where they are, with their agreement.
+    tab.get_by_label("I agree to share my location for this check-in").check()
+    tab.get_by_role("button", name="Share my location").click()
+    expect(tab.get_by_text("Your location is shared with this check-in").first).to_be_visible()
+
+    # 4. Send: a retry could never make a second check-in.
+    tab.get_by_role("button", name="Send my check-in").click()
+    expect(tab.get_by_role("heading", level=1)).to_contain_text("sent", ignore_case=True)
+    page_check(tab)
+    checkin.refresh_from_db()
+    assert checkin.state == State.SUBMITTED
+    verification = checkin.verifications.latest("created_at")
+    assert verification.decision == "match"
+    assert verification.liveness_passed is True
+
+    # The practitioner reviews it.
+    page.goto("/sign-in/")
+    page.get_by_label("Email address").fill(practitioner.username)
+    page.get_by_label("Password", exact=True).fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("Code from your authenticator app").fill(totp_code(practitioner.totpdevice_set.get()))
+    page.get_by_role("button", name="Sign in").click()
+    page.goto("/staff/check-ins/")
+    page_check(page)
+    page.get_by_role("link", name=re.compile(person.last_name)).first.click()
+    page_check(page)
+    expect(page.get_by_role("main")).to_contain_text("match", ignore_case=True)
+    page.get_by_label("Match", exact=True).check()
+    page.get_by_role("button", name="Record decision").click()
+    checkin.refresh_from_db()
+    assert checkin.state == State.REVIEWED
+
+
+def _verified(user: Any) -> Any:
+    user.is_verified = lambda: True  # as after the second factor, for a service called directly
+    return user

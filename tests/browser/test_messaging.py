@@ -1,0 +1,163 @@
+"""Messaging journeys in headless Chromium: a person writes to their key worker, security release a
+held message that is then seen, and an announcement reaches one wing and not another. Every page
+visited passes `page_check` (stylesheets, script errors, axe-core)."""
+
+from typing import Any
+
+import pytest
+from django.contrib.auth.hashers import make_password
+from playwright.sync_api import Page, expect
+
+from onward.accounts.models import PinCredential, Role
+from onward.accounts.services import person_account_ensure
+from onward.accounts.tests.factories import TEST_PASSWORD, totp_code
+from onward.messaging.models import Message, MessageState
+from onward.messaging.tests.factories import TermFactory, WordListFactory
+from onward.people.models import AssignmentRole, Person
+from onward.people.tests.factories import PersonFactory, StaffAssignmentFactory
+from tests.browser.checks import page_check, screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PIN = "4821"
+
+
+def test_a_person_writes_to_their_key_worker_who_reads_and_replies(page: Page, org: Any, make_staff: Any) -> None:
+    key_worker = make_staff(Role.KEY_WORKER, org["ngt"], first_name="Kim", last_name="Walker")
+    person = _person_in_custody(org, first_name="Daniel", last_name="Hughes")
+    StaffAssignmentFactory(person=person, staff=key_worker, role=AssignmentRole.KEY_WORKER)
+
+    _person_sign_in(page, person)
+    page.get_by_role("link", name="Messages").first.click()
+    page.wait_for_url("**/me/messages/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Messages")
+    page_check(page, phone=True)
+    page.get_by_role("link", name="The staff working with you").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("The staff working with you")
+    page_check(page, phone=True)
+    page.get_by_label("Your message").fill("Can I see you about my course on Monday?")
+    page.get_by_role("button", name="Send message").click()
+    expect(page.get_by_test_id("message")).to_contain_text("Can I see you about my course on Monday?")
+    page_check(page)
+    screenshot(page, "messaging-person-conversation-phone", phone=True)
+
+    _staff_sign_in(page, key_worker)
+    page.goto("/staff/messages/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Messages")
+    page_check(page)
+    page.get_by_role("link", name="Hughes, Daniel").click()
+    expect(page.get_by_test_id("message")).to_contain_text("about my course on Monday")
+    page_check(page)
+    page.get_by_label("Your message").fill("Yes, 10am in the education block.")
+    page.get_by_role("button", name="Send message").click()
+    expect(page.get_by_test_id("message").last).to_contain_text("10am in the education block")
+
+    _person_sign_in(page, person)
+    page.goto("/me/messages/")
+    expect(page.get_by_test_id("conversation")).to_contain_text("1 new message")
+    page.get_by_role("link", name="The staff working with you").click()
+    expect(page.get_by_test_id("message").last).to_contain_text("10am in the education block")
+    expect(page.get_by_test_id("message").first).to_contain_text("Seen")
+    page_check(page)
+
+
+def test_a_held_message_is_released_by_security_and_then_seen(page: Page, org: Any, make_staff: Any) -> None:
+    key_worker = make_staff(Role.KEY_WORKER, org["ngt"], first_name="Kim", last_name="Walker")
+    security = make_staff(Role.SECURITY, org["ngt"], first_name="Alex", last_name="Reid")
+    person = _person_in_custody(org, first_name="Owen", last_name="Tranter")
+    StaffAssignmentFactory(person=person, staff=key_worker, role=AssignmentRole.KEY_WORKER)
+    word_list = WordListFactory(unit=org["ngt"])
+    TermFactory(word_list=word_list, text="parcel")
+
+    _person_sign_in(page, person)
+    page.goto("/me/messages/")
+    page.get_by_role("link", name="The staff working with you").click()
+    page.get_by_label("Your message").fill("My mum sent a parcel with my trainers.")
+    page.get_by_role("button", name="Send message").click()
+    expect(page.get_by_test_id("message")).to_contain_text("Waiting for checks")
+    page_check(page, phone=True)
+    held = Message.objects.get()
+    assert held.state == MessageState.HELD
+
+    _staff_sign_in(page, security)
+    page.goto("/staff/message-review/")
+    expect(page.get_by_role("status")).to_have_text("1 message to review")
+    page_check(page)
+    page.get_by_role("table").get_by_role("link").first.click()
+    expect(page.get_by_test_id("review-body")).to_have_text("My mum sent a parcel with my trainers.")
+    page_check(page)
+    page.get_by_label("Release it with a note").check()
+    page.get_by_label("Note for the review record").fill("Trainers sent in through the visits hall.")
+    page.get_by_role("button", name="Confirm decision").click()
+    page.wait_for_url("**/staff/message-review/")
+    expect(page.get_by_role("status")).to_have_text("0 messages to review")
+    page_check(page)
+
+    _staff_sign_in(page, key_worker)
+    page.goto("/staff/messages/")
+    page.get_by_role("link", name="Tranter, Owen").click()
+    expect(page.get_by_test_id("message")).to_contain_text("parcel with my trainers")
+    page_check(page)
+    held.refresh_from_db()
+    assert held.state == MessageState.RELEASED
+
+
+def test_an_announcement_reaches_one_wing_and_not_another(page: Page, org: Any, make_staff: Any) -> None:
+    senior = make_staff(Role.SENIOR, org["ngt"], first_name="Jo", last_name="Baker")
+    on_a = _person_in_custody(org, first_name="Liam", last_name="Okafor")
+    on_b = _person_in_custody(org, unit=org["wing_b"], first_name="Rhys", last_name="Morgan")
+
+    _staff_sign_in(page, senior)
+    page.goto("/staff/announcements/new/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Send an announcement")
+    page_check(page)
+    page.get_by_label("Who it is for").select_option("wing")
+    page.get_by_label("Wing, prison or delivery unit").select_option(str(org["wing_a"].pk))
+    page.get_by_label("Title").fill("Gym closed on Friday")
+    page.get_by_label("Announcement").fill("The gym is closed on Friday for repairs.")
+    page.get_by_role("button", name="Send announcement").click()
+    expect(page.get_by_role("alert")).to_contain_text("sent to 1 people")
+    page_check(page)
+
+    _person_sign_in(page, on_a)
+    page.goto("/me/messages/")
+    expect(page.get_by_test_id("announcement")).to_contain_text("Gym closed on Friday")
+    page_check(page, phone=True)
+    page.get_by_role("link", name="Gym closed on Friday").click()
+    expect(page.get_by_text("You cannot reply to it.")).to_be_visible()
+    page_check(page, phone=True)
+
+    _person_sign_in(page, on_b)
+    page.goto("/me/messages/")
+    expect(page.get_by_test_id("announcement")).to_have_count(0)
+    page_check(page)
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def _person_in_custody(org: dict[str, Any], unit: Any = None, **names: str) -> Person:
+    person = PersonFactory(unit=unit or org["wing_a"], **names)
+    PinCredential.objects.create(user=person_account_ensure(person), pin_hash=make_password(PIN))
+    return person
+
+
+def _person_sign_in(page: Page, person: Person) -> None:
+    page.context.clear_cookies()
+    page.goto("/me/sign-in/")
+    page.get_by_label("Prison number").fill(person.prison_number or "")
+    page.get_by_label("PIN").fill(PIN)
+    page.get_by_role("main").get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/me/")
+
+
+def _staff_sign_in(page: Page, user: Any) -> None:
+    page.context.clear_cookies()
+    page.goto("/sign-in/")
+    page.get_by_label("Email address").fill(user.username)
+    page.get_by_label("Password", exact=True).fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url("**/sign-in/code/")
+    page.get_by_label("Code from your authenticator app").fill(totp_code(user.totpdevice_set.get()))
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/staff/")
