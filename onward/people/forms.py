@@ -63,3 +63,13 @@ class ReleaseForm(forms.Form):
         if value.year < 2000:
             raise forms.ValidationError(_("Enter a real date, like 27 11 2026"))
         return value
+
+
+class SupervisionEndForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is supervision ending?"),
+        max_length=1000,
+        widget=forms.Textarea,
+        help_text=_("For example, the licence expired on 1 March 2027."),
+        error_messages={"required": _("Enter why supervision is ending")},
+    )

@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from onward.accounts.models import Role, UserKind
 from onward.accounts.rules import CASEWORK_ROLES, has_role, is_staff_user, staff_roles
 from onward.core.permissions import rule
-from onward.people.models import Person, StaffAssignment
+from onward.people.models import COMMUNITY_STATUSES, Person, StaffAssignment
 
 CUSTODY_PIN_ROLES = (Role.KEY_WORKER, Role.POM)
 RELEASE_ROLES = (Role.POM, Role.PRACTITIONER, Role.SENIOR)
@@ -104,3 +104,10 @@ def can_issue_licence(user: Any, person: Person | None) -> bool:
     if not has_role(user, *RELEASE_ROLES):
         return False
     return person is None or person_in_scope(user, person)
+
+
+@rule("person.end_supervision")
+def can_end_supervision(user: Any, person: Person | None) -> bool:
+    if not has_role(user, Role.PRACTITIONER, Role.SENIOR):
+        return False
+    return person is None or (person.status in COMMUNITY_STATUSES and person_in_scope(user, person))

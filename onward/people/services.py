@@ -20,6 +20,7 @@ from onward.people.models import (
     LicenceVersion,
     Person,
     StaffAssignment,
+    Status,
 )
 from onward.people.rules import acting_role
 
@@ -149,3 +150,38 @@ def licence_confirm(*, actor: Any, version: LicenceVersion) -> LicenceVersion:
                 data={"number": version.number},
             )
     return version
+
+
+def person_supervision_end(*, actor: Any, person: Person, reason: str) -> Person:
+    """Supervision is over: the record stays (for the retention period), their biometric data goes now.
+
+    The face template and reference photo are deleted, devices stop working, assignments end.
+    """
+    require(actor, "person.end_supervision", person)
+    if not reason.strip():
+        raise ValidationError(_("Give a reason for ending supervision."))
+    from onward.accounts.models import DeviceToken
+    from onward.checkins.services import enrolment_template_delete
+
+    role = acting_role(actor, person)
+    with transaction.atomic():
+        locked = Person.objects.select_for_update().get(pk=person.pk)
+        before = locked.status
+        locked.status = Status.ENDED
+        locked.save(update_fields=["status", "updated_at"])
+        now = timezone.now()
+        StaffAssignment.objects.filter(person=locked, ended_at__isnull=True).update(ended_at=now)
+        DeviceToken.objects.filter(user__person=locked, revoked_at__isnull=True).update(
+            revoked_at=now, revoked_by=actor
+        )
+        enrolment_template_delete(actor=None, person=locked, reason=_("Supervision ended"))
+        audit_record(
+            actor=actor,
+            role=role,
+            action="person.supervision_ended",
+            person=locked,
+            target=locked,
+            reason=reason,
+            data={"before": before},
+        )
+    return locked

@@ -9,6 +9,11 @@ urlpatterns = [
     path("staff/people/<int:person_id>/activation-code/", views.person_activation_code, name="person_activation_code"),
     path("staff/people/<int:person_id>/release/", views.person_release_view, name="person_release"),
     path(
+        "staff/people/<int:person_id>/end-supervision/",
+        views.person_supervision_end_view,
+        name="person_supervision_end",
+    ),
+    path(
         "staff/people/<int:person_id>/devices/<int:token_id>/revoke/",
         views.person_device_revoke,
         name="person_device_revoke",

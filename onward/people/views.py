@@ -16,10 +16,10 @@ from onward.accounts.rules import staff_roles
 from onward.accounts.services import activation_code_issue, device_token_revoke, person_pin_set
 from onward.core.permissions import can, permission
 from onward.organisations.models import OrgUnit
-from onward.people.forms import CaseloadFilterForm, ReleaseForm
+from onward.people.forms import CaseloadFilterForm, ReleaseForm, SupervisionEndForm
 from onward.people.models import LicenceVersion
 from onward.people.selectors import CaseloadFilter, caseload_for, licence_current, person_get, recent_activity
-from onward.people.services import ReleaseDetails, licence_confirm, person_release
+from onward.people.services import ReleaseDetails, licence_confirm, person_release, person_supervision_end
 
 CASELOAD_PAGE_SIZE = 25
 
@@ -53,6 +53,8 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         "may_reset_pin": can(request.user, "person.reset_pin", person),
         "may_issue_code": can(request.user, "person.issue_activation_code", person),
         "may_release": can(request.user, "person.release", person),
+        "may_end_supervision": can(request.user, "person.end_supervision", person),
+        "may_enrol_checkins": can(request.user, "checkin.enrol", person),
     }
     return render(request, "people/person_detail.html", context)
 
@@ -110,6 +112,21 @@ def person_release_view(request: HttpRequest, person_id: int) -> HttpResponse:
             )
             return redirect("people:person_detail", person_id=person.pk)
     return render(request, "people/release.html", {"person": person, "form": form}, status=400 if form.errors else 200)
+
+
+@permission("person.end_supervision")
+def person_supervision_end_view(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = person_get(request.user, person_id, purpose="view_for_supervision_end")
+    if not can(request.user, "person.end_supervision", person):
+        raise PermissionDenied("person.end_supervision")
+    form = SupervisionEndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        person_supervision_end(actor=request.user, person=person, reason=form.cleaned_data["reason"])
+        messages.success(request, _("Supervision has ended. Their face photo and template have been deleted."))
+        return redirect("people:person_detail", person_id=person.pk)
+    return render(
+        request, "people/supervision_end.html", {"person": person, "form": form}, status=400 if form.errors else 200
+    )
 
 
 @permission("person.manage_devices")

@@ -1,0 +1,76 @@
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+
+from onward.accounts.models import DeviceToken, Role
+from onward.accounts.services import device_token_create, person_account_ensure
+from onward.audit.models import AuditEvent
+from onward.checkins import services as checkins
+from onward.checkins.models import Enrolment
+from onward.people.models import AssignmentRole, StaffAssignment, Status
+from onward.people.services import person_supervision_end
+from onward.people.tests.factories import CommunityPersonFactory, StaffAssignmentFactory
+
+FIXTURES = Path(__file__).resolve().parents[2] / "biometrics" / "tests" / "fixtures"
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_ending_supervision_deletes_the_face_template_and_stops_devices(org, make_staff):
+    practitioner = make_staff(Role.PRACTITIONER, org["office_n"])
+    practitioner.is_verified = lambda: True  # as after the second factor
+    person = CommunityPersonFactory(unit=org["office_n"])
+    StaffAssignmentFactory(person=person, staff=practitioner, role=AssignmentRole.PRACTITIONER)
+    enrolment = checkins.enrolment_save(
+        actor=practitioner,
+        person=person,
+        photo=(FIXTURES / "obama_1.jpg").read_bytes(),
+        details=checkins.EnrolmentDetails(schedule="weekly", office_visits="supplements", office_visits_reason="Pilot"),
+    )
+    photo_name = enrolment.reference_photo.name
+    assert enrolment.has_template
+    assert default_storage.exists(photo_name)
+    device_token_create(actor=person_account_ensure(person), name="Phone")
+
+    with pytest.raises(ValidationError):
+        person_supervision_end(actor=practitioner, person=person, reason="  ")
+    ended = person_supervision_end(actor=practitioner, person=person, reason="Licence expired")
+
+    assert ended.status == Status.ENDED
+    enrolment = Enrolment.objects.get(pk=enrolment.pk)
+    assert not enrolment.has_template
+    assert not enrolment.reference_photo
+    assert not default_storage.exists(photo_name)
+    assert not DeviceToken.objects.filter(user__person=person, revoked_at__isnull=True).exists()
+    assert not StaffAssignment.objects.filter(person=person, ended_at__isnull=True).exists()
+    assert AuditEvent.objects.filter(action="checkin.template_deleted", person=person).exists()
+    assert AuditEvent.objects.get(action="person.supervision_ended").reason == "Licence expired"
+
+
+def test_only_their_practitioner_team_may_end_supervision(org, make_staff):
+    other = make_staff(Role.PRACTITIONER, org["office_s"])
+    other.is_verified = lambda: True
+    person = CommunityPersonFactory(unit=org["office_n"])
+    with pytest.raises(PermissionDenied):
+        person_supervision_end(actor=other, person=person, reason="Wrong team")
+
+
+def test_the_end_supervision_page(org, make_staff, staff_client):
+    practitioner = make_staff(Role.PRACTITIONER, org["office_n"])
+    person = CommunityPersonFactory(unit=org["office_n"])
+    StaffAssignmentFactory(person=person, staff=practitioner, role=AssignmentRole.PRACTITIONER)
+    client = staff_client(practitioner)
+    record = client.get(f"/staff/people/{person.pk}/").content.decode()
+    assert "End supervision" in record
+    assert f"/staff/people/{person.pk}/check-ins/" in record  # the way to enrol them for check-ins
+    response = client.post(f"/staff/people/{person.pk}/end-supervision/", {"reason": ""})
+    assert response.status_code == 400
+    assert "Enter why supervision is ending" in response.content.decode()
+    response = client.post(f"/staff/people/{person.pk}/end-supervision/", {"reason": "Licence expired"})
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.status == Status.ENDED
+    key_worker = make_staff(Role.KEY_WORKER, org["ngt"])
+    assert staff_client(key_worker).get(f"/staff/people/{person.pk}/end-supervision/").status_code == 403
