@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils.html import escape
 
 from onward.accounts.models import Role
 from onward.accounts.services import person_account_ensure
@@ -133,11 +134,16 @@ def test_staff_matrix(world, staff_client, role, method, template, subject, expe
     assert response.status_code == expected, f"{role} {method} {path}"
     if expected == 200 and subject:
         person = world["subjects"][subject]
-        assert person.last_name in response.content.decode()
+        assert _mentions(response.content.decode(), person.last_name)
     if expected != 200 and subject:
         assert world["subjects"].get(subject, None) is None or (
-            world["subjects"][subject].last_name not in response.content.decode()
+            not _mentions(response.content.decode(), world["subjects"][subject].last_name)
         )
+
+
+def _mentions(body: str, text: str) -> bool:
+    """Whether a page (escaped HTML) or an API answer (JSON) shows this text."""
+    return text in body or escape(text) in body
 
 
 PERSON_CASES = [
@@ -167,7 +173,7 @@ def test_people_see_only_their_own_pages(world, person_client, who, path, expect
     assert response.status_code == expected
     if expected == 200:
         body = response.content.decode()
-        assert person.first_name in body
+        assert _mentions(body, person.first_name)
         for other_name, other in world["subjects"].items():
             if other_name != who:
                 assert other.reference not in body

@@ -17,6 +17,7 @@ from onward.accounts.tests.factories import TEST_PASSWORD, totp_code
 from onward.biometrics.tests.clips import fake_camera_y4m
 from onward.checkins import services
 from onward.checkins.models import State
+from onward.checkins.tests.factories import questionnaire_ensure
 from onward.notifications.models import OutboxMessage
 from onward.people.models import AssignmentRole
 from onward.people.tests.factories import CommunityPersonFactory, StaffAssignmentFactory
@@ -27,6 +28,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 FIXTURES = Path(__file__).resolve().parents[2] / "onward" / "biometrics" / "tests" / "fixtures"
 HOME = (53.8008, -1.5491)
+
+
+@pytest.fixture(autouse=True)
+def questionnaire(transactional_db: None) -> None:
+    questionnaire_ensure()
 
 
 @pytest.fixture

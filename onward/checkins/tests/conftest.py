@@ -43,3 +43,15 @@ def case(org: dict[str, Any], make_staff: Any) -> dict[str, Any]:
         "other_person": CommunityPersonFactory(unit=org["office_s"]),
         "senior": make_staff(Role.SENIOR, org["pdu_n"]),
     }
+
+
+@pytest.fixture(autouse=True)
+def _questionnaire(request: pytest.FixtureRequest) -> None:
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None:
+        return
+    transactional = marker.kwargs.get("transaction") or (marker.args and marker.args[0])
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from onward.checkins.tests.factories import questionnaire_ensure
+
+    questionnaire_ensure()

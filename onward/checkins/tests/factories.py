@@ -114,3 +114,14 @@ class ReviewFactory(factory.django.DjangoModelFactory[Review]):
     checkin = factory.SubFactory(CheckInFactory, state="reviewed")
     decision = ReviewDecision.MATCH
     reviewer = factory.SubFactory("onward.accounts.tests.factories.StaffFactory")
+
+
+def questionnaire_ensure() -> None:
+    """Seed the questionnaire as its data migration does, when a transactional test's clean-up
+    (which empties every table) ran before this test in the same process."""
+    import importlib
+
+    from django.apps import apps
+
+    if not Questionnaire.objects.filter(active=True).exists():
+        importlib.import_module("onward.checkins.migrations.0002_questionnaire_v1").seed(apps, None)
