@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.utils.html import escape
+from markupsafe import escape as markup_escape
 
 from onward.accounts.models import Role
 from onward.accounts.services import person_account_ensure
@@ -143,7 +144,7 @@ def test_staff_matrix(world, staff_client, role, method, template, subject, expe
 
 def _mentions(body: str, text: str) -> bool:
     """Whether a page (escaped HTML) or an API answer (JSON) shows this text."""
-    return text in body or escape(text) in body
+    return text in body or escape(text) in body or str(markup_escape(text)) in body
 
 
 PERSON_CASES = [

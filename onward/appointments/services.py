@@ -179,7 +179,9 @@ def appointment_rearrange_request(*, actor: Any, appointment: Appointment, note:
     """The person asks to rearrange; their practitioner is told and decides."""
     require(actor, "appointment.self", appointment)
     with transaction.atomic():
-        locked = Appointment.objects.select_for_update().select_related("person", "staff").get(pk=appointment.pk)
+        locked = (
+            Appointment.objects.select_for_update(of=("self",)).select_related("person", "staff").get(pk=appointment.pk)
+        )
         if locked.state != AppointmentState.BOOKED:
             raise ValidationError(_("This appointment has changed. Check your appointments for the new details."))
         locked.rearrange_requested_at = timezone.now()
@@ -294,7 +296,7 @@ def _appointment_create(*, actor: Any, person: Person, details: AppointmentDetai
 
 
 def _locked_for(appointment: Appointment, target: str, reason: str) -> Appointment:
-    locked = Appointment.objects.select_for_update().select_related("person").get(pk=appointment.pk)
+    locked = Appointment.objects.select_for_update(of=("self",)).select_related("person").get(pk=appointment.pk)
     if not transition_allowed(locked.state, target):
         raise ValidationError(
             _("This appointment is already %(state)s.") % {"state": locked.get_state_display().lower()}

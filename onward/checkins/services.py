@@ -501,7 +501,9 @@ def checkin_submit(*, actor: Any, checkin: CheckIn, idempotency_key: str) -> Che
     if not key or len(key) > IDEMPOTENCY_KEY_MAX_CHARS:
         raise ValidationError(_("Something went wrong sending your check-in. Reload the page and try again."))
     with transaction.atomic():
-        locked = CheckIn.objects.select_for_update().select_related("person", "questionnaire").get(pk=checkin.pk)
+        locked = (
+            CheckIn.objects.select_for_update(of=("self",)).select_related("person", "questionnaire").get(pk=checkin.pk)
+        )
         if locked.submission_key == key:
             return locked
         if locked.state != State.CREATED:
@@ -644,7 +646,7 @@ def checkin_review_record(*, actor: Any, checkin: CheckIn, decision: str, notes:
     if decision != ReviewDecision.MATCH and not notes.strip():
         raise ValidationError(_("Add a note to say why."))
     with transaction.atomic():
-        locked = CheckIn.objects.select_for_update().select_related("person").get(pk=checkin.pk)
+        locked = CheckIn.objects.select_for_update(of=("self",)).select_related("person").get(pk=checkin.pk)
         _transition(locked, State.REVIEWED)
         locked.save()
         review = Review.objects.create(checkin=locked, decision=decision, notes=notes.strip(), reviewer=actor)
@@ -721,7 +723,7 @@ def _transition(checkin: CheckIn, to: str, reason: str = "") -> None:
 
 def _staff_transition(*, actor: Any, checkin: CheckIn, to: str, reason: str, action: str) -> CheckIn:
     with transaction.atomic():
-        locked = CheckIn.objects.select_for_update().select_related("person").get(pk=checkin.pk)
+        locked = CheckIn.objects.select_for_update(of=("self",)).select_related("person").get(pk=checkin.pk)
         before = locked.state
         _transition(locked, to, reason)
         locked.save()
@@ -742,7 +744,7 @@ def _enrolment_active_set(*, actor: Any, enrolment: Enrolment, active: bool, rea
     if len(reason.strip()) < REASON_MIN_CHARS:
         raise ValidationError(_("Give a reason."))
     with transaction.atomic():
-        locked = Enrolment.objects.select_for_update().select_related("person").get(pk=enrolment.pk)
+        locked = Enrolment.objects.select_for_update(of=("self",)).select_related("person").get(pk=enrolment.pk)
         if locked.active == active:
             raise ValidationError(
                 _("Check-ins are already running.") if active else _("Check-ins are already stopped.")

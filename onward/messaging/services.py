@@ -624,7 +624,7 @@ def _rate_limit(sent: Any, window: timedelta, limit: int, text: str) -> None:
 
 
 def _locked(message: Message, target: str) -> Message:
-    locked = Message.objects.select_for_update().select_related("conversation__person").get(pk=message.pk)
+    locked = Message.objects.select_for_update(of=("self",)).select_related("conversation__person").get(pk=message.pk)
     if not locked.may_become(target):
         raise ValidationError(_("This message has already been dealt with."))
     return locked

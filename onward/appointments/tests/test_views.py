@@ -3,7 +3,7 @@ import json
 
 import pytest
 from django.utils import timezone
-from django.utils.html import escape
+from markupsafe import escape
 
 from onward.accounts.models import Role
 from onward.accounts.services import device_token_create, person_account_ensure
@@ -47,9 +47,9 @@ def test_staff_book_from_the_person_record_and_see_it_in_the_diary(case, staff_c
     assert appointment.staff == case["practitioner"]
     assert timezone.localtime(appointment.starts_at).hour == 10
     diary = client.get(f"/staff/appointments/?date={day.isoformat()}").content.decode()
-    assert escape(person.full_name) in diary
+    assert str(escape(person.full_name)) in diary
     week = client.get(f"/staff/appointments/?view=week&date={day.isoformat()}").content.decode()
-    assert escape(person.full_name) in week
+    assert str(escape(person.full_name)) in week
     assert client.get(f"/staff/appointments/{appointment.pk}/").status_code == 200
 
 

@@ -1,5 +1,5 @@
 import pytest
-from django.utils.html import escape
+from markupsafe import escape
 
 from onward.accounts.models import Role
 from onward.people.tests.factories import PersonFactory, StaffAssignmentFactory
@@ -13,7 +13,7 @@ def test_staff_sign_in_then_caseload_then_record(org, make_staff, staff_client):
     client = staff_client(worker)
     page = client.get("/staff/")
     assert page.status_code == 200
-    assert escape(person.last_name) in page.content.decode()
+    assert str(escape(person.last_name)) in page.content.decode()
     record = client.get(f"/staff/people/{person.pk}/")
     assert record.status_code == 200
     assert person.prison_number in record.content.decode()
