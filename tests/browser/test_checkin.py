@@ -110,6 +110,7 @@ def test_a_person_checks_in_from_their_phone_and_the_practitioner_reviews_it(
     tab.wait_for_url("**/me/check-in/")
 
     # 2. The camera: a 4-second clip of the asked turn, sent at once, checked while the page waits.
+    expect(tab.locator(".onward-camera__status")).to_have_text("Look at the camera, then press Start.")
     tab.get_by_role("button", name="Start").click()
     expect(tab.locator(".onward-camera__challenge")).to_contain_text("turn your head to your left")
     expect(tab.locator(".onward-camera__status")).to_contain_text("checking", timeout=20_000)
@@ -136,8 +137,11 @@ def test_a_person_checks_in_from_their_phone_and_the_practitioner_reviews_it(
     page.get_by_label("Email address").fill(practitioner.username)
     page.get_by_label("Password", exact=True).fill(TEST_PASSWORD)
     page.get_by_role("button", name="Continue").click()
+    page.wait_for_url("**/sign-in/code/")
     page.get_by_label("Code from your authenticator app").fill(totp_code(practitioner.totpdevice_set.get()))
     page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/staff/")
+    page.wait_for_load_state("load")
     page.goto("/staff/check-ins/")
     page_check(page)
     page.get_by_role("link", name=re.compile(person.last_name)).first.click()
@@ -145,6 +149,7 @@ def test_a_person_checks_in_from_their_phone_and_the_practitioner_reviews_it(
     expect(page.get_by_role("main")).to_contain_text("match", ignore_case=True)
     page.get_by_label("Match", exact=True).check()
     page.get_by_role("button", name="Record decision").click()
+    expect(page.get_by_text("Your decision is recorded.")).to_be_visible()
     checkin.refresh_from_db()
     assert checkin.state == State.REVIEWED
 

@@ -40,12 +40,14 @@ export function initCamera(root) {
   fallback.forEach((element) => element?.setAttribute("hidden", ""));
 
   let stream = null;
+  start.disabled = true; // until the camera is on
   navigator.mediaDevices
     .getUserMedia({ video: { facingMode: "user", width: { ideal: 640 }, height: { ideal: 480 } }, audio: false })
     .then((s) => {
       stream = s;
       video.srcObject = s;
       status.textContent = texts.ready;
+      start.disabled = false;
     })
     .catch(() => {
       // No camera, or the person said no: show the plain file input again.
