@@ -3,6 +3,7 @@ import datetime as dt
 import factory
 from django.utils import timezone
 
+from onward.accounts.tests.factories import FAKE_GB, plain_name
 from onward.organisations.tests.factories import OfficeFactory, WingFactory
 from onward.people.models import (
     AssignmentRole,
@@ -29,8 +30,9 @@ class PersonFactory(factory.django.DjangoModelFactory[Person]):
 
     prison_number = factory.Sequence(_prison_number)
     crn: object = None
-    first_name = factory.Faker("first_name_male", locale="en_GB")
-    last_name = factory.Faker("last_name", locale="en_GB")
+    first_name = factory.LazyFunction(lambda: plain_name(FAKE_GB.first_name_male()))
+    # Without apostrophes (O'Connor), so tests can look for the name as typed in escaped HTML.
+    last_name = factory.LazyFunction(lambda: plain_name(FAKE_GB.last_name()))
     date_of_birth = factory.Faker("date_of_birth", minimum_age=19, maximum_age=70)
     status = Status.SENTENCED
     unit = factory.SubFactory(WingFactory)
