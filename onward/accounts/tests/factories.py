@@ -6,6 +6,13 @@ from faker import Faker
 from onward.accounts.models import Role, StaffRole, User, UserKind
 from onward.organisations.tests.factories import PrisonFactory
 
+FAKE_GB = Faker("en_GB")
+
+
+def plain_name(name: str) -> str:
+    return name.replace("'", "")
+
+
 TEST_PASSWORD = "correct horse battery staple"
 
 
@@ -46,10 +53,3 @@ def totp_code(device: TOTPDevice) -> str:
     """The code an authenticator app would show now for this device."""
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     return f"{totp.token():0{device.digits}d}"
-
-
-FAKE_GB = Faker("en_GB")
-
-
-def plain_name(name: str) -> str:
-    return name.replace("'", "")
