@@ -67,7 +67,7 @@ def watch_for_problems(page: Page) -> None:
     page.on("console", lambda message: _console_problem(message, problems))
     page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
     page.on("response", lambda response: _resource_problem(response, problems))
-    page.on("requestfailed", lambda request: problems.append(f"request failed: {request.url} ({request.failure})"))
+    page.on("requestfailed", lambda request: _request_failed(problems, request))
     page.onward_problems = problems  # type: ignore[attr-defined]
 
 
@@ -134,3 +134,11 @@ def _describe(violation: dict[str, Any]) -> str:
         f"    {' '.join(map(str, node['target']))}: {node['html'][:160]}" for node in violation["nodes"][:10]
     )
     return f"- [{violation['impact']}] {violation['id']}: {violation['help']} ({violation['helpUrl']})\n{nodes}"
+
+
+def _request_failed(problems: list[str], request: Any) -> None:
+    # A request the browser itself cancelled because the page moved on (net::ERR_ABORTED, e.g. the
+    # icon of a page left at once) is not a loading failure; anything else is.
+    if "ERR_ABORTED" in str(request.failure):
+        return
+    problems.append(f"request failed: {request.url} ({request.failure})")
