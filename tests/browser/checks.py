@@ -142,3 +142,18 @@ def _request_failed(problems: list[str], request: Any) -> None:
     if "ERR_ABORTED" in str(request.failure):
         return
     problems.append(f"request failed: {request.url} ({request.failure})")
+
+
+def staff_sign_in(page: Page, user: Any) -> None:
+    """Sign a member of staff in through the real pages: password, then the authenticator code."""
+    from onward.accounts.tests.factories import TEST_PASSWORD, totp_code
+
+    page.context.clear_cookies()
+    page.goto("/sign-in/")
+    page.get_by_label("Email address").fill(user.username)
+    page.get_by_label("Password", exact=True).fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url("**/sign-in/code/")
+    page.get_by_label("Code from your authenticator app").fill(totp_code(user.totpdevice_set.get()))
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/staff/**")

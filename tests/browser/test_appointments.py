@@ -13,12 +13,11 @@ from playwright.sync_api import Page, expect
 
 from onward.accounts.models import Role
 from onward.accounts.services import person_account_ensure
-from onward.accounts.tests.factories import TEST_PASSWORD, totp_code
 from onward.appointments.models import Appointment
 from onward.appointments.reminders import reminders_send
 from onward.people.models import AssignmentRole
 from onward.people.tests.factories import CommunityPersonFactory, StaffAssignmentFactory
-from tests.browser.checks import page_check
+from tests.browser.checks import page_check, staff_sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,7 +33,7 @@ def test_staff_book_the_reminder_is_logged_and_the_person_confirms(
     person_account_ensure(person)
     day = _ordinary_weekday(timezone.localdate() + dt.timedelta(days=5))
 
-    _staff_sign_in(page, practitioner)
+    staff_sign_in(page, practitioner)
     page.goto(f"/staff/people/{person.pk}/")
     page_check(page)
     page.get_by_role("link", name="Book an appointment").click()
@@ -64,7 +63,7 @@ def test_staff_book_the_reminder_is_logged_and_the_person_confirms(
     assert reminders_send(now=appointment.starts_at - dt.timedelta(hours=47))["sent"] == 1
 
     page.context.clear_cookies()
-    _staff_sign_in(page, admin)
+    staff_sign_in(page, admin)
     page.goto("/staff/notifications/sms-log/")
     expect(page.get_by_role("table")).to_contain_text("Reminder: Supervision with your probation practitioner")
     page_check(page)
@@ -94,17 +93,6 @@ def test_staff_book_the_reminder_is_logged_and_the_person_confirms(
     page_check(page, phone=True)
     page.goto("/me/appointments/calendar/")
     page_check(page, phone=True)
-
-
-def _staff_sign_in(page: Page, user: Any) -> None:
-    page.goto("/sign-in/")
-    page.get_by_label("Email address").fill(user.username)
-    page.get_by_label("Password", exact=True).fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Continue").click()
-    page.wait_for_url("**/sign-in/code/")
-    page.get_by_label("Code from your authenticator app").fill(totp_code(user.totpdevice_set.get()))
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r"/staff/"))
 
 
 def _ordinary_weekday(day: dt.date) -> dt.date:

@@ -10,12 +10,11 @@ from playwright.sync_api import Page, expect
 
 from onward.accounts.models import PinCredential, Role
 from onward.accounts.services import person_account_ensure
-from onward.accounts.tests.factories import TEST_PASSWORD, totp_code
 from onward.messaging.models import Message, MessageState
 from onward.messaging.tests.factories import TermFactory, WordListFactory
 from onward.people.models import AssignmentRole, Person
 from onward.people.tests.factories import PersonFactory, StaffAssignmentFactory
-from tests.browser.checks import page_check, screenshot
+from tests.browser.checks import page_check, screenshot, staff_sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -41,7 +40,7 @@ def test_a_person_writes_to_their_key_worker_who_reads_and_replies(page: Page, o
     page_check(page)
     screenshot(page, "messaging-person-conversation-phone", phone=True)
 
-    _staff_sign_in(page, key_worker)
+    staff_sign_in(page, key_worker)
     page.goto("/staff/messages/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Messages")
     page_check(page)
@@ -79,7 +78,7 @@ def test_a_held_message_is_released_by_security_and_then_seen(page: Page, org: A
     held = Message.objects.get()
     assert held.state == MessageState.HELD
 
-    _staff_sign_in(page, security)
+    staff_sign_in(page, security)
     page.goto("/staff/message-review/")
     expect(page.get_by_role("status")).to_have_text("1 message to review")
     page_check(page)
@@ -93,7 +92,7 @@ def test_a_held_message_is_released_by_security_and_then_seen(page: Page, org: A
     expect(page.get_by_role("status")).to_have_text("0 messages to review")
     page_check(page)
 
-    _staff_sign_in(page, key_worker)
+    staff_sign_in(page, key_worker)
     page.goto("/staff/messages/")
     page.get_by_role("link", name="Tranter, Owen").click()
     expect(page.get_by_test_id("message")).to_contain_text("parcel with my trainers")
@@ -107,7 +106,7 @@ def test_an_announcement_reaches_one_wing_and_not_another(page: Page, org: Any, 
     on_a = _person_in_custody(org, first_name="Liam", last_name="Okafor")
     on_b = _person_in_custody(org, unit=org["wing_b"], first_name="Rhys", last_name="Morgan")
 
-    _staff_sign_in(page, senior)
+    staff_sign_in(page, senior)
     page.goto("/staff/announcements/new/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Send an announcement")
     page_check(page)
@@ -149,15 +148,3 @@ def _person_sign_in(page: Page, person: Person) -> None:
     page.get_by_label("PIN").fill(PIN)
     page.get_by_role("main").get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/me/")
-
-
-def _staff_sign_in(page: Page, user: Any) -> None:
-    page.context.clear_cookies()
-    page.goto("/sign-in/")
-    page.get_by_label("Email address").fill(user.username)
-    page.get_by_label("Password", exact=True).fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Continue").click()
-    page.wait_for_url("**/sign-in/code/")
-    page.get_by_label("Code from your authenticator app").fill(totp_code(user.totpdevice_set.get()))
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/staff/")
