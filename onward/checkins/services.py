@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -335,17 +335,29 @@ def checkins_expire(now: datetime | None = None) -> dict[str, int]:
 
 
 def checkin_media_retention(now: datetime | None = None) -> dict[str, int]:
-    """Delete check-in media once its review outcome's retention period has passed; audit each."""
+    """Delete check-in media once its retention period has passed; audit each check-in's deletion.
+
+    Reviewed check-ins follow the practitioner's decision (7 days for a match, 28 for no match, the
+    case-record period for a match with concern). Check-ins that were never reviewed (cancelled,
+    missed, or missed and closed) keep their media for CHECKIN_RETENTION_UNREVIEWED_DAYS after their
+    last change, so a practitioner can still look at a half-finished upload when closing it.
+    """
     at = now or timezone.now()
     periods = {
         ReviewDecision.NO_MATCH: settings.CHECKIN_RETENTION_NO_MATCH_DAYS,
         ReviewDecision.MATCH: settings.CHECKIN_RETENTION_MATCH_DAYS,
         ReviewDecision.MATCH_WITH_CONCERN: settings.CHECKIN_RETENTION_CONCERN_DAYS,
     }
-    due = Q()
+    reviewed = Q()
     for decision, days in periods.items():
-        due |= Q(review__decision=decision, review__reviewed_at__lte=at - timedelta(days=days))
-    checkins = CheckIn.objects.filter(due, state=State.REVIEWED, media_deleted_at__isnull=True)
+        reviewed |= Q(review__decision=decision, review__reviewed_at__lte=at - timedelta(days=days))
+    unreviewed = Q(
+        state__in=[State.CANCELLED, State.CLOSED, State.EXPIRED],
+        state_changed_at__lte=at - timedelta(days=settings.CHECKIN_RETENTION_UNREVIEWED_DAYS),
+    )
+    checkins = CheckIn.objects.filter(
+        (Q(state=State.REVIEWED) & reviewed) | unreviewed, media_deleted_at__isnull=True
+    ).filter(Exists(CheckInMedia.objects.filter(checkin=OuterRef("pk"), deleted_at__isnull=True)))
     deleted_files = 0
     deleted_checkins = 0
     for checkin in checkins.select_related("person", "review"):
@@ -845,28 +857,24 @@ def _flags_refresh(checkin: CheckIn) -> None:
 
 
 def _checkin_media_delete(checkin: CheckIn, at: datetime) -> int:
-    count = 0
+    """Delete one check-in's media files and blank their rows, in one transaction, audited."""
     with transaction.atomic():
         locked = CheckIn.objects.select_for_update().get(pk=checkin.pk)
         if locked.media_deleted_at is not None:
             return 0
-        names = []
-        for media in CheckInMedia.objects.filter(checkin=locked, deleted_at__isnull=True):
-            if media.file.name:
-                names.append(media.file.name)
-            media.file = ""
-            media.deleted_at = at
-            media.save(update_fields=["file", "deleted_at"])
-            count += 1
+        media = CheckInMedia.objects.filter(checkin=locked, deleted_at__isnull=True)
+        names = [name for name in media.values_list("file", flat=True) if name]
+        count = media.update(file="", deleted_at=at)
         locked.media_deleted_at = at
         locked.save(update_fields=["media_deleted_at"])
+        review = getattr(checkin, "review", None)
         audit_record(
             actor=None,
             action="checkin.media_deleted",
             person=checkin.person,
             target=locked,
             reason="retention",
-            data={"files": count, "decision": checkin.review.decision},
+            data={"files": count, "state": locked.state, "decision": review.decision if review else ""},
         )
         transaction.on_commit(lambda: _files_delete(names))
     return count

@@ -8,8 +8,13 @@ from django.utils import timezone
 
 from onward.audit.models import AuditEvent
 from onward.checkins import services
-from onward.checkins.models import CheckInMedia, ReviewDecision
-from onward.checkins.tests.factories import CheckInMediaFactory, EnrolmentFactory, ReviewFactory
+from onward.checkins.models import CheckInMedia, ReviewDecision, State
+from onward.checkins.tests.factories import (
+    CheckInFactory,
+    CheckInMediaFactory,
+    EnrolmentFactory,
+    ReviewFactory,
+)
 
 
 def _reviewed(enrolment, decision, days_ago):
@@ -47,3 +52,36 @@ def test_retention_deletes_the_right_media_and_audits_it(case, settings, django_
     audited = set(AuditEvent.objects.filter(action="checkin.media_deleted").values_list("object_id", flat=True))
     assert audited == {str(old_match.pk), str(old_no_match.pk)}
     assert services.checkin_media_retention() == {"checkins": 0, "files": 0}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("state", [State.CANCELLED, State.CLOSED, State.EXPIRED])
+def test_media_of_a_check_in_never_reviewed_is_deleted_after_its_own_period(
+    case, settings, state, django_capture_on_commit_callbacks
+):
+    settings.CHECKIN_RETENTION_UNREVIEWED_DAYS = 28
+    enrolment = EnrolmentFactory(person=case["person"])
+    now = timezone.now()
+    reason = "Closed in a test"
+    old = CheckInFactory(
+        enrolment=enrolment, state=state, state_reason=reason, state_changed_at=now - dt.timedelta(days=29)
+    )
+    recent = CheckInFactory(
+        enrolment=enrolment, state=state, state_reason=reason, state_changed_at=now - dt.timedelta(days=27)
+    )
+    waiting = CheckInFactory(enrolment=enrolment, state=State.SUBMITTED, state_changed_at=now - dt.timedelta(days=90))
+    old_media = CheckInMediaFactory(checkin=old)
+    CheckInMediaFactory(checkin=recent)
+    CheckInMediaFactory(checkin=waiting)
+    path = old_media.file.name
+
+    with django_capture_on_commit_callbacks(execute=True):
+        result = services.checkin_media_retention()
+
+    assert result == {"checkins": 1, "files": 1}
+    assert not default_storage.exists(path)
+    assert set(CheckInMedia.objects.filter(deleted_at__isnull=False).values_list("checkin_id", flat=True)) == {old.pk}
+    event = AuditEvent.objects.get(action="checkin.media_deleted")
+    assert event.object_id == str(old.pk)
+    assert event.data["state"] == state
+    assert event.data["decision"] == ""
