@@ -248,7 +248,8 @@ ONWARD_SERVICE_NAME = "Onward"
 
 # --- Check-ins ---
 CHECKIN_WINDOW_HOURS = env.int("CHECKIN_WINDOW_HOURS", default=72)
-CHECKIN_REMIND_BEFORE_HOURS = env.int("CHECKIN_REMIND_BEFORE_HOURS", default=24)
+# Reminders before a check-in window ends (minutes); sent by the reminders job, quiet hours respected.
+CHECKIN_REMINDER_OFFSETS_MINUTES = env.list("CHECKIN_REMINDER_OFFSETS_MINUTES", cast=int, default=[24 * 60])
 CHECKIN_FACE_ATTEMPTS_MAX = 3
 CHECKIN_EXTRA_QUESTIONS_MAX = 3
 CHECKIN_PHOTO_MAX_BYTES = 8 * 1024 * 1024

@@ -152,13 +152,22 @@ class ReminderState(models.TextChoices):
     PLANNED = "planned", _("Planned")
     SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
-    SKIPPED = "skipped", _("Not sent (appointment changed)")
+    SKIPPED = "skipped", _("Not sent (appointment or check-in changed)")
 
 
 class Reminder(models.Model):
-    """One reminder of one appointment at one offset. The unique pair makes it exactly once."""
+    """One reminder of one appointment, or of one check-in window, at one offset.
 
-    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="reminders")
+    Exactly one of appointment and checkin is set. For an appointment the offset counts back from
+    its start; for a check-in, from the end of its window. The unique pairs make each exactly once.
+    """
+
+    appointment = models.ForeignKey(
+        Appointment, on_delete=models.CASCADE, related_name="reminders", null=True, blank=True
+    )
+    checkin = models.ForeignKey(
+        "checkins.CheckIn", on_delete=models.CASCADE, related_name="reminders", null=True, blank=True
+    )
     offset_minutes = models.PositiveIntegerField()
     due_at = models.DateTimeField()
     state = models.CharField(max_length=10, choices=ReminderState.choices, default=ReminderState.PLANNED)
@@ -168,7 +177,13 @@ class Reminder(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["appointment", "offset_minutes"], name="reminder_once_per_offset")
+            models.UniqueConstraint(fields=["appointment", "offset_minutes"], name="reminder_once_per_offset"),
+            models.UniqueConstraint(fields=["checkin", "offset_minutes"], name="checkin_reminder_once_per_offset"),
+            models.CheckConstraint(
+                condition=Q(appointment__isnull=False, checkin__isnull=True)
+                | Q(appointment__isnull=True, checkin__isnull=False),
+                name="reminder_of_one_thing",
+            ),
         ]
         indexes = [models.Index(fields=["state", "due_at"])]
 

@@ -1,10 +1,14 @@
-"""Reminders: planned when an appointment is booked, sent by a periodic job when due.
+"""Reminders: planned when an appointment is booked or a check-in window opens, sent by a periodic job when due.
 
 Planning works on a batch of appointments with a fixed number of queries; one row per (appointment,
 offset) makes each reminder exactly once. Sending claims a batch of due rows with one UPDATE (so two
 workers never take the same row), re-checks each appointment's state, writes the outbox rows and
 the confirm-or-rearrange links in bulk, and hands the batch to the channels. Times are absolute;
 quiet hours are judged in Europe/London local time, so a reminder due at 22:30 goes at 08:00.
+
+Check-in windows (onward.checkins) use the same rows and the same sending job: the offset counts
+back from the end of the window instead of the start of an appointment, and the job re-checks that
+the check-in is still waiting for the person.
 """
 
 import logging
@@ -35,6 +39,7 @@ logger = logging.getLogger(__name__)
 
 REMINDER_BATCH_SIZE = 500
 LINK_PURPOSE = "appointment_reminder"
+CHECKIN_REMINDABLE_STATES = frozenset({"created"})  # the check-in is still waiting for the person
 PLACEHOLDER_ID = 987654321
 
 
@@ -114,6 +119,30 @@ def reminders_plan_for(appointments: Iterable[Appointment], now: datetime | None
     return len(rows)
 
 
+def checkin_reminders_plan_for(checkins: Iterable[Any], now: datetime | None = None) -> int:
+    """Create the reminder rows of these check-ins' windows in one bulk insert (existing ones are kept).
+
+    A reminder that would fall before the window opens is not planned: the invitation went then.
+    """
+    at = now or timezone.now()
+    checkins = list(checkins)
+    preferences = {
+        p.person_id: p for p in ReminderPreference.objects.filter(person_id__in={c.person_id for c in checkins})
+    }
+    rows = []
+    for checkin in checkins:
+        if checkin.state not in CHECKIN_REMINDABLE_STATES:
+            continue
+        quiet = quiet_hours_for(preferences.get(checkin.person_id))
+        for offset in sorted(set(settings.CHECKIN_REMINDER_OFFSETS_MINUTES), reverse=True):
+            due = reminder_due_at(checkin.closes_at, offset, quiet)
+            if due < at or due <= checkin.opens_at:
+                continue
+            rows.append(Reminder(checkin=checkin, offset_minutes=offset, due_at=due))
+    Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=REMINDER_BATCH_SIZE)
+    return len(rows)
+
+
 def reminders_plan(now: datetime | None = None, batch_size: int = REMINDER_BATCH_SIZE) -> dict[str, int]:
     """A periodic safety net (and the path for imported appointments): plan any booked appointment with none.
 
@@ -135,7 +164,25 @@ def reminders_plan(now: datetime | None = None, batch_size: int = REMINDER_BATCH
             break
         planned += reminders_plan_for(batch, now=at)
         last_id = batch[-1].pk
+    planned += _checkin_reminders_plan_missing(at, batch_size)
     return {"planned": planned}
+
+
+def _checkin_reminders_plan_missing(at: datetime, batch_size: int) -> int:
+    from onward.checkins.models import CheckIn
+
+    planned = 0
+    last_id = 0
+    while True:
+        batch = list(
+            CheckIn.objects.filter(pk__gt=last_id, state__in=CHECKIN_REMINDABLE_STATES, closes_at__gt=at)
+            .filter(~Exists(Reminder.objects.filter(checkin=OuterRef("pk"))))
+            .order_by("pk")[:batch_size]
+        )
+        if not batch:
+            return planned
+        planned += checkin_reminders_plan_for(batch, now=at)
+        last_id = batch[-1].pk
 
 
 def reminders_send(now: datetime | None = None, batch_size: int = REMINDER_BATCH_SIZE) -> dict[str, int]:
@@ -171,16 +218,25 @@ def reminders_send_batch(now: datetime | None = None, batch_size: int = REMINDER
             "appointment__person",
             "appointment__person__reminder_preference",
             "appointment__person__account",
+            "checkin",
+            "checkin__enrolment",
+            "checkin__person",
+            "checkin__person__reminder_preference",
+            "checkin__person__account",
         )
     )
     live = [r for r in reminders if _still_due(r, at)]
     live_ids = {r.pk for r in live}
     stale = [r.pk for r in reminders if r.pk not in live_ids]
     with transaction.atomic():
-        links = _links_issue([r.appointment for r in live], at)
+        links = _links_issue([r.appointment for r in live if r.appointment is not None])
+        checkin_links = _checkin_links_issue([r.checkin for r in live if r.checkin is not None])
         messages = []
         for reminder in live:
-            messages.append(_reminder_message(reminder, links.get(reminder.appointment_id, "")))
+            if reminder.checkin is not None:
+                messages.append(_checkin_reminder_message(reminder, checkin_links.get(reminder.checkin.pk, "")))
+            elif reminder.appointment is not None:
+                messages.append(_reminder_message(reminder, links.get(reminder.appointment.pk, "")))
         OutboxMessage.objects.bulk_create(
             [m for m in messages if m is not None], ignore_conflicts=True, batch_size=batch_size
         )
@@ -196,11 +252,16 @@ def reminders_send_batch(now: datetime | None = None, batch_size: int = REMINDER
                 sent_at=at,
                 claim_token="",
             )
+        reminded = [r.checkin_id for r, m in zip(live, messages, strict=True) if r.checkin_id and m is not None]
+        if reminded:
+            from onward.checkins.models import CheckIn
+
+            CheckIn.objects.filter(pk__in=reminded).update(reminded_at=at)
     keys = [m.idempotency_key for m in messages if m is not None]
     ids = list(OutboxMessage.objects.filter(idempotency_key__in=keys).values_list("pk", flat=True))
     outbox_deliver_many(ids, now=at)
     sent = sum(1 for m in messages if m is not None)
-    logger.info("Appointment reminders: %s sent, %s skipped", sent, len(reminders) - sent)
+    logger.info("Reminders: %s sent, %s skipped", sent, len(reminders) - sent)
     return sent, len(reminders) - sent
 
 
@@ -208,8 +269,10 @@ def reminders_send_batch(now: datetime | None = None, batch_size: int = REMINDER
 
 
 def _still_due(reminder: Reminder, at: datetime) -> bool:
+    if reminder.checkin is not None:
+        return reminder.checkin.state in CHECKIN_REMINDABLE_STATES and reminder.checkin.closes_at > at
     appointment = reminder.appointment
-    return appointment.state in REMINDABLE_STATES and appointment.starts_at > at
+    return appointment is not None and appointment.state in REMINDABLE_STATES and appointment.starts_at > at
 
 
 def _reminder_message(reminder: Reminder, link: str) -> Any:
@@ -217,6 +280,7 @@ def _reminder_message(reminder: Reminder, link: str) -> Any:
     from onward.notifications.models import OutboxMessage
 
     appointment = reminder.appointment
+    assert appointment is not None
     person = appointment.person
     channel, recipient = contact_for(person)
     user = getattr(person, "account", None)
@@ -249,22 +313,76 @@ def _reminder_message(reminder: Reminder, link: str) -> Any:
     )
 
 
-def _links_issue(appointments: list[Appointment], at: datetime) -> dict[int, str]:
-    """One sign-in link per appointment, in one insert: the same rows `sign_in_link_issue` writes.
+def _checkin_reminder_message(reminder: Reminder, link: str) -> Any:
+    """The reminder of a check-in window, by the channel chosen at enrolment (in-app only means in-app)."""
+    from onward.appointments.services import contact_for
+    from onward.notifications.models import OutboxMessage
+
+    checkin = reminder.checkin
+    assert checkin is not None
+    person = checkin.person
+    preferred = checkin.enrolment.contact_preference
+    channel, recipient = ("in_app", "") if preferred == "in_app" else contact_for(person, preferred)
+    user = getattr(person, "account", None)
+    if channel == "in_app":
+        if user is None:
+            return None
+        recipient = str(user.pk)
+    with override(person.preferred_language):
+        when = formats.date_format(timezone.localtime(checkin.closes_at), "l j F, H:i")
+        body = _("A reminder: please do your check-in before %(when)s.") % {"when": when}
+        if link:
+            body += " " + link
+        subject = _("Reminder: your check-in")
+    return OutboxMessage(
+        channel=channel,
+        recipient=recipient,
+        user=user if channel == "in_app" else None,
+        person=person,
+        subject=subject,
+        body=body,
+        idempotency_key=f"checkin-reminder:{reminder.pk}",
+        next_attempt_at=reminder.due_at,
+    )
+
+
+def _checkin_links_issue(checkins: list[Any]) -> dict[int, str]:
+    """One sign-in link per check-in, valid until its window closes."""
+    next_path = reverse("checkins:person_checkin")
+    wanted = [(c.pk, getattr(c.person, "account", None), next_path, c.closes_at) for c in checkins]
+    return _sign_in_links(wanted, purpose="checkin", base_url=settings.CHECKIN_LINK_BASE_URL)
+
+
+def _links_issue(appointments: list[Appointment]) -> dict[int, str]:
+    """One sign-in link per appointment, to its page, valid until an hour after it starts."""
+    # Reversed once per batch: a reverse() per reminder costs more than the rest of the reminder.
+    next_path = reverse("appointments:person_appointment", args=[PLACEHOLDER_ID])
+    wanted = [
+        (
+            a.pk,
+            getattr(a.person, "account", None),
+            next_path.replace(str(PLACEHOLDER_ID), str(a.pk)),
+            a.starts_at + timedelta(hours=1),
+        )
+        for a in appointments
+    ]
+    return _sign_in_links(wanted, purpose=LINK_PURPOSE, base_url=settings.APPOINTMENT_LINK_BASE_URL)
+
+
+def _sign_in_links(wanted: list[tuple[int, Any, str, datetime]], *, purpose: str, base_url: str) -> dict[int, str]:
+    """Sign-in links for (key, account, next path, expiry) in one insert: the rows `sign_in_link_issue` writes.
 
     Built in bulk here so a batch of reminders costs a fixed number of queries; redeemed by the
-    accounts app's own `sign_in_link_redeem` (with the person's date of birth).
+    accounts app's own `sign_in_link_redeem` (with the person's date of birth). People without an
+    account get no link.
     """
     from onward.accounts.models import SignInLink
     from onward.accounts.services import code_digest
 
     rows, links = [], {}
-    # Reversed once per batch: a reverse() per reminder costs more than the rest of the reminder.
     link_path = reverse("accounts:person_link", kwargs={"token": "TOKEN"})
-    next_path = reverse("appointments:person_appointment", args=[PLACEHOLDER_ID])
-    base_url = settings.APPOINTMENT_LINK_BASE_URL.rstrip("/")
-    for appointment in appointments:
-        user = getattr(appointment.person, "account", None)
+    base = base_url.rstrip("/")
+    for key, user, next_url, expires_at in wanted:
         if user is None:
             continue
         token = secrets.token_urlsafe(24)
@@ -272,12 +390,12 @@ def _links_issue(appointments: list[Appointment], at: datetime) -> dict[int, str
             SignInLink(
                 user=user,
                 token_digest=code_digest("link", token),
-                purpose=LINK_PURPOSE,
-                next_url=next_path.replace(str(PLACEHOLDER_ID), str(appointment.pk)),
-                expires_at=appointment.starts_at + timedelta(hours=1),
+                purpose=purpose,
+                next_url=next_url,
+                expires_at=expires_at,
             )
         )
-        links[appointment.pk] = base_url + link_path.replace("TOKEN", token)
+        links[key] = base + link_path.replace("TOKEN", token)
     SignInLink.objects.bulk_create(rows, batch_size=REMINDER_BATCH_SIZE)
     return links
 

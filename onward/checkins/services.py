@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from onward.appointments.reminders import checkin_reminders_plan_for
 from onward.audit.services import audit_record
 from onward.checkins.models import (
     FACE_DECISION_RANK,
@@ -280,39 +281,12 @@ def checkin_create(*, enrolment: Enrolment, due_date: date) -> tuple[CheckIn, bo
                     subject=_("Time for your check-in"),
                     body=_("It is time for your check-in. Please do it before %(when)s: %(link)s"),
                 )
+                # Reminders before the window ends: the same rows and job as appointment reminders.
+                checkin_reminders_plan_for([checkin], now=now)
     except IntegrityError:
         # The other scheduler's insert won between our look-up and our insert.
         return CheckIn.objects.get(person=enrolment.person, due_date=due_date), False
     return checkin, created
-
-
-def checkins_remind(now: datetime | None = None) -> dict[str, int]:
-    """Remind people whose check-in window ends within CHECKIN_REMIND_BEFORE_HOURS, once each."""
-    at = now or timezone.now()
-    soon = at + timedelta(hours=settings.CHECKIN_REMIND_BEFORE_HOURS)
-    ids = list(
-        CheckIn.objects.filter(
-            state=State.CREATED, reminded_at__isnull=True, closes_at__gt=at, closes_at__lte=soon
-        ).values_list("pk", flat=True)
-    )
-    sent = 0
-    for checkin_id in ids:
-        with transaction.atomic():
-            claimed = CheckIn.objects.filter(pk=checkin_id, reminded_at__isnull=True, state=State.CREATED).update(
-                reminded_at=at
-            )
-            if not claimed:
-                continue
-            checkin = CheckIn.objects.select_related("person", "enrolment").get(pk=checkin_id)
-            _person_tell(
-                checkin,
-                kind="remind",
-                subject=_("Reminder: your check-in"),
-                body=_("A reminder: please do your check-in before %(when)s: %(link)s"),
-            )
-            audit_record(actor=None, action="checkin.reminded", person=checkin.person, target=checkin)
-            sent += 1
-    return {"reminded": sent}
 
 
 def checkins_expire(now: datetime | None = None) -> dict[str, int]:

@@ -23,11 +23,10 @@ PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob("task_results_prune", "onward.jobs.services.task_results_prune", DAY_SECONDS),
     PeriodicJob("worker_heartbeats_prune", "onward.jobs.heartbeat.worker_heartbeats_prune", DAY_SECONDS),
     PeriodicJob("checkins_create_due", "onward.checkins.services.checkins_create_due", 15 * MINUTE_SECONDS),
-    PeriodicJob("checkins_remind", "onward.checkins.services.checkins_remind", 15 * MINUTE_SECONDS),
     PeriodicJob("checkins_expire", "onward.checkins.services.checkins_expire", 5 * MINUTE_SECONDS),
     PeriodicJob("checkin_media_retention", "onward.checkins.services.checkin_media_retention", DAY_SECONDS),
-    PeriodicJob("appointment_reminders_send", "onward.appointments.reminders.reminders_send", 5 * MINUTE_SECONDS),
-    PeriodicJob("appointment_reminders_plan", "onward.appointments.reminders.reminders_plan", 60 * MINUTE_SECONDS),
+    PeriodicJob("reminders_send", "onward.appointments.reminders.reminders_send", 5 * MINUTE_SECONDS),
+    PeriodicJob("reminders_plan", "onward.appointments.reminders.reminders_plan", 60 * MINUTE_SECONDS),
 )
 
 

@@ -8,6 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.utils import timezone
 
+from onward.appointments.models import Reminder, ReminderState
+from onward.appointments.reminders import quiet_hours_for, reminder_due_at, reminders_send
 from onward.audit.models import AuditEvent
 from onward.checkins import services
 from onward.checkins.models import REASON_REQUIRED, TRANSITIONS, CheckIn, Enrolment, ExtraQuestion, Schedule, State
@@ -226,14 +228,62 @@ def test_a_retried_submit_returns_the_first_and_another_key_is_refused(case):
 
 
 @pytest.mark.django_db
-def test_remind_once_before_the_window_ends(case, settings):
-    settings.CHECKIN_REMIND_BEFORE_HOURS = 24
-    now = timezone.now()
-    soon = CheckInFactory(enrolment=EnrolmentFactory(person=case["person"]), closes_at=now + dt.timedelta(hours=5))
-    CheckInFactory(enrolment=soon.enrolment, closes_at=now + dt.timedelta(hours=60))
-    assert services.checkins_remind() == {"reminded": 1}
-    assert services.checkins_remind() == {"reminded": 0}
-    assert OutboxMessage.objects.filter(idempotency_key__startswith=f"checkin-remind:{soon.pk}:").count() == 2
+def test_reminders_before_the_window_ends_use_the_appointment_reminder_mechanism(case, settings):
+    settings.CHECKIN_REMINDER_OFFSETS_MINUTES = [24 * 60]
+    enrolment = EnrolmentFactory(person=case["person"], window_hours=72)
+    checkin, _created = services.checkin_create(enrolment=enrolment, due_date=timezone.localdate())
+
+    reminder = Reminder.objects.get(checkin=checkin)
+    quiet = quiet_hours_for(None)
+    assert reminder.due_at == reminder_due_at(checkin.closes_at, 24 * 60, quiet)
+    assert not quiet.contains(timezone.localtime(reminder.due_at))
+    assert reminders_send(now=reminder.due_at - dt.timedelta(minutes=1)) == {"sent": 0, "skipped": 0}
+
+    assert reminders_send(now=reminder.due_at) == {"sent": 1, "skipped": 0}
+    assert reminders_send(now=reminder.due_at + dt.timedelta(hours=1)) == {"sent": 0, "skipped": 0}
+    message = OutboxMessage.objects.get(idempotency_key=f"checkin-reminder:{reminder.pk}")
+    assert (message.channel, message.recipient) == ("sms", case["person"].phone)
+    assert "please do your check-in before" in message.body
+    assert "/link/" in message.body or "http" in message.body
+    checkin.refresh_from_db()
+    assert checkin.reminded_at == reminder.due_at
+    reminder.refresh_from_db()
+    assert (reminder.state, reminder.channel) == (ReminderState.SENT, "sms")
+
+
+@pytest.mark.django_db
+def test_no_reminder_once_the_check_in_is_done_or_cancelled(case, settings):
+    settings.CHECKIN_REMINDER_OFFSETS_MINUTES = [24 * 60]
+    enrolment = EnrolmentFactory(person=case["person"], window_hours=72)
+    checkin, _created = services.checkin_create(enrolment=enrolment, due_date=timezone.localdate())
+    CheckIn.objects.filter(pk=checkin.pk).update(state=State.SUBMITTED)
+    due_at = Reminder.objects.get(checkin=checkin).due_at
+
+    assert reminders_send(now=due_at) == {"sent": 0, "skipped": 1}
+    assert not OutboxMessage.objects.filter(idempotency_key__startswith="checkin-reminder:").exists()
+    assert Reminder.objects.get(checkin=checkin).state == ReminderState.SKIPPED
+
+
+@pytest.mark.django_db
+def test_in_app_only_means_no_text_even_with_a_phone_number(case, settings):
+    settings.CHECKIN_REMINDER_OFFSETS_MINUTES = [24 * 60]
+    enrolment = EnrolmentFactory(person=case["person"], window_hours=72, contact_preference="in_app")
+    assert case["person"].phone
+    checkin, _created = services.checkin_create(enrolment=enrolment, due_date=timezone.localdate())
+    due_at = Reminder.objects.get(checkin=checkin).due_at
+
+    assert reminders_send(now=due_at)["sent"] == 1
+    message = OutboxMessage.objects.get(idempotency_key__startswith="checkin-reminder:")
+    assert message.channel == "in_app"
+    assert message.user == case["person"].account
+
+
+@pytest.mark.django_db
+def test_a_reminder_that_would_come_before_the_window_opens_is_not_planned(case, settings):
+    settings.CHECKIN_REMINDER_OFFSETS_MINUTES = [48 * 60, 2 * 60]
+    enrolment = EnrolmentFactory(person=case["person"], window_hours=24)
+    checkin, _created = services.checkin_create(enrolment=enrolment, due_date=timezone.localdate())
+    assert list(Reminder.objects.filter(checkin=checkin).values_list("offset_minutes", flat=True)) == [120]
 
 
 @pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""Send the appointment reminders that are due now (or as if it were later, for the demo)."""
+"""Send the reminders (appointments and check-in windows) that are due now, or as if it were later, for the demo."""
 
 from datetime import timedelta
 from typing import Any
@@ -10,7 +10,7 @@ from onward.appointments.reminders import reminders_plan, reminders_send
 
 
 class Command(BaseCommand):
-    help = "Plan and send due appointment reminders now. --hours-ahead N acts as if it were N hours later."
+    help = "Plan and send due reminders (appointments and check-in windows) now. --hours-ahead N acts as if it were N hours later."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--hours-ahead", type=float, default=0.0)
