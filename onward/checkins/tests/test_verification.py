@@ -161,3 +161,18 @@ def test_an_upload_enqueues_its_verification_when_it_commits(case, photo, django
     from onward.checkins.tasks import verify_checkin_media
 
     assert verify_checkin_media.call(media.verification.pk)["decision"] == "match"
+
+
+@pytest.mark.django_db
+def test_a_face_enrolled_with_another_engine_is_not_compared_and_goes_to_review(case, photo):
+    enrolment = _enrol(case, photo)
+    enrolment.engine = "onnx-0123456789abcdef"  # as if the operator has since changed the face engine
+    enrolment.save(update_fields=["engine"])
+
+    checkin, _ = _check_in(case, enrolment, photo("obama_2.jpg"))
+
+    verification = checkin.verifications.get()
+    assert verification.status == VerificationStatus.FAILED
+    assert "another face engine" in verification.error
+    assert verification.distance is None
+    assert "No face check" in CheckIn.objects.get(pk=checkin.pk).flag_reasons

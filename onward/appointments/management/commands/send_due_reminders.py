@@ -10,7 +10,7 @@ from onward.appointments.reminders import reminders_plan, reminders_send
 
 
 class Command(BaseCommand):
-    help = "Plan and send due reminders (appointments and check-in windows) now. --hours-ahead N acts as if it were N hours later."
+    help = "Plan and send due reminders (appointments, check-in windows). --hours-ahead N: as if N hours later."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--hours-ahead", type=float, default=0.0)
