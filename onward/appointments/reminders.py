@@ -13,7 +13,7 @@ the check-in is still waiting for the person.
 
 import logging
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
@@ -276,19 +276,10 @@ def _still_due(reminder: Reminder, at: datetime) -> bool:
 
 
 def _reminder_message(reminder: Reminder, link: str) -> Any:
-    from onward.appointments.services import contact_for
-    from onward.notifications.models import OutboxMessage
-
     appointment = reminder.appointment
     assert appointment is not None
-    person = appointment.person
-    channel, recipient = contact_for(person)
-    user = getattr(person, "account", None)
-    if channel == "in_app":
-        if user is None:
-            return None
-        recipient = str(user.pk)
-    with override(person.preferred_language):
+
+    def compose(channel: str) -> tuple[str, str]:
         when = formats.date_format(timezone.localtime(appointment.starts_at), "l j F, H:i")
         where = _("video call") if appointment.is_video else appointment.address.replace("\n", ", ")
         body = _("Reminder: %(what)s on %(when)s, %(where)s.") % {
@@ -300,28 +291,35 @@ def _reminder_message(reminder: Reminder, link: str) -> Any:
             body += " " + _("Confirm or ask to rearrange: %(link)s") % {"link": link}
         if channel == "sms" and settings.APPOINTMENT_SMS_REPLIES:
             body += " " + _("Or reply YES to confirm, or R to ask to rearrange.")
-        subject = _("Appointment reminder")
-    return OutboxMessage(
-        channel=channel,
-        recipient=recipient,
-        user=user if channel == "in_app" else None,
-        person=person,
-        subject=subject,
-        body=body,
-        idempotency_key=f"appointment-reminder:{reminder.pk}",
-        next_attempt_at=reminder.due_at,
-    )
+        return _("Appointment reminder"), body
+
+    return _reminder_outbox(reminder, appointment.person, None, f"appointment-reminder:{reminder.pk}", compose)
 
 
 def _checkin_reminder_message(reminder: Reminder, link: str) -> Any:
     """The reminder of a check-in window, by the channel chosen at enrolment (in-app only means in-app)."""
+    checkin = reminder.checkin
+    assert checkin is not None
+
+    def compose(channel: str) -> tuple[str, str]:
+        when = formats.date_format(timezone.localtime(checkin.closes_at), "l j F, H:i")
+        body = _("A reminder: please do your check-in before %(when)s.") % {"when": when}
+        return _("Reminder: your check-in"), f"{body} {link}".strip()
+
+    preferred = checkin.enrolment.contact_preference
+    return _reminder_outbox(reminder, checkin.person, preferred, f"checkin-reminder:{reminder.pk}", compose)
+
+
+def _reminder_outbox(
+    reminder: Reminder, person: Any, preferred: str | None, key: str, compose: Callable[[str], tuple[str, str]]
+) -> Any:
+    """The outbox row of one reminder: the person's channel (with fallback), text in their language.
+
+    None when the only way left is the app and the person has no account yet.
+    """
     from onward.appointments.services import contact_for
     from onward.notifications.models import OutboxMessage
 
-    checkin = reminder.checkin
-    assert checkin is not None
-    person = checkin.person
-    preferred = checkin.enrolment.contact_preference
     channel, recipient = ("in_app", "") if preferred == "in_app" else contact_for(person, preferred)
     user = getattr(person, "account", None)
     if channel == "in_app":
@@ -329,11 +327,7 @@ def _checkin_reminder_message(reminder: Reminder, link: str) -> Any:
             return None
         recipient = str(user.pk)
     with override(person.preferred_language):
-        when = formats.date_format(timezone.localtime(checkin.closes_at), "l j F, H:i")
-        body = _("A reminder: please do your check-in before %(when)s.") % {"when": when}
-        if link:
-            body += " " + link
-        subject = _("Reminder: your check-in")
+        subject, body = compose(channel)
     return OutboxMessage(
         channel=channel,
         recipient=recipient,
@@ -341,7 +335,7 @@ def _checkin_reminder_message(reminder: Reminder, link: str) -> Any:
         person=person,
         subject=subject,
         body=body,
-        idempotency_key=f"checkin-reminder:{reminder.pk}",
+        idempotency_key=key,
         next_attempt_at=reminder.due_at,
     )
 
