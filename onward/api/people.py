@@ -1,6 +1,7 @@
 """A person's own summary, and the staff caseload and person record. Reads of a record are audited."""
 
 from math import ceil
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
@@ -89,15 +90,8 @@ def person_record(request: HttpRequest, person_id: PathEx[int, P(ge=1, le=DATABA
         raise Http404 from None
     unit = person.unit
     return PersonRecordOut(
-        id=person.pk,
-        first_name=person.first_name,
-        last_name=person.last_name,
-        prison_number=person.prison_number,
-        crn=person.crn,
+        **_person_fields(person),
         date_of_birth=person.date_of_birth,
-        status=Status(person.status),
-        status_label=person.get_status_display(),
-        risk_level=RiskLevel(person.risk_level),
         risk_level_label=person.get_risk_level_display(),
         preferred_language=person.preferred_language,
         unit=_unit(unit),
@@ -111,27 +105,32 @@ def person_record(request: HttpRequest, person_id: PathEx[int, P(ge=1, le=DATABA
             licence_expiry_date=person.licence_expiry_date,
             sentence_expiry_date=person.sentence_expiry_date,
         ),
-        next_key_date=_next_key_date(person),
-        assigned_staff=_assigned_staff(person),
         licence=_licence(person),
     )
 
 
 def _caseload_entry(person: Person) -> CaseloadEntryOut:
     return CaseloadEntryOut(
-        id=person.pk,
-        first_name=person.first_name,
-        last_name=person.last_name,
-        prison_number=person.prison_number,
-        crn=person.crn,
-        status=Status(person.status),
-        status_label=person.get_status_display(),
-        risk_level=RiskLevel(person.risk_level),
+        **_person_fields(person),
         unit=_unit(person.unit),
         conditional_release_date=person.conditional_release_date,
-        next_key_date=_next_key_date(person),
-        assigned_staff=_assigned_staff(person),
     )
+
+
+def _person_fields(person: Person) -> dict[str, Any]:
+    """What a caseload line and a full record both say about a person."""
+    return {
+        "id": person.pk,
+        "first_name": person.first_name,
+        "last_name": person.last_name,
+        "prison_number": person.prison_number,
+        "crn": person.crn,
+        "status": Status(person.status),
+        "status_label": person.get_status_display(),
+        "risk_level": RiskLevel(person.risk_level),
+        "next_key_date": _next_key_date(person),
+        "assigned_staff": _assigned_staff(person),
+    }
 
 
 def _next_key_date(person: Person) -> KeyDateOut | None:
