@@ -14,12 +14,13 @@ from onward.accounts.services import person_account_ensure
 from onward.accounts.tests.factories import StaffFactory
 from onward.organisations.models import OrgUnit
 from onward.organisations.tests.factories import OfficeFactory, PduFactory, PrisonFactory, RegionFactory, WingFactory
-from onward.people.models import AssignmentRole, ConditionKind, Person, RiskLevel, StaffAssignment, Status
+from onward.people.models import AssignmentRole, Person, RiskLevel, StaffAssignment, Status
+from onward.people.services import ConditionChoice
 from onward.people.tests.factories import (
-    STANDARD_CONDITIONS,
     CommunityPersonFactory,
     LicenceVersionFactory,
     PersonFactory,
+    standard_conditions,
 )
 
 DEMO_PASSWORD = "onward-demo-password"  # noqa: S105 - demo data only; seed_demo refuses to run in production
@@ -40,10 +41,11 @@ DEMO_STAFF = [
 ]
 
 ADDITIONAL_CONDITIONS = [
-    "Do not go to Northgate town centre (the area shown on the map you were given).",
-    "Stay at your address between 7pm and 7am every day.",
-    "Go to all appointments with the drug and alcohol service.",
-    "Do not contact the victim, directly or through anyone else.",
+    ConditionChoice(code="exclusion_zone", details="Northgate town centre, as shown on the map you were given"),
+    ConditionChoice(code="curfew", details="7pm to 7am every day, at your home address"),
+    ConditionChoice(code="attend_appointments", details="the Northgate drug and alcohol service"),
+    ConditionChoice(code="no_contact", details="the victim"),
+    ConditionChoice(code="drug_test"),
 ]
 
 
@@ -149,7 +151,11 @@ def _people(rng: random.Random, units: dict[str, OrgUnit], staff: dict[str, User
         address_longitude=-1.5491,
     )
     _assign(released, practitioner, AssignmentRole.PRACTITIONER)
-    LicenceVersionFactory.create(person=released, number=1)
+    LicenceVersionFactory.create(
+        person=released,
+        number=1,
+        conditions=[*standard_conditions(), ADDITIONAL_CONDITIONS[1], ADDITIONAL_CONDITIONS[4]],
+    )
     person_account_ensure(released)
     for i in range(29):
         status = [Status.HDC, Status.LICENCE, Status.LICENCE, Status.COMMUNITY_ORDER][i % 4]
@@ -173,10 +179,8 @@ def _people(rng: random.Random, units: dict[str, OrgUnit], staff: dict[str, User
         if i % 2 == 0:
             _assign(person, practitioner, AssignmentRole.PRACTITIONER)
         if status != Status.COMMUNITY_ORDER:
-            extra = [(ConditionKind.ADDITIONAL, c) for c in rng.sample(ADDITIONAL_CONDITIONS, 2)]
-            LicenceVersionFactory.create(
-                person=person, number=1, conditions=[(ConditionKind.STANDARD, t) for t in STANDARD_CONDITIONS] + extra
-            )
+            extra = rng.sample(ADDITIONAL_CONDITIONS, 2)
+            LicenceVersionFactory.create(person=person, number=1, conditions=standard_conditions() + extra)
         person_account_ensure(person)
 
 

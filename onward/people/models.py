@@ -155,11 +155,45 @@ class LicenceVersion(models.Model):
         constraints = [models.UniqueConstraint(fields=["person", "number"], name="licence_version_unique")]
 
 
+class ConditionType(models.Model):
+    """A licence condition from the catalogue (see licence_catalogue.py): its words and their meaning."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    kind = models.CharField(max_length=10, choices=ConditionKind.choices)
+    wording = models.TextField()
+    explanation = models.TextField()
+    wording_cy = models.TextField(blank=True)
+    explanation_cy = models.TextField(blank=True)
+    details_label = models.CharField(max_length=100, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
 class LicenceCondition(models.Model):
+    """One condition of one issued version: a copy of its words, so later catalogue edits change nothing."""
+
     version = models.ForeignKey(LicenceVersion, on_delete=models.CASCADE, related_name="conditions")
     kind = models.CharField(max_length=10, choices=ConditionKind.choices)
+    condition_type = models.ForeignKey(ConditionType, null=True, blank=True, on_delete=models.PROTECT)
     text = models.TextField(help_text=_("The condition in plain words."))
+    details = models.TextField(blank=True)
+    explanation = models.TextField(blank=True)
+    text_cy = models.TextField(blank=True)
+    explanation_cy = models.TextField(blank=True)
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["version", "position"]
+
+    def text_in(self, language: str) -> str:
+        """The condition's words in this language where we have them, else English."""
+        return self.text_cy if language == "cy" and self.text_cy else self.text
+
+    def explanation_in(self, language: str) -> str:
+        return self.explanation_cy if language == "cy" and self.explanation_cy else self.explanation

@@ -11,11 +11,14 @@ from django.utils.translation import gettext as _
 
 from onward.audit.services import audit_record
 from onward.core.permissions import require
+from onward.notifications.models import Channel
+from onward.notifications.services import notification_queue
 from onward.organisations.models import OrgUnit, UnitKind
 from onward.people.models import (
     RELEASE_STATUSES,
     AssignmentRole,
     ConditionKind,
+    ConditionType,
     LicenceCondition,
     LicenceVersion,
     Person,
@@ -77,10 +80,8 @@ def person_release(*, actor: Any, person: Person, details: ReleaseDetails, reaso
             data={"before": before, "after": {"status": locked.status, "unit": locked.unit_id}},
         )
         if details.practitioner is not None:
-            from onward.notifications.services import notification_queue
-
             notification_queue(
-                channel="in_app",
+                channel=Channel.IN_APP,
                 recipient=str(details.practitioner.pk),
                 user=details.practitioner,
                 person=locked,
@@ -110,18 +111,35 @@ def person_assign(*, actor: Any, person: Person, staff: Any, role: str, check: b
     return assignment
 
 
-def licence_version_issue(*, actor: Any, person: Person, standard: list[str], additional: list[str]) -> LicenceVersion:
-    """A new version of the licence conditions. The person must confirm it."""
+@dataclass(frozen=True)
+class ConditionChoice:
+    """One condition for a new licence version: from the catalogue (code), or in staff's own words (text)."""
+
+    code: str = ""
+    details: str = ""  # for a catalogue condition that needs them: a place, a name, hours
+    text: str = ""  # own words: what the condition says
+    explanation: str = ""  # own words: what it means, in plain words
+
+
+LICENCE_DETAILS_MAX_CHARS = 300
+LICENCE_TEXT_MAX_CHARS = 500
+LICENCE_EXPLANATION_MAX_CHARS = 1000
+
+
+def licence_version_issue(*, actor: Any, person: Person, conditions: list[ConditionChoice]) -> LicenceVersion:
+    """A new version of the licence conditions, copied from the catalogue. The person is told and must confirm it."""
     require(actor, "licence.issue", person)
+    types = {t.code: t for t in ConditionType.objects.filter(code__in={c.code for c in conditions if c.code})}
+    rows = [licence_condition_build(choice, types) for choice in conditions]
+    if not rows:
+        raise ValidationError(_("Choose at least one condition."))
     with transaction.atomic():
-        last = person.licence_versions.order_by("-number").values_list("number", flat=True).first() or 0
-        version = LicenceVersion.objects.create(person=person, number=last + 1, issued_by=actor)
-        rows = [
-            LicenceCondition(version=version, kind=kind, text=text.strip(), position=i)
-            for i, (kind, text) in enumerate(
-                [(ConditionKind.STANDARD, t) for t in standard] + [(ConditionKind.ADDITIONAL, t) for t in additional]
-            )
-        ]
+        locked = Person.objects.select_for_update().get(pk=person.pk)
+        last = locked.licence_versions.order_by("-number").values_list("number", flat=True).first() or 0
+        version = LicenceVersion.objects.create(person=locked, number=last + 1, issued_by=actor)
+        for position, row in enumerate(rows):
+            row.version = version
+            row.position = position
         LicenceCondition.objects.bulk_create(rows)
         audit_record(
             actor=actor,
@@ -129,9 +147,57 @@ def licence_version_issue(*, actor: Any, person: Person, standard: list[str], ad
             action="licence.issued",
             person=person,
             target=version,
-            data={"number": version.number, "conditions": len(rows)},
+            data={
+                "number": version.number,
+                "conditions": [row.condition_type.code if row.condition_type else "own words" for row in rows],
+            },
         )
+        account = getattr(person, "account", None)
+        if account is not None:
+            notification_queue(
+                channel=Channel.IN_APP,
+                recipient=str(account.pk),
+                user=account,
+                person=person,
+                subject=_("Your licence conditions have changed"),
+                body=_("Your licence conditions have changed. Please read them and say you have read them."),
+                idempotency_key=f"licence-issued:{version.pk}",
+            )
     return version
+
+
+def licence_condition_build(choice: ConditionChoice, types: dict[str, ConditionType]) -> LicenceCondition:
+    """The stored copy of one chosen condition, or a ValidationError that says what to fix."""
+    details = choice.details.strip()
+    if len(details) > LICENCE_DETAILS_MAX_CHARS:
+        raise ValidationError(_("Details must be %(n)s characters or fewer.") % {"n": LICENCE_DETAILS_MAX_CHARS})
+    if choice.code:
+        kind = types.get(choice.code)
+        if kind is None or not kind.active:
+            raise ValidationError(_("That condition is not in the list. Choose one from the list."))
+        if kind.details_label and not details:
+            raise ValidationError(
+                _("Add the details for “%(condition)s”: %(what)s.")
+                % {"condition": kind.wording, "what": kind.details_label}
+            )
+        return LicenceCondition(
+            kind=kind.kind,
+            condition_type=kind,
+            details=details,
+            text=kind.wording.replace("{details}", details),
+            text_cy=kind.wording_cy.replace("{details}", details),
+            explanation=kind.explanation,
+            explanation_cy=kind.explanation_cy,
+        )
+    text, explanation = choice.text.strip(), choice.explanation.strip()
+    if not text or not explanation:
+        raise ValidationError(_("For a condition in your own words, write the condition and what it means."))
+    if len(text) > LICENCE_TEXT_MAX_CHARS or len(explanation) > LICENCE_EXPLANATION_MAX_CHARS:
+        raise ValidationError(
+            _("Keep a condition under %(text)s characters and its meaning under %(meaning)s.")
+            % {"text": LICENCE_TEXT_MAX_CHARS, "meaning": LICENCE_EXPLANATION_MAX_CHARS}
+        )
+    return LicenceCondition(kind=ConditionKind.ADDITIONAL, text=text, explanation=explanation)
 
 
 def licence_confirm(*, actor: Any, version: LicenceVersion) -> LicenceVersion:

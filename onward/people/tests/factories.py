@@ -5,9 +5,10 @@ from django.utils import timezone
 
 from onward.accounts.tests.factories import FAKE_GB, plain_name
 from onward.organisations.tests.factories import OfficeFactory, WingFactory
+from onward.people.licence_catalogue import CATALOGUE, catalogue_ensure
 from onward.people.models import (
     AssignmentRole,
-    ConditionKind,
+    ConditionType,
     LicenceCondition,
     LicenceVersion,
     Person,
@@ -15,6 +16,7 @@ from onward.people.models import (
     StaffAssignment,
     Status,
 )
+from onward.people.services import ConditionChoice, licence_condition_build
 
 
 def _prison_number(n: int) -> str:
@@ -70,17 +72,6 @@ class StaffAssignmentFactory(factory.django.DjangoModelFactory[StaffAssignment])
     role = AssignmentRole.KEY_WORKER
 
 
-STANDARD_CONDITIONS = [
-    "Be of good behaviour and do not do anything that could undermine the purpose of your supervision.",
-    "Do not commit any offence.",
-    "Keep in touch with your supervising officer as they tell you.",
-    "Receive visits from your supervising officer as they tell you.",
-    "Live at an address approved by your supervising officer and stay there.",
-    "Do only work approved by your supervising officer.",
-    "Do not travel outside the United Kingdom without permission.",
-]
-
-
 class LicenceVersionFactory(factory.django.DjangoModelFactory[LicenceVersion]):
     class Meta:
         model = LicenceVersion
@@ -91,9 +82,18 @@ class LicenceVersionFactory(factory.django.DjangoModelFactory[LicenceVersion]):
 
     @factory.post_generation
     def conditions(
-        self: LicenceVersion, create: bool, extracted: list[tuple[str, str]] | None, **kwargs: object
+        self: LicenceVersion, create: bool, extracted: list[ConditionChoice] | None, **kwargs: object
     ) -> None:
-        rows = extracted if extracted is not None else [(ConditionKind.STANDARD, t) for t in STANDARD_CONDITIONS]
-        LicenceCondition.objects.bulk_create(
-            [LicenceCondition(version=self, kind=kind, text=text, position=i) for i, (kind, text) in enumerate(rows)]
-        )
+        """Copied from the catalogue the way the service copies them: every standard condition unless told."""
+        catalogue_ensure()
+        chosen = extracted if extracted is not None else standard_conditions()
+        types = {t.code: t for t in ConditionType.objects.all()}
+        rows = [licence_condition_build(choice, types) for choice in chosen]
+        for position, row in enumerate(rows):
+            row.version = self
+            row.position = position
+        LicenceCondition.objects.bulk_create(rows)
+
+
+def standard_conditions() -> list[ConditionChoice]:
+    return [ConditionChoice(code=entry.code) for entry in CATALOGUE if entry.kind == "standard"]

@@ -10,7 +10,13 @@ from onward.audit.models import AuditEvent
 from onward.notifications.models import OutboxMessage
 from onward.people.models import AssignmentRole, Person, StaffAssignment, Status
 from onward.people.selectors import CaseloadFilter, caseload_for, person_get
-from onward.people.services import ReleaseDetails, licence_confirm, licence_version_issue, person_release
+from onward.people.services import (
+    ConditionChoice,
+    ReleaseDetails,
+    licence_confirm,
+    licence_version_issue,
+    person_release,
+)
 from onward.people.tests.factories import CommunityPersonFactory, PersonFactory, StaffAssignmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -109,9 +115,11 @@ def test_release_page_records_release(custody, org, staff_client):
 def test_licence_versions_are_confirmed_by_the_person(org, make_staff):
     practitioner = make_staff(Role.PRACTITIONER, org["office_n"])
     person = CommunityPersonFactory(unit=org["office_n"])
-    first = licence_version_issue(actor=practitioner, person=person, standard=["Be good."], additional=[])
+    first = licence_version_issue(actor=practitioner, person=person, conditions=[ConditionChoice(code="no_offence")])
     second = licence_version_issue(
-        actor=practitioner, person=person, standard=["Be good."], additional=["Stay home 7pm to 7am."]
+        actor=practitioner,
+        person=person,
+        conditions=[ConditionChoice(code="no_offence"), ConditionChoice(code="curfew", details="7pm to 7am")],
     )
     assert (first.number, second.number) == (1, 2)
     assert second.conditions.count() == 2
