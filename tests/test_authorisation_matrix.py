@@ -52,8 +52,14 @@ MAY_ISSUE_CODE = {
     Role.PRACTITIONER: {"my_case"},
     Role.SENIOR: {"my_case", "same_pdu_other_team"},
 }
+MAY_ISSUE_LICENCE = {
+    Role.POM: {"in_my_prison"},
+    Role.PRACTITIONER: {"my_case"},
+    Role.SENIOR: {"my_case", "same_pdu_other_team"},
+}
 CASEWORK = {Role.KEY_WORKER, Role.POM, Role.PRACTITIONER, Role.SENIOR, Role.SECURITY}
 PERSON_PAGES = [
+    ("GET", "/staff/people/{id}/licence/new/", MAY_ISSUE_LICENCE),
     ("GET", "/staff/people/{id}/", MAY_VIEW),
     ("GET", "/staff/people/{id}/pin/", MAY_RESET_PIN),
     ("GET", "/staff/people/{id}/release/", MAY_RELEASE),
@@ -84,6 +90,8 @@ GENERAL_PAGES = [
     ("/staff/check-ins/", {Role.PRACTITIONER, Role.SENIOR}, 403),
     ("/staff/check-ins/statistics/", {Role.SENIOR}, 403),
     ("/me/check-in/", set(), 403),
+    ("/staff/licence/not-confirmed/", CASEWORK, 403),
+    ("/me/licence/", set(), 403),
 ]
 
 
@@ -149,6 +157,8 @@ def _mentions(body: str, text: str) -> bool:
 
 PERSON_CASES = [
     ("/me/", 200),
+    ("/me/licence/", 200),
+    ("/staff/licence/not-confirmed/", 403),
     ("/staff/", 403),
     ("/staff/audit/", 403),
     ("/staff/notifications/sms-log/", 403),

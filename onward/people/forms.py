@@ -6,7 +6,13 @@ from django.utils.translation import gettext_lazy as _
 
 from onward.accounts.models import Role, User
 from onward.organisations.models import OrgUnit, UnitKind
-from onward.people.models import Status
+from onward.people.models import ConditionType, Status
+from onward.people.services import (
+    LICENCE_DETAILS_MAX_CHARS,
+    LICENCE_EXPLANATION_MAX_CHARS,
+    LICENCE_TEXT_MAX_CHARS,
+    ConditionChoice,
+)
 
 
 class CaseloadFilterForm(forms.Form):
@@ -73,3 +79,67 @@ class SupervisionEndForm(forms.Form):
         help_text=_("For example, the licence expired on 1 March 2027."),
         error_messages={"required": _("Enter why supervision is ending")},
     )
+
+
+OWN_WORDS_SLOTS = 3
+
+
+class LicenceIssueForm(forms.Form):
+    """A new licence version: catalogue conditions (with their details) and up to 3 in staff's own words."""
+
+    conditions = forms.MultipleChoiceField(
+        label=_("Conditions"), required=False, widget=forms.CheckboxSelectMultiple, choices=[]
+    )
+
+    def __init__(self, *args: Any, types: list[ConditionType], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.types = types
+        conditions: Any = self.fields["conditions"]
+        conditions.choices = [(t.code, t.wording) for t in types]
+        for kind in types:
+            if kind.details_label:
+                self.fields[f"details_{kind.code}"] = forms.CharField(
+                    label=kind.details_label, required=False, max_length=LICENCE_DETAILS_MAX_CHARS
+                )
+        for n in range(1, OWN_WORDS_SLOTS + 1):
+            self.fields[f"own_text_{n}"] = forms.CharField(
+                label=_("Condition %(n)s in your own words") % {"n": n},
+                required=False,
+                max_length=LICENCE_TEXT_MAX_CHARS,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            self.fields[f"own_meaning_{n}"] = forms.CharField(
+                label=_("What condition %(n)s means, in plain words") % {"n": n},
+                help_text=_("Short sentences. Say what the person must do or not do."),
+                required=False,
+                max_length=LICENCE_EXPLANATION_MAX_CHARS,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+
+    def details_field(self, code: str) -> Any:
+        return self[f"details_{code}"] if f"details_{code}" in self.fields else None
+
+    def own_words_fields(self) -> list[tuple[Any, Any]]:
+        return [(self[f"own_text_{n}"], self[f"own_meaning_{n}"]) for n in range(1, OWN_WORDS_SLOTS + 1)]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        chosen: list[ConditionChoice] = []
+        for code in data.get("conditions", []):
+            details = (data.get(f"details_{code}") or "").strip()
+            if f"details_{code}" in self.fields and not details:
+                self.add_error(f"details_{code}", _("Add the details for this condition."))
+            chosen.append(ConditionChoice(code=code, details=details))
+        for n in range(1, OWN_WORDS_SLOTS + 1):
+            text = (data.get(f"own_text_{n}") or "").strip()
+            meaning = (data.get(f"own_meaning_{n}") or "").strip()
+            if text and not meaning:
+                self.add_error(f"own_meaning_{n}", _("Say what this condition means, in plain words."))
+            elif meaning and not text:
+                self.add_error(f"own_text_{n}", _("Write the condition, or clear what it means."))
+            elif text:
+                chosen.append(ConditionChoice(text=text, explanation=meaning))
+        if not chosen and not self.errors:
+            self.add_error("conditions", _("Choose at least one condition."))
+        data["chosen"] = chosen
+        return data

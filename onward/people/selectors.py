@@ -4,10 +4,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from onward.audit.services import audit_record
-from onward.people.models import LicenceVersion, Person, StaffAssignment
+from onward.people.models import LicenceVersion, Person, StaffAssignment, Status
 from onward.people.rules import acting_role, people_visible_to
 
 CASELOAD_SORTS: dict[str, list[Any]] = {
@@ -80,6 +80,21 @@ def person_get(user: Any, person_id: int, *, purpose: str = "view") -> Person:
 
 def licence_current(person: Person) -> LicenceVersion | None:
     return person.licence_versions.prefetch_related("conditions").order_by("-number").first()
+
+
+def licence_unconfirmed_for(user: Any) -> QuerySet[LicenceVersion]:
+    """The newest licence version of each person this user may see, where the person has not confirmed it.
+
+    Oldest first: whoever has waited longest is the one to chase. One query, whatever the caseload.
+    """
+    newer = LicenceVersion.objects.filter(person=OuterRef("person"), number__gt=OuterRef("number"))
+    return (
+        LicenceVersion.objects.filter(person__in=people_visible_to(user), confirmed_at__isnull=True)
+        .filter(~Exists(newer))
+        .exclude(person__status=Status.ENDED)
+        .select_related("person", "person__unit", "issued_by")
+        .order_by("issued_at", "pk")
+    )
 
 
 def recent_activity(person: Person, limit: int = 10) -> list[Any]:

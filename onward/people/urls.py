@@ -18,6 +18,9 @@ urlpatterns = [
         views.person_device_revoke,
         name="person_device_revoke",
     ),
+    path("staff/people/<int:person_id>/licence/new/", views.person_licence_issue, name="person_licence_issue"),
+    path("staff/licence/not-confirmed/", views.licence_unconfirmed, name="licence_unconfirmed"),
     path("me/", views.person_home, name="person_home"),
+    path("me/licence/", views.person_licence, name="person_licence"),
     path("me/licence/<int:version_id>/confirm/", views.person_licence_confirm, name="person_licence_confirm"),
 ]

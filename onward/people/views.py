@@ -7,6 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,10 +18,23 @@ from onward.accounts.rules import staff_roles
 from onward.accounts.services import activation_code_issue, device_token_revoke, person_pin_set
 from onward.core.permissions import can, permission
 from onward.organisations.models import OrgUnit
-from onward.people.forms import CaseloadFilterForm, ReleaseForm, SupervisionEndForm
-from onward.people.models import LicenceVersion
-from onward.people.selectors import CaseloadFilter, caseload_for, licence_current, person_get, recent_activity
-from onward.people.services import ReleaseDetails, licence_confirm, person_release, person_supervision_end
+from onward.people.forms import OWN_WORDS_SLOTS, CaseloadFilterForm, LicenceIssueForm, ReleaseForm, SupervisionEndForm
+from onward.people.models import ConditionType, LicenceVersion
+from onward.people.selectors import (
+    CaseloadFilter,
+    caseload_for,
+    licence_current,
+    licence_unconfirmed_for,
+    person_get,
+    recent_activity,
+)
+from onward.people.services import (
+    ReleaseDetails,
+    licence_confirm,
+    licence_version_issue,
+    person_release,
+    person_supervision_end,
+)
 
 CASELOAD_PAGE_SIZE = 25
 
@@ -55,6 +70,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         "may_release": can(request.user, "person.release", person),
         "may_end_supervision": can(request.user, "person.end_supervision", person),
         "may_enrol_checkins": can(request.user, "checkin.enrol", person),
+        "may_issue_licence": can(request.user, "licence.issue", person),
     }
     return render(request, "people/person_detail.html", context)
 
@@ -153,12 +169,72 @@ def person_home(request: HttpRequest) -> HttpResponse:
 
 
 @permission("person.self")
+def person_licence(request: HttpRequest) -> HttpResponse:
+    """The person's licence conditions, each with what it means, in their language where we have it."""
+    person = person_get(request.user, int(request.user.person_id), purpose="view_own_licence")  # type: ignore[union-attr, arg-type]
+    context = {"person": person, "licence": licence_current(person), "language": get_language()}
+    return render(request, "people/person_licence.html", context)
+
+
+@permission("licence.issue")
+def person_licence_issue(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Staff issue a new version of a person's licence conditions, starting from the current one."""
+    person = person_get(request.user, person_id, purpose="view_for_licence")
+    if not can(request.user, "licence.issue", person):
+        raise PermissionDenied("licence.issue")
+    types = list(ConditionType.objects.filter(active=True))
+    form = LicenceIssueForm(request.POST or None, types=types, initial=_licence_initial(licence_current(person)))
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = licence_version_issue(actor=request.user, person=person, conditions=form.cleaned_data["chosen"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Version %(n)s of the licence conditions is issued. %(name)s will be asked to read and confirm it.")
+                % {"n": version.number, "name": person.full_name},
+            )
+            return redirect("people:person_detail", person_id=person.pk)
+    context = {"person": person, "form": form, "types": types}
+    return render(request, "people/licence_issue.html", context, status=400 if form.errors else 200)
+
+
+@permission("caseload.view")
+def licence_unconfirmed(request: HttpRequest) -> HttpResponse:
+    """People on this member of staff's caseload who have not yet confirmed their newest licence conditions."""
+    page = Paginator(licence_unconfirmed_for(request.user), CASELOAD_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "people/licence_unconfirmed.html", {"page": page, "now": timezone.now()})
+
+
+def _licence_initial(version: LicenceVersion | None) -> dict[str, Any]:
+    """The current version's catalogue conditions and details, as the starting point of the next."""
+    if version is None:
+        return {
+            "conditions": list(
+                ConditionType.objects.filter(active=True, kind="standard").values_list("code", flat=True)
+            )
+        }
+    initial: dict[str, Any] = {"conditions": []}
+    own = 0
+    for condition in version.conditions.select_related("condition_type"):
+        if condition.condition_type is not None:
+            initial["conditions"].append(condition.condition_type.code)
+            initial[f"details_{condition.condition_type.code}"] = condition.details
+        elif own < OWN_WORDS_SLOTS:
+            own += 1
+            initial[f"own_text_{own}"] = condition.text
+            initial[f"own_meaning_{own}"] = condition.explanation
+    return initial
+
+
+@permission("person.self")
 @require_POST
 def person_licence_confirm(request: HttpRequest, version_id: int) -> HttpResponse:
     version = get_object_or_404(LicenceVersion, pk=version_id, person_id=request.user.person_id)  # type: ignore[union-attr]
     licence_confirm(actor=request.user, version=version)
     messages.success(request, _("Thank you. You have confirmed your licence conditions."))
-    return redirect("people:person_home")
+    return redirect("people:person_licence")
 
 
 def _filter_units(user: Any) -> list[OrgUnit]:
