@@ -123,7 +123,7 @@ class LicenceIssueForm(forms.Form):
         return [(self[f"own_text_{n}"], self[f"own_meaning_{n}"]) for n in range(1, OWN_WORDS_SLOTS + 1)]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         chosen: list[ConditionChoice] = []
         for code in data.get("conditions", []):
             details = (data.get(f"details_{code}") or "").strip()

@@ -31,7 +31,7 @@ def case(org, make_staff):
 def test_the_catalogue_is_in_the_database_with_english_and_welsh():
     assert ConditionType.objects.count() == len(CATALOGUE)
     for kind in ConditionType.objects.all():
-        assert kind.wording and kind.explanation and kind.wording_cy and kind.explanation_cy
+        assert all([kind.wording, kind.explanation, kind.wording_cy, kind.explanation_cy]), kind.code
         assert ("{details}" in kind.wording) == bool(kind.details_label) == ("{details}" in kind.wording_cy)
     assert ConditionType.objects.filter(kind=ConditionKind.STANDARD).count() == 8
 
@@ -194,7 +194,8 @@ def test_staff_see_who_has_not_confirmed_their_newest_licence(case, org, make_st
 
     page = staff_client(case["practitioner"]).get("/staff/licence/not-confirmed/").content.decode()
     assert "Ceri Jones" in page
-    assert "Bryn Owen" not in page and "Dai Hughes" not in page and "Eve Price" not in page
+    for name in ("Bryn Owen", "Dai Hughes", "Eve Price"):
+        assert name not in page
 
     licence_confirm(actor=waiting.account, version=listed[0])
     assert not licence_unconfirmed_for(case["practitioner"]).exists()
