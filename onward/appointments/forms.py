@@ -129,10 +129,14 @@ class SlotOpenForm(forms.Form):
     def __init__(self, *args: Any, people: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.people = {str(p.pk): p for p in people}
-        self.fields["for_person"].choices = [("", _("Anyone on my caseload"))] + [
+        people_field = self.fields["for_person"]
+        length_field = self.fields["length"]
+        assert isinstance(people_field, forms.ChoiceField)
+        assert isinstance(length_field, forms.ChoiceField)
+        people_field.choices = [("", _("Anyone on my caseload"))] + [
             (str(p.pk), f"{p.full_name} ({p.reference})") for p in people
         ]
-        self.fields["length"].choices = [
+        length_field.choices = [
             (m, _("%(minutes)s minutes") % {"minutes": m}) for m in settings.APPOINTMENT_SLOT_LENGTHS_MINUTES
         ]
 

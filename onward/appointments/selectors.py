@@ -85,7 +85,7 @@ def slots_for_staff(user: Any, now: datetime | None = None) -> list[Slot]:
     return list(
         slots_visible_to(user)
         .filter(ends_at__gte=at, state__in=[SlotState.OPEN, SlotState.BOOKED])
-        .select_related("for_person", "booked_by", "appointment")
+        .select_related("staff", "for_person", "booked_by", "appointment")
         .order_by("starts_at")
     )
 

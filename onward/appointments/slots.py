@@ -180,7 +180,7 @@ def slot_withdraw(*, actor: Any, slot: Slot, reason: str = "") -> Slot:
     """Take a slot back. If it was booked, a reason is needed and the appointment is cancelled (the person told)."""
     require(actor, "appointment.slots", slot)
     with transaction.atomic():
-        locked = Slot.objects.select_for_update(of=("self",)).select_related("appointment").get(pk=slot.pk)
+        locked = Slot.objects.select_for_update(of=("self",)).select_related("staff", "appointment").get(pk=slot.pk)
         if locked.state == SlotState.WITHDRAWN:
             raise ValidationError(_("This time has already been withdrawn."))
         was = locked.state
