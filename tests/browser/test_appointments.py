@@ -17,7 +17,7 @@ from onward.appointments.models import Appointment, Slot, SlotState
 from onward.appointments.reminders import reminders_send
 from onward.people.models import AssignmentRole
 from onward.people.tests.factories import CommunityPersonFactory, StaffAssignmentFactory
-from tests.browser.checks import PHONE_VIEWPORT, page_check, staff_sign_in, watch_for_problems
+from tests.browser.checks import PHONE_VIEWPORT, page_check, screenshot, staff_sign_in, watch_for_problems
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -146,6 +146,7 @@ def test_the_practitioner_opens_times_and_the_person_books_one(
     # The practitioner (still signed in) sees it booked and withdraws it, with a reason.
     page.goto("/staff/appointments/slots/")
     expect(page.get_by_test_id("slots-table")).to_contain_text("Carys Pendlebury")
+    screenshot(page, "slots-staff-list")
     page.get_by_role("link", name=re.compile("Withdraw the time .* 10:30")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Withdraw a time")
     page_check(page)
@@ -166,10 +167,12 @@ def _person_books_the_second_slot(phone: Page, person: Any, link: str) -> None:
     expect(phone.get_by_role("heading", level=1)).to_have_text("Book a time")
     expect(phone.get_by_test_id("open-slot")).to_have_count(4)
     page_check(phone, phone=True)
+    screenshot(phone, "slots-person-choose", phone=True)
     phone.get_by_test_id("open-slot").nth(1).get_by_role("link").click()
     expect(phone.get_by_role("heading", level=1)).to_have_text("Check the time")
     expect(phone.get_by_role("main")).to_contain_text("10:30")
     page_check(phone, phone=True)
+    screenshot(phone, "slots-person-check", phone=True)
     phone.get_by_role("button", name="Book this time").click()
     phone.wait_for_url(re.compile(r"/me/appointments/\d+/$"))
     expect(phone.get_by_role("main")).to_contain_text("You have booked this appointment")
