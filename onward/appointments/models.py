@@ -196,6 +196,13 @@ class SlotState(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+SLOT_TRANSITIONS: dict[str, frozenset[str]] = {
+    SlotState.OPEN: frozenset({SlotState.BOOKED, SlotState.WITHDRAWN}),
+    SlotState.BOOKED: frozenset({SlotState.WITHDRAWN}),  # withdrawing a booked slot cancels its appointment
+    SlotState.WITHDRAWN: frozenset(),
+}
+
+
 class Slot(models.Model):
     """A time a member of staff has opened for a person on their caseload to book themselves.
 

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from onward.appointments.models import Appointment, AppointmentState, Slot, SlotState
+from onward.appointments.models import SLOT_TRANSITIONS, Appointment, AppointmentState, Slot, SlotState
 from onward.appointments.rules import slots_visible_to
 from onward.appointments.services import (
     AppointmentDetails,
@@ -181,7 +181,7 @@ def slot_withdraw(*, actor: Any, slot: Slot, reason: str = "") -> Slot:
     require(actor, "appointment.slots", slot)
     with transaction.atomic():
         locked = Slot.objects.select_for_update(of=("self",)).select_related("staff", "appointment").get(pk=slot.pk)
-        if locked.state == SlotState.WITHDRAWN:
+        if SlotState.WITHDRAWN not in SLOT_TRANSITIONS[locked.state]:
             raise ValidationError(_("This time has already been withdrawn."))
         was = locked.state
         if was == SlotState.BOOKED:

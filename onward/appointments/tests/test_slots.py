@@ -68,6 +68,14 @@ def _account(person: Any) -> Any:
 # --- Generating slots -------------------------------------------------------------------------
 
 
+def test_a_slot_is_booked_once_and_withdrawn_for_good():
+    from onward.appointments.models import SLOT_TRANSITIONS
+
+    assert SLOT_TRANSITIONS[SlotState.OPEN] == {SlotState.BOOKED, SlotState.WITHDRAWN}
+    assert SLOT_TRANSITIONS[SlotState.BOOKED] == {SlotState.WITHDRAWN}
+    assert not SLOT_TRANSITIONS[SlotState.WITHDRAWN]
+
+
 def test_a_range_is_cut_into_whole_slots_in_london_time():
     day = dt.date(2026, 7, 1)
     times = slot_times(day, dt.time(10, 0), dt.time(12, 0), 30)
@@ -344,6 +352,29 @@ def test_bank_holidays_are_judged_by_the_nation_of_the_office_or_person(case, se
     assert bank_holiday_divisions(office) == {"scotland"}  # inherited from the PDU above the office
     assert bank_holiday_divisions(case["org"]["office_s"]) == {"england-and-wales"}
     assert bank_holidays_on(st_andrews, bank_holiday_divisions(office)) == ["St Andrew’s Day (Scotland)"]
+
+
+@pytest.mark.django_db
+def test_staff_booking_warns_of_a_bank_holiday_only_in_the_persons_or_offices_nation(case, staff_client, settings):
+    client = staff_client(case["practitioner"])
+    form = {
+        "kind": "supervision",
+        "day": "2027-11-30",  # St Andrew's Day: a bank holiday in Scotland only
+        "start": "10:00",
+        "end": "10:45",
+        "with_name": "",
+        "address": "2 High Street",
+        "video_url": "",
+        "notes": "",
+        "compulsory": "yes",
+    }
+    url = f"/staff/people/{case['person'].pk}/appointments/new/"
+    assert client.post(url, form).status_code == 302  # an English office: no warning
+    settings.APPOINTMENT_BANK_HOLIDAY_DIVISION_BY_UNIT = {"PDU-N": "scotland"}
+    warned = client.post(url, {**form, "start": "11:00", "end": "11:45"})
+    assert warned.status_code == 200
+    assert "St Andrew" in warned.content.decode()
+    assert Appointment.objects.count() == 1
 
 
 @pytest.mark.django_db
