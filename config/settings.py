@@ -321,6 +321,19 @@ APPOINTMENT_NOTE_MAX_CHARS = 1000
 APPOINTMENT_SMS_REPLIES = env.bool("APPOINTMENT_SMS_REPLIES", default=True)
 APPOINTMENT_LINK_BASE_URL = env.str("APPOINTMENT_LINK_BASE_URL", default="http://localhost:8000")
 APPOINTMENT_CALENDAR_PAST_DAYS = 90
+# Bank holidays: the nation whose holidays apply to a unit (and the units below it). Default England and
+# Wales; e.g. APPOINTMENT_BANK_HOLIDAY_DIVISION_BY_UNIT="PDU-GLA=scotland,PDU-BEL=northern-ireland" (unit codes).
+APPOINTMENT_BANK_HOLIDAY_DIVISION = env.str("APPOINTMENT_BANK_HOLIDAY_DIVISION", default="england-and-wales")
+APPOINTMENT_BANK_HOLIDAY_DIVISION_BY_UNIT: dict[str, str] = env.dict(
+    "APPOINTMENT_BANK_HOLIDAY_DIVISION_BY_UNIT", default={}
+)
+
+# --- Appointment slots a person books themselves ---
+APPOINTMENT_SLOT_MIN_NOTICE_HOURS = env.int("APPOINTMENT_SLOT_MIN_NOTICE_HOURS", default=2)
+APPOINTMENT_SLOT_SELF_BOOKED_MAX_PER_KIND = env.int("APPOINTMENT_SLOT_SELF_BOOKED_MAX_PER_KIND", default=1)
+APPOINTMENT_SLOT_BOOKING_AHEAD_DAYS = env.int("APPOINTMENT_SLOT_BOOKING_AHEAD_DAYS", default=28)
+APPOINTMENT_SLOT_LENGTHS_MINUTES = [15, 20, 30, 45, 60, 90, 120]
+APPOINTMENT_SLOTS_PER_OPENING_MAX = 48  # one opening makes at most this many slots
 # GOV.UK Notify (SMS_CHANNEL / EMAIL_CHANNEL = onward.notifications.notify.NotifySmsChannel / NotifyEmailChannel).
 EMAIL_CHANNEL = env.str("EMAIL_CHANNEL", default="onward.notifications.channels.EmailChannel")
 NOTIFY_API_KEY = env.str("NOTIFY_API_KEY", default="")

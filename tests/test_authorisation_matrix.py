@@ -322,7 +322,15 @@ APPOINTMENT_PAGES = [
     ("/staff/appointments/{id}/", MAY_VIEW, "appointment"),
     ("/api/v1/people/{id}/appointments", MAY_VIEW, "person"),
 ]
-APPOINTMENT_GENERAL = [("/staff/appointments/", CASEWORK, 403), ("/me/appointments/", set(), 403)]
+BOOKING = set(MAY_BOOK)
+APPOINTMENT_GENERAL = [
+    ("/staff/appointments/", CASEWORK, 403),
+    ("/me/appointments/", set(), 403),
+    ("/staff/appointments/slots/", BOOKING, 403),
+    ("/staff/appointments/slots/new/", BOOKING, 403),
+    ("/api/v1/appointment-slots", BOOKING, 403),
+    ("/me/appointments/book/", set(), 403),
+]
 
 
 def _appointment_cases() -> list[tuple[str, str, str, int]]:
@@ -379,3 +387,36 @@ def test_anonymous_visitors_are_sent_to_sign_in_from_appointments(path):
     response = Client().get(path)
     assert response.status_code == 302
     assert "sign-in" in response["Location"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", STAFF_ROLES)
+def test_only_the_owner_may_withdraw_a_slot(world, staff_client, person_client, role):
+    from onward.appointments.tests.factories import SlotFactory
+
+    slot = SlotFactory(staff=world["staff"][Role.PRACTITIONER])
+    client = staff_client(world["staff"][role])
+    expected = 200 if role == Role.PRACTITIONER else 403
+    assert client.get(f"/staff/appointments/slots/{slot.pk}/withdraw/").status_code == expected
+    assert client.get(f"/me/appointments/book/{slot.pk}/").status_code == 403
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["in_my_prison", "my_case", "same_pdu_other_team", "other_pdu"])
+def test_people_see_only_slots_their_own_worker_opened_for_them(world, person_client, who):
+    from onward.appointments.tests.factories import SlotFactory
+
+    practitioner = world["staff"][Role.PRACTITIONER]
+    open_to_caseload = SlotFactory(staff=practitioner)
+    kept_for_my_case = SlotFactory(
+        staff=practitioner, for_person=world["subjects"]["my_case"], starts_at=open_to_caseload.ends_at
+    )
+    client = person_client(world["subjects"][who])
+    listing = client.get("/me/appointments/book/")
+    assert listing.status_code == 200
+    for slot in (open_to_caseload, kept_for_my_case):
+        expected = 200 if who == "my_case" else 403
+        assert client.get(f"/me/appointments/book/{slot.pk}/").status_code == expected, slot
+        assert (f"/me/appointments/book/{slot.pk}/" in listing.content.decode()) == (who == "my_case")
+    assert client.get(f"/staff/appointments/slots/{open_to_caseload.pk}/withdraw/").status_code == 403
+    assert client.get("/staff/appointments/slots/").status_code == 403

@@ -1,7 +1,8 @@
 """Appointments: a person's own (device token) and the staff diary (session). Confirm or ask to rearrange.
 
 Staff may also book, cancel and record attendance for people in their scope. Times are ISO 8601
-with their offset; the diary's days are London days.
+with their offset; the diary's days are London days. Staff open slots (times a person on their
+caseload may book); the person lists the slots open to them and books one.
 """
 
 import datetime as dt
@@ -21,7 +22,8 @@ from onward.api.errors import BAD_REQUEST, NOT_FOUND, UNPROCESSABLE, responses
 from onward.api.permissions import permission
 from onward.api.schemas import DATABASE_ID_MAX, PlainText
 from onward.appointments import selectors, services
-from onward.appointments.models import Appointment, AppointmentKind, AppointmentState
+from onward.appointments import slots as slot_services
+from onward.appointments.models import Appointment, AppointmentKind, AppointmentState, Slot, SlotState
 from onward.people.models import Person
 from onward.people.selectors import person_get
 
@@ -30,6 +32,7 @@ router = Router(tags=["appointments"])
 NOTE_MAX_LENGTH = 1000
 DIARY_DAYS_MAX = 31
 AppointmentId = PathEx[int, P(ge=1, le=DATABASE_ID_MAX)]
+SlotId = PathEx[int, P(ge=1, le=DATABASE_ID_MAX)]
 PersonId = PathEx[int, P(ge=1, le=DATABASE_ID_MAX)]
 Note = Annotated[PlainText, StringConstraints(max_length=NOTE_MAX_LENGTH)]
 
@@ -102,6 +105,57 @@ class AttendanceIn(Schema):
     reason: Annotated[PlainText, StringConstraints(max_length=500)] = ""
 
 
+class OpenSlotOut(Schema):
+    """A time the person may book."""
+
+    id: int
+    kind: AppointmentKind
+    kind_label: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    who_with: str
+    address: str
+    video_url: str
+
+
+class StaffSlotOut(OpenSlotOut):
+    """A slot as the member of staff who opened it sees it."""
+
+    state: SlotState
+    for_person_id: int | None = Field(description="Kept for this person; null means anyone on the caseload.")
+    booked_by_id: int | None
+    appointment_id: int | None
+
+
+class SlotOpenIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: AppointmentKind
+    date: dt.date = Field(description="The London day.")
+    start: dt.time = Field(description="London time the first slot starts, e.g. 10:00.")
+    end: dt.time = Field(description="London time the last slot must end by, e.g. 12:00.")
+    length_minutes: int = Field(description="Length of each slot; one of the lengths the service allows.", ge=1, le=480)
+    address: Annotated[PlainText, StringConstraints(max_length=500)] = ""
+    video_url: Annotated[PlainText, StringConstraints(max_length=200, pattern=r"^(https://\S+)?$")] = ""
+    for_person_id: int | None = Field(
+        None, ge=1, le=DATABASE_ID_MAX, description="Keep the slots for one person you supervise."
+    )
+
+
+class SlotsOpenedOut(Schema):
+    slots: list[StaffSlotOut]
+    already_open: int = Field(description="Times in the range the caller already had open (left as they were).")
+    bank_holidays: list[str] = Field(description="Bank holidays on the day in the office's or person's nation.")
+
+
+class SlotWithdrawIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Annotated[PlainText, StringConstraints(max_length=500)] = Field(
+        "", description="Needed when the slot is booked: the person's appointment is cancelled and they are told."
+    )
+
+
 # --- The person ---------------------------------------------------------------------------------
 
 
@@ -144,6 +198,35 @@ def my_appointment_rearrange_request(
     return _out(
         _service(lambda: services.appointment_rearrange_request(actor=user, appointment=appointment, note=body.note))
     )
+
+
+@router.get(
+    "/me/appointment-slots",
+    response=responses({200: list[OpenSlotOut]}),
+    summary="Times the signed-in person may book with their worker",
+)
+@permission("appointment.self_book")
+def my_open_slots(request: HttpRequest) -> list[OpenSlotOut]:
+    """Open slots from the minimum notice to the booking horizon (four weeks by default), soonest first."""
+    user = api_caller(request)
+    return [_open_slot_out(s) for s in selectors.slots_bookable_by_person(user)]
+
+
+@router.post(
+    "/me/appointment-slots/{slot_id}/book",
+    response=responses({201: AppointmentOut}, BAD_REQUEST, NOT_FOUND, UNPROCESSABLE),
+    summary="Book an open slot",
+)
+@permission("appointment.self_book")
+def my_slot_book(request: HttpRequest, slot_id: SlotId) -> Status[AppointmentOut]:
+    """Exactly one person gets a slot; the other is told it has gone (400). Repeating the request gives back
+    the same appointment, never a second one."""
+    user = api_caller(request)
+    try:
+        appointment = _service(lambda: slot_services.slot_book(actor=user, slot_id=slot_id))
+    except PermissionDenied:
+        raise Http404 from None
+    return Status(201, _out(appointment))
 
 
 # --- Staff --------------------------------------------------------------------------------------
@@ -228,6 +311,69 @@ def appointment_attendance(request: HttpRequest, appointment_id: AppointmentId, 
     )
 
 
+@router.get(
+    "/appointment-slots",
+    response=responses({200: list[StaffSlotOut]}),
+    summary="The caller's open and booked slots still to come",
+)
+@permission("appointment.slots")
+def slots_list(request: HttpRequest) -> list[StaffSlotOut]:
+    user = api_caller(request)
+    return [_staff_slot_out(s) for s in selectors.slots_for_staff(user)]
+
+
+@router.post(
+    "/appointment-slots",
+    response=responses({201: SlotsOpenedOut}, BAD_REQUEST, NOT_FOUND, UNPROCESSABLE),
+    summary="Open a time range as bookable slots",
+)
+@permission("appointment.slots")
+def slots_open(request: HttpRequest, body: SlotOpenIn) -> Status[SlotsOpenedOut]:
+    """The range is cut into slots of the given length. A bank holiday is a warning in the answer, not a refusal."""
+    user = api_caller(request)
+    person = _person(user, body.for_person_id) if body.for_person_id else None
+    opening = slot_services.SlotOpening(
+        kind=body.kind,
+        day=body.date,
+        start=body.start,
+        end=body.end,
+        length_minutes=body.length_minutes,
+        address=body.address,
+        video_url=body.video_url,
+        for_person=person,
+    )
+    try:
+        opened = slot_services.slots_open(actor=user, opening=opening)
+    except DjangoValidationError as error:
+        raise HttpError(BAD_REQUEST, " ".join(error.messages)) from None
+    out = SlotsOpenedOut(
+        slots=[_staff_slot_out(s) for s in opened.slots],
+        already_open=opened.already_open,
+        bank_holidays=opened.bank_holidays,
+    )
+    return Status(201, out)
+
+
+@router.post(
+    "/appointment-slots/{slot_id}/withdraw",
+    response=responses({200: StaffSlotOut}, BAD_REQUEST, NOT_FOUND, UNPROCESSABLE),
+    summary="Withdraw a slot",
+)
+@permission("appointment.slots")
+def slot_withdraw(request: HttpRequest, slot_id: SlotId, body: SlotWithdrawIn) -> StaffSlotOut:
+    """A booked slot needs a reason: the person's appointment is cancelled and they are told."""
+    user = api_caller(request)
+    try:
+        slot = selectors.slot_get(user, slot_id)
+    except PermissionDenied:
+        raise Http404 from None
+    try:
+        withdrawn = slot_services.slot_withdraw(actor=user, slot=slot, reason=body.reason)
+    except DjangoValidationError as error:
+        raise HttpError(BAD_REQUEST, " ".join(error.messages)) from None
+    return _staff_slot_out(withdrawn)
+
+
 # --- helpers ------------------------------------------------------------------------------------
 
 
@@ -269,4 +415,27 @@ def _out(appointment: Appointment) -> AppointmentOut:
         confirmed=appointment.confirmed_at is not None,
         rearrange_requested=appointment.rearrange_requested_at is not None,
         rearranged_to=appointment.rearranged_to_id,
+    )
+
+
+def _open_slot_out(slot: Slot) -> OpenSlotOut:
+    return OpenSlotOut(
+        id=slot.pk,
+        kind=AppointmentKind(slot.kind),
+        kind_label=str(slot.get_kind_display()),
+        starts_at=slot.starts_at,
+        ends_at=slot.ends_at,
+        who_with=str(slot.staff.get_full_name() or slot.staff.username),
+        address=slot.address,
+        video_url=slot.video_url,
+    )
+
+
+def _staff_slot_out(slot: Slot) -> StaffSlotOut:
+    return StaffSlotOut(
+        **_open_slot_out(slot).model_dump(),
+        state=SlotState(slot.state),
+        for_person_id=slot.for_person_id,
+        booked_by_id=slot.booked_by_id,
+        appointment_id=slot.appointment_id,
     )

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from onward.appointments.models import Appointment, CalendarFeed, Reminder, ReminderPreference
+from onward.appointments.models import Appointment, CalendarFeed, Reminder, ReminderPreference, Slot
 from onward.core.admin_mixins import PolicyAdmin, ReadOnlyAdmin
 from onward.core.admin_site import admin_site
 
@@ -31,3 +31,11 @@ class ReminderPreferenceAdmin(PolicyAdmin):
 class CalendarFeedAdmin(ReadOnlyAdmin):
     list_display = ["id", "user", "created_at", "revoked_at", "last_used_at"]
     exclude = ["token_digest"]
+
+
+@admin.register(Slot, site=admin_site)
+class SlotAdmin(ReadOnlyAdmin):
+    list_display = ["id", "staff", "kind", "starts_at", "state", "for_person", "booked_by"]
+    list_filter = ["kind", "state"]
+    search_fields = ["=id", "=booked_by__crn", "=for_person__crn"]
+    date_hierarchy = "starts_at"

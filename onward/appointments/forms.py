@@ -101,5 +101,54 @@ class RearrangeRequestForm(forms.Form):
     )
 
 
+class SlotOpenForm(forms.Form):
+    """Open a time range as bookable slots, for anyone on the caseload or kept for one person."""
+
+    kind = forms.ChoiceField(label=_("Type of appointment"), choices=AppointmentKind.choices)
+    for_person = forms.ChoiceField(label=_("Who can book"), required=False)
+    day = forms.DateField(
+        label=_("Date"),
+        help_text=_("For example, 27 11 2026 or 2026-11-27"),
+        input_formats=DATE_FORMATS,
+        error_messages={"required": _("Enter the date"), "invalid": _("Enter a real date, like 27 11 2026")},
+    )
+    start = forms.TimeField(
+        label=_("From"),
+        help_text=_("24-hour clock, for example 10:00"),
+        error_messages={"required": _("Enter the start time"), "invalid": _("Enter a time like 10:00")},
+    )
+    end = forms.TimeField(
+        label=_("Until"),
+        help_text=_("24-hour clock, for example 12:00"),
+        error_messages={"required": _("Enter the end time"), "invalid": _("Enter a time like 12:00")},
+    )
+    length = forms.TypedChoiceField(label=_("Length of each slot"), coerce=int, initial=30)
+    address = forms.CharField(label=_("Address"), required=False, widget=forms.Textarea, max_length=500)
+    video_url = forms.URLField(label=_("Or a video link"), required=False, max_length=200, assume_scheme="https")
+
+    def __init__(self, *args: Any, people: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.people = {str(p.pk): p for p in people}
+        people_field = self.fields["for_person"]
+        length_field = self.fields["length"]
+        assert isinstance(people_field, forms.ChoiceField)
+        assert isinstance(length_field, forms.ChoiceField)
+        people_field.choices = [("", _("Anyone on my caseload"))] + [
+            (str(p.pk), f"{p.full_name} ({p.reference})") for p in people
+        ]
+        length_field.choices = [
+            (m, _("%(minutes)s minutes") % {"minutes": m}) for m in settings.APPOINTMENT_SLOT_LENGTHS_MINUTES
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data["person"] = self.people.get(data.get("for_person") or "")
+        if data.get("start") and data.get("end") and data["end"] <= data["start"]:
+            self.add_error("end", _("The end time must be after the start time"))
+        if not (data.get("address") or "").strip() and not data.get("video_url"):
+            self.add_error("address", _("Enter an address or a video link"))
+        return data
+
+
 def _london(day: Any, at: time) -> datetime:
     return timezone.make_aware(datetime.combine(day, at), timezone.get_default_timezone())

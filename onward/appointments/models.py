@@ -203,3 +203,91 @@ class CalendarFeed(models.Model):
                 fields=["user"], condition=Q(revoked_at__isnull=True), name="one_live_calendar_feed_per_user"
             )
         ]
+
+
+class SlotState(models.TextChoices):
+    OPEN = "open", _("Open")
+    BOOKED = "booked", _("Booked")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+SLOT_TRANSITIONS: dict[str, frozenset[str]] = {
+    SlotState.OPEN: frozenset({SlotState.BOOKED, SlotState.WITHDRAWN}),
+    SlotState.BOOKED: frozenset({SlotState.WITHDRAWN}),  # withdrawing a booked slot cancels its appointment
+    SlotState.WITHDRAWN: frozenset(),
+}
+
+
+class Slot(models.Model):
+    """A time a member of staff has opened for a person on their caseload to book themselves.
+
+    The slot belongs to the member of staff (and their office); it may be kept for one person. Taking
+    it is one conditional UPDATE from open to booked, so exactly one person gets it; the booking is an
+    ordinary `Appointment`, linked here.
+    """
+
+    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="appointment_slots")
+    office = models.ForeignKey(
+        "organisations.OrgUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="appointment_slots"
+    )
+    kind = models.CharField(max_length=20, choices=AppointmentKind.choices)
+    # Kept for this one person; empty means anyone the member of staff supervises.
+    for_person = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.CASCADE, related_name="appointment_slots_kept"
+    )
+    address = models.TextField(blank=True)
+    video_url = models.URLField(blank=True)
+    starts_at = models.DateTimeField(db_index=True)
+    ends_at = models.DateTimeField()
+
+    state = models.CharField(max_length=10, choices=SlotState.choices, default=SlotState.OPEN, db_index=True)
+    booked_by = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.CASCADE, related_name="appointment_slots_booked"
+    )
+    booked_at = models.DateTimeField(null=True, blank=True)
+    appointment = models.OneToOneField(
+        Appointment, null=True, blank=True, on_delete=models.SET_NULL, related_name="slot"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    withdraw_reason = models.TextField(blank=True)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["starts_at"]
+        indexes = [models.Index(fields=["staff", "state", "starts_at"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="slot_ends_after_start"),
+            models.CheckConstraint(condition=~Q(address="") | ~Q(video_url=""), name="slot_has_a_place"),
+            models.CheckConstraint(condition=Q(state__in=list(SlotState.values)), name="slot_state_known"),
+            # Open means nobody has it; booked means somebody does. Withdrawn keeps what it had.
+            models.CheckConstraint(
+                condition=Q(state=SlotState.OPEN, booked_by__isnull=True, appointment__isnull=True)
+                | Q(state=SlotState.BOOKED, booked_by__isnull=False)
+                | Q(state=SlotState.WITHDRAWN),
+                name="slot_booked_by_one_person",
+            ),
+            # One live slot per member of staff per start time, so opening a range twice adds nothing.
+            models.UniqueConstraint(
+                fields=["staff", "starts_at"],
+                condition=~Q(state=SlotState.WITHDRAWN),
+                name="slot_once_per_staff_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_video(self) -> bool:
+        return bool(self.video_url)
+
+    @property
+    def where(self) -> str:
+        return self.video_url or self.address

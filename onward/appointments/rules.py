@@ -2,12 +2,13 @@
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from onward.accounts.models import Role, UserKind
 from onward.accounts.rules import CASEWORK_ROLES, has_role, is_staff_user
-from onward.appointments.models import Appointment
+from onward.appointments.models import Appointment, Slot, SlotState
 from onward.core.permissions import rule
+from onward.people.models import Person, StaffAssignment
 from onward.people.rules import people_visible_to, person_in_scope
 
 # Security staff see appointments of people in their establishment but do not book them.
@@ -59,6 +60,54 @@ def can_have_calendar(user: Any, obj: Any) -> bool:
     if getattr(user, "kind", None) == UserKind.PERSON:
         return True
     return is_staff_user(user) and has_role(user, *CASEWORK_ROLES)
+
+
+def supervises(user: Any, person: Person) -> bool:
+    """True when this member of staff is one of the person's assigned workers (practitioner, POM, key worker)."""
+    return StaffAssignment.objects.filter(staff_id=user.pk, person_id=person.pk, ended_at__isnull=True).exists()
+
+
+def slots_visible_to(user: Any) -> QuerySet[Slot]:
+    """Staff: the slots they opened. A person: their assigned workers' slots, open to anyone or kept for them."""
+    if not user.is_authenticated:
+        return Slot.objects.none()
+    if user.kind == UserKind.PERSON:
+        workers = StaffAssignment.objects.filter(person_id=user.person_id, ended_at__isnull=True).values("staff_id")
+        return Slot.objects.filter(staff_id__in=workers).filter(
+            Q(for_person__isnull=True) | Q(for_person_id=user.person_id)
+        )
+    if not is_staff_user(user) or not has_role(user, *BOOKING_ROLES):
+        return Slot.objects.none()
+    return Slot.objects.filter(staff=user)
+
+
+@rule("appointment.slots")
+def can_open_slots(user: Any, obj: Any) -> bool:
+    """Open, list and withdraw bookable slots. For one person, only the staff who supervise them; a slot, its owner."""
+    if not (is_staff_user(user) and has_role(user, *BOOKING_ROLES)):
+        return False
+    if isinstance(obj, Slot):
+        return obj.staff_id == user.pk
+    if isinstance(obj, Person):
+        return supervises(user, obj)
+    return obj is None
+
+
+@rule("appointment.self_book")
+def can_book_slot(user: Any, obj: Any) -> bool:
+    """A person books a slot one of their workers opened for anyone on the caseload or for them alone."""
+    if getattr(user, "kind", None) != UserKind.PERSON:
+        return False
+    if obj is None:
+        return True
+    return (
+        isinstance(obj, Slot)
+        and obj.state == SlotState.OPEN
+        and obj.for_person_id in (None, user.person_id)
+        and StaffAssignment.objects.filter(
+            person_id=user.person_id, staff_id=obj.staff_id, ended_at__isnull=True
+        ).exists()
+    )
 
 
 @rule("notifications.provider_callback")

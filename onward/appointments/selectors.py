@@ -4,12 +4,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from onward.appointments.models import Appointment, AppointmentState
-from onward.appointments.rules import appointments_visible_to
+from onward.appointments.models import Appointment, AppointmentState, Slot, SlotState
+from onward.appointments.rules import appointments_visible_to, slots_visible_to
 from onward.audit.services import audit_record
+from onward.people.models import Person, StaffAssignment
 from onward.people.rules import acting_role
 
 
@@ -75,3 +77,46 @@ def appointments_for_feed(user: Any, since: datetime) -> list[Appointment]:
     else:
         rows = appointments_visible_to(user).filter(staff=user, starts_at__gte=since)
     return list(rows.select_related("person", "staff").order_by("starts_at"))
+
+
+def slots_for_staff(user: Any, now: datetime | None = None) -> list[Slot]:
+    """The member of staff's own open and booked slots still to come, soonest first."""
+    at = now or timezone.now()
+    return list(
+        slots_visible_to(user)
+        .filter(ends_at__gte=at, state__in=[SlotState.OPEN, SlotState.BOOKED])
+        .select_related("staff", "for_person", "booked_by", "appointment")
+        .order_by("starts_at")
+    )
+
+
+def slots_bookable_by_person(user: Any, now: datetime | None = None) -> list[Slot]:
+    """Open slots the signed-in person may book: their workers' slots, from the notice period to the booking horizon."""
+    at = now or timezone.now()
+    earliest = at + timedelta(hours=settings.APPOINTMENT_SLOT_MIN_NOTICE_HOURS)
+    latest = at + timedelta(days=settings.APPOINTMENT_SLOT_BOOKING_AHEAD_DAYS)
+    return list(
+        slots_visible_to(user)
+        .filter(state=SlotState.OPEN, starts_at__gte=earliest, starts_at__lt=latest)
+        .select_related("staff")
+        .order_by("starts_at", "pk")
+    )
+
+
+def slot_get(user: Any, slot_id: int) -> Slot:
+    """One slot the user may see (staff: their own; a person: one open to them); the same refusal if none."""
+    slot = (
+        slots_visible_to(user)
+        .select_related("staff", "for_person", "booked_by", "appointment")
+        .filter(pk=slot_id)
+        .first()
+    )
+    if slot is None:
+        raise PermissionDenied("appointment.slots")
+    return slot
+
+
+def caseload_people(user: Any) -> list[Person]:
+    """The people this member of staff is assigned to (those they may open slots for)."""
+    assigned = StaffAssignment.objects.filter(staff_id=user.pk, ended_at__isnull=True).values("person_id")
+    return list(Person.objects.filter(pk__in=assigned).select_related("unit").order_by("last_name", "first_name"))

@@ -5,6 +5,7 @@ transaction, and (re)plans the reminders. A second failed attendance in a period
 the practitioner to consider; the decision stays theirs.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -16,6 +17,7 @@ from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from onward.accounts.rules import staff_roles
 from onward.appointments.models import (
     REASON_REQUIRED,
     Appointment,
@@ -26,6 +28,7 @@ from onward.appointments.models import (
 )
 from onward.audit.services import audit_record
 from onward.core.permissions import require
+from onward.organisations.models import OrgUnit, UnitKind
 from onward.people.models import AssignmentRole, Person, StaffAssignment
 from onward.people.rules import acting_role
 
@@ -55,24 +58,33 @@ def appointment_book(*, actor: Any, person: Person, details: AppointmentDetails)
     require(actor, "appointment.manage", person)
     _details_check(details)
     with transaction.atomic():
-        appointment = _appointment_create(actor=actor, person=person, details=details)
-        audit_record(
-            actor=actor,
-            role=acting_role(actor, person),
-            action="appointment.booked",
-            person=person,
-            target=appointment,
-            data=_audit_data(appointment),
-        )
-        person_notify(
-            person,
-            subject=_("New appointment"),
-            body=_("You have a new appointment: %(what)s on %(when)s at %(where)s.") % _describe(appointment),
-            key=f"appointment-booked:{appointment.pk}",
-        )
-        from onward.appointments.reminders import reminders_plan_for
+        return appointment_booked(actor=actor, role=acting_role(actor, person), person=person, details=details)
 
-        reminders_plan_for([appointment])
+
+def appointment_booked(
+    *, actor: Any, role: str, person: Person, details: AppointmentDetails, audit_extra: dict[str, Any] | None = None
+) -> Appointment:
+    """The booking itself, for a caller that has checked the policy and holds a transaction: create the
+    appointment, audit it, tell the person and plan the reminders. Staff booking and a person taking an
+    open slot both come through here."""
+    appointment = _appointment_create(actor=actor, person=person, details=details)
+    audit_record(
+        actor=actor,
+        role=role,
+        action="appointment.booked",
+        person=person,
+        target=appointment,
+        data={**_audit_data(appointment), **(audit_extra or {})},
+    )
+    person_notify(
+        person,
+        subject=_("New appointment"),
+        body=_("You have a new appointment: %(what)s on %(when)s at %(where)s.") % _describe(appointment),
+        key=f"appointment-booked:{appointment.pk}",
+    )
+    from onward.appointments.reminders import reminders_plan_for
+
+    reminders_plan_for([appointment])
     return appointment
 
 
@@ -211,9 +223,44 @@ def appointment_rearrange_request(*, actor: Any, appointment: Appointment, note:
     return locked
 
 
-def bank_holidays_on(day: date) -> list[str]:
-    """The bank holidays on a day, as "Title (nation)", from the data the package ships (no network)."""
-    return [f"{title} ({BANK_HOLIDAY_DIVISIONS[division]})" for division, title in _bank_holidays().get(day, [])]
+def bank_holidays_on(day: date, divisions: Iterable[str] | None = None) -> list[str]:
+    """The bank holidays on a day, as "Title (nation)", from the data the package ships (no network).
+
+    With `divisions`, only those nations' holidays (see `bank_holiday_divisions`); without, every nation's."""
+    wanted = set(divisions) if divisions is not None else set(BANK_HOLIDAY_DIVISIONS)
+    return [
+        f"{title} ({BANK_HOLIDAY_DIVISIONS[division]})"
+        for division, title in _bank_holidays().get(day, [])
+        if division in wanted
+    ]
+
+
+def bank_holiday_divisions(*units: OrgUnit | None) -> set[str]:
+    """The nations whose bank holidays apply to these units (a person's unit, an office): the nearest
+    unit up the tree named in APPOINTMENT_BANK_HOLIDAY_DIVISION_BY_UNIT, else the default nation."""
+    by_code: dict[str, str] = settings.APPOINTMENT_BANK_HOLIDAY_DIVISION_BY_UNIT
+    divisions: set[str] = set()
+    for unit in units:
+        if unit is None:
+            continue
+        division = settings.APPOINTMENT_BANK_HOLIDAY_DIVISION
+        if by_code:
+            ids = [int(part) for part in unit.path.strip("/").split("/") if part]
+            codes = dict(OrgUnit.objects.filter(pk__in=ids).values_list("pk", "code"))
+            for unit_id in reversed(ids):
+                if codes.get(unit_id) in by_code:
+                    division = by_code[codes[unit_id]]
+                    break
+        divisions.add(division)
+    return divisions or {settings.APPOINTMENT_BANK_HOLIDAY_DIVISION}
+
+
+def staff_office(user: Any) -> OrgUnit | None:
+    """The probation office a member of staff works at (their first role held at an office), if any."""
+    for held in staff_roles(user):
+        if held.unit.kind == UnitKind.OFFICE:
+            return held.unit
+    return None
 
 
 def person_notify(person: Person, *, subject: str, body: str, key: str) -> str:
@@ -383,8 +430,12 @@ def _audit_data(appointment: Appointment) -> dict[str, Any]:
     }
 
 
-def _when(moment: datetime) -> str:
+def appointment_when(moment: datetime) -> str:
+    """A time as people read it in messages: "Friday 27 November 2026, 10:00" (London)."""
     return formats.date_format(timezone.localtime(moment), "l j F Y, H:i")
+
+
+_when = appointment_when
 
 
 def _describe(appointment: Appointment) -> dict[str, str]:

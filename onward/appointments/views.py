@@ -14,12 +14,21 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from onward.accounts.rules import staff_roles
 from onward.appointments import calendar, selectors, services
-from onward.appointments.forms import AppointmentForm, AttendanceForm, RearrangeForm, RearrangeRequestForm, ReasonForm
-from onward.appointments.models import Appointment
+from onward.appointments import slots as slot_services
+from onward.appointments.forms import (
+    AppointmentForm,
+    AttendanceForm,
+    RearrangeForm,
+    RearrangeRequestForm,
+    ReasonForm,
+    SlotOpenForm,
+)
+from onward.appointments.models import Appointment, Slot, SlotState
 from onward.core.permissions import can, permission, require
 from onward.organisations.models import OrgUnit, UnitKind
 from onward.people.selectors import person_get
@@ -56,6 +65,7 @@ def diary(request: HttpRequest) -> HttpResponse:
         "offices": offices,
         "office": office,
         "holidays": {d: services.bank_holidays_on(d) for d, _rows in by_day},
+        "may_open_slots": can(request.user, "appointment.slots"),
     }
     return render(request, "appointments/diary.html", context)
 
@@ -68,7 +78,7 @@ def book(request: HttpRequest, person_id: int) -> HttpResponse:
     holidays: list[str] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        holidays = services.bank_holidays_on(data["day"])
+        holidays = _holidays_for(request.user, person, data["day"])
         if not holidays or request.POST.get("bank_holiday_ok") == "1":
             try:
                 services.appointment_book(actor=request.user, person=person, details=_details(request, data))
@@ -111,19 +121,89 @@ def rearrange(request: HttpRequest, appointment_id: int) -> HttpResponse:
         "compulsory": "yes" if appointment.compulsory else "no",
     }
     form = RearrangeForm(request.POST or None, initial=initial)
+    holidays: list[str] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        holidays = _holidays_for(request.user, appointment.person, data["day"])
+        if not holidays or request.POST.get("bank_holiday_ok") == "1":
+            try:
+                new = services.appointment_rearrange(
+                    actor=request.user, appointment=appointment, details=_details(request, data), reason=data["reason"]
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Appointment rearranged. The person has been told."))
+                return redirect("appointments:detail", appointment_id=new.pk)
+    status = 400 if form.errors else 200
+    context = {"appointment": appointment, "form": form, "holidays": holidays}
+    return render(request, "appointments/rearrange.html", context, status=status)
+
+
+@permission("appointment.slots")
+def slots(request: HttpRequest) -> HttpResponse:
+    """The member of staff's open and booked slots still to come, by day."""
+    rows = selectors.slots_for_staff(request.user)
+    return render(request, "appointments/slots.html", {"by_day": _by_day(rows)})
+
+
+@permission("appointment.slots")
+def slots_new(request: HttpRequest) -> HttpResponse:
+    """Open a time range as slots people on the caseload can book."""
+    people = selectors.caseload_people(request.user)
+    office = services.staff_office(request.user)
+    form = SlotOpenForm(request.POST or None, people=people, initial={"address": office.address if office else ""})
+    holidays: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        opening = slot_services.SlotOpening(
+            kind=data["kind"],
+            day=data["day"],
+            start=data["start"],
+            end=data["end"],
+            length_minutes=data["length"],
+            address=data["address"],
+            video_url=data["video_url"],
+            for_person=data["person"],
+        )
+        holidays = slot_services.slot_opening_bank_holidays(actor=request.user, opening=opening)
+        if not holidays or request.POST.get("bank_holiday_ok") == "1":
+            try:
+                opened = slot_services.slots_open(actor=request.user, opening=opening)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                text = ngettext("%(count)s slot opened.", "%(count)s slots opened.", len(opened.slots)) % {
+                    "count": len(opened.slots)
+                }
+                if opened.already_open:
+                    text += " " + _("%(count)s of those times were open already.") % {"count": opened.already_open}
+                messages.success(request, text)
+                return redirect("appointments:slots")
+    status = 400 if form.errors else 200
+    return render(request, "appointments/slots_new.html", {"form": form, "holidays": holidays}, status=status)
+
+
+@permission("appointment.slots")
+def slot_withdraw(request: HttpRequest, slot_id: int) -> HttpResponse:
+    """Withdraw a slot; a booked one needs a reason, and the person's appointment is cancelled (they are told)."""
+    slot = selectors.slot_get(request.user, slot_id)
+    form = ReasonForm(request.POST or None)
+    if slot.state != SlotState.BOOKED:
+        form.fields["reason"].required = False
+    if request.method == "POST" and form.is_valid():
         try:
-            new = services.appointment_rearrange(
-                actor=request.user, appointment=appointment, details=_details(request, data), reason=data["reason"]
-            )
+            slot_services.slot_withdraw(actor=request.user, slot=slot, reason=form.cleaned_data["reason"])
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("Appointment rearranged. The person has been told."))
-            return redirect("appointments:detail", appointment_id=new.pk)
+            booked = slot.state == SlotState.BOOKED
+            messages.success(
+                request, _("Slot withdrawn. The person has been told.") if booked else _("Slot withdrawn.")
+            )
+            return redirect("appointments:slots")
     status = 400 if form.errors else 200
-    return render(request, "appointments/rearrange.html", {"appointment": appointment, "form": form}, status=status)
+    return render(request, "appointments/slot_withdraw.html", {"slot": slot, "form": form}, status=status)
 
 
 @permission("appointment.manage")
@@ -220,6 +300,33 @@ def person_rearrange(request: HttpRequest, appointment_id: int) -> HttpResponse:
     return render(request, "appointments/person_rearrange.html", {"appointment": appointment, "form": form})
 
 
+@permission("appointment.self_book")
+def person_slots(request: HttpRequest) -> HttpResponse:
+    """The times the person can book with their worker, by day."""
+    rows = selectors.slots_bookable_by_person(request.user)
+    return render(request, "appointments/person_slots.html", {"by_day": _by_day(rows)})
+
+
+@permission("appointment.self_book")
+def person_slot_book(request: HttpRequest, slot_id: int) -> HttpResponse:
+    """Check the time, then book it. Pressing twice books once."""
+    slot = selectors.slot_get(request.user, slot_id)
+    if request.method == "POST":
+        try:
+            appointment = slot_services.slot_book(actor=request.user, slot_id=slot.pk)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("appointments:person_slots")
+        messages.success(request, _("You have booked this appointment. We have told your worker."))
+        return redirect("appointments:person_appointment", appointment_id=appointment.pk)
+    if slot.state != SlotState.OPEN:
+        if slot.booked_by_id == request.user.person_id and slot.appointment_id:  # type: ignore[union-attr]
+            return redirect("appointments:person_appointment", appointment_id=slot.appointment_id)
+        messages.error(request, _("Someone else has just taken that time. Please choose another."))
+        return redirect("appointments:person_slots")
+    return render(request, "appointments/person_slot_book.html", {"slot": slot})
+
+
 @permission("appointment.self")
 def person_calendar(request: HttpRequest) -> HttpResponse:
     return _calendar_page(request, "layouts/person.html", "appointments:person_calendar")
@@ -274,15 +381,20 @@ def _details(request: HttpRequest, data: dict[str, Any]) -> services.Appointment
         with_name=with_name,
         notes=data["notes"],
         compulsory=data["compulsory"] == "yes",
-        office=_staff_office(request.user),
+        office=services.staff_office(request.user),
     )
 
 
-def _staff_office(user: Any) -> OrgUnit | None:
-    for held in staff_roles(user):
-        if held.unit.kind == UnitKind.OFFICE:
-            return held.unit
-    return None
+def _holidays_for(user: Any, person: Any, day: date) -> list[str]:
+    """Bank holidays on the day in the person's nation or the booking office's."""
+    return services.bank_holidays_on(day, services.bank_holiday_divisions(person.unit, services.staff_office(user)))
+
+
+def _by_day(rows: list[Slot]) -> list[tuple[date, list[Slot]]]:
+    days: dict[date, list[Slot]] = {}
+    for slot in rows:
+        days.setdefault(timezone.localtime(slot.starts_at).date(), []).append(slot)
+    return list(days.items())
 
 
 def _offices(user: Any) -> list[OrgUnit]:

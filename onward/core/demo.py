@@ -250,6 +250,12 @@ def _appointments(staff: dict[str, User]) -> None:
     upcoming = AppointmentFactory.create(
         person=aled, staff=practitioner, with_name="", address=office, starts_at=at(2, 10)
     )
+    # Times Aled can book himself: the practitioner's Thursday-style afternoon, in 30-minute slots.
+    from onward.appointments.slots import slot_times
+    from onward.appointments.tests.factories import SlotFactory
+
+    for starts, ends in slot_times(today + dt.timedelta(days=3), dt.time(14, 0), dt.time(16, 0), 30):
+        SlotFactory.create(staff=practitioner, address=office, starts_at=starts, ends_at=ends)
     AppointmentFactory.create(
         person=aled,
         kind="drug_test",

@@ -3,7 +3,7 @@ import datetime as dt
 import factory
 from django.utils import timezone
 
-from onward.appointments.models import Appointment, AppointmentKind, ReminderPreference
+from onward.appointments.models import Appointment, AppointmentKind, ReminderPreference, Slot
 from onward.people.tests.factories import CommunityPersonFactory
 
 
@@ -33,3 +33,15 @@ class ReminderPreferenceFactory(factory.django.DjangoModelFactory[ReminderPrefer
 
     person = factory.SubFactory(CommunityPersonFactory)
     channel = "sms"
+
+
+class SlotFactory(factory.django.DjangoModelFactory[Slot]):
+    """An open 30-minute supervision slot in three days' time at 10:00 London time. Give it `staff`."""
+
+    class Meta:
+        model = Slot
+
+    kind = AppointmentKind.SUPERVISION
+    address = "Northgate probation office, 2 High Street, NG1 2AB"
+    starts_at = factory.LazyFunction(lambda: _next_weekday_at(10))
+    ends_at = factory.LazyAttribute(lambda s: s.starts_at + dt.timedelta(minutes=30))
