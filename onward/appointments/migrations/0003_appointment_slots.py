@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('appointments', '0001_initial'),
+        ('appointments', '0002_reminders_for_checkins'),
         ('organisations', '0001_initial'),
         ('people', '0002_person_address_coordinates'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
