@@ -15,6 +15,7 @@ from onward.messaging.models import (
     ContactLink,
     Conversation,
     ConversationKind,
+    Draft,
     FlagKind,
     Message,
     MessageRead,
@@ -76,6 +77,15 @@ def conversation_get(user: Any, conversation_id: int, *, purpose: str = "view") 
     return conversation
 
 
+def conversation_for_draft(user: Any, conversation_id: int) -> Conversation:
+    """A conversation the user may read, for saving their own draft: no messages are read, so no audit event
+    (the page's script saves every few seconds while someone types)."""
+    conversation = conversations_visible_to(user).select_related("person", "contact").filter(pk=conversation_id).first()
+    if conversation is None:
+        raise PermissionDenied("conversation.view")
+    return conversation
+
+
 def conversation_messages(user: Any, conversation: Conversation, *, search: str = "") -> list[Message]:
     """What this user may see: delivered and released messages, and their own whatever their state.
 
@@ -93,6 +103,25 @@ def contact_conversation_messages(link: ContactLink) -> list[Message]:
     """What a contact sees through their link: delivered and released messages, and their own."""
     visible = Q(state__in=VISIBLE_TO_RECIPIENT) | Q(author_contact=link.contact)
     return list(_messages(link.conversation, visible, None))
+
+
+def draft_for(user: Any, conversation: Conversation) -> Draft | None:
+    """The user's own draft in a conversation they may read (found by `conversation_get`). Only ever the author's."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Draft.objects.filter(conversation=conversation, author_user=user).first()
+
+
+def draft_for_contact(link: ContactLink) -> Draft | None:
+    return Draft.objects.filter(conversation=link.conversation, author_contact=link.contact).first()
+
+
+def last_sent_id(conversation: Conversation, *, user: Any = None, link: ContactLink | None = None) -> int:
+    """The id of the author's latest message here (0 if none): the page's script uses it to tell a copy
+    kept on the device from before a send (now delivered, so dropped) from one typed since."""
+    mine = Q(author_user=user) if link is None else Q(author_contact=link.contact)
+    latest = conversation.messages.filter(mine).order_by("-pk").values_list("pk", flat=True).first()
+    return latest or 0
 
 
 def review_queue(user: Any) -> QuerySet[Message]:

@@ -12,7 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,6 +32,7 @@ from onward.messaging.models import (
     ContactStatus,
     Conversation,
     ConversationKind,
+    Draft,
     FlagKind,
     Message,
     MessageRead,
@@ -47,6 +48,7 @@ from onward.people.models import CUSTODY_STATUSES, Person, StaffAssignment, Stat
 from onward.people.rules import acting_role
 
 HTML_TAG = re.compile(r"<\s*/?\s*[a-z!][^>]*>", re.IGNORECASE)
+CLIENT_KEY = re.compile(r"[A-Za-z0-9_-]{8,64}")
 
 
 @dataclass(frozen=True)
@@ -128,10 +130,24 @@ def conversation_participants_sync(conversation: Conversation) -> list[Participa
 
 
 def message_send(
-    *, actor: Any, conversation: Conversation, body: str, attachments: Sequence[PreparedAttachment] = ()
+    *,
+    actor: Any,
+    conversation: Conversation,
+    body: str,
+    attachments: Sequence[PreparedAttachment] = (),
+    client_key: str = "",
 ) -> Message:
-    """A person or member of staff writes. Screened before anyone else can see it; the policy decides."""
+    """A person or member of staff writes. Screened before anyone else can see it; the policy decides.
+
+    With a client key (the compose form's, or an API caller's), sending again with the same key gives back
+    the first message: a retry after a lost connection never makes a second one. The author's draft in
+    this conversation is deleted in the same transaction.
+    """
     require(actor, "conversation.write", conversation)
+    key = _client_key(client_key)
+    earlier = _earlier_send(conversation, key, author_user=actor)
+    if earlier is not None:
+        return earlier
     body = _clean_body(body)
     _check_attachments(attachments)
     person = conversation.person
@@ -144,35 +160,47 @@ def message_send(
             _("You have sent %(count)s messages in the last hour, which is the most you can send. Try again later."),
         )
     author_kind = AuthorKind.PERSON if is_person else AuthorKind.STAFF
-    with transaction.atomic():
-        message = _message_store(
-            conversation=conversation,
-            author_kind=author_kind,
-            author_user=actor,
-            body=body,
-            attachments=attachments,
-            may_hold=is_person,
-        )
-        audit_record(
-            actor=actor,
-            role=_role(actor, person),
-            action="message.sent",
-            person=person,
-            target=message,
-            data={"conversation": conversation.pk, "state": message.state, "flag": message.flag},
-        )
-        if message.is_visible_to_recipient:
-            _notify_recipients(message)
-        if message.flag == FlagKind.RISK:
-            _notify_risk(message)
+    try:
+        with transaction.atomic():
+            message = _message_store(
+                conversation=conversation,
+                author_kind=author_kind,
+                author_user=actor,
+                body=body,
+                attachments=attachments,
+                may_hold=is_person,
+                client_key=key,
+            )
+            Draft.objects.filter(conversation=conversation, author_user=actor).delete()
+            audit_record(
+                actor=actor,
+                role=_role(actor, person),
+                action="message.sent",
+                person=person,
+                target=message,
+                data={"conversation": conversation.pk, "state": message.state, "flag": message.flag},
+            )
+            if message.is_visible_to_recipient:
+                _notify_recipients(message)
+            if message.flag == FlagKind.RISK:
+                _notify_risk(message)
+    except IntegrityError:
+        earlier = _earlier_send(conversation, key, author_user=actor)  # the same send, racing itself
+        if earlier is None:
+            raise
+        return earlier
     return message
 
 
-def message_send_by_contact(*, link: ContactLink, body: str) -> Message:
+def message_send_by_contact(*, link: ContactLink, body: str, client_key: str = "") -> Message:
     """An approved contact replies through their link. Always screened as a message to someone in custody."""
     contact = link.contact
     if not contact.may_write or link.conversation.contact_id != contact.pk:
         raise PermissionDenied("conversation.write")
+    key = _client_key(client_key)
+    earlier = _earlier_send(link.conversation, key, author_contact=contact)
+    if earlier is not None:
+        return earlier
     body = _clean_body(body)
     _rate_limit(
         Message.objects.filter(author_contact=contact),
@@ -180,25 +208,33 @@ def message_send_by_contact(*, link: ContactLink, body: str) -> Message:
         settings.MESSAGING_CONTACT_MESSAGES_PER_DAY,
         _("You have sent %(count)s messages today, which is the most you can send. Try again tomorrow."),
     )
-    with transaction.atomic():
-        message = _message_store(
-            conversation=link.conversation,
-            author_kind=AuthorKind.CONTACT,
-            author_contact=contact,
-            body=body,
-            attachments=(),
-            may_hold=True,
-        )
-        audit_record(
-            actor=None,
-            role="contact",
-            action="message.sent_by_contact",
-            person=link.conversation.person,
-            target=message,
-            data={"contact": contact.pk, "state": message.state, "flag": message.flag},
-        )
-        if message.is_visible_to_recipient:
-            _notify_recipients(message)
+    try:
+        with transaction.atomic():
+            message = _message_store(
+                conversation=link.conversation,
+                author_kind=AuthorKind.CONTACT,
+                author_contact=contact,
+                body=body,
+                attachments=(),
+                may_hold=True,
+                client_key=key,
+            )
+            Draft.objects.filter(conversation=link.conversation, author_contact=contact).delete()
+            audit_record(
+                actor=None,
+                role="contact",
+                action="message.sent_by_contact",
+                person=link.conversation.person,
+                target=message,
+                data={"contact": contact.pk, "state": message.state, "flag": message.flag},
+            )
+            if message.is_visible_to_recipient:
+                _notify_recipients(message)
+    except IntegrityError:
+        earlier = _earlier_send(link.conversation, key, author_contact=contact)
+        if earlier is None:
+            raise
+        return earlier
     return message
 
 
@@ -294,6 +330,73 @@ def messages_mark_read(*, actor: Any, conversation: Conversation, messages: Sequ
     ]
     MessageRead.objects.bulk_create(unread, ignore_conflicts=True)
     return len(unread)
+
+
+# --- Drafts -------------------------------------------------------------------------------------
+# A draft is private to its author and never delivered, so it is not screened. Saves come every few
+# seconds while someone types, so they are not audited one by one; the retention job's deletions are.
+
+
+def draft_save(*, actor: Any, conversation: Conversation, body: str) -> Draft | None:
+    """Keep what the author is writing in this conversation. An empty body deletes the draft."""
+    require(actor, "conversation.write", conversation)
+    return _draft_store(conversation, body, author_user=actor)
+
+
+def draft_discard(*, actor: Any, conversation: Conversation) -> None:
+    require(actor, "conversation.view", conversation)
+    Draft.objects.filter(conversation=conversation, author_user=actor).delete()
+
+
+def draft_save_by_contact(*, link: ContactLink, body: str) -> Draft | None:
+    """An approved contact's reply in progress, kept for the contact (whichever of their links they open)."""
+    if not link.contact.may_write or link.conversation.contact_id != link.contact_id:
+        raise PermissionDenied("conversation.write")
+    return _draft_store(link.conversation, body, author_contact=link.contact)
+
+
+def drafts_expire(now: Any = None) -> dict[str, int]:
+    """The retention job: delete drafts not touched for MESSAGING_DRAFT_RETENTION_DAYS."""
+    at = now or timezone.now()
+    cutoff = at - timedelta(days=settings.MESSAGING_DRAFT_RETENTION_DAYS)
+    with transaction.atomic():
+        deleted, _counts = Draft.objects.filter(updated_at__lt=cutoff).delete()
+        if deleted:
+            audit_record(
+                actor=None,
+                action="drafts.expired",
+                data={"deleted": deleted, "days": settings.MESSAGING_DRAFT_RETENTION_DAYS},
+            )
+    return {"drafts": deleted}
+
+
+def _draft_store(
+    conversation: Conversation, body: str, *, author_user: Any = None, author_contact: ApprovedContact | None = None
+) -> Draft | None:
+    body = (body or "").replace("\r\n", "\n")
+    limit = settings.MESSAGING_MESSAGE_MAX_CHARS
+    if len(body) > limit:
+        raise ValidationError(_("Your message must be %(limit)s characters or fewer.") % {"limit": limit})
+    mine = Draft.objects.filter(conversation=conversation, author_user=author_user, author_contact=author_contact)
+    if not body.strip():
+        mine.delete()
+        return None
+    now = timezone.now()
+    for _attempt in range(2):
+        if mine.update(body=body, updated_at=now):
+            return mine.get()
+        try:
+            with transaction.atomic():
+                return Draft.objects.create(
+                    conversation=conversation,
+                    author_user=author_user,
+                    author_contact=author_contact,
+                    body=body,
+                    updated_at=now,
+                )
+        except IntegrityError:
+            continue  # another save made it first: update that one
+    raise ValidationError(_("Your draft could not be saved. Try again."))
 
 
 # --- Approved contacts --------------------------------------------------------------------------
@@ -439,6 +542,7 @@ def _message_store(
     may_hold: bool,
     author_user: Any = None,
     author_contact: ApprovedContact | None = None,
+    client_key: str | None = None,
 ) -> Message:
     person = conversation.person
     matches, word_list = screen(person, body)
@@ -460,6 +564,7 @@ def _message_store(
         body=body,
         state=MessageState.PENDING_SCREENING,
         created_at=now,
+        client_key=client_key or None,
     )
     if not message.may_become(state):
         raise RuntimeError("screening produced a state the table does not allow")
@@ -621,6 +726,32 @@ def _rate_limit(sent: Any, window: timedelta, limit: int, text: str) -> None:
     count = sent.filter(created_at__gte=timezone.now() - window).count()
     if count >= limit:
         raise ValidationError(text % {"count": count})
+
+
+def _client_key(key: str) -> str:
+    key = (key or "").strip()
+    if key and not CLIENT_KEY.fullmatch(key):
+        raise ValidationError(_("Something went wrong sending your message. Reload the page and try again."))
+    return key
+
+
+def _earlier_send(
+    conversation: Conversation, key: str, *, author_user: Any = None, author_contact: ApprovedContact | None = None
+) -> Message | None:
+    """The message this author already sent with this key, if any. Someone else's key is refused."""
+    if not key:
+        return None
+    earlier = Message.objects.filter(conversation=conversation, client_key=key).first()
+    if earlier is None:
+        return None
+    same_author = (
+        earlier.author_user_id == author_user.pk
+        if author_user is not None
+        else author_contact is not None and earlier.author_contact_id == author_contact.pk
+    )
+    if not same_author:
+        raise ValidationError(_("Something went wrong sending your message. Reload the page and try again."))
+    return earlier
 
 
 def _locked(message: Message, target: str) -> Message:
