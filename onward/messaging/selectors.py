@@ -20,8 +20,11 @@ from onward.messaging.models import (
     Message,
     MessageRead,
     MessageState,
+    Term,
+    WordList,
 )
-from onward.messaging.rules import conversations_visible_to, messages_for_review
+from onward.messaging.rules import conversations_visible_to, messages_for_review, word_list_units_for
+from onward.organisations.models import OrgUnit
 from onward.people.rules import acting_role
 
 SEARCH_MAX_CHARS = 100
@@ -122,6 +125,39 @@ def last_sent_id(conversation: Conversation, *, user: Any = None, link: ContactL
     mine = Q(author_user=user) if link is None else Q(author_contact=link.contact)
     latest = conversation.messages.filter(mine).order_by("-pk").values_list("pk", flat=True).first()
     return latest or 0
+
+
+def word_lists_for(user: Any) -> QuerySet[WordList]:
+    """The word lists this user keeps, each with its number of terms (one query)."""
+    return (
+        WordList.objects.filter(unit__in=word_list_units_for(user))
+        .select_related("unit")
+        .annotate(term_count=Count("terms"))
+        .order_by("unit__kind", "unit__name")
+    )
+
+
+def word_list_get(user: Any, word_list_id: int) -> WordList:
+    """One list this user keeps; the same refusal whether it exists or not."""
+    found = WordList.objects.filter(unit__in=word_list_units_for(user)).select_related("unit").filter(pk=word_list_id)
+    word_list = found.first()
+    if word_list is None:
+        raise PermissionDenied("wordlist.manage")
+    return word_list
+
+
+def word_list_terms(word_list: WordList, *, search: str = "") -> QuerySet[Term]:
+    """The list's terms in order, optionally those containing the search text. Page it: lists run to 10,000s."""
+    terms = Term.objects.filter(word_list=word_list).order_by("text", "pk")
+    needle = search.strip()[:SEARCH_MAX_CHARS]
+    if needle:
+        terms = terms.filter(text__icontains=needle)
+    return terms
+
+
+def units_needing_word_list(user: Any) -> QuerySet[OrgUnit]:
+    """Prisons and delivery units this user keeps lists for that have none yet."""
+    return word_list_units_for(user).filter(word_list__isnull=True).order_by("kind", "name")
 
 
 def review_queue(user: Any) -> QuerySet[Message]:

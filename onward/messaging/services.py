@@ -1,9 +1,11 @@
 """Every change to conversations, messages, contacts and broadcasts. Each checks the policy, writes its
 audit event in the same transaction and queues notifications (never with the message text)."""
 
+import csv
 import hashlib
 import re
 import secrets
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -39,9 +41,12 @@ from onward.messaging.models import (
     MessageState,
     Participant,
     ScreeningPolicy,
+    Term,
+    TermKind,
     WordList,
 )
-from onward.messaging.screening import Match, Screener, build_screener, screener_for
+from onward.messaging.rules import word_list_role
+from onward.messaging.screening import PATTERNS, SPACES, Match, Screener, build_screener, normalise, screener_for
 from onward.notifications.services import notification_queue
 from onward.organisations.models import OrgUnit, UnitKind
 from onward.people.models import CUSTODY_STATUSES, Person, StaffAssignment, Status
@@ -521,6 +526,255 @@ def word_list_for(person: Person) -> WordList | None:
     unit = person.unit
     key_unit_id = unit.parent_id if unit.kind in (UnitKind.WING, UnitKind.OFFICE) and unit.parent_id else unit.pk
     return WordList.objects.filter(unit_id=key_unit_id).only("pk", "revision", "policy").first()
+
+
+@dataclass(frozen=True)
+class UploadResult:
+    added: int
+    duplicates: int
+
+
+TERM_MAX_CHARS = 100
+CATEGORY_MAX_CHARS = 50
+UPLOAD_ERRORS_SHOWN = 20
+AUDITED_TERMS_MAX = 1000
+
+
+def word_list_create(*, actor: Any, unit: OrgUnit, policy: str, reason: str = "") -> WordList:
+    """Start a prison's screening list (or a delivery unit's risk words, which start with the default ones)."""
+    require(actor, "wordlist.manage", unit)
+    if unit.kind not in (UnitKind.PRISON, UnitKind.PDU):
+        raise ValidationError(_("Choose a prison or a probation delivery unit."))
+    if policy not in ScreeningPolicy.values:
+        raise ValidationError(_("Choose what happens to a message that matches."))
+    with transaction.atomic():
+        if WordList.objects.filter(unit=unit).exists():
+            raise ValidationError(_("%(unit)s already has a word list.") % {"unit": unit.name})
+        word_list = WordList.objects.create(unit=unit, policy=policy)
+        seeded = []
+        if unit.kind == UnitKind.PDU:
+            # Without a list the PDU's messages are checked against the default risk words; keep them.
+            seeded = [
+                Term(word_list=word_list, kind=TermKind.PHRASE, text=text, category="risk", added_by=actor)
+                for text in dict.fromkeys(settings.MESSAGING_DEFAULT_RISK_TERMS)
+            ]
+            Term.objects.bulk_create(seeded)
+        audit_record(
+            actor=actor,
+            role=word_list_role(actor, unit) or "",
+            action="word_list.created",
+            target=word_list,
+            reason=reason.strip(),
+            data={"unit": unit.pk, "before": None, "after": {"policy": policy, "terms": len(seeded)}},
+        )
+    return word_list
+
+
+def word_list_policy_set(*, actor: Any, word_list: WordList, policy: str, reason: str) -> WordList:
+    """Hold matching messages for review before delivery, or deliver them and flag them. Needs a reason."""
+    require(actor, "wordlist.manage", word_list)
+    reason = reason.strip()
+    if policy not in ScreeningPolicy.values:
+        raise ValidationError(_("Choose what happens to a message that matches."))
+    if not reason:
+        raise ValidationError(_("Enter the reason for the change."))
+    with transaction.atomic():
+        locked = WordList.objects.select_for_update().select_related("unit").get(pk=word_list.pk)
+        before = locked.policy
+        locked.policy = policy
+        locked.revision = uuid.uuid4()
+        locked.save()
+        audit_record(
+            actor=actor,
+            role=word_list_role(actor, locked.unit) or "",
+            action="word_list.policy_changed",
+            target=locked,
+            reason=reason,
+            data={"before": {"policy": before}, "after": {"policy": policy}},
+        )
+    return locked
+
+
+def term_add(*, actor: Any, word_list: WordList, kind: str, text: str, category: str = "") -> Term:
+    """One word, phrase or pattern. The list's revision changes, so the next message is screened with it."""
+    require(actor, "wordlist.manage", word_list)
+    kind, text = term_clean(kind, text)
+    category = _category_clean(category)
+    with transaction.atomic():
+        locked = _word_list_locked(word_list)
+        if _term_key(kind, text) in _term_keys(locked):
+            raise ValidationError(_("That is already on the list."))
+        term = Term.objects.create(word_list=locked, kind=kind, text=text, category=category, added_by=actor)
+        _revision_bump(locked)
+        audit_record(
+            actor=actor,
+            role=word_list_role(actor, locked.unit) or "",
+            action="word_list.term_added",
+            target=locked,
+            data={"before": None, "after": {"kind": kind, "text": text, "category": category}},
+        )
+    return term
+
+
+def term_remove(*, actor: Any, term: Term, reason: str) -> None:
+    require(actor, "wordlist.manage", term.word_list)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Enter the reason for removing it."))
+    with transaction.atomic():
+        locked = _word_list_locked(term.word_list)
+        before = {"kind": term.kind, "text": term.text, "category": term.category}
+        deleted, _counts = Term.objects.filter(pk=term.pk, word_list=locked).delete()
+        if not deleted:
+            raise ValidationError(_("That is no longer on the list."))
+        _revision_bump(locked)
+        audit_record(
+            actor=actor,
+            role=word_list_role(actor, locked.unit) or "",
+            action="word_list.term_removed",
+            target=locked,
+            reason=reason,
+            data={"before": before, "after": None},
+        )
+
+
+def terms_upload(*, actor: Any, word_list: WordList, content: bytes) -> UploadResult:
+    """A plain text or CSV file, one term a line: `parcel`, `over the wall`, or `kind,text[,category]` with
+    kind word, phrase or pattern. Blank lines and lines starting with # are skipped. Any bad line and nothing
+    is added: the error names each bad line. Terms already on the list (or twice in the file) are counted."""
+    require(actor, "wordlist.manage", word_list)
+    if len(content) > settings.MESSAGING_WORD_LIST_UPLOAD_MAX_BYTES:
+        raise ValidationError(
+            _("The file must be %(size)s KB or smaller.")
+            % {"size": settings.MESSAGING_WORD_LIST_UPLOAD_MAX_BYTES // 1024}
+        )
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationError(
+            _("The file must be plain text (UTF-8), like one saved from a spreadsheet as CSV.")
+        ) from None
+    lines = text.splitlines()
+    if len(lines) > settings.MESSAGING_WORD_LIST_UPLOAD_MAX_LINES:
+        raise ValidationError(
+            _("The file must have %(count)s lines or fewer.") % {"count": settings.MESSAGING_WORD_LIST_UPLOAD_MAX_LINES}
+        )
+    parsed: list[tuple[str, str, str]] = []
+    errors: list[str] = []
+    for number, line in enumerate(lines, start=1):
+        try:
+            row = _upload_line(line, first=number == 1)
+        except ValidationError as error:
+            errors.append(_("Line %(number)s: %(error)s") % {"number": number, "error": error.messages[0]})
+            continue
+        if row is not None:
+            parsed.append(row)
+    if errors:
+        shown = errors[:UPLOAD_ERRORS_SHOWN]
+        if len(errors) > UPLOAD_ERRORS_SHOWN:
+            shown.append(_("And %(count)s more lines.") % {"count": len(errors) - UPLOAD_ERRORS_SHOWN})
+        raise ValidationError(shown)
+    if not parsed:
+        raise ValidationError(_("The file has no terms in it."))
+    with transaction.atomic():
+        locked = _word_list_locked(word_list)
+        seen = _term_keys(locked)
+        before = len(seen)
+        new: list[Term] = []
+        for kind, term_text, category in parsed:
+            key = _term_key(kind, term_text)
+            if key in seen:
+                continue
+            seen.add(key)
+            new.append(Term(word_list=locked, kind=kind, text=term_text, category=category, added_by=actor))
+        Term.objects.bulk_create(new, batch_size=1000)
+        if new:
+            _revision_bump(locked)
+        audit_record(
+            actor=actor,
+            role=word_list_role(actor, locked.unit) or "",
+            action="word_list.terms_uploaded",
+            target=locked,
+            data={
+                "file_sha256": hashlib.sha256(content).hexdigest(),
+                "before": {"terms": before},
+                "after": {"terms": before + len(new)},
+                "added": [[t.kind, t.text] for t in new[:AUDITED_TERMS_MAX]],
+                "added_count": len(new),
+                "duplicates": len(parsed) - len(new),
+            },
+        )
+    return UploadResult(added=len(new), duplicates=len(parsed) - len(new))
+
+
+def term_clean(kind: str, text: str) -> tuple[str, str]:
+    """A term as it is kept: patterns only from the fixed, safe set (staff never type a regular expression);
+    words and phrases of letters or numbers, spaces collapsed."""
+    text = SPACES.sub(" ", (text or "").strip())
+    if kind == TermKind.PATTERN:
+        if text not in PATTERNS:
+            raise ValidationError(_("Choose one of the patterns: %(names)s.") % {"names": ", ".join(PATTERNS)})
+        return kind, text
+    if kind not in (TermKind.WORD, TermKind.PHRASE):
+        raise ValidationError(_("Choose word, phrase or pattern."))
+    if not text:
+        raise ValidationError(_("Enter a word or phrase."))
+    if len(text) > TERM_MAX_CHARS:
+        raise ValidationError(_("A term must be %(limit)s characters or fewer.") % {"limit": TERM_MAX_CHARS})
+    if any(not ch.isprintable() for ch in text) or HTML_TAG.search(text):
+        raise ValidationError(_("A term can only have letters, numbers, spaces and punctuation."))
+    key = normalise(text)
+    if sum(ch.isalnum() for ch in key) < 2:
+        raise ValidationError(_("A term must have at least 2 letters or numbers."))
+    if kind == TermKind.WORD and " " in key:
+        raise ValidationError(_("A whole word cannot have spaces. Add it as a phrase."))
+    return kind, text
+
+
+def _upload_line(line: str, *, first: bool) -> tuple[str, str, str] | None:
+    line = line.strip()
+    if not line or line.startswith("#"):
+        return None
+    if "," not in line:
+        return (*term_clean(TermKind.PHRASE if " " in line else TermKind.WORD, line), "")
+    fields = [field.strip() for field in next(csv.reader([line]))]
+    kind = fields[0].lower()
+    if first and kind == "kind":
+        return None  # a header row
+    if kind not in TermKind.values:
+        raise ValidationError(_("Start the line with word, phrase or pattern, or leave out the commas."))
+    if len(fields) > 3:
+        raise ValidationError(_("Use at most 3 columns: kind, term and category."))
+    category = _category_clean(fields[2] if len(fields) > 2 else "")
+    return (*term_clean(kind, fields[1] if len(fields) > 1 else ""), category)
+
+
+def _category_clean(category: str) -> str:
+    category = SPACES.sub(" ", (category or "").strip())
+    if len(category) > CATEGORY_MAX_CHARS:
+        raise ValidationError(_("A category must be %(limit)s characters or fewer.") % {"limit": CATEGORY_MAX_CHARS})
+    return category
+
+
+def _term_key(kind: str, text: str) -> tuple[str, str]:
+    """Words and phrases screen the same way (whole words, case and accents ignored), so they share keys."""
+    return (TermKind.PATTERN, text) if kind == TermKind.PATTERN else ("text", normalise(text))
+
+
+def _term_keys(word_list: WordList) -> set[tuple[str, str]]:
+    return {
+        _term_key(kind, text) for kind, text in Term.objects.filter(word_list=word_list).values_list("kind", "text")
+    }
+
+
+def _word_list_locked(word_list: WordList) -> WordList:
+    return WordList.objects.select_for_update().select_related("unit").get(pk=word_list.pk)
+
+
+def _revision_bump(word_list: WordList) -> None:
+    """Every process's cached screener is keyed by the revision: the next message is screened with the change."""
+    word_list.revision = uuid.uuid4()
+    WordList.objects.filter(pk=word_list.pk).update(revision=word_list.revision, updated_at=timezone.now())
 
 
 def screen(person: Person, body: str) -> tuple[list[Match], WordList | None]:

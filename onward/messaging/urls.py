@@ -23,4 +23,11 @@ urlpatterns = [
     path("staff/contacts/new/", views.contact_add, name="contact_add"),
     path("staff/contacts/<int:contact_id>/", views.contact_status, name="contact_status"),
     path("staff/announcements/new/", views.broadcast_new, name="broadcast_new"),
+    path("staff/word-lists/", views.word_list_index, name="word_list_index"),
+    path("staff/word-lists/new/", views.word_list_new, name="word_list_new"),
+    path("staff/word-lists/<int:word_list_id>/", views.word_list_detail, name="word_list"),
+    path("staff/word-lists/<int:word_list_id>/policy/", views.word_list_policy, name="word_list_policy"),
+    path("staff/word-lists/<int:word_list_id>/terms/new/", views.term_new, name="term_new"),
+    path("staff/word-lists/<int:word_list_id>/terms/upload/", views.term_upload, name="term_upload"),
+    path("staff/word-lists/<int:word_list_id>/terms/<int:term_id>/remove/", views.term_delete, name="term_remove"),
 ]

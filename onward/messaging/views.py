@@ -4,8 +4,10 @@ queue, contact approval, announcements, and the page an approved contact opens f
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,10 +26,16 @@ from onward.messaging.forms import (
     ContactStatusForm,
     FlagReviewForm,
     MessageForm,
+    PolicyForm,
     ReviewForm,
+    TermForm,
+    TermRemoveForm,
+    TermUploadForm,
+    WordListForm,
 )
-from onward.messaging.models import ConversationKind, MessageState, WordList
+from onward.messaging.models import ConversationKind, MessageState, TermKind, WordList
 from onward.messaging.rules import contacts_managed_by
+from onward.messaging.screening import PATTERN_LABELS
 from onward.messaging.selectors import (
     announcements_for,
     attachment_get,
@@ -41,6 +49,10 @@ from onward.messaging.selectors import (
     last_sent_id,
     review_message_get,
     review_queue,
+    units_needing_word_list,
+    word_list_get,
+    word_list_terms,
+    word_lists_for,
 )
 from onward.messaging.services import (
     broadcast_mark_read,
@@ -59,6 +71,11 @@ from onward.messaging.services import (
     message_send,
     message_send_by_contact,
     messages_mark_read,
+    term_add,
+    term_remove,
+    terms_upload,
+    word_list_create,
+    word_list_policy_set,
 )
 from onward.organisations.models import OrgUnit, UnitKind
 from onward.people.models import Person
@@ -283,6 +300,155 @@ def broadcast_new(request: HttpRequest) -> HttpResponse:
             )
             return redirect("messaging:broadcast_new")
     return render(request, "messaging/broadcast_new.html", {"form": form}, status=400 if form.errors else 200)
+
+
+# --- Word lists (security for a prison, senior practitioners for a delivery unit's risk words) ----
+
+TERMS_PAGE_SIZE = 50
+
+
+@permission("wordlist.manage")
+def word_list_index(request: HttpRequest) -> HttpResponse:
+    context = {
+        "word_lists": list(word_lists_for(request.user)),
+        "may_create": units_needing_word_list(request.user).exists(),
+    }
+    return render(request, "messaging/word_lists.html", context)
+
+
+@permission("wordlist.manage")
+def word_list_new(request: HttpRequest) -> HttpResponse:
+    units = list(units_needing_word_list(request.user))
+    form = WordListForm(request.POST or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        unit = next(u for u in units if u.pk == form.cleaned_data["unit"])
+        try:
+            created = word_list_create(actor=request.user, unit=unit, policy=form.cleaned_data["policy"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The word list for %(unit)s is ready.") % {"unit": unit.name})
+            return redirect("messaging:word_list", word_list_id=created.pk)
+    return render(
+        request, "messaging/word_list_new.html", {"form": form, "units": units}, status=400 if form.errors else 200
+    )
+
+
+@permission("wordlist.manage")
+def word_list_detail(request: HttpRequest, word_list_id: int) -> HttpResponse:
+    word_list = word_list_get(request.user, word_list_id)
+    search = request.GET.get("q", "").strip()[:100]
+    page = Paginator(word_list_terms(word_list, search=search), TERMS_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "word_list": word_list,
+        "page": page,
+        "search": search,
+        "pattern_labels": PATTERN_LABELS,
+        "query": f"q={search}" if search else "",
+    }
+    return render(request, "messaging/word_list.html", context)
+
+
+@permission("wordlist.manage")
+def word_list_policy(request: HttpRequest, word_list_id: int) -> HttpResponse:
+    word_list = word_list_get(request.user, word_list_id)
+    form = PolicyForm(request.POST or None, initial={"policy": word_list.policy})
+    if request.method == "POST" and form.is_valid():
+        try:
+            word_list_policy_set(
+                actor=request.user,
+                word_list=word_list,
+                policy=form.cleaned_data["policy"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The policy is changed."))
+            return redirect("messaging:word_list", word_list_id=word_list.pk)
+    return render(
+        request,
+        "messaging/word_list_policy.html",
+        {"word_list": word_list, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@permission("wordlist.manage")
+def term_new(request: HttpRequest, word_list_id: int) -> HttpResponse:
+    word_list = word_list_get(request.user, word_list_id)
+    form = TermForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        text = data["pattern"] if data["kind"] == TermKind.PATTERN else data["text"]
+        try:
+            term = term_add(
+                actor=request.user, word_list=word_list, kind=data["kind"], text=text, category=data["category"]
+            )
+        except ValidationError as error:
+            form.add_error("pattern" if data["kind"] == TermKind.PATTERN else "text", error)
+        else:
+            label = PATTERN_LABELS.get(term.text, term.text) if term.kind == TermKind.PATTERN else term.text
+            messages.success(request, _("“%(term)s” is added to the list.") % {"term": label})
+            return redirect("messaging:term_new", word_list_id=word_list.pk)
+    return render(
+        request, "messaging/term_new.html", {"word_list": word_list, "form": form}, status=400 if form.errors else 200
+    )
+
+
+@permission("wordlist.manage")
+def term_upload(request: HttpRequest, word_list_id: int) -> HttpResponse:
+    word_list = word_list_get(request.user, word_list_id)
+    form = TermUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > settings.MESSAGING_WORD_LIST_UPLOAD_MAX_BYTES:
+            form.add_error(
+                "file",
+                _("The file must be %(size)s KB or smaller.")
+                % {"size": settings.MESSAGING_WORD_LIST_UPLOAD_MAX_BYTES // 1024},
+            )
+        else:
+            try:
+                result = terms_upload(actor=request.user, word_list=word_list, content=upload.read())
+            except ValidationError as error:
+                for text in error.messages:
+                    form.add_error("file", text)
+            else:
+                messages.success(
+                    request,
+                    _("%(added)s terms added. %(duplicates)s were already on the list or in the file twice.")
+                    % {"added": result.added, "duplicates": result.duplicates},
+                )
+                return redirect("messaging:word_list", word_list_id=word_list.pk)
+    return render(
+        request,
+        "messaging/term_upload.html",
+        {"word_list": word_list, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@permission("wordlist.manage")
+def term_delete(request: HttpRequest, word_list_id: int, term_id: int) -> HttpResponse:
+    word_list = word_list_get(request.user, word_list_id)
+    term = get_object_or_404(word_list.terms.all(), pk=term_id)
+    form = TermRemoveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            term_remove(actor=request.user, term=term, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("It is removed from the list."))
+            return redirect("messaging:word_list", word_list_id=word_list.pk)
+    label = PATTERN_LABELS.get(term.text, term.text) if term.kind == TermKind.PATTERN else term.text
+    return render(
+        request,
+        "messaging/term_remove.html",
+        {"word_list": word_list, "term": term, "label": label, "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 # --- An approved contact's page -----------------------------------------------------------------
