@@ -34,15 +34,19 @@ export function initDraft(form) {
   };
   let timer = null;
   let submitting = false;
-  let lastSaved = textarea.value; // what the server has now
+  let lastSaved = textarea.defaultValue; // what the server has now (it filled in the box)
 
   const say = (text) => {
     if (status) status.textContent = text;
   };
 
-  // A copy typed here (perhaps offline) that the server may not have yet.
   const kept = readCopy(key);
-  if (kept && kept.base === base && kept.body !== textarea.value) {
+  if (textarea.value !== textarea.defaultValue) {
+    // Typed before this script started, or put back by the browser: keep that.
+    writeCopy(key, { body: textarea.value, base });
+    schedule();
+  } else if (kept && kept.base === base && kept.body !== textarea.value) {
+    // A copy typed here (perhaps offline) that the server may not have yet.
     textarea.value = kept.body;
     say(texts.restored);
     schedule();
