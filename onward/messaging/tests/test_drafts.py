@@ -194,6 +194,9 @@ def test_the_api_gets_saves_and_deletes_a_draft_and_retries_sends(msg_world: dic
     assert first.status_code == second.status_code == 201
     assert first.json()["id"] == second.json()["id"]
     assert Message.objects.count() == 1
+    document = client.get("/api/v1/openapi.json", headers=headers).json()
+    draft_path = document["paths"]["/api/v1/conversations/{conversation_id}/draft"]
+    assert set(draft_path) == {"get", "put", "delete"}
 
 
 def test_the_retention_job_deletes_old_drafts(msg_world: dict[str, Any], settings: Any) -> None:
