@@ -736,6 +736,8 @@ def _upload_line(line: str, *, first: bool) -> tuple[str, str, str] | None:
     if not line or line.startswith("#"):
         return None
     if "," not in line:
+        if len(line) > 1 and line[0] == line[-1] == '"':
+            line = line[1:-1].strip()  # a spreadsheet's quoted cell
         return (*term_clean(TermKind.PHRASE if " " in line else TermKind.WORD, line), "")
     fields = [field.strip() for field in next(csv.reader([line]))]
     kind = fields[0].lower()

@@ -140,6 +140,10 @@ def test_a_contact_keeps_a_draft_across_their_links(msg_world: dict[str, Any], c
     assert client.post(first.path + "draft/", {"body": "Love from Jo"}).status_code == 200
     second = contact_link_issue(contact=contact, conversation=conversation)
     assert "Love from Jo</textarea>" in client.get(second.path).content.decode()
+    no_script = client.post(second.path, {"body": "Love from Jo, see you", "action": "save_draft"})
+    assert no_script.status_code == 302
+    assert Draft.objects.get(author_contact=contact).body == "Love from Jo, see you"
+    assert not Message.objects.exists()
     assert client.post("/messages/contact/not-a-token/draft/", {"body": "x"}).status_code == 404
     message_send_by_contact(link=second.link, body="Love from Jo", client_key="contact-key-1")
     assert not Draft.objects.exists()

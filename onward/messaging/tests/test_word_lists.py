@@ -139,21 +139,23 @@ def test_an_upload_adds_terms_and_counts_duplicates(msg_world: dict[str, Any]) -
             "",
             "pattern,bank_sort_code,finance",
             'phrase,"meet me, outside",violence',
+            '"burner phone"',
         ]
     ).encode()
     revision = w["word_list"].revision
     result = terms_upload(actor=w["security"], word_list=w["word_list"], content=content)
-    assert (result.added, result.duplicates) == (4, 2)
+    assert (result.added, result.duplicates) == (5, 2)
     assert set(Term.objects.values_list("kind", "text", "category")) >= {
         ("word", "trainers", ""),
         ("phrase", "over the fence", ""),
         ("pattern", "bank_sort_code", "finance"),
         ("phrase", "meet me, outside", "violence"),
+        ("phrase", "burner phone", ""),
     }
     assert WordList.objects.get().revision != revision
     event = AuditEvent.objects.get(action="word_list.terms_uploaded")
     assert event.data["before"] == {"terms": 3}
-    assert event.data["after"] == {"terms": 7}
+    assert event.data["after"] == {"terms": 8}
 
 
 def test_an_upload_with_bad_lines_adds_nothing_and_names_them(msg_world: dict[str, Any]) -> None:
