@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.utils import timezone
 
+from onward.accounts.models import Role
 from onward.accounts.services import device_token_create
 from onward.audit.models import AuditEvent
 from onward.jobs.schedule import periodic_jobs
@@ -24,6 +25,7 @@ from onward.messaging.services import (
     message_send,
     message_send_by_contact,
 )
+from onward.messaging.tests.factories import DraftFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -223,3 +225,16 @@ def test_a_draft_can_be_discarded(msg_world: dict[str, Any]) -> None:
     draft_save(actor=w["person_user"], conversation=conversation, body="Never mind")
     draft_discard(actor=w["person_user"], conversation=conversation)
     assert not Draft.objects.exists()
+
+
+def test_the_admin_site_never_shows_a_drafts_text(
+    msg_world: dict[str, Any], make_staff: Any, staff_client: Any
+) -> None:
+    w = msg_world
+    draft = DraftFactory(body="Words for nobody else")
+    admin = staff_client(make_staff(Role.ADMINISTRATOR, w["org"]["north"]))
+    listing = admin.get("/admin/messaging/draft/")
+    assert listing.status_code == 200
+    detail = admin.get(f"/admin/messaging/draft/{draft.pk}/change/")
+    assert detail.status_code == 200
+    assert "Words for nobody else" not in listing.content.decode() + detail.content.decode()
