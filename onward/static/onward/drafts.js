@@ -80,6 +80,9 @@ export function initDraft(form) {
     if (document.visibilityState === "hidden") flush();
   });
   window.addEventListener("pagehide", flush);
+  window.addEventListener("pageshow", (event) => {
+    if (event.persisted) submitting = false; // back from a send that never left (the page was kept in memory)
+  });
 
   function schedule() {
     clearTimeout(timer);
