@@ -305,6 +305,11 @@ MESSAGING_ATTACHMENTS_PER_MESSAGE_MAX = 3
 MESSAGING_CONTACT_LINK_DAYS = env.int("MESSAGING_CONTACT_LINK_DAYS", default=14)
 MESSAGING_LINK_BASE_URL = env.str("MESSAGING_LINK_BASE_URL", default="http://localhost:8000")
 MESSAGING_DEFAULT_RISK_TERMS = ["kill myself", "end it all", "hurt myself", "self harm", "suicide", "kill you"]
+# Drafts (what someone is writing and has not sent) are deleted after this many days untouched.
+MESSAGING_DRAFT_RETENTION_DAYS = env.int("MESSAGING_DRAFT_RETENTION_DAYS", default=30)
+# Uploading a file of screening terms: at most this many bytes and lines.
+MESSAGING_WORD_LIST_UPLOAD_MAX_BYTES = env.int("MESSAGING_WORD_LIST_UPLOAD_MAX_BYTES", default=512 * 1024)
+MESSAGING_WORD_LIST_UPLOAD_MAX_LINES = env.int("MESSAGING_WORD_LIST_UPLOAD_MAX_LINES", default=20000)
 
 # --- Appointments ---
 import datetime  # noqa: E402  (quiet hours are times of day)

@@ -420,3 +420,67 @@ def test_people_see_only_slots_their_own_worker_opened_for_them(world, person_cl
         assert (f"/me/appointments/book/{slot.pk}/" in listing.content.decode()) == (who == "my_case")
     assert client.get(f"/staff/appointments/slots/{open_to_caseload.pk}/withdraw/").status_code == 403
     assert client.get("/staff/appointments/slots/").status_code == 403
+
+
+# --- Word lists (issue 4): security keep their prison's, senior staff their delivery unit's risk words ---
+
+WORD_LIST_KEEPERS = {Role.SECURITY, Role.SENIOR, Role.ADMINISTRATOR}
+WORD_LIST_GENERAL = ["/staff/word-lists/", "/staff/word-lists/new/"]
+WORD_LIST_SUBJECTS = ["ngt", "stn", "pdu_n", "pdu_s", "guessed_id"]
+MAY_KEEP_LIST = {Role.SECURITY: {"ngt"}, Role.SENIOR: {"pdu_n"}, Role.ADMINISTRATOR: {"ngt", "pdu_n"}}
+WORD_LIST_PAGES = [
+    "/staff/word-lists/{list}/",
+    "/staff/word-lists/{list}/policy/",
+    "/staff/word-lists/{list}/terms/new/",
+    "/staff/word-lists/{list}/terms/upload/",
+    "/staff/word-lists/{list}/terms/{term}/remove/",
+]
+WORD_LIST_CASES = [
+    (role, path, "", 200 if role in WORD_LIST_KEEPERS else 403) for role in STAFF_ROLES for path in WORD_LIST_GENERAL
+] + [
+    (role, template, subject, 200 if subject in MAY_KEEP_LIST.get(role, set()) else 403)
+    for role in STAFF_ROLES
+    for subject in WORD_LIST_SUBJECTS
+    for template in WORD_LIST_PAGES
+]
+
+
+def _word_lists(org: dict[str, Any]) -> dict[str, tuple[int, int]]:
+    from onward.messaging.tests.factories import TermFactory, WordListFactory
+
+    ids = {}
+    for name in ("ngt", "stn", "pdu_n", "pdu_s"):
+        word_list = WordListFactory(unit=org[name])
+        term = TermFactory(word_list=word_list, text=f"secretterm{name}")
+        ids[name] = (word_list.pk, term.pk)
+    ids["guessed_id"] = (max(i for i, _ in ids.values()) + 1000, max(t for _, t in ids.values()) + 1000)
+    return ids
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "template", "subject", "expected"),
+    WORD_LIST_CASES,
+    ids=[f"{c[0]}-{c[1]}-{c[2] or 'page'}" for c in WORD_LIST_CASES],
+)
+def test_word_list_matrix(world, org, staff_client, role, template, subject, expected):
+    lists = _word_lists(org)
+    client = staff_client(world["staff"][role])
+    path = template.format(list=lists[subject][0], term=lists[subject][1]) if subject else template
+    response = client.get(path)
+    assert response.status_code == expected, f"{role} GET {path}"
+    if template == "/staff/word-lists/{list}/" and subject in org:
+        assert (f"secretterm{subject}" in response.content.decode()) == (expected == 200)
+    if path == "/staff/word-lists/" and expected == 200:
+        body = response.content.decode()
+        for name, unit_name in (("ngt", org["ngt"].name), ("stn", org["stn"].name), ("pdu_s", org["pdu_s"].name)):
+            assert (unit_name in body) == (name in MAY_KEEP_LIST[role]), f"{role} sees {unit_name}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["in_my_prison", "my_case"])
+def test_people_cannot_open_word_lists(world, org, person_client, who):
+    lists = _word_lists(org)
+    client = person_client(world["subjects"][who])
+    for path in ("/staff/word-lists/", f"/staff/word-lists/{lists['ngt'][0]}/"):
+        assert client.get(path).status_code == 403, path

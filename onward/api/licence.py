@@ -102,7 +102,7 @@ def my_licence(request: HttpRequest) -> LicenceVersionOut:
 
 @router.post(
     "/me/licence/{version_id}/confirm",
-    response=responses({200: LicenceVersionOut}, NOT_FOUND),
+    response=responses({200: LicenceVersionOut}, NOT_FOUND, UNPROCESSABLE),
     tags=["person"],
     summary="Say the person has read this version of their licence conditions",
 )

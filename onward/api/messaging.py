@@ -20,8 +20,14 @@ from onward.api.permissions import permission
 from onward.api.schemas import DATABASE_ID_MAX
 from onward.core.permissions import can
 from onward.messaging.models import Conversation, Message
-from onward.messaging.selectors import conversation_get, conversation_messages, conversations_for
-from onward.messaging.services import message_send, messages_mark_read
+from onward.messaging.selectors import (
+    conversation_for_draft,
+    conversation_get,
+    conversation_messages,
+    conversations_for,
+    draft_for,
+)
+from onward.messaging.services import draft_discard, draft_save, message_send, messages_mark_read
 
 router = Router(tags=["messages"])
 
@@ -52,6 +58,27 @@ class MessageIn(Schema):
 
     body: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)] = Field(
         max_length=settings.MESSAGING_MESSAGE_MAX_CHARS, description="Plain text; HTML is refused."
+    )
+    idempotency_key: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z0-9_-]{8,64}$",
+        description="A key the device makes up for this message (8 to 64 letters, digits, - or _). Sending "
+        "again with the same key, after a lost connection, gives back the first message instead of a second.",
+    )
+
+
+class DraftOut(Schema):
+    body: str = Field(description="What the caller was writing; empty when there is no draft.")
+    updated_at: datetime | None
+
+
+class DraftIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    body: str = Field(
+        max_length=settings.MESSAGING_MESSAGE_MAX_CHARS,
+        description="What the caller is writing. Not screened, not delivered, seen only by the caller. "
+        "An empty body deletes the draft.",
     )
 
 
@@ -94,12 +121,69 @@ def message_create(
     user = api_caller(request)
     conversation = _get(user, conversation_id, purpose="view_for_send")
     try:
-        sent = message_send(actor=user, conversation=conversation, body=message.body)
+        sent = message_send(
+            actor=user, conversation=conversation, body=message.body, client_key=message.idempotency_key or ""
+        )
     except PermissionDenied:
         raise HttpError(403, "You cannot write in this conversation.") from None
     except ValidationError as error:
         raise HttpError(BAD_REQUEST, error.messages[0]) from None
     return Status(201, _message_out(user, conversation, sent))
+
+
+@router.get(
+    "/conversations/{conversation_id}/draft",
+    response=responses({200: DraftOut}, NOT_FOUND, UNPROCESSABLE),
+    summary="The caller's own unsent draft in a conversation",
+)
+@permission("conversation.view")
+def draft_get(request: HttpRequest, conversation_id: PathEx[int, P(ge=1, le=DATABASE_ID_MAX)]) -> DraftOut:
+    """Only the caller's own draft: nobody else can read it. Empty when there is none."""
+    user = api_caller(request)
+    draft = draft_for(user, _get_for_draft(user, conversation_id))
+    return DraftOut(body=draft.body if draft else "", updated_at=draft.updated_at if draft else None)
+
+
+@router.put(
+    "/conversations/{conversation_id}/draft",
+    response=responses({200: DraftOut}, BAD_REQUEST, NOT_FOUND, UNPROCESSABLE),
+    summary="Keep what the caller is writing, to send later",
+)
+@permission("conversation.write")
+def draft_put(
+    request: HttpRequest, conversation_id: PathEx[int, P(ge=1, le=DATABASE_ID_MAX)], draft: DraftIn
+) -> DraftOut:
+    """Replaces the caller's draft. Sending a message in the conversation deletes it; so does an empty body.
+    Drafts not touched for the retention period (30 days by default) are deleted."""
+    user = api_caller(request)
+    conversation = _get_for_draft(user, conversation_id)
+    try:
+        saved = draft_save(actor=user, conversation=conversation, body=draft.body)
+    except PermissionDenied:
+        raise HttpError(403, "You cannot write in this conversation.") from None
+    except ValidationError as error:
+        raise HttpError(BAD_REQUEST, error.messages[0]) from None
+    return DraftOut(body=saved.body if saved else "", updated_at=saved.updated_at if saved else None)
+
+
+@router.delete(
+    "/conversations/{conversation_id}/draft",
+    response=responses({204: None}, NOT_FOUND, UNPROCESSABLE),
+    summary="Delete the caller's draft",
+)
+@permission("conversation.view")
+def draft_delete(request: HttpRequest, conversation_id: PathEx[int, P(ge=1, le=DATABASE_ID_MAX)]) -> Status[None]:
+    """Deleting when there is no draft is not an error."""
+    user = api_caller(request)
+    draft_discard(actor=user, conversation=_get_for_draft(user, conversation_id))
+    return Status(204, None)
+
+
+def _get_for_draft(user: object, conversation_id: int) -> Conversation:
+    try:
+        return conversation_for_draft(user, conversation_id)
+    except PermissionDenied:
+        raise Http404 from None
 
 
 def _get(user: object, conversation_id: int, purpose: str = "view") -> Conversation:

@@ -18,6 +18,7 @@ STAFF_ITEMS = [
     ("messaging:staff_inbox", "messaging.staff_inbox", gettext_lazy("Messages")),
     ("messaging:review_list", "messaging.review", gettext_lazy("Message review")),
     ("messaging:contact_list", "contact.manage", gettext_lazy("Contacts")),
+    ("messaging:word_list_index", "wordlist.manage", gettext_lazy("Word lists")),
     ("messaging:broadcast_new", "broadcast.send", gettext_lazy("Announcements")),
     ("audit:search", "audit.search", gettext_lazy("Audit trail")),
     ("notifications:sms_log", "admin.site", gettext_lazy("Text message log")),

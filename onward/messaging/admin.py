@@ -4,7 +4,7 @@ from django.contrib import admin
 
 from onward.core.admin_mixins import ReadOnlyAdmin
 from onward.core.admin_site import admin_site
-from onward.messaging.models import ApprovedContact, Broadcast, Conversation, Message, Term, WordList
+from onward.messaging.models import ApprovedContact, Broadcast, Conversation, Draft, Message, Term, WordList
 
 
 @admin.register(Conversation, site=admin_site)
@@ -19,6 +19,13 @@ class MessageAdmin(ReadOnlyAdmin):
     # The text is not listed: opening a message is the audited way to read it.
     list_display = ["pk", "conversation", "author_kind", "state", "flag", "created_at", "reviewed_at"]
     list_filter = ["state", "flag", "author_kind"]
+    exclude = ["body"]
+
+
+@admin.register(Draft, site=admin_site)
+class DraftAdmin(ReadOnlyAdmin):
+    # Only its author may read a draft: the admin shows that one exists and its age, never the text.
+    list_display = ["pk", "conversation", "updated_at"]
     exclude = ["body"]
 
 

@@ -4,7 +4,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from onward.messaging.models import Audience
+from onward.messaging.models import Audience, ScreeningPolicy, TermKind
+from onward.messaging.screening import PATTERN_LABELS
 from onward.organisations.models import OrgUnit
 
 
@@ -114,3 +115,76 @@ class BroadcastForm(forms.Form):
             ("", _("None (my caseload)")),
             *((u.pk, f"{u.name} ({u.get_kind_display()})") for u in units),
         ]
+
+
+class WordListForm(forms.Form):
+    unit = forms.TypedChoiceField(
+        label=_("Prison or probation delivery unit"),
+        coerce=int,
+        error_messages={"required": _("Choose the prison or delivery unit.")},
+    )
+    policy = forms.ChoiceField(
+        label=_("When a message matches the list"),
+        choices=ScreeningPolicy.choices,
+        error_messages={"required": _("Choose what happens to a message that matches.")},
+    )
+
+    def __init__(self, *args: Any, units: list[OrgUnit], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        unit_field: Any = self.fields["unit"]
+        unit_field.choices = [("", ""), *((u.pk, f"{u.name} ({u.get_kind_display()})") for u in units)]
+
+
+class PolicyForm(forms.Form):
+    policy = forms.ChoiceField(
+        label=_("When a message matches the list"),
+        choices=ScreeningPolicy.choices,
+        error_messages={"required": _("Choose what happens to a message that matches.")},
+    )
+    reason = forms.CharField(
+        label=_("Reason for the change"), max_length=500, error_messages={"required": _("Enter the reason.")}
+    )
+
+
+class TermForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=TermKind.choices, error_messages={"required": _("Choose word, phrase or pattern.")}
+    )
+    text = forms.CharField(
+        label=_("Word or phrase"),
+        required=False,
+        max_length=100,
+        help_text=_("Capital letters and accents do not matter. Only whole words match."),
+    )
+    pattern = forms.ChoiceField(label=_("Pattern"), required=False)
+    category = forms.CharField(label=_("Category (optional)"), required=False, max_length=50)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        pattern_field: Any = self.fields["pattern"]
+        pattern_field.choices = [("", _("Not a pattern")), *PATTERN_LABELS.items()]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("kind") == TermKind.PATTERN and not data.get("pattern"):
+            self.add_error("pattern", _("Choose the pattern."))
+        elif data.get("kind") in (TermKind.WORD, TermKind.PHRASE) and not data.get("text", "").strip():
+            self.add_error("text", _("Enter a word or phrase."))
+        return data
+
+
+class TermRemoveForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for removing it"), max_length=500, error_messages={"required": _("Enter the reason.")}
+    )
+
+
+class TermUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("File of terms"),
+        help_text=_(
+            "A text or CSV file with one term on each line. A line can also be: kind, term, category "
+            "(kind is word, phrase or pattern)."
+        ),
+        error_messages={"required": _("Choose a file.")},
+    )

@@ -122,11 +122,19 @@ class Message(models.Model):
     block_reason = models.TextField(blank=True)  # shown to the sender in plain words
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
+    # The sender's idempotency key (one per compose form or API call): a retried send after a lost
+    # connection finds the first message instead of making a second one.
+    client_key = models.CharField(max_length=64, null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
         indexes = [models.Index(fields=["conversation", "created_at"])]
         constraints = [
+            models.UniqueConstraint(
+                fields=["conversation", "client_key"],
+                condition=models.Q(client_key__isnull=False),
+                name="message_client_key_unique",
+            ),
             models.CheckConstraint(
                 condition=(
                     models.Q(author_kind="contact", author_contact__isnull=False, author_user__isnull=True)
@@ -173,6 +181,46 @@ class Attachment(models.Model):
     size_bytes = models.PositiveIntegerField()
     name = models.CharField(max_length=100)
     created_at = models.DateTimeField(default=timezone.now)
+
+
+class Draft(models.Model):
+    """What someone is writing and has not sent yet: one per author per conversation.
+
+    Seen only by its author, never screened (it is never delivered), deleted when the message is sent
+    and by the retention job once it has not been touched for MESSAGING_DRAFT_RETENTION_DAYS.
+    """
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="drafts")
+    author_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    author_contact = models.ForeignKey(
+        "messaging.ApprovedContact", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    body = models.TextField()
+    updated_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(author_user__isnull=False, author_contact__isnull=True)
+                | models.Q(author_user__isnull=True, author_contact__isnull=False),
+                name="draft_has_one_author",
+            ),
+            models.UniqueConstraint(
+                fields=["conversation", "author_user"],
+                condition=models.Q(author_user__isnull=False),
+                name="one_draft_per_user",
+            ),
+            models.UniqueConstraint(
+                fields=["conversation", "author_contact"],
+                condition=models.Q(author_contact__isnull=False),
+                name="one_draft_per_contact",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Draft {self.pk}"
 
 
 class ContactStatus(models.TextChoices):
@@ -256,9 +304,14 @@ class Term(models.Model):
     # A word or phrase, or for patterns the name of one in onward.messaging.screening.PATTERNS.
     text = models.CharField(max_length=200)
     category = models.CharField(max_length=50, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    added_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["word_list", "kind", "text"], name="term_unique")]
+        indexes = [models.Index(fields=["word_list", "text"], name="term_list_text")]
 
     def __str__(self) -> str:
         return self.text

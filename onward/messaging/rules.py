@@ -3,6 +3,10 @@
 A person reads only their own conversations. Staff reach a staff conversation through the person
 (their caseload, a manager their team's: `person_in_scope`); contact conversations only through a
 security role at the person's prison. Security review held and flagged messages in their prison.
+
+Word lists: a prison's screening list is kept by security at that prison (or above it) and by
+administrators over it; a probation delivery unit's risk words by its senior practitioners or managers
+and by administrators. Nobody edits another prison's or unit's list.
 """
 
 from typing import Any
@@ -19,12 +23,19 @@ from onward.messaging.models import (
     FlagKind,
     Message,
     MessageState,
+    WordList,
 )
+from onward.organisations.models import OrgUnit, UnitKind
 from onward.people.models import Person
 from onward.people.rules import people_visible_to, person_in_scope
 
 MESSAGING_STAFF_ROLES = (Role.KEY_WORKER, Role.POM, Role.PRACTITIONER, Role.SENIOR)
 BROADCAST_ROLES = (Role.KEY_WORKER, Role.POM, Role.PRACTITIONER, Role.SENIOR, Role.CONTENT_EDITOR)
+# Who keeps which kind of unit's word list: a prison's screening words, a PDU's risk words.
+WORD_LIST_ROLES: dict[str, tuple[str, ...]] = {
+    UnitKind.PRISON: (Role.SECURITY, Role.ADMINISTRATOR),
+    UnitKind.PDU: (Role.SENIOR, Role.ADMINISTRATOR),
+}
 
 
 def conversations_visible_to(user: Any) -> QuerySet[Conversation]:
@@ -132,6 +143,38 @@ def can_broadcast(user: Any, unit: Any) -> bool:
     if unit is None:
         return True
     return any(held.role in BROADCAST_ROLES and unit.path.startswith(held.unit.path) for held in staff_roles(user))
+
+
+@rule("wordlist.manage")
+def can_manage_word_list(user: Any, obj: WordList | OrgUnit | None) -> bool:
+    """Without an object: may open the word list pages at all. With a list or unit: may see and change it."""
+    if not is_staff_user(user):
+        return False
+    if obj is None:
+        return has_role(user, *{role for roles in WORD_LIST_ROLES.values() for role in roles})
+    unit = obj.unit if isinstance(obj, WordList) else obj
+    return word_list_role(user, unit) is not None
+
+
+def word_list_role(user: Any, unit: OrgUnit) -> str | None:
+    """The role this user keeps this unit's word list in, or None."""
+    roles = WORD_LIST_ROLES.get(unit.kind, ())
+    for held in staff_roles(user):
+        if held.role in roles and unit.path.startswith(held.unit.path):
+            return str(held.role)
+    return None
+
+
+def word_list_units_for(user: Any) -> QuerySet[OrgUnit]:
+    """The prisons and delivery units whose word lists this user keeps (the list pages' scope)."""
+    if not is_staff_user(user):
+        return OrgUnit.objects.none()
+    scope = Q(pk__in=[])
+    for held in staff_roles(user):
+        for kind, roles in WORD_LIST_ROLES.items():
+            if held.role in roles:
+                scope |= Q(kind=kind, path__startswith=held.unit.path)
+    return OrgUnit.objects.filter(scope)
 
 
 @rule("messaging.contact_link")

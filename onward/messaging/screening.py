@@ -13,8 +13,10 @@ import unicodedata
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import ahocorasick
+from django.utils.translation import gettext_lazy
 
 from onward.messaging.models import Term, TermKind, WordList
 
@@ -27,6 +29,14 @@ PATTERNS: dict[str, str] = {
     "web_address": r"(?:https?://|www\.)\S+",
 }
 SPACES = re.compile(r"\s+")
+# What staff see when they choose a pattern for their list.
+PATTERN_LABELS: dict[str, Any] = {
+    "uk_phone_number": gettext_lazy("UK phone numbers"),
+    "bank_sort_code": gettext_lazy("Bank sort codes"),
+    "bank_account_number": gettext_lazy("Bank account numbers (8 digits)"),
+    "email_address": gettext_lazy("Email addresses"),
+    "web_address": gettext_lazy("Web addresses"),
+}
 
 
 @dataclass(frozen=True)

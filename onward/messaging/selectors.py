@@ -15,12 +15,16 @@ from onward.messaging.models import (
     ContactLink,
     Conversation,
     ConversationKind,
+    Draft,
     FlagKind,
     Message,
     MessageRead,
     MessageState,
+    Term,
+    WordList,
 )
-from onward.messaging.rules import conversations_visible_to, messages_for_review
+from onward.messaging.rules import conversations_visible_to, messages_for_review, word_list_units_for
+from onward.organisations.models import OrgUnit
 from onward.people.rules import acting_role
 
 SEARCH_MAX_CHARS = 100
@@ -76,6 +80,15 @@ def conversation_get(user: Any, conversation_id: int, *, purpose: str = "view") 
     return conversation
 
 
+def conversation_for_draft(user: Any, conversation_id: int) -> Conversation:
+    """A conversation the user may read, for saving their own draft: no messages are read, so no audit event
+    (the page's script saves every few seconds while someone types)."""
+    conversation = conversations_visible_to(user).select_related("person", "contact").filter(pk=conversation_id).first()
+    if conversation is None:
+        raise PermissionDenied("conversation.view")
+    return conversation
+
+
 def conversation_messages(user: Any, conversation: Conversation, *, search: str = "") -> list[Message]:
     """What this user may see: delivered and released messages, and their own whatever their state.
 
@@ -93,6 +106,58 @@ def contact_conversation_messages(link: ContactLink) -> list[Message]:
     """What a contact sees through their link: delivered and released messages, and their own."""
     visible = Q(state__in=VISIBLE_TO_RECIPIENT) | Q(author_contact=link.contact)
     return list(_messages(link.conversation, visible, None))
+
+
+def draft_for(user: Any, conversation: Conversation) -> Draft | None:
+    """The user's own draft in a conversation they may read (found by `conversation_get`). Only ever the author's."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Draft.objects.filter(conversation=conversation, author_user=user).first()
+
+
+def draft_for_contact(link: ContactLink) -> Draft | None:
+    return Draft.objects.filter(conversation=link.conversation, author_contact=link.contact).first()
+
+
+def last_sent_id(conversation: Conversation, *, user: Any = None, link: ContactLink | None = None) -> int:
+    """The id of the author's latest message here (0 if none): the page's script uses it to tell a copy
+    kept on the device from before a send (now delivered, so dropped) from one typed since."""
+    mine = Q(author_user=user) if link is None else Q(author_contact=link.contact)
+    latest = conversation.messages.filter(mine).order_by("-pk").values_list("pk", flat=True).first()
+    return latest or 0
+
+
+def word_lists_for(user: Any) -> QuerySet[WordList]:
+    """The word lists this user keeps, each with its number of terms (one query)."""
+    return (
+        WordList.objects.filter(unit__in=word_list_units_for(user))
+        .select_related("unit")
+        .annotate(term_count=Count("terms"))
+        .order_by("unit__kind", "unit__name")
+    )
+
+
+def word_list_get(user: Any, word_list_id: int) -> WordList:
+    """One list this user keeps; the same refusal whether it exists or not."""
+    found = WordList.objects.filter(unit__in=word_list_units_for(user)).select_related("unit").filter(pk=word_list_id)
+    word_list = found.first()
+    if word_list is None:
+        raise PermissionDenied("wordlist.manage")
+    return word_list
+
+
+def word_list_terms(word_list: WordList, *, search: str = "") -> QuerySet[Term]:
+    """The list's terms in order, optionally those containing the search text. Page it: lists run to 10,000s."""
+    terms = Term.objects.filter(word_list=word_list).order_by("text", "pk")
+    needle = search.strip()[:SEARCH_MAX_CHARS]
+    if needle:
+        terms = terms.filter(text__icontains=needle)
+    return terms
+
+
+def units_needing_word_list(user: Any) -> QuerySet[OrgUnit]:
+    """Prisons and delivery units this user keeps lists for that have none yet."""
+    return word_list_units_for(user).filter(word_list__isnull=True).order_by("kind", "name")
 
 
 def review_queue(user: Any) -> QuerySet[Message]:

@@ -1,9 +1,11 @@
 """Every change to conversations, messages, contacts and broadcasts. Each checks the policy, writes its
 audit event in the same transaction and queues notifications (never with the message text)."""
 
+import csv
 import hashlib
 import re
 import secrets
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -12,7 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,21 +34,26 @@ from onward.messaging.models import (
     ContactStatus,
     Conversation,
     ConversationKind,
+    Draft,
     FlagKind,
     Message,
     MessageRead,
     MessageState,
     Participant,
     ScreeningPolicy,
+    Term,
+    TermKind,
     WordList,
 )
-from onward.messaging.screening import Match, Screener, build_screener, screener_for
+from onward.messaging.rules import word_list_role
+from onward.messaging.screening import PATTERNS, SPACES, Match, Screener, build_screener, normalise, screener_for
 from onward.notifications.services import notification_queue
 from onward.organisations.models import OrgUnit, UnitKind
 from onward.people.models import CUSTODY_STATUSES, Person, StaffAssignment, Status
 from onward.people.rules import acting_role
 
 HTML_TAG = re.compile(r"<\s*/?\s*[a-z!][^>]*>", re.IGNORECASE)
+CLIENT_KEY = re.compile(r"[A-Za-z0-9_-]{8,64}")
 
 
 @dataclass(frozen=True)
@@ -128,10 +135,24 @@ def conversation_participants_sync(conversation: Conversation) -> list[Participa
 
 
 def message_send(
-    *, actor: Any, conversation: Conversation, body: str, attachments: Sequence[PreparedAttachment] = ()
+    *,
+    actor: Any,
+    conversation: Conversation,
+    body: str,
+    attachments: Sequence[PreparedAttachment] = (),
+    client_key: str = "",
 ) -> Message:
-    """A person or member of staff writes. Screened before anyone else can see it; the policy decides."""
+    """A person or member of staff writes. Screened before anyone else can see it; the policy decides.
+
+    With a client key (the compose form's, or an API caller's), sending again with the same key gives back
+    the first message: a retry after a lost connection never makes a second one. The author's draft in
+    this conversation is deleted in the same transaction.
+    """
     require(actor, "conversation.write", conversation)
+    key = _client_key(client_key)
+    earlier = _earlier_send(conversation, key, author_user=actor)
+    if earlier is not None:
+        return earlier
     body = _clean_body(body)
     _check_attachments(attachments)
     person = conversation.person
@@ -144,35 +165,47 @@ def message_send(
             _("You have sent %(count)s messages in the last hour, which is the most you can send. Try again later."),
         )
     author_kind = AuthorKind.PERSON if is_person else AuthorKind.STAFF
-    with transaction.atomic():
-        message = _message_store(
-            conversation=conversation,
-            author_kind=author_kind,
-            author_user=actor,
-            body=body,
-            attachments=attachments,
-            may_hold=is_person,
-        )
-        audit_record(
-            actor=actor,
-            role=_role(actor, person),
-            action="message.sent",
-            person=person,
-            target=message,
-            data={"conversation": conversation.pk, "state": message.state, "flag": message.flag},
-        )
-        if message.is_visible_to_recipient:
-            _notify_recipients(message)
-        if message.flag == FlagKind.RISK:
-            _notify_risk(message)
+    try:
+        with transaction.atomic():
+            message = _message_store(
+                conversation=conversation,
+                author_kind=author_kind,
+                author_user=actor,
+                body=body,
+                attachments=attachments,
+                may_hold=is_person,
+                client_key=key,
+            )
+            Draft.objects.filter(conversation=conversation, author_user=actor).delete()
+            audit_record(
+                actor=actor,
+                role=_role(actor, person),
+                action="message.sent",
+                person=person,
+                target=message,
+                data={"conversation": conversation.pk, "state": message.state, "flag": message.flag},
+            )
+            if message.is_visible_to_recipient:
+                _notify_recipients(message)
+            if message.flag == FlagKind.RISK:
+                _notify_risk(message)
+    except IntegrityError:
+        earlier = _earlier_send(conversation, key, author_user=actor)  # the same send, racing itself
+        if earlier is None:
+            raise
+        return earlier
     return message
 
 
-def message_send_by_contact(*, link: ContactLink, body: str) -> Message:
+def message_send_by_contact(*, link: ContactLink, body: str, client_key: str = "") -> Message:
     """An approved contact replies through their link. Always screened as a message to someone in custody."""
     contact = link.contact
     if not contact.may_write or link.conversation.contact_id != contact.pk:
         raise PermissionDenied("conversation.write")
+    key = _client_key(client_key)
+    earlier = _earlier_send(link.conversation, key, author_contact=contact)
+    if earlier is not None:
+        return earlier
     body = _clean_body(body)
     _rate_limit(
         Message.objects.filter(author_contact=contact),
@@ -180,25 +213,33 @@ def message_send_by_contact(*, link: ContactLink, body: str) -> Message:
         settings.MESSAGING_CONTACT_MESSAGES_PER_DAY,
         _("You have sent %(count)s messages today, which is the most you can send. Try again tomorrow."),
     )
-    with transaction.atomic():
-        message = _message_store(
-            conversation=link.conversation,
-            author_kind=AuthorKind.CONTACT,
-            author_contact=contact,
-            body=body,
-            attachments=(),
-            may_hold=True,
-        )
-        audit_record(
-            actor=None,
-            role="contact",
-            action="message.sent_by_contact",
-            person=link.conversation.person,
-            target=message,
-            data={"contact": contact.pk, "state": message.state, "flag": message.flag},
-        )
-        if message.is_visible_to_recipient:
-            _notify_recipients(message)
+    try:
+        with transaction.atomic():
+            message = _message_store(
+                conversation=link.conversation,
+                author_kind=AuthorKind.CONTACT,
+                author_contact=contact,
+                body=body,
+                attachments=(),
+                may_hold=True,
+                client_key=key,
+            )
+            Draft.objects.filter(conversation=link.conversation, author_contact=contact).delete()
+            audit_record(
+                actor=None,
+                role="contact",
+                action="message.sent_by_contact",
+                person=link.conversation.person,
+                target=message,
+                data={"contact": contact.pk, "state": message.state, "flag": message.flag},
+            )
+            if message.is_visible_to_recipient:
+                _notify_recipients(message)
+    except IntegrityError:
+        earlier = _earlier_send(link.conversation, key, author_contact=contact)
+        if earlier is None:
+            raise
+        return earlier
     return message
 
 
@@ -294,6 +335,73 @@ def messages_mark_read(*, actor: Any, conversation: Conversation, messages: Sequ
     ]
     MessageRead.objects.bulk_create(unread, ignore_conflicts=True)
     return len(unread)
+
+
+# --- Drafts -------------------------------------------------------------------------------------
+# A draft is private to its author and never delivered, so it is not screened. Saves come every few
+# seconds while someone types, so they are not audited one by one; the retention job's deletions are.
+
+
+def draft_save(*, actor: Any, conversation: Conversation, body: str) -> Draft | None:
+    """Keep what the author is writing in this conversation. An empty body deletes the draft."""
+    require(actor, "conversation.write", conversation)
+    return _draft_store(conversation, body, author_user=actor)
+
+
+def draft_discard(*, actor: Any, conversation: Conversation) -> None:
+    require(actor, "conversation.view", conversation)
+    Draft.objects.filter(conversation=conversation, author_user=actor).delete()
+
+
+def draft_save_by_contact(*, link: ContactLink, body: str) -> Draft | None:
+    """An approved contact's reply in progress, kept for the contact (whichever of their links they open)."""
+    if not link.contact.may_write or link.conversation.contact_id != link.contact_id:
+        raise PermissionDenied("conversation.write")
+    return _draft_store(link.conversation, body, author_contact=link.contact)
+
+
+def drafts_expire(now: Any = None) -> dict[str, int]:
+    """The retention job: delete drafts not touched for MESSAGING_DRAFT_RETENTION_DAYS."""
+    at = now or timezone.now()
+    cutoff = at - timedelta(days=settings.MESSAGING_DRAFT_RETENTION_DAYS)
+    with transaction.atomic():
+        deleted, _counts = Draft.objects.filter(updated_at__lt=cutoff).delete()
+        if deleted:
+            audit_record(
+                actor=None,
+                action="drafts.expired",
+                data={"deleted": deleted, "days": settings.MESSAGING_DRAFT_RETENTION_DAYS},
+            )
+    return {"drafts": deleted}
+
+
+def _draft_store(
+    conversation: Conversation, body: str, *, author_user: Any = None, author_contact: ApprovedContact | None = None
+) -> Draft | None:
+    body = (body or "").replace("\r\n", "\n")
+    limit = settings.MESSAGING_MESSAGE_MAX_CHARS
+    if len(body) > limit:
+        raise ValidationError(_("Your message must be %(limit)s characters or fewer.") % {"limit": limit})
+    mine = Draft.objects.filter(conversation=conversation, author_user=author_user, author_contact=author_contact)
+    if not body.strip():
+        mine.delete()
+        return None
+    now = timezone.now()
+    for _attempt in range(2):
+        if mine.update(body=body, updated_at=now):
+            return mine.get()
+        try:
+            with transaction.atomic():
+                return Draft.objects.create(
+                    conversation=conversation,
+                    author_user=author_user,
+                    author_contact=author_contact,
+                    body=body,
+                    updated_at=now,
+                )
+        except IntegrityError:
+            continue  # another save made it first: update that one
+    raise ValidationError(_("Your draft could not be saved. Try again."))
 
 
 # --- Approved contacts --------------------------------------------------------------------------
@@ -420,6 +528,257 @@ def word_list_for(person: Person) -> WordList | None:
     return WordList.objects.filter(unit_id=key_unit_id).only("pk", "revision", "policy").first()
 
 
+@dataclass(frozen=True)
+class UploadResult:
+    added: int
+    duplicates: int
+
+
+TERM_MAX_CHARS = 100
+CATEGORY_MAX_CHARS = 50
+UPLOAD_ERRORS_SHOWN = 20
+AUDITED_TERMS_MAX = 1000
+
+
+def word_list_create(*, actor: Any, unit: OrgUnit, policy: str, reason: str = "") -> WordList:
+    """Start a prison's screening list (or a delivery unit's risk words, which start with the default ones)."""
+    require(actor, "wordlist.manage", unit)
+    if unit.kind not in (UnitKind.PRISON, UnitKind.PDU):
+        raise ValidationError(_("Choose a prison or a probation delivery unit."))
+    if policy not in ScreeningPolicy.values:
+        raise ValidationError(_("Choose what happens to a message that matches."))
+    with transaction.atomic():
+        if WordList.objects.filter(unit=unit).exists():
+            raise ValidationError(_("%(unit)s already has a word list.") % {"unit": unit.name})
+        word_list = WordList.objects.create(unit=unit, policy=policy)
+        seeded = []
+        if unit.kind == UnitKind.PDU:
+            # Without a list the PDU's messages are checked against the default risk words; keep them.
+            seeded = [
+                Term(word_list=word_list, kind=TermKind.PHRASE, text=text, category="risk", added_by=actor)
+                for text in dict.fromkeys(settings.MESSAGING_DEFAULT_RISK_TERMS)
+            ]
+            Term.objects.bulk_create(seeded)
+        audit_record(
+            actor=actor,
+            role=word_list_role(actor, unit) or "",
+            action="word_list.created",
+            target=word_list,
+            reason=reason.strip(),
+            data={"unit": unit.pk, "before": None, "after": {"policy": policy, "terms": len(seeded)}},
+        )
+    return word_list
+
+
+def word_list_policy_set(*, actor: Any, word_list: WordList, policy: str, reason: str) -> WordList:
+    """Hold matching messages for review before delivery, or deliver them and flag them. Needs a reason."""
+    require(actor, "wordlist.manage", word_list)
+    reason = reason.strip()
+    if policy not in ScreeningPolicy.values:
+        raise ValidationError(_("Choose what happens to a message that matches."))
+    if not reason:
+        raise ValidationError(_("Enter the reason for the change."))
+    with transaction.atomic():
+        locked = WordList.objects.select_for_update().select_related("unit").get(pk=word_list.pk)
+        before = locked.policy
+        locked.policy = policy
+        locked.revision = uuid.uuid4()
+        locked.save()
+        audit_record(
+            actor=actor,
+            role=word_list_role(actor, locked.unit) or "",
+            action="word_list.policy_changed",
+            target=locked,
+            reason=reason,
+            data={"before": {"policy": before}, "after": {"policy": policy}},
+        )
+    return locked
+
+
+def term_add(*, actor: Any, word_list: WordList, kind: str, text: str, category: str = "") -> Term:
+    """One word, phrase or pattern. The list's revision changes, so the next message is screened with it."""
+    require(actor, "wordlist.manage", word_list)
+    kind, text = term_clean(kind, text)
+    category = _category_clean(category)
+    with transaction.atomic():
+        locked = _word_list_locked(word_list)
+        if _term_key(kind, text) in _term_keys(locked):
+            raise ValidationError(_("That is already on the list."))
+        term = Term.objects.create(word_list=locked, kind=kind, text=text, category=category, added_by=actor)
+        _revision_bump(locked)
+        audit_record(
+            actor=actor,
+            role=word_list_role(actor, locked.unit) or "",
+            action="word_list.term_added",
+            target=locked,
+            data={"before": None, "after": {"kind": kind, "text": text, "category": category}},
+        )
+    return term
+
+
+def term_remove(*, actor: Any, term: Term, reason: str) -> None:
+    require(actor, "wordlist.manage", term.word_list)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Enter the reason for removing it."))
+    with transaction.atomic():
+        locked = _word_list_locked(term.word_list)
+        before = {"kind": term.kind, "text": term.text, "category": term.category}
+        deleted, _counts = Term.objects.filter(pk=term.pk, word_list=locked).delete()
+        if not deleted:
+            raise ValidationError(_("That is no longer on the list."))
+        _revision_bump(locked)
+        audit_record(
+            actor=actor,
+            role=word_list_role(actor, locked.unit) or "",
+            action="word_list.term_removed",
+            target=locked,
+            reason=reason,
+            data={"before": before, "after": None},
+        )
+
+
+def terms_upload(*, actor: Any, word_list: WordList, content: bytes) -> UploadResult:
+    """A plain text or CSV file, one term a line: `parcel`, `over the wall`, or `kind,text[,category]` with
+    kind word, phrase or pattern. Blank lines and lines starting with # are skipped. Any bad line and nothing
+    is added: the error names each bad line. Terms already on the list (or twice in the file) are counted."""
+    require(actor, "wordlist.manage", word_list)
+    if len(content) > settings.MESSAGING_WORD_LIST_UPLOAD_MAX_BYTES:
+        raise ValidationError(
+            _("The file must be %(size)s KB or smaller.")
+            % {"size": settings.MESSAGING_WORD_LIST_UPLOAD_MAX_BYTES // 1024}
+        )
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationError(
+            _("The file must be plain text (UTF-8), like one saved from a spreadsheet as CSV.")
+        ) from None
+    lines = text.splitlines()
+    if len(lines) > settings.MESSAGING_WORD_LIST_UPLOAD_MAX_LINES:
+        raise ValidationError(
+            _("The file must have %(count)s lines or fewer.") % {"count": settings.MESSAGING_WORD_LIST_UPLOAD_MAX_LINES}
+        )
+    parsed: list[tuple[str, str, str]] = []
+    errors: list[str] = []
+    for number, line in enumerate(lines, start=1):
+        try:
+            row = _upload_line(line, first=number == 1)
+        except ValidationError as error:
+            errors.append(_("Line %(number)s: %(error)s") % {"number": number, "error": error.messages[0]})
+            continue
+        if row is not None:
+            parsed.append(row)
+    if errors:
+        shown = errors[:UPLOAD_ERRORS_SHOWN]
+        if len(errors) > UPLOAD_ERRORS_SHOWN:
+            shown.append(_("And %(count)s more lines.") % {"count": len(errors) - UPLOAD_ERRORS_SHOWN})
+        raise ValidationError(shown)
+    if not parsed:
+        raise ValidationError(_("The file has no terms in it."))
+    with transaction.atomic():
+        locked = _word_list_locked(word_list)
+        seen = _term_keys(locked)
+        before = len(seen)
+        new: list[Term] = []
+        for kind, term_text, category in parsed:
+            key = _term_key(kind, term_text)
+            if key in seen:
+                continue
+            seen.add(key)
+            new.append(Term(word_list=locked, kind=kind, text=term_text, category=category, added_by=actor))
+        Term.objects.bulk_create(new, batch_size=1000)
+        if new:
+            _revision_bump(locked)
+        audit_record(
+            actor=actor,
+            role=word_list_role(actor, locked.unit) or "",
+            action="word_list.terms_uploaded",
+            target=locked,
+            data={
+                "file_sha256": hashlib.sha256(content).hexdigest(),
+                "before": {"terms": before},
+                "after": {"terms": before + len(new)},
+                "added": [[t.kind, t.text] for t in new[:AUDITED_TERMS_MAX]],
+                "added_count": len(new),
+                "duplicates": len(parsed) - len(new),
+            },
+        )
+    return UploadResult(added=len(new), duplicates=len(parsed) - len(new))
+
+
+def term_clean(kind: str, text: str) -> tuple[str, str]:
+    """A term as it is kept: patterns only from the fixed, safe set (staff never type a regular expression);
+    words and phrases of letters or numbers, spaces collapsed."""
+    text = SPACES.sub(" ", (text or "").strip())
+    if kind == TermKind.PATTERN:
+        if text not in PATTERNS:
+            raise ValidationError(_("Choose one of the patterns: %(names)s.") % {"names": ", ".join(PATTERNS)})
+        return kind, text
+    if kind not in (TermKind.WORD, TermKind.PHRASE):
+        raise ValidationError(_("Choose word, phrase or pattern."))
+    if not text:
+        raise ValidationError(_("Enter a word or phrase."))
+    if len(text) > TERM_MAX_CHARS:
+        raise ValidationError(_("A term must be %(limit)s characters or fewer.") % {"limit": TERM_MAX_CHARS})
+    if any(not ch.isprintable() for ch in text) or HTML_TAG.search(text):
+        raise ValidationError(_("A term can only have letters, numbers, spaces and punctuation."))
+    key = normalise(text)
+    if sum(ch.isalnum() for ch in key) < 2:
+        raise ValidationError(_("A term must have at least 2 letters or numbers."))
+    if kind == TermKind.WORD and " " in key:
+        raise ValidationError(_("A whole word cannot have spaces. Add it as a phrase."))
+    return kind, text
+
+
+def _upload_line(line: str, *, first: bool) -> tuple[str, str, str] | None:
+    line = line.strip()
+    if not line or line.startswith("#"):
+        return None
+    if "," not in line:
+        if len(line) > 1 and line[0] == line[-1] == '"':
+            line = line[1:-1].strip()  # a spreadsheet's quoted cell
+        return (*term_clean(TermKind.PHRASE if " " in line else TermKind.WORD, line), "")
+    fields = [field.strip() for field in next(csv.reader([line]))]
+    kind = fields[0].lower()
+    if first and kind == "kind":
+        return None  # a header row
+    if kind not in TermKind.values:
+        raise ValidationError(_("Start the line with word, phrase or pattern, or leave out the commas."))
+    if len(fields) > 3:
+        raise ValidationError(_("Use at most 3 columns: kind, term and category."))
+    category = _category_clean(fields[2] if len(fields) > 2 else "")
+    return (*term_clean(kind, fields[1] if len(fields) > 1 else ""), category)
+
+
+def _category_clean(category: str) -> str:
+    category = SPACES.sub(" ", (category or "").strip())
+    if len(category) > CATEGORY_MAX_CHARS:
+        raise ValidationError(_("A category must be %(limit)s characters or fewer.") % {"limit": CATEGORY_MAX_CHARS})
+    return category
+
+
+def _term_key(kind: str, text: str) -> tuple[str, str]:
+    """Words and phrases screen the same way (whole words, case and accents ignored), so they share keys."""
+    return (TermKind.PATTERN, text) if kind == TermKind.PATTERN else ("text", normalise(text))
+
+
+def _term_keys(word_list: WordList) -> set[tuple[str, str]]:
+    return {
+        _term_key(kind, text) for kind, text in Term.objects.filter(word_list=word_list).values_list("kind", "text")
+    }
+
+
+def _word_list_locked(word_list: WordList) -> WordList:
+    return WordList.objects.select_for_update().select_related("unit").get(pk=word_list.pk)
+
+
+def _revision_bump(word_list: WordList) -> None:
+    """Every process's cached screener is keyed by the revision: the next message is screened with the change."""
+    word_list.revision = uuid.uuid4()
+    WordList.objects.filter(pk=word_list.pk).update(revision=word_list.revision, updated_at=timezone.now())
+
+
 def screen(person: Person, body: str) -> tuple[list[Match], WordList | None]:
     word_list = word_list_for(person)
     if word_list is None and person.status not in CUSTODY_STATUSES:
@@ -439,6 +798,7 @@ def _message_store(
     may_hold: bool,
     author_user: Any = None,
     author_contact: ApprovedContact | None = None,
+    client_key: str | None = None,
 ) -> Message:
     person = conversation.person
     matches, word_list = screen(person, body)
@@ -460,6 +820,7 @@ def _message_store(
         body=body,
         state=MessageState.PENDING_SCREENING,
         created_at=now,
+        client_key=client_key or None,
     )
     if not message.may_become(state):
         raise RuntimeError("screening produced a state the table does not allow")
@@ -621,6 +982,32 @@ def _rate_limit(sent: Any, window: timedelta, limit: int, text: str) -> None:
     count = sent.filter(created_at__gte=timezone.now() - window).count()
     if count >= limit:
         raise ValidationError(text % {"count": count})
+
+
+def _client_key(key: str) -> str:
+    key = (key or "").strip()
+    if key and not CLIENT_KEY.fullmatch(key):
+        raise ValidationError(_("Something went wrong sending your message. Reload the page and try again."))
+    return key
+
+
+def _earlier_send(
+    conversation: Conversation, key: str, *, author_user: Any = None, author_contact: ApprovedContact | None = None
+) -> Message | None:
+    """The message this author already sent with this key, if any. Someone else's key is refused."""
+    if not key:
+        return None
+    earlier = Message.objects.filter(conversation=conversation, client_key=key).first()
+    if earlier is None:
+        return None
+    same_author = (
+        earlier.author_user_id == author_user.pk
+        if author_user is not None
+        else author_contact is not None and earlier.author_contact_id == author_contact.pk
+    )
+    if not same_author:
+        raise ValidationError(_("Something went wrong sending your message. Reload the page and try again."))
+    return earlier
 
 
 def _locked(message: Message, target: str) -> Message:

@@ -4,11 +4,15 @@ queue, contact approval, announcements, and the page an approved contact opens f
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,19 +26,33 @@ from onward.messaging.forms import (
     ContactStatusForm,
     FlagReviewForm,
     MessageForm,
+    PolicyForm,
     ReviewForm,
+    TermForm,
+    TermRemoveForm,
+    TermUploadForm,
+    WordListForm,
 )
-from onward.messaging.models import ConversationKind, MessageState, WordList
+from onward.messaging.models import ConversationKind, MessageState, TermKind, WordList
 from onward.messaging.rules import contacts_managed_by
+from onward.messaging.screening import PATTERN_LABELS
 from onward.messaging.selectors import (
     announcements_for,
     attachment_get,
     contact_conversation_messages,
+    conversation_for_draft,
     conversation_get,
     conversation_messages,
     conversations_for,
+    draft_for,
+    draft_for_contact,
+    last_sent_id,
     review_message_get,
     review_queue,
+    units_needing_word_list,
+    word_list_get,
+    word_list_terms,
+    word_lists_for,
 )
 from onward.messaging.services import (
     broadcast_mark_read,
@@ -45,12 +63,19 @@ from onward.messaging.services import (
     contact_reinstate,
     contact_suspend,
     conversation_for_person,
+    draft_save,
+    draft_save_by_contact,
     message_block,
     message_flag_clear,
     message_release,
     message_send,
     message_send_by_contact,
     messages_mark_read,
+    term_add,
+    term_remove,
+    terms_upload,
+    word_list_create,
+    word_list_policy_set,
 )
 from onward.organisations.models import OrgUnit, UnitKind
 from onward.people.models import Person
@@ -84,6 +109,18 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @permission("person.self")
 def conversation(request: HttpRequest, conversation_id: int) -> HttpResponse:
     return _conversation_page(request, conversation_id, "messaging/conversation.html")
+
+
+@permission("person.self")
+@require_POST
+def conversation_draft(request: HttpRequest, conversation_id: int) -> JsonResponse:
+    """The page's script keeps what the person is typing here (see onward/static/onward/drafts.js)."""
+    found = conversation_for_draft(request.user, conversation_id)
+    return _draft_answer(
+        request,
+        lambda body: draft_save(actor=request.user, conversation=found, body=body),
+        last_sent_id(found, user=request.user),
+    )
 
 
 @permission("person.self")
@@ -131,6 +168,19 @@ def staff_conversation(request: HttpRequest, conversation_id: int) -> HttpRespon
     if getattr(request.user, "kind", None) != "staff":
         raise PermissionDenied("conversation.view")
     return _conversation_page(request, conversation_id, "messaging/staff_conversation.html")
+
+
+@permission("conversation.view")
+@require_POST
+def staff_conversation_draft(request: HttpRequest, conversation_id: int) -> JsonResponse:
+    if getattr(request.user, "kind", None) != "staff":
+        raise PermissionDenied("conversation.view")
+    found = conversation_for_draft(request.user, conversation_id)
+    return _draft_answer(
+        request,
+        lambda body: draft_save(actor=request.user, conversation=found, body=body),
+        last_sent_id(found, user=request.user),
+    )
 
 
 @permission("conversation.view")
@@ -252,6 +302,155 @@ def broadcast_new(request: HttpRequest) -> HttpResponse:
     return render(request, "messaging/broadcast_new.html", {"form": form}, status=400 if form.errors else 200)
 
 
+# --- Word lists (security for a prison, senior practitioners for a delivery unit's risk words) ----
+
+TERMS_PAGE_SIZE = 50
+
+
+@permission("wordlist.manage")
+def word_list_index(request: HttpRequest) -> HttpResponse:
+    context = {
+        "word_lists": list(word_lists_for(request.user)),
+        "may_create": units_needing_word_list(request.user).exists(),
+    }
+    return render(request, "messaging/word_lists.html", context)
+
+
+@permission("wordlist.manage")
+def word_list_new(request: HttpRequest) -> HttpResponse:
+    units = list(units_needing_word_list(request.user))
+    form = WordListForm(request.POST or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        unit = next(u for u in units if u.pk == form.cleaned_data["unit"])
+        try:
+            created = word_list_create(actor=request.user, unit=unit, policy=form.cleaned_data["policy"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The word list for %(unit)s is ready.") % {"unit": unit.name})
+            return redirect("messaging:word_list", word_list_id=created.pk)
+    return render(
+        request, "messaging/word_list_new.html", {"form": form, "units": units}, status=400 if form.errors else 200
+    )
+
+
+@permission("wordlist.manage")
+def word_list_detail(request: HttpRequest, word_list_id: int) -> HttpResponse:
+    word_list = word_list_get(request.user, word_list_id)
+    search = request.GET.get("q", "").strip()[:100]
+    page = Paginator(word_list_terms(word_list, search=search), TERMS_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "word_list": word_list,
+        "page": page,
+        "search": search,
+        "pattern_labels": PATTERN_LABELS,
+        "query": f"q={search}" if search else "",
+    }
+    return render(request, "messaging/word_list.html", context)
+
+
+@permission("wordlist.manage")
+def word_list_policy(request: HttpRequest, word_list_id: int) -> HttpResponse:
+    word_list = word_list_get(request.user, word_list_id)
+    form = PolicyForm(request.POST or None, initial={"policy": word_list.policy})
+    if request.method == "POST" and form.is_valid():
+        try:
+            word_list_policy_set(
+                actor=request.user,
+                word_list=word_list,
+                policy=form.cleaned_data["policy"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The policy is changed."))
+            return redirect("messaging:word_list", word_list_id=word_list.pk)
+    return render(
+        request,
+        "messaging/word_list_policy.html",
+        {"word_list": word_list, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@permission("wordlist.manage")
+def term_new(request: HttpRequest, word_list_id: int) -> HttpResponse:
+    word_list = word_list_get(request.user, word_list_id)
+    form = TermForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        text = data["pattern"] if data["kind"] == TermKind.PATTERN else data["text"]
+        try:
+            term = term_add(
+                actor=request.user, word_list=word_list, kind=data["kind"], text=text, category=data["category"]
+            )
+        except ValidationError as error:
+            form.add_error("pattern" if data["kind"] == TermKind.PATTERN else "text", error)
+        else:
+            label = PATTERN_LABELS.get(term.text, term.text) if term.kind == TermKind.PATTERN else term.text
+            messages.success(request, _("“%(term)s” is added to the list.") % {"term": label})
+            return redirect("messaging:term_new", word_list_id=word_list.pk)
+    return render(
+        request, "messaging/term_new.html", {"word_list": word_list, "form": form}, status=400 if form.errors else 200
+    )
+
+
+@permission("wordlist.manage")
+def term_upload(request: HttpRequest, word_list_id: int) -> HttpResponse:
+    word_list = word_list_get(request.user, word_list_id)
+    form = TermUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > settings.MESSAGING_WORD_LIST_UPLOAD_MAX_BYTES:
+            form.add_error(
+                "file",
+                _("The file must be %(size)s KB or smaller.")
+                % {"size": settings.MESSAGING_WORD_LIST_UPLOAD_MAX_BYTES // 1024},
+            )
+        else:
+            try:
+                result = terms_upload(actor=request.user, word_list=word_list, content=upload.read())
+            except ValidationError as error:
+                for text in error.messages:
+                    form.add_error("file", text)
+            else:
+                messages.success(
+                    request,
+                    _("%(added)s terms added. %(duplicates)s were already on the list or in the file twice.")
+                    % {"added": result.added, "duplicates": result.duplicates},
+                )
+                return redirect("messaging:word_list", word_list_id=word_list.pk)
+    return render(
+        request,
+        "messaging/term_upload.html",
+        {"word_list": word_list, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@permission("wordlist.manage")
+def term_delete(request: HttpRequest, word_list_id: int, term_id: int) -> HttpResponse:
+    word_list = word_list_get(request.user, word_list_id)
+    term = get_object_or_404(word_list.terms.all(), pk=term_id)
+    form = TermRemoveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            term_remove(actor=request.user, term=term, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("It is removed from the list."))
+            return redirect("messaging:word_list", word_list_id=word_list.pk)
+    label = PATTERN_LABELS.get(term.text, term.text) if term.kind == TermKind.PATTERN else term.text
+    return render(
+        request,
+        "messaging/term_remove.html",
+        {"word_list": word_list, "term": term, "label": label, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
 # --- An approved contact's page -----------------------------------------------------------------
 
 
@@ -260,10 +459,21 @@ def contact_reply(request: HttpRequest, token: str) -> HttpResponse:
     link = contact_link_resolve(token)
     if link is None or not link.contact.may_write:
         return render(request, "messaging/contact_link_invalid.html", status=404)
-    form = ContactReplyForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    draft = draft_for_contact(link)
+    form = ContactReplyForm(request.POST or None, initial={"body": draft.body if draft else ""})
+    if request.method == "POST" and request.POST.get("action") == "save_draft":
         try:
-            message_send_by_contact(link=link, body=form.cleaned_data["body"])
+            draft_save_by_contact(link=link, body=request.POST.get("body", ""))
+        except ValidationError as error:
+            form.add_error("body", error)
+        else:
+            messages.success(request, _("Your draft is saved. Only you can see it."))
+            return redirect("messaging:contact_reply", token=token)
+    elif request.method == "POST" and form.is_valid():
+        try:
+            message_send_by_contact(
+                link=link, body=form.cleaned_data["body"], client_key=request.POST.get("client_key", "")
+            )
         except ValidationError as error:
             form.add_error("body", error)
         else:
@@ -274,29 +484,77 @@ def contact_reply(request: HttpRequest, token: str) -> HttpResponse:
         "person": link.conversation.person,
         "items": contact_conversation_messages(link),
         "form": form,
+        "draft": _draft_context(
+            f"contact-{link.contact_id}-{link.conversation_id}",
+            reverse("messaging:contact_reply_draft", args=[token]),
+            last_sent_id(link.conversation, link=link),
+        ),
     }
     response = render(request, "messaging/contact_reply.html", context, status=400 if form.errors else 200)
     response["Referrer-Policy"] = "no-referrer"  # the token is in the address
     return response
 
 
+@contact_link_permission
+@require_POST
+def contact_reply_draft(request: HttpRequest, token: str) -> JsonResponse:
+    link = contact_link_resolve(token)
+    if link is None or not link.contact.may_write:
+        return JsonResponse({"errors": [_("This link has expired.")]}, status=404)
+    return _draft_answer(
+        request, lambda body: draft_save_by_contact(link=link, body=body), last_sent_id(link.conversation, link=link)
+    )
+
+
 # --- helpers ------------------------------------------------------------------------------------
+
+
+def _draft_answer(request: HttpRequest, save: Callable[[str], Any], sent_id: int) -> JsonResponse:
+    """Save a draft for the page's script. A page that has not seen the author's latest send is stale:
+    its save (racing the send) must not bring the sent text back as a draft."""
+    if request.POST.get("base", str(sent_id)) != str(sent_id):
+        return JsonResponse({"saved": False, "stale": True}, status=409)
+    try:
+        draft = save(request.POST.get("body", ""))
+    except ValidationError as error:
+        return JsonResponse({"saved": False, "errors": error.messages}, status=400)
+    return JsonResponse({"saved": draft is not None, "updated_at": draft.updated_at.isoformat() if draft else None})
+
+
+def _draft_context(scope: str, url: str, base: int) -> dict[str, Any]:
+    """What the compose form needs to keep a draft: where to save it, the device copy's key, a send key."""
+    return {"storage_key": f"onward-draft:{scope}", "url": url, "base": base, "client_key": get_random_string(32)}
 
 
 def _conversation_page(request: HttpRequest, conversation_id: int, template: str) -> HttpResponse:
     user: Any = request.user
     found = conversation_get(user, conversation_id)
     may_write = can(user, "conversation.write", found)
-    form = MessageForm(request.POST or None)
+    draft = draft_for(user, found) if may_write else None
+    form = MessageForm(request.POST or None, initial={"body": draft.body if draft else ""})
     if request.method == "POST":
         if not may_write:
             raise PermissionDenied("conversation.write")
-        if form.is_valid():
+        if request.POST.get("action") == "save_draft":
+            try:
+                draft_save(actor=user, conversation=found, body=request.POST.get("body", ""))
+            except ValidationError as error:
+                form.add_error("body", error)
+            else:
+                messages.success(request, _("Your draft is saved. Only you can see it."))
+                return redirect(request.path)
+        elif form.is_valid():
             try:
                 prepared: list[PreparedAttachment] = [
                     attachment_prepare(upload) for upload in request.FILES.getlist("attachments")
                 ]
-                message_send(actor=user, conversation=found, body=form.cleaned_data["body"], attachments=prepared)
+                message_send(
+                    actor=user,
+                    conversation=found,
+                    body=form.cleaned_data["body"],
+                    attachments=prepared,
+                    client_key=request.POST.get("client_key", ""),
+                )
             except ValidationError as error:
                 form.add_error("body", error)
             else:
@@ -315,6 +573,14 @@ def _conversation_page(request: HttpRequest, conversation_id: int, template: str
         "search": search,
         "show_receipts": user.kind == "staff" or word_list is None or word_list.show_read_receipts_to_people,
         "in_custody": found.person.in_custody,
+        "draft": _draft_context(
+            f"{user.pk}-{found.pk}",
+            reverse(
+                "messaging:conversation_draft" if user.kind == "person" else "messaging:staff_conversation_draft",
+                args=[found.pk],
+            ),
+            last_sent_id(found, user=user),
+        ),
     }
     return render(request, template, context, status=400 if form.errors else 200)
 

@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from onward.accounts.models import PinCredential, Role
 from onward.accounts.services import person_account_ensure
-from onward.messaging.models import Message, MessageState
+from onward.messaging.models import Draft, Message, MessageState, Term, WordList
 from onward.messaging.tests.factories import TermFactory, WordListFactory
 from onward.people.models import AssignmentRole, Person
 from onward.people.tests.factories import PersonFactory, StaffAssignmentFactory
@@ -130,6 +130,119 @@ def test_an_announcement_reaches_one_wing_and_not_another(page: Page, org: Any, 
     page.goto("/me/messages/")
     expect(page.get_by_test_id("announcement")).to_have_count(0)
     page_check(page)
+
+
+def test_a_draft_survives_a_reload_and_going_offline_and_sending_clears_it(
+    page: Page, org: Any, make_staff: Any
+) -> None:
+    key_worker = make_staff(Role.KEY_WORKER, org["ngt"], first_name="Kim", last_name="Walker")
+    person = _person_in_custody(org, first_name="Aled", last_name="Price")
+    StaffAssignmentFactory(person=person, staff=key_worker, role=AssignmentRole.KEY_WORKER)
+
+    _person_sign_in(page, person)
+    page.goto("/me/messages/")
+    page.get_by_role("link", name="The staff working with you").click()
+    box = page.get_by_label("Your message")
+    box.fill("Can I change my visit to Saturday")
+    expect(page.get_by_role("status").filter(has_text="Draft saved")).to_be_visible()
+    assert Draft.objects.get().body == "Can I change my visit to Saturday"
+    page.reload()
+    expect(page.get_by_label("Your message")).to_have_value("Can I change my visit to Saturday")
+    page_check(page, phone=True)
+
+    page.context.set_offline(True)
+    page.get_by_label("Your message").fill("Can I change my visit to Saturday afternoon?")
+    expect(page.get_by_role("status").filter(has_text="You are offline")).to_be_visible()
+    page.get_by_role("button", name="Send message").click()  # refused on the device: nothing is lost
+    expect(page.get_by_label("Your message")).to_have_value("Can I change my visit to Saturday afternoon?")
+    page.context.set_offline(False)
+    expect(page.get_by_role("status").filter(has_text="Draft saved")).to_be_visible()
+    assert Draft.objects.get().body == "Can I change my visit to Saturday afternoon?"
+
+    page.get_by_role("button", name="Send message").click()
+    expect(page.get_by_test_id("message")).to_contain_text("Saturday afternoon")
+    expect(page.get_by_label("Your message")).to_have_value("")
+    page_check(page)
+    assert not Draft.objects.exists()
+    assert Message.objects.count() == 1
+    page.reload()
+    expect(page.get_by_label("Your message")).to_have_value("")
+
+
+def test_security_add_a_term_and_the_next_message_with_it_is_held(page: Page, org: Any, make_staff: Any) -> None:
+    security = make_staff(Role.SECURITY, org["ngt"], first_name="Alex", last_name="Reid")
+    key_worker = make_staff(Role.KEY_WORKER, org["ngt"], first_name="Kim", last_name="Walker")
+    person = _person_in_custody(org, first_name="Sam", last_name="Jones")
+    StaffAssignmentFactory(person=person, staff=key_worker, role=AssignmentRole.KEY_WORKER)
+
+    staff_sign_in(page, security)
+    page.goto("/staff/")
+    page.get_by_role("link", name="Word lists").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Word lists")
+    page_check(page)
+    page.get_by_role("button", name="Start a word list").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Start a word list")
+    page_check(page)
+    page.get_by_label("Prison or probation delivery unit").select_option(str(org["ngt"].pk))
+    page.get_by_label("When a message matches the list").select_option("hold")
+    page.get_by_role("button", name="Start the list").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Word list for HMP Northgate")
+    page_check(page, phone=True)
+
+    page.get_by_role("button", name="Add a term").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Add a term")
+    page_check(page)
+    page.get_by_label("Kind").select_option("word")
+    page.get_by_label("Word or phrase").fill("Trainers")
+    page.get_by_role("button", name="Add to the list").click()
+    expect(page.get_by_role("alert")).to_contain_text("is added to the list")
+    page.get_by_label("Kind").select_option("pattern")
+    page.get_by_role("button", name="Add to the list").click()
+    expect(page.get_by_role("alert")).to_contain_text("Choose the pattern")
+    page_check(page)
+    page.get_by_label("Pattern", exact=True).select_option("uk_phone_number")
+    page.get_by_role("button", name="Add to the list").click()
+    expect(page.get_by_role("alert")).to_contain_text("UK phone numbers")
+
+    word_list = WordList.objects.get()
+    page.goto(f"/staff/word-lists/{word_list.pk}/terms/upload/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Upload a file of terms")
+    page_check(page)
+    page.get_by_label("File of terms").set_input_files(
+        files=[{"name": "terms.csv", "mimeType": "text/csv", "buffer": b"ladder\nnot,a kind\n"}]
+    )
+    page.get_by_role("button", name="Upload").click()
+    expect(page.get_by_role("alert")).to_contain_text("Line 2")
+    page_check(page)
+    page.get_by_label("File of terms").set_input_files(
+        files=[{"name": "terms.txt", "mimeType": "text/plain", "buffer": b"ladder\ntrainers\n"}]
+    )
+    page.get_by_role("button", name="Upload").click()
+    expect(page.get_by_role("alert")).to_contain_text("1 terms added. 1 were already on the list")
+    page.get_by_label("Search the list").fill("lad")
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_test_id("term")).to_have_count(1)
+    page.get_by_role("link", name="Remove ladder").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Remove")
+    page_check(page)
+    page.get_by_label("Reason for removing it").fill("Added by mistake")
+    page.get_by_role("button", name="Remove it").click()
+    expect(page.get_by_role("alert")).to_contain_text("It is removed from the list")
+    page.get_by_role("link", name="Change what happens when a message matches").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("What happens when a message matches")
+    page_check(page)
+    page.get_by_label("Reason for the change").fill("Keep holding while we review the list")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("alert")).to_contain_text("The policy is changed")
+    assert set(Term.objects.values_list("text", flat=True)) == {"Trainers", "uk_phone_number"}
+
+    _person_sign_in(page, person)
+    page.goto("/me/messages/")
+    page.get_by_role("link", name="The staff working with you").click()
+    page.get_by_label("Your message").fill("Can my mum send in some trainers?")
+    page.get_by_role("button", name="Send message").click()
+    expect(page.get_by_test_id("message")).to_contain_text("Waiting for checks")
+    assert Message.objects.get().state == MessageState.HELD
 
 
 # --- helpers -------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from onward.messaging.models import (
     AuthorKind,
     Conversation,
     ConversationKind,
+    Draft,
     Message,
     MessageState,
     ScreeningPolicy,
@@ -65,3 +66,12 @@ class TermFactory(factory.django.DjangoModelFactory[Term]):
     word_list = factory.SubFactory(WordListFactory)
     kind = TermKind.WORD
     text = factory.Sequence(lambda n: f"term{n}")
+
+
+class DraftFactory(factory.django.DjangoModelFactory[Draft]):
+    class Meta:
+        model = Draft
+
+    conversation = factory.SubFactory(ConversationFactory)
+    author_user = factory.SubFactory("onward.accounts.tests.factories.StaffFactory")
+    body = factory.Faker("sentence")

@@ -15,3 +15,9 @@ if (cameras.length || resilientForms.length || locationForms.length) {
     locationForms.forEach(initLocation);
   });
 }
+
+// Message pages: what is being written survives a lost connection, a reload or a sleeping tablet.
+const draftForms = document.querySelectorAll('form[data-module="onward-draft"]');
+if (draftForms.length) {
+  import("./drafts.js").then(({ initDraft }) => draftForms.forEach(initDraft));
+}
