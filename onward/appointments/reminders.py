@@ -175,12 +175,13 @@ def reminders_send_batch(now: datetime | None = None, batch_size: int = REMINDER
     )
     live = [r for r in reminders if _still_due(r, at)]
     live_ids = {r.pk for r in live}
+    push_accounts = _push_accounts([r.appointment.person for r in live])
     stale = [r.pk for r in reminders if r.pk not in live_ids]
     with transaction.atomic():
         links = _links_issue([r.appointment for r in live], at)
         messages = []
         for reminder in live:
-            messages.append(_reminder_message(reminder, links.get(reminder.appointment_id, "")))
+            messages.append(_reminder_message(reminder, links.get(reminder.appointment_id, ""), push_accounts))
         OutboxMessage.objects.bulk_create(
             [m for m in messages if m is not None], ignore_conflicts=True, batch_size=batch_size
         )
@@ -212,14 +213,27 @@ def _still_due(reminder: Reminder, at: datetime) -> bool:
     return appointment.state in REMINDABLE_STATES and appointment.starts_at > at
 
 
-def _reminder_message(reminder: Reminder, link: str) -> Any:
+def _push_accounts(people: list[Any]) -> set[int]:
+    """The accounts among these people's that push can reach, in one query (none when push is not set up)."""
+    from onward.notifications.models import PushSubscription
+    from onward.notifications.push import push_configured
+
+    account_ids = {account.pk for account in (getattr(p, "account", None) for p in people) if account is not None}
+    if not account_ids or not push_configured():
+        return set()
+    live = PushSubscription.objects.filter(user_id__in=account_ids, revoked_at__isnull=True)
+    return set(live.values_list("user_id", flat=True))
+
+
+def _reminder_message(reminder: Reminder, link: str, push_accounts: set[int] | None = None) -> Any:
     from onward.appointments.services import contact_for
     from onward.notifications.models import OutboxMessage
 
     appointment = reminder.appointment
     person = appointment.person
-    channel, recipient = contact_for(person)
     user = getattr(person, "account", None)
+    push_ready = user is not None and user.pk in (push_accounts or set())
+    channel, recipient = contact_for(person, push_ready=push_ready)
     if channel == "in_app":
         if user is None:
             return None
@@ -240,7 +254,7 @@ def _reminder_message(reminder: Reminder, link: str) -> Any:
     return OutboxMessage(
         channel=channel,
         recipient=recipient,
-        user=user if channel == "in_app" else None,
+        user=user if channel in ("in_app", "push") else None,
         person=person,
         subject=subject,
         body=body,
