@@ -220,4 +220,3 @@ def test_push_comes_before_in_app_when_there_is_no_phone_number_or_email(org, va
 
     PushSubscriptionFactory(user=account)
     assert contact_for(person) == ("push", str(account.pk))
-
