@@ -15,3 +15,12 @@ if (cameras.length || resilientForms.length || locationForms.length) {
     locationForms.forEach(initLocation);
   });
 }
+
+// The installed web app: the service worker, and the "Notifications on this phone" page.
+if ("serviceWorker" in navigator) {
+  import("./webapp.js").then(({ registerServiceWorker }) => registerServiceWorker());
+}
+const pushSettings = document.querySelectorAll('[data-module="onward-push"]');
+if (pushSettings.length) {
+  import("./push.js").then(({ initPush }) => pushSettings.forEach(initPush));
+}
