@@ -42,5 +42,5 @@ class PushSubscriptionAdmin(ReadOnlyAdmin):
     list_filter = ["revoked_reason"]
     search_fields = ["=id", "=user__id"]
     # The endpoint and keys are left out: with the VAPID key they are enough to send to the phone.
-    fields = ["user", "user_agent", "created_at", "last_used_at", "revoked_at", "revoked_reason"]
-    readonly_fields = fields
+    fields = ("user", "user_agent", "created_at", "last_used_at", "revoked_at", "revoked_reason")
+    readonly_fields = ("user", "user_agent", "created_at", "last_used_at", "revoked_at", "revoked_reason")
