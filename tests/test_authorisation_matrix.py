@@ -84,6 +84,8 @@ GENERAL_PAGES = [
     ("/staff/check-ins/", {Role.PRACTITIONER, Role.SENIOR}, 403),
     ("/staff/check-ins/statistics/", {Role.SENIOR}, 403),
     ("/me/check-in/", set(), 403),
+    ("/me/notifications/", set(), 403),
+    ("/api/v1/push-subscriptions", set(), 403),
 ]
 
 
@@ -180,7 +182,14 @@ def test_people_see_only_their_own_pages(world, person_client, who, path, expect
                 assert other.reference not in body
 
 
-ANON_PATHS = ["/staff/", "/staff/people/1/", "/staff/audit/", "/me/", "/staff/notifications/sms-log/"]
+ANON_PATHS = [
+    "/staff/",
+    "/staff/people/1/",
+    "/staff/audit/",
+    "/me/",
+    "/staff/notifications/sms-log/",
+    "/me/notifications/",
+]
 
 
 @pytest.mark.django_db

@@ -48,3 +48,14 @@ def push_service() -> Iterator[FakePushService]:
     service = fake_push_service_start()
     yield service
     service.stop()
+
+
+@pytest.fixture
+def token_for() -> Any:
+    """A new device token for the given person, made through the service."""
+    from onward.accounts.services import device_token_create, person_account_ensure
+
+    def make(person: Any, name: str = "Test phone") -> str:
+        return device_token_create(actor=person_account_ensure(person), name=name).token
+
+    return make

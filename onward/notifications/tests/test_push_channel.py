@@ -220,3 +220,32 @@ def test_push_comes_before_in_app_when_there_is_no_phone_number_or_email(org, va
 
     PushSubscriptionFactory(user=account)
     assert contact_for(person) == ("push", str(account.pk))
+
+
+def test_a_reminder_for_a_person_who_prefers_push_reaches_their_phone(org, vapid, push_service) -> None:
+    import datetime as dt
+
+    from onward.appointments.models import Reminder
+    from onward.appointments.reminders import reminders_plan_for, reminders_send_batch
+    from onward.appointments.tests.factories import AppointmentFactory, ReminderPreferenceFactory
+
+    person = CommunityPersonFactory(unit=org["office_n"], phone="07700900333")
+    keys = _subscribed(person_account_ensure(person), push_service.endpoint("phone"))
+    ReminderPreferenceFactory(person=person, channel="push", offsets_minutes=[60])
+    appointment = AppointmentFactory(person=person)
+    assert reminders_plan_for([appointment]) == 1
+
+    sent, skipped = reminders_send_batch(now=appointment.starts_at - dt.timedelta(minutes=30))
+
+    assert (sent, skipped) == (1, 0)
+    assert Reminder.objects.get().channel == "push"
+    message = OutboxMessage.objects.get(idempotency_key__startswith="appointment-reminder:")
+    assert message.status == OutboxStatus.SENT
+    assert len(push_service.received) == 1
+    plain = http_ece.decrypt(
+        push_service.received[0].body, private_key=keys.private_key, auth_secret=keys.auth_secret, version="aes128gcm"
+    )
+    payload = json.loads(plain)
+    assert payload["title"] == "Appointment reminder"
+    assert payload["body"] == message.body
+    assert payload["body"].startswith("Reminder: ")
