@@ -97,6 +97,8 @@ class PushChannel:
     The payload is encrypted for each browser (aes128gcm), so the push service cannot read it. A
     subscription the push service says has gone (404, 410) is revoked. The message counts as sent when
     at least one phone took it; when none did because of an error, the attempt fails and is retried.
+    When push cannot reach the person at all (no keys, no live subscription, every one gone), the same
+    words go their next way instead, as a new outbox message.
     """
 
     def send(self, message: OutboxMessage) -> str:
@@ -107,7 +109,10 @@ class PushChannel:
         from onward.notifications.services import push_subscription_gone
 
         if not push_configured():
-            raise ChannelError("Web push is not set up (VAPID_PRIVATE_KEY, VAPID_PUBLIC_KEY, VAPID_SUBJECT).")
+            # The keys were taken away after this was queued: the person is told the other way instead.
+            return _push_fall_back(
+                message, "Web push is not set up (VAPID_PRIVATE_KEY, VAPID_PUBLIC_KEY, VAPID_SUBJECT)."
+            )
         user_id = _push_user_id(message)
         if user_id is None:
             raise ChannelError("A push message needs the account it is for.")
@@ -115,7 +120,7 @@ class PushChannel:
             PushSubscription.objects.filter(user_id=user_id, revoked_at__isnull=True).select_related("user__person")
         )
         if not subscriptions:
-            raise ChannelError("The account has no phone that takes notifications.")
+            return _push_fall_back(message, "The account has no phone that takes notifications.")
         payload = push_payload(message)
         delivered: list[int] = []
         errors: list[str] = []
@@ -151,22 +156,22 @@ class PushChannel:
             return f"push:{message.pk}:{len(delivered)}"
         if errors:
             raise ChannelError("No phone took the notification: " + "; ".join(errors))
-        return _push_fall_back(message)
+        return _push_fall_back(message, "Every phone's subscription has gone.")
 
 
-def _push_fall_back(message: OutboxMessage) -> str:
-    """Every phone has gone: send the same words the person's next way (text, email, in the app) instead."""
+def _push_fall_back(message: OutboxMessage, why: str) -> str:
+    """Push cannot reach them (`why`): send the same words the person's next way (text, email, in the app)."""
     from onward.appointments.services import contact_for
     from onward.notifications.services import notification_queue
 
     person = message.person
     if person is None:
-        raise ChannelError("Every phone's subscription has gone.")
+        raise ChannelError(why)
     channel, recipient = contact_for(person, push_ready=False)
     user = getattr(person, "account", None) if channel == Channel.IN_APP else None
     if channel == Channel.IN_APP:
         if user is None:
-            raise ChannelError("Every phone's subscription has gone, and there is no other way to reach them.")
+            raise ChannelError(f"{why} There is no other way to reach them.")
         recipient = str(user.pk)
     queued = notification_queue(
         channel=channel,

@@ -1,5 +1,6 @@
 """Queueing notifications, and push subscriptions. Delivery lives in delivery.py and runs in the workers."""
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -11,6 +12,8 @@ from onward.audit.services import audit_record
 from onward.core.permissions import require
 from onward.notifications.models import Channel, OutboxMessage, PushSubscription
 from onward.notifications.push import push_configured, push_subscription_problems
+
+PUSH_REVOKED_KEEP_DAYS = 30
 
 
 def notification_queue(
@@ -130,3 +133,13 @@ def push_subscription_gone(subscription: PushSubscription) -> None:
                 person=getattr(subscription.user, "person", None),
                 target=subscription,
             )
+
+
+def push_subscriptions_prune(now: datetime | None = None) -> dict[str, int]:
+    """Retention: delete subscriptions turned off or gone more than PUSH_REVOKED_KEEP_DAYS ago.
+
+    Their keys are of no more use; the audit trail keeps who turned what on and off, and when.
+    """
+    cutoff = (now or timezone.now()) - timedelta(days=PUSH_REVOKED_KEEP_DAYS)
+    deleted, _ = PushSubscription.objects.filter(revoked_at__lt=cutoff).delete()
+    return {"deleted": deleted}

@@ -167,14 +167,30 @@ def test_when_every_phone_has_gone_the_words_go_by_text_instead(org, vapid, push
     assert message.provider_reference == f"fallback:sms:{fallback.pk}"
 
 
-def test_push_without_vapid_keys_is_refused_by_the_channel(org, settings) -> None:
+def test_push_without_vapid_keys_goes_the_persons_other_way(org, settings) -> None:
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.VAPID_PRIVATE_KEY = ""
-    person = CommunityPersonFactory(unit=org["office_n"])
+    person = CommunityPersonFactory(unit=org["office_n"], phone="", email="p@example.org")
     message = _queue_push(person)
 
     assert isinstance(channel_for(Channel.PUSH), PushChannel)
-    with pytest.raises(ChannelError, match="VAPID"):
-        PushChannel().send(message)
+    reference = PushChannel().send(message)
+
+    fallback = OutboxMessage.objects.get(idempotency_key=f"push-fallback:{message.pk}")
+    assert (fallback.channel, fallback.recipient) == (Channel.EMAIL, "p@example.org")
+    assert reference == f"fallback:email:{fallback.pk}"
+
+
+def test_push_to_someone_with_no_live_phone_and_no_address_lands_in_the_app(org, vapid) -> None:
+    person = CommunityPersonFactory(unit=org["office_n"], phone="", email="")
+    account = person_account_ensure(person)
+    PushSubscriptionFactory(user=account, revoked_at=timezone.now())
+    message = _queue_push(person)
+
+    assert outbox_deliver(message.pk) == Outcome.SENT
+
+    fallback = OutboxMessage.objects.get(idempotency_key=f"push-fallback:{message.pk}")
+    assert (fallback.channel, fallback.recipient, fallback.user) == (Channel.IN_APP, str(account.pk), account)
 
 
 # --- choosing push: the preferred channel, with fallback -----------------------------------------

@@ -286,3 +286,25 @@ def test_the_openapi_document_describes_push_subscriptions(org, token_for) -> No
     schemas = document["components"]["schemas"]
     assert {"endpoint", "keys"} <= set(schemas["PushSubscriptionIn"]["properties"])
     assert {"id", "endpoint", "created_at"} <= set(schemas["PushSubscriptionOut"]["properties"])
+
+
+# --- retention ---------------------------------------------------------------------------------
+
+
+def test_subscriptions_turned_off_long_ago_are_deleted_and_live_ones_kept(org) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from onward.notifications.services import PUSH_REVOKED_KEEP_DAYS, push_subscriptions_prune
+
+    account = person_account_ensure(CommunityPersonFactory(unit=org["office_n"]))
+    now = timezone.now()
+    live = PushSubscriptionFactory(user=account)
+    recent = PushSubscriptionFactory(user=account, revoked_at=now - dt.timedelta(days=PUSH_REVOKED_KEEP_DAYS - 1))
+    old = PushSubscriptionFactory(user=account, revoked_at=now - dt.timedelta(days=PUSH_REVOKED_KEEP_DAYS + 1))
+
+    assert push_subscriptions_prune(now=now) == {"deleted": 1}
+
+    assert set(PushSubscription.objects.values_list("pk", flat=True)) == {live.pk, recent.pk}
+    assert not PushSubscription.objects.filter(pk=old.pk).exists()
