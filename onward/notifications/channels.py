@@ -103,7 +103,7 @@ class PushChannel:
 
     def send(self, message: OutboxMessage) -> str:
         from pywebpush import WebPushException, webpush
-        from requests import RequestException, Session
+        from requests import Session
 
         from onward.notifications.push import push_configured, push_payload
         from onward.notifications.services import push_subscription_gone
@@ -147,7 +147,7 @@ class PushChannel:
                     else:
                         errors.append(f"push service answered {status}")
                     continue
-                except RequestException as error:
+                except Exception as error:  # one phone's failure must not lose the record of those already sent
                     errors.append(type(error).__name__)
                     continue
                 delivered.append(subscription.pk)

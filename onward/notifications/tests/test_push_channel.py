@@ -141,6 +141,21 @@ def test_a_push_service_error_fails_the_attempt_so_the_worker_retries(org, vapid
     assert PushSubscription.objects.get().revoked_at is None  # a server error is not "gone"
 
 
+def test_one_phone_taking_it_is_enough_so_the_other_never_gets_it_twice(org, vapid, push_service) -> None:
+    person = CommunityPersonFactory(unit=org["office_n"])
+    account = person_account_ensure(person)
+    _subscribed(account, push_service.endpoint("broken"))
+    _subscribed(account, push_service.endpoint("working"))
+    push_service.status_by_path["/push/broken"] = 503
+    message = _queue_push(person)
+
+    assert outbox_deliver(message.pk) == Outcome.SENT
+    assert outbox_deliver(message.pk) == Outcome.SKIPPED  # sent: never claimed again
+
+    assert sorted(r.path for r in push_service.received) == ["/push/broken", "/push/working"]
+    assert PushSubscription.objects.filter(revoked_at__isnull=True).count() == 2
+
+
 def test_an_unreachable_push_service_fails_the_attempt(org, vapid, push_service) -> None:
     person = CommunityPersonFactory(unit=org["office_n"])
     _subscribed(person_account_ensure(person), push_service.endpoint("phone"))
