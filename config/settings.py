@@ -347,3 +347,20 @@ NOTIFY_SMS_TEMPLATE_ID = env.str("NOTIFY_SMS_TEMPLATE_ID", default="")
 NOTIFY_EMAIL_TEMPLATE_ID = env.str("NOTIFY_EMAIL_TEMPLATE_ID", default="")
 NOTIFY_CALLBACK_BEARER_TOKEN = env.str("NOTIFY_CALLBACK_BEARER_TOKEN", default="")
 NOTIFY_TIMEOUT_SECONDS = 10
+
+# --- Web push -------------------------------------------------------------------------------
+# Notifications to the installed web app. Push is offered only when all three are set; without
+# them (the embedded default) nobody is offered push and reminders go by text, email or in the app.
+# `manage.py vapid_keys` prints a new pair. The private key is a secret: environment only.
+VAPID_PRIVATE_KEY = env.str("VAPID_PRIVATE_KEY", default="")  # base64url, the raw 32-byte P-256 key
+VAPID_PUBLIC_KEY = env.str("VAPID_PUBLIC_KEY", default="")  # base64url, the 65-byte uncompressed point
+VAPID_SUBJECT = env.str("VAPID_SUBJECT", default="")  # mailto:team@example.org or https://… (who to contact)
+PUSH_CHANNEL = env.str("PUSH_CHANNEL", default="onward.notifications.channels.PushChannel")
+# Push services a subscription may point at (the host or a parent domain); any other is refused.
+PUSH_SERVICE_HOSTS = env.list(
+    "PUSH_SERVICE_HOSTS",
+    default=["fcm.googleapis.com", "push.services.mozilla.com", "push.apple.com", "notify.windows.com"],
+)
+PUSH_TIMEOUT_SECONDS = 10
+PUSH_TTL_SECONDS = 24 * 60 * 60  # how long a push service keeps a message for a phone that is off
+PUSH_BODY_MAX_CHARS = 1000  # push payloads are at most about 4 KB once encrypted

@@ -10,7 +10,7 @@ urlpatterns = [
     path("", include(("onward.messaging.urls", "messaging"))),
     path("", include(("onward.appointments.urls", "appointments"))),
     path("staff/audit/", include(("onward.audit.urls", "audit"))),
-    path("staff/notifications/", include(("onward.notifications.urls", "notifications"))),
+    path("", include(("onward.notifications.urls", "notifications"))),
     path("api/v1/", include("onward.api.urls")),
     path("admin/", admin_site.urls),
 ]

@@ -13,6 +13,9 @@ PUBLIC_ALLOWED = {
     "core:set_language",
     "core:healthz",
     "core:readyz",
+    # The installed web app's manifest and service worker: the same for everyone, nothing personal.
+    "core:web_app_manifest",
+    "core:service_worker",
     "accounts:staff_sign_in",
     "accounts:staff_code",
     "accounts:staff_code_setup",

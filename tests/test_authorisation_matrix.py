@@ -92,6 +92,8 @@ GENERAL_PAGES = [
     ("/me/check-in/", set(), 403),
     ("/staff/licence/not-confirmed/", CASEWORK, 403),
     ("/me/licence/", set(), 403),
+    ("/me/notifications/", set(), 403),
+    ("/api/v1/push-subscriptions", set(), 403),
 ]
 
 
@@ -190,7 +192,14 @@ def test_people_see_only_their_own_pages(world, person_client, who, path, expect
                 assert other.reference not in body
 
 
-ANON_PATHS = ["/staff/", "/staff/people/1/", "/staff/audit/", "/me/", "/staff/notifications/sms-log/"]
+ANON_PATHS = [
+    "/staff/",
+    "/staff/people/1/",
+    "/staff/audit/",
+    "/me/",
+    "/staff/notifications/sms-log/",
+    "/me/notifications/",
+]
 
 
 @pytest.mark.django_db

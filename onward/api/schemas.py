@@ -15,6 +15,9 @@ CASELOAD_PAGE_SIZE_MAX = 100
 CASELOAD_PAGE_MAX = 1_000_000
 SEARCH_TERM_MAX_LENGTH = 100
 DEVICE_NAME_MAX_LENGTH = 100  # DeviceToken.name
+PUSH_ENDPOINT_MAX_LENGTH = 2000  # PushSubscription.endpoint
+PUSH_KEY_MAX_LENGTH = 100  # PushSubscription.p256dh
+BASE64URL = r"^[A-Za-z0-9_-]+={0,2}$"
 NO_CONTROL_CHARACTERS = r"^[^\x00-\x1f\x7f]*$"
 
 DatabaseId = Annotated[int, Field(ge=1, le=DATABASE_ID_MAX)]
@@ -45,6 +48,29 @@ class DeviceIn(Schema):
     name: Annotated[PlainText, StringConstraints(min_length=1, max_length=DEVICE_NAME_MAX_LENGTH)] = Field(
         description="A name the person will recognise, like 'My phone'."
     )
+
+
+class PushKeysIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    p256dh: Annotated[str, StringConstraints(min_length=1, max_length=PUSH_KEY_MAX_LENGTH, pattern=BASE64URL)] = Field(
+        description="The browser's public key, base64url, as PushSubscription.toJSON() gives it."
+    )
+    auth: Annotated[str, StringConstraints(min_length=1, max_length=PUSH_KEY_MAX_LENGTH, pattern=BASE64URL)] = Field(
+        description="The browser's authentication secret, base64url."
+    )
+
+
+class PushSubscriptionIn(Schema):
+    """What PushSubscription.toJSON() gives in a browser (expirationTime may be sent and is ignored)."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    endpoint: Annotated[
+        PlainText, StringConstraints(min_length=1, max_length=PUSH_ENDPOINT_MAX_LENGTH, pattern=r"^https?://")
+    ] = Field(description="The push service's address for this browser or app.")
+    keys: PushKeysIn
+    expiration_time: int | None = Field(None, alias="expirationTime", description="Ignored.")
 
 
 # --- Outputs ------------------------------------------------------------------------------------
@@ -149,6 +175,14 @@ class DeviceOut(Schema):
     name: str
     created_at: datetime
     last_used_at: datetime | None
+
+
+class PushSubscriptionOut(Schema):
+    id: int
+    endpoint: str = Field(description="The push service's address for this browser or app.")
+    user_agent: str
+    created_at: datetime
+    last_used_at: datetime | None = Field(description="When a notification last reached it.")
 
 
 class DeviceCreatedOut(DeviceOut):

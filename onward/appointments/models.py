@@ -132,6 +132,7 @@ class Appointment(models.Model):
 class ReminderChannel(models.TextChoices):
     SMS = "sms", _("Text message")
     EMAIL = "email", _("Email")
+    PUSH = "push", _("Notification on your phone")
 
 
 class ReminderPreference(models.Model):

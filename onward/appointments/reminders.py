@@ -227,6 +227,7 @@ def reminders_send_batch(now: datetime | None = None, batch_size: int = REMINDER
     )
     live = [r for r in reminders if _still_due(r, at)]
     live_ids = {r.pk for r in live}
+    push_accounts = _push_accounts([_person_of(r) for r in live])
     stale = [r.pk for r in reminders if r.pk not in live_ids]
     with transaction.atomic():
         links = _links_issue([r.appointment for r in live if r.appointment is not None])
@@ -234,9 +235,10 @@ def reminders_send_batch(now: datetime | None = None, batch_size: int = REMINDER
         messages = []
         for reminder in live:
             if reminder.checkin is not None:
-                messages.append(_checkin_reminder_message(reminder, checkin_links.get(reminder.checkin.pk, "")))
+                link = checkin_links.get(reminder.checkin.pk, "")
+                messages.append(_checkin_reminder_message(reminder, link, push_accounts))
             elif reminder.appointment is not None:
-                messages.append(_reminder_message(reminder, links.get(reminder.appointment.pk, "")))
+                messages.append(_reminder_message(reminder, links.get(reminder.appointment.pk, ""), push_accounts))
         OutboxMessage.objects.bulk_create(
             [m for m in messages if m is not None], ignore_conflicts=True, batch_size=batch_size
         )
@@ -275,7 +277,25 @@ def _still_due(reminder: Reminder, at: datetime) -> bool:
     return appointment is not None and appointment.state in REMINDABLE_STATES and appointment.starts_at > at
 
 
-def _reminder_message(reminder: Reminder, link: str) -> Any:
+def _push_accounts(people: list[Any]) -> set[int]:
+    """The accounts among these people's that push can reach, in one query (none when push is not set up)."""
+    from onward.notifications.models import PushSubscription
+    from onward.notifications.push import push_configured
+
+    account_ids = {account.pk for account in (getattr(p, "account", None) for p in people) if account is not None}
+    if not account_ids or not push_configured():
+        return set()
+    live = PushSubscription.objects.filter(user_id__in=account_ids, revoked_at__isnull=True)
+    return set(live.values_list("user_id", flat=True))
+
+
+def _person_of(reminder: Reminder) -> Any:
+    thing = reminder.checkin if reminder.checkin is not None else reminder.appointment
+    assert thing is not None
+    return thing.person
+
+
+def _reminder_message(reminder: Reminder, link: str, push_accounts: set[int]) -> Any:
     appointment = reminder.appointment
     assert appointment is not None
 
@@ -293,10 +313,11 @@ def _reminder_message(reminder: Reminder, link: str) -> Any:
             body += " " + _("Or reply YES to confirm, or R to ask to rearrange.")
         return _("Appointment reminder"), body
 
-    return _reminder_outbox(reminder, appointment.person, None, f"appointment-reminder:{reminder.pk}", compose)
+    key = f"appointment-reminder:{reminder.pk}"
+    return _reminder_outbox(reminder, appointment.person, None, key, compose, push_accounts)
 
 
-def _checkin_reminder_message(reminder: Reminder, link: str) -> Any:
+def _checkin_reminder_message(reminder: Reminder, link: str, push_accounts: set[int]) -> Any:
     """The reminder of a check-in window, by the channel chosen at enrolment (in-app only means in-app)."""
     checkin = reminder.checkin
     assert checkin is not None
@@ -307,11 +328,17 @@ def _checkin_reminder_message(reminder: Reminder, link: str) -> Any:
         return _("Reminder: your check-in"), f"{body} {link}".strip()
 
     preferred = checkin.enrolment.contact_preference
-    return _reminder_outbox(reminder, checkin.person, preferred, f"checkin-reminder:{reminder.pk}", compose)
+    key = f"checkin-reminder:{reminder.pk}"
+    return _reminder_outbox(reminder, checkin.person, preferred, key, compose, push_accounts)
 
 
 def _reminder_outbox(
-    reminder: Reminder, person: Any, preferred: str | None, key: str, compose: Callable[[str], tuple[str, str]]
+    reminder: Reminder,
+    person: Any,
+    preferred: str | None,
+    key: str,
+    compose: Callable[[str], tuple[str, str]],
+    push_accounts: set[int],
 ) -> Any:
     """The outbox row of one reminder: the person's channel (with fallback), text in their language.
 
@@ -320,8 +347,11 @@ def _reminder_outbox(
     from onward.appointments.services import contact_for
     from onward.notifications.models import OutboxMessage
 
-    channel, recipient = ("in_app", "") if preferred == "in_app" else contact_for(person, preferred)
     user = getattr(person, "account", None)
+    push_ready = user is not None and user.pk in push_accounts
+    channel, recipient = (
+        ("in_app", "") if preferred == "in_app" else contact_for(person, preferred, push_ready=push_ready)
+    )
     if channel == "in_app":
         if user is None:
             return None
@@ -331,7 +361,7 @@ def _reminder_outbox(
     return OutboxMessage(
         channel=channel,
         recipient=recipient,
-        user=user if channel == "in_app" else None,
+        user=user if channel in ("in_app", "push") else None,
         person=person,
         subject=subject,
         body=body,

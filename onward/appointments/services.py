@@ -28,6 +28,7 @@ from onward.appointments.models import (
 )
 from onward.audit.services import audit_record
 from onward.core.permissions import require
+from onward.notifications.push import push_reachable
 from onward.organisations.models import OrgUnit, UnitKind
 from onward.people.models import AssignmentRole, Person, StaffAssignment
 from onward.people.rules import acting_role
@@ -268,7 +269,7 @@ def person_notify(person: Person, *, subject: str, body: str, key: str) -> str:
     from onward.notifications.services import notification_queue
 
     channel, recipient = contact_for(person)
-    user = getattr(person, "account", None) if channel == "in_app" else None
+    user = getattr(person, "account", None) if channel in ("in_app", "push") else None
     if channel == "in_app" and user is None:
         return ""
     notification_queue(
@@ -283,15 +284,27 @@ def person_notify(person: Person, *, subject: str, body: str, key: str) -> str:
     return channel
 
 
-def contact_for(person: Person, preferred: str | None = None) -> tuple[str, str]:
-    """(channel, address): the preferred channel if the person has an address for it, else the other, else in-app."""
+def contact_for(person: Person, preferred: str | None = None, *, push_ready: bool | None = None) -> tuple[str, str]:
+    """(channel, address): the preferred channel if the person can be reached by it, else the other, else in-app.
+
+    Push reaches a person when web push is set up and their account has a live subscription; its address
+    is the account id. `push_ready` says so when the caller already knows (a batch looks it up once).
+    Text and email fall back to each other, then to push, then to in-app.
+    """
     if preferred is None:
         pref = getattr(person, "reminder_preference", None) if _has_preference_cached(person) else None
         preferred = pref.channel if pref is not None else settings.APPOINTMENT_DEFAULT_CHANNEL
     addresses = {"sms": person.phone.strip(), "email": person.email.strip()}
-    other = "email" if preferred == "sms" else "sms"
-    for channel in (preferred, other):
-        if addresses.get(channel):
+    if preferred == "push":
+        order = ["push", "sms", "email"]
+    else:
+        order = [preferred, "email" if preferred == "sms" else "sms", "push"]
+    for channel in order:
+        if channel == "push":
+            account = getattr(person, "account", None)
+            if account is not None and (push_reachable(account) if push_ready is None else push_ready):
+                return "push", str(account.pk)
+        elif addresses.get(channel):
             return channel, addresses[channel]
     return "in_app", ""
 

@@ -7,4 +7,6 @@ urlpatterns = [
     path("language/", views.set_language, name="set_language"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
+    path("manifest.webmanifest", views.web_app_manifest, name="web_app_manifest"),
+    path("sw.js", views.service_worker, name="service_worker"),
 ]

@@ -1,9 +1,14 @@
-"""Home, language, error pages and health checks."""
+"""Home, language, error pages, health checks, and the installed web app's manifest and service worker."""
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.i18n import set_language as django_set_language
 
 from onward.accounts.models import UserKind
@@ -37,6 +42,57 @@ def readyz(request: HttpRequest) -> JsonResponse:
     checks = readiness_checks()
     ready = all(c["ok"] for c in checks.values())
     return JsonResponse({"status": "ready" if ready else "not ready", "checks": checks}, status=200 if ready else 503)
+
+
+@public
+def web_app_manifest(request: HttpRequest) -> JsonResponse:
+    """What a phone needs to install Onward as an app: its name, icons, colours and first page."""
+    manifest = {
+        "id": "/",
+        "name": settings.ONWARD_SERVICE_NAME,
+        "short_name": settings.ONWARD_SERVICE_NAME,
+        "description": _("Your appointments, messages and check-ins."),
+        "lang": get_language() or settings.LANGUAGE_CODE,
+        "start_url": reverse("people:person_home"),
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": "#1d70b8",
+        "icons": [
+            {"src": static("onward/icon-192.png"), "sizes": "192x192", "type": "image/png", "purpose": "any"},
+            {"src": static("onward/icon-512.png"), "sizes": "512x512", "type": "image/png", "purpose": "any"},
+            {
+                "src": static("onward/icon-maskable-192.png"),
+                "sizes": "192x192",
+                "type": "image/png",
+                "purpose": "maskable",
+            },
+            {
+                "src": static("onward/icon-maskable-512.png"),
+                "sizes": "512x512",
+                "type": "image/png",
+                "purpose": "maskable",
+            },
+            {"src": static("onward/favicon.svg"), "sizes": "any", "type": "image/svg+xml", "purpose": "any"},
+        ],
+    }
+    response = JsonResponse(manifest, content_type="application/manifest+json")
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@public
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """The service worker, from the site root so it may control every page. Browsers check it for updates."""
+    response = render(
+        request,
+        "core/service-worker.js",
+        {"icon_url": static("onward/icon-192.png"), "home_url": reverse("core:home")},
+        content_type="text/javascript; charset=utf-8",
+    )
+    response["Service-Worker-Allowed"] = "/"
+    response["Cache-Control"] = "no-cache"
+    return response
 
 
 def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -19,6 +19,7 @@ class PeriodicJob:
 
 PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob("outbox_sweep", "onward.notifications.delivery.outbox_sweep", MINUTE_SECONDS),
+    PeriodicJob("push_subscriptions_prune", "onward.notifications.services.push_subscriptions_prune", DAY_SECONDS),
     PeriodicJob("audit_chain_verify", "onward.jobs.services.audit_chain_check", DAY_SECONDS),
     PeriodicJob("task_results_prune", "onward.jobs.services.task_results_prune", DAY_SECONDS),
     PeriodicJob("worker_heartbeats_prune", "onward.jobs.heartbeat.worker_heartbeats_prune", DAY_SECONDS),

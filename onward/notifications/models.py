@@ -9,6 +9,7 @@ class Channel(models.TextChoices):
     IN_APP = "in_app", _("In the app")
     EMAIL = "email", _("Email")
     SMS = "sms", _("Text message")
+    PUSH = "push", _("Notification on your phone")
 
 
 class OutboxStatus(models.TextChoices):
@@ -60,3 +61,30 @@ class InboundSms(models.Model):
 
     class Meta:
         ordering = ["-received_at"]
+
+
+class PushSubscription(models.Model):
+    """One browser or installed web app that may be sent notifications (the Push API's subscription).
+
+    The endpoint is the push service's address for that browser; the keys encrypt what we send, so
+    the push service cannot read it. A subscription the push service says has gone is revoked.
+    """
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="push_subscriptions")
+    endpoint = models.URLField(max_length=2000, unique=True)
+    p256dh = models.CharField(max_length=100, help_text=_("The browser's public key (base64url)."))
+    auth = models.CharField(max_length=50, help_text=_("The browser's authentication secret (base64url)."))
+    user_agent = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    # Why it stopped: "person" (turned off), "gone" (the push service said so), "supervision_ended".
+    revoked_reason = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "revoked_at"])]
+
+    @property
+    def is_live(self) -> bool:
+        return self.revoked_at is None

@@ -1,10 +1,19 @@
-"""Queueing notifications. Delivery lives in delivery.py and runs in the workers."""
+"""Queueing notifications, and push subscriptions. Delivery lives in delivery.py and runs in the workers."""
 
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from onward.notifications.models import Channel, OutboxMessage
+from onward.audit.services import audit_record
+from onward.core.permissions import require
+from onward.notifications.models import Channel, OutboxMessage, PushSubscription
+from onward.notifications.push import push_configured, push_subscription_problems
+
+PUSH_REVOKED_KEEP_DAYS = 30
 
 
 def notification_queue(
@@ -53,3 +62,84 @@ def _enqueue_delivery(message_id: int) -> None:
     from onward.notifications.tasks import deliver_outbox_message
 
     deliver_outbox_message.enqueue(message_id)
+
+
+def push_subscription_add(
+    *, actor: Any, endpoint: str, p256dh: str, auth: str, user_agent: str = ""
+) -> PushSubscription:
+    """A person turns on notifications for this phone or browser. Sending the same one again renews it.
+
+    A browser has one endpoint whoever uses it: on a shared phone the last person to turn notifications
+    on gets them, and the one before stops getting them there.
+    """
+    require(actor, "notifications.push")
+    if not push_configured():
+        raise ValidationError(_("Notifications on your phone are not available."))
+    endpoint, p256dh, auth = endpoint.strip(), p256dh.strip(), auth.strip()
+    problems = push_subscription_problems(endpoint, p256dh, auth)
+    if problems:
+        raise ValidationError(problems)
+    with transaction.atomic():
+        record = PushSubscription.objects.select_for_update().filter(endpoint=endpoint).first()
+        taken_over = record is not None and record.user_id != actor.pk
+        renewed = record is not None and not taken_over and record.revoked_at is None
+        if record is None:
+            record = PushSubscription(endpoint=endpoint)
+        record.user = actor
+        record.p256dh = p256dh
+        record.auth = auth
+        record.user_agent = user_agent.strip()[:200]
+        record.revoked_at = None
+        record.revoked_reason = ""
+        if not renewed:
+            record.created_at = timezone.now()
+        record.save()
+        audit_record(
+            actor=actor,
+            role="person",
+            action="notifications.push_subscribed",
+            person=actor.person,
+            target=record,
+            data={"renewed": renewed, "taken_over": taken_over},
+        )
+    return record
+
+
+def push_subscription_remove(*, actor: Any, subscription: PushSubscription) -> PushSubscription:
+    """A person turns notifications off for one phone or browser. Turning off twice is not an error."""
+    require(actor, "notifications.push", subscription)
+    with transaction.atomic():
+        locked = PushSubscription.objects.select_for_update().get(pk=subscription.pk)
+        if locked.revoked_at is None:
+            locked.revoked_at = timezone.now()
+            locked.revoked_reason = "person"
+            locked.save(update_fields=["revoked_at", "revoked_reason"])
+            audit_record(
+                actor=actor, role="person", action="notifications.push_unsubscribed", person=actor.person, target=locked
+            )
+    return locked
+
+
+def push_subscription_gone(subscription: PushSubscription) -> None:
+    """The push service says this subscription no longer exists (404 or 410): stop sending to it."""
+    with transaction.atomic():
+        revoked = PushSubscription.objects.filter(pk=subscription.pk, revoked_at__isnull=True).update(
+            revoked_at=timezone.now(), revoked_reason="gone"
+        )
+        if revoked:
+            audit_record(
+                actor=None,
+                action="notifications.push_gone",
+                person=getattr(subscription.user, "person", None),
+                target=subscription,
+            )
+
+
+def push_subscriptions_prune(now: datetime | None = None) -> dict[str, int]:
+    """Retention: delete subscriptions turned off or gone more than PUSH_REVOKED_KEEP_DAYS ago.
+
+    Their keys are of no more use; the audit trail keeps who turned what on and off, and when.
+    """
+    cutoff = (now or timezone.now()) - timedelta(days=PUSH_REVOKED_KEEP_DAYS)
+    deleted, _ = PushSubscription.objects.filter(revoked_at__lt=cutoff).delete()
+    return {"deleted": deleted}

@@ -2,4 +2,8 @@ from django.urls import path
 
 from onward.notifications import views
 
-urlpatterns = [path("sms-log/", views.sms_log, name="sms_log")]
+urlpatterns = [
+    path("staff/notifications/sms-log/", views.sms_log, name="sms_log"),
+    path("me/notifications/", views.person_push, name="person_push"),
+    path("me/notifications/<int:subscription_id>/off/", views.person_push_off, name="person_push_off"),
+]

@@ -1,8 +1,16 @@
+from django.conf import settings
+from django.contrib import messages as flash
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from onward.core.permissions import permission
 from onward.notifications.models import Channel, OutboxMessage
+from onward.notifications.push import push_configured
+from onward.notifications.selectors import push_subscription_get, push_subscriptions_live
+from onward.notifications.services import push_subscription_remove
 
 
 @permission("admin.site")
@@ -10,3 +18,28 @@ def sms_log(request: HttpRequest) -> HttpResponse:
     """The embedded SMS channel's log: what would have gone to a phone. For administrators."""
     messages = OutboxMessage.objects.filter(channel=Channel.SMS).order_by("-created_at")[:100]
     return render(request, "notifications/sms_log.html", {"messages": messages})
+
+
+@permission("notifications.push")
+def person_push(request: HttpRequest) -> HttpResponse:
+    """Notifications on this phone: turned on and off by the page's script; each phone can be turned off here."""
+    return render(
+        request,
+        "notifications/person_push.html",
+        {
+            "configured": push_configured(),
+            "public_key": settings.VAPID_PUBLIC_KEY if push_configured() else "",
+            "subscriptions_url": reverse("api:push_subscription_add"),
+            "subscriptions": list(push_subscriptions_live(request.user)),
+        },
+    )
+
+
+@permission("notifications.push")
+@require_POST
+def person_push_off(request: HttpRequest, subscription_id: int) -> HttpResponse:
+    """Stop notifications to one phone or browser, without script (the browser may still ask; we send nothing)."""
+    subscription = push_subscription_get(request.user, subscription_id)
+    push_subscription_remove(actor=request.user, subscription=subscription)
+    flash.success(request, _("Notifications are off for that phone or browser."))
+    return redirect("notifications:person_push")

@@ -221,13 +221,15 @@ def licence_confirm(*, actor: Any, version: LicenceVersion) -> LicenceVersion:
 def person_supervision_end(*, actor: Any, person: Person, reason: str) -> Person:
     """Supervision is over: the record stays (for the retention period), their biometric data goes now.
 
-    The face template and reference photo are deleted, devices stop working, assignments end.
+    The face template and reference photo are deleted, devices stop working (and getting notifications),
+    assignments end.
     """
     require(actor, "person.end_supervision", person)
     if not reason.strip():
         raise ValidationError(_("Give a reason for ending supervision."))
     from onward.accounts.models import DeviceToken
     from onward.checkins.services import enrolment_template_delete
+    from onward.notifications.models import PushSubscription
 
     role = acting_role(actor, person)
     with transaction.atomic():
@@ -239,6 +241,9 @@ def person_supervision_end(*, actor: Any, person: Person, reason: str) -> Person
         StaffAssignment.objects.filter(person=locked, ended_at__isnull=True).update(ended_at=now)
         DeviceToken.objects.filter(user__person=locked, revoked_at__isnull=True).update(
             revoked_at=now, revoked_by=actor
+        )
+        PushSubscription.objects.filter(user__person=locked, revoked_at__isnull=True).update(
+            revoked_at=now, revoked_reason="supervision_ended"
         )
         enrolment_template_delete(actor=None, person=locked, reason=_("Supervision ended"))
         audit_record(

@@ -21,3 +21,12 @@ const draftForms = document.querySelectorAll('form[data-module="onward-draft"]')
 if (draftForms.length) {
   import("./drafts.js").then(({ initDraft }) => draftForms.forEach(initDraft));
 }
+
+// The installed web app: the service worker, and the "Notifications on this phone" page.
+if ("serviceWorker" in navigator) {
+  import("./webapp.js").then(({ registerServiceWorker }) => registerServiceWorker());
+}
+const pushSettings = document.querySelectorAll('[data-module="onward-push"]');
+if (pushSettings.length) {
+  import("./push.js").then(({ initPush }) => pushSettings.forEach(initPush));
+}
