@@ -160,6 +160,7 @@ def _mentions(body: str, text: str) -> bool:
 PERSON_CASES = [
     ("/me/", 200),
     ("/me/licence/", 200),
+    ("/me/appointments/reminders/", 200),
     ("/staff/licence/not-confirmed/", 403),
     ("/staff/", 403),
     ("/staff/audit/", 403),

@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Annotated, Literal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest
@@ -23,7 +24,15 @@ from onward.api.permissions import permission
 from onward.api.schemas import DATABASE_ID_MAX, PlainText
 from onward.appointments import selectors, services
 from onward.appointments import slots as slot_services
-from onward.appointments.models import Appointment, AppointmentKind, AppointmentState, Slot, SlotState
+from onward.appointments.models import (
+    Appointment,
+    AppointmentKind,
+    AppointmentState,
+    ReminderPreference,
+    Slot,
+    SlotState,
+)
+from onward.appointments.reminders import quiet_hours_for
 from onward.people.models import Person
 from onward.people.selectors import person_get
 
@@ -227,6 +236,70 @@ def my_slot_book(request: HttpRequest, slot_id: SlotId) -> Status[AppointmentOut
     except PermissionDenied:
         raise Http404 from None
     return Status(201, _out(appointment))
+
+
+class ReminderPreferenceOut(Schema):
+    channel: str
+    offsets_minutes: list[int]
+    quiet_start: dt.time
+    quiet_end: dt.time
+
+
+class ReminderPreferenceIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    channel: Literal["sms", "email", "push"]
+    offsets_minutes: list[Literal[10080, 2880, 1440, 120, 60]] = Field(
+        min_length=1, max_length=5, description="How long before each appointment, in minutes."
+    )
+    quiet_start: dt.time = Field(description="No reminders from this London time...")
+    quiet_end: dt.time = Field(description="...until this one.")
+
+
+@router.get(
+    "/me/reminder-preference",
+    response=responses({200: ReminderPreferenceOut}),
+    summary="How the person is reminded (the defaults until they choose)",
+)
+@permission("appointment.self")
+def my_reminder_preference(request: HttpRequest) -> ReminderPreferenceOut:
+    user = api_caller(request)
+    person = person_get(user, int(user.person_id), purpose="view_own_reminders")
+    return _preference_out(ReminderPreference.objects.filter(person=person).first())
+
+
+@router.put(
+    "/me/reminder-preference",
+    response=responses({200: ReminderPreferenceOut}, BAD_REQUEST, UNPROCESSABLE),
+    summary="Choose how and when the person is reminded",
+)
+@permission("appointment.self")
+def my_reminder_preference_save(request: HttpRequest, body: ReminderPreferenceIn) -> ReminderPreferenceOut:
+    """Reminders not yet sent are planned again at once; a way the person cannot be reached by is refused."""
+    user = api_caller(request)
+    person = person_get(user, int(user.person_id), purpose="view_own_reminders")
+    wanted = services.ReminderSettings(
+        channel=body.channel,
+        offsets_minutes=[int(m) for m in body.offsets_minutes],
+        quiet_start=body.quiet_start.replace(second=0, microsecond=0),
+        quiet_end=body.quiet_end.replace(second=0, microsecond=0),
+    )
+    try:
+        saved = services.reminder_preference_save(actor=user, person=person, wanted=wanted)
+    except DjangoValidationError as error:
+        raise HttpError(BAD_REQUEST, " ".join(error.messages)) from None
+    return _preference_out(saved)
+
+
+def _preference_out(preference: ReminderPreference | None) -> ReminderPreferenceOut:
+    quiet = quiet_hours_for(preference)
+    return ReminderPreferenceOut(
+        channel=preference.channel if preference else settings.APPOINTMENT_DEFAULT_CHANNEL,
+        offsets_minutes=(preference.offsets_minutes if preference and preference.offsets_minutes else None)
+        or settings.APPOINTMENT_REMINDER_OFFSETS_MINUTES,
+        quiet_start=quiet.start,
+        quiet_end=quiet.end,
+    )
 
 
 # --- Staff --------------------------------------------------------------------------------------

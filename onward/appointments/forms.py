@@ -6,7 +6,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from onward.appointments.models import AppointmentKind, AppointmentState
+from onward.appointments.models import AppointmentKind, AppointmentState, ReminderChannel
+from onward.appointments.services import REMINDER_OFFSET_CHOICES_MINUTES
 
 DATE_FORMATS = ["%Y-%m-%d", "%d %m %Y", "%d/%m/%Y"]
 
@@ -152,3 +153,30 @@ class SlotOpenForm(forms.Form):
 
 def _london(day: Any, at: time) -> datetime:
     return timezone.make_aware(datetime.combine(day, at), timezone.get_default_timezone())
+
+
+OFFSET_LABELS = {
+    7 * 24 * 60: _("1 week before"),
+    2 * 24 * 60: _("2 days before"),
+    24 * 60: _("1 day before"),
+    2 * 60: _("2 hours before"),
+    60: _("1 hour before"),
+}
+
+
+class ReminderPreferenceForm(forms.Form):
+    """How a person wants to be reminded: the way, when, and the hours we keep quiet."""
+
+    channel = forms.ChoiceField(label=_("How should we remind you?"), choices=ReminderChannel.choices)
+    offsets = forms.TypedMultipleChoiceField(
+        label=_("When should we remind you?"),
+        coerce=int,
+        choices=[(m, OFFSET_LABELS[m]) for m in REMINDER_OFFSET_CHOICES_MINUTES],
+        error_messages={"required": _("Choose at least one time to be reminded.")},
+    )
+    quiet_start = forms.TypedChoiceField(
+        label=_("Quiet from"), coerce=int, choices=[(h, f"{h:02d}:00") for h in range(24)]
+    )
+    quiet_end = forms.TypedChoiceField(
+        label=_("Quiet until"), coerce=int, choices=[(h, f"{h:02d}:00") for h in range(24)]
+    )

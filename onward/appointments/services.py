@@ -16,13 +16,17 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from onward.accounts.rules import staff_roles
 from onward.appointments.models import (
     REASON_REQUIRED,
+    REMINDABLE_STATES,
     Appointment,
     AppointmentState,
     Reminder,
+    ReminderChannel,
+    ReminderPreference,
     ReminderState,
     transition_allowed,
 )
@@ -222,6 +226,76 @@ def appointment_rearrange_request(*, actor: Any, appointment: Appointment, note:
                 idempotency_key=f"rearrange-request:{locked.pk}:{locked.rearrange_requested_at.isoformat()}",
             )
     return locked
+
+
+ASK_FOR_CONTACT = gettext_noop("Ask your probation practitioner to add it, or choose another way.")
+REMINDER_OFFSET_CHOICES_MINUTES = (7 * 24 * 60, 2 * 24 * 60, 24 * 60, 2 * 60, 60)
+
+
+@dataclass(frozen=True)
+class ReminderSettings:
+    channel: str
+    offsets_minutes: list[int]
+    quiet_start: Any
+    quiet_end: Any
+
+
+def reminder_preference_save(*, actor: Any, person: Person, wanted: ReminderSettings) -> ReminderPreference:
+    """How the person wants reminding; planned reminders of their future appointments follow at once."""
+    from onward.appointments.reminders import reminders_plan_for
+
+    require(actor, "appointment.self", person)
+    _reminder_settings_check(person, wanted)
+    with transaction.atomic():
+        preference, _created = ReminderPreference.objects.select_for_update().get_or_create(person=person)
+        before = _preference_data(preference)
+        preference.channel = wanted.channel
+        preference.offsets_minutes = sorted(set(wanted.offsets_minutes), reverse=True)
+        preference.quiet_start = wanted.quiet_start
+        preference.quiet_end = wanted.quiet_end
+        preference.save()
+        audit_record(
+            actor=actor,
+            role=acting_role(actor, person),
+            action="appointment.reminder_preference_saved",
+            person=person,
+            target=preference,
+            data={"before": before, "after": _preference_data(preference)},
+        )
+        # Reminders not yet sent are planned again with the new times; sent ones stay as they were.
+        future = list(
+            Appointment.objects.filter(person=person, state__in=REMINDABLE_STATES, starts_at__gt=timezone.now())
+        )
+        Reminder.objects.filter(appointment__in=future, state=ReminderState.PLANNED).delete()
+        person.reminder_preference = preference
+        reminders_plan_for(future)
+    return preference
+
+
+def _reminder_settings_check(person: Person, wanted: ReminderSettings) -> None:
+    if wanted.channel not in ReminderChannel.values:
+        raise ValidationError(_("Choose how we should remind you."))
+    if wanted.channel == ReminderChannel.SMS and not person.phone.strip():
+        raise ValidationError(_("We do not have a mobile number for you.") + " " + _(ASK_FOR_CONTACT))
+    if wanted.channel == ReminderChannel.EMAIL and not person.email.strip():
+        raise ValidationError(_("We do not have an email address for you.") + " " + _(ASK_FOR_CONTACT))
+    if wanted.channel == ReminderChannel.PUSH and not push_reachable(getattr(person, "account", None)):
+        raise ValidationError(_("First turn on notifications on this phone, then choose this again."))
+    if not wanted.offsets_minutes:
+        raise ValidationError(_("Choose at least one time to be reminded."))
+    if any(m not in REMINDER_OFFSET_CHOICES_MINUTES for m in wanted.offsets_minutes):
+        raise ValidationError(_("Choose the times from the list."))
+    if wanted.quiet_start == wanted.quiet_end:
+        raise ValidationError(_("Quiet hours must start and end at different times."))
+
+
+def _preference_data(preference: ReminderPreference) -> dict[str, Any]:
+    return {
+        "channel": preference.channel,
+        "offsets_minutes": list(preference.offsets_minutes or []),
+        "quiet_start": preference.quiet_start.isoformat(timespec="minutes"),
+        "quiet_end": preference.quiet_end.isoformat(timespec="minutes"),
+    }
 
 
 def bank_holidays_on(day: date, divisions: Iterable[str] | None = None) -> list[str]:

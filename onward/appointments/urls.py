@@ -16,6 +16,7 @@ urlpatterns = [
     path("staff/people/<int:person_id>/appointments/new/", views.book, name="book"),
     path("me/appointments/", views.person_appointments, name="person_appointments"),
     path("me/appointments/calendar/", views.person_calendar, name="person_calendar"),
+    path("me/appointments/reminders/", views.person_reminders, name="person_reminders"),
     path("me/appointments/book/", views.person_slots, name="person_slots"),
     path("me/appointments/book/<int:slot_id>/", views.person_slot_book, name="person_slot_book"),
     path("me/appointments/<int:appointment_id>/", views.person_appointment, name="person_appointment"),

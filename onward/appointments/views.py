@@ -4,9 +4,10 @@ Thin: parse, call a service or selector, render. Each view declares its action; 
 in the selectors and services.
 """
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,7 +19,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from onward.accounts.rules import staff_roles
-from onward.appointments import calendar, selectors, services
+from onward.appointments import calendar, reminders, selectors, services
 from onward.appointments import slots as slot_services
 from onward.appointments.forms import (
     AppointmentForm,
@@ -26,10 +27,12 @@ from onward.appointments.forms import (
     RearrangeForm,
     RearrangeRequestForm,
     ReasonForm,
+    ReminderPreferenceForm,
     SlotOpenForm,
 )
-from onward.appointments.models import Appointment, Slot, SlotState
+from onward.appointments.models import Appointment, ReminderPreference, Slot, SlotState
 from onward.core.permissions import can, permission, require
+from onward.notifications.push import push_reachable
 from onward.organisations.models import OrgUnit, UnitKind
 from onward.people.selectors import person_get
 
@@ -260,6 +263,39 @@ def person_appointments(request: HttpRequest) -> HttpResponse:
     return render(
         request, "appointments/person_list.html", {"person": person, "upcoming": found.upcoming, "past": found.past}
     )
+
+
+@permission("appointment.self")
+def person_reminders(request: HttpRequest) -> HttpResponse:
+    """How the person wants to be reminded: the way, how long before, and the hours we keep quiet."""
+    person = person_get(request.user, int(request.user.person_id), purpose="view_own_reminders")  # type: ignore[union-attr, arg-type]
+    current = ReminderPreference.objects.filter(person=person).first()
+    quiet = reminders.quiet_hours_for(current)
+    initial = {
+        "channel": current.channel if current else settings.APPOINTMENT_DEFAULT_CHANNEL,
+        "offsets": (current.offsets_minutes if current and current.offsets_minutes else None)
+        or settings.APPOINTMENT_REMINDER_OFFSETS_MINUTES,
+        "quiet_start": quiet.start.hour,
+        "quiet_end": quiet.end.hour,
+    }
+    form = ReminderPreferenceForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        wanted = services.ReminderSettings(
+            channel=data["channel"],
+            offsets_minutes=data["offsets"],
+            quiet_start=time(data["quiet_start"]),
+            quiet_end=time(data["quiet_end"]),
+        )
+        try:
+            services.reminder_preference_save(actor=request.user, person=person, wanted=wanted)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Saved. We will remind you this way from now on."))
+            return redirect("appointments:person_appointments")
+    context = {"person": person, "form": form, "push_ready": push_reachable(request.user)}
+    return render(request, "appointments/person_reminders.html", context, status=400 if form.errors else 200)
 
 
 @permission("appointment.self")
