@@ -281,8 +281,8 @@ def my_reminder_preference_save(request: HttpRequest, body: ReminderPreferenceIn
     wanted = services.ReminderSettings(
         channel=body.channel,
         offsets_minutes=[int(m) for m in body.offsets_minutes],
-        quiet_start=body.quiet_start.replace(second=0, microsecond=0),
-        quiet_end=body.quiet_end.replace(second=0, microsecond=0),
+        quiet_start=body.quiet_start.replace(second=0, microsecond=0, tzinfo=None),
+        quiet_end=body.quiet_end.replace(second=0, microsecond=0, tzinfo=None),
     )
     try:
         saved = services.reminder_preference_save(actor=user, person=person, wanted=wanted)

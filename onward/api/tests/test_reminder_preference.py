@@ -44,3 +44,13 @@ def test_the_api_reads_and_saves_the_preference(person, token_for):
     )
     assert wrong.status_code == 400
     assert "notifications" in wrong.json()["detail"]
+
+
+def test_a_time_with_an_offset_is_read_as_a_london_wall_clock_time(person, token_for):
+    headers = {"Authorization": f"Bearer {token_for(person)}"}
+    wanted = {"channel": "email", "offsets_minutes": [60], "quiet_start": "22:30+01:00", "quiet_end": "06:00Z"}
+    saved = Client().put(
+        "/api/v1/me/reminder-preference", json.dumps(wanted), content_type="application/json", headers=headers
+    )
+    assert saved.status_code == 200
+    assert (saved.json()["quiet_start"], saved.json()["quiet_end"]) == ("22:30:00", "06:00:00")
