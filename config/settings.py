@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "onward.biometrics",
     "onward.checkins",
     "onward.messaging",
+    "onward.directory",
 ]
 
 MIDDLEWARE = [
@@ -312,6 +313,16 @@ APPOINTMENT_NOTE_MAX_CHARS = 1000
 APPOINTMENT_SMS_REPLIES = env.bool("APPOINTMENT_SMS_REPLIES", default=True)
 APPOINTMENT_LINK_BASE_URL = env.str("APPOINTMENT_LINK_BASE_URL", default="http://localhost:8000")
 APPOINTMENT_CALENDAR_PAST_DAYS = 90
+
+# --- Services directory ---
+# "Near me" lists the services within this distance, nearest first (a box on indexed columns, then exact).
+DIRECTORY_NEAR_ME_RADIUS_KM = env.int("DIRECTORY_NEAR_ME_RADIUS_KM", default=25)
+DIRECTORY_RESULTS_MAX = 50
+DIRECTORY_OPEN_NOW_SCAN_MAX = 500  # rows looked through to find DIRECTORY_RESULTS_MAX that are open now
+DIRECTORY_SEARCH_WORDS_MAX = 6
+DIRECTORY_CHECK_DUE_DAYS = env.int("DIRECTORY_CHECK_DUE_DAYS", default=180)  # editors see entries not checked since
+DIRECTORY_POSITION_DECIMALS = 3  # a phone's position is rounded to about 100 m before it is sent
+
 # GOV.UK Notify (SMS_CHANNEL / EMAIL_CHANNEL = onward.notifications.notify.NotifySmsChannel / NotifyEmailChannel).
 EMAIL_CHANNEL = env.str("EMAIL_CHANNEL", default="onward.notifications.channels.EmailChannel")
 NOTIFY_API_KEY = env.str("NOTIFY_API_KEY", default="")
