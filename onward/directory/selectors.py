@@ -85,9 +85,13 @@ def service_search(
     return found[:most]
 
 
-def service_get(user: Any, service_id: int, *, at: dt.datetime | None = None) -> Service:
+def service_get(
+    user: Any, service_id: int, *, at: dt.datetime | None = None, all_exceptions: bool = False
+) -> Service:
     """One entry the user may see, with its opening times (the same refusal whether it exists or not)."""
-    service = _with_hours(services_visible_to(user).filter(pk=service_id), at or timezone.now()).first()
+    rows = services_visible_to(user).filter(pk=service_id)
+    found = rows.prefetch_related("opening_periods", "opening_exceptions") if all_exceptions else _with_hours(rows, at or timezone.now())
+    service = found.select_related("last_checked_by").first()
     if service is None:
         raise PermissionDenied("directory.view")
     return service

@@ -15,3 +15,9 @@ if (cameras.length || resilientForms.length || locationForms.length) {
     locationForms.forEach(initLocation);
   });
 }
+
+// Services directory: "use where I am now", only where the browser can share a position.
+const nearMeForms = document.querySelectorAll('form[data-module="onward-near-me"]');
+if (nearMeForms.length) {
+  import("./directory.js").then(({ initNearMe }) => nearMeForms.forEach(initNearMe));
+}
