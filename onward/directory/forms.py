@@ -11,7 +11,9 @@ from onward.directory.opening import OpeningTextError, Period, periods_parse, pe
 from onward.directory.services import ServiceDetails
 
 HOURS_HELP = _("24-hour clock, like 09:00-17:00. Two periods: 09:00-12:00, 13:00-17:00. Past midnight: 20:00-02:00.")
-EXCEPTION_LINE = re.compile(r"^(\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4})\s+(closed\b|[\d:.\s,–-]+(?:to[\d:.\s]+)*)\s*(.*)$")
+EXCEPTION_LINE = re.compile(
+    r"^(\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4})\s+(closed\b|[\d:.\s,–-]+(?:to[\d:.\s]+)*)\s*(.*)$"
+)
 
 
 class SearchForm(forms.Form):
@@ -20,7 +22,9 @@ class SearchForm(forms.Form):
     q = forms.CharField(label=_("Search by words"), required=False, max_length=100)
     category = forms.ChoiceField(label=_("Type of service"), required=False, choices=[])
     postcode = forms.CharField(
-        label=_("Your postcode"), help_text=_("For example, LS6 1AA, or the first half, like LS6"), required=False,
+        label=_("Your postcode"),
+        help_text=_("For example, LS6 1AA, or the first half, like LS6"),
+        required=False,
         max_length=10,
     )
     lat = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
@@ -30,7 +34,7 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", _("All types"))] + list(Category.choices)
+        self.fields["category"].choices = [("", _("All types")), *Category.choices]  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -55,19 +59,22 @@ class ServiceForm(forms.Form):
     address = forms.CharField(label=_("Address"), widget=forms.Textarea, max_length=500)
     postcode = forms.CharField(label=_("Postcode"), max_length=8, required=False)
     latitude = forms.FloatField(
-        label=_("Latitude (optional)"), help_text=_("Leave empty to use the postcode"), required=False,
-        min_value=49.0, max_value=61.0,
+        label=_("Latitude (optional)"),
+        help_text=_("Leave empty to use the postcode"),
+        required=False,
+        min_value=49.0,
+        max_value=61.0,
     )
     longitude = forms.FloatField(label=_("Longitude (optional)"), required=False, min_value=-9.0, max_value=2.5)
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
     website = forms.URLField(label=_("Website"), max_length=200, required=False, assume_scheme="https")
     email = forms.EmailField(label=_("Email"), required=False)
-    areas_served = forms.CharField(
-        label=_("Who it is for or areas served (optional)"), max_length=300, required=False
-    )
+    areas_served = forms.CharField(label=_("Who it is for or areas served (optional)"), max_length=300, required=False)
     exceptions = forms.CharField(
         label=_("Days with different hours (optional)"),
-        help_text=_("One a line: the date, then closed or the hours, then a note. For example: 2026-12-25 closed Christmas Day"),
+        help_text=_(
+            "One a line: the date, then closed or the hours, then a note. For example: 2026-12-25 closed Christmas Day"
+        ),
         widget=forms.Textarea,
         required=False,
         max_length=2000,
@@ -160,7 +167,8 @@ def service_initial(service: Service) -> dict[str, Any]:
         if not e.closed:
             lines[e.date].append(f"{e.opens:%H:%M}-{e.closes:%H:%M}")
     initial["exceptions"] = "\n".join(
-        f"{day.isoformat()} {', '.join(periods) or 'closed'} {notes[day]}".strip() for day, periods in sorted(lines.items())
+        f"{day.isoformat()} {', '.join(periods) or 'closed'} {notes[day]}".strip()
+        for day, periods in sorted(lines.items())
     )
     return initial
 

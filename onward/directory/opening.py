@@ -81,7 +81,9 @@ def opening_status(hours: Hours, at: dt.datetime) -> OpeningStatus:
     local = at.astimezone(LONDON).replace(tzinfo=None)
     today = local.date()
     spans = sorted(
-        span for offset in range(-1, LOOK_AHEAD_DAYS) for span in periods_starting_on(hours, today + dt.timedelta(offset))
+        span
+        for offset in range(-1, LOOK_AHEAD_DAYS)
+        for span in periods_starting_on(hours, today + dt.timedelta(offset))
     )
     current = [span for span in spans if span[0] <= local < span[1]]
     if current:
@@ -96,7 +98,7 @@ def opening_status(hours: Hours, at: dt.datetime) -> OpeningStatus:
 
 
 def status_words(status: OpeningStatus, now: dt.datetime) -> str:
-    """"Open now. Closes at 5pm", "Closed now. Opens at 9am tomorrow": short, plain words."""
+    """ "Open now. Closes at 5pm", "Closed now. Opens at 9am tomorrow": short, plain words."""
     if not status.known:
         return _("Ask them for opening times")
     today = now.astimezone(LONDON).date()

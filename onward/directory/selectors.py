@@ -85,12 +85,14 @@ def service_search(
     return found[:most]
 
 
-def service_get(
-    user: Any, service_id: int, *, at: dt.datetime | None = None, all_exceptions: bool = False
-) -> Service:
+def service_get(user: Any, service_id: int, *, at: dt.datetime | None = None, all_exceptions: bool = False) -> Service:
     """One entry the user may see, with its opening times (the same refusal whether it exists or not)."""
     rows = services_visible_to(user).filter(pk=service_id)
-    found = rows.prefetch_related("opening_periods", "opening_exceptions") if all_exceptions else _with_hours(rows, at or timezone.now())
+    found = (
+        rows.prefetch_related("opening_periods", "opening_exceptions")
+        if all_exceptions
+        else _with_hours(rows, at or timezone.now())
+    )
     service = found.select_related("last_checked_by").first()
     if service is None:
         raise PermissionDenied("directory.view")
@@ -114,7 +116,7 @@ def _nearest(rows: QuerySet[Service], origin: Origin, limit: int) -> dict[int, f
     ).values_list("pk", "easting", "northing")
     measured = []
     for pk, easting, northing in candidates:
-        distance = math.hypot(easting - origin.easting, northing - origin.northing)
+        distance = math.hypot(float(easting) - origin.easting, float(northing) - origin.northing)  # type: ignore[arg-type]
         if distance <= radius:
             measured.append((distance, pk))
     measured.sort()

@@ -53,7 +53,9 @@ class ServiceDetails:
     exceptions: dict[dt.date, tuple[list[Period], str]] = field(default_factory=dict)
 
 
-TEXT_FIELDS = [f.name for f in fields(ServiceDetails) if f.name not in {"latitude", "longitude", "weekly", "exceptions"}]
+TEXT_FIELDS = [
+    f.name for f in fields(ServiceDetails) if f.name not in {"latitude", "longitude", "weekly", "exceptions"}
+]
 
 
 def service_create(*, actor: Any, details: ServiceDetails) -> Service:

@@ -228,7 +228,7 @@ def _entry(service: Service) -> dict[str, Any]:
         "week": week_table(hours),
         "hours_known": hours.known,
         "exceptions": [
-            (day, periods_words((e.opens, e.closes) for e in rows if not e.closed), rows[0].note)
+            (day, periods_words((e.opens, e.closes) for e in rows if e.opens and e.closes), rows[0].note)
             for day, rows in sorted(exceptions.items())
         ],
     }

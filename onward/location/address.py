@@ -97,7 +97,7 @@ def _to_bng() -> Transformer:
 
 
 def metres_in_words(metres: float) -> str:
-    """"350 m", "1.2 km": a distance as a person reads it."""
+    """ "350 m", "1.2 km": a distance as a person reads it."""
     return _metres_in_words(metres)
 
 
