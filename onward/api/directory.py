@@ -286,7 +286,7 @@ def _search(user: object, query: SearchQuery, origin: Origin | None, *, include_
         open_now=query.open_now,
         include_withdrawn=include_withdrawn,
     )
-    return [_out(r.service, r.distance_m) for r in rows]
+    return [_out(r.service, r.distance_m, r.hours) for r in rows]
 
 
 def _get(user: object, service_id: int) -> Service:
@@ -333,9 +333,12 @@ def _details(body: ServiceIn) -> services.ServiceDetails:
     )
 
 
-def _out(service: Service, distance_m: float | None) -> ServiceOut:
+def _out(service: Service, distance_m: float | None, hours: Hours | None = None) -> ServiceOut:
+    """An entry as the API gives it; `hours` when a list already has them, else from the prefetched rows."""
     now = timezone.now()
-    status = opening_status(Hours.of(service), now)
+    hours = hours or Hours.of(service)
+    status = opening_status(hours, now)
+    today = timezone.localdate(now)
     language = get_language() or "en-gb"
     return ServiceOut(
         id=service.pk,
@@ -358,12 +361,21 @@ def _out(service: Service, distance_m: float | None) -> ServiceOut:
         closes_at=status.closes_at,
         opens_at=status.opens_at,
         opening_periods=[
-            OpeningPeriodIO(weekday=p.weekday, opens=p.opens, closes=p.closes) for p in service.opening_periods.all()
+            OpeningPeriodIO(weekday=day, opens=opens, closes=closes)
+            for day, periods in sorted(hours.weekly.items())
+            for opens, closes in periods
         ],
         opening_exceptions=[
-            OpeningExceptionIO(date=e.date, closed=e.closed, opens=e.opens, closes=e.closes, note=e.note)
-            for e in service.opening_exceptions.all()
-            if e.date >= timezone.localdate(now)
+            item
+            for day, periods in sorted(hours.exceptions.items())
+            if day >= today
+            for item in (
+                [
+                    OpeningExceptionIO(date=day, opens=o, closes=c, closed=False, note=hours.notes.get(day, ""))
+                    for o, c in periods
+                ]
+                or [OpeningExceptionIO(date=day, closed=True, note=hours.notes.get(day, ""))]
+            )
         ],
         last_checked_on=service.last_checked_on,
         state=ServiceState(service.state),

@@ -28,8 +28,9 @@ class Hours:
     """One service's opening times: weekly periods by weekday (0 = Monday) and dated exceptions."""
 
     weekly: dict[int, tuple[Period, ...]] = field(default_factory=dict)
-    # A date with an empty tuple is closed all day.
+    # A date with an empty tuple is closed all day; `notes` says why ("Christmas Day").
     exceptions: dict[dt.date, tuple[Period, ...]] = field(default_factory=dict)
+    notes: dict[dt.date, str] = field(default_factory=dict)
 
     @property
     def known(self) -> bool:
@@ -38,17 +39,33 @@ class Hours:
     @classmethod
     def of(cls, service: Any) -> "Hours":
         """From a service whose opening_periods and opening_exceptions are prefetched."""
+        return cls.from_rows(
+            [(p.weekday, p.opens, p.closes) for p in service.opening_periods.all()],
+            [(e.date, e.closed, e.opens, e.closes, e.note) for e in service.opening_exceptions.all()],
+        )
+
+    @classmethod
+    def from_rows(
+        cls,
+        periods: Iterable[tuple[int, dt.time, dt.time]],
+        exception_rows: Iterable[tuple[dt.date, bool, dt.time | None, dt.time | None, str]],
+    ) -> "Hours":
+        """From (weekday, opens, closes) and (date, closed, opens, closes, note) rows."""
         weekly: dict[int, list[Period]] = {}
-        for p in service.opening_periods.all():
-            weekly.setdefault(p.weekday, []).append((p.opens, p.closes))
+        for weekday, opens, closes in periods:
+            weekly.setdefault(weekday, []).append((opens, closes))
         exceptions: dict[dt.date, list[Period]] = {}
-        for e in service.opening_exceptions.all():
-            periods = exceptions.setdefault(e.date, [])
-            if not e.closed:
-                periods.append((e.opens, e.closes))
+        notes: dict[dt.date, str] = {}
+        for day, closed, special_opens, special_closes, note in exception_rows:
+            found = exceptions.setdefault(day, [])
+            if note:
+                notes[day] = note
+            if not closed and special_opens is not None and special_closes is not None:
+                found.append((special_opens, special_closes))
         return cls(
             weekly={d: tuple(sorted(ps)) for d, ps in weekly.items()},
             exceptions={d: tuple(sorted(ps)) for d, ps in exceptions.items()},
+            notes=notes,
         )
 
 

@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from onward.directory.models import OpeningException, Service, ServiceState
+from onward.directory.models import OpeningException, OpeningPeriod, Service, ServiceState
 from onward.directory.opening import Hours, OpeningStatus, opening_status
 from onward.directory.rules import services_visible_to
 
@@ -34,6 +34,7 @@ class ServiceRow:
     service: Service
     distance_m: float | None
     status: OpeningStatus
+    hours: Hours
 
 
 def service_search(
@@ -70,16 +71,14 @@ def service_search(
             | Q(postcode__icontains=word)
         )
     if origin is None:
-        ordered = _with_hours(rows.order_by("name", "pk"), now)[:scan]
-        found = [ServiceRow(s, None, opening_status(Hours.of(s), now)) for s in ordered]
+        ordered = list(rows.order_by("name", "pk")[:scan])
+        hours = _hours_of([s.pk for s in ordered], now)
+        found = [_row(s, None, hours[s.pk], now) for s in ordered]
     else:
         distances = _nearest(rows, origin, scan)
-        services = {s.pk: s for s in _with_hours(rows.filter(pk__in=list(distances)), now)}
-        found = [
-            ServiceRow(services[pk], distance, opening_status(Hours.of(services[pk]), now))
-            for pk, distance in distances.items()
-            if pk in services
-        ]
+        services = {s.pk: s for s in Service.objects.filter(pk__in=list(distances))}
+        hours = _hours_of(list(services), now)
+        found = [_row(services[pk], distance, hours[pk], now) for pk, distance in distances.items() if pk in services]
     if open_now:
         found = [r for r in found if r.status.is_open]
     return found[:most]
@@ -122,6 +121,28 @@ def _nearest(rows: QuerySet[Service], origin: Origin, limit: int) -> dict[int, f
     measured.sort()
     measured = measured[:limit]
     return {pk: distance for distance, pk in measured}
+
+
+def _row(service: Service, distance: float | None, hours: Hours, now: dt.datetime) -> ServiceRow:
+    return ServiceRow(service, distance, opening_status(hours, now), hours)
+
+
+def _hours_of(service_ids: list[int], now: dt.datetime) -> dict[int, Hours]:
+    """Opening times for many services in two queries, as plain rows (no model objects: this is hot)."""
+    periods: dict[int, list[tuple[int, dt.time, dt.time]]] = {pk: [] for pk in service_ids}
+    for service_id, weekday, opens, closes in OpeningPeriod.objects.filter(service_id__in=service_ids).values_list(
+        "service_id", "weekday", "opens", "closes"
+    ):
+        periods[service_id].append((weekday, opens, closes))
+    exceptions: dict[int, list[tuple[dt.date, bool, dt.time | None, dt.time | None, str]]] = {
+        pk: [] for pk in service_ids
+    }
+    soon = timezone.localdate(now) - dt.timedelta(days=1)
+    for service_id, *row in OpeningException.objects.filter(service_id__in=service_ids, date__gte=soon).values_list(
+        "service_id", "date", "closed", "opens", "closes", "note"
+    ):
+        exceptions[service_id].append(tuple(row))  # type: ignore[arg-type]
+    return {pk: Hours.from_rows(periods[pk], exceptions[pk]) for pk in service_ids}
 
 
 def _with_hours(rows: QuerySet[Service], now: dt.datetime) -> QuerySet[Service]:
