@@ -185,3 +185,12 @@ def test_a_person_cannot_open_the_editors_pages(community, person_client):
     assert client.post(f"/staff/directory/{service.pk}/withdraw/", {"reason": "x"}).status_code == 403
     service.refresh_from_db()
     assert service.state == ServiceState.PUBLISHED
+
+
+def test_editors_see_which_entries_are_due_a_check(org, make_staff, staff_client, settings):
+    settings.DIRECTORY_CHECK_DUE_DAYS = 180
+    ServiceFactory(name="Old Entry", last_checked_on=dt.date.today() - dt.timedelta(days=400))
+    ServiceFactory(name="Fresh Entry", last_checked_on=dt.date.today())
+    body = staff_client(make_staff(Role.CONTENT_EDITOR, org["north"])).get("/staff/directory/").content.decode()
+    assert body.count("Due a check") == 1
+    assert body.index("Old Entry") < body.index("Due a check")
