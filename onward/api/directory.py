@@ -30,7 +30,7 @@ from onward.directory.opening import Hours, opening_status, status_words
 from onward.directory.selectors import Origin
 from onward.location.address import to_bng
 from onward.location.postcodes import PostcodeError, postcode_locate
-from onward.people.models import Person
+from onward.people.selectors import person_get
 
 router = Router(tags=["directory"])
 
@@ -157,7 +157,7 @@ def my_services(request: HttpRequest, query: Query[MySearchQuery]) -> list[Servi
     user = api_caller(request)
     origin = None
     if query.near_home:
-        person = Person.objects.get(pk=user.person_id)
+        person = person_get(user, int(user.person_id), purpose="view_own_for_directory")
         if person.address_latitude is None or person.address_longitude is None:
             raise HttpError(BAD_REQUEST, "We do not have your home on record. Use a postcode instead.")
         origin = Origin(*to_bng(person.address_latitude, person.address_longitude))

@@ -1,11 +1,14 @@
 """Near-me ordering, search, what people may see, and what editors may change (audited)."""
 
 import datetime as dt
+import math
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from onward.accounts.models import Role
 from onward.accounts.services import person_account_ensure
@@ -218,3 +221,28 @@ def _latlon(place, east_m):
 
     latitude, longitude = from_bng(place.easting + east_m, place.northing)
     return {"latitude": latitude, "longitude": longitude}
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    offsets=st.lists(
+        st.tuples(st.floats(-30_000, 30_000), st.floats(-30_000, 30_000)), min_size=1, max_size=12, unique=True
+    ),
+    radius_km=st.integers(1, 25),
+)
+def test_near_me_matches_measuring_every_service_by_hand(person_user, offsets, radius_km):
+    from django.test import override_settings
+
+    Service.objects.all().delete()
+    made = [
+        ServiceFactory(name=f"S{i}", weekdays_nine_to_five=False, **position(e, n)) for i, (e, n) in enumerate(offsets)
+    ]
+    expected = sorted(
+        (math.hypot(e, n), service.pk)
+        for service, (e, n) in zip(made, offsets, strict=True)
+        if math.hypot(e, n) <= radius_km * 1000
+    )
+    with override_settings(DIRECTORY_NEAR_ME_RADIUS_KM=radius_km):
+        rows = selectors.service_search(person_user, origin=CENTRE)
+    assert [r.service.pk for r in rows] == [pk for _distance, pk in expected]
+    assert [r.distance_m for r in rows] == pytest.approx([distance for distance, _pk in expected], abs=0.5)
