@@ -35,9 +35,8 @@ from onward.people.selectors import person_get
 router = Router(tags=["directory"])
 
 ServiceId = PathEx[int, P(ge=1, le=DATABASE_ID_MAX)]
-ShortText = Annotated[PlainText, StringConstraints(max_length=200)]
 LongText = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=2000, pattern=r"^[^\x00-\x08\x0b-\x1f\x7f]*$")
+    str, StringConstraints(strip_whitespace=True, max_length=2000, pattern=r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$")
 ]
 
 

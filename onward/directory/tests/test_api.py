@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 NEW_ENTRY = {
     "name": "Kirk Lane Larder",
     "category": "food",
-    "description": "Food for anyone who needs it.",
+    "description": "Food for anyone who needs it.\r\nNo referral needed.",
     "description_cy": "Bwyd i unrhyw un sydd ei angen.",
     "address": "Kirk Lane, Northgate",
     "postcode": "LS1 4AP",
