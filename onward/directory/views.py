@@ -170,6 +170,8 @@ def _search(
             form.add_error(None, _("Your phone did not share where you are. Type your postcode instead."))
         elif data["near"] == "home" and home is not None:
             origin, origin_label = home, _("your home")
+        elif data["near"] == "home":
+            form.add_error(None, _("We do not have your home on record. Type your postcode instead."))
         elif data["postcode"].strip():
             try:
                 place = postcode_locate(data["postcode"])

@@ -57,7 +57,15 @@ def test_near_my_home_and_near_where_i_am(community, person_client):
     assert "1 place near where you are now" in body
     response = client.get("/me/services/", {"near": "here"})
     assert response.status_code == 400
-    assert "Type your postcode instead" in response.content.decode()
+    assert "Your phone did not share where you are" in response.content.decode()
+
+
+def test_near_my_home_without_a_home_on_record(org, person_client):
+    response = person_client(CommunityPersonFactory(unit=org["office_n"])).get("/me/services/", {"near": "home"})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "We do not have your home on record" in body
+    assert "Find services near my home" not in body
 
 
 def test_the_entry_page_has_a_phone_link_opening_times_and_when_it_was_last_checked(community, person_client):
