@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "onward.biometrics",
     "onward.checkins",
     "onward.messaging",
+    "onward.directory",
 ]
 
 MIDDLEWARE = [
@@ -339,6 +340,16 @@ APPOINTMENT_SLOT_SELF_BOOKED_MAX_PER_KIND = env.int("APPOINTMENT_SLOT_SELF_BOOKE
 APPOINTMENT_SLOT_BOOKING_AHEAD_DAYS = env.int("APPOINTMENT_SLOT_BOOKING_AHEAD_DAYS", default=28)
 APPOINTMENT_SLOT_LENGTHS_MINUTES = [15, 20, 30, 45, 60, 90, 120]
 APPOINTMENT_SLOTS_PER_OPENING_MAX = 48  # one opening makes at most this many slots
+
+# --- Services directory ---
+# "Near me" lists the services within this distance, nearest first (a box on indexed columns, then exact).
+DIRECTORY_NEAR_ME_RADIUS_KM = env.int("DIRECTORY_NEAR_ME_RADIUS_KM", default=25)
+DIRECTORY_RESULTS_MAX = 50
+DIRECTORY_OPEN_NOW_SCAN_MAX = 500  # rows looked through to find DIRECTORY_RESULTS_MAX that are open now
+DIRECTORY_SEARCH_WORDS_MAX = 6
+DIRECTORY_CHECK_DUE_DAYS = env.int("DIRECTORY_CHECK_DUE_DAYS", default=180)  # editors see entries not checked since
+DIRECTORY_POSITION_DECIMALS = 3  # a phone's position is rounded to about 100 m before it is sent
+
 # GOV.UK Notify (SMS_CHANNEL / EMAIL_CHANNEL = onward.notifications.notify.NotifySmsChannel / NotifyEmailChannel).
 EMAIL_CHANNEL = env.str("EMAIL_CHANNEL", default="onward.notifications.channels.EmailChannel")
 NOTIFY_API_KEY = env.str("NOTIFY_API_KEY", default="")

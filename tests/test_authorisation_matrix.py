@@ -494,3 +494,74 @@ def test_people_cannot_open_word_lists(world, org, person_client, who):
     client = person_client(world["subjects"][who])
     for path in ("/staff/word-lists/", f"/staff/word-lists/{lists['ngt'][0]}/"):
         assert client.get(path).status_code == 403, path
+
+
+# --- Services directory (issue 6): everyone signed in reads published entries; editors keep them ---
+
+EDITORS = {Role.CONTENT_EDITOR, Role.ADMINISTRATOR}
+ALL_STAFF = set(STAFF_ROLES)
+DIRECTORY_STAFF_PAGES = [
+    ("/staff/directory/", ALL_STAFF),
+    ("/staff/directory/new/", EDITORS),
+    ("/staff/directory/{published}/", ALL_STAFF),
+    ("/staff/directory/{published}/edit/", EDITORS),
+    ("/staff/directory/{withdrawn}/", EDITORS),
+    ("/staff/directory/{withdrawn}/edit/", EDITORS),
+    ("/staff/directory/{guessed}/", set()),
+    ("/me/services/", set()),
+    ("/api/v1/directory", ALL_STAFF),
+]
+DIRECTORY_CASES = [
+    (role, path, 200 if role in allowed else 403) for role in STAFF_ROLES for path, allowed in DIRECTORY_STAFF_PAGES
+]
+
+
+@pytest.fixture
+def directory_ids(db) -> dict[str, int]:
+    from onward.directory.tests.factories import ServiceFactory
+
+    published = ServiceFactory(name="Published Pantry")
+    withdrawn = ServiceFactory(name="Withdrawn Pantry", state="withdrawn", withdrawn_reason="Closed")
+    return {"published": published.pk, "withdrawn": withdrawn.pk, "guessed": withdrawn.pk + 1000}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "template", "expected"), DIRECTORY_CASES, ids=[f"{c[0]}-{c[1]}" for c in DIRECTORY_CASES]
+)
+def test_staff_directory_matrix(world, directory_ids, staff_client, role, template, expected):
+    client = staff_client(world["staff"][role])
+    path = template.format(**directory_ids)
+    response = client.get(path)
+    assert response.status_code == expected, f"{role} {path}"
+    if "{withdrawn}" in template:
+        assert _mentions(response.content.decode(), "Withdrawn Pantry") == (expected == 200)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["in_my_prison", "my_case"])
+def test_people_read_published_directory_entries_only(world, directory_ids, person_client, who):
+    client = person_client(world["subjects"][who])
+    expectations = {
+        "/me/services/": 200,
+        "/me/services/{published}/": 200,
+        "/me/services/{withdrawn}/": 403,
+        "/me/services/{guessed}/": 403,
+        "/staff/directory/": 403,
+        "/staff/directory/new/": 403,
+        "/staff/directory/{published}/": 403,
+        "/staff/directory/{published}/edit/": 403,
+    }
+    for template, expected in expectations.items():
+        response = client.get(template.format(**directory_ids))
+        assert response.status_code == expected, template
+    for action in ("checked", "withdraw", "publish"):
+        assert client.post(f"/staff/directory/{directory_ids['published']}/{action}/").status_code == 403
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/me/services/", "/me/services/1/", "/staff/directory/", "/staff/directory/new/"])
+def test_anonymous_visitors_are_sent_to_sign_in_from_the_directory(path):
+    response = Client().get(path)
+    assert response.status_code == 302
+    assert "sign-in" in response["Location"]

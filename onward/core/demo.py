@@ -61,6 +61,7 @@ def demo_seed() -> bool:
         _people(rng, units, staff)
         _messaging(units, staff)
         _appointments(staff)
+        _directory(staff)
     return True
 
 
@@ -147,6 +148,7 @@ def _people(rng: random.Random, units: dict[str, OrgUnit], staff: dict[str, User
         preferred_language="cy",
         unit=units["NG-OFFICE"],
         status=Status.LICENCE,
+        address="Flat 4, 21 Quarry Street, Northgate, LS1 3ED",
         address_latitude=53.8008,
         address_longitude=-1.5491,
     )
@@ -286,3 +288,10 @@ def _appointments(staff: dict[str, User]) -> None:
         outcome_by=practitioner,
     )
     reminders_plan_for(list(aled.appointments.filter(pk__gte=upcoming.pk)))
+
+
+def _directory(staff: dict[str, User]) -> None:
+    """Local services around Northgate, with food banks near Aled's and the other demo people's homes."""
+    from onward.directory.demo import demo_directory_seed
+
+    demo_directory_seed(staff["editor@onward.example"])

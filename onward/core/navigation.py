@@ -20,6 +20,7 @@ STAFF_ITEMS = [
     ("messaging:contact_list", "contact.manage", gettext_lazy("Contacts")),
     ("messaging:word_list_index", "wordlist.manage", gettext_lazy("Word lists")),
     ("messaging:broadcast_new", "broadcast.send", gettext_lazy("Announcements")),
+    ("directory:staff_directory", "directory.view", gettext_lazy("Services directory")),
     ("audit:search", "audit.search", gettext_lazy("Audit trail")),
     ("notifications:sms_log", "admin.site", gettext_lazy("Text message log")),
     ("admin:index", "admin.site", gettext_lazy("Administration")),
@@ -52,6 +53,11 @@ def person_navigation(request: HttpRequest) -> list[dict[str, Any]]:
             "active": request.path.startswith(reverse("appointments:person_appointments")),
         },
         {"href": messages_href, "text": _("Messages"), "active": request.path.startswith(messages_href)},
+        {
+            "href": reverse("directory:person_directory"),
+            "text": _("Services near you"),
+            "active": request.path.startswith(reverse("directory:person_directory")),
+        },
         {
             "href": reverse("checkins:person_checkin"),
             "text": _("Check-in"),

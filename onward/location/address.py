@@ -80,9 +80,25 @@ def to_bng(latitude: float, longitude: float) -> tuple[float, float]:
     return float(easting), float(northing)
 
 
+def from_bng(easting: float, northing: float) -> tuple[float, float]:
+    """Latitude and longitude (WGS84) for a British National Grid point."""
+    longitude, latitude = _from_bng().transform(easting, northing)
+    return float(latitude), float(longitude)
+
+
+@lru_cache(maxsize=1)
+def _from_bng() -> Transformer:
+    return Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True)
+
+
 @lru_cache(maxsize=1)
 def _to_bng() -> Transformer:
     return Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
+
+
+def metres_in_words(metres: float) -> str:
+    """ "350 m", "1.2 km": a distance as a person reads it."""
+    return _metres_in_words(metres)
 
 
 def _metres_in_words(metres: float) -> str:

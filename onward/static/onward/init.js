@@ -30,3 +30,9 @@ const pushSettings = document.querySelectorAll('[data-module="onward-push"]');
 if (pushSettings.length) {
   import("./push.js").then(({ initPush }) => pushSettings.forEach(initPush));
 }
+
+// Services directory: "use where I am now", only where the browser can share a position.
+const nearMeForms = document.querySelectorAll('form[data-module="onward-near-me"]');
+if (nearMeForms.length) {
+  import("./directory.js").then(({ initNearMe }) => nearMeForms.forEach(initNearMe));
+}

@@ -1,0 +1,49 @@
+"""Who may read and keep the services directory.
+
+People (in custody, to plan release, and in the community) and all staff read published entries.
+Content editors and administrators add, change, check, withdraw and republish entries, and also
+see withdrawn ones. The directory is not about any one person, so there is no object scope.
+"""
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from onward.accounts.models import Role, UserKind
+from onward.accounts.rules import has_role, is_staff_user
+from onward.core.permissions import rule
+from onward.directory.models import Service, ServiceState
+
+EDITOR_ROLES = (Role.CONTENT_EDITOR, Role.ADMINISTRATOR)
+
+
+def services_visible_to(user: Any) -> QuerySet[Service]:
+    """Published entries for everyone signed in; withdrawn ones too for editors."""
+    if not user.is_authenticated:
+        return Service.objects.none()
+    if can_edit_directory(user, None):
+        return Service.objects.all()
+    if user.kind == UserKind.PERSON or is_staff_user(user):
+        return Service.objects.filter(state=ServiceState.PUBLISHED)
+    return Service.objects.none()
+
+
+@rule("directory.self")
+def can_use_directory_as_person(user: Any, obj: Any) -> bool:
+    """A person looking for services; with an object, only a published one."""
+    if getattr(user, "kind", None) != UserKind.PERSON:
+        return False
+    return obj is None or getattr(obj, "state", None) == ServiceState.PUBLISHED
+
+
+@rule("directory.view")
+def can_view_directory(user: Any, obj: Any) -> bool:
+    """Staff look up services for the people they work with; withdrawn entries only for editors."""
+    if not is_staff_user(user):
+        return False
+    return obj is None or obj.state == ServiceState.PUBLISHED or can_edit_directory(user, obj)
+
+
+@rule("directory.edit")
+def can_edit_directory(user: Any, obj: Any) -> bool:
+    return is_staff_user(user) and has_role(user, *EDITOR_ROLES)
