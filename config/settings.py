@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "onward.biometrics",
     "onward.checkins",
     "onward.messaging",
+    "onward.learning",
 ]
 
 MIDDLEWARE = [
@@ -342,3 +343,9 @@ NOTIFY_SMS_TEMPLATE_ID = env.str("NOTIFY_SMS_TEMPLATE_ID", default="")
 NOTIFY_EMAIL_TEMPLATE_ID = env.str("NOTIFY_EMAIL_TEMPLATE_ID", default="")
 NOTIFY_CALLBACK_BEARER_TOKEN = env.str("NOTIFY_CALLBACK_BEARER_TOKEN", default="")
 NOTIFY_TIMEOUT_SECONDS = 10
+
+# --- Learning: courses, certificates, self-assessments ---
+# Public certificate checks each address may make in an hour (codes are long and random as well).
+CERTIFICATE_VERIFY_PER_HOUR = env.int("CERTIFICATE_VERIFY_PER_HOUR", default=30)
+# The address printed on certificates for anyone to check them ("" = the address the person downloaded from).
+CERTIFICATE_VERIFY_BASE_URL = env.str("CERTIFICATE_VERIFY_BASE_URL", default="")
