@@ -349,3 +349,4 @@ NOTIFY_TIMEOUT_SECONDS = 10
 CERTIFICATE_VERIFY_PER_HOUR = env.int("CERTIFICATE_VERIFY_PER_HOUR", default=30)
 # The address printed on certificates for anyone to check them ("" = the address the person downloaded from).
 CERTIFICATE_VERIFY_BASE_URL = env.str("CERTIFICATE_VERIFY_BASE_URL", default="")
+LESSON_MEDIA_MAX_BYTES = 200 * 1024 * 1024  # an audio or video lesson uploaded by an editor

@@ -21,6 +21,7 @@ PUBLIC_ALLOWED = {
     "accounts:person_code_enter",
     "accounts:person_activate",
     "accounts:person_link",
+    "learning:certificate_verify",  # anyone checks a certificate's code (rate-limited, no personal data)
 }
 
 

@@ -19,6 +19,7 @@ STAFF_ITEMS = [
     ("messaging:review_list", "messaging.review", gettext_lazy("Message review")),
     ("messaging:contact_list", "contact.manage", gettext_lazy("Contacts")),
     ("messaging:broadcast_new", "broadcast.send", gettext_lazy("Announcements")),
+    ("learning:completion_list", "learning.statistics", gettext_lazy("Course completion")),
     ("audit:search", "audit.search", gettext_lazy("Audit trail")),
     ("notifications:sms_log", "admin.site", gettext_lazy("Text message log")),
     ("admin:index", "admin.site", gettext_lazy("Administration")),
@@ -51,6 +52,7 @@ def person_navigation(request: HttpRequest) -> list[dict[str, Any]]:
             "active": request.path.startswith(reverse("appointments:person_appointments")),
         },
         {"href": messages_href, "text": _("Messages"), "active": request.path.startswith(messages_href)},
+        {"href": reverse("learning:home"), "text": _("Learning"), "active": request.path.startswith("/me/learning/")},
         {
             "href": reverse("checkins:person_checkin"),
             "text": _("Check-in"),
