@@ -167,7 +167,15 @@ class LessonForm(forms.ModelForm):
     class Meta:
         model = Lesson
         fields = [
-            "module", "title", "title_cy", "kind", "body", "body_cy", "media", "pass_mark_percent", "position",
+            "module",
+            "title",
+            "title_cy",
+            "kind",
+            "body",
+            "body_cy",
+            "media",
+            "pass_mark_percent",
+            "position",
         ]
 
     def clean_media(self) -> Any:

@@ -11,6 +11,8 @@ from datetime import date
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from fpdf import FPDF
@@ -58,6 +60,13 @@ def certificate_check_allowed(address: str) -> bool:
     return tries <= settings.CERTIFICATE_VERIFY_PER_HOUR
 
 
+def certificate_verify_url(request: HttpRequest, code: str) -> str:
+    """Where anyone checks this code: CERTIFICATE_VERIFY_BASE_URL if set, else this site's own address."""
+    path = f"{reverse('learning:certificate_verify')}?code={code}"
+    base = settings.CERTIFICATE_VERIFY_BASE_URL.rstrip("/")
+    return f"{base}{path}" if base else request.build_absolute_uri(path)
+
+
 def certificate_pdf(certificate: Certificate, verify_url: str) -> bytes:
     """One A4 landscape page: who, which course, when, and how anyone can check it."""
     person, course = certificate.person, certificate.course
@@ -84,13 +93,21 @@ def certificate_pdf(certificate: Certificate, verify_url: str) -> bytes:
     pdf.multi_cell(0, 12, _pdf_text(course.title), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 16)
     issued = timezone.localdate(certificate.issued_at)
-    pdf.cell(0, 14, _pdf_text(_("on %(date)s") % {"date": _long_date(issued)}), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(
+        0, 14, _pdf_text(_("on %(date)s") % {"date": _long_date(issued)}), align="C", new_x="LMARGIN", new_y="NEXT"
+    )
     pdf.set_y(160)
     pdf.set_font("Helvetica", "", 12)
-    pdf.cell(0, 8, _pdf_text(_("Verification code: %(code)s") % {"code": code}), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.cell(
-        0, 8, _pdf_text(_("Anyone can check this certificate at %(url)s") % {"url": verify_url}), align="C",
-        new_x="LMARGIN", new_y="NEXT",
+        0, 8, _pdf_text(_("Verification code: %(code)s") % {"code": code}), align="C", new_x="LMARGIN", new_y="NEXT"
+    )
+    pdf.cell(
+        0,
+        8,
+        _pdf_text(_("Anyone can check this certificate at %(url)s") % {"url": verify_url}),
+        align="C",
+        new_x="LMARGIN",
+        new_y="NEXT",
     )
     return bytes(pdf.output())
 

@@ -136,9 +136,7 @@ class Option(models.Model):
 class Enrolment(models.Model):
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="enrolments")
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="enrolments")
-    enrolled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    enrolled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     enrolled_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

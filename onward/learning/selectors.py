@@ -29,9 +29,7 @@ def courses_offered_to(person: Person) -> QuerySet[Course]:
     courses = Course.objects.filter(published=True)
     if person.in_custody:
         prison = person.unit.prison()
-        courses = courses.exclude(audience=Audience.COMMUNITY).filter(
-            Q(prisons__isnull=True) | Q(prisons=prison)
-        )
+        courses = courses.exclude(audience=Audience.COMMUNITY).filter(Q(prisons__isnull=True) | Q(prisons=prison))
     else:
         courses = courses.exclude(audience=Audience.CUSTODY)
     return courses.distinct().order_by("title")
@@ -139,9 +137,9 @@ def course_for(user: Any, person: Person, course_id: int) -> CourseProgress:
         raise PermissionDenied("learning.self")
     lesson_ids = [lesson.pk for module in course.modules.all() for lesson in module.lessons.all()]
     done_ids = set(
-        LessonProgress.objects.filter(
-            person=person, lesson_id__in=lesson_ids, completed_at__isnull=False
-        ).values_list("lesson_id", flat=True)
+        LessonProgress.objects.filter(person=person, lesson_id__in=lesson_ids, completed_at__isnull=False).values_list(
+            "lesson_id", flat=True
+        )
     )
     course.done_lesson_ids = done_ids  # type: ignore[attr-defined]
     return CourseProgress(
@@ -154,7 +152,7 @@ def course_for(user: Any, person: Person, course_id: int) -> CourseProgress:
 
 
 def lesson_for(user: Any, person: Person, lesson_id: int) -> tuple[Lesson, LessonProgress | None]:
-    """A lesson with its quiz, for a person on its course. Not on the course: refused, like a lesson that is not there."""
+    """A lesson with its quiz, for a person on its course; otherwise refused, as if it were not there."""
     _require_sees(user, person)
     lesson = (
         Lesson.objects.filter(pk=lesson_id, module__course__enrolments__person=person)
@@ -226,12 +224,8 @@ def completion_rates(user: Any, course_id: int) -> tuple[Course, list[Completion
     scope = Q(pk__in=[])
     for held in staff_roles(user):
         scope |= Q(person__unit__path__startswith=held.unit.path)
-    enrolled = Counter(
-        Enrolment.objects.filter(scope, course=course).values_list("person__unit_id", flat=True)
-    )
-    completed = Counter(
-        Certificate.objects.filter(scope, course=course).values_list("person__unit_id", flat=True)
-    )
+    enrolled = Counter(Enrolment.objects.filter(scope, course=course).values_list("person__unit_id", flat=True))
+    completed = Counter(Certificate.objects.filter(scope, course=course).values_list("person__unit_id", flat=True))
     units = OrgUnit.objects.select_related("parent").in_bulk(set(enrolled) | set(completed))
     by_place: dict[int, list[int]] = {}
     places: dict[int, OrgUnit] = {}

@@ -185,7 +185,9 @@ def certificate_code_display(code: str) -> str:
     return "-".join(code[i : i + CERTIFICATE_CODE_GROUP] for i in range(0, len(code), CERTIFICATE_CODE_GROUP))
 
 
-def self_assessment_submit(*, actor: Any, assessment: SelfAssessmentSet, answers: dict[int, int]) -> SelfAssessmentResult:
+def self_assessment_submit(
+    *, actor: Any, assessment: SelfAssessmentSet, answers: dict[int, int]
+) -> SelfAssessmentResult:
     """The person answers a self-assessment; the total is stored, so they and their worker can follow it over time."""
     person = _person_of(actor)
     require(actor, "learning.self", person)

@@ -3,12 +3,10 @@ public certificate check. Thin: parse, call a service or selector, render."""
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -16,7 +14,12 @@ from django.views.decorators.http import require_POST, require_safe
 from onward.core.context import current_request_context
 from onward.core.permissions import can, permission, public, require
 from onward.learning import selectors, services
-from onward.learning.certificates import certificate_check, certificate_check_allowed, certificate_pdf
+from onward.learning.certificates import (
+    certificate_check,
+    certificate_check_allowed,
+    certificate_pdf,
+    certificate_verify_url,
+)
 from onward.learning.markup import markup_render
 from onward.learning.models import Course, in_language
 from onward.people.models import Person
@@ -90,11 +93,16 @@ def lesson_detail(request: HttpRequest, lesson_id: int) -> HttpResponse:
 @require_safe
 def lesson_media(request: HttpRequest, lesson_id: int) -> FileResponse:
     lesson, _progress = selectors.lesson_for(request.user, _me(request), lesson_id)
+    return lesson_media_response(lesson)
+
+
+def lesson_media_response(lesson: Any) -> FileResponse:
     if not lesson.media:
         raise Http404
-    response = FileResponse(lesson.media.open("rb"), content_type=lesson.media_content_type or "application/octet-stream")
+    response = FileResponse(
+        lesson.media.open("rb"), content_type=lesson.media_content_type or "application/octet-stream"
+    )
     response["Cache-Control"] = "private, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
@@ -124,7 +132,9 @@ def assessment_detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
             error = " ".join(refused.messages)
         else:
             messages.success(
-                request, _("Thank you. Your score is %(score)s out of %(max)s.") % {"score": result.score, "max": result.max_score}
+                request,
+                _("Thank you. Your score is %(score)s out of %(max)s.")
+                % {"score": result.score, "max": result.max_score},
             )
             return redirect("learning:assessment", assessment_id=assessment.pk)
     history = selectors.assessments_for(request.user, person, only=assessment)
@@ -149,7 +159,7 @@ def person_learning(request: HttpRequest, person_id: int) -> HttpResponse:
 @require_POST
 def person_enrol(request: HttpRequest, person_id: int) -> HttpResponse:
     person = person_get(request.user, person_id, purpose="view_for_enrolment")
-    course = Course.objects.filter(pk=_int(request.POST.get("course"))).first()
+    course = Course.objects.filter(pk=_int(request.POST.get("course")) or 0).first()
     if course is None:
         messages.error(request, _("Choose a course."))
     else:
@@ -158,7 +168,9 @@ def person_enrol(request: HttpRequest, person_id: int) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, _("%(name)s is now on %(course)s.") % {"name": person.full_name, "course": course.title})
+            messages.success(
+                request, _("%(name)s is now on %(course)s.") % {"name": person.full_name, "course": course.title}
+            )
     return redirect("learning:person_learning", person_id=person.pk)
 
 
@@ -193,12 +205,6 @@ def certificate_verify(request: HttpRequest) -> HttpResponse:
     response["X-Robots-Tag"] = "noindex"
     response["Cache-Control"] = "no-store"
     return response
-
-
-def certificate_verify_url(request: HttpRequest, code: str) -> str:
-    path = f"{reverse('learning:certificate_verify')}?code={code}"
-    base = settings.CERTIFICATE_VERIFY_BASE_URL.rstrip("/")
-    return f"{base}{path}" if base else request.build_absolute_uri(path)
 
 
 # --- helpers ------------------------------------------------------------------------------------
