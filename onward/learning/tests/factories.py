@@ -147,3 +147,18 @@ def assessment_build(
         for o_position, (option_text, score) in enumerate(options):
             SelfAssessmentOption.objects.create(question=question, text=option_text, score=score, position=o_position)
     return assessment
+
+
+def pdf_text(content: bytes) -> str:
+    """The text drawn in a PDF we made: its (compressed) content streams, inflated, as Latin-1."""
+    import re
+    import zlib
+
+    streams = re.findall(rb"stream\r?\n(.*?)\r?\nendstream", content, flags=re.DOTALL)
+    parts = []
+    for stream in streams:
+        try:
+            parts.append(zlib.decompress(stream).decode("latin-1"))
+        except zlib.error:
+            parts.append(stream.decode("latin-1"))
+    return "\n".join(parts)
