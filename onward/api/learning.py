@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Field, P, PathEx, Query, Router, Schema
+from ninja import Field, P, PathEx, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import ConfigDict, StringConstraints
 
@@ -414,13 +414,13 @@ def my_assessments(request: HttpRequest) -> list[AssessmentOut]:
     summary="Answer a self-assessment (as often as the person likes)",
 )
 @permission("learning.self")
-def my_assessment_submit(request: HttpRequest, assessment_id: Id, body: AssessmentAnswersIn) -> tuple[int, ScoreOut]:
+def my_assessment_submit(request: HttpRequest, assessment_id: Id, body: AssessmentAnswersIn) -> Status[ScoreOut]:
     user = api_caller(request)
     person = _me(user)
     assessment = _found(lambda: selectors.assessment_for(user, person, assessment_id))
     answers = {a.question: a.option for a in body.answers}
     result = _service(lambda: services.self_assessment_submit(actor=user, assessment=assessment, answers=answers))
-    return 201, ScoreOut(score=result.score, max_score=result.max_score, submitted_at=result.submitted_at)
+    return Status(201, ScoreOut(score=result.score, max_score=result.max_score, submitted_at=result.submitted_at))
 
 
 # --- Staff --------------------------------------------------------------------------------------

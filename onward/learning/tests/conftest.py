@@ -3,7 +3,7 @@ from typing import Any
 import pytest
 
 from onward.accounts.models import Role
-from onward.accounts.services import person_account_ensure
+from onward.accounts.services import device_token_create, person_account_ensure
 from onward.learning.tests.factories import demo_like_course
 from onward.people.models import AssignmentRole
 from onward.people.tests.factories import CommunityPersonFactory, PersonFactory, StaffAssignmentFactory
@@ -32,3 +32,13 @@ def learning_world(org: dict[str, Any], make_staff: Any) -> dict[str, Any]:
         "outsider": outsider,
         "course": demo_like_course(),
     }
+
+
+@pytest.fixture
+def token_for() -> Any:
+    """A new device token for the given person, made through the service."""
+
+    def make(person: Any, name: str = "Test phone") -> str:
+        return device_token_create(actor=person_account_ensure(person), name=name).token
+
+    return make

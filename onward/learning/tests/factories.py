@@ -80,14 +80,14 @@ def course_build(
     **course_fields: Any,
 ) -> Course:
     """A published course with one module: each lesson is (title, body, quiz questions)."""
-    course = CourseFactory(title=title, **course_fields)
-    module = ModuleFactory(course=course, title=title, position=0)
+    course = CourseFactory.create(title=title, **course_fields)
+    module = ModuleFactory.create(course=course, title=title, position=0)
     for position, (lesson_title, body, quiz) in enumerate(lessons):
-        lesson = LessonFactory(module=module, title=lesson_title, body=body, position=position)
+        lesson = LessonFactory.create(module=module, title=lesson_title, body=body, position=position)
         for q_position, spec in enumerate(quiz):
-            question = QuestionFactory(lesson=lesson, text=spec.text, multiple=spec.multiple, position=q_position)
+            question = QuestionFactory.create(lesson=lesson, text=spec.text, multiple=spec.multiple, position=q_position)
             for o_position, (text, correct, feedback) in enumerate(spec.options):
-                OptionFactory(question=question, text=text, correct=correct, feedback=feedback, position=o_position)
+                OptionFactory.create(question=question, text=text, correct=correct, feedback=feedback, position=o_position)
     return course
 
 
@@ -141,7 +141,7 @@ def assessment_build(
     title: str, questions: list[str], options: list[tuple[str, int]], **fields: Any
 ) -> SelfAssessmentSet:
     """A published self-assessment: every question has the same scored options."""
-    assessment = SelfAssessmentSetFactory(title=title, **fields)
+    assessment = SelfAssessmentSetFactory.create(title=title, **fields)
     for position, text in enumerate(questions):
         question = SelfAssessmentQuestion.objects.create(assessment=assessment, text=text, position=position)
         for o_position, (option_text, score) in enumerate(options):
