@@ -85,9 +85,13 @@ def course_build(
     for position, (lesson_title, body, quiz) in enumerate(lessons):
         lesson = LessonFactory.create(module=module, title=lesson_title, body=body, position=position)
         for q_position, spec in enumerate(quiz):
-            question = QuestionFactory.create(lesson=lesson, text=spec.text, multiple=spec.multiple, position=q_position)
+            question = QuestionFactory.create(
+                lesson=lesson, text=spec.text, multiple=spec.multiple, position=q_position
+            )
             for o_position, (text, correct, feedback) in enumerate(spec.options):
-                OptionFactory.create(question=question, text=text, correct=correct, feedback=feedback, position=o_position)
+                OptionFactory.create(
+                    question=question, text=text, correct=correct, feedback=feedback, position=o_position
+                )
     return course
 
 
