@@ -14,10 +14,11 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
-from onward.learning.models import Certificate
+from onward.learning.models import Certificate, in_language
 from onward.learning.services import certificate_code_display
 
 CODE_MAX_LENGTH = 60
@@ -70,12 +71,14 @@ def certificate_verify_url(request: HttpRequest, code: str) -> str:
 def certificate_pdf(certificate: Certificate, verify_url: str) -> bytes:
     """One A4 landscape page: who, which course, when, and how anyone can check it."""
     person, course = certificate.person, certificate.course
+    title = in_language(course, "title", get_language())
     code = certificate_code_display(certificate.code)
     pdf = FPDF(orientation="landscape", unit="mm", format="A4")
-    pdf.set_title(_pdf_text(_("Certificate: %(course)s") % {"course": course.title}))
+    pdf.set_title(_pdf_text(_("Certificate: %(course)s") % {"course": title}))
     pdf.set_author(_pdf_text(settings.ONWARD_SERVICE_NAME))
     pdf.set_creation_date(certificate.issued_at)
     pdf.set_auto_page_break(False)
+    pdf.set_margins(20, 20, 20)  # inside the border
     pdf.add_page()
     pdf.set_draw_color(29, 112, 184)
     pdf.set_line_width(2)
@@ -90,20 +93,21 @@ def certificate_pdf(certificate: Certificate, verify_url: str) -> bytes:
     pdf.set_font("Helvetica", "", 16)
     pdf.cell(0, 14, _pdf_text(_("has completed the course")), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "B", 22)
-    pdf.multi_cell(0, 12, _pdf_text(course.title), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 12, _pdf_text(title), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 16)
     issued = timezone.localdate(certificate.issued_at)
     pdf.cell(
         0, 14, _pdf_text(_("on %(date)s") % {"date": _long_date(issued)}), align="C", new_x="LMARGIN", new_y="NEXT"
     )
     pdf.set_y(160)
-    pdf.set_font("Helvetica", "", 12)
+    pdf.set_font("Helvetica", "B", 14)
     pdf.cell(
-        0, 8, _pdf_text(_("Verification code: %(code)s") % {"code": code}), align="C", new_x="LMARGIN", new_y="NEXT"
+        0, 9, _pdf_text(_("Verification code: %(code)s") % {"code": code}), align="C", new_x="LMARGIN", new_y="NEXT"
     )
-    pdf.cell(
+    pdf.set_font("Helvetica", "", 11)
+    pdf.multi_cell(
         0,
-        8,
+        6,
         _pdf_text(_("Anyone can check this certificate at %(url)s") % {"url": verify_url}),
         align="C",
         new_x="LMARGIN",

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from onward.accounts.models import UserKind
@@ -24,6 +25,7 @@ from onward.learning.models import (
     Question,
     SelfAssessmentResult,
     SelfAssessmentSet,
+    in_language,
 )
 from onward.learning.selectors import course_offered_to
 from onward.people.models import Person
@@ -136,11 +138,11 @@ def quiz_mark(questions: list[Question], answers: dict[int, list[int]]) -> list[
         options = list(question.options.all())
         chosen = set(answers.get(question.pk, []))
         if not chosen:
-            raise ValidationError(_("Answer every question. You missed: %(question)s") % {"question": question.text})
+            raise ValidationError(_("Answer every question. You missed: %(question)s") % {"question": _text(question)})
         if not chosen <= {o.pk for o in options}:
             raise ValidationError(_("Choose from the answers given."))
         if not question.multiple and len(chosen) > 1:
-            raise ValidationError(_("Choose one answer for: %(question)s") % {"question": question.text})
+            raise ValidationError(_("Choose one answer for: %(question)s") % {"question": _text(question)})
         right = chosen == {o.pk for o in options if o.correct}
         feedback = [OptionFeedback(option=o, chosen=o.pk in chosen, text=o.feedback) for o in options]
         results.append(QuestionResult(question=question, right=right, options=feedback))
@@ -199,7 +201,7 @@ def self_assessment_submit(
         options = {o.pk: o for o in question.options.all()}
         option = options.get(answers.get(question.pk, 0))
         if option is None:
-            raise ValidationError(_("Answer every question. You missed: %(question)s") % {"question": question.text})
+            raise ValidationError(_("Answer every question. You missed: %(question)s") % {"question": _text(question)})
         score += option.score
         max_score += max((o.score for o in options.values()), default=0)
         chosen[str(question.pk)] = option.pk
@@ -216,6 +218,10 @@ def self_assessment_submit(
             data={"assessment": assessment.pk, "score": score, "max_score": max_score},
         )
     return result
+
+
+def _text(question: Any) -> str:
+    return in_language(question, "text", get_language())
 
 
 def _person_of(actor: Any) -> Person:

@@ -18,7 +18,7 @@ from onward.learning.services import certificate_code_display
 from onward.learning.tests.factories import assessment_build, demo_like_course, pdf_text
 from onward.people.models import AssignmentRole
 from onward.people.tests.factories import PersonFactory, StaffAssignmentFactory
-from tests.browser.checks import page_check, staff_sign_in
+from tests.browser.checks import page_check, screenshot, staff_sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -61,6 +61,7 @@ def test_a_person_in_custody_finishes_a_course_and_anyone_can_check_the_certific
     expect(page.get_by_test_id("quiz-result")).to_contain_text("You got 1 out of 2 right")
     expect(page.get_by_test_id("feedback").first).to_contain_text("No, not a loan.")
     page_check(page, phone=True)
+    screenshot(page, "learning-quiz-feedback", phone=True)
     page.get_by_label("Money to help").check()
     page.get_by_role("button", name="Check my answers").click()
     expect(page.get_by_role("heading", name="Lesson done")).to_be_visible()
@@ -93,6 +94,7 @@ def test_a_person_in_custody_finishes_a_course_and_anyone_can_check_the_certific
     page.get_by_role("button", name="Save my answers").click()
     expect(page.get_by_test_id("score-history")).to_contain_text("3 out of 6")
     page_check(page, phone=True)
+    screenshot(page, "learning-self-assessment", phone=True)
 
     # Anyone, signed in or not, checks the code from the certificate.
     page.context.clear_cookies()
@@ -103,6 +105,7 @@ def test_a_person_in_custody_finishes_a_course_and_anyone_can_check_the_certific
     expect(page.get_by_test_id("verify-result")).to_contain_text("Daniel H. finished Managing money after release")
     expect(page.get_by_role("main")).not_to_contain_text("Hughes")
     page_check(page, phone=True)
+    screenshot(page, "learning-certificate-check")
     page.get_by_label("Verification code").fill("ABCD-EFGH-IJKL-MNOP-QRST-UVWX")
     page.get_by_role("button", name="Check").click()
     expect(page.get_by_test_id("verify-result")).to_contain_text("We cannot find this certificate")
