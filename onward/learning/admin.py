@@ -154,6 +154,7 @@ class CourseAdmin(ContentAdmin):
     list_filter = ["audience", "published"]
     search_fields = ["title"]
     filter_horizontal = ["prisons"]
+    exclude = ["created_at"]
     inlines = [ModuleInline]
 
 

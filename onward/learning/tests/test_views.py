@@ -202,7 +202,29 @@ def test_the_content_site_is_for_editors_and_administrators(
 
     editor = staff_client(make_staff(Role.CONTENT_EDITOR, org["north"]))
     assert editor.get("/admin/content/").status_code == 200
-    assert editor.get("/admin/content/learning/course/add/").status_code == 200
+    for model in ("course", "module", "lesson", "question", "selfassessmentset", "selfassessmentquestion"):
+        assert editor.get(f"/admin/content/learning/{model}/add/").status_code == 200, model
+    response = editor.post(
+        "/admin/content/learning/course/add/",
+        {
+            "title": "Starting work",
+            "summary": "",
+            "audience": "both",
+            "published": "on",
+            "modules-TOTAL_FORMS": "1",
+            "modules-INITIAL_FORMS": "0",
+            "modules-0-title": "Getting ready",
+            "modules-0-position": "0",
+        },
+    )
+    assert response.status_code == 302, re.findall(r"errorlist[^<]*<li>[^<]*", response.content.decode())
+    from onward.audit.models import AuditEvent
+    from onward.learning.models import Course
+
+    course = Course.objects.get(title="Starting work")
+    assert course.modules.get().title == "Getting ready"
+    assert AuditEvent.objects.filter(action="learning.content.course.added", object_id=str(course.pk)).exists()
+    assert AuditEvent.objects.filter(action="learning.content.module.saved").exists()
     assert editor.get("/admin/").status_code == 302  # the main admin is for administrators only
     admin = staff_client(make_staff(Role.ADMINISTRATOR, org["north"]))
     assert admin.get("/admin/content/learning/lesson/").status_code == 200
