@@ -330,3 +330,24 @@ def test_completion_rates_per_prison_and_office_in_the_callers_units(
     _course, rows, total = selectors.completion_rates(w["outsider"], w["course"].pk)
     assert rows == []
     assert total.enrolled == 0
+
+
+def test_a_persons_learning_takes_the_same_number_of_queries_however_many_courses(
+    learning_world: dict[str, Any], django_assert_max_num_queries: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from onward.learning.tests.factories import demo_like_course
+
+    w = learning_world
+    services.enrolment_create(actor=w["user"], person=w["person"], course=w["course"])
+    with CaptureQueriesContext(connection) as one:
+        selectors.learning_for(w["user"], w["person"])
+    for n in range(4):
+        course = demo_like_course(title=f"Extra {n}")
+        services.enrolment_create(actor=w["user"], person=w["person"], course=course)
+        _finish(w["user"], course)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        learning = selectors.learning_for(w["user"], w["person"])
+    assert len(learning.courses) == 5
