@@ -123,11 +123,14 @@ def _long_date(day: date) -> str:
 
 
 def _pdf_text(text: str) -> str:
-    """The PDF's built-in fonts cover Latin-1 only: other letters lose their accents (ŵ -> w) rather than fail."""
+    """The PDF's built-in fonts cover Latin-1 only: other letters lose their accents (Ŵ -> W) rather than fail."""
+    return "".join(_latin1(c) for c in text)
+
+
+def _latin1(character: str) -> str:
     try:
-        text.encode("latin-1")
+        character.encode("latin-1")
     except UnicodeEncodeError:
-        decomposed = unicodedata.normalize("NFKD", text)
-        text = "".join(c for c in decomposed if not unicodedata.combining(c))
-        text = text.encode("latin-1", "replace").decode("latin-1")
-    return text
+        base = "".join(c for c in unicodedata.normalize("NFKD", character) if not unicodedata.combining(c))
+        return base.encode("latin-1", "replace").decode("latin-1")
+    return character
