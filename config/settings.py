@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "onward.checkins",
     "onward.messaging",
     "onward.directory",
+    "onward.learning",
 ]
 
 MIDDLEWARE = [
@@ -375,3 +376,9 @@ PUSH_SERVICE_HOSTS = env.list(
 PUSH_TIMEOUT_SECONDS = 10
 PUSH_TTL_SECONDS = 24 * 60 * 60  # how long a push service keeps a message for a phone that is off
 PUSH_BODY_MAX_CHARS = 1000  # push payloads are at most about 4 KB once encrypted
+# --- Learning: courses, certificates, self-assessments ---
+# Public certificate checks each address may make in an hour (codes are long and random as well).
+CERTIFICATE_VERIFY_PER_HOUR = env.int("CERTIFICATE_VERIFY_PER_HOUR", default=30)
+# The address printed on certificates for anyone to check them ("" = the address the person downloaded from).
+CERTIFICATE_VERIFY_BASE_URL = env.str("CERTIFICATE_VERIFY_BASE_URL", default="")
+LESSON_MEDIA_MAX_BYTES = 200 * 1024 * 1024  # an audio or video lesson uploaded by an editor

@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from onward.core.admin_site import admin_site
+from onward.learning.admin import content_site
 
 urlpatterns = [
     path("", include(("onward.core.urls", "core"))),
@@ -10,9 +11,11 @@ urlpatterns = [
     path("", include(("onward.messaging.urls", "messaging"))),
     path("", include(("onward.appointments.urls", "appointments"))),
     path("", include(("onward.directory.urls", "directory"))),
+    path("", include(("onward.learning.urls", "learning"))),
     path("staff/audit/", include(("onward.audit.urls", "audit"))),
     path("", include(("onward.notifications.urls", "notifications"))),
     path("api/v1/", include("onward.api.urls")),
+    path("admin/content/", content_site.urls),
     path("admin/", admin_site.urls),
 ]
 

@@ -565,3 +565,87 @@ def test_anonymous_visitors_are_sent_to_sign_in_from_the_directory(path):
     response = Client().get(path)
     assert response.status_code == 302
     assert "sign-in" in response["Location"]
+
+
+# --- Learning (issue 6): a person's learning, completion rates, content editing, the public check ---
+
+LEARNING_PERSON_PAGES = [
+    ("/staff/people/{id}/learning/", MAY_VIEW),
+    ("/api/v1/people/{id}/learning", MAY_VIEW),
+]
+LEARNING_STATISTICS = {
+    Role.KEY_WORKER,
+    Role.POM,
+    Role.PRACTITIONER,
+    Role.SENIOR,
+    Role.CONTENT_EDITOR,
+    Role.ADMINISTRATOR,
+}
+LEARNING_GENERAL = [
+    ("/staff/learning/", LEARNING_STATISTICS, 403),
+    ("/me/learning/", set(), 403),
+    ("/admin/content/", {Role.CONTENT_EDITOR, Role.ADMINISTRATOR}, 302),
+    ("/certificates/verify/", set(STAFF_ROLES), 403),
+]
+LEARNING_CASES = [
+    (role, template, subject, 200 if subject in allowed.get(role, set()) else _denied(role, template))
+    for role in STAFF_ROLES
+    for template, allowed in LEARNING_PERSON_PAGES
+    for subject in SUBJECTS
+] + [
+    (role, path, "", 200 if role in roles else denied)
+    for role in STAFF_ROLES
+    for path, roles, denied in LEARNING_GENERAL
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "template", "subject", "expected"),
+    LEARNING_CASES,
+    ids=[f"{c[0]}-{c[1]}-{c[2] or 'page'}" for c in LEARNING_CASES],
+)
+def test_staff_learning_matrix(world, staff_client, role, template, subject, expected):
+    client = staff_client(world["staff"][role])
+    path = template.format(id=world["ids"][subject]) if subject else template
+    response = client.get(path)
+    assert response.status_code == expected, f"{role} GET {path}"
+    if subject in world["subjects"] and not template.startswith("/api/"):  # the API answers with ids, not names
+        assert _mentions(response.content.decode(), world["subjects"][subject].last_name) == (expected == 200)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["in_my_prison", "my_case"])
+def test_people_see_only_their_own_learning(world, person_client, who):
+    from onward.learning import services
+    from onward.learning.models import Lesson
+    from onward.learning.tests.factories import demo_like_course, right_answers
+
+    course = demo_like_course()
+    lessons = list(Lesson.objects.filter(module__course=course))
+    for person in world["subjects"].values():
+        user = person_account_ensure(person)
+        services.enrolment_create(actor=user, person=person, course=course)
+        for lesson in lessons:
+            services.lesson_complete(actor=user, lesson=lesson, answers=right_answers(lesson))
+    client = person_client(world["subjects"][who])
+    assert client.get("/me/learning/").status_code == 200
+    assert client.get(f"/me/learning/courses/{course.pk}/certificate/").status_code == 200  # their own
+    assert client.get(f"/me/learning/lessons/{lessons[0].pk}/").status_code == 200
+    for path in ("/staff/learning/", f"/staff/learning/courses/{course.pk}/", "/admin/content/"):
+        assert client.get(path).status_code in (302, 403), path
+    for name, person_id in world["ids"].items():
+        assert client.get(f"/staff/people/{person_id}/learning/").status_code == 403, name
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/me/learning/", "/staff/learning/", "/staff/people/1/learning/"])
+def test_anonymous_visitors_are_sent_to_sign_in_from_learning(path):
+    response = Client().get(path)
+    assert response.status_code == 302
+    assert "sign-in" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_anyone_may_open_the_certificate_check():
+    assert Client().get("/certificates/verify/").status_code == 200

@@ -62,6 +62,7 @@ def demo_seed() -> bool:
         _messaging(units, staff)
         _appointments(staff)
         _directory(staff)
+        _learning()
     return True
 
 
@@ -295,3 +296,219 @@ def _directory(staff: dict[str, User]) -> None:
     from onward.directory.demo import demo_directory_seed
 
     demo_directory_seed(staff["editor@onward.example"])
+
+
+# --- Learning demo: one short course with quizzes (our own words), and a self-assessment ---
+
+DEMO_COURSE_TITLE = "Managing money after release"
+COPING_QUESTIONS = [
+    "I have been sleeping well.",
+    "I have felt calm.",
+    "I have got on with the people around me.",
+    "I have been able to deal with problems as they come up.",
+    "I feel hopeful about the future.",
+]
+COPING_QUESTIONS_CY = [
+    "Rydw i wedi bod yn cysgu'n dda.",
+    "Rydw i wedi teimlo'n dawel.",
+    "Rydw i wedi dod ymlaen gyda'r bobl o'm cwmpas.",
+    "Rydw i wedi gallu delio â phroblemau wrth iddyn nhw godi.",
+    "Rydw i'n teimlo'n obeithiol am y dyfodol.",
+]
+COPING_OPTIONS = [
+    ("Not at all", 0, "Ddim o gwbl"),
+    ("A little", 1, "Ychydig"),
+    ("Quite a lot", 2, "Eithaf tipyn"),
+    ("A lot", 3, "Llawer"),
+]
+
+
+def _learning() -> None:
+    from onward.learning.models import Audience, SelfAssessmentOption, SelfAssessmentResult
+    from onward.learning.tests.factories import QuizSpec, assessment_build, course_build
+
+    course = course_build(
+        DEMO_COURSE_TITLE,
+        [
+            (
+                "Your money on the day you leave",
+                "When you leave prison you may get a discharge grant. This is a small amount of money to help "
+                "you in your first few days.\n\n"
+                "## What to do first\n"
+                "- Keep your money somewhere safe.\n"
+                "- Buy food and pay for travel first.\n"
+                "- Ask about Universal Credit before you leave, so your first payment comes sooner.\n\n"
+                "If you have nowhere to live, tell your prison offender manager. You may get more help.",
+                [
+                    QuizSpec(
+                        "What is a discharge grant?",
+                        [
+                            (
+                                "A small amount of money to help in your first days",
+                                True,
+                                "Yes. It is there to help with food and travel at first.",
+                            ),
+                            ("A loan you must pay back", False, "No. You do not pay it back."),
+                        ],
+                    ),
+                    QuizSpec(
+                        "When should you ask about Universal Credit?",
+                        [
+                            (
+                                "Before you leave prison",
+                                True,
+                                "Yes. Asking early means your first payment comes sooner.",
+                            ),
+                            ("A month after you leave", False, "No. If you wait, you will wait longer for money."),
+                        ],
+                    ),
+                ],
+            ),
+            (
+                "Opening a bank account",
+                "You need a bank account for your wages and for Universal Credit.\n\n"
+                "## What you need\n"
+                "- Some ID, like a passport or a birth certificate.\n"
+                "- Proof of your address, or a letter from the prison or from probation.\n\n"
+                "Many prisons can help you open an account before you leave. Ask your key worker.\n\n"
+                "## Keep it safe\n"
+                "- Never tell anyone your PIN.\n"
+                "- Do not let anyone else use your account. This is called money muling and it is a crime.",
+                [
+                    QuizSpec(
+                        "Who can help you open a bank account before you leave?",
+                        [
+                            (
+                                "Your key worker or the prison's resettlement team",
+                                True,
+                                "Yes. Many prisons can help you do this before you leave.",
+                            ),
+                            (
+                                "No one. You must wait until you are out",
+                                False,
+                                "No. Many prisons can help you before you leave.",
+                            ),
+                        ],
+                    ),
+                    QuizSpec(
+                        "Which of these keep your account safe?",
+                        [
+                            ("Keep your PIN to yourself", True, "Yes. Never tell anyone your PIN."),
+                            (
+                                "Let a friend pay money through your account",
+                                False,
+                                "No. Letting others use your account is called money muling. It is a crime.",
+                            ),
+                            ("Check your balance often", True, "Yes. You will spot anything strange quickly."),
+                        ],
+                        multiple=True,
+                    ),
+                ],
+            ),
+            (
+                "Making a budget",
+                "A budget is a plan for your money. It helps you pay for what you need first.\n\n"
+                "## Three steps\n"
+                "1. Write down the money coming in each month.\n"
+                "2. Write down what you must pay: rent, food, bills and travel.\n"
+                "3. Take the second number away from the first. What is left is for everything else.\n\n"
+                "If you owe money, do not ignore it. Free debt advice services can help.",
+                [
+                    QuizSpec(
+                        "What should you pay for first?",
+                        [
+                            ("Rent, food and bills", True, "Yes. These come first, then everything else."),
+                            ("New clothes and going out", False, "Not quite. Pay for what you need first."),
+                        ],
+                    ),
+                    QuizSpec(
+                        "You owe money and cannot pay. What is the best thing to do?",
+                        [
+                            ("Get free debt advice", True, "Yes. Free debt advice services can help you make a plan."),
+                            ("Ignore the letters", False, "No. Debts can grow if you ignore them."),
+                            (
+                                "Borrow from a loan shark",
+                                False,
+                                "No. Loan sharks are against the law and can be dangerous.",
+                            ),
+                        ],
+                    ),
+                ],
+            ),
+        ],
+        audience=Audience.BOTH,
+        title_cy="Rheoli arian ar ôl cael eich rhyddhau",
+        summary="Three short lessons about money when you leave prison: your discharge grant, a bank account "
+        "and a budget.",
+        summary_cy="Tair gwers fer am arian pan fyddwch chi'n gadael y carchar: eich grant rhyddhau, cyfrif banc "
+        "a chyllideb.",
+    )
+    _learning_welsh(course)
+    coping = assessment_build(
+        "How am I coping?",
+        COPING_QUESTIONS,
+        [(text, score) for text, score, _cy in COPING_OPTIONS],
+        title_cy="Sut ydw i'n ymdopi?",
+        introduction="Think about the last two weeks. How true is each of these for you?",
+        introduction_cy="Meddyliwch am y pythefnos diwethaf. Pa mor wir yw pob un o'r rhain i chi?",
+        score_meaning="A higher score means you are coping better. Your worker can see your scores and talk them "
+        "through with you.",
+        score_meaning_cy="Mae sgôr uwch yn golygu eich bod chi'n ymdopi'n well. Gall eich gweithiwr weld eich sgoriau "
+        "a siarad amdanyn nhw gyda chi.",
+    )
+    welsh_options = {text: cy for text, _score, cy in COPING_OPTIONS}
+    for question, welsh in zip(coping.questions.order_by("position"), COPING_QUESTIONS_CY, strict=True):
+        question.text_cy = welsh
+        question.save(update_fields=["text_cy"])
+    for option in SelfAssessmentOption.objects.filter(question__assessment=coping):
+        option.text_cy = welsh_options[option.text]
+        option.save(update_fields=["text_cy"])
+    # Aled has done it twice before, so he and his practitioner see a score history.
+    aled = Person.objects.get(crn="X100001")
+    for days_ago, score in ((28, 6), (14, 9)):
+        SelfAssessmentResult.objects.create(
+            person=aled,
+            assessment=coping,
+            score=score,
+            max_score=15,
+            answers={},
+            submitted_at=timezone.now() - dt.timedelta(days=days_ago),
+        )
+
+
+def _learning_welsh(course: Any) -> None:
+    """The first lesson and its quiz in Welsh too (the others fall back to English)."""
+    first = course.modules.get().lessons.order_by("position").first()
+    first.title_cy = "Eich arian ar y diwrnod y byddwch chi'n gadael"
+    first.body_cy = (
+        "Pan fyddwch chi'n gadael y carchar, efallai y cewch chi grant rhyddhau. Swm bach o arian yw hwn i'ch "
+        "helpu yn yr ychydig ddyddiau cyntaf.\n\n"
+        "## Beth i'w wneud yn gyntaf\n"
+        "- Cadwch eich arian yn rhywle diogel.\n"
+        "- Prynwch fwyd a thalwch am deithio yn gyntaf.\n"
+        "- Gofynnwch am Gredyd Cynhwysol cyn i chi adael, fel bod eich taliad cyntaf yn dod yn gynt.\n\n"
+        "Os nad oes gennych chi unman i fyw, dywedwch wrth eich rheolwr troseddwyr yn y carchar. Efallai y cewch "
+        "chi fwy o help."
+    )
+    first.save(update_fields=["title_cy", "body_cy"])
+    welsh = {
+        "What is a discharge grant?": "Beth yw grant rhyddhau?",
+        "When should you ask about Universal Credit?": "Pryd dylech chi ofyn am Gredyd Cynhwysol?",
+        "A small amount of money to help in your first days": "Swm bach o arian i helpu yn eich dyddiau cyntaf",
+        "A loan you must pay back": "Benthyciad y mae'n rhaid i chi ei dalu'n ôl",
+        "Before you leave prison": "Cyn i chi adael y carchar",
+        "A month after you leave": "Mis ar ôl i chi adael",
+    }
+    feedback = {
+        "A small amount of money to help in your first days": "Ie. Mae yno i helpu gyda bwyd a theithio ar y dechrau.",
+        "A loan you must pay back": "Na. Nid oes rhaid i chi ei dalu'n ôl.",
+        "Before you leave prison": "Ie. Os gofynnwch chi'n gynnar, bydd eich taliad cyntaf yn dod yn gynt.",
+        "A month after you leave": "Na. Os arhoswch chi, byddwch chi'n aros yn hirach am arian.",
+    }
+    for question in first.questions.all():
+        question.text_cy = welsh[question.text]
+        question.save(update_fields=["text_cy"])
+        for option in question.options.all():
+            option.text_cy = welsh[option.text]
+            option.feedback_cy = feedback[option.text]
+            option.save(update_fields=["text_cy", "feedback_cy"])

@@ -21,6 +21,7 @@ STAFF_ITEMS = [
     ("messaging:word_list_index", "wordlist.manage", gettext_lazy("Word lists")),
     ("messaging:broadcast_new", "broadcast.send", gettext_lazy("Announcements")),
     ("directory:staff_directory", "directory.view", gettext_lazy("Services directory")),
+    ("learning:completion_list", "learning.statistics", gettext_lazy("Course completion")),
     ("audit:search", "audit.search", gettext_lazy("Audit trail")),
     ("notifications:sms_log", "admin.site", gettext_lazy("Text message log")),
     ("admin:index", "admin.site", gettext_lazy("Administration")),
@@ -53,6 +54,7 @@ def person_navigation(request: HttpRequest) -> list[dict[str, Any]]:
             "active": request.path.startswith(reverse("appointments:person_appointments")),
         },
         {"href": messages_href, "text": _("Messages"), "active": request.path.startswith(messages_href)},
+        {"href": reverse("learning:home"), "text": _("Learning"), "active": request.path.startswith("/me/learning/")},
         {
             "href": reverse("directory:person_directory"),
             "text": _("Services near you"),
