@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "onward.biometrics",
     "onward.checkins",
     "onward.messaging",
+    "onward.library",
 ]
 
 MIDDLEWARE = [
@@ -342,3 +343,6 @@ NOTIFY_SMS_TEMPLATE_ID = env.str("NOTIFY_SMS_TEMPLATE_ID", default="")
 NOTIFY_EMAIL_TEMPLATE_ID = env.str("NOTIFY_EMAIL_TEMPLATE_ID", default="")
 NOTIFY_CALLBACK_BEARER_TOKEN = env.str("NOTIFY_CALLBACK_BEARER_TOKEN", default="")
 NOTIFY_TIMEOUT_SECONDS = 10
+
+# --- Library ---
+LIBRARY_MEDIA_MAX_BYTES = env.int("LIBRARY_MEDIA_MAX_BYTES", default=100 * 1024 * 1024)  # audio, video and PDFs

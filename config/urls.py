@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include(("onward.checkins.urls", "checkins"))),
     path("", include(("onward.messaging.urls", "messaging"))),
     path("", include(("onward.appointments.urls", "appointments"))),
+    path("", include(("onward.library.urls", "library"))),
     path("staff/audit/", include(("onward.audit.urls", "audit"))),
     path("staff/notifications/", include(("onward.notifications.urls", "notifications"))),
     path("api/v1/", include("onward.api.urls")),

@@ -19,6 +19,7 @@ STAFF_ITEMS = [
     ("messaging:review_list", "messaging.review", gettext_lazy("Message review")),
     ("messaging:contact_list", "contact.manage", gettext_lazy("Contacts")),
     ("messaging:broadcast_new", "broadcast.send", gettext_lazy("Announcements")),
+    ("library:editor_list", "library.edit", gettext_lazy("Library")),
     ("audit:search", "audit.search", gettext_lazy("Audit trail")),
     ("notifications:sms_log", "admin.site", gettext_lazy("Text message log")),
     ("admin:index", "admin.site", gettext_lazy("Administration")),
@@ -51,6 +52,7 @@ def person_navigation(request: HttpRequest) -> list[dict[str, Any]]:
             "active": request.path.startswith(reverse("appointments:person_appointments")),
         },
         {"href": messages_href, "text": _("Messages"), "active": request.path.startswith(messages_href)},
+        {"href": reverse("library:home"), "text": _("Library"), "active": request.path.startswith(reverse("library:home"))},
         {
             "href": reverse("checkins:person_checkin"),
             "text": _("Check-in"),
