@@ -15,3 +15,13 @@ if (cameras.length || resilientForms.length || locationForms.length) {
     locationForms.forEach(initLocation);
   });
 }
+
+// Reading help (library articles, course lessons): read aloud, text size and contrast. The remembered
+// text size and contrast apply on every person page.
+const readAloud = document.querySelectorAll('[data-module="onward-read-aloud"]');
+if (readAloud.length || document.body.classList.contains("onward-person")) {
+  import("./read-aloud.js").then(({ applyReadingPreferences, initReadAloud }) => {
+    applyReadingPreferences();
+    readAloud.forEach(initReadAloud);
+  });
+}
