@@ -203,3 +203,5 @@ class ContentVersion(models.Model):
     """One row whose number goes up whenever what people can find changes; search indexes rebuild on it."""
 
     number = models.PositiveBigIntegerField(default=0)
+    # A fresh token with every change too: a restored or rolled-back database can repeat a number.
+    token = models.CharField(max_length=32, blank=True)

@@ -63,7 +63,7 @@ class _Entry:
 
 @dataclass
 class SearchIndex:
-    version: int
+    version: str
     entries: dict[int, _Entry]
     languages: dict[str, _LanguageIndex]
 
@@ -109,7 +109,7 @@ class SearchIndex:
 def search_index() -> SearchIndex:
     """This process's index, rebuilt if the library changed since it was built."""
     global _INDEX
-    version = ContentVersion.objects.filter(pk=1).values_list("number", flat=True).first() or 0
+    version = ContentVersion.objects.filter(pk=1).values_list("token", flat=True).first() or ""
     index = _INDEX
     if index is not None and index.version == version:
         return index
@@ -119,7 +119,7 @@ def search_index() -> SearchIndex:
         return _INDEX
 
 
-def index_build(version: int) -> SearchIndex:
+def index_build(version: str) -> SearchIndex:
     languages = [code for code, _ in settings.LANGUAGES]
     items = (
         Item.objects.filter(live_revision__isnull=False)

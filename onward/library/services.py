@@ -6,6 +6,7 @@ onward/jobs/schedule.py), which calls `items_publish_due`.
 """
 
 import datetime
+import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -305,9 +306,10 @@ def _go_live(item: Item, when: datetime.datetime | None) -> None:
 
 def _content_changed() -> None:
     """Search indexes in every process rebuild on their next search, once this transaction commits."""
-    updated = ContentVersion.objects.filter(pk=1).update(number=F("number") + 1)
+    token = uuid.uuid4().hex
+    updated = ContentVersion.objects.filter(pk=1).update(number=F("number") + 1, token=token)
     if not updated:
-        ContentVersion.objects.get_or_create(pk=1, defaults={"number": 1})
+        ContentVersion.objects.get_or_create(pk=1, defaults={"number": 1, "token": token})
 
 
 def _newest(item: Item) -> Revision:
