@@ -8,16 +8,36 @@ from onward.library.models import Audience, Topic
 from onward.organisations.models import OrgUnit
 
 TOPICS = [
-    ("money-and-id", "Money and ID", "Arian ac adnabod", "Bank accounts, ID and benefits.", "Cyfrifon banc, ID a budd-daliadau."),
-    ("release-and-licence", "Release and licence", "Rhyddhau a thrwydded", "Getting ready to leave, and the rules after.", "Paratoi i adael, a'r rheolau wedyn."),
-    ("life-in-prison", "Life in prison", "Bywyd yn y carchar", "Day-to-day things inside.", "Pethau bob dydd y tu mewn."),
+    (
+        "money-and-id",
+        "Money and ID",
+        "Arian ac adnabod",
+        "Bank accounts, ID and benefits.",
+        "Cyfrifon banc, ID a budd-daliadau.",
+    ),
+    (
+        "release-and-licence",
+        "Release and licence",
+        "Rhyddhau a thrwydded",
+        "Getting ready to leave, and the rules after.",
+        "Paratoi i adael, a'r rheolau wedyn.",
+    ),
+    (
+        "life-in-prison",
+        "Life in prison",
+        "Bywyd yn y carchar",
+        "Day-to-day things inside.",
+        "Pethau bob dydd y tu mewn.",
+    ),
 ]
 
-ID_AFTER_RELEASE = """Many things are easier with ID: opening a bank account, claiming benefits, renting a room, starting a job.
+ID_AFTER_RELEASE = """Many things are easier with ID: opening a bank account, claiming benefits, renting a
+room, starting a job.
 
 ## Start before you leave
 
-Ask your prison offender manager or the resettlement team about ID. Many prisons can help you order a birth certificate before you are released.
+Ask your prison offender manager or the resettlement team about ID. Many prisons can help you order a birth
+certificate before you are released.
 
 ## What counts as ID
 
@@ -27,7 +47,8 @@ Ask your prison offender manager or the resettlement team about ID. Many prisons
 
 ## If you have no ID at all
 
-Start with your birth certificate. You can order one from the General Register Office (England and Wales) if you know where you were born. Then use it to get other ID.
+Start with your birth certificate. You can order one from the General Register Office (England and Wales) if
+you know where you were born. Then use it to get other ID.
 
 > Keep your ID somewhere safe, and keep a copy of each document."""
 
@@ -40,7 +61,8 @@ BANK_ACCOUNT = """A bank account lets you get paid, get benefits and pay bills.
 
 ## Basic bank accounts
 
-Most big banks have a **basic bank account**. It has no overdraft and it is free. The bank cannot refuse you just because you have been in prison.
+Most big banks have a **basic bank account**. It has no overdraft and it is free. The bank cannot refuse you
+just because you have been in prison.
 
 ## Steps
 
@@ -60,7 +82,8 @@ BANK_ACCOUNT_CY = """Mae cyfrif banc yn gadael i chi gael eich talu, cael budd-d
 
 ## Cyfrifon banc sylfaenol
 
-Mae gan y rhan fwyaf o fanciau mawr **gyfrif banc sylfaenol**. Does dim gorddrafft ac mae am ddim. Ni all y banc eich gwrthod dim ond am eich bod wedi bod yn y carchar.
+Mae gan y rhan fwyaf o fanciau mawr **gyfrif banc sylfaenol**. Does dim gorddrafft ac mae am ddim. Ni all y
+banc eich gwrthod dim ond am eich bod wedi bod yn y carchar.
 
 ## Camau
 
@@ -79,7 +102,8 @@ HDC_CURFEW = """Home detention curfew (HDC) means you leave prison early and liv
 
 ## If something goes wrong
 
-If you will be late because of something you cannot help, like a bus that does not come, **phone the monitoring company straight away**. The number is in your paperwork.
+If you will be late because of something you cannot help, like a bus that does not come, **phone the
+monitoring company straight away**. The number is in your paperwork.
 
 Breaking your curfew can mean you are recalled to prison.
 
@@ -112,10 +136,23 @@ def library_seed(editor: Any, approver: Any, prison: OrgUnit) -> None:
     topics = {}
     for position, (slug, name, name_cy, description, description_cy) in enumerate(TOPICS):
         topics[slug] = Topic.objects.create(
-            slug=slug, name=name, name_cy=name_cy, description=description, description_cy=description_cy, position=position
+            slug=slug,
+            name=name,
+            name_cy=name_cy,
+            description=description,
+            description_cy=description_cy,
+            position=position,
         )
     articles = [
-        ("How to get ID after release", "What counts as ID, and how to get it if you have none.", ID_AFTER_RELEASE, Audience.BOTH, (), "money-and-id", None),
+        (
+            "How to get ID after release",
+            "What counts as ID, and how to get it if you have none.",
+            ID_AFTER_RELEASE,
+            Audience.BOTH,
+            (),
+            "money-and-id",
+            None,
+        ),
         (
             "How to open a bank account",
             "Basic bank accounts are free, and you can have one.",
@@ -129,9 +166,33 @@ def library_seed(editor: Any, approver: Any, prison: OrgUnit) -> None:
                 body=BANK_ACCOUNT_CY,
             ),
         ),
-        ("What a home detention curfew (HDC) means", "The curfew, the tag, and what to do if you will be late.", HDC_CURFEW, Audience.BOTH, (), "release-and-licence", None),
-        ("Your first week out: a checklist", "Things to do in your first days after release.", FIRST_WEEK, Audience.COMMUNITY, (), "release-and-licence", None),
-        ("Looking after your in-cell tablet", "Charging, your PIN, and what to do if it breaks.", TABLET, Audience.CUSTODY, (prison,), "life-in-prison", None),
+        (
+            "What a home detention curfew (HDC) means",
+            "The curfew, the tag, and what to do if you will be late.",
+            HDC_CURFEW,
+            Audience.BOTH,
+            (),
+            "release-and-licence",
+            None,
+        ),
+        (
+            "Your first week out: a checklist",
+            "Things to do in your first days after release.",
+            FIRST_WEEK,
+            Audience.COMMUNITY,
+            (),
+            "release-and-licence",
+            None,
+        ),
+        (
+            "Looking after your in-cell tablet",
+            "Charging, your PIN, and what to do if it breaks.",
+            TABLET,
+            Audience.CUSTODY,
+            (prison,),
+            "life-in-prison",
+            None,
+        ),
     ]
     for title, summary, body, audience, prisons, topic, welsh in articles:
         texts = {"en-gb": services.TextIn(title=title, summary=summary, body=body)}

@@ -62,7 +62,7 @@ class ItemForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    media = forms.FileField(
+    upload = forms.FileField(
         label=_("File (audio, video or PDF)"),
         required=False,
         help_text=_("MP3, MP4 or PDF. Leave empty to keep the file you added before."),

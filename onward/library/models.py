@@ -103,7 +103,9 @@ class Item(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
-    publish_at = models.DateTimeField(null=True, blank=True, db_index=True, help_text=_("When a scheduled item goes live."))
+    publish_at = models.DateTimeField(
+        null=True, blank=True, db_index=True, help_text=_("When a scheduled item goes live.")
+    )
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)  # its latest publication
     # What people see: the revision last published (null before the first publication and after withdrawal),
     # and its targeting, copied at publication so that a draft's new targeting changes nothing yet.
@@ -187,7 +189,7 @@ class SavedItem(models.Model):
 
 
 class Rating(models.Model):
-    """"Did this help?": one answer per person and item (answering again changes it)."""
+    """ "Did this help?": one answer per person and item (answering again changes it)."""
 
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="library_ratings")
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="ratings")

@@ -33,8 +33,53 @@ MATCH_PREFIX = 0.8
 MATCH_ONE_EDIT = 0.7
 MATCH_TWO_EDITS = 0.45
 STOP_WORDS = frozenset(
-    "a an and are as at be by can do for from how i if in is it its me my of on or so the to what when with you your"
-    " y yr a ac i o yn ar am sut beth eich chi".split()
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "can",
+        "do",
+        "for",
+        "from",
+        "how",
+        "i",
+        "if",
+        "in",
+        "is",
+        "it",
+        "its",
+        "me",
+        "my",
+        "of",
+        "on",
+        "or",
+        "so",
+        "the",
+        "to",
+        "what",
+        "when",
+        "with",
+        "you",
+        "your",
+        "y",
+        "yr",
+        "a",
+        "ac",
+        "i",
+        "o",
+        "yn",
+        "ar",
+        "am",
+        "sut",
+        "beth",
+        "eich",
+        "chi",
+    ]
 )
 WORD = re.compile(r"\w+")
 
@@ -68,7 +113,7 @@ class SearchIndex:
     languages: dict[str, _LanguageIndex]
 
     def search(self, query: str, language: str, person: Person, limit: int = SEARCH_RESULTS_MAX) -> list[Hit]:
-        from onward.library.rules import item_visible_to  # the same targeting rule as the pages
+        from onward.library.rules import targeting_allows  # the same targeting rule as the pages
 
         index = self.languages.get(language) or self.languages[DEFAULT_LANGUAGE]
         words = query_words(query)
@@ -86,17 +131,12 @@ class SearchIndex:
             for item_id, score in best.items():
                 totals[item_id] += score
                 matched[item_id] += 1
+        in_custody = person.in_custody
+        prison = person.unit.prison() if in_custody else None
         hits = []
         for item_id, score in totals.items():
             entry = self.entries[item_id]
-            probe = Item(
-                pk=item_id,
-                audience=entry.audience,
-                all_prisons=entry.all_prisons,
-                live_revision_id=1,
-                state=ItemState.PUBLISHED,
-            )
-            if item_visible_to(person, probe, prison_ids=set(entry.prison_ids)):
+            if targeting_allows(entry.audience, entry.all_prisons, entry.prison_ids, in_custody, prison):
                 hits.append(Hit(item_id, score, matched[item_id]))
         hits.sort(key=lambda h: (-h.words_matched, -h.score, -self._timestamp(h.item_id)))
         return hits[:limit]
@@ -128,8 +168,7 @@ def index_build(version: str) -> SearchIndex:
         .only("pk", "audience", "all_prisons", "published_at", "live_revision_id")
     )
     revisions = {
-        r.pk: r
-        for r in Revision.objects.filter(pk__in=items.values("live_revision_id")).prefetch_related("texts")
+        r.pk: r for r in Revision.objects.filter(pk__in=items.values("live_revision_id")).prefetch_related("texts")
     }
     entries: dict[int, _Entry] = {}
     indexes = {language: _LanguageIndex() for language in languages}

@@ -39,7 +39,9 @@ def items_new(person: Person, language: str, limit: int = NEW_ITEMS_MAX) -> list
 
 
 def items_in_topic(person: Person, topic: Topic, language: str) -> list[ItemView]:
-    return _views(items_visible_to_person(person).filter(topics=topic).order_by("series_position", "-published_at"), language)
+    return _views(
+        items_visible_to_person(person).filter(topics=topic).order_by("series_position", "-published_at"), language
+    )
 
 
 def items_saved(person: Person, language: str) -> list[ItemView]:
@@ -49,7 +51,10 @@ def items_saved(person: Person, language: str) -> list[ItemView]:
 
 def items_search(person: Person, query: str, language: str) -> list[ItemView]:
     hits = search_index().search(query, language, person)
-    by_id = {view.item.pk: view for view in _views(items_visible_to_person(person).filter(pk__in=[h.item_id for h in hits]), language)}
+    by_id = {
+        view.item.pk: view
+        for view in _views(items_visible_to_person(person).filter(pk__in=[h.item_id for h in hits]), language)
+    }
     return [by_id[h.item_id] for h in hits if h.item_id in by_id]
 
 
@@ -96,7 +101,9 @@ def item_for_editor(user: Any, item_id: int) -> Item:
 
 def item_revisions(item: Item) -> list[Revision]:
     return list(
-        item.revisions.select_related("created_by", "approved_by").prefetch_related("texts", "prisons").order_by("-number")
+        item.revisions.select_related("created_by", "approved_by")
+        .prefetch_related("texts", "prisons")
+        .order_by("-number")
     )
 
 

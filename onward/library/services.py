@@ -235,7 +235,7 @@ def item_unsave(*, actor: Any, item: Item) -> None:
 
 
 def item_rate(*, actor: Any, item: Item, helped: bool, reason: str = "") -> Rating:
-    """"Did this help?" Yes or no, with an optional reason; answering again changes the answer."""
+    """ "Did this help?" Yes or no, with an optional reason; answering again changes the answer."""
     require(actor, "library.read", item)
     reason = (reason or "").strip()
     if len(reason) > REASON_MAX_CHARS:

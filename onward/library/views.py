@@ -57,7 +57,9 @@ def topic(request: HttpRequest, slug: str) -> HttpResponse:
 def saved(request: HttpRequest) -> HttpResponse:
     person = selectors.library_person(request.user)
     language = _language()
-    return render(request, "library/saved.html", {"items": selectors.items_saved(person, language), "language": language})
+    return render(
+        request, "library/saved.html", {"items": selectors.items_saved(person, language), "language": language}
+    )
 
 
 @permission("library.read")
@@ -146,7 +148,10 @@ def editor_edit(request: HttpRequest, item_id: int) -> HttpResponse:
     found = selectors.item_for_editor(request.user, item_id)
     revision = selectors.newest_revision(found)
     form = ItemForm(
-        request.POST or None, request.FILES or None, prisons=prisons_for_editor(request.user), initial=_initial(found, revision)
+        request.POST or None,
+        request.FILES or None,
+        prisons=prisons_for_editor(request.user),
+        initial=_initial(found, revision),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -288,7 +293,7 @@ def _draft(form: ItemForm) -> services.ItemDraft:
         topics=tuple(data["topics"]),
         series=data["series"],
         series_position=data["series_position"] or 0,
-        media=data.get("media"),
+        media=data.get("upload"),
     )
 
 
