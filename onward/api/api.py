@@ -15,7 +15,7 @@ from django.views.decorators.http import require_safe
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 
-from onward.api import appointments, devices, licence, messaging, people
+from onward.api import appointments, devices, library, licence, messaging, people
 from onward.api.auth import DeviceTokenAuth, PersonOrStaffSessionAuth, StaffSessionAuth
 from onward.api.errors import install_error_handlers
 from onward.core.permissions import require
@@ -62,3 +62,4 @@ api.add_router("", licence.router)
 api.add_router("", devices.router)
 api.add_router("", appointments.router)
 api.add_router("", messaging.router)
+api.add_router("", library.router)
