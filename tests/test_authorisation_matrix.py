@@ -92,6 +92,10 @@ GENERAL_PAGES = [
     ("/me/check-in/", set(), 403),
     ("/staff/licence/not-confirmed/", CASEWORK, 403),
     ("/me/licence/", set(), 403),
+    ("/staff/library/", {Role.CONTENT_EDITOR}, 403),
+    ("/staff/library/new/", {Role.CONTENT_EDITOR}, 403),
+    ("/me/library/", set(), 403),
+    ("/me/library/search/?q=bank", set(), 403),
 ]
 
 
@@ -160,6 +164,7 @@ PERSON_CASES = [
     ("/me/licence/", 200),
     ("/staff/licence/not-confirmed/", 403),
     ("/staff/", 403),
+    ("/staff/library/", 403),
     ("/staff/audit/", 403),
     ("/staff/notifications/sms-log/", 403),
     ("/admin/", 302),
@@ -190,7 +195,15 @@ def test_people_see_only_their_own_pages(world, person_client, who, path, expect
                 assert other.reference not in body
 
 
-ANON_PATHS = ["/staff/", "/staff/people/1/", "/staff/audit/", "/me/", "/staff/notifications/sms-log/"]
+ANON_PATHS = [
+    "/staff/",
+    "/staff/people/1/",
+    "/staff/audit/",
+    "/me/",
+    "/staff/notifications/sms-log/",
+    "/me/library/",
+    "/staff/library/",
+]
 
 
 @pytest.mark.django_db
