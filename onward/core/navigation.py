@@ -52,7 +52,11 @@ def person_navigation(request: HttpRequest) -> list[dict[str, Any]]:
             "active": request.path.startswith(reverse("appointments:person_appointments")),
         },
         {"href": messages_href, "text": _("Messages"), "active": request.path.startswith(messages_href)},
-        {"href": reverse("library:home"), "text": _("Library"), "active": request.path.startswith(reverse("library:home"))},
+        {
+            "href": reverse("library:home"),
+            "text": _("Library"),
+            "active": request.path.startswith(reverse("library:home")),
+        },
         {
             "href": reverse("checkins:person_checkin"),
             "text": _("Check-in"),

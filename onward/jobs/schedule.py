@@ -27,7 +27,7 @@ PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob("checkin_media_retention", "onward.checkins.services.checkin_media_retention", DAY_SECONDS),
     PeriodicJob("reminders_send", "onward.appointments.reminders.reminders_send", 5 * MINUTE_SECONDS),
     PeriodicJob("reminders_plan", "onward.appointments.reminders.reminders_plan", 60 * MINUTE_SECONDS),
-    PeriodicJob("library_publish_due", "onward.library.services.items_publish_due", MINUTE_SECONDS),
+    PeriodicJob("library_publish_due", "onward.library.services.items_publish_due", 5 * MINUTE_SECONDS),
 )
 
 

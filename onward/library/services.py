@@ -1,7 +1,7 @@
 """Every change to the library. Each checks the policy, follows the workflow table and writes its audit
 event in the same transaction. Publishing and withdrawing bump `ContentVersion`, so search indexes rebuild.
 
-Scheduled items go live through the periodic job `library_publish_due` (every minute, in
+Scheduled items go live through the periodic job `library_publish_due` (every 5 minutes, in
 onward/jobs/schedule.py), which calls `items_publish_due`.
 """
 

@@ -329,3 +329,37 @@ def test_two_editors_take_an_item_through_the_pages(org, editors, staff_client, 
     assert "Preview of the newest draft" in approver_client.get(item_url + "preview/").content.decode()
     client.post(item_url + "publish/", {"when": "now"})
     assert _titles(selectors.items_new(people["northgate"], "en-gb")) == {"Visits"}
+
+
+@pytest.mark.django_db
+def test_a_pdf_is_checked_by_its_bytes_stored_privately_and_served_only_to_its_readers(
+    org, editors, people, staff_client, person_client, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
+    }
+    editor, _ = editors
+    client = staff_client(editor)
+    fields = {"kind": "pdf", "title": "Benefits form", "audience": "community", "where": "all"}
+    fake = SimpleUploadedFile("form.pdf", b"<html>not a pdf</html>", content_type="application/pdf")
+    response = client.post("/staff/library/new/", {**fields, "upload": fake})
+    assert response.status_code == 400
+    assert "not a kind we can use" in response.content.decode()
+
+    pdf = SimpleUploadedFile("form.pdf", b"%PDF-1.4 a small document", content_type="application/pdf")
+    response = client.post("/staff/library/new/", {**fields, "upload": pdf})
+    assert response.status_code == 302
+    item_url = response["Location"]
+    client.post(item_url + "publish/", {"when": "now"})
+    item_id = int(item_url.rstrip("/").split("/")[-1])
+
+    reader = person_client(people["community"])
+    assert "Download the document (PDF)" in reader.get(f"/me/library/items/{item_id}/").content.decode()
+    download = reader.get(f"/me/library/items/{item_id}/media/")
+    assert download.status_code == 200
+    assert download["Content-Type"] == "application/pdf"
+    assert b"".join(download.streaming_content).startswith(b"%PDF-")
+    assert person_client(people["northgate"]).get(f"/me/library/items/{item_id}/media/").status_code == 404
