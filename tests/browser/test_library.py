@@ -1,9 +1,8 @@
 """Library journeys in headless Chromium: a person finds an article by searching with a typo, reads it with
 the reading help (read aloud controls, bigger text, high contrast), saves it and says whether it helped;
-two editors take a custody article from draft to published. Every page visited passes `page_check`.
-
-Offline reading (library-offline.js inside the site's service worker) is tested once the service worker
-is merged: this branch has no service worker to register."""
+two editors take a custody article from draft to published; an article opened once is read offline
+(library-offline.js inside a stand-in for the site's service worker). Every page visited passes
+`page_check`."""
 
 from typing import Any
 
@@ -166,3 +165,51 @@ def _person_sign_in(page: Page, person: Person) -> None:
     page.get_by_label("PIN").fill(PIN)
     page.get_by_role("main").get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/me/")
+
+
+# A stand-in for the site's service worker (built on another branch): it only imports the library's
+# offline script and hands it every fetch, as the real one will. Served to the browser by Playwright.
+TEST_SERVICE_WORKER = """
+importScripts("/static/onward/library-offline.js");
+self.addEventListener("install", () => self.skipWaiting());
+self.addEventListener("activate", (event) => event.waitUntil(self.clients.claim()));
+self.addEventListener("fetch", (event) => { libraryOfflineFetch(event); });
+"""
+
+
+def test_an_article_opened_once_can_be_read_offline(page: Page, org: Any, make_staff: Any) -> None:
+    editor = make_staff(Role.CONTENT_EDITOR, org["north"])
+    approver = make_staff(Role.CONTENT_EDITOR, org["north"])
+    item = published_item(editor, approver, "What a curfew means", body=BANK_BODY, audience=Audience.CUSTODY)
+    person = _person_in_custody(org, first_name="Owen", last_name="Tranter")
+    page.context.route(
+        "**/me/library/test-service-worker.js",
+        lambda route: route.fulfill(body=TEST_SERVICE_WORKER, content_type="text/javascript"),
+    )
+
+    _person_sign_in(page, person)
+    page.goto("/me/library/")
+    page.evaluate(
+        """async () => {
+            await navigator.serviceWorker.register('/me/library/test-service-worker.js', {scope: '/me/library/'});
+            await navigator.serviceWorker.ready;
+        }"""
+    )
+    page.goto(f"/me/library/items/{item.pk}/")  # the first visit, online: kept on the device
+    expect(page.get_by_role("heading", level=1)).to_have_text("What a curfew means")
+    page.wait_for_function(
+        """async (path) => (await (await caches.open('onward-library-v1')).keys())
+            .some((request) => new URL(request.url).pathname === path)""",
+        arg=f"/me/library/items/{item.pk}/",
+    )
+
+    page.context.set_offline(True)
+    try:
+        page.reload()
+        expect(page.get_by_role("heading", level=1)).to_have_text("What a curfew means")
+        expect(page.get_by_role("heading", name="What you need")).to_be_visible()
+        expect(page.locator("body")).to_have_class(_has("govuk-frontend-supported"))  # its scripts came too
+        page.goto("/me/library/items/999999/")  # never opened: a plain offline page
+        expect(page.get_by_role("heading", level=1)).to_have_text("You are offline")
+    finally:
+        page.context.set_offline(False)
