@@ -89,7 +89,7 @@ export function initReadAloud(root) {
   play.addEventListener("click", () => {
     speech.cancel();
     const language = (source.closest("[lang]") || document.documentElement).lang || "en-GB";
-    const chunks = splitForSpeech(source.innerText || source.textContent || "");
+    const chunks = splitForSpeech(textToRead(source, bar));
     chunks.forEach((chunk, index) => {
       const utterance = new SpeechSynthesisUtterance(chunk);
       utterance.lang = language;
@@ -117,6 +117,15 @@ export function initReadAloud(root) {
     play.focus();
   });
   window.addEventListener("pagehide", () => speech.cancel());
+}
+
+// The words on screen, without the toolbar's own buttons (when the module reads its whole element).
+function textToRead(source, bar) {
+  if (!source.contains(bar)) return source.innerText || source.textContent || "";
+  bar.hidden = true;
+  const text = source.innerText || "";
+  bar.hidden = false;
+  return text;
 }
 
 export function splitForSpeech(text) {
