@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "onward.messaging",
     "onward.directory",
     "onward.learning",
+    "onward.library",
 ]
 
 MIDDLEWARE = [
@@ -382,3 +383,5 @@ CERTIFICATE_VERIFY_PER_HOUR = env.int("CERTIFICATE_VERIFY_PER_HOUR", default=30)
 # The address printed on certificates for anyone to check them ("" = the address the person downloaded from).
 CERTIFICATE_VERIFY_BASE_URL = env.str("CERTIFICATE_VERIFY_BASE_URL", default="")
 LESSON_MEDIA_MAX_BYTES = 200 * 1024 * 1024  # an audio or video lesson uploaded by an editor
+# --- Library ---
+LIBRARY_MEDIA_MAX_BYTES = env.int("LIBRARY_MEDIA_MAX_BYTES", default=100 * 1024 * 1024)  # audio, video and PDFs

@@ -94,6 +94,10 @@ GENERAL_PAGES = [
     ("/me/licence/", set(), 403),
     ("/me/notifications/", set(), 403),
     ("/api/v1/push-subscriptions", set(), 403),
+    ("/staff/library/", {Role.CONTENT_EDITOR}, 403),
+    ("/staff/library/new/", {Role.CONTENT_EDITOR}, 403),
+    ("/me/library/", set(), 403),
+    ("/me/library/search/?q=bank", set(), 403),
 ]
 
 
@@ -163,6 +167,7 @@ PERSON_CASES = [
     ("/me/appointments/reminders/", 200),
     ("/staff/licence/not-confirmed/", 403),
     ("/staff/", 403),
+    ("/staff/library/", 403),
     ("/staff/audit/", 403),
     ("/staff/notifications/sms-log/", 403),
     ("/admin/", 302),
@@ -200,6 +205,8 @@ ANON_PATHS = [
     "/me/",
     "/staff/notifications/sms-log/",
     "/me/notifications/",
+    "/me/library/",
+    "/staff/library/",
 ]
 
 

@@ -37,6 +37,7 @@ DEMO_STAFF = [
     ("senior@onward.example", "Jo", "Baker", Role.SENIOR, "NG-PDU"),
     ("security@onward.example", "Alex", "Reid", Role.SECURITY, "NGT"),
     ("editor@onward.example", "Chris", "Lee", Role.CONTENT_EDITOR, "NORTH"),
+    ("editor2@onward.example", "Rhian", "Jones", Role.CONTENT_EDITOR, "NORTH"),  # approves the first editor's work
     ("admin@onward.example", "Pat", "Morgan", Role.ADMINISTRATOR, "NORTH"),
 ]
 
@@ -63,6 +64,7 @@ def demo_seed() -> bool:
         _appointments(staff)
         _directory(staff)
         _learning()
+        _library(units, staff)
     return True
 
 
@@ -234,6 +236,12 @@ def _messaging(units: dict[str, OrgUnit], staff: dict[str, User]) -> None:
     practitioner = staff["practitioner@onward.example"]
     with_aled = conversation_for_person(actor=practitioner, person=aled)
     message_send(actor=practitioner, conversation=with_aled, body="Hi Aled, see you on Tuesday at 10.")
+
+
+def _library(units: dict[str, OrgUnit], staff: dict[str, User]) -> None:
+    from onward.library.demo import library_seed
+
+    library_seed(staff["editor@onward.example"], staff["editor2@onward.example"], units["NGT"])
 
 
 def _appointments(staff: dict[str, User]) -> None:

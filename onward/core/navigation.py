@@ -22,6 +22,7 @@ STAFF_ITEMS = [
     ("messaging:broadcast_new", "broadcast.send", gettext_lazy("Announcements")),
     ("directory:staff_directory", "directory.view", gettext_lazy("Services directory")),
     ("learning:completion_list", "learning.statistics", gettext_lazy("Course completion")),
+    ("library:editor_list", "library.edit", gettext_lazy("Library")),
     ("audit:search", "audit.search", gettext_lazy("Audit trail")),
     ("notifications:sms_log", "admin.site", gettext_lazy("Text message log")),
     ("admin:index", "admin.site", gettext_lazy("Administration")),
@@ -59,6 +60,11 @@ def person_navigation(request: HttpRequest) -> list[dict[str, Any]]:
             "href": reverse("directory:person_directory"),
             "text": _("Services near you"),
             "active": request.path.startswith(reverse("directory:person_directory")),
+        },
+        {
+            "href": reverse("library:home"),
+            "text": _("Library"),
+            "active": request.path.startswith(reverse("library:home")),
         },
         {
             "href": reverse("checkins:person_checkin"),

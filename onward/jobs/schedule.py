@@ -29,6 +29,7 @@ PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob("reminders_send", "onward.appointments.reminders.reminders_send", 5 * MINUTE_SECONDS),
     PeriodicJob("reminders_plan", "onward.appointments.reminders.reminders_plan", 60 * MINUTE_SECONDS),
     PeriodicJob("message_drafts_expire", "onward.messaging.services.drafts_expire", DAY_SECONDS),
+    PeriodicJob("library_publish_due", "onward.library.services.items_publish_due", 5 * MINUTE_SECONDS),
 )
 
 

@@ -36,3 +36,13 @@ const nearMeForms = document.querySelectorAll('form[data-module="onward-near-me"
 if (nearMeForms.length) {
   import("./directory.js").then(({ initNearMe }) => nearMeForms.forEach(initNearMe));
 }
+
+// Reading help (library articles, course lessons): read aloud, text size and contrast. The remembered
+// text size and contrast apply on every person page.
+const readAloud = document.querySelectorAll('[data-module="onward-read-aloud"]');
+if (readAloud.length || document.body.classList.contains("onward-person")) {
+  import("./read-aloud.js").then(({ applyReadingPreferences, initReadAloud }) => {
+    applyReadingPreferences();
+    readAloud.forEach(initReadAloud);
+  });
+}
