@@ -87,7 +87,12 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     response = render(
         request,
         "core/service-worker.js",
-        {"icon_url": static("onward/icon-192.png"), "home_url": reverse("core:home")},
+        {
+            "icon_url": static("onward/icon-192.png"),
+            "home_url": reverse("core:home"),
+            "library_offline_url": static("onward/library-offline.js"),
+            "sign_out_url": reverse("accounts:sign_out"),
+        },
         content_type="text/javascript; charset=utf-8",
     )
     response["Service-Worker-Allowed"] = "/"

@@ -1,7 +1,7 @@
 """Library journeys in headless Chromium: a person finds an article by searching with a typo, reads it with
 the reading help (read aloud controls, bigger text, high contrast), saves it and says whether it helped;
 two editors take a custody article from draft to published; an article opened once is read offline
-(library-offline.js inside a stand-in for the site's service worker). Every page visited passes
+(the site's service worker, with library-offline.js inside). Every page visited passes
 `page_check`."""
 
 from typing import Any
@@ -167,34 +167,17 @@ def _person_sign_in(page: Page, person: Person) -> None:
     page.wait_for_url("**/me/")
 
 
-# A stand-in for the site's service worker (built on another branch): it only imports the library's
-# offline script and hands it every fetch, as the real one will. Served to the browser by Playwright.
-TEST_SERVICE_WORKER = """
-importScripts("/static/onward/library-offline.js");
-self.addEventListener("install", () => self.skipWaiting());
-self.addEventListener("activate", (event) => event.waitUntil(self.clients.claim()));
-self.addEventListener("fetch", (event) => { libraryOfflineFetch(event); });
-"""
-
-
 def test_an_article_opened_once_can_be_read_offline(page: Page, org: Any, make_staff: Any) -> None:
     editor = make_staff(Role.CONTENT_EDITOR, org["north"])
     approver = make_staff(Role.CONTENT_EDITOR, org["north"])
     item = published_item(editor, approver, "What a curfew means", body=BANK_BODY, audience=Audience.CUSTODY)
     person = _person_in_custody(org, first_name="Owen", last_name="Tranter")
-    page.context.route(
-        "**/me/library/test-service-worker.js",
-        lambda route: route.fulfill(body=TEST_SERVICE_WORKER, content_type="text/javascript"),
-    )
-
     _person_sign_in(page, person)
     page.goto("/me/library/")
-    page.evaluate(
-        """async () => {
-            await navigator.serviceWorker.register('/me/library/test-service-worker.js', {scope: '/me/library/'});
-            await navigator.serviceWorker.ready;
-        }"""
-    )
+    # The site's own service worker (/sw.js), registered by every page, with library-offline.js inside.
+    scope = page.evaluate("async () => (await navigator.serviceWorker.ready).scope")
+    assert scope.endswith("/")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     page.goto(f"/me/library/items/{item.pk}/")  # the first visit, online: kept on the device
     expect(page.get_by_role("heading", level=1)).to_have_text("What a curfew means")
     page.wait_for_function(
@@ -213,3 +196,19 @@ def test_an_article_opened_once_can_be_read_offline(page: Page, org: Any, make_s
         expect(page.get_by_role("heading", level=1)).to_have_text("You are offline")
     finally:
         page.context.set_offline(False)
+
+
+def test_signing_out_clears_what_was_kept_for_offline_reading(page: Page, org: Any, make_staff: Any) -> None:
+    editor = make_staff(Role.CONTENT_EDITOR, org["north"])
+    approver = make_staff(Role.CONTENT_EDITOR, org["north"])
+    item = published_item(editor, approver, "Visits explained", body=BANK_BODY, audience=Audience.CUSTODY)
+    person = _person_in_custody(org, first_name="Rhys", last_name="Mabon")
+    _person_sign_in(page, person)
+    page.goto("/me/library/")
+    page.evaluate("async () => (await navigator.serviceWorker.ready).scope")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    page.goto(f"/me/library/items/{item.pk}/")
+    page.wait_for_function("async () => (await caches.keys()).includes('onward-library-v1')")
+
+    page.get_by_role("button", name="Sign out").first.click()
+    page.wait_for_function("async () => !(await caches.keys()).includes('onward-library-v1')")

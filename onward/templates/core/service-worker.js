@@ -1,7 +1,9 @@
 // Onward's service worker, served from /sw.js so that it controls the whole site.
-// Today it shows notifications. Offline pages (the library) can be added later as an "install"
-// handler that fills a cache and a "fetch" handler that answers from it, next to these.
+// It shows notifications, and keeps library items a person has opened for reading offline
+// (library-offline.js: network first; only library pages and the files they need are kept).
 // The view fills in the values below; the rest is plain script.
+importScripts({{ library_offline_url | tojson }});
+const SIGN_OUT_PATH = {{ sign_out_url | tojson }};
 const NOTIFICATION_ICON = {{ icon_url | tojson }};
 const FALLBACK_TITLE = {{ service_name | tojson }};
 const FALLBACK_URL = {{ home_url | tojson }};
@@ -9,6 +11,14 @@ const FALLBACK_URL = {{ home_url | tojson }};
 self.addEventListener("install", () => self.skipWaiting());
 self.addEventListener("activate", (event) => event.waitUntil(self.clients.claim()));
 self.addEventListener("push", (event) => event.waitUntil(showNotification(event)));
+self.addEventListener("fetch", (event) => {
+  // A shared tablet: what one person kept is gone when they sign out.
+  if (new URL(event.request.url).pathname === SIGN_OUT_PATH) {
+    event.waitUntil(libraryOfflineClear());
+    return;
+  }
+  libraryOfflineFetch(event);
+});
 self.addEventListener("notificationclick", (event) => {
   event.notification.close();
   event.waitUntil(openPage(event.notification.data && event.notification.data.url));
