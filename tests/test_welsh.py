@@ -4,6 +4,7 @@ Staff-only strings may stay untranslated. Update the catalogue with scripts/extr
 compile it with scripts/compile_messages.py (`make install` compiles it too).
 """
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,19 +15,26 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.test import Client
-from django.utils import translation
+from django.utils import timezone, translation
 
 from onward.accounts.models import PinCredential, Role
 from onward.accounts.services import person_account_ensure
+from onward.appointments.services import AppointmentDetails, appointment_book, appointment_cancel
 from onward.appointments.slots import slot_book
 from onward.appointments.tests.factories import AppointmentFactory, SlotFactory
+from onward.checkins.services import checkins_create_due
+from onward.checkins.tests.factories import EnrolmentFactory
 from onward.directory.tests.factories import ServiceFactory
-from onward.people.models import AssignmentRole
+from onward.messaging.services import conversation_for_person, message_send
+from onward.notifications.models import OutboxMessage
+from onward.people.models import AssignmentRole, Language
+from onward.people.services import licence_version_issue
 from onward.people.tests.factories import (
     CommunityPersonFactory,
     LicenceVersionFactory,
     PersonFactory,
     StaffAssignmentFactory,
+    standard_conditions,
 )
 from tests.translations import translations_compiled
 
@@ -641,3 +649,82 @@ def test_notifications_page_in_welsh(supervised: dict[str, Any]) -> None:
     assert "Troi hysbysiadau ymlaen" in page
     assert "Notifications on this phone" not in page
     assert "Turn on notifications" not in page
+
+
+# --- What we send a person is written in their language, whoever's action sends it ------------------
+
+
+@pytest.fixture
+def welsh_reader(org: dict[str, Any], make_staff: Any) -> dict[str, Any]:
+    """A person who chose Welsh, and their practitioner, who acts in English."""
+    practitioner = make_staff(Role.PRACTITIONER, org["office_n"])
+    person = CommunityPersonFactory(unit=org["office_n"], preferred_language=Language.WELSH, email="")
+    StaffAssignmentFactory(person=person, staff=practitioner, role=AssignmentRole.PRACTITIONER)
+    return {"person": person, "practitioner": practitioner}
+
+
+def _sent_to(person: Any) -> list[str]:
+    return [f"{m.subject} | {m.body}" for m in OutboxMessage.objects.filter(person=person).order_by("pk")]
+
+
+@pytest.mark.django_db
+def test_appointment_notices_reach_a_welsh_reader_in_welsh(welsh_reader: dict[str, Any]) -> None:
+    person, practitioner = welsh_reader["person"], welsh_reader["practitioner"]
+    starts = AppointmentFactory.build().starts_at
+    details = AppointmentDetails(
+        kind="supervision",
+        starts_at=starts,
+        ends_at=starts + dt.timedelta(minutes=45),
+        address="2 High Street",
+        staff=practitioner,
+    )
+    with translation.override("en-gb"):
+        appointment = appointment_book(actor=practitioner, person=person, details=details)
+        appointment_cancel(actor=practitioner, appointment=appointment, reason="Office closed")
+    booked, cancelled = _sent_to(person)
+    assert booked.startswith("Apwyntiad newydd | Mae gennych chi apwyntiad newydd: Goruchwyliaeth gyda’ch ymarferydd")
+    assert "2 High Street" in booked
+    assert cancelled.startswith("Apwyntiad wedi’i ganslo | Mae eich apwyntiad wedi’i ganslo")
+    assert not any("appointment" in text for text in (booked, cancelled))
+    assert translation.get_language() != "cy"  # the staff member's language is left as it was
+
+
+@pytest.mark.django_db
+def test_licence_change_notice_reaches_a_welsh_reader_in_welsh(welsh_reader: dict[str, Any]) -> None:
+    person = welsh_reader["person"]
+    person_account_ensure(person)
+    with translation.override("en-gb"):
+        licence_version_issue(
+            actor=welsh_reader["practitioner"],
+            person=person,
+            conditions=standard_conditions(),
+        )
+    assert _sent_to(person) == [
+        "Mae rheolau eich trwydded wedi newid | Mae rheolau eich trwydded wedi newid. "
+        "Darllenwch nhw, yna rhowch wybod i ni eich bod wedi’u darllen."
+    ]
+
+
+@pytest.mark.django_db
+def test_checkin_invitation_reaches_a_welsh_reader_in_welsh(welsh_reader: dict[str, Any]) -> None:
+    person = welsh_reader["person"]
+    EnrolmentFactory(person=person, starts_on=timezone.localdate())
+    with translation.override("en-gb"):
+        assert checkins_create_due()["created"] == 1
+    sent = _sent_to(person)
+    assert sent
+    assert all(text.startswith("Amser ar gyfer eich gwiriad | ") for text in sent), sent
+    assert not any(" on " in text for text in sent)
+
+
+@pytest.mark.django_db
+def test_new_message_notice_reaches_a_welsh_reader_in_welsh(welsh_reader: dict[str, Any]) -> None:
+    person, practitioner = welsh_reader["person"], welsh_reader["practitioner"]
+    person_account_ensure(person)
+    with translation.override("en-gb"):
+        conversation = conversation_for_person(actor=practitioner, person=person)
+        message_send(actor=practitioner, conversation=conversation, body="See you on Monday")
+    sent = _sent_to(person)
+    assert any(text.startswith("Mae gennych neges newydd | Agorwch eich negeseuon") for text in sent)  # in the app
+    assert any("Mae gennych neges newydd ar Onward." in text for text in sent)  # by text message
+    assert not any("You have a new message" in text for text in sent)
