@@ -18,7 +18,7 @@ from django.test import Client
 from django.utils import timezone, translation
 
 from onward.accounts.models import PinCredential, Role
-from onward.accounts.services import person_account_ensure
+from onward.accounts.services import device_token_create, person_account_ensure
 from onward.appointments.services import AppointmentDetails, appointment_book, appointment_cancel
 from onward.appointments.slots import slot_book
 from onward.appointments.tests.factories import AppointmentFactory, SlotFactory
@@ -419,6 +419,10 @@ PERSON_FACING = {
         "Some of what was sent is not right. Check the errors and try again.",
         'The request body must be JSON, like {"name": "My phone"}.',
         "Your appointments, messages and check-ins.",
+        "You do not have any licence conditions on here yet.",
+        "You cannot write in this conversation.",
+        "We do not have your home on record. Use a postcode instead.",
+        "Give both latitude and longitude, or neither.",
     ],
 }
 
@@ -728,3 +732,13 @@ def test_new_message_notice_reaches_a_welsh_reader_in_welsh(welsh_reader: dict[s
     assert any(text.startswith("Mae gennych neges newydd | Agorwch eich negeseuon") for text in sent)  # in the app
     assert any("Mae gennych neges newydd ar Onward." in text for text in sent)  # by text message
     assert not any("You have a new message" in text for text in sent)
+
+
+@pytest.mark.django_db
+def test_api_messages_for_a_person_are_in_welsh(supervised: dict[str, Any]) -> None:
+    """A phone that asks for Welsh (Accept-Language) gets the API's messages in Welsh."""
+    token = device_token_create(actor=person_account_ensure(supervised["person"]), name="Fy ffôn").token
+    headers = {"Authorization": f"Bearer {token}", "Accept-Language": "cy"}
+    response = Client().get("/api/v1/me/licence", headers=headers)
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Does gennych chi ddim rheolau trwydded yma eto."}
