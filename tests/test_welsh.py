@@ -4,6 +4,7 @@ Staff-only strings may stay untranslated. Update the catalogue with scripts/extr
 compile it with scripts/compile_messages.py (`make install` compiles it too).
 """
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,12 +15,27 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.test import Client
-from django.utils import translation
+from django.utils import timezone, translation
 
-from onward.accounts.models import PinCredential
-from onward.accounts.services import person_account_ensure
-from onward.people.models import AssignmentRole
-from onward.people.tests.factories import PersonFactory, StaffAssignmentFactory
+from onward.accounts.models import PinCredential, Role
+from onward.accounts.services import device_token_create, person_account_ensure
+from onward.appointments.services import AppointmentDetails, appointment_book, appointment_cancel
+from onward.appointments.slots import slot_book
+from onward.appointments.tests.factories import AppointmentFactory, SlotFactory
+from onward.checkins.services import checkins_create_due
+from onward.checkins.tests.factories import EnrolmentFactory
+from onward.directory.tests.factories import ServiceFactory
+from onward.messaging.services import conversation_for_person, message_send
+from onward.notifications.models import OutboxMessage
+from onward.people.models import AssignmentRole, Language
+from onward.people.services import licence_version_issue
+from onward.people.tests.factories import (
+    CommunityPersonFactory,
+    LicenceVersionFactory,
+    PersonFactory,
+    StaffAssignmentFactory,
+    standard_conditions,
+)
 from tests.translations import translations_compiled
 
 WELSH_PO = Path(settings.BASE_DIR) / "locale" / "cy" / "LC_MESSAGES" / "django.po"
@@ -40,6 +56,7 @@ PERSON_FACING = {
     "forms": [
         "There is a problem",
         "Error: ",
+        "Error",
         "Show",
         "Hide",
         "Show password",
@@ -128,6 +145,285 @@ PERSON_FACING = {
         "Prison offender manager",
         "Probation practitioner",
     ],
+    "navigation": [
+        "Appointments",
+        "Services near you",
+        "Check-in",
+    ],
+    "appointments list": [
+        "Your appointments",
+        "Coming up",
+        "Book a time with your worker",
+        "Video call",
+        "You confirmed",
+        "You have no appointments coming up.",
+        "Before",
+        "Nothing yet.",
+        "Choose how we remind you",
+        "Add your appointments to your phone's calendar",
+    ],
+    "appointment": [
+        "Status",
+        "When",
+        "Who with",
+        "Where",
+        "All your appointments",
+        "Do you have to go?",
+        "Yes, you must go",
+        "It is your choice",
+        "This appointment has moved. See the new time.",
+        "You have confirmed you will be there.",
+        "I will be there",
+        "You asked to rearrange. Your worker will contact you.",
+        "I cannot go – ask to rearrange",
+        "Ask to rearrange",
+        "Your appointment is on %(when)s. If it is compulsory, you must still go unless your worker agrees to move it.",
+        "Send my request",
+        "When would suit you better? (optional)",
+    ],
+    "reminders page": [
+        "1 week before",
+        "2 days before",
+        "1 day before",
+        "2 hours before",
+        "1 hour before",
+        "How should we remind you?",
+        "When should we remind you?",
+        "Choose at least one time to be reminded.",
+        "Quiet from",
+        "Quiet until",
+        "How we remind you",
+        "We send you a reminder before each appointment. Choose how and when.",
+        "First turn on notifications on this phone.",
+        "Turn on notifications",
+        "If we cannot reach you that way, we try the other ways.",
+        "Choose one or more.",
+        "Quiet hours",
+        "We do not send reminders at these times. A reminder that falls in them comes just before or just after.",
+        "Save",
+    ],
+    "book a time": [
+        "That time is too soon to book. Please choose a time at least %(hours)s hours from now.",
+        "That time is no longer available. Please choose another.",
+        "Someone else has just taken that time. Please choose another.",
+        "You already have %(count)s of these appointments booked. You can book another one after it, or ask your worker.",  # noqa: E501
+        "Check the time",
+        "Choose another time",
+        "What",
+        "to",
+        "When you book, you must go. If you cannot go later, you can ask to rearrange.",
+        "Book this time",
+        "Book a time",
+        "These are the times your worker has free. Choose one that suits you.",
+        "There are no free times to book in the next 4 weeks. Your worker will give you a time, or you can send them a message.",  # noqa: E501
+    ],
+    "calendar": [
+        "Onward appointments",
+        "Calendar feed",
+        "Add your appointments to the calendar on your phone or computer. The address is private: anyone who has it can see your appointments.",  # noqa: E501
+        "Your calendar address (shown only once):",
+        "Make a new calendar address",
+        "Make a calendar address",
+        "Stop my calendar address working",
+    ],
+    "appointment types, states and messages": [
+        "Supervision with your probation practitioner",
+        "Meeting with your key worker",
+        "Programme session",
+        "Drug test",
+        "Partner service (housing, Jobcentre, treatment)",
+        "Booked",
+        "Attended",
+        "Failed to attend",
+        "Acceptable absence",
+        "Cancelled",
+        "Rearranged",
+        "Text message",
+        "Email",
+        "Notification on your phone",
+        "video call",
+        "Reminder: %(what)s on %(when)s, %(where)s.",
+        "Confirm or ask to rearrange: %(link)s",
+        "Or reply YES to confirm, or R to ask to rearrange.",
+        "Appointment reminder",
+        "A reminder: please do your check-in before %(when)s.",
+        "New appointment",
+        "You have a new appointment: %(what)s on %(when)s at %(where)s.",
+        "Appointment moved",
+        "Your appointment on %(old)s has moved to %(when)s at %(where)s.",
+        "Appointment cancelled",
+        "Your appointment on %(when)s has been cancelled. You do not need to go.",
+        "This appointment has changed. Check your appointments for the new details.",
+        "Ask your probation practitioner to add it, or choose another way.",
+        "Choose how we should remind you.",
+        "We do not have a mobile number for you.",
+        "We do not have an email address for you.",
+        "First turn on notifications on this phone, then choose this again.",
+        "Choose the times from the list.",
+        "Quiet hours must start and end at different times.",
+        "a video call",
+        "Saved. We will remind you this way from now on.",
+        "Thank you. You have confirmed you will be there.",
+        "We have asked your worker to rearrange. They will contact you.",
+        "You have booked this appointment. We have told your worker.",
+        "Your calendar address has stopped working.",
+    ],
+    "messages": [
+        "Announcement",
+        "Not delivered",
+        "You have sent %(count)s messages today, which is the most you can send. Try again tomorrow.",
+        "Your draft could not be saved. Try again.",
+        "You have a new message on Onward",
+        "%(name)s has sent you a message. Read it and reply here: %(url)s",
+        "Something went wrong sending your message. Reload the page and try again.",
+        "Your draft is saved. Only you can see it.",
+        "Your message has been sent.",
+        "This link has expired.",
+        "Search",
+        "Draft saved",
+        "You are offline. Your message is kept on this device and will be saved when you are back online.",
+        "Your unsent message is back.",
+        "Your draft could not be saved. It is kept on this device.",
+        "Attach a photo or PDF (optional)",
+        "JPEG, PNG or PDF, up to 5 MB each",
+        "Send message",
+        "Save draft",
+        "Download attachment",
+        "Seen",
+        "Sent",
+        "This is an announcement. You cannot reply to it.",
+        "Conversation",
+        "Messages to and from your contacts are checked by the prison before they are delivered.",
+        "Messages are checked by the prison.",
+        "Search this conversation",
+        "Search messages",
+        "Write a message",
+        "You cannot write in this conversation at the moment.",
+    ],
+    "contact reply page": [
+        "This link no longer works",
+        "Links to messages stop working after a while, or when the prison changes your contact status. When you get a new message, you will get a new link.",  # noqa: E501
+        "Messages with %(name)s",
+        "Messages are checked by the prison before they are delivered. Do not share this link.",
+    ],
+    "services directory": [
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+        "Search by words",
+        "Type of service",
+        "Your postcode",
+        "For example, LS6 1AA, or the first half, like LS6",
+        "Only show places open now",
+        "All types",
+        "What to bring",
+        "Phone",
+        "Website",
+        "Housing",
+        "Food banks and meals",
+        "Money and debt advice",
+        "Drug and alcohol services",
+        "Health",
+        "Work and training",
+        "Faith groups",
+        "Family support",
+        "Ask them for opening times",
+        "Open now",
+        "Open now. Closes at %(time)s",
+        "Closed now",
+        "Closed now. Opens at %(time)s today",
+        "Closed now. Opens at %(time)s tomorrow",
+        "Closed now. Opens on %(day)s at %(time)s",
+        "midday",
+        "midnight",
+        "%(clock)sam",
+        "%(clock)spm",
+        "%(opens)s to %(closes)s",
+        " (next day)",
+        "Closed",
+        "where you are now",
+        "Your phone did not share where you are. Type your postcode instead.",
+        "your home",
+        "We do not have your home on record. Type your postcode instead.",
+        "%(km).1f km",
+        "%(m)d m",
+        "Enter a postcode, like LS6 1AA, or the first half, like LS6",
+        "We can only find postcodes in England, Scotland and Wales",
+        "We could not find the postcode %(postcode)s. Check it, or try the first half, like %(district)s",
+        "We could not find %(postcode)s. Check it and try again",
+        "Who it is for",
+        "Type",
+        "Opening times",
+        "We do not have their opening times. Ask them before you go.",
+        "Different hours coming up",
+        "Last checked on %(date)s.",
+        "Not checked yet.",
+        "Things change: if you can, ring before you go.",
+        "Search for services",
+        "Find services",
+        "Find services near my home",
+        "Or use where your phone is now. Your phone will ask you first. We use it only for this search and do not keep it.",  # noqa: E501
+        "Use where I am now",
+        "%(num)d place near %(where)s",
+        "%(num)d place",
+        "Nearest first, up to %(km)s km away.",
+        "%(distance)s away",
+        "Nothing found. Try fewer words, another type of service, or a bigger area (the first half of your postcode).",
+        "Back to services",
+        "Find food banks, housing help, money advice, health and other services.",
+    ],
+    "notifications page": [
+        "This browser's notification service is not one we can use.",
+        "The browser sent a key we cannot use. Try turning notifications on again.",
+        "The browser sent a secret we cannot use. Try turning notifications on again.",
+        "Notifications on your phone are not available.",
+        "Notifications are off for that phone or browser.",
+        "Notifications on this phone",
+        "We can show a note on this phone when you have a reminder.",
+        "A reminder shows the time and place. A note about a new message never shows what the message says.",
+        "Notifications are on for this phone.",
+        "Notifications are off for this phone.",
+        "Please wait…",
+        "This phone is set to block notifications from us. You can change that in the phone’s settings.",
+        "Sorry, that did not work. Try again later.",
+        "Notifications are not available on this phone or browser. We will remind you by text message or email instead.",  # noqa: E501
+        "This service does not send notifications to phones yet. We will remind you by text message or email instead.",
+        "Turn off notifications",
+        "Phones and browsers that get your notifications",
+        "Turned on %(date)s",
+        "Turn off",
+        "Turn off notifications turned on %(date)s",
+    ],
+    "licence page": [
+        "Your licence conditions have changed",
+        "Your licence conditions have changed. Please read them and say you have read them.",
+        "Read your licence rules and what they mean",
+        "You do not have any licence rules on here yet. Ask your probation practitioner.",
+        "These are the rules you must keep while you are on licence. Under each rule, it says what it means.",
+        "If you break a rule, you could go back to prison. If you are not sure about a rule, ask your probation practitioner.",  # noqa: E501
+        "Your rules have changed. Please read them all, then tell us you have read them at the bottom of this page.",
+        "Rule %(n)s",
+        "What this means",
+        "Ask your probation practitioner what this rule means for you.",
+        "You said you had read these rules on %(date)s.",
+    ],
+    "api": [
+        "This request had no valid CSRF token. Send the page's token as X-CSRFToken.",
+        "Sign in first. A phone or tablet sends its device token as 'Authorization: Bearer …'; in a browser, sign in to Onward (staff with their authenticator code).",  # noqa: E501
+        "You do not have permission to do this.",
+        "Not found.",
+        "Some of what was sent is not right. Check the errors and try again.",
+        'The request body must be JSON, like {"name": "My phone"}.',
+        "Your appointments, messages and check-ins.",
+        "You do not have any licence conditions on here yet.",
+        "You cannot write in this conversation.",
+        "We do not have your home on record. Use a postcode instead.",
+        "Give both latitude and longitude, or neither.",
+    ],
 }
 
 
@@ -153,10 +449,17 @@ def test_person_facing_strings_have_a_welsh_translation(page: str) -> None:
         entry = catalogue.find(msgid)
         if entry is None or entry.obsolete:
             missing.append(msgid)
-        elif not entry.msgstr.strip() or entry.fuzzy:
+        elif entry.fuzzy or not _translated(entry):
             untranslated.append(msgid)
     assert not missing, f"Not in {WELSH_PO.name} (run scripts/extract_messages.py): {missing}"
     assert not untranslated, f"No Welsh yet for: {untranslated}"
+
+
+def _translated(entry: polib.POEntry) -> bool:
+    """The string, or every plural form of it, has Welsh."""
+    if entry.msgid_plural:
+        return bool(entry.msgstr_plural) and all(form.strip() for form in entry.msgstr_plural.values())
+    return bool(entry.msgstr.strip())
 
 
 def test_welsh_translations_keep_every_placeholder() -> None:
@@ -215,3 +518,227 @@ def test_page_not_found_in_welsh(welsh_client: Client) -> None:
     page = welsh_client.get("/no-such-page/")
     assert page.status_code == 404
     assert "Heb ddod o hyd i’r dudalen" in page.content.decode()
+
+
+@pytest.fixture
+def supervised(org: dict[str, Any], make_staff: Any, person_client: Any) -> dict[str, Any]:
+    """A person on licence with a practitioner, signed in with the Welsh language cookie."""
+    practitioner = make_staff(Role.PRACTITIONER, org["office_n"], first_name="Pat", last_name="Smith")
+    person = CommunityPersonFactory(unit=org["office_n"], first_name="Daniel")
+    StaffAssignmentFactory(person=person, staff=practitioner, role=AssignmentRole.PRACTITIONER)
+    client = person_client(person)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "cy"
+    return {"org": org, "person": person, "practitioner": practitioner, "client": client}
+
+
+def _welsh_page(client: Client, path: str) -> str:
+    response = client.get(path)
+    assert response.status_code == 200, path
+    page = response.content.decode()
+    assert '<html lang="cy"' in page
+    return page
+
+
+@pytest.mark.django_db
+def test_messages_inbox_in_welsh(supervised: dict[str, Any]) -> None:
+    page = _welsh_page(supervised["client"], "/me/messages/")
+    assert "gweithio gyda chi" in page  # who the conversation is with
+    assert "Sgyrsiau" in page
+    assert "Conversations" not in page
+    assert "The staff working with you" not in page
+
+
+@pytest.mark.django_db
+def test_appointments_list_in_welsh(supervised: dict[str, Any]) -> None:
+    AppointmentFactory(person=supervised["person"], staff=supervised["practitioner"])
+    page = _welsh_page(supervised["client"], "/me/appointments/")
+    assert "Eich apwyntiadau" in page
+    assert "Goruchwyliaeth gyda’ch ymarferydd prawf" in page  # the appointment type, a model choice
+    assert "Dewis sut rydyn ni’n eich atgoffa" in page
+    assert "Your appointments" not in page
+    assert "Supervision with your probation practitioner" not in page
+
+
+@pytest.mark.django_db
+def test_reminders_page_and_its_errors_in_welsh(supervised: dict[str, Any]) -> None:
+    client = supervised["client"]
+    page = _welsh_page(client, "/me/appointments/reminders/")
+    assert "Sut rydyn ni’n eich atgoffa" in page
+    assert "Neges destun" in page  # a reminder channel, a model choice
+    assert "2 ddiwrnod cyn yr apwyntiad" in page
+    assert "How we remind you" not in page
+    assert "Text message" not in page
+
+    refused = client.post("/me/appointments/reminders/", {"channel": "sms", "quiet_start": 22, "quiet_end": 7})
+    assert refused.status_code == 400
+    page = refused.content.decode()
+    assert "Dewiswch o leiaf un amser i gael eich atgoffa." in page
+    assert '<span class="govuk-visually-hidden">Gwall:</span>' in page
+    assert "Choose at least one time to be reminded." not in page
+    assert '<span class="govuk-visually-hidden">Error:</span>' not in page
+
+
+@pytest.mark.django_db
+def test_book_a_time_pages_in_welsh(supervised: dict[str, Any]) -> None:
+    slot = SlotFactory(staff=supervised["practitioner"], office=supervised["org"]["office_n"])
+    client = supervised["client"]
+    times = _welsh_page(client, "/me/appointments/book/")
+    assert "Dyma’r amseroedd sy’n rhydd gan eich gweithiwr." in times
+    assert "These are the times your worker has free." not in times
+
+    check = _welsh_page(client, f"/me/appointments/book/{slot.pk}/")
+    assert "Gwirio’r amser" in check
+    assert "Dewis yr amser hwn" in check
+    assert "Book this time" not in check
+    assert "When you book, you must go." not in check
+
+
+@pytest.mark.django_db
+def test_a_time_someone_else_took_is_refused_in_welsh(supervised: dict[str, Any]) -> None:
+    slot = SlotFactory(staff=supervised["practitioner"], office=supervised["org"]["office_n"])
+    other = CommunityPersonFactory(unit=supervised["org"]["office_n"])
+    StaffAssignmentFactory(person=other, staff=supervised["practitioner"], role=AssignmentRole.PRACTITIONER)
+    slot_book(actor=person_account_ensure(other), slot_id=slot.pk)
+    response = supervised["client"].post(f"/me/appointments/book/{slot.pk}/", follow=True)
+    page = response.content.decode()
+    assert "Mae rhywun arall newydd gymryd yr amser hwnnw. Dewiswch un arall." in page
+    assert "Someone else has just taken that time." not in page
+
+
+@pytest.mark.django_db
+def test_licence_page_in_welsh(supervised: dict[str, Any]) -> None:
+    LicenceVersionFactory(person=supervised["person"])
+    page = _welsh_page(supervised["client"], "/me/licence/")
+    assert "Rheolau eich trwydded" in page
+    assert "Rheol 1" in page
+    assert "Beth mae hyn yn ei olygu" in page
+    assert "These are the rules you must keep" not in page
+    assert "What this means" not in page
+
+
+@pytest.mark.django_db
+def test_services_directory_in_welsh(supervised: dict[str, Any]) -> None:
+    service = ServiceFactory(name="Chapel pantry")
+    client = supervised["client"]
+    search = _welsh_page(client, "/me/services/")
+    assert "Dod o hyd i wasanaethau" in search
+    assert "Banciau bwyd a phrydau bwyd" in search  # a service type, a model choice
+    assert "Find services" not in search
+
+    found = _welsh_page(client, "/me/services/?postcode=LS1+6DT")
+    assert "1 lle yn agos at LS1 6DT" in found
+    assert "place near" not in found
+
+    detail = _welsh_page(client, f"/me/services/{service.pk}/")
+    assert "Amseroedd agor" in detail
+    assert "Dydd Llun" in detail
+    assert "9yb tan 5yh" in detail
+    assert "Opening times" not in detail
+    assert "Monday" not in detail
+
+
+@pytest.mark.django_db
+def test_services_directory_postcode_error_in_welsh(supervised: dict[str, Any]) -> None:
+    response = supervised["client"].get("/me/services/", {"postcode": "ZZ"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Rhowch god post, fel LS6 1AA, neu’r hanner cyntaf, fel LS6" in page
+    assert "Enter a postcode" not in page
+
+
+@pytest.mark.django_db
+def test_notifications_page_in_welsh(supervised: dict[str, Any]) -> None:
+    page = _welsh_page(supervised["client"], "/me/notifications/")
+    assert "Hysbysiadau ar y ffôn hwn" in page
+    assert "Troi hysbysiadau ymlaen" in page
+    assert "Notifications on this phone" not in page
+    assert "Turn on notifications" not in page
+
+
+# --- What we send a person is written in their language, whoever's action sends it ------------------
+
+
+@pytest.fixture
+def welsh_reader(org: dict[str, Any], make_staff: Any) -> dict[str, Any]:
+    """A person who chose Welsh, and their practitioner, who acts in English."""
+    practitioner = make_staff(Role.PRACTITIONER, org["office_n"])
+    person = CommunityPersonFactory(unit=org["office_n"], preferred_language=Language.WELSH, email="")
+    StaffAssignmentFactory(person=person, staff=practitioner, role=AssignmentRole.PRACTITIONER)
+    return {"person": person, "practitioner": practitioner}
+
+
+def _sent_to(person: Any) -> list[str]:
+    return [f"{m.subject} | {m.body}" for m in OutboxMessage.objects.filter(person=person).order_by("pk")]
+
+
+@pytest.mark.django_db
+def test_appointment_notices_reach_a_welsh_reader_in_welsh(welsh_reader: dict[str, Any]) -> None:
+    person, practitioner = welsh_reader["person"], welsh_reader["practitioner"]
+    starts = AppointmentFactory.build().starts_at
+    details = AppointmentDetails(
+        kind="supervision",
+        starts_at=starts,
+        ends_at=starts + dt.timedelta(minutes=45),
+        address="2 High Street",
+        staff=practitioner,
+    )
+    with translation.override("en-gb"):
+        appointment = appointment_book(actor=practitioner, person=person, details=details)
+        appointment_cancel(actor=practitioner, appointment=appointment, reason="Office closed")
+    booked, cancelled = _sent_to(person)
+    assert booked.startswith("Apwyntiad newydd | Mae gennych chi apwyntiad newydd: Goruchwyliaeth gyda’ch ymarferydd")
+    assert "2 High Street" in booked
+    assert cancelled.startswith("Apwyntiad wedi’i ganslo | Mae eich apwyntiad wedi’i ganslo")
+    assert not any("appointment" in text for text in (booked, cancelled))
+    assert translation.get_language() != "cy"  # the staff member's language is left as it was
+
+
+@pytest.mark.django_db
+def test_licence_change_notice_reaches_a_welsh_reader_in_welsh(welsh_reader: dict[str, Any]) -> None:
+    person = welsh_reader["person"]
+    person_account_ensure(person)
+    with translation.override("en-gb"):
+        licence_version_issue(
+            actor=welsh_reader["practitioner"],
+            person=person,
+            conditions=standard_conditions(),
+        )
+    assert _sent_to(person) == [
+        "Mae rheolau eich trwydded wedi newid | Mae rheolau eich trwydded wedi newid. "
+        "Darllenwch nhw, yna rhowch wybod i ni eich bod wedi’u darllen."
+    ]
+
+
+@pytest.mark.django_db
+def test_checkin_invitation_reaches_a_welsh_reader_in_welsh(welsh_reader: dict[str, Any]) -> None:
+    person = welsh_reader["person"]
+    EnrolmentFactory(person=person, starts_on=timezone.localdate())
+    with translation.override("en-gb"):
+        assert checkins_create_due()["created"] == 1
+    sent = _sent_to(person)
+    assert sent
+    assert all(text.startswith("Amser ar gyfer eich gwiriad | ") for text in sent), sent
+    assert not any(" on " in text for text in sent)
+
+
+@pytest.mark.django_db
+def test_new_message_notice_reaches_a_welsh_reader_in_welsh(welsh_reader: dict[str, Any]) -> None:
+    person, practitioner = welsh_reader["person"], welsh_reader["practitioner"]
+    person_account_ensure(person)
+    with translation.override("en-gb"):
+        conversation = conversation_for_person(actor=practitioner, person=person)
+        message_send(actor=practitioner, conversation=conversation, body="See you on Monday")
+    sent = _sent_to(person)
+    assert any(text.startswith("Mae gennych neges newydd | Agorwch eich negeseuon") for text in sent)  # in the app
+    assert any("Mae gennych neges newydd ar Onward." in text for text in sent)  # by text message
+    assert not any("You have a new message" in text for text in sent)
+
+
+@pytest.mark.django_db
+def test_api_messages_for_a_person_are_in_welsh(supervised: dict[str, Any]) -> None:
+    """A phone that asks for Welsh (Accept-Language) gets the API's messages in Welsh."""
+    token = device_token_create(actor=person_account_ensure(supervised["person"]), name="Fy ffôn").token
+    headers = {"Authorization": f"Bearer {token}", "Accept-Language": "cy"}
+    response = Client().get("/api/v1/me/licence", headers=headers)
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Does gennych chi ddim rheolau trwydded yma eto."}

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from ninja import Field, P, PathEx, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import ConfigDict, StringConstraints, model_validator
@@ -158,7 +159,7 @@ def my_services(request: HttpRequest, query: Query[MySearchQuery]) -> list[Servi
     if query.near_home:
         person = person_get(user, int(user.person_id), purpose="view_own_for_directory")
         if person.address_latitude is None or person.address_longitude is None:
-            raise HttpError(BAD_REQUEST, "We do not have your home on record. Use a postcode instead.")
+            raise HttpError(BAD_REQUEST, _("We do not have your home on record. Use a postcode instead."))
         origin = Origin(*to_bng(person.address_latitude, person.address_longitude))
     return _search(user, query, origin, include_withdrawn=False)
 
@@ -267,7 +268,7 @@ def directory_publish(request: HttpRequest, service_id: ServiceId) -> ServiceOut
 
 def _search(user: object, query: SearchQuery, origin: Origin | None, *, include_withdrawn: bool) -> list[ServiceOut]:
     if origin is None and (query.latitude is None) != (query.longitude is None):
-        raise HttpError(BAD_REQUEST, "Give both latitude and longitude, or neither.")
+        raise HttpError(BAD_REQUEST, _("Give both latitude and longitude, or neither."))
     if origin is None and query.latitude is not None and query.longitude is not None:
         decimals = settings.DIRECTORY_POSITION_DECIMALS
         origin = Origin(*to_bng(round(query.latitude, decimals), round(query.longitude, decimals)))

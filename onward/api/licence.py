@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, P, PathEx, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import ConfigDict, StringConstraints
@@ -96,7 +97,7 @@ def my_licence(request: HttpRequest) -> LicenceVersionOut:
     person = person_get(user, int(user.person_id), purpose="view_own_licence")
     version = licence_current(person)
     if version is None:
-        raise HttpError(NOT_FOUND, "You do not have any licence conditions on here yet.")
+        raise HttpError(NOT_FOUND, _("You do not have any licence conditions on here yet."))
     return _version_out(version, person.preferred_language)
 
 

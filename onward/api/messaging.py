@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import P, PathEx, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import ConfigDict, Field, StringConstraints
@@ -125,7 +126,7 @@ def message_create(
             actor=user, conversation=conversation, body=message.body, client_key=message.idempotency_key or ""
         )
     except PermissionDenied:
-        raise HttpError(403, "You cannot write in this conversation.") from None
+        raise HttpError(403, _("You cannot write in this conversation.")) from None
     except ValidationError as error:
         raise HttpError(BAD_REQUEST, error.messages[0]) from None
     return Status(201, _message_out(user, conversation, sent))
@@ -160,7 +161,7 @@ def draft_put(
     try:
         saved = draft_save(actor=user, conversation=conversation, body=draft.body)
     except PermissionDenied:
-        raise HttpError(403, "You cannot write in this conversation.") from None
+        raise HttpError(403, _("You cannot write in this conversation.")) from None
     except ValidationError as error:
         raise HttpError(BAD_REQUEST, error.messages[0]) from None
     return DraftOut(body=saved.body if saved else "", updated_at=saved.updated_at if saved else None)

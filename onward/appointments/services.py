@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, override
 
 from onward.accounts.rules import staff_roles
 from onward.appointments.models import (
@@ -81,12 +81,13 @@ def appointment_booked(
         target=appointment,
         data={**_audit_data(appointment), **(audit_extra or {})},
     )
-    person_notify(
-        person,
-        subject=_("New appointment"),
-        body=_("You have a new appointment: %(what)s on %(when)s at %(where)s.") % _describe(appointment),
-        key=f"appointment-booked:{appointment.pk}",
-    )
+    with override(person.preferred_language):  # written for the person, in their language
+        person_notify(
+            person,
+            subject=_("New appointment"),
+            body=_("You have a new appointment: %(what)s on %(when)s at %(where)s.") % _describe(appointment),
+            key=f"appointment-booked:{appointment.pk}",
+        )
     from onward.appointments.reminders import reminders_plan_for
 
     reminders_plan_for([appointment])
@@ -112,13 +113,14 @@ def appointment_rearrange(
             reason=reason,
             data={"new_appointment": new.pk, "before": _audit_data(old), "after": _audit_data(new)},
         )
-        person_notify(
-            old.person,
-            subject=_("Appointment moved"),
-            body=_("Your appointment on %(old)s has moved to %(when)s at %(where)s.")
-            % {**_describe(new), "old": _when(old.starts_at)},
-            key=f"appointment-rearranged:{old.pk}",
-        )
+        with override(old.person.preferred_language):
+            person_notify(
+                old.person,
+                subject=_("Appointment moved"),
+                body=_("Your appointment on %(old)s has moved to %(when)s at %(where)s.")
+                % {**_describe(new), "old": _when(old.starts_at)},
+                key=f"appointment-rearranged:{old.pk}",
+            )
         from onward.appointments.reminders import reminders_plan_for
 
         reminders_plan_for([new])
@@ -139,12 +141,13 @@ def appointment_cancel(*, actor: Any, appointment: Appointment, reason: str) -> 
             target=locked,
             reason=reason,
         )
-        person_notify(
-            locked.person,
-            subject=_("Appointment cancelled"),
-            body=_("Your appointment on %(when)s has been cancelled. You do not need to go.") % _describe(locked),
-            key=f"appointment-cancelled:{locked.pk}",
-        )
+        with override(locked.person.preferred_language):
+            person_notify(
+                locked.person,
+                subject=_("Appointment cancelled"),
+                body=_("Your appointment on %(when)s has been cancelled. You do not need to go.") % _describe(locked),
+                key=f"appointment-cancelled:{locked.pk}",
+            )
     return locked
 
 

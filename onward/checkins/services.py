@@ -18,8 +18,9 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from onward.appointments.reminders import checkin_reminders_plan_for
 from onward.audit.services import audit_record
@@ -275,12 +276,13 @@ def checkin_create(*, enrolment: Enrolment, due_date: date) -> tuple[CheckIn, bo
                     target=checkin,
                     data={"due_date": due_date, "closes_at": checkin.closes_at},
                 )
-                _person_tell(
-                    checkin,
-                    kind="invite",
-                    subject=_("Time for your check-in"),
-                    body=_("It is time for your check-in. Please do it before %(when)s: %(link)s"),
-                )
+                with override(enrolment.person.preferred_language):  # written for the person, in their language
+                    _person_tell(
+                        checkin,
+                        kind="invite",
+                        subject=_("Time for your check-in"),
+                        body=_("It is time for your check-in. Please do it before %(when)s: %(link)s"),
+                    )
                 # Reminders before the window ends: the same rows and job as appointment reminders.
                 checkin_reminders_plan_for([checkin], now=now)
     except IntegrityError:
@@ -881,7 +883,7 @@ def _person_tell(checkin: CheckIn, *, kind: str, subject: str, body: str) -> Non
 
     person = checkin.person
     account = person_account_ensure(person)
-    when = timezone.localtime(checkin.closes_at).strftime("%H:%M on %d %B %Y")
+    when = formats.date_format(timezone.localtime(checkin.closes_at), "l j F, H:i")  # as reminders say it
     text = body % {"when": when, "link": _checkin_link(checkin, account)}
     notification_queue(
         channel=Channel.IN_APP,

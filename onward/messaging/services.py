@@ -17,6 +17,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 
 from onward.accounts.models import UserKind
@@ -867,15 +868,17 @@ def _notify_recipients(message: Message) -> None:
     for participant in conversation.participants.filter(left_at__isnull=True).select_related("user"):
         if participant.user_id == message.author_user_id:
             continue
-        notification_queue(
-            channel="in_app",
-            recipient=str(participant.user_id),
-            user=participant.user,
-            person=person,
-            subject=_("You have a new message"),
-            body=_("Open your messages to read it."),
-            idempotency_key=f"messages:{conversation.pk}:{participant.user_id}:{_hour(message)}",
-        )
+        is_person = getattr(participant.user, "kind", "") == "person"
+        with override(person.preferred_language if is_person else get_language()):  # the reader's language
+            notification_queue(
+                channel="in_app",
+                recipient=str(participant.user_id),
+                user=participant.user,
+                person=person,
+                subject=_("You have a new message"),
+                body=_("Open your messages to read it."),
+                idempotency_key=f"messages:{conversation.pk}:{participant.user_id}:{_hour(message)}",
+            )
     if (
         message.author_kind != AuthorKind.PERSON
         and person.status not in CUSTODY_STATUSES
@@ -883,13 +886,14 @@ def _notify_recipients(message: Message) -> None:
         and (person.phone or person.email)
     ):
         channel, address = ("sms", person.phone) if person.phone else ("email", person.email)
-        notification_queue(
-            channel=channel,
-            recipient=address,
-            person=person,
-            body=_("You have a new message on Onward. Sign in to read it."),
-            idempotency_key=f"messages:{conversation.pk}:outside:{_hour(message)}",
-        )
+        with override(person.preferred_language):
+            notification_queue(
+                channel=channel,
+                recipient=address,
+                person=person,
+                body=_("You have a new message on Onward. Sign in to read it."),
+                idempotency_key=f"messages:{conversation.pk}:outside:{_hour(message)}",
+            )
 
 
 def _hour(message: Message) -> str:

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from onward.audit.services import audit_record
 from onward.core.permissions import require
@@ -154,15 +155,16 @@ def licence_version_issue(*, actor: Any, person: Person, conditions: list[Condit
         )
         account = getattr(person, "account", None)
         if account is not None:
-            notification_queue(
-                channel=Channel.IN_APP,
-                recipient=str(account.pk),
-                user=account,
-                person=person,
-                subject=_("Your licence conditions have changed"),
-                body=_("Your licence conditions have changed. Please read them and say you have read them."),
-                idempotency_key=f"licence-issued:{version.pk}",
-            )
+            with override(person.preferred_language):  # written for the person, in their language
+                notification_queue(
+                    channel=Channel.IN_APP,
+                    recipient=str(account.pk),
+                    user=account,
+                    person=person,
+                    subject=_("Your licence conditions have changed"),
+                    body=_("Your licence conditions have changed. Please read them and say you have read them."),
+                    idempotency_key=f"licence-issued:{version.pk}",
+                )
     return version
 
 
