@@ -1,4 +1,4 @@
-"""Information and education: "near me" in the services directory (and, later, library search).
+"""Information and education: "near me" in the services directory, then library search.
 
 Builds 10,000 services with weekday opening times: half scattered across England and Wales, half
 clustered around ten city centres (the harder case: more candidates inside the box), then times
@@ -6,12 +6,14 @@ clustered around ten city centres (the harder case: more candidates inside the b
 nearest 50 with their opening times and open-now status), from city centres and from anywhere.
 
 Prints: near_me_p50_ms, near_me_p95_ms, near_me_queries, near_me_page_p95_ms (the whole page for a
-typed postcode, offline postcode lookup included).
+typed postcode, offline postcode lookup included); then search_p50_ms and search_p95_ms over 5,000
+articles (bench/_library_search.py).
 """
 
 import random
 import time
 
+from _library_search import search_benchmark
 from _setup import django_with_fresh_database, percentile
 
 SERVICES = 10_000
@@ -119,8 +121,7 @@ def main() -> None:
     print(f"near_me_queries = {len(queries)}")
     print(f"near_me_results_mean = {found / RUNS:.1f}")
     print(f"near_me_page_p95_ms = {percentile(page_timings, 95):.1f}")
-    # Library search (articles, audio, video): a later change adds its figures here, as
-    # library_search_p50_ms and library_search_p95_ms, once the library exists. None are printed yet.
+    search_benchmark()
 
 
 if __name__ == "__main__":

@@ -1,5 +1,7 @@
 """Library search over 5,000 published articles: typo-tolerant, as a person in the community searches.
 
+Run by bench/library.py (after the services directory part), in the same fresh database.
+
 Prints: library_articles, search_index_build_ms, search_p50_ms, search_p95_ms (each search: the content
 version check, the in-memory index, targeting, and loading the hits' words from the database).
 """
@@ -7,7 +9,7 @@ version check, the in-memory index, targeting, and loading the hits' words from 
 import random
 import time
 
-from _setup import django_with_fresh_database, percentile
+from _setup import percentile
 
 ARTICLES = 5000
 RUNS = 200
@@ -62,8 +64,7 @@ QUERIES = [
 ]
 
 
-def main() -> None:
-    django_with_fresh_database()
+def search_benchmark() -> None:
     from faker import Faker
 
     from onward.library.models import Audience, ContentVersion, Item, ItemState, Revision, RevisionText
@@ -114,7 +115,3 @@ def main() -> None:
     print(f"search_index_build_ms = {build_ms:.0f}")
     print(f"search_p50_ms = {percentile(timings, 50):.1f}")
     print(f"search_p95_ms = {percentile(timings, 95):.1f}")
-
-
-if __name__ == "__main__":
-    main()
