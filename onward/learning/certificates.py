@@ -5,10 +5,11 @@ surname, the course and the date. It is rate-limited per address, and codes are 
 """
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
+import font_source_sans_pro
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
@@ -22,6 +23,7 @@ from onward.learning.models import Certificate, in_language
 from onward.learning.services import certificate_code_display
 
 CODE_MAX_LENGTH = 60
+FONT = "SourceSansPro"
 VERIFY_WINDOW_SECONDS = 3600
 _NOT_CODE = re.compile(r"[^A-Z2-7]")
 
@@ -74,8 +76,9 @@ def certificate_pdf(certificate: Certificate, verify_url: str) -> bytes:
     title = in_language(course, "title", get_language())
     code = certificate_code_display(certificate.code)
     pdf = FPDF(orientation="landscape", unit="mm", format="A4")
-    pdf.set_title(_pdf_text(_("Certificate: %(course)s") % {"course": title}))
-    pdf.set_author(_pdf_text(settings.ONWARD_SERVICE_NAME))
+    _fonts_add(pdf)
+    pdf.set_title(_("Certificate: %(course)s") % {"course": title})
+    pdf.set_author(settings.ONWARD_SERVICE_NAME)
     pdf.set_creation_date(certificate.issued_at)
     pdf.set_auto_page_break(False)
     pdf.set_margins(20, 20, 20)  # inside the border
@@ -84,31 +87,27 @@ def certificate_pdf(certificate: Certificate, verify_url: str) -> bytes:
     pdf.set_line_width(2)
     pdf.rect(12, 12, 273, 186)
     pdf.set_y(35)
-    pdf.set_font("Helvetica", "B", 30)
-    pdf.cell(0, 16, _pdf_text(_("Certificate of completion")), align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 16)
-    pdf.cell(0, 14, _pdf_text(_("This is to certify that")), align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "B", 26)
-    pdf.cell(0, 16, _pdf_text(person.full_name), align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 16)
-    pdf.cell(0, 14, _pdf_text(_("has completed the course")), align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "B", 22)
-    pdf.multi_cell(0, 12, _pdf_text(title), align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 16)
+    pdf.set_font(FONT, "B", 30)
+    pdf.cell(0, 16, _("Certificate of completion"), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, "", 16)
+    pdf.cell(0, 14, _("This is to certify that"), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, "B", 26)
+    pdf.cell(0, 16, person.full_name, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, "", 16)
+    pdf.cell(0, 14, _("has completed the course"), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, "B", 22)
+    pdf.multi_cell(0, 12, title, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, "", 16)
     issued = timezone.localdate(certificate.issued_at)
-    pdf.cell(
-        0, 14, _pdf_text(_("on %(date)s") % {"date": _long_date(issued)}), align="C", new_x="LMARGIN", new_y="NEXT"
-    )
+    pdf.cell(0, 14, _("on %(date)s") % {"date": _long_date(issued)}, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_y(160)
-    pdf.set_font("Helvetica", "B", 14)
-    pdf.cell(
-        0, 9, _pdf_text(_("Verification code: %(code)s") % {"code": code}), align="C", new_x="LMARGIN", new_y="NEXT"
-    )
-    pdf.set_font("Helvetica", "", 11)
+    pdf.set_font(FONT, "B", 14)
+    pdf.cell(0, 9, _("Verification code: %(code)s") % {"code": code}, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, "", 11)
     pdf.multi_cell(
         0,
         6,
-        _pdf_text(_("Anyone can check this certificate at %(url)s") % {"url": verify_url}),
+        _("Anyone can check this certificate at %(url)s") % {"url": verify_url},
         align="C",
         new_x="LMARGIN",
         new_y="NEXT",
@@ -122,15 +121,8 @@ def _long_date(day: date) -> str:
     return date_format(day, "j F Y")
 
 
-def _pdf_text(text: str) -> str:
-    """The PDF's built-in fonts cover Latin-1 only: other letters lose their accents (Ŵ -> W) rather than fail."""
-    return "".join(_latin1(c) for c in text)
-
-
-def _latin1(character: str) -> str:
-    try:
-        character.encode("latin-1")
-    except UnicodeEncodeError:
-        base = "".join(c for c in unicodedata.normalize("NFKD", character) if not unicodedata.combining(c))
-        return base.encode("latin-1", "replace").decode("latin-1")
-    return character
+def _fonts_add(pdf: FPDF) -> None:
+    """Source Sans Pro (SIL Open Font Licence, from the font-source-sans-pro package): every Welsh letter."""
+    folder = Path(font_source_sans_pro.__file__).parent / "files"
+    pdf.add_font(FONT, "", str(folder / "SourceSansPro-Regular.ttf"))
+    pdf.add_font(FONT, "B", str(folder / "SourceSansPro-Bold.ttf"))

@@ -154,15 +154,9 @@ def assessment_build(
 
 
 def pdf_text(content: bytes) -> str:
-    """The text drawn in a PDF we made: its (compressed) content streams, inflated, as Latin-1."""
-    import re
-    import zlib
+    """The text a PDF reader finds in a PDF we made (pypdf reads the embedded font's character map)."""
+    import io
 
-    streams = re.findall(rb"stream\r?\n(.*?)\r?\nendstream", content, flags=re.DOTALL)
-    parts = []
-    for stream in streams:
-        try:
-            parts.append(zlib.decompress(stream).decode("latin-1"))
-        except zlib.error:
-            parts.append(stream.decode("latin-1"))
-    return "\n".join(parts)
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(content)).pages)
