@@ -22,6 +22,7 @@ from onward.api.errors import BAD_REQUEST, NOT_FOUND, UNPROCESSABLE, ErrorOut, r
 from onward.api.permissions import permission
 from onward.api.schemas import DATABASE_ID_MAX, DatabaseId
 from onward.core.context import current_request_context
+from onward.core.markdown import plain_text
 from onward.core.permissions import PUBLIC
 from onward.learning import selectors, services
 from onward.learning.certificates import (
@@ -30,7 +31,6 @@ from onward.learning.certificates import (
     certificate_pdf,
     certificate_verify_url,
 )
-from onward.learning.markup import markup_plain
 from onward.learning.models import Audience, Course, LessonKind, in_language
 from onward.people.models import Person
 from onward.people.selectors import person_get
@@ -292,7 +292,7 @@ def my_lesson(request: HttpRequest, lesson_id: Id) -> LessonOut:
         course_id=lesson.module.course_id,
         title=in_language(lesson, "title", language),
         kind=LessonKind(lesson.kind),
-        body=markup_plain(in_language(lesson, "body", language)),
+        body=plain_text(in_language(lesson, "body", language)),
         media_url=f"/api/v1/me/lessons/{lesson.pk}/media" if lesson.media else None,
         pass_mark_percent=lesson.pass_mark_percent,
         questions=[

@@ -20,9 +20,9 @@ from onward.api.auth import api_caller
 from onward.api.errors import BAD_REQUEST, NOT_FOUND, UNPROCESSABLE, responses
 from onward.api.permissions import permission
 from onward.api.schemas import DATABASE_ID_MAX, DatabaseId, PlainText
+from onward.core.markdown import body_html
 from onward.library import selectors, services
 from onward.library.models import DEFAULT_LANGUAGE, Audience, Item, ItemKind, ItemState, Topic
-from onward.library.rendering import body_html
 from onward.library.rules import prisons_for_editor
 from onward.library.services import BODY_MAX_CHARS, REASON_MAX_CHARS, SUMMARY_MAX_CHARS, TITLE_MAX_CHARS
 from onward.people.models import Person

@@ -342,7 +342,7 @@ def _learning() -> None:
                 "Your money on the day you leave",
                 "When you leave prison you may get a discharge grant. This is a small amount of money to help "
                 "you in your first few days.\n\n"
-                "## What to do first\n"
+                "# What to do first\n"
                 "- Keep your money somewhere safe.\n"
                 "- Buy food and pay for travel first.\n"
                 "- Ask about Universal Credit before you leave, so your first payment comes sooner.\n\n"
@@ -375,11 +375,11 @@ def _learning() -> None:
             (
                 "Opening a bank account",
                 "You need a bank account for your wages and for Universal Credit.\n\n"
-                "## What you need\n"
+                "# What you need\n"
                 "- Some ID, like a passport or a birth certificate.\n"
                 "- Proof of your address, or a letter from the prison or from probation.\n\n"
                 "Many prisons can help you open an account before you leave. Ask your key worker.\n\n"
-                "## Keep it safe\n"
+                "# Keep it safe\n"
                 "- Never tell anyone your PIN.\n"
                 "- Do not let anyone else use your account. This is called money muling and it is a crime.",
                 [
@@ -416,7 +416,7 @@ def _learning() -> None:
             (
                 "Making a budget",
                 "A budget is a plan for your money. It helps you pay for what you need first.\n\n"
-                "## Three steps\n"
+                "# Three steps\n"
                 "1. Write down the money coming in each month.\n"
                 "2. Write down what you must pay: rent, food, bills and travel.\n"
                 "3. Take the second number away from the first. What is left is for everything else.\n\n"
@@ -491,7 +491,7 @@ def _learning_welsh(course: Any) -> None:
     first.body_cy = (
         "Pan fyddwch chi'n gadael y carchar, efallai y cewch chi grant rhyddhau. Swm bach o arian yw hwn i'ch "
         "helpu yn yr ychydig ddyddiau cyntaf.\n\n"
-        "## Beth i'w wneud yn gyntaf\n"
+        "# Beth i'w wneud yn gyntaf\n"
         "- Cadwch eich arian yn rhywle diogel.\n"
         "- Prynwch fwyd a thalwch am deithio yn gyntaf.\n"
         "- Gofynnwch am Gredyd Cynhwysol cyn i chi adael, fel bod eich taliad cyntaf yn dod yn gynt.\n\n"

@@ -1,7 +1,7 @@
 """Course content is written on a small admin site for content editors (and administrators) at
 /admin/content/; the main admin shows the learning records read-only, as evidence.
 
-Editors write lesson text in the safe markup of markup.py, never HTML. Every save is audited.
+Editors write lesson text in Markdown (onward/core/markdown.py renders it safely), never HTML. Every save is audited.
 """
 
 from typing import Any

@@ -79,9 +79,12 @@ class Lesson(models.Model):
     title = models.CharField(max_length=200)
     title_cy = models.CharField(_("title in Welsh"), max_length=200, blank=True)
     kind = models.CharField(max_length=10, choices=LessonKind.choices, default=LessonKind.TEXT)
-    # Plain text with a small safe markup (see markup.py): "## " headings, "- " and "1. " lists, blank lines
-    # between paragraphs. Never HTML: our code renders it, so an editor cannot add script or markup.
-    body = models.TextField(blank=True, help_text=_("Headings start with ##. List items start with - or 1."))
+    # Markdown, rendered safely by onward/core/markdown.py as library items are: "# " headings, "- " and
+    # "1. " lists, blank lines between paragraphs. Editors' HTML shows as text; they cannot add script.
+    body = models.TextField(
+        blank=True,
+        help_text=_("Markdown: a heading starts with #, list items with - or 1., and a blank line starts a paragraph."),
+    )
     body_cy = models.TextField(_("body in Welsh"), blank=True)
     # Audio or video, kept in private storage and served only to people enrolled on the course.
     media = models.FileField(upload_to="learning/media/", blank=True)

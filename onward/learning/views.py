@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from onward.core.context import current_request_context
+from onward.core.markdown import body_html
 from onward.core.permissions import can, permission, public, require
 from onward.learning import selectors, services
 from onward.learning.certificates import (
@@ -20,7 +21,6 @@ from onward.learning.certificates import (
     certificate_pdf,
     certificate_verify_url,
 )
-from onward.learning.markup import markup_render
 from onward.learning.models import Course, in_language
 from onward.people.models import Person
 from onward.people.selectors import person_get
@@ -82,7 +82,7 @@ def lesson_detail(request: HttpRequest, lesson_id: int) -> HttpResponse:
         "feedback": {r.question.pk: r for r in result.questions} if result else {},
         "error": error,
         "chosen": chosen,
-        "body": markup_render(in_language(lesson, "body", language)),
+        "body": body_html(in_language(lesson, "body", language)),
         "previous": previous,
         "following": following,
     }

@@ -10,11 +10,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from onward.core.markdown import body_html
 from onward.core.permissions import can, permission
 from onward.library import selectors, services
 from onward.library.forms import WELSH, ItemForm, PublishForm, RateForm, ReasonForm, SearchForm
 from onward.library.models import DEFAULT_LANGUAGE, Item, ItemKind, ItemState, Revision, Topic
-from onward.library.rendering import body_html
 from onward.library.rules import prisons_for_editor
 
 # --- People -------------------------------------------------------------------------------------

@@ -43,7 +43,7 @@ class LessonFactory(factory.django.DjangoModelFactory[Lesson]):
 
     module = factory.SubFactory(ModuleFactory)
     title = factory.Sequence(lambda n: f"Lesson {n}")
-    body = "## What this is about\n\nSome words.\n\n- one\n- two"
+    body = "# What this is about\n\nSome words.\n\n- one\n- two"
     position = factory.Sequence(lambda n: n)
 
 
@@ -102,7 +102,7 @@ def demo_like_course(**fields: Any) -> Course:
         [
             (
                 "Your money on the day you leave",
-                "## First\n\nKeep it safe.\n\n- Food\n- Travel",
+                "# First\n\nKeep it safe.\n\n- Food\n- Travel",
                 [
                     QuizSpec(
                         "What is a discharge grant?",

@@ -42,7 +42,7 @@ def test_a_person_does_a_course_through_the_api(learning_world: dict[str, Any], 
     status, lesson = get_json(client, f"/api/v1/me/lessons/{first.pk}", token)
     assert status == 200
     assert lesson["questions"][0]["options"][0].keys() == {"id", "text"}  # the right answers are not given away
-    assert "##" not in lesson["body"]
+    assert "#" not in lesson["body"]
 
     single = first.questions.get(multiple=False)
     wrong = _answers(first)

@@ -38,7 +38,7 @@ def test_a_person_joins_does_the_lessons_and_downloads_the_certificate(
     first, second = _lessons(w["course"])
     page = client.get(f"/me/learning/lessons/{first.pk}/").content.decode()
     assert 'data-module="onward-read-aloud"' in page
-    assert '<h2 class="govuk-heading-m">First</h2>' in page  # the safe markup, rendered by us
+    assert '<h2 class="govuk-heading-l">First</h2>' in page  # the editor's Markdown, rendered safely
 
     wrong = {q.pk: [q.options.exclude(correct=True).first().pk] for q in first.questions.all()}
     response = _post_answers(client, first, wrong)

@@ -12,9 +12,9 @@ from django.utils import timezone
 from onward.accounts.models import Role
 from onward.accounts.services import person_account_ensure
 from onward.audit.models import AuditEvent
+from onward.core.markdown import body_html
 from onward.library import selectors, services
 from onward.library.models import Audience, ContentVersion, ItemState, Rating, Revision, SavedItem
-from onward.library.rendering import body_html
 from onward.library.tests.factories import TopicFactory, draft_for, published_item
 from onward.people.tests.factories import CommunityPersonFactory, PersonFactory
 

@@ -1,4 +1,4 @@
-"""An item's body, written in Markdown, as safe HTML in GOV.UK styles.
+"""Text editors write (library items, course lessons), in Markdown, as safe HTML in GOV.UK styles.
 
 Editors never write HTML: Markdown's own HTML is turned off (it shows as text), and what the Markdown
 makes goes through an allow-list sanitiser (nh3) that keeps only the tags, classes and link schemes
@@ -7,6 +7,7 @@ below. Headings start at level 2: the page's title is the only level 1 heading.
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from markupsafe import Markup
 
 ALLOWED_TAGS = {"h2", "h3", "h4", "p", "ul", "ol", "li", "strong", "em", "a", "blockquote", "br", "hr", "code"}
@@ -42,6 +43,21 @@ def body_html(markdown: str) -> Markup:
                 child.attrSet("class", TAG_CLASSES["a"])
     html = _markdown.renderer.render(tokens, _markdown.options, {})
     return Markup(sanitise(html))  # noqa: S704 - sanitised by the allow-list on the line above
+
+
+def plain_text(markdown: str) -> str:
+    """The words without the Markdown, a line per block (for the API's plain copy and for search)."""
+    lines = []
+    for token in _markdown.parse(markdown or ""):
+        if token.type == "inline":
+            lines.append("".join(_words(child) for child in token.children or []))
+    return "\n".join(line for line in lines if line).strip()
+
+
+def _words(token: Token) -> str:
+    if token.type in ("softbreak", "hardbreak"):
+        return "\n"
+    return token.content if token.type in ("text", "code_inline") else ""
 
 
 def sanitise(html: str) -> str:
