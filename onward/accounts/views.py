@@ -7,7 +7,6 @@ from django.contrib import auth
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
@@ -34,6 +33,7 @@ from onward.accounts.services import (
     sign_in_link_redeem,
 )
 from onward.accounts.totp import totp_device_new, totp_qr_svg
+from onward.core.navigation import staff_landing
 from onward.core.permissions import permission, public
 
 PENDING_STAFF = "onward_pending_staff"
@@ -174,7 +174,7 @@ def _finish_staff_sign_in(request: HttpRequest, user: Any, device: TOTPDevice) -
     request.session.pop(PENDING_STAFF, None)
     auth.login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     otp_login(request, device)
-    return redirect(_safe_next(request, reverse("people:caseload")))
+    return redirect(_safe_next(request, staff_landing(user)))
 
 
 # --- People ------------------------------------------------------------------------------------

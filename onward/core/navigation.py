@@ -41,6 +41,14 @@ def staff_navigation(request: HttpRequest) -> list[dict[str, Any]]:
     return items
 
 
+def staff_landing(user: Any) -> str:
+    """Where a member of staff starts after signing in: the first menu page their role may open."""
+    for url_name, action, _label in STAFF_ITEMS:
+        if can(user, action):
+            return reverse(url_name)
+    return reverse("core:home")
+
+
 def person_navigation(request: HttpRequest) -> list[dict[str, Any]]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or getattr(user, "kind", None) != "person":

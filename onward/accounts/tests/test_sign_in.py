@@ -46,11 +46,25 @@ def test_staff_needs_password_and_code_before_any_staff_page(org, make_staff, se
     settings.OTP_TOTP_THROTTLE_FACTOR = 0  # as if the wait were over
     response = client.post("/sign-in/code/", {"code": totp_code(device)})
     assert response.status_code == 302
+    assert response["Location"] == "/staff/"  # a practitioner starts on their caseload
     assert client.get("/staff/").status_code == 200
     methods = list(SignInAttempt.objects.filter(user=user).values_list("method", "succeeded"))
     assert (SignInMethod.STAFF_PASSWORD, True) in methods
     assert (SignInMethod.STAFF_TOTP, False) in methods
     assert (SignInMethod.STAFF_TOTP, True) in methods
+
+
+@pytest.mark.parametrize(
+    ("role", "unit", "landing"),
+    [(Role.CONTENT_EDITOR, "north", "/staff/announcements/new/"), (Role.ADMINISTRATOR, "north", "/staff/word-lists/")],
+)
+def test_staff_start_on_a_page_their_role_can_open(org, make_staff, role, unit, landing):
+    user = make_staff(role, org[unit])
+    client = Client()
+    client.post("/sign-in/", {"email": user.username, "password": TEST_PASSWORD})
+    response = client.post("/sign-in/code/", {"code": totp_code(user.totpdevice_set.get())})
+    assert response["Location"] == landing
+    assert client.get(landing).status_code == 200
 
 
 def test_staff_wrong_password_is_recorded_and_says_what_to_do(org, make_staff):
