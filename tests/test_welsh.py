@@ -539,6 +539,11 @@ PERSON_FACING = {
         "Choose yes or no.",
         "Your reason must be %(n)s characters or fewer.",
     ],
+    "library offline page": [
+        "Offline",
+        "You are offline",
+        "This page has not been saved on this device. Try again when you are connected.",
+    ],
     "reading help": [
         "Read aloud",
         "Pause",
@@ -943,6 +948,18 @@ def test_a_library_item_and_rating_it_in_welsh(supervised: dict[str, Any], libra
     assert "Diolch am ddweud wrthym ni." in rated
     assert "Dywedoch chi fod hwn wedi helpu. Diolch." in rated
     assert "Thank you" not in rated
+
+
+@pytest.mark.django_db
+def test_the_offline_library_page_is_in_the_language_of_whoever_fetched_the_service_worker(
+    welsh_client: Client,
+) -> None:
+    script = welsh_client.get("/sw.js").content.decode()
+    assert '"heading": "Rydych chi all-lein"' in script
+    assert '"lang": "cy"' in script
+    assert "You are offline" not in script
+    english = Client().get("/sw.js").content.decode()
+    assert '"heading": "You are offline"' in english
 
 
 # --- What we send a person is written in their language, whoever's action sends it ------------------
