@@ -881,8 +881,10 @@ def test_the_certificate_and_its_public_check_in_welsh(
     assert pdf.status_code == 200
     text = pdf_text(pdf.content)
     assert "Tystysgrif cwblhau" in text
-    assert "wedi cwblhau'r cwrs" in text  # ’ printed as ', not as ?
+    assert "Mae hyn yn dangos bod" in text
+    assert "Cod gwirio:" in text
     assert "Certificate of completion" not in text
+    assert "Verification code" not in text
 
     page = _welsh_page(welsh_client, "/certificates/verify/")
     assert "Gwirio tystysgrif" in page

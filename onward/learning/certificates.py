@@ -122,13 +122,9 @@ def _long_date(day: date) -> str:
     return date_format(day, "j F Y")
 
 
-# Typographic punctuation outside Latin-1 (Welsh uses ’ in wedi’i, i’r, …) as its plain form, not "?".
-_PLAIN_PUNCTUATION = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "…": "..."})
-
-
 def _pdf_text(text: str) -> str:
     """The PDF's built-in fonts cover Latin-1 only: other letters lose their accents (Ŵ -> W) rather than fail."""
-    return "".join(_latin1(c) for c in text.translate(_PLAIN_PUNCTUATION))
+    return "".join(_latin1(c) for c in text)
 
 
 def _latin1(character: str) -> str:
