@@ -25,6 +25,11 @@ from onward.appointments.tests.factories import AppointmentFactory, SlotFactory
 from onward.checkins.services import checkins_create_due
 from onward.checkins.tests.factories import EnrolmentFactory
 from onward.directory.tests.factories import ServiceFactory
+from onward.learning.models import Certificate, Course, Lesson
+from onward.learning.services import certificate_code_new
+from onward.learning.tests.factories import assessment_build, demo_like_course, pdf_text
+from onward.library.models import Item
+from onward.library.tests.factories import TopicFactory, published_item
 from onward.messaging.services import conversation_for_person, message_send
 from onward.notifications.models import OutboxMessage
 from onward.people.models import AssignmentRole, Language
@@ -411,6 +416,145 @@ PERSON_FACING = {
         "Ask your probation practitioner what this rule means for you.",
         "You said you had read these rules on %(date)s.",
     ],
+    "learning": [
+        "Learning",
+        "Your courses",
+        "%(done)s of %(total)s lessons done",
+        "Finished",
+        "Download your certificate (PDF)",
+        "You are not on any courses yet.",
+        "Courses you can join",
+        "Join this course",
+        "Join %(course)s",
+        "There are no other courses for you right now.",
+        "Check how you are doing",
+        "Your last score was %(score)s out of %(max)s, on %(date)s.",
+        "You have not done this yet.",
+        "There is nothing to do here right now.",
+        "Back to learning",
+        "Well done. You finished this course.",
+        "Done",
+        "This course has %(num)d lesson.",
+        "You have joined this course. Start with the first lesson.",
+        "This course is not open to you.",
+        "People in prison",
+        "People in the community",
+        "Everyone",
+        "Text",
+        "Audio",
+        "Video",
+    ],
+    "lesson and quiz": [
+        "Back to the course",
+        "Lesson done",
+        "You got %(score)s out of %(total)s right.",
+        "Well done.",
+        "You finished the course",
+        "You got %(score)s out of %(total)s right. Read the notes below and try again.",
+        "Your device cannot play this. Read the words below instead.",
+        "You finished this lesson on %(date)s.",
+        "Quick quiz",
+        "Choose all that are right.",
+        "Right",
+        "Not quite",
+        "Check my answers",
+        "Mark as done",
+        "Next lesson: %(title)s",
+        "All lessons in this course",
+        "Join the course before you start its lessons.",
+        "Answer every question. You missed: %(question)s",
+        "Choose from the answers given.",
+        "Choose one answer for: %(question)s",
+    ],
+    "self-assessment": [
+        "Scores over time: %(title)s",
+        "Date",
+        "Score",
+        "%(score)s out of %(max)s",
+        "No scores yet.",
+        "Answer the questions",
+        "You can do this as often as you like. Your worker can see your scores.",
+        "Save my answers",
+        "Thank you. Your score is %(score)s out of %(max)s.",
+        "This self-assessment is not open.",
+    ],
+    "certificates": [
+        "Check a certificate",
+        "This certificate is real",
+        "%(name)s finished %(course)s on %(date)s.",
+        "We cannot find this certificate. Check the code and try again.",
+        "You have checked a lot of codes. Please try again in an hour.",
+        "Type the code printed at the bottom of the certificate.",
+        "Verification code",
+        "Check",
+        "Certificate: %(course)s",
+        "Certificate of completion",
+        "This is to certify that",
+        "has completed the course",
+        "on %(date)s",
+        "Verification code: %(code)s",
+        "Anyone can check this certificate at %(url)s",
+    ],
+    "library": [
+        "Library",
+        "Things to read, watch and listen to. They can help you now and after you leave.",
+        "New",
+        "There is nothing here yet. Come back soon.",
+        "Topics",
+        "Topic",
+        "Your saved items",
+        "There is nothing here for you yet.",
+        "You have not saved anything yet. Choose ‘Save for later’ on anything in the library.",
+        "Search the library",
+        "For example: bank account, ID, curfew",
+        "%(num)s result for ‘%(q)s’",
+        "Nothing found for ‘%(q)s’",
+        "Try other words, or look through the topics in the library.",
+        "People in custody",
+        "People in the community",
+        "Both",
+        "Article",
+        "Audio",
+        "Video",
+        "PDF document",
+    ],
+    "library item": [
+        "Part %(n)s",
+        "Your device cannot play this. Read the transcript below.",
+        "Download the document (PDF)",
+        "Transcript",
+        "This is not in Welsh yet, so it is in English.",
+        "Remove from saved items",
+        "Save for later",
+        "You said this helped. Thank you.",
+        "You said this did not help. Thank you for telling us.",
+        "Did this help?",
+        "Yes",
+        "No",
+        "What would have helped? (optional)",
+        "Send",
+        "Removed from your saved items.",
+        "Saved. You can find it in your saved items.",
+        "Thank you for telling us.",
+        "Choose yes or no.",
+        "Your reason must be %(n)s characters or fewer.",
+    ],
+    "library offline page": [
+        "Offline",
+        "You are offline",
+        "This page has not been saved on this device. Try again when you are connected.",
+    ],
+    "reading help": [
+        "Read aloud",
+        "Pause",
+        "Carry on",
+        "Stop",
+        "Bigger text",
+        "Smaller text",
+        "High contrast",
+        "Reading help",
+        "This device cannot read aloud. You can still make the text bigger or change the colours.",
+    ],
     "api": [
         "This request had no valid CSRF token. Send the page's token as X-CSRFToken.",
         "Sign in first. A phone or tablet sends its device token as 'Authorization: Bearer …'; in a browser, sign in to Onward (staff with their authenticator code).",  # noqa: E501
@@ -423,6 +567,7 @@ PERSON_FACING = {
         "You cannot write in this conversation.",
         "We do not have your home on record. Use a postcode instead.",
         "Give both latitude and longitude, or neither.",
+        "There is no such course.",
     ],
 }
 
@@ -653,6 +798,170 @@ def test_notifications_page_in_welsh(supervised: dict[str, Any]) -> None:
     assert "Troi hysbysiadau ymlaen" in page
     assert "Notifications on this phone" not in page
     assert "Turn on notifications" not in page
+
+
+# --- Learning and library -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def course() -> Course:
+    return demo_like_course()
+
+
+@pytest.mark.django_db
+def test_learning_home_and_joining_a_course_in_welsh(supervised: dict[str, Any], course: Course) -> None:
+    client = supervised["client"]
+    home = _welsh_page(client, "/me/learning/")
+    assert "Dysgu" in home
+    assert "Dydych chi ddim ar unrhyw gwrs eto." in home
+    assert "Ymuno â’r cwrs hwn" in home
+    assert "Courses you can join" not in home
+    assert "Join this course" not in home
+
+    joined = client.post(f"/me/learning/courses/{course.pk}/enrol/", follow=True).content.decode()
+    assert "Rydych chi wedi ymuno â’r cwrs hwn." in joined
+    assert "0 o 2 gwers wedi’u gwneud" in joined
+    assert "You have joined this course" not in joined
+    assert "lessons done" not in joined
+
+
+@pytest.mark.django_db
+def test_a_lesson_and_its_quiz_feedback_in_welsh(supervised: dict[str, Any], course: Course) -> None:
+    client = supervised["client"]
+    client.post(f"/me/learning/courses/{course.pk}/enrol/")
+    lesson = Lesson.objects.filter(module__course=course).order_by("position").first()
+    assert lesson is not None
+    page = _welsh_page(client, f"/me/learning/lessons/{lesson.pk}/")
+    assert "Cwis cyflym" in page
+    assert "Dewiswch bob un sy’n gywir." in page
+    assert "Gwirio fy atebion" in page
+    assert 'data-label-play="Darllen yn uchel"' in page  # the reading help toolbar's words
+    assert "Quick quiz" not in page
+    assert "Check my answers" not in page
+    assert "Read aloud" not in page
+
+    wrong = {f"q{q.pk}": [q.options.filter(correct=False).first().pk] for q in lesson.questions.all()}
+    marked = client.post(f"/me/learning/lessons/{lesson.pk}/", wrong).content.decode()
+    assert "Ddim yn hollol" in marked
+    assert "Cawsoch chi 0 allan o 2 yn gywir. Darllenwch y nodiadau isod" in marked
+    assert "Not quite" not in marked
+    assert "Read the notes below" not in marked
+
+    missed = client.post(f"/me/learning/lessons/{lesson.pk}/", {})
+    assert missed.status_code == 400
+    assert "Atebwch bob cwestiwn." in missed.content.decode()
+    assert "Answer every question" not in missed.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_self_assessment_and_its_score_in_welsh(supervised: dict[str, Any]) -> None:
+    coping = assessment_build("How am I coping?", ["Sleep", "Calm"], [("Not at all", 0), ("A lot", 3)])
+    client = supervised["client"]
+    url = f"/me/learning/self-assessments/{coping.pk}/"
+    page = _welsh_page(client, url)
+    assert "Atebwch y cwestiynau" in page
+    assert "Dim sgorau eto." in page
+    assert "Answer the questions" not in page
+    assert "No scores yet." not in page
+
+    answers = {f"q{q.pk}": q.options.get(score=3).pk for q in coping.questions.all()}
+    scored = client.post(url, answers, follow=True).content.decode()
+    assert "Diolch. Eich sgôr yw 6 allan o 6." in scored
+    assert "Sgorau dros amser: How am I coping?" in scored
+    assert "Your score is" not in scored
+    assert "Scores over time" not in scored
+
+
+@pytest.mark.django_db
+def test_the_certificate_and_its_public_check_in_welsh(
+    supervised: dict[str, Any], course: Course, welsh_client: Client
+) -> None:
+    certificate = Certificate.objects.create(person=supervised["person"], course=course, code=certificate_code_new())
+    pdf = supervised["client"].get(f"/me/learning/courses/{course.pk}/certificate/")
+    assert pdf.status_code == 200
+    text = pdf_text(pdf.content)
+    assert "Tystysgrif cwblhau" in text
+    assert "Mae hyn yn dangos bod" in text
+    assert "Cod gwirio:" in text
+    assert "Certificate of completion" not in text
+    assert "Verification code" not in text
+
+    page = _welsh_page(welsh_client, "/certificates/verify/")
+    assert "Gwirio tystysgrif" in page
+    assert "Teipiwch y cod sydd ar waelod y dystysgrif." in page
+    assert "Check a certificate" not in page
+
+    real = _welsh_page(welsh_client, f"/certificates/verify/?code={certificate.code}")
+    assert "Mae’r dystysgrif hon yn un go iawn" in real
+    assert "Gorffennodd Daniel" in real
+    assert "This certificate is real" not in real
+
+    unknown = _welsh_page(welsh_client, "/certificates/verify/?code=NOSUCHCODE")
+    assert "Allwn ni ddim dod o hyd i’r dystysgrif hon." in unknown
+    assert "We cannot find this certificate" not in unknown
+
+
+@pytest.fixture
+def library_item(org: dict[str, Any], make_staff: Any) -> Item:
+    editor = make_staff(Role.CONTENT_EDITOR, org["north"])
+    topic = TopicFactory(slug="money", name="Money")
+    return published_item(editor, None, "How to open a bank account", body="## What you need\n\n- ID", topics=(topic,))
+
+
+@pytest.mark.django_db
+def test_library_home_and_search_in_welsh(supervised: dict[str, Any], library_item: Item) -> None:
+    client = supervised["client"]
+    home = _welsh_page(client, "/me/library/")
+    assert "Llyfrgell" in home
+    assert "Pethau i’w darllen, eu gwylio a gwrando arnyn nhw." in home
+    assert "Erthygl" in home  # the kind of item, a model choice
+    assert "Chwilio’r llyfrgell" in home
+    assert "Things to read" not in home
+    assert "Article" not in home
+    assert "Search the library" not in home
+
+    found = _welsh_page(client, "/me/library/search/?q=bank")
+    assert "1 canlyniad ar gyfer ‘bank’" in found
+    assert "How to open a bank account" in found
+    assert "result for" not in found
+
+    nothing = _welsh_page(client, "/me/library/search/?q=zebra")
+    assert "Heb ddod o hyd i ddim ar gyfer ‘zebra’" in nothing
+    assert "Nothing found" not in nothing
+
+
+@pytest.mark.django_db
+def test_a_library_item_and_rating_it_in_welsh(supervised: dict[str, Any], library_item: Item) -> None:
+    client = supervised["client"]
+    url = f"/me/library/items/{library_item.pk}/"
+    page = _welsh_page(client, url)
+    assert "Dydy hwn ddim yn Gymraeg eto, felly mae yn Saesneg." in page
+    assert "Oedd hwn o help?" in page
+    assert "Cadw ar gyfer nes ymlaen" in page
+    assert 'data-label-tools="Help i ddarllen"' in page
+    assert "Did this help?" not in page
+    assert "Save for later" not in page
+    assert "Reading help" not in page
+
+    refused = client.post(f"{url}rate/", {}, follow=True).content.decode()
+    assert "Dewiswch ie neu na." in refused
+    assert "Choose yes or no." not in refused
+    rated = client.post(f"{url}rate/", {"helped": "yes"}, follow=True).content.decode()
+    assert "Diolch am ddweud wrthym ni." in rated
+    assert "Dywedoch chi fod hwn wedi helpu. Diolch." in rated
+    assert "Thank you" not in rated
+
+
+@pytest.mark.django_db
+def test_the_offline_library_page_is_in_the_language_of_whoever_fetched_the_service_worker(
+    welsh_client: Client,
+) -> None:
+    script = welsh_client.get("/sw.js").content.decode()
+    assert '"heading": "Rydych chi all-lein"' in script
+    assert '"lang": "cy"' in script
+    assert "You are offline" not in script
+    english = Client().get("/sw.js").content.decode()
+    assert '"heading": "You are offline"' in english
 
 
 # --- What we send a person is written in their language, whoever's action sends it ------------------

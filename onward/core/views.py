@@ -91,6 +91,12 @@ def service_worker(request: HttpRequest) -> HttpResponse:
             "icon_url": static("onward/icon-192.png"),
             "home_url": reverse("core:home"),
             "library_offline_url": static("onward/library-offline.js"),
+            "library_offline_text": {
+                "lang": "cy" if get_language() == "cy" else "en-GB",
+                "title": _("Offline"),
+                "heading": _("You are offline"),
+                "body": _("This page has not been saved on this device. Try again when you are connected."),
+            },
             "sign_out_url": reverse("accounts:sign_out"),
         },
         content_type="text/javascript; charset=utf-8",

@@ -10,7 +10,7 @@
  * What it handles (and returns true for): GET requests, same origin, for
  *   - library item pages, /me/library/items/<id>/ : network first; a good answer (200, not a redirect to
  *     sign-in) is kept in the cache "onward-library-v1"; offline, the kept copy is answered, or a short
- *     "you are offline" page (503) if there is none. Only the LIBRARY_KEEP_ITEMS most recently opened
+ *     "you are offline" page (503) if there is none, in the words of self.LIBRARY_OFFLINE_TEXT if set. Only the LIBRARY_KEEP_ITEMS most recently opened
  *     items are kept.
  *   - static files (/static/…) asked for by a library page, or by a static file a library page loaded
  *     (init.js imports GOV.UK Frontend and read-aloud.js): network first, kept copy offline, so a kept
@@ -83,16 +83,33 @@ function libraryNetworkFirst(request, kind, keep, isPage) {
         return cache.match(cacheKey).then(function (kept) {
           if (kept) return kept;
           if (!isPage) return Response.error();
-          return new Response(
-            '<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>Offline</title>' +
-              '<meta name="viewport" content="width=device-width, initial-scale=1"></head><body>' +
-              "<h1>You are offline</h1><p>This page has not been saved on this device. " +
-              "Try again when you are connected.</p></body></html>",
-            { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } }
-          );
+          return new Response(libraryOfflinePage(), {
+            status: 503,
+            headers: { "Content-Type": "text/html; charset=utf-8" },
+          });
         });
       });
     });
+}
+
+// The short page for an item never kept. Its words come from the worker's LIBRARY_OFFLINE_TEXT
+// ({lang, title, heading, body}), which /sw.js fills in the language of the person who fetched it.
+function libraryOfflinePage() {
+  var text = self.LIBRARY_OFFLINE_TEXT || {};
+  return (
+    '<!DOCTYPE html><html lang="' + libraryEscape(text.lang || "en-GB") + '"><head><meta charset="utf-8">' +
+    "<title>" + libraryEscape(text.title || "Offline") + "</title>" +
+    '<meta name="viewport" content="width=device-width, initial-scale=1"></head><body>' +
+    "<h1>" + libraryEscape(text.heading || "You are offline") + "</h1>" +
+    "<p>" + libraryEscape(text.body || "This page has not been saved on this device. Try again when you are connected.") +
+    "</p></body></html>"
+  );
+}
+
+function libraryEscape(value) {
+  return String(value).replace(/[&<>"]/g, function (c) {
+    return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c];
+  });
 }
 
 function libraryTrim(cache, kind, keep) {

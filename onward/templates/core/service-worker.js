@@ -2,6 +2,8 @@
 // It shows notifications, and keeps library items a person has opened for reading offline
 // (library-offline.js: network first; only library pages and the files they need are kept).
 // The view fills in the values below; the rest is plain script.
+// The words of library-offline.js's "you are offline" page, in the language of whoever fetched this worker.
+self.LIBRARY_OFFLINE_TEXT = {{ library_offline_text | tojson }};
 importScripts({{ library_offline_url | tojson }});
 const SIGN_OUT_PATH = {{ sign_out_url | tojson }};
 const NOTIFICATION_ICON = {{ icon_url | tojson }};
