@@ -7,3 +7,8 @@ os.environ.setdefault("ONWARD_PROFILE", "test")
 from config.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# A shared cache server (Redis in CI) outlives a test run and is shared by the test workers: each
+# test process gets keys of its own, so rate limits and lockouts counted in one run or worker never
+# leak into another. (The database cache is created afresh with each test database.)
+CACHES["default"]["KEY_PREFIX"] = f"test-{os.getpid()}-{os.urandom(4).hex()}"  # noqa: F405
