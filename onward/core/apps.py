@@ -9,3 +9,5 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         # Every app's rules.py joins the one permission policy.
         autodiscover_modules("rules")
+        # Every app's subject_access.py adds its part of a person's subject access export.
+        autodiscover_modules("subject_access")

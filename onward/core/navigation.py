@@ -24,6 +24,7 @@ STAFF_ITEMS = [
     ("learning:completion_list", "learning.statistics", gettext_lazy("Course completion")),
     ("library:editor_list", "library.edit", gettext_lazy("Library")),
     ("audit:search", "audit.search", gettext_lazy("Audit trail")),
+    ("people:subject_access", "person.subject_access", gettext_lazy("Subject access")),
     ("notifications:sms_log", "admin.site", gettext_lazy("Text message log")),
     ("admin:index", "admin.site", gettext_lazy("Administration")),
 ]

@@ -111,3 +111,14 @@ def can_end_supervision(user: Any, person: Person | None) -> bool:
     if not has_role(user, Role.PRACTITIONER, Role.SENIOR):
         return False
     return person is None or (person.status in COMMUNITY_STATUSES and person_in_scope(user, person))
+
+
+@rule("person.subject_access")
+def can_export_subject_access(user: Any, person: Person | None) -> bool:
+    """Administrators (data protection work), for people in the units their role covers."""
+    if not is_staff_user(user):
+        return False
+    held = [r for r in staff_roles(user) if r.role == Role.ADMINISTRATOR]
+    if not held:
+        return False
+    return person is None or any(person.unit.path.startswith(r.unit.path) for r in held)

@@ -99,3 +99,24 @@ def licence_unconfirmed_for(user: Any) -> QuerySet[LicenceVersion]:
 
 def recent_activity(person: Person, limit: int = 10) -> list[Any]:
     return list(person.audit_events.select_related("actor").order_by("-seq")[:limit])
+
+
+def person_for_subject_access(user: Any, reference: str) -> Person:
+    """The person with this prison number or CRN, for an administrator whose area covers them. Audited.
+
+    Someone outside their area and a reference that matches no one get the same refusal.
+    """
+    from onward.core.permissions import can
+
+    wanted = reference.strip().upper().replace(" ", "")
+    person = (
+        Person.objects.select_related("unit").filter(Q(prison_number=wanted) | Q(crn=wanted)).first()
+        if wanted
+        else None
+    )
+    if person is None or not can(user, "person.subject_access", person):
+        raise PermissionDenied("person.subject_access")
+    audit_record(
+        actor=user, role="administrator", action="person.view_for_subject_access", person=person, target=person
+    )
+    return person

@@ -258,3 +258,65 @@ def person_supervision_end(*, actor: Any, person: Person, reason: str) -> Person
             data={"before": before},
         )
     return locked
+
+
+def subject_access_export(*, actor: Any, person: Person) -> bytes:
+    """Everything held about a person, from every app, as a ZIP: data.json, the files, and a README.
+
+    For a subject access request. The export is audited with the sections and file count; the data
+    itself is not copied into the audit trail.
+    """
+    import io
+    import json
+    import zipfile
+
+    from django.core.files.storage import default_storage
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    from onward.core.subject_access import subject_access_sections
+
+    require(actor, "person.subject_access", person)
+    generated_at = timezone.now()
+    sections = {name: function(person) for name, function in subject_access_sections().items()}
+    data = {
+        "person": person.reference,
+        "generated_at": generated_at,
+        "sections": {name: section.data for name, section in sections.items()},
+    }
+    buffer = io.BytesIO()
+    files_added = 0
+    missing: list[str] = []
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("data.json", json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2))
+        for section in sections.values():
+            for stored, exported in section.files:
+                try:
+                    with default_storage.open(stored, "rb") as handle:
+                        archive.writestr(f"files/{exported}", handle.read())
+                    files_added += 1
+                except FileNotFoundError:
+                    missing.append(exported)
+        archive.writestr("README.txt", _subject_access_readme(person, generated_at, missing))
+    audit_record(
+        actor=actor,
+        role="administrator",
+        action="person.subject_access_exported",
+        person=person,
+        target=person,
+        data={"sections": sorted(sections), "files": files_added, "files_missing": len(missing)},
+    )
+    return buffer.getvalue()
+
+
+def _subject_access_readme(person: Person, generated_at: Any, missing: list[str]) -> str:
+    lines = [
+        f"Everything Onward holds about {person.reference}, made on {generated_at.isoformat()}.",
+        "",
+        "data.json has one section per part of Onward (record, account, check-ins, messages, ...).",
+        "files/ has the photos, clips and attachments still held.",
+        "Not included: passwords, PINs and codes (only their dates), the face template's numbers",
+        "(only whether one is held), and security staff's screening notes on messages.",
+    ]
+    if missing:
+        lines += ["", "These files were listed but could not be read: " + ", ".join(missing)]
+    return "\n".join(lines) + "\n"

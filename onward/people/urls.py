@@ -20,6 +20,7 @@ urlpatterns = [
     ),
     path("staff/people/<int:person_id>/licence/new/", views.person_licence_issue, name="person_licence_issue"),
     path("staff/licence/not-confirmed/", views.licence_unconfirmed, name="licence_unconfirmed"),
+    path("staff/subject-access/", views.subject_access, name="subject_access"),
     path("me/", views.person_home, name="person_home"),
     path("me/licence/", views.person_licence, name="person_licence"),
     path("me/licence/<int:version_id>/confirm/", views.person_licence_confirm, name="person_licence_confirm"),

@@ -25,6 +25,7 @@ from onward.people.selectors import (
     caseload_for,
     licence_current,
     licence_unconfirmed_for,
+    person_for_subject_access,
     person_get,
     recent_activity,
 )
@@ -34,6 +35,7 @@ from onward.people.services import (
     licence_version_issue,
     person_release,
     person_supervision_end,
+    subject_access_export,
 )
 
 CASELOAD_PAGE_SIZE = 25
@@ -247,3 +249,25 @@ def _filter_units(user: Any) -> list[OrgUnit]:
     for path in paths:
         scope |= Q(path__startswith=path)
     return list(OrgUnit.objects.filter(scope).order_by("path"))
+
+
+@permission("person.subject_access")
+def subject_access(request: HttpRequest) -> HttpResponse:
+    """Administrators: find a person by prison number or CRN, check it is them, download all their data."""
+    reference = (request.POST.get("reference") or request.GET.get("reference") or "").strip()[:20]
+    person = None
+    problem = ""
+    if reference:
+        try:
+            person = person_for_subject_access(request.user, reference)
+        except PermissionDenied:
+            problem = _("We cannot find anyone with that prison number or case reference in your area.")
+    if request.method == "POST" and person is not None:
+        export = subject_access_export(actor=request.user, person=person)
+        response = HttpResponse(export, content_type="application/zip")
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        response["Content-Disposition"] = f'attachment; filename="subject-access-{person.reference}-{stamp}.zip"'
+        response["Cache-Control"] = "no-store"
+        return response
+    context = {"reference": reference, "person": person, "problem": problem}
+    return render(request, "people/subject_access.html", context, status=400 if problem else 200)
