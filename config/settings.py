@@ -385,3 +385,8 @@ CERTIFICATE_VERIFY_BASE_URL = env.str("CERTIFICATE_VERIFY_BASE_URL", default="")
 LESSON_MEDIA_MAX_BYTES = 200 * 1024 * 1024  # an audio or video lesson uploaded by an editor
 # --- Library ---
 LIBRARY_MEDIA_MAX_BYTES = env.int("LIBRARY_MEDIA_MAX_BYTES", default=100 * 1024 * 1024)  # audio, video and PDFs
+
+# --- Retention (onward/core/retention.py): the daily job deletes each kind of data after its period ---
+RETENTION_SIGN_IN_ATTEMPTS_DAYS = env.int("RETENTION_SIGN_IN_ATTEMPTS_DAYS", default=365)
+RETENTION_SPENT_CODES_DAYS = env.int("RETENTION_SPENT_CODES_DAYS", default=30)
+RETENTION_NOTIFICATIONS_DAYS = env.int("RETENTION_NOTIFICATIONS_DAYS", default=365)

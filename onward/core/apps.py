@@ -11,3 +11,5 @@ class CoreConfig(AppConfig):
         autodiscover_modules("rules")
         # Every app's subject_access.py adds its part of a person's subject access export.
         autodiscover_modules("subject_access")
+        # Every app's retention.py adds its rules to the daily retention job.
+        autodiscover_modules("retention")

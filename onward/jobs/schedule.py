@@ -19,16 +19,14 @@ class PeriodicJob:
 
 PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob("outbox_sweep", "onward.notifications.delivery.outbox_sweep", MINUTE_SECONDS),
-    PeriodicJob("push_subscriptions_prune", "onward.notifications.services.push_subscriptions_prune", DAY_SECONDS),
+    PeriodicJob("retention_run", "onward.core.retention.retention_run", DAY_SECONDS),
     PeriodicJob("audit_chain_verify", "onward.jobs.services.audit_chain_check", DAY_SECONDS),
     PeriodicJob("task_results_prune", "onward.jobs.services.task_results_prune", DAY_SECONDS),
     PeriodicJob("worker_heartbeats_prune", "onward.jobs.heartbeat.worker_heartbeats_prune", DAY_SECONDS),
     PeriodicJob("checkins_create_due", "onward.checkins.services.checkins_create_due", 15 * MINUTE_SECONDS),
     PeriodicJob("checkins_expire", "onward.checkins.services.checkins_expire", 5 * MINUTE_SECONDS),
-    PeriodicJob("checkin_media_retention", "onward.checkins.services.checkin_media_retention", DAY_SECONDS),
     PeriodicJob("reminders_send", "onward.appointments.reminders.reminders_send", 5 * MINUTE_SECONDS),
     PeriodicJob("reminders_plan", "onward.appointments.reminders.reminders_plan", 60 * MINUTE_SECONDS),
-    PeriodicJob("message_drafts_expire", "onward.messaging.services.drafts_expire", DAY_SECONDS),
     PeriodicJob("library_publish_due", "onward.library.services.items_publish_due", 5 * MINUTE_SECONDS),
 )
 

@@ -216,7 +216,7 @@ def test_the_retention_job_deletes_old_drafts(msg_world: dict[str, Any], setting
     assert list(Draft.objects.values_list("body", flat=True)) == ["Fresh words"]
     assert AuditEvent.objects.filter(action="drafts.expired").count() == 1
     assert drafts_expire() == {"drafts": 0}
-    assert periodic_jobs()["message_drafts_expire"].function_path == "onward.messaging.services.drafts_expire"
+    assert periodic_jobs()["retention_run"].function_path == "onward.core.retention.retention_run"
 
 
 def test_a_draft_can_be_discarded(msg_world: dict[str, Any]) -> None:
