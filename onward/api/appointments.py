@@ -9,7 +9,6 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Annotated, Literal
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest
@@ -28,11 +27,9 @@ from onward.appointments.models import (
     Appointment,
     AppointmentKind,
     AppointmentState,
-    ReminderPreference,
     Slot,
     SlotState,
 )
-from onward.appointments.reminders import quiet_hours_for
 from onward.people.models import Person
 from onward.people.selectors import person_get
 
@@ -265,7 +262,7 @@ class ReminderPreferenceIn(Schema):
 def my_reminder_preference(request: HttpRequest) -> ReminderPreferenceOut:
     user = api_caller(request)
     person = person_get(user, int(user.person_id), purpose="view_own_reminders")
-    return _preference_out(ReminderPreference.objects.filter(person=person).first())
+    return _preference_out(selectors.reminder_settings_for(person))
 
 
 @router.put(
@@ -285,20 +282,18 @@ def my_reminder_preference_save(request: HttpRequest, body: ReminderPreferenceIn
         quiet_end=body.quiet_end.replace(second=0, microsecond=0, tzinfo=None),
     )
     try:
-        saved = services.reminder_preference_save(actor=user, person=person, wanted=wanted)
+        services.reminder_preference_save(actor=user, person=person, wanted=wanted)
     except DjangoValidationError as error:
         raise HttpError(BAD_REQUEST, " ".join(error.messages)) from None
-    return _preference_out(saved)
+    return _preference_out(selectors.reminder_settings_for(person))
 
 
-def _preference_out(preference: ReminderPreference | None) -> ReminderPreferenceOut:
-    quiet = quiet_hours_for(preference)
+def _preference_out(current: services.ReminderSettings) -> ReminderPreferenceOut:
     return ReminderPreferenceOut(
-        channel=preference.channel if preference else settings.APPOINTMENT_DEFAULT_CHANNEL,
-        offsets_minutes=(preference.offsets_minutes if preference and preference.offsets_minutes else None)
-        or settings.APPOINTMENT_REMINDER_OFFSETS_MINUTES,
-        quiet_start=quiet.start,
-        quiet_end=quiet.end,
+        channel=current.channel,
+        offsets_minutes=current.offsets_minutes,
+        quiet_start=current.quiet_start,
+        quiet_end=current.quiet_end,
     )
 
 

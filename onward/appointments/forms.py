@@ -12,23 +12,27 @@ from onward.appointments.services import REMINDER_OFFSET_CHOICES_MINUTES
 DATE_FORMATS = ["%Y-%m-%d", "%d %m %Y", "%d/%m/%Y"]
 
 
-class AppointmentForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Type of appointment"), choices=AppointmentKind.choices)
-    day = forms.DateField(
+def _day_field() -> forms.DateField:
+    return forms.DateField(
         label=_("Date"),
         help_text=_("For example, 27 11 2026 or 2026-11-27"),
         input_formats=DATE_FORMATS,
         error_messages={"required": _("Enter the date"), "invalid": _("Enter a real date, like 27 11 2026")},
     )
-    start = forms.TimeField(
-        label=_("Start time"),
-        help_text=_("24-hour clock, for example 14:30"),
-        error_messages={"required": _("Enter the start time"), "invalid": _("Enter a time like 14:30")},
+
+
+def _time_field(label: Any, hint: Any, required: Any, invalid: Any) -> forms.TimeField:
+    return forms.TimeField(label=label, help_text=hint, error_messages={"required": required, "invalid": invalid})
+
+
+class AppointmentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Type of appointment"), choices=AppointmentKind.choices)
+    day = _day_field()
+    start = _time_field(
+        _("Start time"), _("24-hour clock, for example 14:30"), _("Enter the start time"), _("Enter a time like 14:30")
     )
-    end = forms.TimeField(
-        label=_("End time"),
-        help_text=_("24-hour clock, for example 15:00"),
-        error_messages={"required": _("Enter the end time"), "invalid": _("Enter a time like 15:00")},
+    end = _time_field(
+        _("End time"), _("24-hour clock, for example 15:00"), _("Enter the end time"), _("Enter a time like 15:00")
     )
     with_name = forms.CharField(
         label=_("Who with (if not you)"),
@@ -107,21 +111,12 @@ class SlotOpenForm(forms.Form):
 
     kind = forms.ChoiceField(label=_("Type of appointment"), choices=AppointmentKind.choices)
     for_person = forms.ChoiceField(label=_("Who can book"), required=False)
-    day = forms.DateField(
-        label=_("Date"),
-        help_text=_("For example, 27 11 2026 or 2026-11-27"),
-        input_formats=DATE_FORMATS,
-        error_messages={"required": _("Enter the date"), "invalid": _("Enter a real date, like 27 11 2026")},
+    day = _day_field()
+    start = _time_field(
+        _("From"), _("24-hour clock, for example 10:00"), _("Enter the start time"), _("Enter a time like 10:00")
     )
-    start = forms.TimeField(
-        label=_("From"),
-        help_text=_("24-hour clock, for example 10:00"),
-        error_messages={"required": _("Enter the start time"), "invalid": _("Enter a time like 10:00")},
-    )
-    end = forms.TimeField(
-        label=_("Until"),
-        help_text=_("24-hour clock, for example 12:00"),
-        error_messages={"required": _("Enter the end time"), "invalid": _("Enter a time like 12:00")},
+    end = _time_field(
+        _("Until"), _("24-hour clock, for example 12:00"), _("Enter the end time"), _("Enter a time like 12:00")
     )
     length = forms.TypedChoiceField(label=_("Length of each slot"), coerce=int, initial=30)
     address = forms.CharField(label=_("Address"), required=False, widget=forms.Textarea, max_length=500)

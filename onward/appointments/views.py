@@ -7,7 +7,6 @@ in the selectors and services.
 from datetime import date, time, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -19,7 +18,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from onward.accounts.rules import staff_roles
-from onward.appointments import calendar, reminders, selectors, services
+from onward.appointments import calendar, selectors, services
 from onward.appointments import slots as slot_services
 from onward.appointments.forms import (
     AppointmentForm,
@@ -30,10 +29,11 @@ from onward.appointments.forms import (
     ReminderPreferenceForm,
     SlotOpenForm,
 )
-from onward.appointments.models import Appointment, ReminderPreference, Slot, SlotState
+from onward.appointments.models import Appointment, Slot, SlotState
 from onward.core.permissions import can, permission, require
 from onward.notifications.push import push_reachable
 from onward.organisations.models import OrgUnit, UnitKind
+from onward.organisations.selectors import units_under
 from onward.people.selectors import person_get
 
 DIARY_VIEWS = {"day": 1, "week": 7}
@@ -269,14 +269,12 @@ def person_appointments(request: HttpRequest) -> HttpResponse:
 def person_reminders(request: HttpRequest) -> HttpResponse:
     """How the person wants to be reminded: the way, how long before, and the hours we keep quiet."""
     person = person_get(request.user, int(request.user.person_id), purpose="view_own_reminders")  # type: ignore[union-attr, arg-type]
-    current = ReminderPreference.objects.filter(person=person).first()
-    quiet = reminders.quiet_hours_for(current)
+    current = selectors.reminder_settings_for(person)
     initial = {
-        "channel": current.channel if current else settings.APPOINTMENT_DEFAULT_CHANNEL,
-        "offsets": (current.offsets_minutes if current and current.offsets_minutes else None)
-        or settings.APPOINTMENT_REMINDER_OFFSETS_MINUTES,
-        "quiet_start": quiet.start.hour,
-        "quiet_end": quiet.end.hour,
+        "channel": current.channel,
+        "offsets": current.offsets_minutes,
+        "quiet_start": current.quiet_start.hour,
+        "quiet_end": current.quiet_end.hour,
     }
     form = ReminderPreferenceForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -434,15 +432,7 @@ def _by_day(rows: list[Slot]) -> list[tuple[date, list[Slot]]]:
 
 
 def _offices(user: Any) -> list[OrgUnit]:
-    paths = [r.unit.path for r in staff_roles(user)]
-    if not paths:
-        return []
-    from django.db.models import Q
-
-    scope = Q()
-    for path in paths:
-        scope |= Q(path__startswith=path)
-    return list(OrgUnit.objects.filter(scope, kind=UnitKind.OFFICE).order_by("name"))
+    return list(units_under([r.unit.path for r in staff_roles(user)], [UnitKind.OFFICE]).order_by("name"))
 
 
 def _diary_url() -> str:

@@ -15,6 +15,7 @@ from onward.accounts.rules import has_role, is_staff_user, staff_roles
 from onward.core.permissions import rule
 from onward.library.models import COMMUNITY_AUDIENCES, CUSTODY_AUDIENCES, Item, ItemState
 from onward.organisations.models import OrgUnit, UnitKind
+from onward.organisations.selectors import units_under
 from onward.people.models import Person
 
 EDITOR_ROLES = (Role.CONTENT_EDITOR,)
@@ -53,11 +54,7 @@ def targeting_allows(
 
 def prisons_for_editor(user: Any) -> QuerySet[OrgUnit]:
     """The prisons an editor may aim an item at: those under the units where they hold the editor role."""
-    paths = [held.unit.path for held in staff_roles(user) if held.role in EDITOR_ROLES]
-    scope = Q(pk__in=[])
-    for path in paths:
-        scope |= Q(path__startswith=path)
-    return OrgUnit.objects.filter(scope, kind=UnitKind.PRISON)
+    return units_under([held.unit.path for held in staff_roles(user) if held.role in EDITOR_ROLES], [UnitKind.PRISON])
 
 
 @rule("library.read")

@@ -78,6 +78,7 @@ from onward.messaging.services import (
     word_list_policy_set,
 )
 from onward.organisations.models import OrgUnit, UnitKind
+from onward.organisations.selectors import units_under
 from onward.people.models import Person
 from onward.people.rules import people_visible_to
 from onward.people.selectors import person_get
@@ -586,11 +587,5 @@ def _conversation_page(request: HttpRequest, conversation_id: int, template: str
 
 
 def _broadcast_units(user: Any) -> list[OrgUnit]:
-    paths = [r.unit.path for r in staff_roles(user)]
-    if not paths:
-        return []
-    scope = Q()
-    for path in paths:
-        scope |= Q(path__startswith=path)
     kinds = (UnitKind.WING, UnitKind.PRISON, UnitKind.PDU)
-    return list(OrgUnit.objects.filter(scope, kind__in=kinds).order_by("path"))
+    return list(units_under([r.unit.path for r in staff_roles(user)], kinds).order_by("path"))

@@ -18,6 +18,7 @@ from onward.accounts.rules import staff_roles
 from onward.accounts.services import activation_code_issue, device_token_revoke, person_pin_set
 from onward.core.permissions import can, permission
 from onward.organisations.models import OrgUnit
+from onward.organisations.selectors import units_under
 from onward.people.forms import OWN_WORDS_SLOTS, CaseloadFilterForm, LicenceIssueForm, ReleaseForm, SupervisionEndForm
 from onward.people.models import ConditionType, LicenceVersion
 from onward.people.selectors import (
@@ -240,15 +241,7 @@ def person_licence_confirm(request: HttpRequest, version_id: int) -> HttpRespons
 
 
 def _filter_units(user: Any) -> list[OrgUnit]:
-    paths = [r.unit.path for r in staff_roles(user)]
-    if not paths:
-        return []
-    from django.db.models import Q
-
-    scope = Q()
-    for path in paths:
-        scope |= Q(path__startswith=path)
-    return list(OrgUnit.objects.filter(scope).order_by("path"))
+    return list(units_under([r.unit.path for r in staff_roles(user)]).order_by("path"))
 
 
 @permission("person.subject_access")
