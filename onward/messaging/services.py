@@ -362,17 +362,10 @@ def draft_save_by_contact(*, link: ContactLink, body: str) -> Draft | None:
 
 
 def drafts_expire(now: Any = None) -> dict[str, int]:
-    """The retention job: delete drafts not touched for MESSAGING_DRAFT_RETENTION_DAYS."""
+    """Delete drafts not touched for MESSAGING_DRAFT_RETENTION_DAYS (the retention job runs it and audits it)."""
     at = now or timezone.now()
     cutoff = at - timedelta(days=settings.MESSAGING_DRAFT_RETENTION_DAYS)
-    with transaction.atomic():
-        deleted, _counts = Draft.objects.filter(updated_at__lt=cutoff).delete()
-        if deleted:
-            audit_record(
-                actor=None,
-                action="drafts.expired",
-                data={"deleted": deleted, "days": settings.MESSAGING_DRAFT_RETENTION_DAYS},
-            )
+    deleted, _counts = Draft.objects.filter(updated_at__lt=cutoff).delete()
     return {"drafts": deleted}
 
 

@@ -1,10 +1,15 @@
 """Changes to a person's record. Each checks permission, writes its audit event and its side effects."""
 
+import io
+import json
+import zipfile
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,6 +17,7 @@ from django.utils.translation import override
 
 from onward.audit.services import audit_record
 from onward.core.permissions import require
+from onward.core.subject_access import subject_access_sections
 from onward.notifications.models import Channel
 from onward.notifications.services import notification_queue
 from onward.organisations.models import OrgUnit, UnitKind
@@ -266,15 +272,6 @@ def subject_access_export(*, actor: Any, person: Person) -> bytes:
     For a subject access request. The export is audited with the sections and file count; the data
     itself is not copied into the audit trail.
     """
-    import io
-    import json
-    import zipfile
-
-    from django.core.files.storage import default_storage
-    from django.core.serializers.json import DjangoJSONEncoder
-
-    from onward.core.subject_access import subject_access_sections
-
     require(actor, "person.subject_access", person)
     generated_at = timezone.now()
     sections = {name: function(person) for name, function in subject_access_sections().items()}

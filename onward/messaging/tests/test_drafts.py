@@ -12,6 +12,7 @@ from django.utils import timezone
 from onward.accounts.models import Role
 from onward.accounts.services import device_token_create
 from onward.audit.models import AuditEvent
+from onward.core.retention import retention_run
 from onward.jobs.schedule import periodic_jobs
 from onward.messaging.models import Draft, Message
 from onward.messaging.selectors import draft_for
@@ -212,9 +213,10 @@ def test_the_retention_job_deletes_old_drafts(msg_world: dict[str, Any], setting
     draft_save(actor=w["person_user"], conversation=conversation, body="Old words")
     draft_save(actor=w["keyworker"], conversation=conversation, body="Fresh words")
     Draft.objects.filter(author_user=w["person_user"]).update(updated_at=timezone.now() - timedelta(days=31))
-    assert drafts_expire() == {"drafts": 1}
+    assert retention_run()["message_drafts"] == 1
     assert list(Draft.objects.values_list("body", flat=True)) == ["Fresh words"]
-    assert AuditEvent.objects.filter(action="drafts.expired").count() == 1
+    audited = AuditEvent.objects.filter(action="retention.deleted", reason="message_drafts")
+    assert [event.data["deleted"] for event in audited] == [1]
     assert drafts_expire() == {"drafts": 0}
     assert periodic_jobs()["retention_run"].function_path == "onward.core.retention.retention_run"
 
