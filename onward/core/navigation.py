@@ -42,10 +42,16 @@ def staff_navigation(request: HttpRequest) -> list[dict[str, Any]]:
     return items
 
 
+# Where each kind of work starts: casework on the caseload, editors on the library, administrators
+# on the audit trail. Anyone else starts on the first menu page their role may open.
+STAFF_LANDINGS = ("people:caseload", "library:editor_list", "audit:search")
+
+
 def staff_landing(user: Any) -> str:
-    """Where a member of staff starts after signing in: the first menu page their role may open."""
-    for url_name, action, _label in STAFF_ITEMS:
-        if can(user, action):
+    """Where a member of staff starts after signing in."""
+    menu = {url_name: action for url_name, action, _label in STAFF_ITEMS}
+    for url_name in [*STAFF_LANDINGS, *menu]:
+        if can(user, menu[url_name]):
             return reverse(url_name)
     return reverse("core:home")
 

@@ -56,7 +56,7 @@ def test_staff_needs_password_and_code_before_any_staff_page(org, make_staff, se
 
 @pytest.mark.parametrize(
     ("role", "unit", "landing"),
-    [(Role.CONTENT_EDITOR, "north", "/staff/announcements/new/"), (Role.ADMINISTRATOR, "north", "/staff/word-lists/")],
+    [(Role.CONTENT_EDITOR, "north", "/staff/library/"), (Role.ADMINISTRATOR, "north", "/staff/audit/")],
 )
 def test_staff_start_on_a_page_their_role_can_open(org, make_staff, role, unit, landing):
     user = make_staff(role, org[unit])
