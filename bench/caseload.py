@@ -18,9 +18,9 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from onward.accounts.models import Role, StaffRole
     from onward.accounts.tests.factories import StaffFactory, TOTPDeviceFactory
     from onward.audit.services import audit_record, audit_verify
+    from onward.organisations.models import Role, StaffRole
     from onward.organisations.tests.factories import OfficeFactory, PduFactory
     from onward.people.models import Person
     from onward.people.tests.factories import CommunityPersonFactory

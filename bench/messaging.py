@@ -18,12 +18,12 @@ MESSAGE_CHARS = 1_000
 
 def main() -> None:
     django_with_fresh_database()
-    from onward.accounts.models import Role, StaffRole
     from onward.accounts.services import person_account_ensure
     from onward.accounts.tests.factories import StaffFactory
     from onward.messaging.models import Term, TermKind, WordList
     from onward.messaging.screening import screener_for
     from onward.messaging.services import conversation_for_person, message_send
+    from onward.organisations.models import Role, StaffRole
     from onward.organisations.tests.factories import PrisonFactory, WingFactory
     from onward.people.models import AssignmentRole, StaffAssignment
     from onward.people.tests.factories import PersonFactory

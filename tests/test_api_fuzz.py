@@ -9,9 +9,9 @@ from django.core.handlers.wsgi import WSGIHandler
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 
-from onward.accounts.models import Role
 from onward.accounts.services import device_token_create, person_account_ensure
 from onward.api.api import api
+from onward.organisations.models import Role
 from onward.people.tests.factories import CommunityPersonFactory, StaffAssignmentFactory
 
 FUZZ_EXAMPLES = 25

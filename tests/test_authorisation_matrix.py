@@ -11,8 +11,8 @@ from django.test import Client
 from django.utils.html import escape
 from markupsafe import escape as markup_escape
 
-from onward.accounts.models import Role
 from onward.accounts.services import person_account_ensure
+from onward.organisations.models import Role
 from onward.people.models import AssignmentRole
 from onward.people.tests.factories import CommunityPersonFactory, PersonFactory, StaffAssignmentFactory
 

@@ -5,10 +5,11 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from onward.accounts.models import SignInAttempt, StaffRole, User
+from onward.accounts.models import SignInAttempt, User
 from onward.audit.services import audit_record
 from onward.core.admin_mixins import AuditedAdmin, PolicyInline, ReadOnlyAdmin
 from onward.core.admin_site import admin_site
+from onward.organisations.models import StaffRole
 
 
 class StaffRoleInline(PolicyInline):

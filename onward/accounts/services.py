@@ -23,9 +23,9 @@ from onward.accounts.models import (
     SignInLink,
     SignInMethod,
     User,
-    UserKind,
 )
 from onward.audit.services import audit_record
+from onward.core.actors import UserKind
 from onward.core.context import current_request_context
 from onward.core.permissions import require
 from onward.people.models import COMMUNITY_STATUSES, CUSTODY_STATUSES, Person

@@ -21,7 +21,7 @@ from onward.accounts.forms import (
     PinSignInForm,
     StaffSignInForm,
 )
-from onward.accounts.models import SignInMethod, UserKind
+from onward.accounts.models import SignInMethod
 from onward.accounts.services import (
     SignInRefused,
     activation_code_redeem,
@@ -33,6 +33,7 @@ from onward.accounts.services import (
     sign_in_link_redeem,
 )
 from onward.accounts.totp import totp_device_new, totp_qr_svg
+from onward.core.actors import UserKind
 from onward.core.navigation import staff_landing
 from onward.core.permissions import permission, public
 

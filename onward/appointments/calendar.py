@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
-from onward.accounts.models import UserKind
 from onward.accounts.services import code_digest
 from onward.appointments.models import Appointment, AppointmentState, CalendarFeed
 from onward.audit.services import audit_record
+from onward.core.actors import UserKind
 from onward.core.permissions import require
 
 CALENDAR_PRODID = "-//Onward//Appointments//EN"

@@ -18,7 +18,6 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, override
 
-from onward.accounts.rules import staff_roles
 from onward.appointments.models import (
     REASON_REQUIRED,
     REMINDABLE_STATES,
@@ -34,6 +33,7 @@ from onward.audit.services import audit_record
 from onward.core.permissions import require
 from onward.notifications.push import push_reachable
 from onward.organisations.models import OrgUnit, UnitKind
+from onward.organisations.roles import staff_roles
 from onward.people.models import AssignmentRole, Person, StaffAssignment
 from onward.people.rules import acting_role
 

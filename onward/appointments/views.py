@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
-from onward.accounts.rules import staff_roles
 from onward.appointments import calendar, selectors, services
 from onward.appointments import slots as slot_services
 from onward.appointments.forms import (
@@ -33,6 +32,7 @@ from onward.appointments.models import Appointment, Slot, SlotState
 from onward.core.permissions import can, permission, require
 from onward.notifications.push import push_reachable
 from onward.organisations.models import OrgUnit, UnitKind
+from onward.organisations.roles import staff_roles
 from onward.organisations.selectors import units_under
 from onward.people.selectors import person_get
 

@@ -7,9 +7,9 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from onward.accounts.models import Role
-from onward.accounts.rules import has_role, staff_roles
 from onward.audit.models import AuditEvent
+from onward.organisations.models import Role
+from onward.organisations.roles import has_role, staff_roles
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from onward.accounts.models import Role, StaffRole, User
+from onward.accounts.models import User
 from onward.accounts.services import person_account_ensure
 from onward.accounts.tests.factories import StaffFactory
-from onward.organisations.models import OrgUnit
+from onward.organisations.models import OrgUnit, Role, StaffRole
 from onward.organisations.tests.factories import OfficeFactory, PduFactory, PrisonFactory, RegionFactory, WingFactory
 from onward.people.models import AssignmentRole, Person, RiskLevel, StaffAssignment, Status
 from onward.people.services import ConditionChoice

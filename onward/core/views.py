@@ -11,7 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.i18n import set_language as django_set_language
 
-from onward.accounts.models import UserKind
+from onward.core.actors import UserKind
 from onward.core.health import readiness_checks
 from onward.core.permissions import public
 

@@ -13,8 +13,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from onward.accounts.models import Role
-from onward.accounts.rules import has_role
 from onward.audit.services import audit_record
 from onward.core.permissions import require
 from onward.directory.models import (
@@ -28,6 +26,8 @@ from onward.directory.models import (
 from onward.directory.opening import Period
 from onward.location.address import to_bng
 from onward.location.postcodes import PostcodeError, postcode_locate, postcode_tidy
+from onward.organisations.models import Role
+from onward.organisations.roles import has_role
 
 
 @dataclass

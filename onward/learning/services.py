@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from onward.accounts.models import UserKind
 from onward.audit.services import audit_record
+from onward.core.actors import UserKind
 from onward.core.permissions import require
 from onward.learning.models import (
     Certificate,

@@ -13,8 +13,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from onward.accounts.models import Role, UserKind
-from onward.accounts.rules import has_role, is_staff_user, staff_roles
+from onward.core.actors import UserKind, is_staff_user
 from onward.core.permissions import rule
 from onward.messaging.models import (
     ApprovedContact,
@@ -25,7 +24,8 @@ from onward.messaging.models import (
     MessageState,
     WordList,
 )
-from onward.organisations.models import OrgUnit, UnitKind
+from onward.organisations.models import OrgUnit, Role, UnitKind
+from onward.organisations.roles import has_role, staff_roles
 from onward.people.models import Person
 from onward.people.rules import people_visible_to, person_in_scope
 

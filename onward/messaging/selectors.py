@@ -6,8 +6,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
-from onward.accounts.models import UserKind
 from onward.audit.services import audit_record
+from onward.core.actors import UserKind
 from onward.messaging.models import (
     VISIBLE_TO_RECIPIENT,
     Attachment,

@@ -16,7 +16,6 @@ from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from onward.accounts.rules import staff_roles
 from onward.core.permissions import can, permission
 from onward.messaging.attachments import PreparedAttachment, attachment_prepare
 from onward.messaging.forms import (
@@ -78,6 +77,7 @@ from onward.messaging.services import (
     word_list_policy_set,
 )
 from onward.organisations.models import OrgUnit, UnitKind
+from onward.organisations.roles import staff_roles
 from onward.organisations.selectors import units_under
 from onward.people.models import Person
 from onward.people.rules import people_visible_to

@@ -4,8 +4,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from onward.accounts.models import Role, User
-from onward.organisations.models import OrgUnit, UnitKind
+from onward.accounts.models import User
+from onward.organisations.models import OrgUnit, Role, UnitKind
 from onward.people.models import ConditionType, Status
 from onward.people.services import (
     LICENCE_DETAILS_MAX_CHARS,

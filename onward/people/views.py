@@ -14,10 +14,10 @@ from django.views.decorators.http import require_POST
 
 from onward.accounts.forms import PinResetForm
 from onward.accounts.models import DeviceToken, PinCredential
-from onward.accounts.rules import staff_roles
 from onward.accounts.services import activation_code_issue, device_token_revoke, person_pin_set
 from onward.core.permissions import can, permission
 from onward.organisations.models import OrgUnit
+from onward.organisations.roles import staff_roles
 from onward.organisations.selectors import units_under
 from onward.people.forms import OWN_WORDS_SLOTS, CaseloadFilterForm, LicenceIssueForm, ReleaseForm, SupervisionEndForm
 from onward.people.models import ConditionType, LicenceVersion

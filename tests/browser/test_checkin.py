@@ -12,13 +12,13 @@ from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
-from onward.accounts.models import Role
 from onward.accounts.tests.factories import TEST_PASSWORD, totp_code
 from onward.biometrics.tests.clips import fake_camera_y4m
 from onward.checkins import services
 from onward.checkins.models import State
 from onward.checkins.tests.factories import questionnaire_ensure
 from onward.notifications.models import OutboxMessage
+from onward.organisations.models import Role
 from onward.people.models import AssignmentRole
 from onward.people.tests.factories import CommunityPersonFactory, StaffAssignmentFactory
 from tests.browser.checks import page_check, watch_for_problems

@@ -16,9 +16,10 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
-from onward.accounts.models import PinCredential, Role
+from onward.accounts.models import PinCredential
 from onward.accounts.services import person_account_ensure
 from onward.accounts.tests.factories import TEST_PASSWORD, StaffFactory, StaffRoleFactory, totp_code
+from onward.organisations.models import Role
 from onward.people.models import AssignmentRole, Person
 from onward.people.tests.factories import (
     CommunityPersonFactory,

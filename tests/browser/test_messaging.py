@@ -8,10 +8,11 @@ import pytest
 from django.contrib.auth.hashers import make_password
 from playwright.sync_api import Page, expect
 
-from onward.accounts.models import PinCredential, Role
+from onward.accounts.models import PinCredential
 from onward.accounts.services import person_account_ensure
 from onward.messaging.models import Draft, Message, MessageState, Term, WordList
 from onward.messaging.tests.factories import TermFactory, WordListFactory
+from onward.organisations.models import Role
 from onward.people.models import AssignmentRole, Person
 from onward.people.tests.factories import PersonFactory, StaffAssignmentFactory
 from tests.browser.checks import page_check, screenshot, staff_sign_in

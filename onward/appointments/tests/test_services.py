@@ -6,7 +6,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
 from django.utils import timezone
 
-from onward.accounts.models import Role
 from onward.accounts.services import person_account_ensure
 from onward.appointments.models import TRANSITIONS, Appointment, AppointmentState, Reminder, ReminderState
 from onward.appointments.services import (
@@ -23,6 +22,7 @@ from onward.appointments.services import (
 from onward.appointments.tests.factories import AppointmentFactory
 from onward.audit.models import AuditEvent
 from onward.notifications.models import OutboxMessage
+from onward.organisations.models import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,6 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from onward.accounts.models import Role
 from onward.accounts.services import device_token_create, person_account_ensure
 from onward.appointments import slots as slot_services
 from onward.appointments.models import Appointment, AppointmentState, Reminder, Slot, SlotState
@@ -20,6 +19,7 @@ from onward.appointments.slots import SlotOpening, slot_book, slot_times, slot_w
 from onward.appointments.tests.factories import AppointmentFactory, SlotFactory
 from onward.audit.models import AuditEvent
 from onward.notifications.models import OutboxMessage
+from onward.organisations.models import Role
 from onward.people.models import AssignmentRole
 from onward.people.tests.factories import CommunityPersonFactory, StaffAssignmentFactory
 

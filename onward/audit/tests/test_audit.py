@@ -6,9 +6,9 @@ from django.core.management import CommandError, call_command
 from django.db import connection, connections, transaction
 from django.test import Client
 
-from onward.accounts.models import Role
 from onward.audit.models import AuditEvent
 from onward.audit.services import audit_record, audit_verify
+from onward.organisations.models import Role
 from onward.people.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db

@@ -2,9 +2,8 @@ import re
 
 import pytest
 
-from onward.accounts.models import Role, StaffRole
 from onward.audit.models import AuditEvent
-from onward.organisations.models import OrgUnit
+from onward.organisations.models import OrgUnit, Role, StaffRole
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,6 @@
 
 import pytest
 
-from onward.accounts.models import Role
 from onward.accounts.services import person_account_ensure
 from onward.audit.models import AuditEvent
 from onward.directory import selectors
@@ -10,6 +9,7 @@ from onward.directory.demo import DEMO_SERVICES, demo_directory_seed
 from onward.directory.models import Category, Service
 from onward.directory.selectors import Origin
 from onward.location.address import to_bng
+from onward.organisations.models import Role
 from onward.people.tests.factories import CommunityPersonFactory
 
 pytestmark = pytest.mark.django_db

@@ -198,7 +198,7 @@ def test_public_verification_page(
 def test_the_content_site_is_for_editors_and_administrators(
     org: dict[str, Any], make_staff: Any, staff_client: Any
 ) -> None:
-    from onward.accounts.models import Role
+    from onward.organisations.models import Role
 
     editor = staff_client(make_staff(Role.CONTENT_EDITOR, org["north"]))
     assert editor.get("/admin/content/").status_code == 200

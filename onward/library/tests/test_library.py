@@ -9,13 +9,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from onward.accounts.models import Role
 from onward.accounts.services import person_account_ensure
 from onward.audit.models import AuditEvent
 from onward.core.markdown import body_html
 from onward.library import selectors, services
 from onward.library.models import Audience, ContentVersion, ItemState, Rating, Revision, SavedItem
 from onward.library.tests.factories import TopicFactory, draft_for, published_item
+from onward.organisations.models import Role
 from onward.people.tests.factories import CommunityPersonFactory, PersonFactory
 
 

@@ -186,7 +186,7 @@ def test_a_person_is_rate_limited_with_a_clear_message(msg_world: dict[str, Any]
 
 
 def test_the_conversation_follows_the_person_through_the_gate(msg_world: dict[str, Any], make_staff: Any) -> None:
-    from onward.accounts.models import Role
+    from onward.organisations.models import Role
 
     w = msg_world
     pom = make_staff(Role.POM, w["org"]["ngt"])
@@ -281,7 +281,7 @@ def test_contact_messages_are_screened_and_held(msg_world: dict[str, Any]) -> No
 
 
 def test_a_broadcast_reaches_one_wing_and_not_another(msg_world: dict[str, Any], make_staff: Any) -> None:
-    from onward.accounts.models import Role
+    from onward.organisations.models import Role
 
     w = msg_world
     senior = make_staff(Role.SENIOR, w["org"]["ngt"])
@@ -300,7 +300,7 @@ def test_a_broadcast_reaches_one_wing_and_not_another(msg_world: dict[str, Any],
 
 
 def test_a_broadcast_to_hdc_in_a_pdu_and_to_a_caseload(msg_world: dict[str, Any], make_staff: Any) -> None:
-    from onward.accounts.models import Role
+    from onward.organisations.models import Role
 
     w = msg_world
     senior = make_staff(Role.SENIOR, w["org"]["pdu_n"])

@@ -9,7 +9,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from onward.accounts.models import Role
 from onward.audit.models import AuditEvent
 from onward.messaging.models import MessageState, ScreeningPolicy, Term, TermKind, WordList
 from onward.messaging.services import (
@@ -23,6 +22,7 @@ from onward.messaging.services import (
     word_list_policy_set,
 )
 from onward.messaging.tests.factories import TermFactory, WordListFactory
+from onward.organisations.models import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -4,10 +4,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
 
-from onward.accounts.models import Role
 from onward.accounts.services import person_account_ensure, person_pin_set
 from onward.audit.models import AuditEvent
 from onward.notifications.models import OutboxMessage
+from onward.organisations.models import Role
 from onward.people.models import AssignmentRole, Person, StaffAssignment, Status
 from onward.people.selectors import CaseloadFilter, caseload_for, person_get
 from onward.people.services import (

@@ -4,11 +4,12 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 
-from onward.accounts.models import DeviceToken, Role
+from onward.accounts.models import DeviceToken
 from onward.accounts.services import device_token_create, person_account_ensure
 from onward.audit.models import AuditEvent
 from onward.checkins import services as checkins
 from onward.checkins.models import Enrolment
+from onward.organisations.models import Role
 from onward.people.models import AssignmentRole, StaffAssignment, Status
 from onward.people.services import person_supervision_end
 from onward.people.tests.factories import CommunityPersonFactory, StaffAssignmentFactory
