@@ -2,7 +2,7 @@
 
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from onward.accounts.events import SignInCodeIssued
 from onward.accounts.models import (
     ActivationCode,
     DeviceToken,
@@ -27,6 +28,7 @@ from onward.accounts.models import (
 from onward.audit.services import audit_record
 from onward.core.actors import UserKind
 from onward.core.context import current_request_context
+from onward.core.events import announce
 from onward.core.permissions import require
 from onward.people.models import COMMUNITY_STATUSES, CUSTODY_STATUSES, Person
 from onward.people.rules import acting_role
@@ -36,6 +38,8 @@ ACTIVATION_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 ACTIVATION_CODE_LENGTH = 10
 PIN_MIN_DIGITS = 4
 PIN_MAX_DIGITS = 6
+
+SIGN_IN_LINK_BATCH_SIZE = 500
 
 
 class SignInRefused(Exception):
@@ -263,8 +267,6 @@ def one_time_code_send(*, contact: str) -> None:
 
     Says nothing about whether the contact is known: the page reads the same either way.
     """
-    from onward.notifications.services import notification_queue
-
     contact = contact.strip()
     is_email = "@" in contact
     lookup = {"email__iexact": contact} if is_email else {"phone": _normalise_phone(contact)}
@@ -285,17 +287,15 @@ def one_time_code_send(*, contact: str) -> None:
             channel="email" if is_email else "sms",
             expires_at=now + timedelta(minutes=settings.ONE_TIME_CODE_MINUTES),
         )
-        body = _("Your Onward sign-in code is %(code)s. It works for %(minutes)s minutes. Do not share it.") % {
-            "code": code,
-            "minutes": settings.ONE_TIME_CODE_MINUTES,
-        }
-        notification_queue(
-            channel="email" if is_email else "sms",
-            recipient=person.email if is_email else person.phone,
-            subject=_("Your Onward sign-in code"),
-            body=body,
-            user=account,
-            person=person,
+        announce(
+            SignInCodeIssued(
+                person=person,
+                account=account,
+                channel="email" if is_email else "sms",
+                address=person.email if is_email else person.phone,
+                code=code,
+                minutes=settings.ONE_TIME_CODE_MINUTES,
+            )
         )
 
 
@@ -408,6 +408,36 @@ def device_token_revoke(*, actor: Any, token: DeviceToken, reason: str = "") -> 
     return token
 
 
+def person_access_end(*, actor: Any, person: Person, reason: str) -> int:
+    """End every way the person is signed in: device tokens are revoked and open web sessions stop working.
+
+    Returns how many device tokens were revoked.
+
+    Web sessions carry a hash of the account's password field; a new unusable password changes it, so
+    each open session is refused at its next request (Django checks the hash), on any session store.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        account = User.objects.select_for_update().filter(person=person).first()
+        if account is None:
+            return 0
+        tokens = DeviceToken.objects.filter(user=account, revoked_at__isnull=True).update(
+            revoked_at=now, revoked_by=actor if getattr(actor, "pk", None) else None
+        )
+        account.set_unusable_password()
+        account.save(update_fields=["password"])
+        audit_record(
+            actor=actor,
+            role=acting_role(actor, person),
+            action="account.access_ended",
+            person=person,
+            target=account,
+            reason=reason,
+            data={"device_tokens_revoked": tokens},
+        )
+    return tokens
+
+
 def device_token_authenticate(token: str) -> User | None:
     if not token.startswith(DEVICE_TOKEN_PREFIX):
         return None
@@ -436,6 +466,36 @@ def sign_in_link_issue(*, user: User, purpose: str, next_url: str, expires_at: A
         user=user, token_digest=code_digest("link", token), purpose=purpose, next_url=next_url, expires_at=expires_at
     )
     return reverse("accounts:person_link", kwargs={"token": token})
+
+
+def sign_in_links_issue_many(
+    wanted: list[tuple[Any, User | None, str, datetime]], *, purpose: str, base_url: str
+) -> dict[Any, str]:
+    """Many sign-in links in one insert, for a batch (reminders): {key: full link} for (key, account, next, expiry).
+
+    The same rows `sign_in_link_issue` writes; entries without an account get no link.
+    """
+    rows, links = [], {}
+    link_path = reverse("accounts:person_link", kwargs={"token": "TOKEN"})  # once per batch, not per link
+    base = base_url.rstrip("/")
+    for key, user, next_url, expires_at in wanted:
+        if user is None:
+            continue
+        if not next_url.startswith("/") or next_url.startswith("//"):
+            raise ValueError("next_url must be a path on this site.")
+        token = secrets.token_urlsafe(24)
+        rows.append(
+            SignInLink(
+                user=user,
+                token_digest=code_digest("link", token),
+                purpose=purpose,
+                next_url=next_url,
+                expires_at=expires_at,
+            )
+        )
+        links[key] = base + link_path.replace("TOKEN", token)
+    SignInLink.objects.bulk_create(rows, batch_size=SIGN_IN_LINK_BATCH_SIZE)
+    return links
 
 
 def sign_in_link_redeem(*, token: str, date_of_birth: Any) -> tuple[User, str]:

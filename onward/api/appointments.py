@@ -30,6 +30,7 @@ from onward.appointments.models import (
     Slot,
     SlotState,
 )
+from onward.notifications.reminders import ReminderSettings, reminder_preference_save, reminder_settings_for
 from onward.people.models import Person
 from onward.people.selectors import person_get
 
@@ -262,7 +263,7 @@ class ReminderPreferenceIn(Schema):
 def my_reminder_preference(request: HttpRequest) -> ReminderPreferenceOut:
     user = api_caller(request)
     person = person_get(user, int(user.person_id), purpose="view_own_reminders")
-    return _preference_out(selectors.reminder_settings_for(person))
+    return _preference_out(reminder_settings_for(person))
 
 
 @router.put(
@@ -275,20 +276,20 @@ def my_reminder_preference_save(request: HttpRequest, body: ReminderPreferenceIn
     """Reminders not yet sent are planned again at once; a way the person cannot be reached by is refused."""
     user = api_caller(request)
     person = person_get(user, int(user.person_id), purpose="view_own_reminders")
-    wanted = services.ReminderSettings(
+    wanted = ReminderSettings(
         channel=body.channel,
         offsets_minutes=[int(m) for m in body.offsets_minutes],
         quiet_start=body.quiet_start.replace(second=0, microsecond=0, tzinfo=None),
         quiet_end=body.quiet_end.replace(second=0, microsecond=0, tzinfo=None),
     )
     try:
-        services.reminder_preference_save(actor=user, person=person, wanted=wanted)
+        reminder_preference_save(actor=user, person=person, wanted=wanted)
     except DjangoValidationError as error:
         raise HttpError(BAD_REQUEST, " ".join(error.messages)) from None
-    return _preference_out(selectors.reminder_settings_for(person))
+    return _preference_out(reminder_settings_for(person))
 
 
-def _preference_out(current: services.ReminderSettings) -> ReminderPreferenceOut:
+def _preference_out(current: ReminderSettings) -> ReminderPreferenceOut:
     return ReminderPreferenceOut(
         channel=current.channel,
         offsets_minutes=current.offsets_minutes,

@@ -30,6 +30,7 @@ from onward.appointments.services import (
 )
 from onward.audit.services import audit_record
 from onward.core.permissions import require
+from onward.notifications.services import notification_queue
 from onward.people.models import Person
 
 SLOT_TAKEN = "slot_taken"
@@ -263,8 +264,6 @@ def _limit_check(person: Person, kind: str, now: datetime) -> None:
 
 
 def _staff_notify(slot: Slot, person: Person, appointment: Appointment) -> None:
-    from onward.notifications.services import notification_queue
-
     notification_queue(
         channel="in_app",
         recipient=str(slot.staff_id),

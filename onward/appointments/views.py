@@ -31,6 +31,7 @@ from onward.appointments.forms import (
 from onward.appointments.models import Appointment, Slot, SlotState
 from onward.core.permissions import can, permission, require
 from onward.notifications.push import push_reachable
+from onward.notifications.reminders import ReminderSettings, reminder_preference_save, reminder_settings_for
 from onward.organisations.models import OrgUnit, UnitKind
 from onward.organisations.roles import staff_roles
 from onward.organisations.selectors import units_under
@@ -269,7 +270,7 @@ def person_appointments(request: HttpRequest) -> HttpResponse:
 def person_reminders(request: HttpRequest) -> HttpResponse:
     """How the person wants to be reminded: the way, how long before, and the hours we keep quiet."""
     person = person_get(request.user, int(request.user.person_id), purpose="view_own_reminders")  # type: ignore[union-attr, arg-type]
-    current = selectors.reminder_settings_for(person)
+    current = reminder_settings_for(person)
     initial = {
         "channel": current.channel,
         "offsets": current.offsets_minutes,
@@ -279,14 +280,14 @@ def person_reminders(request: HttpRequest) -> HttpResponse:
     form = ReminderPreferenceForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        wanted = services.ReminderSettings(
+        wanted = ReminderSettings(
             channel=data["channel"],
             offsets_minutes=data["offsets"],
             quiet_start=time(data["quiet_start"]),
             quiet_end=time(data["quiet_end"]),
         )
         try:
-            services.reminder_preference_save(actor=request.user, person=person, wanted=wanted)
+            reminder_preference_save(actor=request.user, person=person, wanted=wanted)
         except ValidationError as error:
             form.add_error(None, error)
         else:

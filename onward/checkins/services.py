@@ -22,10 +22,10 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from onward.appointments.reminders import checkin_reminders_plan_for
 from onward.audit.services import audit_record
 from onward.checkins.models import (
     FACE_DECISION_RANK,
+    OPEN_STATES,
     REASON_REQUIRED,
     SCHEDULE_INTERVAL_DAYS,
     Answer,
@@ -47,10 +47,12 @@ from onward.checkins.models import (
     Verification,
     VerificationStatus,
 )
+from onward.checkins.reminders import CHECKIN_REMINDERS
 from onward.core.crypto import decrypt_bytes, encrypt_bytes
 from onward.core.permissions import require
 from onward.location.address import Fix, address_check
 from onward.notifications.models import Channel
+from onward.notifications.reminders import reminders_plan_for
 from onward.notifications.services import notification_queue
 from onward.people.models import AssignmentRole, Person, StaffAssignment
 from onward.people.rules import acting_role
@@ -199,6 +201,30 @@ def enrolment_template_delete(*, actor: Any | None, person: Person, reason: str)
     return True
 
 
+def checkins_cancel_open(*, actor: Any | None, person: Person, reason: str) -> int:
+    """Cancel every check-in still waiting for the person (their supervision ended). One audit event."""
+    with transaction.atomic():
+        ids = list(
+            CheckIn.objects.select_for_update()
+            .filter(person=person, state__in=OPEN_STATES)
+            .values_list("pk", flat=True)
+        )
+        if not ids:
+            return 0
+        CheckIn.objects.filter(pk__in=ids).update(
+            state=State.CANCELLED, state_reason=reason, state_changed_at=timezone.now()
+        )
+        audit_record(
+            actor=actor,
+            role=acting_role(actor, person) if actor is not None else "",
+            action="checkin.cancelled_at_supervision_end",
+            person=person,
+            reason=reason,
+            data={"checkins": ids},
+        )
+    return len(ids)
+
+
 def extra_question_add(*, actor: Any, person: Person, text: str) -> ExtraQuestion:
     """A practitioner's own question for the person's next check-in; at most 3 wait at a time."""
     require(actor, "checkin.enrol", person)
@@ -283,8 +309,8 @@ def checkin_create(*, enrolment: Enrolment, due_date: date) -> tuple[CheckIn, bo
                         subject=_("Time for your check-in"),
                         body=_("It is time for your check-in. Please do it before %(when)s: %(link)s"),
                     )
-                # Reminders before the window ends: the same rows and job as appointment reminders.
-                checkin_reminders_plan_for([checkin], now=now)
+                # Reminders before the window ends: the notifications app plans and sends them.
+                reminders_plan_for(CHECKIN_REMINDERS, [checkin], now=now)
     except IntegrityError:
         # The other scheduler's insert won between our look-up and our insert.
         return CheckIn.objects.get(person=enrolment.person, due_date=due_date), False

@@ -247,8 +247,8 @@ def _library(units: dict[str, OrgUnit], staff: dict[str, User]) -> None:
 def _appointments(staff: dict[str, User]) -> None:
     """Aled's appointments: one coming up (with its reminders planned), one attended, one missed."""
     from onward.appointments.models import AppointmentState
-    from onward.appointments.reminders import reminders_plan_for
     from onward.appointments.tests.factories import AppointmentFactory
+    from onward.notifications.reminders import reminders_plan_for
 
     practitioner = staff["practitioner@onward.example"]
     aled = Person.objects.get(crn="X100001")

@@ -31,7 +31,7 @@ KEPT_WITH_THE_RECORD: dict[str, str] = {
     "accounts.User": "the person's account: ended when supervision ends (person_supervision_end)",
     "audit.AuditEvent": "the audit trail is append-only and hash-chained: it outlives the records it describes",
     "appointments.Appointment": _WITH_THE_RECORD + " (attendance is part of the case record)",
-    "appointments.ReminderPreference": _WITH_THE_RECORD,
+    "notifications.ReminderPreference": _WITH_THE_RECORD,
     "appointments.Slot": _WITH_THE_RECORD,
     "checkins.Enrolment": "the face template and reference photo go when supervision ends; the rest "
     + _WITH_THE_RECORD,

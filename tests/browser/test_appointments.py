@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from onward.accounts.services import person_account_ensure, sign_in_link_issue
 from onward.appointments.models import Appointment, Slot, SlotState
-from onward.appointments.reminders import reminders_send
+from onward.notifications.reminders import reminders_send
 from onward.organisations.models import Role
 from onward.people.models import AssignmentRole
 from onward.people.tests.factories import CommunityPersonFactory, StaffAssignmentFactory

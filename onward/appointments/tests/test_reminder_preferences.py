@@ -7,11 +7,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from onward.accounts.services import person_account_ensure
-from onward.appointments.models import Reminder, ReminderPreference, ReminderState
-from onward.appointments.reminders import reminders_plan_for
-from onward.appointments.services import ReminderSettings, reminder_preference_save
 from onward.appointments.tests.factories import AppointmentFactory
 from onward.audit.models import AuditEvent
+from onward.notifications.models import Reminder, ReminderPreference, ReminderState
+from onward.notifications.reminders import ReminderSettings, reminder_preference_save, reminders_plan_for
 from onward.people.tests.factories import CommunityPersonFactory
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,11 @@ from hypothesis import strategies as st
 
 from onward.accounts.models import SignInLink
 from onward.accounts.services import person_account_ensure, sign_in_link_redeem
-from onward.appointments.models import AppointmentState, Reminder, ReminderState
-from onward.appointments.reminders import (
+from onward.appointments.models import AppointmentState
+from onward.appointments.services import appointment_cancel
+from onward.appointments.tests.factories import AppointmentFactory, ReminderPreferenceFactory
+from onward.notifications.models import OutboxMessage, OutboxStatus, Reminder, ReminderState
+from onward.notifications.reminders import (
     QuietHours,
     reminder_due_at,
     reminders_plan,
@@ -20,9 +23,6 @@ from onward.appointments.reminders import (
     reminders_send,
     reminders_send_batch,
 )
-from onward.appointments.services import appointment_cancel
-from onward.appointments.tests.factories import AppointmentFactory, ReminderPreferenceFactory
-from onward.notifications.models import OutboxMessage, OutboxStatus
 from onward.people.tests.factories import CommunityPersonFactory
 
 LONDON = ZoneInfo("Europe/London")

@@ -7,7 +7,7 @@ from django.db import IntegrityError
 from django.utils import timezone
 
 from onward.accounts.services import person_account_ensure
-from onward.appointments.models import TRANSITIONS, Appointment, AppointmentState, Reminder, ReminderState
+from onward.appointments.models import TRANSITIONS, Appointment, AppointmentState
 from onward.appointments.services import (
     AppointmentDetails,
     appointment_book,
@@ -17,11 +17,11 @@ from onward.appointments.services import (
     appointment_rearrange_request,
     attendance_record,
     bank_holidays_on,
-    contact_for,
 )
 from onward.appointments.tests.factories import AppointmentFactory
 from onward.audit.models import AuditEvent
-from onward.notifications.models import OutboxMessage
+from onward.notifications.models import OutboxMessage, Reminder, ReminderState
+from onward.notifications.services import contact_for
 from onward.organisations.models import Role
 
 pytestmark = pytest.mark.django_db

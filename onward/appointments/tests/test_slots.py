@@ -13,12 +13,12 @@ from django.utils import timezone
 
 from onward.accounts.services import device_token_create, person_account_ensure
 from onward.appointments import slots as slot_services
-from onward.appointments.models import Appointment, AppointmentState, Reminder, Slot, SlotState
+from onward.appointments.models import Appointment, AppointmentState, Slot, SlotState
 from onward.appointments.selectors import slots_bookable_by_person
 from onward.appointments.slots import SlotOpening, slot_book, slot_times, slot_withdraw, slots_open
 from onward.appointments.tests.factories import AppointmentFactory, SlotFactory
 from onward.audit.models import AuditEvent
-from onward.notifications.models import OutboxMessage
+from onward.notifications.models import OutboxMessage, Reminder
 from onward.organisations.models import Role
 from onward.people.models import AssignmentRole
 from onward.people.tests.factories import CommunityPersonFactory, StaffAssignmentFactory

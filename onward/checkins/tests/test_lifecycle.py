@@ -8,13 +8,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.utils import timezone
 
-from onward.appointments.models import Reminder, ReminderState
-from onward.appointments.reminders import quiet_hours_for, reminder_due_at, reminders_send
 from onward.audit.models import AuditEvent
 from onward.checkins import services
 from onward.checkins.models import REASON_REQUIRED, TRANSITIONS, CheckIn, Enrolment, ExtraQuestion, Schedule, State
 from onward.checkins.tests.factories import CheckInFactory, EnrolmentFactory
-from onward.notifications.models import OutboxMessage
+from onward.notifications.models import OutboxMessage, Reminder, ReminderState
+from onward.notifications.reminders import quiet_hours_for, reminder_due_at, reminders_send
 
 GOOD_ANSWERS = {"mood": "well", "help": ["none"], "call_back": "no", "comment": ""}
 

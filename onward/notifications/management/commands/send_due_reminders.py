@@ -6,7 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from onward.appointments.reminders import reminders_plan, reminders_send
+from onward.notifications.reminders import reminders_plan, reminders_send
 
 
 class Command(BaseCommand):
