@@ -12,6 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from onward.accounts.models import User
 from onward.accounts.services import person_account_ensure
 from onward.accounts.tests.factories import StaffFactory
+from onward.appointments.reminders import APPOINTMENT_REMINDERS
 from onward.organisations.models import OrgUnit, Role, StaffRole
 from onward.organisations.tests.factories import OfficeFactory, PduFactory, PrisonFactory, RegionFactory, WingFactory
 from onward.people.models import AssignmentRole, Person, RiskLevel, StaffAssignment, Status
@@ -296,7 +297,7 @@ def _appointments(staff: dict[str, User]) -> None:
         outcome_at=at(-14, 12),
         outcome_by=practitioner,
     )
-    reminders_plan_for(list(aled.appointments.filter(pk__gte=upcoming.pk)))
+    reminders_plan_for(APPOINTMENT_REMINDERS, list(aled.appointments.filter(pk__gte=upcoming.pk)))
 
 
 def _directory(staff: dict[str, User]) -> None:

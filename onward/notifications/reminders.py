@@ -444,7 +444,7 @@ def _reminder_message(
         channel, recipient = "in_app", ""
     else:
         preference = preferences.get(person.pk)
-        preferred = chosen or (preference.channel if preference is not None else None)
+        preferred = chosen or (preference.channel if preference is not None else settings.APPOINTMENT_DEFAULT_CHANNEL)
         channel, recipient = contact_for(person, preferred, push_ready=push_ready)
     if channel == "in_app":
         if user is None:

@@ -153,7 +153,9 @@ def test_booking_a_slot_makes_an_ordinary_appointment_with_reminders(case):
     assert appointment.staff == case["practitioner"]
     assert (appointment.starts_at, appointment.ends_at) == (slot.starts_at, slot.ends_at)
     assert appointment.state == AppointmentState.BOOKED
-    assert Reminder.objects.filter(appointment=appointment).count() == 2  # 48 hours and 2 hours before
+    assert (
+        Reminder.objects.filter(kind="appointment", object_id=appointment.pk).count() == 2
+    )  # 48 hours and 2 hours before
     booked = AuditEvent.objects.get(action="appointment.booked", object_id=str(appointment.pk))
     assert booked.data["slot"] == slot.pk
     assert booked.actor_role == "person"

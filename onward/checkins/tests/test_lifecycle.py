@@ -232,7 +232,7 @@ def test_reminders_before_the_window_ends_use_the_appointment_reminder_mechanism
     enrolment = EnrolmentFactory(person=case["person"], window_hours=72)
     checkin, _created = services.checkin_create(enrolment=enrolment, due_date=timezone.localdate())
 
-    reminder = Reminder.objects.get(checkin=checkin)
+    reminder = Reminder.objects.get(kind="checkin", object_id=checkin.pk)
     quiet = quiet_hours_for(None)
     assert reminder.due_at == reminder_due_at(checkin.closes_at, 24 * 60, quiet)
     assert not quiet.contains(timezone.localtime(reminder.due_at))
@@ -256,11 +256,11 @@ def test_no_reminder_once_the_check_in_is_done_or_cancelled(case, settings):
     enrolment = EnrolmentFactory(person=case["person"], window_hours=72)
     checkin, _created = services.checkin_create(enrolment=enrolment, due_date=timezone.localdate())
     CheckIn.objects.filter(pk=checkin.pk).update(state=State.SUBMITTED)
-    due_at = Reminder.objects.get(checkin=checkin).due_at
+    due_at = Reminder.objects.get(kind="checkin", object_id=checkin.pk).due_at
 
     assert reminders_send(now=due_at) == {"sent": 0, "skipped": 1}
     assert not OutboxMessage.objects.filter(idempotency_key__startswith="checkin-reminder:").exists()
-    assert Reminder.objects.get(checkin=checkin).state == ReminderState.SKIPPED
+    assert Reminder.objects.get(kind="checkin", object_id=checkin.pk).state == ReminderState.SKIPPED
 
 
 @pytest.mark.django_db
@@ -269,7 +269,7 @@ def test_in_app_only_means_no_text_even_with_a_phone_number(case, settings):
     enrolment = EnrolmentFactory(person=case["person"], window_hours=72, contact_preference="in_app")
     assert case["person"].phone
     checkin, _created = services.checkin_create(enrolment=enrolment, due_date=timezone.localdate())
-    due_at = Reminder.objects.get(checkin=checkin).due_at
+    due_at = Reminder.objects.get(kind="checkin", object_id=checkin.pk).due_at
 
     assert reminders_send(now=due_at)["sent"] == 1
     message = OutboxMessage.objects.get(idempotency_key__startswith="checkin-reminder:")
@@ -282,7 +282,9 @@ def test_a_reminder_that_would_come_before_the_window_opens_is_not_planned(case,
     settings.CHECKIN_REMINDER_OFFSETS_MINUTES = [48 * 60, 2 * 60]
     enrolment = EnrolmentFactory(person=case["person"], window_hours=24)
     checkin, _created = services.checkin_create(enrolment=enrolment, due_date=timezone.localdate())
-    assert list(Reminder.objects.filter(checkin=checkin).values_list("offset_minutes", flat=True)) == [120]
+    assert list(
+        Reminder.objects.filter(kind="checkin", object_id=checkin.pk).values_list("offset_minutes", flat=True)
+    ) == [120]
 
 
 @pytest.mark.django_db

@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from onward.accounts.services import person_account_ensure
+from onward.appointments.reminders import APPOINTMENT_REMINDERS
 from onward.audit.models import AuditEvent
 from onward.notifications.channels import ChannelError, PushChannel, channel_for
 from onward.notifications.delivery import Outcome, outbox_deliver
@@ -262,7 +263,7 @@ def test_a_reminder_for_a_person_who_prefers_push_reaches_their_phone(org, vapid
     keys = _subscribed(person_account_ensure(person), push_service.endpoint("phone"))
     ReminderPreferenceFactory(person=person, channel="push", offsets_minutes=[60])
     appointment = AppointmentFactory(person=person)
-    assert reminders_plan_for([appointment]) == 1
+    assert reminders_plan_for(APPOINTMENT_REMINDERS, [appointment]) == 1
 
     sent, skipped = reminders_send_batch(now=appointment.starts_at - dt.timedelta(minutes=30))
 
