@@ -1,12 +1,16 @@
-"""Sign-in pages: staff (password then authenticator code), and people (PIN, one-time code, activation)."""
+"""Sign-in pages: staff (password then authenticator code), and people (PIN, one-time code, activation).
+
+And the sign-in actions staff take on a person's record: reset a PIN, print an activation code, stop a device.
+"""
 
 from typing import Any
 
 from django.conf import settings
-from django.contrib import auth
+from django.contrib import auth, messages
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
@@ -18,15 +22,19 @@ from onward.accounts.forms import (
     ContactForm,
     DateOfBirthForm,
     OneTimeCodeForm,
+    PinResetForm,
     PinSignInForm,
     StaffSignInForm,
 )
-from onward.accounts.models import SignInMethod
+from onward.accounts.models import DeviceToken, SignInMethod
 from onward.accounts.services import (
     SignInRefused,
+    activation_code_issue,
     activation_code_redeem,
+    device_token_revoke,
     one_time_code_send,
     one_time_code_verify,
+    person_pin_set,
     person_pin_sign_in,
     sign_in_attempt_record,
     sign_in_link_is_live,
@@ -35,7 +43,8 @@ from onward.accounts.services import (
 from onward.accounts.totp import totp_device_new, totp_qr_svg
 from onward.core.actors import UserKind
 from onward.core.navigation import staff_landing
-from onward.core.permissions import permission, public
+from onward.core.permissions import can, permission, public
+from onward.people.selectors import person_get
 
 PENDING_STAFF = "onward_pending_staff"
 PENDING_CONTACT = "onward_pending_contact"
@@ -288,3 +297,43 @@ def _safe_next(request: HttpRequest, default: str) -> str:
     ):
         return target
     return default
+
+
+# --- Staff, on a person's record: PIN, activation code, devices -----------------------------------
+
+
+@permission("person.reset_pin")
+def person_pin_reset(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = person_get(request.user, person_id, purpose="view_for_pin_reset")
+    if not can(request.user, "person.reset_pin", person):
+        raise PermissionDenied("person.reset_pin")
+    form = PinResetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        person_pin_set(
+            actor=request.user, person=person, pin=form.cleaned_data["pin"], reason=form.cleaned_data["reason"]
+        )
+        messages.success(
+            request, _("The PIN has been reset. Give the new PIN to %(name)s privately.") % {"name": person.full_name}
+        )
+        return redirect("people:person_detail", person_id=person.pk)
+    return render(
+        request, "accounts/pin_reset.html", {"person": person, "form": form}, status=400 if form.errors else 200
+    )
+
+
+@permission("person.issue_activation_code")
+@require_POST
+def person_activation_code(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = person_get(request.user, person_id, purpose="view_for_activation_code")
+    code = activation_code_issue(actor=request.user, person=person)
+    return render(request, "accounts/activation_code.html", {"person": person, "code": code})
+
+
+@permission("person.manage_devices")
+@require_POST
+def person_device_revoke(request: HttpRequest, person_id: int, token_id: int) -> HttpResponse:
+    person = person_get(request.user, person_id, purpose="view_for_device_revoke")
+    token = get_object_or_404(DeviceToken, pk=token_id, user__person=person)
+    device_token_revoke(actor=request.user, token=token)
+    messages.success(request, _("The device can no longer sign in."))
+    return redirect("people:person_detail", person_id=person.pk)

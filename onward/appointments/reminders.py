@@ -31,13 +31,13 @@ class AppointmentReminders(ReminderKind):
         return {a.pk: a for a in appointments}
 
     def moment(self, thing: Any) -> datetime:
-        return thing.starts_at  # type: ignore[no-any-return]
+        return thing.starts_at
 
     def offsets(self, thing: Any, preference: ReminderPreference | None) -> list[int]:
         return reminder_offsets(thing, preference)
 
     def still_due(self, thing: Any, at: datetime) -> bool:
-        return thing.state in REMINDABLE_STATES and thing.starts_at > at  # type: ignore[no-any-return]
+        return thing.state in REMINDABLE_STATES and thing.starts_at > at
 
     def link(self, thing: Any) -> ReminderLink | None:
         # Reversed once per process: a reverse() per reminder costs more than the rest of the reminder.

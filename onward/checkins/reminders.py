@@ -29,19 +29,19 @@ class CheckInReminders(ReminderKind):
         return {c.pk: c for c in checkins}
 
     def moment(self, thing: Any) -> datetime:
-        return thing.closes_at  # type: ignore[no-any-return]
+        return thing.closes_at
 
     def offsets(self, thing: Any, preference: ReminderPreference | None) -> list[int]:
         return sorted(set(settings.CHECKIN_REMINDER_OFFSETS_MINUTES), reverse=True)
 
     def not_before(self, thing: Any) -> datetime | None:
-        return thing.opens_at  # type: ignore[no-any-return]
+        return thing.opens_at
 
     def still_due(self, thing: Any, at: datetime) -> bool:
-        return thing.state in OPEN_STATES and thing.closes_at > at  # type: ignore[no-any-return]
+        return thing.state in OPEN_STATES and thing.closes_at > at
 
     def channel(self, thing: Any) -> str | None:
-        return thing.enrolment.contact_preference  # type: ignore[no-any-return]
+        return thing.enrolment.contact_preference
 
     def link(self, thing: Any) -> ReminderLink | None:
         return ReminderLink(next_path=_checkin_path(), expires_at=thing.closes_at)

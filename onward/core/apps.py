@@ -17,3 +17,5 @@ class CoreConfig(AppConfig):
         autodiscover_modules("subscribers")
         # Every app's reminders.py registers the reminder kinds the notifications app sends.
         autodiscover_modules("reminders")
+        # Every app's record.py adds its part of a person's staff record page (onward.people.record).
+        autodiscover_modules("record")

@@ -107,7 +107,7 @@ def contact_for(person: Any, preferred: str | None = None, *, push_ready: bool |
 
 def _preference_of(person: Any) -> ReminderPreference | None:
     try:
-        return person.reminder_preference  # type: ignore[no-any-return]
+        return person.reminder_preference
     except ReminderPreference.DoesNotExist:
         return None
 
