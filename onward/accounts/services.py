@@ -370,6 +370,17 @@ class IssuedDeviceToken:
     token: str  # shown once
 
 
+def staff_totp_confirm(*, user: User, device: Any, code: str) -> bool:
+    """A staff member's first authenticator code: right, and the authenticator is theirs from now on."""
+    if not device.verify_token(code):
+        return False
+    with transaction.atomic():
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        audit_record(actor=user, role="staff", action="account.authenticator_set_up", target=user)
+    return True
+
+
 def device_token_create(*, actor: Any, name: str) -> IssuedDeviceToken:
     """A person adds their phone or tablet. The plain token is returned once and never stored."""
     require(actor, "person.self")

@@ -39,6 +39,7 @@ from onward.accounts.services import (
     sign_in_attempt_record,
     sign_in_link_is_live,
     sign_in_link_redeem,
+    staff_totp_confirm,
 )
 from onward.accounts.totp import totp_device_new, totp_qr_svg
 from onward.core.actors import UserKind
@@ -115,9 +116,7 @@ def staff_code_setup(request: HttpRequest) -> HttpResponse:
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first() or totp_device_new(user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["code"]):
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
+        if staff_totp_confirm(user=user, device=device, code=form.cleaned_data["code"]):
             return _finish_staff_sign_in(request, user, device)
         sign_in_attempt_record(
             method=SignInMethod.STAFF_TOTP,
