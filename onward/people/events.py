@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from onward.organisations.models import OrgUnit
 from onward.people.models import LicenceVersion, Person
 
 
@@ -19,16 +18,6 @@ class PersonReleased:
     actor: Any
     release_date: date
     practitioner: Any | None
-
-
-@dataclass(frozen=True)
-class PersonTransferred:
-    """A person moved to another prison, wing or probation office."""
-
-    person: Person
-    actor: Any
-    from_unit: OrgUnit
-    to_unit: OrgUnit
 
 
 @dataclass(frozen=True)
