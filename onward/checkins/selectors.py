@@ -24,7 +24,7 @@ from onward.checkins.models import (
 from onward.checkins.rules import checkins_visible_to
 from onward.core.permissions import require
 from onward.people.models import Person
-from onward.people.rules import acting_role
+from onward.people.rules import acting_role, people_visible_to
 
 
 def review_queue(user: Any) -> QuerySet[CheckIn]:
@@ -205,6 +205,5 @@ def checkin_statistics(user: Any, days: int | None = None) -> CheckinStatistics:
 
 
 def checkins_visible_to_manager(user: Any) -> QuerySet[CheckIn]:
-    from onward.people.rules import people_visible_to
 
     return CheckIn.objects.filter(person__in=people_visible_to(user))

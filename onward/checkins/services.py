@@ -22,6 +22,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from onward.accounts.services import person_account_ensure, sign_in_link_issue
 from onward.audit.services import audit_record
 from onward.checkins.models import (
     FACE_DECISION_RANK,
@@ -895,7 +896,6 @@ def _verification_enqueue(verification_id: int) -> None:
 
 def _checkin_link(checkin: CheckIn, account: Any) -> str:
     """A link that works until the window closes: with their date of birth, it opens the check-in."""
-    from onward.accounts.services import sign_in_link_issue
 
     path = sign_in_link_issue(
         user=account, purpose="checkin", next_url=reverse("checkins:person_checkin"), expires_at=checkin.closes_at
@@ -905,7 +905,6 @@ def _checkin_link(checkin: CheckIn, account: Any) -> str:
 
 def _person_tell(checkin: CheckIn, *, kind: str, subject: str, body: str) -> None:
     """In the app, and by the person's chosen channel, with the link to the check-in page."""
-    from onward.accounts.services import person_account_ensure
 
     person = checkin.person
     account = person_account_ensure(person)

@@ -7,6 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from onward.audit.services import audit_record
+from onward.core.permissions import can
+from onward.organisations.models import OrgUnit
 from onward.people.models import LicenceVersion, Person, StaffAssignment, Status
 from onward.people.rules import acting_role, people_visible_to
 
@@ -49,8 +51,6 @@ def caseload_for(user: Any, filters: CaseloadFilter | None = None) -> QuerySet[P
     if filters.status:
         people = people.filter(status=filters.status)
     if filters.unit_id:
-        from onward.organisations.models import OrgUnit
-
         unit = OrgUnit.objects.filter(pk=filters.unit_id).first()
         people = people.filter(unit__path__startswith=unit.path) if unit else people.none()
     return people.order_by(*CASELOAD_SORTS.get(filters.sort, CASELOAD_SORTS["release"]))
@@ -106,7 +106,6 @@ def person_for_subject_access(user: Any, reference: str) -> Person:
 
     Someone outside their area and a reference that matches no one get the same refusal.
     """
-    from onward.core.permissions import can
 
     wanted = reference.strip().upper().replace(" ", "")
     person = (
