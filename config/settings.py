@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "onward.directory",
     "onward.learning",
     "onward.library",
+    "onward.demo",
 ]
 
 MIDDLEWARE = [

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from onward.accounts.models import User
-from onward.core.demo import DEMO_COURSE_TITLE, DEMO_PRISON_NUMBER, demo_seed
+from onward.demo.seed import DEMO_COURSE_TITLE, DEMO_PRISON_NUMBER, demo_seed
 from onward.learning import selectors, services
 from onward.learning.certificates import certificate_check
 from onward.learning.models import Course, Lesson, SelfAssessmentSet, in_language
