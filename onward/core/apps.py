@@ -13,3 +13,5 @@ class CoreConfig(AppConfig):
         autodiscover_modules("subject_access")
         # Every app's retention.py adds its rules to the daily retention job.
         autodiscover_modules("retention")
+        # Every app's health.py adds its readiness checks to /readyz.
+        autodiscover_modules("health")
