@@ -13,6 +13,7 @@ def audit_section(person: Person) -> Section:
             "at",
             "action",
             "actor_role",
+            "actor_system",
             "actor__first_name",
             "actor__last_name",
             "reason",

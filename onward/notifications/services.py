@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onward.audit.services import audit_record
+from onward.core.actors import SystemActor
 from onward.core.permissions import require
 from onward.notifications.models import Channel, OutboxMessage, PushSubscription
 from onward.notifications.push import push_configured, push_subscription_problems
@@ -120,6 +121,10 @@ def push_subscription_remove(*, actor: Any, subscription: PushSubscription) -> P
     return locked
 
 
+# The system as the outbox's delivery (the deliver_outbox_message task and the outbox_sweep job).
+DELIVERY_ACTOR = SystemActor("outbox_deliver")
+
+
 def push_subscription_gone(subscription: PushSubscription) -> None:
     """The push service says this subscription no longer exists (404 or 410): stop sending to it."""
     with transaction.atomic():
@@ -128,7 +133,7 @@ def push_subscription_gone(subscription: PushSubscription) -> None:
         )
         if revoked:
             audit_record(
-                actor=None,
+                actor=DELIVERY_ACTOR,
                 action="notifications.push_gone",
                 person=getattr(subscription.user, "person", None),
                 target=subscription,
