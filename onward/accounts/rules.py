@@ -29,9 +29,10 @@ def is_staff_user(user: Any) -> bool:
 
 
 def staff_verified(user: Any) -> bool:
-    """Staff act only after their second factor. Users built outside a request (jobs) carry no flag."""
+    """Staff act only after their second factor. It fails closed: a user object without django-otp's flag
+    (one loaded outside a request) is refused. Jobs act as a SystemActor; see onward/accounts/actors.py."""
     check = getattr(user, "is_verified", None)
-    return check() if callable(check) else True
+    return bool(check()) if callable(check) else False
 
 
 @rule("caseload.view")

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from onward.accounts.actors import staff_verified_by
 from onward.accounts.forms import (
     ActivationForm,
     CodeForm,
@@ -174,7 +175,8 @@ def _finish_staff_sign_in(request: HttpRequest, user: Any, device: TOTPDevice) -
     request.session.pop(PENDING_STAFF, None)
     auth.login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     otp_login(request, device)
-    return redirect(_safe_next(request, staff_landing(user)))
+    # This user object was loaded before the code was checked: mark it verified, as the next request will be.
+    return redirect(_safe_next(request, staff_landing(staff_verified_by(user, device))))
 
 
 # --- People ------------------------------------------------------------------------------------
