@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from onward.accounts.actors import PersonUser, StaffUser
 from onward.audit.services import audit_record
 from onward.core.permissions import require
 from onward.core.subject_access import subject_access_sections
@@ -46,7 +47,7 @@ class ReleaseDetails:
     practitioner: Any | None = None
 
 
-def person_release(*, actor: Any, person: Person, details: ReleaseDetails, reason: str = "") -> Person:
+def person_release(*, actor: StaffUser, person: Person, details: ReleaseDetails, reason: str = "") -> Person:
     """Move a person from custody to the community, on the same record and the same account.
 
     Custody assignments end; the probation practitioner (if named) is assigned; the practitioner is told.
@@ -100,7 +101,7 @@ def person_release(*, actor: Any, person: Person, details: ReleaseDetails, reaso
     return locked
 
 
-def person_assign(*, actor: Any, person: Person, staff: Any, role: str, check: bool = True) -> StaffAssignment:
+def person_assign(*, actor: StaffUser, person: Person, staff: Any, role: str, check: bool = True) -> StaffAssignment:
     """Give a person a key worker, prison offender manager or probation practitioner, ending the last one."""
     if check:
         require(actor, "person.release", person)
@@ -133,7 +134,7 @@ LICENCE_TEXT_MAX_CHARS = 500
 LICENCE_EXPLANATION_MAX_CHARS = 1000
 
 
-def licence_version_issue(*, actor: Any, person: Person, conditions: list[ConditionChoice]) -> LicenceVersion:
+def licence_version_issue(*, actor: StaffUser, person: Person, conditions: list[ConditionChoice]) -> LicenceVersion:
     """A new version of the licence conditions, copied from the catalogue. The person is told and must confirm it."""
     require(actor, "licence.issue", person)
     types = {t.code: t for t in ConditionType.objects.filter(code__in={c.code for c in conditions if c.code})}
@@ -208,7 +209,7 @@ def licence_condition_build(choice: ConditionChoice, types: dict[str, ConditionT
     return LicenceCondition(kind=ConditionKind.ADDITIONAL, text=text, explanation=explanation)
 
 
-def licence_confirm(*, actor: Any, version: LicenceVersion) -> LicenceVersion:
+def licence_confirm(*, actor: PersonUser, version: LicenceVersion) -> LicenceVersion:
     """The person confirms they have read this version of their licence conditions."""
     require(actor, "person.self", version.person)
     with transaction.atomic():
@@ -226,7 +227,7 @@ def licence_confirm(*, actor: Any, version: LicenceVersion) -> LicenceVersion:
     return version
 
 
-def person_supervision_end(*, actor: Any, person: Person, reason: str) -> Person:
+def person_supervision_end(*, actor: StaffUser, person: Person, reason: str) -> Person:
     """Supervision is over: the record stays (for the retention period), their biometric data goes now.
 
     The face template and reference photo are deleted, devices stop working (and getting notifications),
@@ -266,7 +267,7 @@ def person_supervision_end(*, actor: Any, person: Person, reason: str) -> Person
     return locked
 
 
-def subject_access_export(*, actor: Any, person: Person) -> bytes:
+def subject_access_export(*, actor: StaffUser, person: Person) -> bytes:
     """Everything held about a person, from every app, as a ZIP: data.json, the files, and a README.
 
     For a subject access request. The export is audited with the sections and file count; the data

@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from onward.accounts.actors import signed_in_user
 from onward.accounts.forms import PinResetForm
 from onward.accounts.models import DeviceToken, PinCredential
 from onward.accounts.rules import staff_roles
@@ -86,7 +87,10 @@ def person_pin_reset(request: HttpRequest, person_id: int) -> HttpResponse:
     form = PinResetForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         person_pin_set(
-            actor=request.user, person=person, pin=form.cleaned_data["pin"], reason=form.cleaned_data["reason"]
+            actor=signed_in_user(request),
+            person=person,
+            pin=form.cleaned_data["pin"],
+            reason=form.cleaned_data["reason"],
         )
         messages.success(
             request, _("The PIN has been reset. Give the new PIN to %(name)s privately.") % {"name": person.full_name}
@@ -101,7 +105,7 @@ def person_pin_reset(request: HttpRequest, person_id: int) -> HttpResponse:
 @require_POST
 def person_activation_code(request: HttpRequest, person_id: int) -> HttpResponse:
     person = person_get(request.user, person_id, purpose="view_for_activation_code")
-    code = activation_code_issue(actor=request.user, person=person)
+    code = activation_code_issue(actor=signed_in_user(request), person=person)
     return render(request, "people/activation_code.html", {"person": person, "code": code})
 
 
@@ -121,7 +125,7 @@ def person_release_view(request: HttpRequest, person_id: int) -> HttpResponse:
             practitioner=data["practitioner"],
         )
         try:
-            person_release(actor=request.user, person=person, details=details, reason=data["reason"])
+            person_release(actor=signed_in_user(request), person=person, details=details, reason=data["reason"])
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -140,7 +144,7 @@ def person_supervision_end_view(request: HttpRequest, person_id: int) -> HttpRes
         raise PermissionDenied("person.end_supervision")
     form = SupervisionEndForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        person_supervision_end(actor=request.user, person=person, reason=form.cleaned_data["reason"])
+        person_supervision_end(actor=signed_in_user(request), person=person, reason=form.cleaned_data["reason"])
         messages.success(request, _("Supervision has ended. Their face photo and template have been deleted."))
         return redirect("people:person_detail", person_id=person.pk)
     return render(
@@ -153,7 +157,7 @@ def person_supervision_end_view(request: HttpRequest, person_id: int) -> HttpRes
 def person_device_revoke(request: HttpRequest, person_id: int, token_id: int) -> HttpResponse:
     person = person_get(request.user, person_id, purpose="view_for_device_revoke")
     token = get_object_or_404(DeviceToken, pk=token_id, user__person=person)
-    device_token_revoke(actor=request.user, token=token)
+    device_token_revoke(actor=signed_in_user(request), token=token)
     messages.success(request, _("The device can no longer sign in."))
     return redirect("people:person_detail", person_id=person.pk)
 
@@ -189,7 +193,9 @@ def person_licence_issue(request: HttpRequest, person_id: int) -> HttpResponse:
     form = LicenceIssueForm(request.POST or None, types=types, initial=_licence_initial(licence_current(person)))
     if request.method == "POST" and form.is_valid():
         try:
-            version = licence_version_issue(actor=request.user, person=person, conditions=form.cleaned_data["chosen"])
+            version = licence_version_issue(
+                actor=signed_in_user(request), person=person, conditions=form.cleaned_data["chosen"]
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -235,7 +241,7 @@ def _licence_initial(version: LicenceVersion | None) -> dict[str, Any]:
 @require_POST
 def person_licence_confirm(request: HttpRequest, version_id: int) -> HttpResponse:
     version = get_object_or_404(LicenceVersion, pk=version_id, person_id=request.user.person_id)  # type: ignore[union-attr]
-    licence_confirm(actor=request.user, version=version)
+    licence_confirm(actor=signed_in_user(request), version=version)
     messages.success(request, _("Thank you. You have confirmed your licence conditions."))
     return redirect("people:person_licence")
 
@@ -256,7 +262,7 @@ def subject_access(request: HttpRequest) -> HttpResponse:
         except PermissionDenied:
             problem = _("We cannot find anyone with that prison number or case reference in your area.")
     if request.method == "POST" and person is not None:
-        export = subject_access_export(actor=request.user, person=person)
+        export = subject_access_export(actor=signed_in_user(request), person=person)
         response = HttpResponse(export, content_type="application/zip")
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         response["Content-Disposition"] = f'attachment; filename="subject-access-{person.reference}-{stamp}.zip"'
