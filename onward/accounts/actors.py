@@ -24,13 +24,13 @@ from django.http import HttpRequest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from onward.accounts.models import User, UserKind
-from onward.core.actors import SystemActor, system_actor
+from onward.core.actors import SystemActor
 
 StaffUser: TypeAlias = User
 PersonUser: TypeAlias = User
 Actor: TypeAlias = StaffUser | PersonUser | SystemActor
 
-__all__ = ["Actor", "PersonUser", "StaffUser", "SystemActor", "signed_in_user", "staff_verified_by", "system_actor"]
+__all__ = ["Actor", "PersonUser", "StaffUser", "SystemActor", "signed_in_user", "staff_verified_by"]
 
 
 def signed_in_user(request: HttpRequest) -> StaffUser | PersonUser:

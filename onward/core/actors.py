@@ -30,8 +30,3 @@ class SystemActor:
 
     def __str__(self) -> str:
         return f"system ({self.name})"
-
-
-def system_actor(name: str) -> SystemActor:
-    """The system acting for the job or command `name`."""
-    return SystemActor(name)
