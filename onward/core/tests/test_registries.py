@@ -47,17 +47,23 @@ def test_the_running_site_checks_what_core_owns_and_what_the_apps_add() -> None:
     assert {"database", "cache", "storage", "worker"} <= set(health._CHECKS)
 
 
-def test_core_writes_through_the_audit_apps_writer_and_fails_loudly_without_one(
+def test_the_running_site_writes_through_the_audit_apps_writer() -> None:
+    assert [(w.__module__, w.__name__) for w in auditing._WRITERS] == [("onward.audit.services", "audit_record")]
+
+
+def test_core_writes_through_the_registered_writer_and_fails_loudly_without_one(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from onward.audit.services import audit_record
-
-    assert [audit_record] == auditing._WRITERS
     monkeypatch.setattr(auditing, "_WRITERS", [])
     with pytest.raises(ImproperlyConfigured, match="No audit writer"):
         auditing.audit_write(actor=None, action="admin.unit.changed")
     written: list[dict[str, Any]] = []
-    auditing.audit_writer_register(lambda **fields: written.append(fields))
+
+    def writer(**fields: Any) -> None:
+        written.append(fields)
+
+    auditing.audit_writer_register(writer)
+    auditing.audit_writer_register(writer)  # the same writer again (a second start-up) is harmless
     auditing.audit_write(actor=None, action="admin.unit.changed", data={"fields": ["name"]})
     assert written == [
         {
@@ -71,4 +77,4 @@ def test_core_writes_through_the_audit_apps_writer_and_fails_loudly_without_one(
         }
     ]
     with pytest.raises(ImproperlyConfigured, match="Two audit writers"):
-        auditing.audit_writer_register(audit_record)
+        auditing.audit_writer_register(lambda **fields: None)
