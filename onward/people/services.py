@@ -101,7 +101,9 @@ def person_release(*, actor: StaffUser, person: Person, details: ReleaseDetails,
     return locked
 
 
-def person_assign(*, actor: StaffUser, person: Person, staff: StaffUser, role: str, check: bool = True) -> StaffAssignment:
+def person_assign(
+    *, actor: StaffUser, person: Person, staff: StaffUser, role: str, check: bool = True
+) -> StaffAssignment:
     """Give a person a key worker, prison offender manager or probation practitioner, ending the last one."""
     if check:
         require(actor, "person.release", person)
