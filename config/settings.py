@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "onward.messaging",
     "onward.checkins",
     "onward.api",
+    "onward.demo",
 ]
 
 MIDDLEWARE = [

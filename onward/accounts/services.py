@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from onward.accounts.actors import PersonUser, StaffUser
 from onward.accounts.events import SignInCodeIssued
 from onward.accounts.models import (
     ActivationCode,
@@ -141,7 +142,7 @@ def _pin_locked_error() -> SignInRefused:
     )
 
 
-def person_pin_set(*, actor: Any, person: Person, pin: str, reason: str = "") -> PinCredential:
+def person_pin_set(*, actor: StaffUser, person: Person, pin: str, reason: str = "") -> PinCredential:
     """Staff set or reset a person's PIN; this also unlocks it."""
     require(actor, "person.reset_pin", person)
     if not (pin.isdigit() and PIN_MIN_DIGITS <= len(pin) <= PIN_MAX_DIGITS):
@@ -189,7 +190,7 @@ def person_account_ensure(person: Person) -> User:
 # --- People in the community: activation codes and one-time codes ------------------------------
 
 
-def activation_code_issue(*, actor: Any, person: Person) -> str:
+def activation_code_issue(*, actor: StaffUser, person: Person) -> str:
     """A printed code for first sign-in after release. Returned once, stored only as a digest."""
     require(actor, "person.issue_activation_code", person)
     code = "".join(secrets.choice(ACTIVATION_ALPHABET) for _ in range(ACTIVATION_CODE_LENGTH))
@@ -370,7 +371,7 @@ class IssuedDeviceToken:
     token: str  # shown once
 
 
-def staff_totp_confirm(*, user: User, device: Any, code: str) -> bool:
+def staff_totp_confirm(*, user: StaffUser, device: Any, code: str) -> bool:
     """A staff member's first authenticator code: right, and the authenticator is theirs from now on."""
     if not device.verify_token(code):
         return False
@@ -381,7 +382,7 @@ def staff_totp_confirm(*, user: User, device: Any, code: str) -> bool:
     return True
 
 
-def device_token_create(*, actor: Any, name: str) -> IssuedDeviceToken:
+def device_token_create(*, actor: PersonUser, name: str) -> IssuedDeviceToken:
     """A person adds their phone or tablet. The plain token is returned once and never stored."""
     require(actor, "person.self")
     name = name.strip()
@@ -398,7 +399,7 @@ def device_token_create(*, actor: Any, name: str) -> IssuedDeviceToken:
     return IssuedDeviceToken(record=record, token=token)
 
 
-def device_token_revoke(*, actor: Any, token: DeviceToken, reason: str = "") -> DeviceToken:
+def device_token_revoke(*, actor: StaffUser | PersonUser, token: DeviceToken, reason: str = "") -> DeviceToken:
     person = token.user.person
     if person is None:
         raise ValueError("Device tokens belong to people's accounts.")

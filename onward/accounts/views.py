@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from onward.accounts.actors import signed_in_user, staff_verified_by
 from onward.accounts.forms import (
     ActivationForm,
     CodeForm,
@@ -183,7 +184,8 @@ def _finish_staff_sign_in(request: HttpRequest, user: Any, device: TOTPDevice) -
     request.session.pop(PENDING_STAFF, None)
     auth.login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     otp_login(request, device)
-    return redirect(_safe_next(request, staff_landing(user)))
+    # This user object was loaded before the code was checked: mark it verified, as the next request will be.
+    return redirect(_safe_next(request, staff_landing(staff_verified_by(user, device))))
 
 
 # --- People ------------------------------------------------------------------------------------
@@ -309,7 +311,7 @@ def person_pin_reset(request: HttpRequest, person_id: int) -> HttpResponse:
     form = PinResetForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         person_pin_set(
-            actor=request.user, person=person, pin=form.cleaned_data["pin"], reason=form.cleaned_data["reason"]
+            actor=signed_in_user(request), person=person, pin=form.cleaned_data["pin"], reason=form.cleaned_data["reason"]
         )
         messages.success(
             request, _("The PIN has been reset. Give the new PIN to %(name)s privately.") % {"name": person.full_name}
@@ -324,7 +326,7 @@ def person_pin_reset(request: HttpRequest, person_id: int) -> HttpResponse:
 @require_POST
 def person_activation_code(request: HttpRequest, person_id: int) -> HttpResponse:
     person = person_get(request.user, person_id, purpose="view_for_activation_code")
-    code = activation_code_issue(actor=request.user, person=person)
+    code = activation_code_issue(actor=signed_in_user(request), person=person)
     return render(request, "accounts/activation_code.html", {"person": person, "code": code})
 
 
@@ -333,6 +335,6 @@ def person_activation_code(request: HttpRequest, person_id: int) -> HttpResponse
 def person_device_revoke(request: HttpRequest, person_id: int, token_id: int) -> HttpResponse:
     person = person_get(request.user, person_id, purpose="view_for_device_revoke")
     token = get_object_or_404(DeviceToken, pk=token_id, user__person=person)
-    device_token_revoke(actor=request.user, token=token)
+    device_token_revoke(actor=signed_in_user(request), token=token)
     messages.success(request, _("The device can no longer sign in."))
     return redirect("people:person_detail", person_id=person.pk)

@@ -12,6 +12,8 @@ class AuditEvent(models.Model):
     at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     actor_role = models.CharField(max_length=40, blank=True)
+    # When the system acted (a job, a scheduled run, a command): its name. Then `actor` is empty.
+    actor_system = models.CharField(max_length=60, blank=True)
     action = models.CharField(max_length=60, db_index=True)
     person = models.ForeignKey("people.Person", null=True, on_delete=models.PROTECT, related_name="audit_events")
     object_type = models.CharField(max_length=60, blank=True)

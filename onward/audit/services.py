@@ -11,6 +11,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 
 from onward.audit.models import AuditChainHead, AuditEvent
+from onward.core.actors import SystemActor
 from onward.core.context import current_request_context
 
 GENESIS_HASH = "0" * 64
@@ -27,14 +28,22 @@ def audit_record(
     reason: str = "",
     data: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event to the chain. Joins the caller's transaction, so it lands with the change or not at all."""
+    """Append one event to the chain. Joins the caller's transaction, so it lands with the change or not at all.
+
+    A SystemActor is recorded as the system with its job's name (role "system" unless given), never as a
+    member of staff.
+    """
     ctx = current_request_context()
+    system = actor.name if isinstance(actor, SystemActor) else ""
+    if system:
+        actor, role = None, role or "system"
     with transaction.atomic():
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
         event = AuditEvent(
             seq=head.seq + 1,
             actor=actor if actor is not None and getattr(actor, "pk", None) else None,
             actor_role=role,
+            actor_system=system,
             action=action,
             person=person,
             object_type=type(target).__name__ if target is not None else "",
@@ -58,6 +67,7 @@ def event_hash(event: AuditEvent) -> str:
         "at": _iso(event.at),
         "actor": event.actor_id,
         "actor_role": event.actor_role,
+        **({"actor_system": event.actor_system} if event.actor_system else {}),  # older events have none
         "action": event.action,
         "person": event.person_id,
         "object_type": event.object_type,

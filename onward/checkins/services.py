@@ -49,8 +49,10 @@ from onward.checkins.models import (
     VerificationStatus,
 )
 from onward.checkins.reminders import CHECKIN_REMINDERS
+from onward.core.actors import SystemActor
 from onward.core.crypto import decrypt_bytes, encrypt_bytes
 from onward.core.permissions import require
+from onward.core.retention import RETENTION_ACTOR
 from onward.location.address import Fix, address_check
 from onward.notifications.models import Channel
 from onward.notifications.reminders import reminders_plan_for
@@ -253,6 +255,11 @@ def extra_question_add(*, actor: Any, person: Person, text: str) -> ExtraQuestio
 
 # --- Creating, reminding and expiring (periodic jobs) ---------------------------------------------
 
+# The system, as each job that acts on check-ins (the names of the periodic jobs and of the task).
+CREATE_DUE_ACTOR = SystemActor("checkins_create_due")
+EXPIRE_ACTOR = SystemActor("checkins_expire")
+VERIFY_ACTOR = SystemActor("verify_checkin_media")
+
 
 def checkins_create_due(today: date | None = None) -> dict[str, int]:
     """Make today's check-ins for every active enrolment that is due, once each, and invite the people."""
@@ -297,7 +304,7 @@ def checkin_create(*, enrolment: Enrolment, due_date: date) -> tuple[CheckIn, bo
             if created:
                 ExtraQuestion.objects.filter(person=enrolment.person, checkin__isnull=True).update(checkin=checkin)
                 audit_record(
-                    actor=None,
+                    actor=CREATE_DUE_ACTOR,
                     action="checkin.created",
                     person=enrolment.person,
                     target=checkin,
@@ -331,7 +338,7 @@ def checkins_expire(now: datetime | None = None) -> dict[str, int]:
             if not moved:
                 continue
             checkin = CheckIn.objects.select_related("person").get(pk=checkin_id)
-            audit_record(actor=None, action="checkin.expired", person=checkin.person, target=checkin)
+            audit_record(actor=EXPIRE_ACTOR, action="checkin.expired", person=checkin.person, target=checkin)
             _practitioner_alert(checkin)
             expired += 1
     return {"expired": expired}
@@ -588,7 +595,9 @@ def verification_run(verification_id: int) -> dict[str, Any]:
             if locked.state == State.SUBMITTED:
                 _flags_refresh(locked)
                 locked.save(update_fields=["flagged", "flag_reasons"])
-            audit_record(actor=None, action="checkin.verification_failed", person=checkin.person, target=verification)
+            audit_record(
+                actor=VERIFY_ACTOR, action="checkin.verification_failed", person=checkin.person, target=verification
+            )
         return {"failed": True}
     frames = []
     for index, frame in enumerate(result.best_frames_jpeg):
@@ -635,7 +644,7 @@ def verification_run(verification_id: int) -> dict[str, Any]:
             _flags_refresh(locked)
         locked.save(update_fields=["face_decision", "face_distance", "liveness_passed", "flagged", "flag_reasons"])
         audit_record(
-            actor=None,
+            actor=VERIFY_ACTOR,
             action="checkin.verified",
             person=checkin.person,
             target=verification,
@@ -872,7 +881,7 @@ def _checkin_media_delete(checkin: CheckIn, at: datetime) -> int:
         locked.save(update_fields=["media_deleted_at"])
         review = getattr(checkin, "review", None)
         audit_record(
-            actor=None,
+            actor=RETENTION_ACTOR,
             action="checkin.media_deleted",
             person=checkin.person,
             target=locked,

@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.db import transaction
 from django.http import HttpRequest
 
-from onward.audit.services import audit_record
+from onward.core.auditing import audit_write
 from onward.core.permissions import can
 
 
@@ -50,7 +50,7 @@ class AuditedAdmin(PolicyAdmin):
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         with transaction.atomic():
             super().save_model(request, obj, form, change)
-            audit_record(
+            audit_write(
                 actor=request.user,
                 role="administrator",
                 action=f"admin.{obj._meta.model_name}.{'changed' if change else 'added'}",
@@ -60,7 +60,7 @@ class AuditedAdmin(PolicyAdmin):
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         with transaction.atomic():
-            audit_record(
+            audit_write(
                 actor=request.user, role="administrator", action=f"admin.{obj._meta.model_name}.deleted", target=obj
             )
             super().delete_model(request, obj)

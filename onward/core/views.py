@@ -11,7 +11,6 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.i18n import set_language as django_set_language
 
-from onward.core.actors import UserKind
 from onward.core.health import readiness_checks
 from onward.core.permissions import public
 
@@ -20,7 +19,7 @@ from onward.core.permissions import public
 def home(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if user.is_authenticated:
-        if user.kind == UserKind.PERSON:
+        if getattr(user, "kind", None) == "person":  # as in navigation.py: core does not import accounts
             return redirect("people:person_home")
         if getattr(user, "is_verified", lambda: False)():
             return redirect("people:caseload")

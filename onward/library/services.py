@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onward.audit.services import audit_record
+from onward.core.actors import SystemActor
 from onward.core.permissions import require
 from onward.library.models import (
     DEFAULT_LANGUAGE,
@@ -175,6 +176,9 @@ def item_publish(*, actor: Any, item: Item, at: datetime.datetime | None = None)
     return item
 
 
+PUBLISH_DUE_ACTOR = SystemActor("library_publish_due")
+
+
 def items_publish_due() -> dict[str, int]:
     """The periodic job: scheduled items whose time has come go live (approval checked again)."""
     now = timezone.now()
@@ -192,7 +196,7 @@ def items_publish_due() -> dict[str, int]:
             item.save(update_fields=["state"])
             _go_live(item, item.publish_at)
             audit_record(
-                actor=None,
+                actor=PUBLISH_DUE_ACTOR,
                 role="scheduler",
                 action="library.item_published",
                 target=item,

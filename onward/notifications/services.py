@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onward.audit.services import audit_record
+from onward.core.actors import SystemActor
 from onward.core.permissions import require
 from onward.notifications.models import Channel, OutboxMessage, PushSubscription, ReminderPreference
 from onward.notifications.push import push_configured, push_reachable, push_subscription_problems
@@ -174,6 +175,10 @@ def push_subscription_remove(*, actor: Any, subscription: PushSubscription) -> P
     return locked
 
 
+# The system as the outbox's delivery (the deliver_outbox_message task and the outbox_sweep job).
+DELIVERY_ACTOR = SystemActor("outbox_deliver")
+
+
 def push_subscription_gone(subscription: PushSubscription) -> None:
     """The push service says this subscription no longer exists (404 or 410): stop sending to it."""
     with transaction.atomic():
@@ -182,7 +187,7 @@ def push_subscription_gone(subscription: PushSubscription) -> None:
         )
         if revoked:
             audit_record(
-                actor=None,
+                actor=DELIVERY_ACTOR,
                 action="notifications.push_gone",
                 person=getattr(subscription.user, "person", None),
                 target=subscription,

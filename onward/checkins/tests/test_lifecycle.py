@@ -303,7 +303,8 @@ def test_expiry_marks_missed_and_alerts_the_practitioner(case):
     alert = OutboxMessage.objects.get(user=case["practitioner"])
     assert alert.channel == "in_app"
     assert "Missed check-in" in alert.subject
-    assert AuditEvent.objects.filter(action="checkin.expired", object_id=str(late.pk)).exists()
+    expired = AuditEvent.objects.get(action="checkin.expired", object_id=str(late.pk))
+    assert (expired.actor, expired.actor_system) == (None, "checkins_expire")
 
 
 @pytest.mark.django_db

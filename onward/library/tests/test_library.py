@@ -188,7 +188,9 @@ def test_a_scheduled_item_goes_live_when_the_job_runs_after_its_time(editors, pe
     Item.objects.filter(pk=item.pk).update(publish_at=timezone.now() - timedelta(seconds=1))
     assert services.items_publish_due() == {"published": 1, "skipped": 0}
     assert _titles(selectors.items_new(people["community"], "en-gb")) == {"Bank holiday opening"}
-    assert AuditEvent.objects.filter(action="library.item_published", actor=None).exists()
+    assert AuditEvent.objects.filter(
+        action="library.item_published", actor=None, actor_system="library_publish_due"
+    ).exists()
 
 
 @pytest.mark.django_db
