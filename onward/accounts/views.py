@@ -311,7 +311,10 @@ def person_pin_reset(request: HttpRequest, person_id: int) -> HttpResponse:
     form = PinResetForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         person_pin_set(
-            actor=signed_in_user(request), person=person, pin=form.cleaned_data["pin"], reason=form.cleaned_data["reason"]
+            actor=signed_in_user(request),
+            person=person,
+            pin=form.cleaned_data["pin"],
+            reason=form.cleaned_data["reason"],
         )
         messages.success(
             request, _("The PIN has been reset. Give the new PIN to %(name)s privately.") % {"name": person.full_name}
