@@ -2,8 +2,11 @@
 
 The person's steps through the API are in test_api.py."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from onward.audit.models import AuditEvent
 from onward.checkins.models import CheckIn, Review, State
@@ -114,15 +117,16 @@ def test_every_view_of_media_is_audited_and_scoped(case, staff_client, person_cl
 @pytest.mark.django_db
 def test_statistics_count_false_accepts_and_rejects(case, staff_client):
     enrolment = EnrolmentFactory(person=case["person"])
-    for automated, human in [
-        ("match", "match"),
-        ("match", "no_match"),
-        ("no_match", "match"),
-        ("no_match", "no_match"),
-    ]:
-        checkin = CheckInFactory(enrolment=enrolment, state=State.REVIEWED, face_decision=automated)
+    # Due dates inside the statistics period, whatever the factory's sequence has reached in this run.
+    days_ago = [timezone.localdate() - dt.timedelta(days=n) for n in range(5)]
+    for (automated, human), due_date in zip(
+        [("match", "match"), ("match", "no_match"), ("no_match", "match"), ("no_match", "no_match")],
+        days_ago,
+        strict=False,
+    ):
+        checkin = CheckInFactory(enrolment=enrolment, state=State.REVIEWED, face_decision=automated, due_date=due_date)
         Review.objects.create(checkin=checkin, decision=human, reviewer=case["practitioner"])
-    CheckInFactory(enrolment=enrolment, state=State.EXPIRED, flagged=True)
+    CheckInFactory(enrolment=enrolment, state=State.EXPIRED, flagged=True, due_date=days_ago[4])
     from onward.checkins.selectors import checkin_statistics
 
     stats = checkin_statistics(case["senior"])
