@@ -103,7 +103,11 @@ def test_a_person_checks_in_from_their_phone_and_the_practitioner_reviews_it(
     tab.wait_for_url("**/me/check-in/")
     page_check(tab)
 
-    # 1. The questions.
+    # 1. The questions. Saving none names the questions still to answer, in plain words.
+    tab.get_by_role("button", name="Save my answers").click()
+    expect(tab.locator("#questions [role=status]")).to_contain_text("Answer this question.")
+    expected_refusal = f"422 for fetch {tab.url.split('/me/')[0]}/api/v1/me/check-ins/{checkin.pk}/answers"
+    tab.onward_problems.remove(expected_refusal)  # type: ignore[attr-defined]  # the refusal we asked for
     tab.get_by_label("Very well").check()
     tab.get_by_label("I do not need help").check()
     tab.get_by_role("group", name=re.compile("call you")).get_by_label("No").check()
