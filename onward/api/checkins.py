@@ -237,6 +237,9 @@ def checkin_media(request: HttpRequest, checkin_id: CheckInId, media: File[Uploa
     MP4 clip of the move from POST …/challenge. The file's own bytes decide its type, not its name.
     A file that is too big, not a photo or video, or will not open is refused with 400 and does not
     use a try. Accepted files are checked in the background: ask …/status for the result."""
+    # The clip is judged against the challenge the server issued for this check-in, never one the caller
+    # names; a challenge with a nonce would come as one more form field beside `media`, e.g.
+    # `challenge_nonce: Form[str]`, handed to the service in place of the issued one looked up here.
     user = api_caller(request)
     checkin = _own(request, checkin_id)
     limit = max(settings.CHECKIN_VIDEO_MAX_BYTES, settings.CHECKIN_PHOTO_MAX_BYTES)
