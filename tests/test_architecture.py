@@ -116,7 +116,20 @@ def api_operations() -> list[tuple[str, Any]]:
 
 def test_the_api_walker_finds_the_operations() -> None:
     routes = {route for route, _ in api_operations()}
-    expected = {"GET /me", "GET /caseload", "GET /people/{person_id}", "POST /devices", "DELETE /devices/{device_id}"}
+    expected = {
+        "GET /me",
+        "GET /caseload",
+        "GET /people/{person_id}",
+        "POST /devices",
+        "DELETE /devices/{device_id}",
+        "GET /me/check-ins/current",
+        "GET /me/check-ins/{checkin_id}/status",
+        "PUT /me/check-ins/{checkin_id}/answers",
+        "POST /me/check-ins/{checkin_id}/challenge",
+        "POST /me/check-ins/{checkin_id}/media",
+        "POST /me/check-ins/{checkin_id}/location",
+        "POST /me/check-ins/{checkin_id}/submit",
+    }
     assert expected <= routes
 
 

@@ -6,12 +6,14 @@ check-ins in a job (`verification_run`) enqueued when the upload commits.
 
 import hashlib
 import logging
+import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from types import ModuleType
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -49,6 +51,7 @@ from onward.checkins.models import (
     VerificationStatus,
 )
 from onward.checkins.reminders import CHECKIN_REMINDERS
+from onward.checkins.selectors import CHALLENGE_CACHE_KEY
 from onward.core.actors import SystemActor
 from onward.core.crypto import decrypt_bytes, encrypt_bytes
 from onward.core.permissions import require
@@ -431,9 +434,25 @@ def checkin_answers_save(
     return saved
 
 
+def checkin_challenge_issue(*, actor: Any, checkin: CheckIn) -> str:
+    """A new liveness challenge for the next clip, kept on the server until the window closes.
+
+    The clip is judged against the challenge we asked for (`checkin_challenge_issued`), never one the
+    caller names. Kept in the cache, so a phone with a device token and a browser session share it.
+    """
+    require(actor, "checkin.respond", checkin)
+    _open_check(checkin)
+    challenge = secrets.choice(CHALLENGES)
+    seconds_left = max(int((checkin.closes_at - timezone.now()).total_seconds()), 1)
+    cache.set(CHALLENGE_CACHE_KEY.format(checkin_id=checkin.pk), challenge, timeout=seconds_left)
+    return challenge
+
+
 def checkin_media_add(*, actor: Any, checkin: CheckIn, data: bytes, challenge: str = "") -> CheckInMedia:
     """Take one photo or video for the face step (up to CHECKIN_FACE_ATTEMPTS_MAX) and queue its check."""
     require(actor, "checkin.respond", checkin)
+    if not data:
+        raise MediaRefused(_("The file was empty. Try again."))
     content_type = media_type_sniff(data)
     if content_type not in PHOTO_TYPES | VIDEO_TYPES:
         raise MediaRefused(_("We could not read this file. Send a photo (JPEG or PNG) or a video (WebM or MP4)."))
@@ -441,10 +460,11 @@ def checkin_media_add(*, actor: Any, checkin: CheckIn, data: bytes, challenge: s
     limit = settings.CHECKIN_VIDEO_MAX_BYTES if is_video else settings.CHECKIN_PHOTO_MAX_BYTES
     if len(data) > limit:
         raise MediaRefused(_("The file is too large. Record a shorter video or take the photo again."))
-    if not data:
-        raise MediaRefused(_("The file was empty. Try again."))
     if is_video and challenge not in CHALLENGES:
-        raise MediaRefused(_("The video must come with its challenge (turn left or turn right)."))
+        raise MediaRefused(_("We did not ask you for a move yet. Press Start to try again."))
+    problem = biometrics().media_problem(data, is_video=is_video)
+    if problem:  # a broken file is refused here, before it uses one of the person's tries
+        raise MediaRefused(_(biometrics().CHECKIN_MESSAGES[problem]))
     with transaction.atomic():
         locked = CheckIn.objects.select_for_update().get(pk=checkin.pk)
         _open_check(locked)

@@ -14,10 +14,5 @@ urlpatterns = [
     path("staff/check-ins/<int:checkin_id>/close/", views.checkin_close, name="close"),
     path("staff/check-ins/media/<int:media_id>/", views.checkin_media, name="media"),
     path("me/check-in/", views.person_checkin, name="person_checkin"),
-    path("me/check-in/<int:checkin_id>/answers/", views.person_answers, name="person_answers"),
-    path("me/check-in/<int:checkin_id>/media/", views.person_media, name="person_media"),
-    path("me/check-in/<int:checkin_id>/location/", views.person_location, name="person_location"),
-    path("me/check-in/<int:checkin_id>/submit/", views.person_submit, name="person_submit"),
     path("me/check-in/<int:checkin_id>/sent/", views.person_sent, name="person_sent"),
-    path("me/check-in/<int:checkin_id>/status/", views.person_status, name="person_status"),
 ]
