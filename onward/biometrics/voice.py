@@ -54,7 +54,8 @@ SAMPLE_RATE_HZ = voice_ge2e.SAMPLE_RATE_HZ
 VAD_FRAME_MS = 30  # webrtcvad takes 10, 20 or 30 ms frames
 VAD_SMOOTHING_FRAMES = 8  # voiced/unvoiced flags are averaged over this many frames...
 VAD_MAX_PAUSE_FRAMES = 6  # ...and a pause up to this many frames inside speech is kept
-LOUDNESS_TARGET_DBFS = -30.0  # quiet recordings are raised to this level (never lowered)
+LOUDNESS_TARGET_DBFS = -30.0  # quiet recordings are raised to this level (never lowered)...
+LOUDNESS_MAX_GAIN_DB = 40.0  # ...by at most this much, so a muted microphone stays silent
 SILENCE_FLOOR_POWER = 1e-9  # about -90 dBFS: the quietest a 16-bit sample can be
 NOISE_PERCENTILE = 10  # the background level is the quietest tenth of the frames
 TEMPLATE_DTYPE = "<f4"
@@ -264,10 +265,14 @@ def audio_load(media_bytes: bytes) -> np.ndarray:
 
 
 def speech_find(samples: np.ndarray) -> Speech:
-    """Speech found by webrtcvad, long pauses cut out; SpeechProblem if too little or too noisy."""
+    """Speech found by webrtcvad, long pauses cut out; SpeechProblem if too little or too noisy.
+
+    A quiet recording is raised towards LOUDNESS_TARGET_DBFS first (at most LOUDNESS_MAX_GAIN_DB),
+    so a phone held at arm's length is heard; raised noise is then caught by the noise check.
+    """
     frame = SAMPLE_RATE_HZ * VAD_FRAME_MS // 1000
-    usable = samples[: len(samples) - len(samples) % frame]
-    frames = usable.reshape(-1, frame) if usable.size else np.zeros((0, frame), dtype=np.float32)
+    louder = _raised(samples)[: len(samples) - len(samples) % frame]  # level of the whole, as resemblyzer
+    frames = louder.reshape(-1, frame) if louder.size else np.zeros((0, frame), dtype=np.float32)
     pcm = np.clip(np.round(frames * 32767), -32768, 32767).astype("<i2")
     detector = webrtcvad.Vad(settings.VOICE_VAD_AGGRESSIVENESS)
     voiced = np.array([detector.is_speech(chunk.tobytes(), SAMPLE_RATE_HZ) for chunk in pcm], dtype=bool)
@@ -280,7 +285,6 @@ def speech_find(samples: np.ndarray) -> Speech:
     if snr_db < settings.VOICE_MIN_SNR_DB:
         raise SpeechProblem("too_noisy", speech_seconds, snr_db)
     kept = np.repeat(_speech_mask(voiced), frame)
-    louder = _raised(usable)
     return Speech(samples=louder[kept], speech_seconds=speech_seconds, snr_db=snr_db, duration_seconds=duration)
 
 
@@ -374,7 +378,7 @@ def _raised(samples: np.ndarray) -> np.ndarray:
     rms = float(np.sqrt(np.mean(samples.astype(np.float64) ** 2))) if samples.size else 0.0
     if rms <= 0:
         return samples
-    gain_db = LOUDNESS_TARGET_DBFS - 20 * np.log10(rms)
+    gain_db = min(LOUDNESS_TARGET_DBFS - 20 * np.log10(rms), LOUDNESS_MAX_GAIN_DB)
     return samples * np.float32(10 ** (gain_db / 20)) if gain_db > 0 else samples
 
 
