@@ -154,3 +154,22 @@ def test_the_voice_template_is_deleted_when_supervision_ends(case):
     enrolment.refresh_from_db()
     assert enrolment.voice_template_encrypted is None
     assert enrolment.template_encrypted is None
+
+
+@pytest.mark.django_db
+def test_the_reviewer_sees_the_voice_result_of_each_try(case, staff_client):
+    from django.urls import reverse
+
+    enrolment = services.voice_enrol(
+        actor=case["practitioner"], enrolment=_enrolment(case), phrases=enrolment_phrases("rms")
+    )
+    verification = _clip_checked(case, enrolment, clip_with_sound(samples_of("rms", "digits_1")))
+    account = person_account_ensure(case["person"])
+    services.checkin_answers_save(actor=account, checkin=verification.checkin, answers=ANSWERS)
+    services.checkin_submit(actor=account, checkin=verification.checkin, idempotency_key="voice-review")
+
+    url = reverse("checkins:review", kwargs={"checkin_id": verification.checkin.pk})
+    page = staff_client(case["practitioner"]).get(url).content.decode()
+
+    assert "voice: the same voice, similarity " + f"{verification.voice_similarity:.3f}" in page
+    assert "ge2e-resemblyzer-numpy-v1" in page
