@@ -59,6 +59,7 @@ LOUDNESS_MAX_GAIN_DB = 40.0  # ...by at most this much, so a muted microphone st
 SILENCE_FLOOR_POWER = 1e-9  # about -90 dBFS: the quietest a 16-bit sample can be
 NOISE_PERCENTILE = 10  # the background level is the quietest tenth of the frames
 TEMPLATE_DTYPE = "<f4"
+# The first bytes of webm/mkv (EBML), Ogg, WAV, MP3 with tags and FLAC; mp4/m4a say "ftyp" at byte 4.
 AUDIO_SIGNATURES = (b"\x1a\x45\xdf\xa3", b"OggS", b"RIFF", b"ID3", b"fLaC")
 
 ENROLMENT_PHRASES = (
@@ -252,12 +253,12 @@ def audio_load(media_bytes: bytes) -> np.ndarray:
     """The first sound track as 16 kHz mono float32 in [-1, 1], from webm, mp4, ogg or wav (PyAV)."""
     if len(media_bytes) > settings.BIOMETRIC_MAX_VIDEO_BYTES:
         raise SpeechProblem("too_large")
-    if not media_bytes:
+    if not _looks_like_media(media_bytes):  # only the containers phones and browsers send reach FFmpeg
         raise SpeechProblem("not_audio")
     try:
         container = av.open(io.BytesIO(media_bytes), mode="r")
     except (av.FFmpegError, ValueError, OSError) as error:
-        raise SpeechProblem("unreadable" if _looks_like_media(media_bytes) else "not_audio") from error
+        raise SpeechProblem("unreadable") from error
     with container:
         if not container.streams.audio:
             raise SpeechProblem("no_audio")
