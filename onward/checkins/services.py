@@ -213,7 +213,9 @@ def voice_enrol(*, actor: Any, enrolment: Enrolment, phrases: list[bytes]) -> En
         raise EnrolmentRefused(_("Record all three phrases."))
     outcome = voice_engine().enrol_voice(phrases)
     if not outcome.ok or not outcome.template:
-        raise EnrolmentRefused(_(outcome.message))
+        if outcome.phrase is None:
+            raise EnrolmentRefused(_(outcome.message))
+        raise EnrolmentRefused(_("Recording %(n)d: %(problem)s") % {"n": outcome.phrase, "problem": _(outcome.message)})
     with transaction.atomic():
         locked = Enrolment.objects.select_for_update().select_related("person").get(pk=enrolment.pk)
         before = locked.voice_status

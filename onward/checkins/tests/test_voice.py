@@ -173,3 +173,60 @@ def test_the_reviewer_sees_the_voice_result_of_each_try(case, staff_client):
 
     assert "voice: the same voice, similarity " + f"{verification.voice_similarity:.3f}" in page
     assert "ge2e-resemblyzer-numpy-v1" in page
+
+
+@pytest.mark.django_db
+def test_the_enrolment_page_records_a_voice_from_three_uploads(case, staff_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    enrolment = _enrolment(case)
+    client = staff_client(case["practitioner"])
+    page = client.get(reverse("checkins:enrolment", kwargs={"person_id": case["person"].pk})).content.decode()
+    assert "I am checking in with my probation worker today." in page
+    assert 'id="id_voice-reason"' in page
+
+    uploads = {
+        f"phrase_{n}": SimpleUploadedFile(f"phrase-{n}.wav", audio, content_type="audio/wav")
+        for n, audio in enumerate(enrolment_phrases("kal16"), start=1)
+    }
+    response = client.post(reverse("checkins:voice_enrol", kwargs={"person_id": case["person"].pk}), uploads)
+
+    assert response.status_code == 302
+    enrolment.refresh_from_db()
+    assert enrolment.voice_status == VoiceStatus.ENROLLED
+    page = client.get(response["Location"]).content.decode()
+    assert "Their voice is recorded." in page
+
+
+@pytest.mark.django_db
+def test_the_enrolment_page_says_which_recording_to_make_again(case, staff_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    _enrolment(case)
+    phrases = enrolment_phrases("kal16")
+    phrases[2] = b"this is a text file, not a recording"
+    uploads = {f"phrase_{n}": SimpleUploadedFile(f"p{n}.wav", audio) for n, audio in enumerate(phrases, start=1)}
+    client = staff_client(case["practitioner"])
+
+    response = client.post(reverse("checkins:voice_enrol", kwargs={"person_id": case["person"].pk}), uploads)
+
+    page = client.get(response["Location"]).content.decode()
+    assert "Recording 3: This is not a recording we can open. Record it again." in page
+
+
+@pytest.mark.django_db
+def test_the_enrolment_page_records_a_person_without_voice(case, staff_client):
+    from django.urls import reverse
+
+    enrolment = _enrolment(case)
+    url = reverse("checkins:voice_exempt", kwargs={"person_id": case["person"].pk})
+
+    assert staff_client(case["other_practitioner"]).post(url, {"voice-reason": "Deaf"}).status_code == 403
+    response = staff_client(case["practitioner"]).post(url, {"voice-reason": "Has no speech since a stroke."})
+
+    assert response.status_code == 302
+    enrolment.refresh_from_db()
+    assert enrolment.voice_status == VoiceStatus.EXEMPT
+    assert enrolment.voice_exempt_reason == "Has no speech since a stroke."
