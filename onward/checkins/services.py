@@ -941,8 +941,22 @@ def _flags_refresh(checkin: CheckIn) -> None:
         reasons.append(_("No location shared"))
     elif checkin.location_verdict != LocationVerdict.AT_ADDRESS:
         reasons.append(_("Location: %(verdict)s") % {"verdict": LocationVerdict(checkin.location_verdict).label})
+    reasons.extend(_voice_flags(checkin))
     checkin.flag_reasons = reasons
     checkin.flagged = bool(reasons)
+
+
+def _voice_flags(checkin: CheckIn) -> list[str]:
+    """Why the voice needs a person's ears: the best voice result of the check-in's clips, if not a match."""
+    heard = checkin.verifications.filter(status=VerificationStatus.DONE, voice_checked=True)
+    decisions = list(heard.values_list("voice_decision", flat=True))
+    if not decisions or "match" in decisions:
+        return []
+    if "review" in decisions:
+        return [_("Voice: perhaps not the same voice")]
+    if "no_match" in decisions:
+        return [_("Voice: a different voice")]
+    return [_("Voice: not enough clear speech to check")]
 
 
 def _checkin_media_delete(checkin: CheckIn, at: datetime) -> int:

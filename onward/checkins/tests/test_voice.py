@@ -230,3 +230,20 @@ def test_the_enrolment_page_records_a_person_without_voice(case, staff_client):
     enrolment.refresh_from_db()
     assert enrolment.voice_status == VoiceStatus.EXEMPT
     assert enrolment.voice_exempt_reason == "Has no speech since a stroke."
+
+
+@pytest.mark.django_db
+def test_a_different_voice_flags_the_check_in_for_review_and_a_match_does_not(case):
+    enrolment = services.voice_enrol(
+        actor=case["practitioner"], enrolment=_enrolment(case), phrases=enrolment_phrases("rms")
+    )
+    account = person_account_ensure(case["person"])
+    flags = {}
+    for speaker in ("rms", "slt"):
+        verification = _clip_checked(case, enrolment, clip_with_sound(samples_of(speaker, "digits_1")))
+        services.checkin_answers_save(actor=account, checkin=verification.checkin, answers=ANSWERS)
+        submitted = services.checkin_submit(actor=account, checkin=verification.checkin, idempotency_key=speaker)
+        flags[speaker] = submitted.flag_reasons
+
+    assert not any(reason.startswith("Voice") for reason in flags["rms"])
+    assert "Voice: a different voice" in flags["slt"]
