@@ -73,7 +73,20 @@ def _timed(runs: int, check_in: object) -> tuple[list[float], list[float]]:
 
 
 def voice_main() -> None:
-    """voice_verify_*: one check-in clip's sound track against an enrolled voice, on one core (after main)."""
+    """voice_verify_*: one check-in clip's sound track against an enrolled voice, on one core.
+
+    Runs after main(), or alone: `python -c "import checkin_verify as b; b.voice_main()"` from bench/.
+    """
+    for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(variable, "1")  # no effect if numpy is already loaded (then main set them)
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {max(os.sched_getaffinity(0))})
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
+    import django
+
+    django.setup()
     import numpy as np
 
     from onward.biometrics import voice
