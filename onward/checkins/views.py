@@ -94,7 +94,7 @@ def enrolment(request: HttpRequest, person_id: int) -> HttpResponse:
         "question_form": ExtraQuestionForm(),
         "voice_form": VoiceEnrolmentForm(),
         "voice_exempt_form": ReasonForm(prefix="voice"),
-        "voice_phrases": voice_phrases(),
+        "voice_phrases": _voice_phrases(),
         "waiting_questions": ExtraQuestion.objects.filter(person=person, checkin__isnull=True),
         "recent": selectors.checkins_of_person(person),
     }
@@ -140,7 +140,10 @@ def voice_enrol(request: HttpRequest, person_id: int) -> HttpResponse:
             raise ValidationError(_("Set up check-ins before you record their voice."))
         if not form.is_valid():
             raise ValidationError(_("Choose a recording for each of the three phrases."))
-        phrases = [form.cleaned_data[f"phrase_{n}"].read() for n in (1, 2, 3)]
+        uploads = [form.cleaned_data[f"phrase_{n}"] for n in (1, 2, 3)]
+        if any(upload.size > settings.BIOMETRIC_MAX_VIDEO_BYTES for upload in uploads):
+            raise ValidationError(_("Each recording must be smaller than 25 MB. Record a shorter one."))
+        phrases = [upload.read() for upload in uploads]
         services.voice_enrol(actor=request.user, enrolment=enrolment, phrases=phrases)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -168,7 +171,7 @@ def voice_exempt(request: HttpRequest, person_id: int) -> HttpResponse:
     return redirect("checkins:enrolment", person_id=person.pk)
 
 
-def voice_phrases() -> list[str]:
+def _voice_phrases() -> list[str]:
     from onward.biometrics.voice import ENROLMENT_PHRASES
 
     return [_(phrase) for phrase in ENROLMENT_PHRASES]
