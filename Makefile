@@ -12,10 +12,11 @@ PYTEST_ARGS ?= -n 2
 install: $(VENV)/.installed build/static/govuk/.built
 	@$(BIN)/python scripts/compile_messages.py
 
-$(VENV)/.installed: requirements.txt
+$(VENV)/.installed: requirements.txt requirements-nodeps.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -r requirements-nodeps.txt
 	@touch $@
 
 node_modules/.installed: package.json package-lock.json

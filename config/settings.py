@@ -271,6 +271,19 @@ CHECKIN_STATISTICS_DAYS = 28
 # The address people open from their invitation (the link goes to /me/check-in/ on it).
 CHECKIN_LINK_BASE_URL = env.str("CHECKIN_LINK_BASE_URL", default="http://localhost:8000")
 
+# --- Voice (issue 13): speaker check on enrolment phrases and the check-in clip's sound track ---
+VOICE_VERIFIER = env.str("VOICE_VERIFIER", default="onward.biometrics.voice.Ge2eVoiceVerifier")
+# Cosine similarity of GE2E embeddings to the enrolled template: at or above MATCH is a match,
+# at or above REVIEW asks a practitioner to listen, below is no match. Calibrate with `manage.py voice evaluate`.
+VOICE_MATCH_MIN_SIMILARITY = env.float("VOICE_MATCH_MIN_SIMILARITY", default=0.80)
+VOICE_REVIEW_MIN_SIMILARITY = env.float("VOICE_REVIEW_MIN_SIMILARITY", default=0.70)
+VOICE_ENROLMENT_PHRASE_COUNT = 3
+VOICE_ENROLMENT_MIN_AGREEMENT = env.float("VOICE_ENROLMENT_MIN_AGREEMENT", default=0.60)  # between any two phrases
+VOICE_MIN_SPEECH_SECONDS = env.float("VOICE_MIN_SPEECH_SECONDS", default=1.0)  # less: ask to record again
+VOICE_MIN_SNR_DB = env.float("VOICE_MIN_SNR_DB", default=12.0)  # speech over background; less: ask to record again
+VOICE_VAD_AGGRESSIVENESS = 3  # webrtcvad mode 0-3; 3 ignores most non-speech
+VOICE_AUDIO_MAX_SECONDS = 20.0
+
 # --- Biometrics -----------------------------------------------------------------------------
 # Engines by dotted path, so an operator can plug in another (an ONNX model, a cloud service).
 FACE_VERIFIER = env.str("FACE_VERIFIER", default="onward.biometrics.engines.DlibFaceVerifier")

@@ -49,6 +49,7 @@ from onward.checkins.models import (
     State,
     Verification,
     VerificationStatus,
+    VoiceStatus,
 )
 from onward.checkins.reminders import CHECKIN_REMINDERS
 from onward.checkins.selectors import CHALLENGE_CACHE_KEY
@@ -184,10 +185,13 @@ def enrolment_template_delete(*, actor: Any | None, person: Person, reason: str)
         require(actor, "checkin.enrol", person)
     with transaction.atomic():
         enrolment = Enrolment.objects.select_for_update().filter(person=person).first()
-        if enrolment is None or (not enrolment.has_template and not enrolment.reference_photo):
+        if enrolment is None or (
+            not enrolment.has_template and not enrolment.reference_photo and not enrolment.voice_template_encrypted
+        ):
             return False
         photo_name = enrolment.reference_photo.name
         enrolment.template_encrypted = None
+        enrolment.voice_template_encrypted = None
         enrolment.reference_photo = ""
         enrolment.template_deleted_at = timezone.now()
         enrolment.active = False
@@ -229,6 +233,74 @@ def checkins_cancel_open(*, actor: Any | None, person: Person, reason: str) -> i
             data={"checkins": ids},
         )
     return len(ids)
+
+
+def voice_enrol(*, actor: Any, enrolment: Enrolment, phrases: list[bytes]) -> Enrolment:
+    """Record the person's voice from three short phrases; the template is kept encrypted like the face's.
+
+    The recordings go through the voice engine first (outside the transaction) and are not kept.
+    """
+    require(actor, "checkin.enrol", enrolment.person)
+    if len(phrases) != settings.VOICE_ENROLMENT_PHRASE_COUNT:
+        raise EnrolmentRefused(_("Record all three phrases."))
+    outcome = voice_engine().enrol_voice(phrases)
+    if not outcome.ok or not outcome.template:
+        if outcome.phrase is None:
+            raise EnrolmentRefused(_(outcome.message))
+        raise EnrolmentRefused(_("Recording %(n)d: %(problem)s") % {"n": outcome.phrase, "problem": _(outcome.message)})
+    with transaction.atomic():
+        locked = Enrolment.objects.select_for_update().select_related("person").get(pk=enrolment.pk)
+        before = locked.voice_status
+        locked.voice_status = VoiceStatus.ENROLLED
+        locked.voice_template_encrypted = encrypt_bytes(outcome.template)
+        locked.voice_engine = outcome.engine
+        locked.voice_model_version = outcome.model_version
+        locked.voice_exempt_reason = ""
+        locked.voice_changed_at = timezone.now()
+        locked.save()
+        audit_record(
+            actor=actor,
+            role=acting_role(actor, locked.person),
+            action="checkin.voice_enrolled",
+            person=locked.person,
+            target=locked,
+            data={
+                "before": before,
+                "engine": outcome.engine,
+                "model_version": outcome.model_version,
+                "agreement": outcome.agreement,
+                "speech_seconds": list(outcome.speech_seconds),
+            },
+        )
+    return locked
+
+
+def voice_exempt(*, actor: Any, enrolment: Enrolment, reason: str) -> Enrolment:
+    """Enrol without a voice check because the person cannot speak or hear; the reason is kept."""
+    require(actor, "checkin.enrol", enrolment.person)
+    reason = reason.strip()
+    if len(reason) < REASON_MIN_CHARS:
+        raise ValidationError(_("Say why they cannot use the voice check."))
+    with transaction.atomic():
+        locked = Enrolment.objects.select_for_update().select_related("person").get(pk=enrolment.pk)
+        before = locked.voice_status
+        locked.voice_status = VoiceStatus.EXEMPT
+        locked.voice_template_encrypted = None
+        locked.voice_engine = ""
+        locked.voice_model_version = ""
+        locked.voice_exempt_reason = reason
+        locked.voice_changed_at = timezone.now()
+        locked.save()
+        audit_record(
+            actor=actor,
+            role=acting_role(actor, locked.person),
+            action="checkin.voice_exempted",
+            person=locked.person,
+            target=locked,
+            reason=reason,
+            data={"before": before},
+        )
+    return locked
 
 
 def extra_question_add(*, actor: Any, person: Person, text: str) -> ExtraQuestion:
@@ -602,6 +674,7 @@ def verification_run(verification_id: int) -> dict[str, Any]:
             result = engine.verify_video(template, data, media.challenge, enrolment.engine)
         else:
             result = engine.verify_photo(template, data, enrolment.engine)
+        heard = _voice_check(enrolment, media, data)
     except Exception as error:
         logger.exception("Verification %s failed", verification_id)
         with transaction.atomic():
@@ -658,6 +731,7 @@ def verification_run(verification_id: int) -> dict[str, Any]:
         verification.finished_at = timezone.now()
         locked = CheckIn.objects.select_for_update().get(pk=checkin.pk)
         verification.location_line = locked.location_line
+        _voice_apply(verification, heard)
         verification.save()
         _face_best_apply(locked)
         if locked.state == State.SUBMITTED:
@@ -674,6 +748,7 @@ def verification_run(verification_id: int) -> dict[str, Any]:
                 "liveness": None if liveness is None else liveness.passed,
                 "engine": face.engine,
                 "model_version": face.model_version,
+                "voice": verification.voice_decision,
             },
         )
     return {"decision": face.decision, "distance": face.distance}
@@ -722,6 +797,44 @@ def checkin_cancel(*, actor: Any, checkin: CheckIn, reason: str) -> CheckIn:
 
 
 # --- Helpers ------------------------------------------------------------------------------------
+
+
+def voice_engine() -> ModuleType:
+    """The voice API module (imported late: the speaker encoder loads its weights)."""
+    from onward.biometrics import voice
+
+    return voice
+
+
+def _voice_check(enrolment: Enrolment, media: CheckInMedia, data: bytes) -> Any:
+    """The clip's sound track against the enrolled voice, or None where there is no voice to check.
+
+    A failure of the voice engine is logged and leaves the voice unchecked; the face result stands.
+    """
+    if media.kind != MediaKind.VIDEO or enrolment.voice_status != VoiceStatus.ENROLLED:
+        return None
+    if not enrolment.voice_template_encrypted:
+        return None
+    try:
+        template = decrypt_bytes(bytes(enrolment.voice_template_encrypted))
+        return voice_engine().verify_voice(template, data, enrolment.voice_engine)
+    except Exception:
+        logger.exception("Voice check of media %s failed", media.pk)
+        return None
+
+
+def _voice_apply(verification: Verification, heard: Any) -> None:
+    if heard is None:
+        return
+    verification.voice_checked = True
+    verification.voice_decision = heard.decision
+    verification.voice_similarity = heard.similarity
+    verification.voice_reason = heard.reason_code[:50]
+    verification.voice_message = heard.message[:300]
+    verification.voice_speech_seconds = heard.speech_seconds
+    verification.voice_engine = heard.engine
+    verification.voice_model_version = heard.model_version[:200]
+    verification.timings_ms = {**verification.timings_ms, **{f"voice_{k}": v for k, v in heard.timings_ms.items()}}
 
 
 def biometrics() -> ModuleType:
@@ -884,8 +997,22 @@ def _flags_refresh(checkin: CheckIn) -> None:
         reasons.append(_("No location shared"))
     elif checkin.location_verdict != LocationVerdict.AT_ADDRESS:
         reasons.append(_("Location: %(verdict)s") % {"verdict": LocationVerdict(checkin.location_verdict).label})
+    reasons.extend(_voice_flags(checkin))
     checkin.flag_reasons = reasons
     checkin.flagged = bool(reasons)
+
+
+def _voice_flags(checkin: CheckIn) -> list[str]:
+    """Why the voice needs a person's ears: the best voice result of the check-in's clips, if not a match."""
+    heard = checkin.verifications.filter(status=VerificationStatus.DONE, voice_checked=True)
+    decisions = list(heard.values_list("voice_decision", flat=True))
+    if not decisions or "match" in decisions:
+        return []
+    if "review" in decisions:
+        return [_("Voice: perhaps not the same voice")]
+    if "no_match" in decisions:
+        return [_("Voice: a different voice")]
+    return [_("Voice: not enough clear speech to check")]
 
 
 def _checkin_media_delete(checkin: CheckIn, at: datetime) -> int:

@@ -23,6 +23,7 @@ from onward.checkins.forms import (
     LocationForm,
     ReasonForm,
     ReviewForm,
+    VoiceEnrolmentForm,
     weekday_numbers,
 )
 from onward.checkins.models import (
@@ -86,6 +87,9 @@ def enrolment(request: HttpRequest, person_id: int) -> HttpResponse:
         "form": form,
         "stop_form": ReasonForm(),
         "question_form": ExtraQuestionForm(),
+        "voice_form": VoiceEnrolmentForm(),
+        "voice_exempt_form": ReasonForm(prefix="voice"),
+        "voice_phrases": _voice_phrases(),
         "waiting_questions": ExtraQuestion.objects.filter(person=person, checkin__isnull=True),
         "recent": selectors.checkins_of_person(person),
     }
@@ -118,6 +122,54 @@ def extra_question_add(request: HttpRequest, person_id: int) -> HttpResponse:
     else:
         messages.success(request, _("Your question will be asked at their next check-in."))
     return redirect("checkins:enrolment", person_id=person.pk)
+
+
+@permission("checkin.enrol")
+@require_POST
+def voice_enrol(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = person_get(request.user, person_id, purpose="view_for_checkin_voice")
+    enrolment = Enrolment.objects.filter(person=person).first()
+    form = VoiceEnrolmentForm(request.POST, request.FILES)
+    try:
+        if enrolment is None:
+            raise ValidationError(_("Set up check-ins before you record their voice."))
+        if not form.is_valid():
+            raise ValidationError(_("Choose a recording for each of the three phrases."))
+        uploads = [form.cleaned_data[f"phrase_{n}"] for n in (1, 2, 3)]
+        if any(upload.size > settings.BIOMETRIC_MAX_VIDEO_BYTES for upload in uploads):
+            raise ValidationError(_("Each recording must be smaller than 25 MB. Record a shorter one."))
+        phrases = [upload.read() for upload in uploads]
+        services.voice_enrol(actor=request.user, enrolment=enrolment, phrases=phrases)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Their voice is recorded. Check-in videos will be checked against it."))
+    return redirect("checkins:enrolment", person_id=person.pk)
+
+
+@permission("checkin.enrol")
+@require_POST
+def voice_exempt(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = person_get(request.user, person_id, purpose="view_for_checkin_voice")
+    enrolment = Enrolment.objects.filter(person=person).first()
+    form = ReasonForm(request.POST, prefix="voice")
+    try:
+        if enrolment is None:
+            raise ValidationError(_("Set up check-ins before you change the voice check."))
+        if not form.is_valid():
+            raise ValidationError(_("Say why they cannot use the voice check."))
+        services.voice_exempt(actor=request.user, enrolment=enrolment, reason=form.cleaned_data["reason"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Their check-ins will have no voice check."))
+    return redirect("checkins:enrolment", person_id=person.pk)
+
+
+def _voice_phrases() -> list[str]:
+    from onward.biometrics.voice import ENROLMENT_PHRASES
+
+    return [_(phrase) for phrase in ENROLMENT_PHRASES]
 
 
 @permission("checkin.review")
