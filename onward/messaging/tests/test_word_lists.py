@@ -37,7 +37,7 @@ def test_a_new_term_holds_the_next_message(msg_world: dict[str, Any]) -> None:
     assert WordList.objects.get().revision != revision
     after = message_send(actor=w["person_user"], conversation=conversation, body="Bring the TRAINERS")
     assert after.state == MessageState.HELD
-    assert after.matched_terms[0]["term"] == "trainers"
+    assert after.matched_terms[0]["term"] == "Trainers"  # the term as it is on the list
     term_remove(actor=w["security"], term=Term.objects.get(text="Trainers"), reason="Allowed again")
     again = message_send(actor=w["person_user"], conversation=conversation, body="Bring the trainers")
     assert again.state == MessageState.DELIVERED
