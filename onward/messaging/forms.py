@@ -188,3 +188,16 @@ class TermUploadForm(forms.Form):
         ),
         error_messages={"required": _("Choose a file.")},
     )
+
+
+class ScreeningTryForm(forms.Form):
+    text = forms.CharField(
+        label=_("Message to try"),
+        widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
+        max_length=settings.MESSAGING_MESSAGE_MAX_CHARS,
+        help_text=_("It is checked against this list as a message from someone here would be. It is not sent or kept."),
+        error_messages={
+            "required": _("Enter a message to try."),
+            "max_length": _("The message must be %(limit_value)s characters or fewer."),
+        },
+    )

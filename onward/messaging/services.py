@@ -830,6 +830,25 @@ def screening_evaluate(word_list: WordList, text: str) -> ScreeningTrial:
     )
 
 
+def screening_check(*, unit_code: str, text: str) -> ScreeningTrial:
+    """`manage.py screening_check`: an operator on the server tries a message against a unit's list (a wing or
+    office uses its prison's or delivery unit's). Audited as a test by the system; nothing else is stored."""
+    unit = OrgUnit.objects.filter(code=unit_code.strip().upper()).select_related("parent").first()
+    if unit is None:
+        raise LookupError(_("No prison or delivery unit has the code %(code)s.") % {"code": unit_code})
+    if unit.kind in (UnitKind.WING, UnitKind.OFFICE) and unit.parent is not None:
+        unit = unit.parent
+    word_list = WordList.objects.filter(unit=unit).select_related("unit").first()
+    if word_list is None:
+        raise LookupError(_("%(unit)s has no word list.") % {"unit": unit.name})
+    trial = screening_evaluate(word_list, text)
+    with transaction.atomic():
+        audit_record(
+            actor=None, role="operator", action="word_list.tried", target=word_list, data=_trial_audit(text, trial)
+        )
+    return trial
+
+
 def screening_try(*, actor: Any, word_list: WordList, text: str) -> ScreeningTrial:
     """Security try a message against their list, to test it. Audited as a test; never stored as a message
     (the audit keeps the text's length and digest, not the text)."""
@@ -847,14 +866,19 @@ def screening_try(*, actor: Any, word_list: WordList, text: str) -> ScreeningTri
             role=word_list_role(actor, word_list.unit) or "",
             action="word_list.tried",
             target=word_list,
-            data={
-                "characters": len(text),
-                "text_sha256": hashlib.sha256(text.encode()).hexdigest(),
-                "held": trial.held,
-                "matched": [m.term for m in trial.matched],
-            },
+            data=_trial_audit(text, trial),
         )
     return trial
+
+
+def _trial_audit(text: str, trial: ScreeningTrial) -> dict[str, Any]:
+    return {
+        "test": True,
+        "characters": len(text),
+        "text_sha256": hashlib.sha256(text.encode()).hexdigest(),
+        "held": trial.held,
+        "matched": [m.term for m in trial.matched],
+    }
 
 
 # --- helpers ------------------------------------------------------------------------------------
