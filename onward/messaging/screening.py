@@ -47,11 +47,17 @@ _GAP = rf"(?:{_SEP}{{0,3}}|,)"
 # read as an account number).
 _ALONE_BEFORE = rf"(?<!\d)(?<!\d{_SEP})(?<!\d{_SEP}{{2}})(?<!\d{_SEP}{{3}})"
 _ALONE_AFTER = rf"(?!{_SEP}{{0,3}}\d)"
+# A date as people write one in the UK (12/03/25, 12.03.1990): not a sort code or an account number.
+_DAY_MONTH = r"(?:0?[1-9]|[12]\d|3[01])(?P<date_sep>{seps})(?:0?[1-9]|1[0-2])(?P=date_sep)"
+_NOT_A_SHORT_DATE = rf"(?!{_DAY_MONTH.format(seps='/')}\d\d(?!\d))"
+_NOT_A_LONG_DATE = rf"(?!{_DAY_MONTH.format(seps='[/.-]')}(?:19|20)\d\d(?!\d))"
 PATTERNS: dict[str, str] = {
     # Regexes over the pattern form of the text; fixed here (not typed by staff) so none can backtrack badly.
     "uk_phone_number": rf"(?<![\d+])(?:(?:\+|00){_GAP}44|0)(?:{_GAP}\d){{9,10}}(?!\d)",
-    "bank_sort_code": rf"{_ALONE_BEFORE}\d\d(?:{_SEP}{{1,3}}|,)\d\d(?:{_SEP}{{1,3}}|,)\d\d{_ALONE_AFTER}",
-    "bank_account_number": rf"{_ALONE_BEFORE}\d(?:{_GAP}\d){{7}}{_ALONE_AFTER}",
+    "bank_sort_code": (
+        rf"{_ALONE_BEFORE}{_NOT_A_SHORT_DATE}\d\d(?:{_SEP}{{1,3}}|,)\d\d(?:{_SEP}{{1,3}}|,)\d\d{_ALONE_AFTER}"
+    ),
+    "bank_account_number": rf"{_ALONE_BEFORE}{_NOT_A_LONG_DATE}\d(?:{_GAP}\d){{7}}{_ALONE_AFTER}",
     "email_address": r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+",
     "web_address": r"(?:https?://|www\.)\S+",
 }
