@@ -154,7 +154,10 @@ class TermForm(forms.Form):
         label=_("Word or phrase"),
         required=False,
         max_length=100,
-        help_text=_("Capital letters and accents do not matter. Only whole words match."),
+        help_text=_(
+            "Capital letters, accents, hidden characters, look-alike letters and numbers used as letters do not "
+            "matter. Whole words match, and their plurals."
+        ),
     )
     pattern = forms.ChoiceField(label=_("Pattern"), required=False)
     category = forms.CharField(label=_("Category (optional)"), required=False, max_length=50)

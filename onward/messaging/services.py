@@ -804,12 +804,7 @@ class ScreeningTrial:
     has_direction_controls: bool
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "held": self.held,
-            "flagged": self.flagged,
-            "matched": [{"term": m.term, "kind": m.kind, "category": m.category} for m in self.matched],
-            "canonical": self.canonical,
-        }
+        return {"held": self.held, "matched": [m.term for m in self.matched], "canonical": self.canonical}
 
 
 def screening_evaluate(word_list: WordList, text: str) -> ScreeningTrial:
