@@ -18,10 +18,11 @@ slip a word past a list do not work (`canonical_form`):
   look-alike of either) becomes "ı", which matches an "i" or an "l" in a term and nothing else.
 
 Words and phrases go into one Aho-Corasick automaton per word list (pyahocorasick), built once per process
-and rebuilt when the list's revision changes. They match whole words only, plus simple plurals ("-s"; "-es"
-after s, x, z, ch, sh and o; "-ies" for a final "y"). Patterns (phone numbers, bank details) are a fixed set
-of named regular expressions over the text with invisible characters removed and every kind of digit as
-0-9; digits may be separated by any of the usual separators ("07700.900.123", "12/34/56").
+and rebuilt when the list's revision changes. They match whole words only, plus simple plurals of terms of
+3 letters or more ("-s"; "-es" after s, x, z, ch, sh and o; "-ies" for a final "y"). Patterns (phone
+numbers, bank details) are a fixed set of named regular expressions over the text with invisible characters
+removed and every kind of digit as 0-9; digits may be separated by any of the usual separators
+("07700.900.123", "12/34/56"). See docs/screening.md.
 """
 
 import functools
@@ -41,25 +42,26 @@ from onward.messaging.models import Term, TermKind, WordList
 
 # Separators people put between digits; up to three in a row. Never a letter, never a comma and a space
 # (so "10, 20, 30" stays a list of numbers).
-_SEP = r"[ .\-_/\\|:*~()]"
+_SEP = r"[\s.\-_/\\|:*~()]"
 _GAP = rf"(?:{_SEP}{{0,3}}|,)"
 # Not glued to other digits on either side, even through separators (so a phone number is not also
 # read as an account number).
-_ALONE_BEFORE = rf"(?<!\d)(?<!\d{_SEP})(?<!\d{_SEP}{{2}})(?<!\d{_SEP}{{3}})"
+# Written after the first digit (so the search can skip to digits): no digit just before it.
+_FIRST_DIGIT_ALONE = rf"\d(?<!\d\d)(?<!\d{_SEP}\d)(?<!\d{_SEP}{{2}}\d)(?<!\d{_SEP}{{3}}\d)"
 _ALONE_AFTER = rf"(?!{_SEP}{{0,3}}\d)"
-# A date as people write one in the UK (12/03/25, 12.03.1990): not a sort code or an account number.
-_DAY_MONTH = r"(?:0?[1-9]|[12]\d|3[01])(?P<date_sep>{seps})(?:0?[1-9]|1[0-2])(?P=date_sep)"
-_NOT_A_SHORT_DATE = rf"(?!{_DAY_MONTH.format(seps='/')}\d\d(?!\d))"
-_NOT_A_LONG_DATE = rf"(?!{_DAY_MONTH.format(seps='[/.-]')}(?:19|20)\d\d(?!\d))"
 PATTERNS: dict[str, str] = {
     # Regexes over the pattern form of the text; fixed here (not typed by staff) so none can backtrack badly.
     "uk_phone_number": rf"(?<![\d+])(?:(?:\+|00){_GAP}44|0)(?:{_GAP}\d){{9,10}}(?!\d)",
-    "bank_sort_code": (
-        rf"{_ALONE_BEFORE}{_NOT_A_SHORT_DATE}\d\d(?:{_SEP}{{1,3}}|,)\d\d(?:{_SEP}{{1,3}}|,)\d\d{_ALONE_AFTER}"
-    ),
-    "bank_account_number": rf"{_ALONE_BEFORE}{_NOT_A_LONG_DATE}\d(?:{_GAP}\d){{7}}{_ALONE_AFTER}",
+    "bank_sort_code": rf"{_FIRST_DIGIT_ALONE}\d(?:{_SEP}{{1,3}}|,)\d\d(?:{_SEP}{{1,3}}|,)\d\d{_ALONE_AFTER}",
+    "bank_account_number": rf"{_FIRST_DIGIT_ALONE}(?:{_GAP}\d){{7}}{_ALONE_AFTER}",
     "email_address": r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+",
     "web_address": r"(?:https?://|www\.)\S+",
+}
+# A date as people write one in the UK (12/03/25, 12.03.1990) is not a sort code or an account number.
+_DAY_MONTH = r"(?:0?[1-9]|[12]\d|3[01])(?P<sep>{seps})(?:0?[1-9]|1[0-2])(?P=sep)"
+PATTERN_EXCEPTIONS: dict[str, str] = {
+    "bank_sort_code": _DAY_MONTH.format(seps="/") + r"\d\d",
+    "bank_account_number": _DAY_MONTH.format(seps="[/.-]") + r"(?:19|20)\d\d",
 }
 # A pattern is only run over text that has one of these in it (most messages have no digits at all).
 PATTERN_NEEDLES: dict[str, tuple[str, ...]] = {
@@ -114,6 +116,14 @@ class PatternTerm:
     category: str
     regex: re.Pattern[str]
     needles: tuple[str, ...]  # the pattern cannot match text without one of these: skip it cheaply
+    exception: re.Pattern[str] | None = None  # what it finds that is not one after all (a date)
+
+    def search(self, text: str) -> bool:
+        if not any(needle in text for needle in self.needles):
+            return False
+        if self.exception is None:
+            return self.regex.search(text) is not None
+        return any(self.exception.fullmatch(hit.group()) is None for hit in self.regex.finditer(text))
 
 
 @dataclass
@@ -148,8 +158,7 @@ class Screener:
                     if _is_whole(words, start, end, key):
                         found.setdefault(term, Match(term, kind, category))
         for pattern in self.pattern_terms:
-            present = any(needle in canonical.patterns for needle in pattern.needles)
-            if present and pattern.regex.search(canonical.patterns):
+            if pattern.search(canonical.patterns):
                 found.setdefault(pattern.term, Match(pattern.term, TermKind.PATTERN, pattern.category))
         return Screening(matches=list(found.values()), canonical=canonical.words, has_direction_controls=False)
 
@@ -157,16 +166,18 @@ class Screener:
 def canonical_form(text: str) -> CanonicalText:
     """The forms screening compares: the same function for the message and for every term."""
     if "I" in text:
-        text = _CAPITAL_I_IN_WORD.sub(_either_i_or_l, text)
-    base = text.translate(_CHARACTERS)
+        text = _CAPITAL_I_IN_WORD.sub(EITHER_I_OR_L, text)
+    if not text.isascii():
+        text = _NON_ASCII.sub(_non_ascii_folded, text)
+    if not text.isprintable():
+        text = _ASCII_CONTROL.sub(_control_folded, text)
+    base = text.lower()
     words = base
     if any(symbol in words for symbol in _SYMBOL_LETTERS):
         words = _SYMBOL_IN_WORD.sub(_symbol_as_letter, words)
     if "'" in words or "`" in words:
         words = _APOSTROPHE_INSIDE_WORD.sub("", words)
-    words = words.translate(_PUNCTUATION_ASCII)
-    if not words.isascii():
-        words = _NOT_A_WORD_CHARACTER.sub(" ", words)
+    words = words.translate(_PUNCTUATION)
     tokens = words.split()
     if any(digit in words for digit in _DIGITS):
         tokens = [t if t.isalpha() or t.isdigit() else t.translate(_DIGIT_LETTERS) for t in tokens]
@@ -207,7 +218,12 @@ def build_screener(terms: Iterable[tuple[str, str, str]]) -> Screener:
             regex = PATTERNS.get(text)
             if regex is None:
                 continue  # an unknown pattern name is refused when the term is saved; never crash screening
-            pattern_terms.append(PatternTerm(text, category, _compiled(regex), PATTERN_NEEDLES[text]))
+            exception = PATTERN_EXCEPTIONS.get(text)
+            pattern_terms.append(
+                PatternTerm(
+                    text, category, _compiled(regex), PATTERN_NEEDLES[text], _compiled(exception) if exception else None
+                )
+            )
             continue
         term = text.strip()
         key = term if _PLAIN_TERM.fullmatch(term) else normalise(term)
@@ -238,26 +254,29 @@ _INVISIBLE_LETTERS = frozenset("\u115f\u1160\u3164\uffa0")
 _REMOVED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Mn", "Me"})
 # The skeleton's answers for the ASCII letters it treats as look-alikes of others, put back.
 _SKELETON_ASCII = {"rn": "m", "l": EITHER_I_OR_L, "I": EITHER_I_OR_L, "O": "o", "''": '"'}
-_CAPITAL_I_IN_WORD = re.compile(r"[a-z]I")
+_CAPITAL_I_IN_WORD = re.compile(r"I(?<=[a-z]I)")
 _SYMBOL_LETTERS = {"$": "s", "@": "a", "|": EITHER_I_OR_L, "€": "e", "!": EITHER_I_OR_L}
 # A symbol standing for a letter: beside a letter or number ("$pice", "p@rcel"); "!" only inside a word.
-_SYMBOL_IN_WORD = re.compile(r"(?<=[^\W_])[$@|€]|[$@|€](?=[^\W_])|(?<=[^\W_])!(?=[^\W_])")
+_SYMBOL_IN_WORD = re.compile(r"[$@|€](?:(?<=[^\W_].)|(?=[^\W_]))|!(?<=[^\W_]!)(?=[^\W_])")
 # An apostrophe inside a word goes ("par'cel"), except before the endings of "it's", "don't", "he'll"…, which
 # would otherwise make other words ("hell", "shed"). Other apostrophes are spaces. Curly ones are "'" by now.
-_APOSTROPHE_INSIDE_WORD = re.compile(r"(?<=[^\W_])['`](?=[^\W_])(?!(?:s|t|d|ll|re|ve|m)\b)")
-_NOT_A_WORD_CHARACTER = re.compile(r"[^\w ]|_")
+_APOSTROPHE_INSIDE_WORD = re.compile(r"['`](?<=[^\W_].)(?=[^\W_])(?!(?:s|t|d|ll|re|ve|m)\b)")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+_ASCII_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # Terms of at least this many letters are also found spelt out: "p a r c e l" (punctuation is a space by then).
 SPELT_OUT_MIN = 3
 _DIGITS = "0123456789"
 _DIGIT_LETTERS = str.maketrans({"0": "o", "1": EITHER_I_OR_L, "3": "e", "4": "a", "5": "s", "7": "t"})
 _I_L_MERGED = str.maketrans({"l": "i", EITHER_I_OR_L: "i"})
+# Terms shorter than this match no plural.
+PLURAL_MIN = 3
 # Plural "-es" only follows these endings ("boxes", "bushes", "heroes"), never "cop" + "es".
 _ES_ENDINGS = ("s", "x", "z", "ch", "sh", "o")
 _CACHED_CHARACTERS_MAX = 50_000
 
 
 class _CharacterFold(dict[int, str]):
-    """str.translate's table: each character's canonical form, worked out the first time it is seen."""
+    """A translate table: each character's canonical form, worked out the first time it is seen."""
 
     def __missing__(self, code: int) -> str:
         folded = _fold_character(chr(code))
@@ -266,11 +285,16 @@ class _CharacterFold(dict[int, str]):
         return folded
 
 
+def _non_ascii_folded(found: re.Match[str]) -> str:
+    return found.group().translate(_CHARACTERS)
+
+
+def _control_folded(found: re.Match[str]) -> str:
+    return " " if found.group() in "\t\n\r\x0b\x0c" else ""
+
+
 def _fold_character(ch: str) -> str:
-    if ch.isascii():
-        if ch in "\t\n\r\x0b\x0c":
-            return " "
-        return "" if unicodedata.category(ch) == "Cc" else ch.lower()
+    """One character outside ASCII in canonical form: nothing, a space, digits, or letters (lower case)."""
     category = unicodedata.category(ch)
     if category in _REMOVED_CATEGORIES or ch in _INVISIBLE_LETTERS:
         return ""
@@ -284,7 +308,9 @@ def _fold_character(ch: str) -> str:
             parts.append(part)
         elif unicodedata.category(part) not in _REMOVED_CATEGORIES:
             parts.append(_skeleton(part))
-    return "".join(parts).casefold()
+    # Punctuation and symbols outside ASCII that look like no ASCII character separate words.
+    folded = "".join(parts).casefold()
+    return "".join(c if c.isascii() or c.isalnum() or c in _SYMBOL_LETTERS else " " for c in folded)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -311,10 +337,6 @@ def _as_shown(text: str) -> str:
 
 def _symbol_as_letter(found: re.Match[str]) -> str:
     return _SYMBOL_LETTERS[found.group()]
-
-
-def _either_i_or_l(found: re.Match[str]) -> str:
-    return found.group()[0] + EITHER_I_OR_L
 
 
 def _word_forms(key: str, *, spelt_out: bool) -> list[str]:
@@ -344,6 +366,8 @@ def _ends_word(words: str, at: int, key: str) -> bool:
     """The match ends a word: at a space or the end, or after a plural ending."""
     if at == len(words) or words[at] == " ":
         return True
+    if len(key) < PLURAL_MIN:
+        return False  # "hi" is not in "his", nor "wa" in "was"
     for suffix in ("s", "es"):
         after = at + len(suffix)
         if words.startswith(suffix, at) and (after == len(words) or words[after] == " "):
@@ -357,7 +381,9 @@ def _same_but_i_or_l(words: str, start: int, key: str) -> bool:
 
 
 _CHARACTERS = _CharacterFold()
-_PUNCTUATION_ASCII = str.maketrans({ch: " " for ch in map(chr, range(128)) if not (ch.isalnum() or ch == " ")})
+_PUNCTUATION = str.maketrans(
+    {ch: " " for ch in [*map(chr, range(128)), *_SYMBOL_LETTERS] if not (ch.isalnum() or ch == " ")}
+)
 _SPOOF_CHECKER = icu.SpoofChecker()
 EMPTY_SCREENER = Screener(automaton=None)
 _CACHE: dict[int, tuple[uuid.UUID, Screener]] = {}

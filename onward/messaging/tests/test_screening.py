@@ -124,6 +124,7 @@ def test_simple_plurals_match_and_other_endings_do_not() -> None:
         "sim card",
     }
     assert screener.matches("he copes well; parcelled; boxer; copper") == []
+    assert build_screener(_terms(["hi", "wa"])).matches("his coat was wet") == []
 
 
 def test_contractions_do_not_make_other_words() -> None:

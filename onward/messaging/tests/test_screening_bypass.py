@@ -95,11 +95,14 @@ def test_each_way_round_the_list_is_held_over_http(screened: dict[str, Any], per
     assert message.matched_terms
 
 
-def test_ordinary_messages_are_delivered(screened: dict[str, Any]) -> None:
+def test_ordinary_messages_are_delivered_over_http(screened: dict[str, Any], person_client: Any) -> None:
     w = screened
     conversation = conversation_for_person(actor=w["person_user"], person=w["person"])
+    client = person_client(w["person"])
     for body in ORDINARY:
-        message = message_send(actor=w["person_user"], conversation=conversation, body=body)
+        assert client.post(f"/me/messages/{conversation.pk}/", {"body": body}).status_code == 302
+        message = Message.objects.filter(conversation=conversation).latest("pk")
+        assert message.body == body
         assert message.state == MessageState.DELIVERED, (body, message.matched_terms)
         assert message.matched_terms == []
 
