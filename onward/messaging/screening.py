@@ -12,8 +12,8 @@ slip a word past a list do not work (`canonical_form`):
   collide;
 - common digit-for-letter swaps are undone inside words that also have letters ("sp1ce", "dr0ne",
   "$pice"); a number on its own ("at 10") stays a number;
-- punctuation is a space, so a term spelt out letter by letter ("p a r c e l", "p.a.r.c.e.l") is found
-  as the term spelt out;
+- punctuation is a space, and three or more single letters or digits in a row are joined into one word
+  ("p a r c e l", "p.a.r.c.e.l", "p-a-r-c-e-l" are "parcel");
 - a character that reads as either "i" or "l" (a "1", a "|", a capital "I" inside a lower-case word, a
   look-alike of either) becomes "ı", which matches an "i" or an "l" in a term and nothing else.
 
@@ -177,11 +177,13 @@ def canonical_form(text: str) -> CanonicalText:
         words = _SYMBOL_IN_WORD.sub(_symbol_as_letter, words)
     if "'" in words or "`" in words:
         words = _APOSTROPHE_INSIDE_WORD.sub("", words)
-    words = words.translate(_PUNCTUATION)
-    tokens = words.split()
+    words = " ".join(words.translate(_PUNCTUATION).split())
+    padded = f" {words} "
+    if _SPELT_OUT.search(padded):
+        words = _SPELT_OUT.sub(_joined, padded).strip()
     if any(digit in words for digit in _DIGITS):
-        tokens = [t if t.isalpha() or t.isdigit() else t.translate(_DIGIT_LETTERS) for t in tokens]
-    return CanonicalText(words=" ".join(tokens), patterns=base)
+        words = " ".join(t if t.isalpha() or t.isdigit() else t.translate(_DIGIT_LETTERS) for t in words.split())
+    return CanonicalText(words=words, patterns=base)
 
 
 def normalise(text: str) -> str:
@@ -229,7 +231,7 @@ def build_screener(terms: Iterable[tuple[str, str, str]]) -> Screener:
         key = term if _PLAIN_TERM.fullmatch(term) else normalise(term)
         if not key:
             continue
-        for form in _word_forms(key, spelt_out=kind == TermKind.WORD):
+        for form in _word_forms(key):
             entries.setdefault(form.translate(_I_L_MERGED), []).append((term, kind, category, form))
     for merged, found in entries.items():
         automaton.add_word(merged, tuple(found))
@@ -263,8 +265,9 @@ _SYMBOL_IN_WORD = re.compile(r"[$@|€](?:(?<=[^\W_].)|(?=[^\W_]))|!(?<=[^\W_]!)
 _APOSTROPHE_INSIDE_WORD = re.compile(r"['`](?<=[^\W_].)(?=[^\W_])(?!(?:s|t|d|ll|re|ve|m)\b)")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 _ASCII_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-# Terms of at least this many letters are also found spelt out: "p a r c e l" (punctuation is a space by then).
-SPELT_OUT_MIN = 3
+# Three or more single letters or digits in a row are one word: "p a r c e l" (punctuation is a space by
+# then; the text has a space added at each end).
+_SPELT_OUT = re.compile(r" (?:\S ){3,}")
 _DIGITS = "0123456789"
 _DIGIT_LETTERS = str.maketrans({"0": "o", "1": EITHER_I_OR_L, "3": "e", "4": "a", "5": "s", "7": "t"})
 _I_L_MERGED = str.maketrans({"l": "i", EITHER_I_OR_L: "i"})
@@ -339,18 +342,15 @@ def _symbol_as_letter(found: re.Match[str]) -> str:
     return _SYMBOL_LETTERS[found.group()]
 
 
-def _word_forms(key: str, *, spelt_out: bool) -> list[str]:
-    """The term, the plural that does not start with it ("-ies" for "-y"), and each spelt out letter by letter.
-
-    "p a r c e l" is found by looking for the term spelt out, not by joining single letters in every
-    message: the automaton does that in the same single pass.
-    """
-    forms = [key]
+def _word_forms(key: str) -> list[str]:
+    """The term, and the plural that does not start with it ("-ies" for "-y")."""
     if len(key) > 2 and key.endswith("y") and key[-2] not in "aeiou ":
-        forms.append(key[:-1] + "ies")
-    if spelt_out and len(key) >= SPELT_OUT_MIN:
-        forms += [" ".join(form) for form in forms]
-    return forms
+        return [key, key[:-1] + "ies"]
+    return [key]
+
+
+def _joined(found: re.Match[str]) -> str:
+    return f" {found.group().replace(' ', '')} "
 
 
 def _is_whole(words: str, start: int, end: int, key: str) -> bool:

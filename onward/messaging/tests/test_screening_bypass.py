@@ -168,7 +168,7 @@ def test_the_command_prints_json_with_the_canonical_form(screened: dict[str, Any
     held = _check("NGT", "Send the p.a.r.c.e.l to 07700 900 123")
     assert held["held"] is True
     assert held["matched"] == ["parcel", "uk_phone_number"]
-    assert held["canonical"] == "send the p a r c e l to 07700 900 123"
+    assert held["canonical"] == "send the parcel to 07700 900 123"
     ordinary = _check("ngt", "I'll be there at 10")
     assert ordinary == {"held": False, "matched": [], "canonical": "i ll be there at 10"}
     assert _check("NGT-A", "a dr\u2060one at dawn")["held"] is True  # a wing is screened by its prison's list
