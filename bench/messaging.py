@@ -1,8 +1,8 @@
 """Sending messages, screening included, against a prison word list of 10,000 terms.
 
 Prints: word_list_terms, automaton_build_ms, screening_ms_per_message (a 1,000-character message),
-screening_mixed_ms_per_message (the same length with numbers, accents and curly quotes), messages_per_second (message_send: policy, screening, storage, audit event and notification rows),
-messages_held_percent.
+screening_mixed_ms_per_message (the same length with numbers, accents and curly quotes), messages_per_second
+(message_send: policy, screening, storage, audit event and notification rows), messages_held_percent.
 """
 
 import random
