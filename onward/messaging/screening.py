@@ -44,9 +44,8 @@ from onward.messaging.models import Term, TermKind, WordList
 # (so "10, 20, 30" stays a list of numbers).
 _SEP = r"[\s.\-_/\\|:*~()]"
 _GAP = rf"(?:{_SEP}{{0,3}}|,)"
-# Not glued to other digits on either side, even through separators (so a phone number is not also
-# read as an account number).
-# Written after the first digit (so the search can skip to digits): no digit just before it.
+# Not glued to other digits on either side, even through separators (so a phone number is not also read as
+# an account number). The check before is written after the first digit, so the search can skip to digits.
 _FIRST_DIGIT_ALONE = rf"\d(?<!\d\d)(?<!\d{_SEP}\d)(?<!\d{_SEP}{{2}}\d)(?<!\d{_SEP}{{3}}\d)"
 _ALONE_AFTER = rf"(?!{_SEP}{{0,3}}\d)"
 PATTERNS: dict[str, str] = {
