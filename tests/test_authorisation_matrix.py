@@ -453,6 +453,7 @@ MAY_KEEP_LIST = {Role.SECURITY: {"ngt"}, Role.SENIOR: {"pdu_n"}, Role.ADMINISTRA
 WORD_LIST_PAGES = [
     "/staff/word-lists/{list}/",
     "/staff/word-lists/{list}/policy/",
+    "/staff/word-lists/{list}/try/",
     "/staff/word-lists/{list}/terms/new/",
     "/staff/word-lists/{list}/terms/upload/",
     "/staff/word-lists/{list}/terms/{term}/remove/",

@@ -47,12 +47,24 @@ from onward.messaging.models import (
     WordList,
 )
 from onward.messaging.rules import word_list_role
-from onward.messaging.screening import PATTERNS, SPACES, Match, Screener, build_screener, normalise, screener_for
+from onward.messaging.screening import (
+    DIRECTION_CONTROL_KIND,
+    DIRECTION_CONTROL_TERM,
+    PATTERNS,
+    SPACES,
+    Match,
+    Screener,
+    build_screener,
+    has_direction_controls,
+    normalise,
+    screener_for,
+)
 from onward.notifications.services import notification_queue
 from onward.organisations.models import OrgUnit, UnitKind
 from onward.people.models import CUSTODY_STATUSES, Person, StaffAssignment, Status
 from onward.people.rules import acting_role
 
+DIRECTION_CONTROL_MATCH = Match(DIRECTION_CONTROL_TERM, DIRECTION_CONTROL_KIND, "")
 HTML_TAG = re.compile(r"<\s*/?\s*[a-z!][^>]*>", re.IGNORECASE)
 CLIENT_KEY = re.compile(r"[A-Za-z0-9_-]{8,64}")
 
@@ -720,8 +732,10 @@ def term_clean(kind: str, text: str) -> tuple[str, str]:
     key = normalise(text)
     if sum(ch.isalnum() for ch in key) < 2:
         raise ValidationError(_("A term must have at least 2 letters or numbers."))
-    if kind == TermKind.WORD and " " in key:
+    if kind == TermKind.WORD and " " in text:
         raise ValidationError(_("A whole word cannot have spaces. Add it as a phrase."))
+    if kind == TermKind.WORD and " " in key:
+        kind = TermKind.PHRASE  # "self-harm" is screened as the words "self harm"
     return kind, text
 
 
@@ -774,10 +788,92 @@ def _revision_bump(word_list: WordList) -> None:
 
 
 def screen(person: Person, body: str) -> tuple[list[Match], WordList | None]:
+    """What the message matches on the list that screens this person's messages (and the list)."""
     word_list = word_list_for(person)
     if word_list is None and person.status not in CUSTODY_STATUSES:
         return _default_risk_screener().matches(body), None
     return screener_for(word_list).matches(body), word_list
+
+
+@dataclass(frozen=True)
+class ScreeningTrial:
+    held: bool
+    flagged: bool
+    matched: list[Match]
+    canonical: str
+    has_direction_controls: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"held": self.held, "matched": [m.term for m in self.matched], "canonical": self.canonical}
+
+
+def screening_evaluate(word_list: WordList, text: str) -> ScreeningTrial:
+    """What would happen to a message from a person in this list's prison (or delivery unit): held, flagged
+    or delivered, which terms it matches and the canonical form it was screened in. Stores nothing."""
+    result = screener_for(word_list).screen(text)
+    matched = list(result.matches)
+    in_custody = word_list.unit.kind != UnitKind.PDU
+    if result.has_direction_controls and in_custody:
+        matched.append(DIRECTION_CONTROL_MATCH)
+    held = in_custody and bool(matched) and (word_list.policy == ScreeningPolicy.HOLD or result.has_direction_controls)
+    return ScreeningTrial(
+        held=held,
+        flagged=bool(matched),
+        matched=matched,
+        canonical=result.canonical,
+        has_direction_controls=result.has_direction_controls,
+    )
+
+
+def screening_check(*, unit_code: str, text: str) -> ScreeningTrial:
+    """`manage.py screening_check`: an operator on the server tries a message against a unit's list (a wing or
+    office uses its prison's or delivery unit's). Audited as a test by the system; nothing else is stored."""
+    unit = OrgUnit.objects.filter(code=unit_code.strip().upper()).select_related("parent").first()
+    if unit is None:
+        raise LookupError(_("No prison or delivery unit has the code %(code)s.") % {"code": unit_code})
+    if unit.kind in (UnitKind.WING, UnitKind.OFFICE) and unit.parent is not None:
+        unit = unit.parent
+    word_list = WordList.objects.filter(unit=unit).select_related("unit").first()
+    if word_list is None:
+        raise LookupError(_("%(unit)s has no word list.") % {"unit": unit.name})
+    trial = screening_evaluate(word_list, text)
+    with transaction.atomic():
+        audit_record(
+            actor=None, role="operator", action="word_list.tried", target=word_list, data=_trial_audit(text, trial)
+        )
+    return trial
+
+
+def screening_try(*, actor: Any, word_list: WordList, text: str) -> ScreeningTrial:
+    """Security try a message against their list, to test it. Audited as a test; never stored as a message
+    (the audit keeps the text's length and digest, not the text)."""
+    require(actor, "wordlist.manage", word_list)
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError(_("Enter a message to try."))
+    limit = settings.MESSAGING_MESSAGE_MAX_CHARS
+    if len(text) > limit:
+        raise ValidationError(_("The message must be %(limit)s characters or fewer.") % {"limit": limit})
+    trial = screening_evaluate(word_list, text)
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            role=word_list_role(actor, word_list.unit) or "",
+            action="word_list.tried",
+            target=word_list,
+            data=_trial_audit(text, trial),
+        )
+    return trial
+
+
+def _trial_audit(text: str, trial: ScreeningTrial) -> dict[str, Any]:
+    return {
+        "test": True,
+        "characters": len(text),
+        "text_sha256": hashlib.sha256(text.encode()).hexdigest(),
+        "held": trial.held,
+        "matched": [m.term for m in trial.matched],
+    }
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -797,11 +893,15 @@ def _message_store(
     person = conversation.person
     matches, word_list = screen(person, body)
     in_custody = person.status in CUSTODY_STATUSES
+    # Text whose direction is overridden does not read the way it is written: always held in custody.
+    hidden_direction = in_custody and has_direction_controls(body)
+    if hidden_direction:
+        matches = [*matches, DIRECTION_CONTROL_MATCH]
     state, flag = MessageState.DELIVERED, FlagKind.NONE
     if matches and in_custody:
         flag = FlagKind.SCREENING
         policy = word_list.policy if word_list is not None else ScreeningPolicy.HOLD
-        if policy == ScreeningPolicy.HOLD and may_hold:
+        if (policy == ScreeningPolicy.HOLD or hidden_direction) and may_hold:
             state = MessageState.HELD
     elif matches:
         flag = FlagKind.RISK  # community: flagged to the practitioner, never held
