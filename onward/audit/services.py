@@ -10,6 +10,7 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 
+from onward.audit.actions import AuditAction
 from onward.audit.models import AuditChainHead, AuditEvent
 from onward.core.context import current_request_context
 
@@ -20,14 +21,18 @@ VERIFY_BATCH_SIZE = 2000
 def audit_record(
     *,
     actor: Any | None,
-    action: str,
+    action: AuditAction,
     person: Any | None = None,
     target: Any | None = None,
     role: str = "",
     reason: str = "",
     data: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event to the chain. Joins the caller's transaction, so it lands with the change or not at all."""
+    """Append one event to the chain. Joins the caller's transaction, so it lands with the change or not at all.
+
+    `action` is a member of `AuditAction`; any other string raises ValueError before anything is written.
+    """
+    action = audit_action_checked(action)
     ctx = current_request_context()
     with transaction.atomic():
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
@@ -49,6 +54,17 @@ def audit_record(
         event.save()
         AuditChainHead.objects.filter(id=1).update(seq=event.seq, hash=event.hash)
     return event
+
+
+def audit_action_checked(action: object) -> AuditAction:
+    """The vocabulary member for `action`, or a loud ValueError naming the file to add it to."""
+    try:
+        return AuditAction(action)
+    except ValueError:
+        raise ValueError(
+            f"{action!r} is not an audit action. Add it with its meaning to onward/audit/actions.py "
+            "and pass AuditAction.<NAME>."
+        ) from None
 
 
 def event_hash(event: AuditEvent) -> str:

@@ -4,12 +4,13 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from onward.audit.actions import AuditAction
 from onward.audit.services import audit_record
 
 
 @pytest.mark.django_db
 def test_run_job_runs_a_periodic_job_now_and_prints_its_summary():
-    audit_record(actor=None, action="test.event")
+    audit_record(actor=None, action=AuditAction.PERSON_VIEW)
     out = StringIO()
     call_command("run_job", "audit_chain_verify", stdout=out)
     summary = json.loads(out.getvalue())
