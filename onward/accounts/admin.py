@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from onward.accounts.models import SignInAttempt, StaffRole, User
+from onward.audit.actions import AuditAction
 from onward.audit.services import audit_record
 from onward.core.admin_mixins import AuditedAdmin, PolicyInline, ReadOnlyAdmin
 from onward.core.admin_site import admin_site
@@ -28,6 +29,9 @@ class UserAdmin(AuditedAdmin):
     readonly_fields = ["kind", "last_login", "date_joined"]
     inlines = [StaffRoleInline]
     actions = ["unlock_sign_in"]
+    audit_added = AuditAction.ADMIN_USER_ADDED
+    audit_changed = AuditAction.ADMIN_USER_CHANGED
+    audit_deleted = AuditAction.ADMIN_USER_DELETED
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
         # People's accounts are managed from their record, not here.

@@ -10,6 +10,7 @@ from django.db.models import Case, F, QuerySet, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from onward.audit.actions import AuditAction
 from onward.audit.services import audit_record
 from onward.checkins.models import (
     AWAITING_STAFF_STATES,
@@ -39,7 +40,7 @@ def review_queue(user: Any) -> QuerySet[CheckIn]:
     )
 
 
-def checkin_get(user: Any, checkin_id: int, *, purpose: str = "view") -> CheckIn:
+def checkin_get(user: Any, checkin_id: int, *, purpose: AuditAction = AuditAction.CHECKIN_VIEW) -> CheckIn:
     """One check-in for review. The same answer whether it does not exist or is not theirs to see."""
     require(user, "checkin.review")
     checkin = (
@@ -53,7 +54,7 @@ def checkin_get(user: Any, checkin_id: int, *, purpose: str = "view") -> CheckIn
     audit_record(
         actor=user,
         role=acting_role(user, checkin.person),
-        action=f"checkin.{purpose}",
+        action=purpose,
         person=checkin.person,
         target=checkin,
     )

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from onward.appointments.reminders import checkin_reminders_plan_for
+from onward.audit.actions import AuditAction
 from onward.audit.services import audit_record
 from onward.checkins.models import (
     FACE_DECISION_RANK,
@@ -709,7 +710,7 @@ def _transition(checkin: CheckIn, to: str, reason: str = "") -> None:
     checkin.state_changed_at = timezone.now()
 
 
-def _staff_transition(*, actor: Any, checkin: CheckIn, to: str, reason: str, action: str) -> CheckIn:
+def _staff_transition(*, actor: Any, checkin: CheckIn, to: str, reason: str, action: AuditAction) -> CheckIn:
     with transaction.atomic():
         locked = CheckIn.objects.select_for_update(of=("self",)).select_related("person").get(pk=checkin.pk)
         before = locked.state

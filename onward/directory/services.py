@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from onward.accounts.models import Role
 from onward.accounts.rules import has_role
+from onward.audit.actions import AuditAction
 from onward.audit.services import audit_record
 from onward.core.permissions import require
 from onward.directory.models import (
@@ -115,7 +116,7 @@ def service_publish(*, actor: Any, service: Service) -> Service:
     return _transition(actor, service, ServiceState.PUBLISHED, "", "directory.service_published")
 
 
-def _transition(actor: Any, service: Service, target: str, reason: str, action: str) -> Service:
+def _transition(actor: Any, service: Service, target: str, reason: str, action: AuditAction) -> Service:
     require(actor, "directory.edit", service)
     reason = (reason or "").strip()
     if target in REASON_REQUIRED and not reason:
