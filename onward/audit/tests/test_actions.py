@@ -27,13 +27,14 @@ def test_codes_are_short_enough_for_the_stored_column():
 @pytest.mark.django_db
 def test_a_string_that_is_not_an_action_is_refused_and_nothing_is_written():
     with pytest.raises(ValueError, match=r"'person\.peeked' is not an audit action"):
-        audit_record(actor=None, action="person.peeked")  # type: ignore[arg-type]
+        audit_record(actor=None, action="person.peeked")
     assert not AuditEvent.objects.exists()
 
 
 @pytest.mark.django_db
 def test_a_stored_code_is_stored_as_plain_text_and_the_chain_still_verifies():
-    event = audit_record(actor=None, action="person.view")  # type: ignore[arg-type]
+    code = "person.view"  # as a caller that has not moved to the enum yet would pass it
+    event = audit_record(actor=None, action=code)  # type: ignore[arg-type]
     assert event.action == AuditAction.PERSON_VIEW
     stored = AuditEvent.objects.values_list("action", flat=True).get()
     assert stored == "person.view"
