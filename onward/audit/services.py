@@ -56,7 +56,7 @@ def audit_record(
     return event
 
 
-def audit_action_checked(action: object) -> AuditAction:
+def audit_action_checked(action: str) -> AuditAction:
     """The vocabulary member for `action`, or a loud ValueError naming the file to add it to."""
     try:
         return AuditAction(action)
