@@ -25,6 +25,7 @@ from django.utils.translation import override
 from onward.appointments.reminders import checkin_reminders_plan_for
 from onward.audit.actions import AuditAction
 from onward.audit.services import audit_record
+from onward.checkins.flags import FACE_FLAGS, LOCATION_FLAGS, FlagReason
 from onward.checkins.models import (
     FACE_DECISION_RANK,
     REASON_REQUIRED,
@@ -300,7 +301,7 @@ def checkins_expire(now: datetime | None = None) -> dict[str, int]:
     for checkin_id in ids:
         with transaction.atomic():
             moved = CheckIn.objects.filter(pk=checkin_id, state=State.CREATED).update(
-                state=State.EXPIRED, state_changed_at=at, flagged=True, flag_reasons=[_("Missed check-in")]
+                state=State.EXPIRED, state_changed_at=at, flagged=True, flag_reasons=[FlagReason.MISSED.value]
             )
             if not moved:
                 continue
@@ -811,25 +812,25 @@ def _face_best_apply(checkin: CheckIn) -> None:
 
 
 def _flags_refresh(checkin: CheckIn) -> None:
-    """Why this check-in needs a person's eyes (empty when it does not)."""
+    """Why this check-in needs a person's eyes (empty when it does not), as `FlagReason` codes."""
     reasons: list[str] = []
     for answer in checkin.answers.filter(flagged=True, question__isnull=False).select_related("question"):
-        question = answer.question
-        reasons.append(question.flag_reason if question and question.flag_reason else _("An answer needs attention"))
+        code = answer.question.flag_reason if answer.question else ""
+        reasons.append(code if code in FlagReason.values else FlagReason.ANSWER)
     pending = checkin.verifications.filter(status=VerificationStatus.PENDING).exists()
     if not checkin.face_decision:
-        reasons.append(_("Face check not finished yet") if pending else _("No face check"))
+        reasons.append(FlagReason.FACE_PENDING if pending else FlagReason.FACE_MISSING)
     elif checkin.face_decision != FaceDecision.MATCH:
-        reasons.append(_("Face: %(decision)s") % {"decision": FaceDecision(checkin.face_decision).label})
+        reasons.append(FACE_FLAGS[FaceDecision(checkin.face_decision)])
     if checkin.face_decision and checkin.liveness_passed is None:
-        reasons.append(_("No liveness check (photo only)"))
+        reasons.append(FlagReason.LIVENESS_MISSING)
     elif checkin.liveness_passed is False:
-        reasons.append(_("Liveness check not passed"))
+        reasons.append(FlagReason.LIVENESS_FAILED)
     if not checkin.location_verdict:
-        reasons.append(_("No location shared"))
+        reasons.append(FlagReason.LOCATION_MISSING)
     elif checkin.location_verdict != LocationVerdict.AT_ADDRESS:
-        reasons.append(_("Location: %(verdict)s") % {"verdict": LocationVerdict(checkin.location_verdict).label})
-    checkin.flag_reasons = reasons
+        reasons.append(LOCATION_FLAGS[LocationVerdict(checkin.location_verdict)])
+    checkin.flag_reasons = [str(reason) for reason in reasons]
     checkin.flagged = bool(reasons)
 
 

@@ -125,3 +125,4 @@ def questionnaire_ensure() -> None:
 
     if not Questionnaire.objects.filter(active=True).exists():
         importlib.import_module("onward.checkins.migrations.0002_questionnaire_v1").seed(apps, None)
+        importlib.import_module("onward.checkins.migrations.0003_flag_reasons_as_codes").to_codes(apps, None)

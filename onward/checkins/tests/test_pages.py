@@ -22,7 +22,7 @@ def submitted(case):
         enrolment=EnrolmentFactory(person=case["person"]),
         state=State.SUBMITTED,
         flagged=True,
-        flag_reasons=["Face: No match"],
+        flag_reasons=["face_no_match"],
         face_decision="no_match",
         face_distance=0.81,
     )
@@ -191,7 +191,7 @@ def test_the_person_does_a_checkin_through_the_endpoints(case, person_client, ph
     sent = CheckIn.objects.get(pk=checkin.pk)
     assert sent.state == State.SUBMITTED
     assert sent.location_verdict == "at_address"
-    assert "Said they are not great or struggling" in sent.flag_reasons
+    assert "mood_low" in sent.flag_reasons
 
 
 @pytest.mark.django_db
