@@ -26,6 +26,7 @@ class Taker:
     param: str
     position: int | None
     method: bool
+    family: str = ""  # "person" when the default is AuditAction.PERSON_VIEW: callers pass person.* actions
 
 
 def test_every_audit_action_in_the_code_is_a_vocabulary_member():
@@ -50,6 +51,8 @@ def bad(purpose, kind: str):
     audit_record(actor=None, action=AuditAction.NO_SUCH_THING)  # refused
     audit_record(actor=None, action=purpose)  # refused
     ok(action="person.view")  # refused
+    ok(action=AuditAction.APPOINTMENT_VIEW)  # refused
+    ok(action=AuditAction.PERSON_VIEW_OWN)
     _helper(None, "checkin.cancelled")  # refused
 
 def _helper(actor, action: AuditAction):
@@ -112,6 +115,13 @@ def actions_checked(modules: dict[str, ast.Module]) -> tuple[list[str], int]:
                 calls += taker.function == RECORDER
                 for bad in _not_members(argument, function, members, declared):
                     problems.append(f"{module}:{bad.lineno}: {taker.function}({taker.param}={ast.unparse(bad)})")
+                for leaf in _leaves(argument):
+                    family = _family(leaf)
+                    if taker.family and family and family != taker.family:
+                        problems.append(
+                            f"{module}:{leaf.lineno}: {taker.function}({taker.param}={ast.unparse(leaf)}) "
+                            f"takes {taker.family}.* actions"
+                        )
         for node in ast.walk(tree):
             if isinstance(node, ast.ClassDef):
                 for statement in node.body:
@@ -148,12 +158,13 @@ def _takers(modules: dict[str, ast.Module]) -> tuple[list[Taker], set[str]]:
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name != RECORDER:
                 positional = [*node.args.posonlyargs, *node.args.args]
                 method = bool(positional) and positional[0].arg in {"self", "cls"}
+                families = {arg.arg: _family(default) for arg, default in _defaults(node)}
                 for index, arg in enumerate(positional):
                     if _annotated(arg.annotation):
-                        takers.append(Taker(module, node.name, arg.arg, index, method))
+                        takers.append(Taker(module, node.name, arg.arg, index, method, families.get(arg.arg, "")))
                 for arg in node.args.kwonlyargs:
                     if _annotated(arg.annotation):
-                        takers.append(Taker(module, node.name, arg.arg, None, method))
+                        takers.append(Taker(module, node.name, arg.arg, None, method, families.get(arg.arg, "")))
             if isinstance(node, ast.ClassDef):
                 for statement in node.body:
                     annotated = isinstance(statement, ast.AnnAssign) and _annotated(statement.annotation)
@@ -212,6 +223,21 @@ def _not_members(node: ast.expr, function, members: set[str], declared: set[str]
         ):
             return []
     return [node]
+
+
+def _leaves(node: ast.expr) -> list[ast.expr]:
+    if isinstance(node, ast.IfExp):
+        return _leaves(node.body) + _leaves(node.orelse)
+    return [node]
+
+
+def _family(node: ast.expr) -> str:
+    """The part of a member's code before its last dot ("person" for AuditAction.PERSON_VIEW), else ""."""
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == ENUM:
+        member = AuditAction.__members__.get(node.attr)
+        if member is not None:
+            return member.value.rsplit(".", 1)[0]
+    return ""
 
 
 def _defaults(function: ast.FunctionDef | ast.AsyncFunctionDef):
