@@ -81,3 +81,13 @@ def test_the_subject_access_export_keeps_the_codes(org):
     person = PersonFactory(unit=org["stn_wing"])
     audit_record(actor=None, action=AuditAction.ACCOUNT_PIN_RESET, person=person)
     assert [row["action"] for row in audit_section(person).data] == ["account.pin_reset"]
+
+
+@pytest.mark.django_db
+def test_a_persons_recent_activity_reads_as_words(org, make_staff, staff_client):
+    worker = make_staff(Role.KEY_WORKER, org["ngt"])
+    person = PersonFactory(unit=org["wing_a"])
+    audit_record(actor=worker, action=AuditAction.ACCOUNT_PIN_RESET, person=person)
+    page = unescape(staff_client(worker).get(f"/staff/people/{person.pk}/").content.decode())
+    assert "Reset a person's PIN" in page
+    assert "account.pin_reset" not in page
