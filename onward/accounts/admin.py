@@ -6,10 +6,10 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from onward.accounts.models import SignInAttempt, StaffRole, User
-from onward.audit.actions import AuditAction
 from onward.audit.services import audit_record
 from onward.core.admin_mixins import AuditedAdmin, PolicyInline, ReadOnlyAdmin
 from onward.core.admin_site import admin_site
+from onward.core.audit_actions import AuditAction
 
 
 class StaffRoleInline(PolicyInline):

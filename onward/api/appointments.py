@@ -30,7 +30,7 @@ from onward.appointments.models import (
     Slot,
     SlotState,
 )
-from onward.audit.actions import AuditAction
+from onward.core.audit_actions import AuditAction
 from onward.people.models import Person
 from onward.people.selectors import person_get
 

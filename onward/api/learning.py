@@ -21,7 +21,7 @@ from onward.api.auth import api_caller
 from onward.api.errors import BAD_REQUEST, NOT_FOUND, UNPROCESSABLE, ErrorOut, responses
 from onward.api.permissions import permission
 from onward.api.schemas import DATABASE_ID_MAX, DatabaseId
-from onward.audit.actions import AuditAction
+from onward.core.audit_actions import AuditAction
 from onward.core.context import current_request_context
 from onward.core.markdown import plain_text
 from onward.core.permissions import PUBLIC

@@ -19,7 +19,7 @@ from onward.api.auth import api_caller
 from onward.api.errors import BAD_REQUEST, NOT_FOUND, UNPROCESSABLE, responses
 from onward.api.permissions import permission
 from onward.api.schemas import DATABASE_ID_MAX
-from onward.audit.actions import AuditAction
+from onward.core.audit_actions import AuditAction
 from onward.core.permissions import can
 from onward.messaging.models import Conversation, Message
 from onward.messaging.selectors import (

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from onward.appointments.models import Appointment, AppointmentState, ReminderPreference, Slot, SlotState
 from onward.appointments.rules import appointments_visible_to, slots_visible_to
-from onward.audit.actions import AuditAction
 from onward.audit.services import audit_record
+from onward.core.audit_actions import AuditAction
 from onward.people.models import Person, StaffAssignment
 from onward.people.rules import acting_role
 

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from onward.audit.actions import audit_action_label
+from onward.core.audit_actions import audit_action_label
 
 
 class AuditEvent(models.Model):

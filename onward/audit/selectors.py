@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from onward.accounts.models import Role
 from onward.accounts.rules import has_role, staff_roles
-from onward.audit.actions import audit_actions_described_by
 from onward.audit.models import AuditEvent
+from onward.core.audit_actions import audit_actions_described_by
 
 
 @dataclass(frozen=True)

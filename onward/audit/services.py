@@ -10,8 +10,8 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 
-from onward.audit.actions import AuditAction
 from onward.audit.models import AuditChainHead, AuditEvent
+from onward.core.audit_actions import AuditAction
 from onward.core.context import current_request_context
 
 GENESIS_HASH = "0" * 64
@@ -62,7 +62,7 @@ def audit_action_checked(action: str) -> AuditAction:
         return AuditAction(action)
     except ValueError:
         raise ValueError(
-            f"{action!r} is not an audit action. Add it with its meaning to onward/audit/actions.py "
+            f"{action!r} is not an audit action. Add it with its meaning to onward/core/audit_actions.py "
             "and pass AuditAction.<NAME>."
         ) from None
 

@@ -10,7 +10,6 @@ from django.db.models import Case, F, QuerySet, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from onward.audit.actions import AuditAction
 from onward.audit.services import audit_record
 from onward.checkins.models import (
     AWAITING_STAFF_STATES,
@@ -23,6 +22,7 @@ from onward.checkins.models import (
     State,
 )
 from onward.checkins.rules import checkins_visible_to
+from onward.core.audit_actions import AuditAction
 from onward.core.permissions import require
 from onward.people.models import Person
 from onward.people.rules import acting_role

@@ -23,7 +23,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from onward.appointments.reminders import checkin_reminders_plan_for
-from onward.audit.actions import AuditAction
 from onward.audit.services import audit_record
 from onward.checkins.flags import FACE_FLAGS, LOCATION_FLAGS, FlagReason
 from onward.checkins.models import (
@@ -49,6 +48,7 @@ from onward.checkins.models import (
     Verification,
     VerificationStatus,
 )
+from onward.core.audit_actions import AuditAction
 from onward.core.crypto import decrypt_bytes, encrypt_bytes
 from onward.core.permissions import require
 from onward.location.address import Fix, address_check

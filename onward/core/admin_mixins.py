@@ -7,8 +7,8 @@ from django.contrib import admin
 from django.db import transaction
 from django.http import HttpRequest
 
-from onward.audit.actions import AuditAction
 from onward.audit.services import audit_record
+from onward.core.audit_actions import AuditAction
 from onward.core.permissions import can
 
 

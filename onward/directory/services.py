@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 
 from onward.accounts.models import Role
 from onward.accounts.rules import has_role
-from onward.audit.actions import AuditAction
 from onward.audit.services import audit_record
+from onward.core.audit_actions import AuditAction
 from onward.core.permissions import require
 from onward.directory.models import (
     REASON_REQUIRED,

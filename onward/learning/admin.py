@@ -13,10 +13,10 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from onward.audit.actions import AuditAction
 from onward.audit.services import audit_record
 from onward.core.admin_mixins import ReadOnlyAdmin
 from onward.core.admin_site import OnwardAdminSite, admin_site
+from onward.core.audit_actions import AuditAction
 from onward.core.permissions import can
 from onward.learning.models import (
     Certificate,

@@ -19,8 +19,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from onward.audit.actions import AuditAction
 from onward.audit.services import audit_record
+from onward.core.audit_actions import AuditAction
 from onward.core.permissions import require
 from onward.library.models import (
     DEFAULT_LANGUAGE,

@@ -7,8 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from onward.accounts.models import UserKind
-from onward.audit.actions import AuditAction
 from onward.audit.services import audit_record
+from onward.core.audit_actions import AuditAction
 from onward.messaging.models import (
     VISIBLE_TO_RECIPIENT,
     Attachment,

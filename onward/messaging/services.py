@@ -21,8 +21,8 @@ from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 
 from onward.accounts.models import UserKind
-from onward.audit.actions import AuditAction
 from onward.audit.services import audit_record
+from onward.core.audit_actions import AuditAction
 from onward.core.permissions import require
 from onward.messaging.attachments import PreparedAttachment
 from onward.messaging.models import (

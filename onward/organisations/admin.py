@@ -1,8 +1,8 @@
 from django.contrib import admin
 
-from onward.audit.actions import AuditAction
 from onward.core.admin_mixins import AuditedAdmin
 from onward.core.admin_site import admin_site
+from onward.core.audit_actions import AuditAction
 from onward.organisations.models import OrgUnit
 
 

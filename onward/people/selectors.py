@@ -6,8 +6,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 
-from onward.audit.actions import AuditAction
 from onward.audit.services import audit_record
+from onward.core.audit_actions import AuditAction
 from onward.people.models import LicenceVersion, Person, StaffAssignment, Status
 from onward.people.rules import acting_role, people_visible_to
 

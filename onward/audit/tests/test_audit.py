@@ -7,9 +7,9 @@ from django.db import connection, connections, transaction
 from django.test import Client
 
 from onward.accounts.models import Role
-from onward.audit.actions import AuditAction
 from onward.audit.models import AuditEvent
 from onward.audit.services import audit_record, audit_verify
+from onward.core.audit_actions import AuditAction
 from onward.people.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db

@@ -56,8 +56,8 @@ def test_administrators_manage_units_and_staff_roles_and_it_is_audited(org, make
 def test_evidence_is_read_only_even_for_administrators(org, make_staff, staff_client):
     admin = make_staff(Role.ADMINISTRATOR, org["north"])
     client = staff_client(admin)
-    from onward.audit.actions import AuditAction
     from onward.audit.services import audit_record
+    from onward.core.audit_actions import AuditAction
 
     event = audit_record(actor=admin, action=AuditAction.PERSON_VIEW)
     assert client.get("/admin/audit/auditevent/").status_code == 200

@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks_db.models import DBTaskResult
 
-from onward.audit.actions import AuditAction
 from onward.audit.models import AuditEvent
 from onward.audit.services import audit_record
+from onward.core.audit_actions import AuditAction
 from onward.jobs.models import ScheduledJob
 from onward.jobs.schedule import PERIODIC_JOBS
 from onward.jobs.services import TASK_RESULTS_KEEP_DAYS, AuditChainBroken, periodic_job_run, scheduler_tick

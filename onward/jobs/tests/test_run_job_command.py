@@ -4,8 +4,8 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from onward.audit.actions import AuditAction
 from onward.audit.services import audit_record
+from onward.core.audit_actions import AuditAction
 
 
 @pytest.mark.django_db

@@ -2,9 +2,10 @@
 
 `audit_record` accepts only these members. The values are the codes stored on each event (and in the
 subject access export); staff read the label on the audit trail page. To audit something new, add a
-member here with its meaning; `onward/audit/tests/test_actions.py` fails for an action passed any
-other way. Reading a record for a task is its own action (`person.view_for_release`), so the trail says
-why a record was opened.
+member here with its meaning; `onward/audit/tests/test_actions_in_code.py` fails for an action passed
+any other way. Reading a record for a task is its own action (`person.view_for_release`), so the trail
+says why a record was opened. The list lives in core, the lowest layer, because every app records
+actions, core's admin pages and retention job included; it imports nothing from any app.
 """
 
 import enum
