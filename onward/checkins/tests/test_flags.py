@@ -1,7 +1,6 @@
 """Flag reasons are stored as codes and read in the reader's language."""
 
 import datetime as dt
-import importlib
 from html import unescape
 
 import pytest
@@ -19,9 +18,9 @@ from onward.checkins.flags import (
     flag_reasons_described,
 )
 from onward.checkins.models import CheckIn, FaceDecision, LocationVerdict, Question, Questionnaire, State
-from onward.checkins.tests.factories import CheckInFactory, EnrolmentFactory
+from onward.checkins.tests.factories import CheckInFactory, EnrolmentFactory, flag_codes_migration
 
-migration = importlib.import_module("onward.checkins.migrations.0003_flag_reasons_as_codes")
+migration = flag_codes_migration()
 
 
 def test_every_decision_that_needs_eyes_has_a_reason_and_every_reason_reads_differently():
