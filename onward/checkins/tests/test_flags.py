@@ -5,8 +5,9 @@ from html import unescape
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from onward.checkins import services
 from onward.checkins.flags import (
@@ -66,6 +67,18 @@ def test_a_missed_check_in_stores_a_code_and_the_reviewer_reads_words(case, staf
     review = unescape(client.get(reverse("checkins:review", kwargs={"checkin_id": late.pk})).content.decode())
     assert "<li>Missed check-in</li>" in review
     assert "<li>missed</li>" not in review
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "cy"  # a Welsh-speaking reviewer reads the same reason in Welsh
+    review = unescape(client.get(reverse("checkins:review", kwargs={"checkin_id": late.pk})).content.decode())
+    assert "<li>Gwiriad wedi'i fethu</li>" in review
+
+
+def test_the_same_code_reads_in_each_readers_language():
+    with translation.override("cy"):
+        assert flag_reason_text("face_no_match") == "Wyneb: Dim cyfatebiaeth"
+        assert flag_reasons_described(["call_back"]) == [FlagReasonText("call_back", "Eisiau galwad yn ôl")]
+    with translation.override("en-gb"):
+        assert flag_reason_text("face_no_match") == "Face: No match"
 
 
 @pytest.mark.django_db
