@@ -10,6 +10,7 @@ from onward.audit.services import audit_record
 from onward.core.admin_mixins import AuditedAdmin, PolicyInline, ReadOnlyAdmin
 from onward.core.admin_site import admin_site
 from onward.organisations.models import StaffRole
+from onward.core.audit_actions import AuditAction
 
 
 class StaffRoleInline(PolicyInline):
@@ -29,6 +30,9 @@ class UserAdmin(AuditedAdmin):
     readonly_fields = ["kind", "last_login", "date_joined"]
     inlines = [StaffRoleInline]
     actions = ["unlock_sign_in"]
+    audit_added = AuditAction.ADMIN_USER_ADDED
+    audit_changed = AuditAction.ADMIN_USER_CHANGED
+    audit_deleted = AuditAction.ADMIN_USER_DELETED
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
         # People's accounts are managed from their record, not here.

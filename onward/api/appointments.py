@@ -31,6 +31,7 @@ from onward.appointments.models import (
     SlotState,
 )
 from onward.notifications.reminders import ReminderSettings, reminder_preference_save, reminder_settings_for
+from onward.core.audit_actions import AuditAction
 from onward.people.models import Person
 from onward.people.selectors import person_get
 
@@ -446,7 +447,7 @@ def slot_withdraw(request: HttpRequest, slot_id: SlotId, body: SlotWithdrawIn) -
 # --- helpers ------------------------------------------------------------------------------------
 
 
-def _get(user: object, appointment_id: int, purpose: str) -> Appointment:
+def _get(user: object, appointment_id: int, purpose: AuditAction) -> Appointment:
     try:
         return selectors.appointment_get(user, appointment_id, purpose=purpose)
     except PermissionDenied:

@@ -21,6 +21,7 @@ from onward.api.auth import api_caller
 from onward.api.errors import BAD_REQUEST, NOT_FOUND, UNPROCESSABLE, ErrorOut, responses
 from onward.api.permissions import permission
 from onward.api.schemas import DATABASE_ID_MAX, DatabaseId
+from onward.core.audit_actions import AuditAction
 from onward.core.context import current_request_context
 from onward.core.markdown import plain_text
 from onward.core.permissions import PUBLIC
@@ -516,7 +517,7 @@ def _me(user: Any) -> Person:
     return person
 
 
-def _person(user: Any, person_id: int, purpose: str) -> Person:
+def _person(user: Any, person_id: int, purpose: AuditAction) -> Person:
     try:
         return person_get(user, person_id, purpose=purpose)
     except PermissionDenied:

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from onward.core.audit_actions import audit_action_label
+
 
 class AuditEvent(models.Model):
     seq = models.PositiveBigIntegerField(unique=True)
@@ -36,6 +38,11 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise RuntimeError("Audit events are append-only.")
+
+    @property
+    def action_label(self) -> str:
+        """What the action means in plain words (the code stays in `action`, the admin and the export)."""
+        return audit_action_label(self.action)
 
 
 class AuditChainHead(models.Model):

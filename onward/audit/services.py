@@ -12,6 +12,7 @@ from django.db import transaction
 
 from onward.audit.models import AuditChainHead, AuditEvent
 from onward.core.actors import SystemActor
+from onward.core.audit_actions import AuditAction
 from onward.core.context import current_request_context
 
 GENESIS_HASH = "0" * 64
@@ -21,7 +22,7 @@ VERIFY_BATCH_SIZE = 2000
 def audit_record(
     *,
     actor: Any | None,
-    action: str,
+    action: AuditAction,
     person: Any | None = None,
     target: Any | None = None,
     role: str = "",
@@ -32,7 +33,10 @@ def audit_record(
 
     A SystemActor is recorded as the system with its job's name (role "system" unless given), never as a
     member of staff.
+
+    `action` is a member of `AuditAction`; any other string raises ValueError before anything is written.
     """
+    action = audit_action_checked(action)
     ctx = current_request_context()
     system = actor.name if isinstance(actor, SystemActor) else ""
     if system:
@@ -58,6 +62,17 @@ def audit_record(
         event.save()
         AuditChainHead.objects.filter(id=1).update(seq=event.seq, hash=event.hash)
     return event
+
+
+def audit_action_checked(action: str) -> AuditAction:
+    """The vocabulary member for `action`, or a loud ValueError naming the file to add it to."""
+    try:
+        return AuditAction(action)
+    except ValueError:
+        raise ValueError(
+            f"{action!r} is not an audit action. Add it with its meaning to onward/core/audit_actions.py "
+            "and pass AuditAction.<NAME>."
+        ) from None
 
 
 def event_hash(event: AuditEvent) -> str:

@@ -14,7 +14,12 @@ AUDIT_PAGE_SIZE = 50
 class AuditSearchForm(forms.Form):
     person = forms.CharField(label=_("Prison number or CRN"), required=False, max_length=10)
     actor = forms.CharField(label=_("Staff email address"), required=False, max_length=254)
-    action = forms.CharField(label=_("Action"), required=False, max_length=60, help_text=_("For example, person.view"))
+    action = forms.CharField(
+        label=_("Action"),
+        required=False,
+        max_length=60,
+        help_text=_("Words from what happened, like “reset”, or a code, like person.view"),
+    )
     date_from = forms.DateField(
         label=_("From (YYYY-MM-DD)"), required=False, error_messages={"invalid": _("Enter a date like 2026-11-27")}
     )

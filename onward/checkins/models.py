@@ -133,7 +133,8 @@ class Questionnaire(models.Model):
 class Question(models.Model):
     """A question with its choices in English and Welsh, and the answers that flag it for review.
 
-    choices: [{"value": "...", "en": "...", "cy": "..."}]; flag_values: the values that raise a flag.
+    choices: [{"value": "...", "en": "...", "cy": "..."}]; flag_values: the values that raise a flag, for the
+    reason coded in flag_reason.
     """
 
     questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="questions")
@@ -144,7 +145,7 @@ class Question(models.Model):
     text_cy = models.CharField(max_length=300)
     choices = models.JSONField(default=list, blank=True)
     flag_values = models.JSONField(default=list, blank=True)
-    flag_reason = models.CharField(max_length=200, blank=True)
+    flag_reason = models.CharField(max_length=200, blank=True)  # a FlagReason code (checkins/flags.py)
     required = models.BooleanField(default=True)
 
     class Meta:

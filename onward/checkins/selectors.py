@@ -25,6 +25,7 @@ from onward.checkins.models import (
     VerificationStatus,
 )
 from onward.checkins.rules import checkins_visible_to
+from onward.core.audit_actions import AuditAction
 from onward.core.permissions import require
 from onward.people.models import Person
 from onward.people.rules import acting_role, people_visible_to
@@ -44,7 +45,7 @@ def review_queue(user: Any) -> QuerySet[CheckIn]:
     )
 
 
-def checkin_get(user: Any, checkin_id: int, *, purpose: str = "view") -> CheckIn:
+def checkin_get(user: Any, checkin_id: int, *, purpose: AuditAction = AuditAction.CHECKIN_VIEW) -> CheckIn:
     """One check-in for review. The same answer whether it does not exist or is not theirs to see."""
     require(user, "checkin.review")
     checkin = (
@@ -58,7 +59,7 @@ def checkin_get(user: Any, checkin_id: int, *, purpose: str = "view") -> CheckIn
     audit_record(
         actor=user,
         role=acting_role(user, checkin.person),
-        action=f"checkin.{purpose}",
+        action=purpose,
         person=checkin.person,
         target=checkin,
     )

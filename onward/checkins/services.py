@@ -26,6 +26,7 @@ from django.utils.translation import override
 
 from onward.accounts.services import person_account_ensure, sign_in_link_issue
 from onward.audit.services import audit_record
+from onward.checkins.flags import FACE_FLAGS, LOCATION_FLAGS, FlagReason
 from onward.checkins.models import (
     FACE_DECISION_RANK,
     OPEN_STATES,
@@ -54,6 +55,7 @@ from onward.checkins.models import (
 from onward.checkins.reminders import CHECKIN_REMINDERS
 from onward.checkins.selectors import CHALLENGE_CACHE_KEY
 from onward.core.actors import SystemActor
+from onward.core.audit_actions import AuditAction
 from onward.core.crypto import decrypt_bytes, encrypt_bytes
 from onward.core.permissions import require
 from onward.core.retention import RETENTION_ACTOR
@@ -408,7 +410,7 @@ def checkins_expire(now: datetime | None = None) -> dict[str, int]:
     for checkin_id in ids:
         with transaction.atomic():
             moved = CheckIn.objects.filter(pk=checkin_id, state=State.CREATED).update(
-                state=State.EXPIRED, state_changed_at=at, flagged=True, flag_reasons=[_("Missed check-in")]
+                state=State.EXPIRED, state_changed_at=at, flagged=True, flag_reasons=[FlagReason.MISSED.value]
             )
             if not moved:
                 continue
@@ -878,7 +880,7 @@ def _transition(checkin: CheckIn, to: str, reason: str = "") -> None:
     checkin.state_changed_at = timezone.now()
 
 
-def _staff_transition(*, actor: Any, checkin: CheckIn, to: str, reason: str, action: str) -> CheckIn:
+def _staff_transition(*, actor: Any, checkin: CheckIn, to: str, reason: str, action: AuditAction) -> CheckIn:
     with transaction.atomic():
         locked = CheckIn.objects.select_for_update(of=("self",)).select_related("person").get(pk=checkin.pk)
         before = locked.state
@@ -979,40 +981,40 @@ def _face_best_apply(checkin: CheckIn) -> None:
 
 
 def _flags_refresh(checkin: CheckIn) -> None:
-    """Why this check-in needs a person's eyes (empty when it does not)."""
+    """Why this check-in needs a person's eyes (empty when it does not), as `FlagReason` codes."""
     reasons: list[str] = []
     for answer in checkin.answers.filter(flagged=True, question__isnull=False).select_related("question"):
-        question = answer.question
-        reasons.append(question.flag_reason if question and question.flag_reason else _("An answer needs attention"))
+        code = answer.question.flag_reason if answer.question else ""
+        reasons.append(code if code in FlagReason.values else FlagReason.ANSWER)
     pending = checkin.verifications.filter(status=VerificationStatus.PENDING).exists()
     if not checkin.face_decision:
-        reasons.append(_("Face check not finished yet") if pending else _("No face check"))
+        reasons.append(FlagReason.FACE_PENDING if pending else FlagReason.FACE_MISSING)
     elif checkin.face_decision != FaceDecision.MATCH:
-        reasons.append(_("Face: %(decision)s") % {"decision": FaceDecision(checkin.face_decision).label})
+        reasons.append(FACE_FLAGS[FaceDecision(checkin.face_decision)])
     if checkin.face_decision and checkin.liveness_passed is None:
-        reasons.append(_("No liveness check (photo only)"))
+        reasons.append(FlagReason.LIVENESS_MISSING)
     elif checkin.liveness_passed is False:
-        reasons.append(_("Liveness check not passed"))
+        reasons.append(FlagReason.LIVENESS_FAILED)
     if not checkin.location_verdict:
-        reasons.append(_("No location shared"))
+        reasons.append(FlagReason.LOCATION_MISSING)
     elif checkin.location_verdict != LocationVerdict.AT_ADDRESS:
-        reasons.append(_("Location: %(verdict)s") % {"verdict": LocationVerdict(checkin.location_verdict).label})
+        reasons.append(LOCATION_FLAGS[LocationVerdict(checkin.location_verdict)])
     reasons.extend(_voice_flags(checkin))
-    checkin.flag_reasons = reasons
+    checkin.flag_reasons = [str(reason) for reason in reasons]
     checkin.flagged = bool(reasons)
 
 
-def _voice_flags(checkin: CheckIn) -> list[str]:
+def _voice_flags(checkin: CheckIn) -> list[FlagReason]:
     """Why the voice needs a person's ears: the best voice result of the check-in's clips, if not a match."""
     heard = checkin.verifications.filter(status=VerificationStatus.DONE, voice_checked=True)
     decisions = list(heard.values_list("voice_decision", flat=True))
     if not decisions or "match" in decisions:
         return []
     if "review" in decisions:
-        return [_("Voice: perhaps not the same voice")]
+        return [FlagReason.VOICE_REVIEW]
     if "no_match" in decisions:
-        return [_("Voice: a different voice")]
-    return [_("Voice: not enough clear speech to check")]
+        return [FlagReason.VOICE_NO_MATCH]
+    return [FlagReason.VOICE_RETRY]
 
 
 def _checkin_media_delete(checkin: CheckIn, at: datetime) -> int:

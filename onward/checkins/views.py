@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from onward.checkins import selectors, services
+from onward.checkins.flags import flag_reasons_described
 from onward.checkins.forms import (
     EnrolmentForm,
     ExtraQuestionForm,
@@ -189,6 +190,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     checkins = list(selectors.review_queue(request.user)[:REVIEW_QUEUE_MAX])
     for checkin in checkins:
         checkin.face_words = selectors.score_in_words(checkin.face_distance, checkin.face_decision)  # type: ignore[attr-defined]
+        checkin.flags = flag_reasons_described(checkin.flag_reasons)  # type: ignore[attr-defined]
     return render(request, "checkins/review_queue.html", {"checkins": checkins})
 
 
@@ -226,6 +228,7 @@ def checkin_review(request: HttpRequest, checkin_id: int) -> HttpResponse:
         verification.words = selectors.score_in_words(verification.distance, verification.decision)  # type: ignore[attr-defined]
     context = {
         "checkin": checkin,
+        "flags": flag_reasons_described(checkin.flag_reasons),
         "person": checkin.person,
         "form": form,
         "close_form": ReasonForm(),

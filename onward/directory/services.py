@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onward.audit.services import audit_record
+from onward.core.audit_actions import AuditAction
 from onward.core.permissions import require
 from onward.directory.models import (
     REASON_REQUIRED,
@@ -115,7 +116,7 @@ def service_publish(*, actor: Any, service: Service) -> Service:
     return _transition(actor, service, ServiceState.PUBLISHED, "", "directory.service_published")
 
 
-def _transition(actor: Any, service: Service, target: str, reason: str, action: str) -> Service:
+def _transition(actor: Any, service: Service, target: str, reason: str, action: AuditAction) -> Service:
     require(actor, "directory.edit", service)
     reason = (reason or "").strip()
     if target in REASON_REQUIRED and not reason:

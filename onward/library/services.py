@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from onward.audit.services import audit_record
 from onward.core.actors import SystemActor
+from onward.core.audit_actions import AuditAction
 from onward.core.permissions import require
 from onward.library.models import (
     DEFAULT_LANGUAGE,
@@ -265,7 +266,7 @@ def item_rate(*, actor: Any, item: Item, helped: bool, reason: str = "") -> Rati
 
 
 def _transition(
-    actor: Any, item: Item, to: str, action: str, *, reason: str = "", data: dict[str, Any] | None = None
+    actor: Any, item: Item, to: str, action: AuditAction, *, reason: str = "", data: dict[str, Any] | None = None
 ) -> Item:
     with transaction.atomic():
         item = Item.objects.select_for_update().get(pk=item.pk)

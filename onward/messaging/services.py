@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from onward.audit.services import audit_record
 from onward.core.actors import UserKind
+from onward.core.audit_actions import AuditAction
 from onward.core.permissions import require
 from onward.messaging.attachments import PreparedAttachment
 from onward.messaging.models import (
@@ -449,15 +450,25 @@ def contact_approve(
 
 
 def contact_reinstate(*, actor: Any, contact: ApprovedContact, reason: str = "") -> ApprovedContact:
-    return _contact_set_status(actor=actor, contact=contact, status=ContactStatus.APPROVED, reason=reason)
+    return _contact_set_status(
+        actor=actor, contact=contact, status=ContactStatus.APPROVED, reason=reason, action=AuditAction.CONTACT_APPROVED
+    )
 
 
 def contact_suspend(*, actor: Any, contact: ApprovedContact, reason: str) -> ApprovedContact:
-    return _contact_set_status(actor=actor, contact=contact, status=ContactStatus.SUSPENDED, reason=reason)
+    return _contact_set_status(
+        actor=actor,
+        contact=contact,
+        status=ContactStatus.SUSPENDED,
+        reason=reason,
+        action=AuditAction.CONTACT_SUSPENDED,
+    )
 
 
 def contact_bar(*, actor: Any, contact: ApprovedContact, reason: str) -> ApprovedContact:
-    return _contact_set_status(actor=actor, contact=contact, status=ContactStatus.BARRED, reason=reason)
+    return _contact_set_status(
+        actor=actor, contact=contact, status=ContactStatus.BARRED, reason=reason, action=AuditAction.CONTACT_BARRED
+    )
 
 
 def contact_link_issue(*, contact: ApprovedContact, conversation: Conversation) -> IssuedLink:
@@ -1010,7 +1021,9 @@ def _notify_risk(message: Message) -> None:
         )
 
 
-def _contact_set_status(*, actor: Any, contact: ApprovedContact, status: str, reason: str) -> ApprovedContact:
+def _contact_set_status(
+    *, actor: Any, contact: ApprovedContact, status: str, reason: str, action: AuditAction
+) -> ApprovedContact:
     require(actor, "contact.manage", contact)
     reason = reason.strip()
     if status != ContactStatus.APPROVED and not reason:
@@ -1026,7 +1039,7 @@ def _contact_set_status(*, actor: Any, contact: ApprovedContact, status: str, re
         audit_record(
             actor=actor,
             role="security",
-            action=f"contact.{status}",
+            action=action,
             person=contact.person,
             target=contact,
             reason=reason,

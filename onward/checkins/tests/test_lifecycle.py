@@ -222,8 +222,8 @@ def test_a_retried_submit_returns_the_first_and_another_key_is_refused(case):
         services.checkin_submit(actor=account, checkin=checkin, idempotency_key="k2")
     # No face check and no location: it goes to review with its reasons.
     assert first.flagged
-    assert "No face check" in first.flag_reasons
-    assert "No location shared" in first.flag_reasons
+    assert "face_missing" in first.flag_reasons
+    assert "location_missing" in first.flag_reasons
 
 
 @pytest.mark.django_db

@@ -27,7 +27,7 @@ def submitted(case):
         enrolment=EnrolmentFactory(person=case["person"]),
         state=State.SUBMITTED,
         flagged=True,
-        flag_reasons=["Face: No match"],
+        flag_reasons=["face_no_match"],
         face_decision="no_match",
         face_distance=0.81,
     )
