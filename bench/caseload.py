@@ -20,8 +20,8 @@ def main() -> None:
 
     from onward.accounts.tests.factories import StaffFactory, TOTPDeviceFactory
     from onward.audit.services import audit_record, audit_verify
-    from onward.organisations.models import Role, StaffRole
     from onward.core.audit_actions import AuditAction
+    from onward.organisations.models import Role, StaffRole
     from onward.organisations.tests.factories import OfficeFactory, PduFactory
     from onward.people.models import Person
     from onward.people.tests.factories import CommunityPersonFactory

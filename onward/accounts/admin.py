@@ -9,8 +9,8 @@ from onward.accounts.models import SignInAttempt, User
 from onward.audit.services import audit_record
 from onward.core.admin_mixins import AuditedAdmin, PolicyInline, ReadOnlyAdmin
 from onward.core.admin_site import admin_site
-from onward.organisations.models import StaffRole
 from onward.core.audit_actions import AuditAction
+from onward.organisations.models import StaffRole
 
 
 class StaffRoleInline(PolicyInline):
@@ -42,7 +42,9 @@ class UserAdmin(AuditedAdmin):
     def unlock_sign_in(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         for user in queryset:
             axes_reset(username=user.username)
-            audit_record(actor=request.user, role="administrator", action="account.staff_unlocked", target=user)
+            audit_record(
+                actor=request.user, role="administrator", action=AuditAction.ACCOUNT_STAFF_UNLOCKED, target=user
+            )
         messages.success(request, f"Unlocked {queryset.count()} account(s).")
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
@@ -51,7 +53,7 @@ class UserAdmin(AuditedAdmin):
             audit_record(
                 actor=request.user,
                 role="administrator",
-                action="account.staff_roles_changed",
+                action=AuditAction.ACCOUNT_STAFF_ROLES_CHANGED,
                 target=form.instance,
                 data={"roles": [str(r) for r in form.instance.staff_roles.all()]},
             )

@@ -28,6 +28,7 @@ from onward.accounts.models import (
 )
 from onward.audit.services import audit_record
 from onward.core.actors import UserKind
+from onward.core.audit_actions import AuditAction
 from onward.core.context import current_request_context
 from onward.core.events import announce
 from onward.core.permissions import require
@@ -118,7 +119,7 @@ def _pin_check(prison_number: str, pin: str) -> tuple[User | None, SignInRefused
         if locked:
             credential.locked_at = timezone.now()
             credential.save(update_fields=["locked_at"])
-            audit_record(actor=None, action="account.pin_locked", person=user.person, target=credential)
+            audit_record(actor=None, action=AuditAction.ACCOUNT_PIN_LOCKED, person=user.person, target=credential)
         sign_in_attempt_record(
             method=SignInMethod.PIN,
             identifier=prison_number,
@@ -162,7 +163,7 @@ def person_pin_set(*, actor: StaffUser, person: Person, pin: str, reason: str = 
         audit_record(
             actor=actor,
             role=acting_role(actor, person),
-            action="account.pin_set" if created else "account.pin_reset",
+            action=AuditAction.ACCOUNT_PIN_SET if created else AuditAction.ACCOUNT_PIN_RESET,
             person=person,
             target=credential,
             reason=reason,
@@ -207,7 +208,7 @@ def activation_code_issue(*, actor: StaffUser, person: Person) -> str:
         audit_record(
             actor=actor,
             role=acting_role(actor, person),
-            action="account.activation_code_issued",
+            action=AuditAction.ACCOUNT_ACTIVATION_CODE_ISSUED,
             person=person,
             target=record,
         )
@@ -259,7 +260,9 @@ def _activation_check(code: str) -> tuple[User | None, SignInRefused | None]:
     record.used_at = timezone.now()
     record.save(update_fields=["used_at"])
     sign_in_attempt_record(method=SignInMethod.ACTIVATION_CODE, identifier=identifier, user=record.user, succeeded=True)
-    audit_record(actor=record.user, role="person", action="account.activated", person=record.user.person, target=record)
+    audit_record(
+        actor=record.user, role="person", action=AuditAction.ACCOUNT_ACTIVATED, person=record.user.person, target=record
+    )
     return record.user, None
 
 
@@ -378,7 +381,7 @@ def staff_totp_confirm(*, user: StaffUser, device: Any, code: str) -> bool:
     with transaction.atomic():
         device.confirmed = True
         device.save(update_fields=["confirmed"])
-        audit_record(actor=user, role="staff", action="account.authenticator_set_up", target=user)
+        audit_record(actor=user, role="staff", action=AuditAction.ACCOUNT_AUTHENTICATOR_SET_UP, target=user)
     return True
 
 
@@ -394,7 +397,11 @@ def device_token_create(*, actor: PersonUser, name: str) -> IssuedDeviceToken:
             user=actor, name=name.strip()[:100], token_digest=code_digest("device", token)
         )
         audit_record(
-            actor=actor, role="person", action="account.device_token_created", person=actor.person, target=record
+            actor=actor,
+            role="person",
+            action=AuditAction.ACCOUNT_DEVICE_TOKEN_CREATED,
+            person=actor.person,
+            target=record,
         )
     return IssuedDeviceToken(record=record, token=token)
 
@@ -412,7 +419,7 @@ def device_token_revoke(*, actor: StaffUser | PersonUser, token: DeviceToken, re
             audit_record(
                 actor=actor,
                 role=acting_role(actor, person),
-                action="account.device_token_revoked",
+                action=AuditAction.ACCOUNT_DEVICE_TOKEN_REVOKED,
                 person=person,
                 target=token,
                 reason=reason,
@@ -441,7 +448,7 @@ def person_access_end(*, actor: Any, person: Person, reason: str) -> int:
         audit_record(
             actor=actor,
             role=acting_role(actor, person),
-            action="account.access_ended",
+            action=AuditAction.ACCOUNT_ACCESS_ENDED,
             person=person,
             target=account,
             reason=reason,

@@ -44,6 +44,7 @@ from onward.accounts.services import (
 )
 from onward.accounts.totp import totp_device_new, totp_qr_svg
 from onward.core.actors import UserKind
+from onward.core.audit_actions import AuditAction
 from onward.core.navigation import staff_landing
 from onward.core.permissions import can, permission, public
 from onward.people.selectors import person_get
@@ -305,7 +306,7 @@ def _safe_next(request: HttpRequest, default: str) -> str:
 
 @permission("person.reset_pin")
 def person_pin_reset(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = person_get(request.user, person_id, purpose="view_for_pin_reset")
+    person = person_get(request.user, person_id, purpose=AuditAction.PERSON_VIEW_FOR_PIN_RESET)
     if not can(request.user, "person.reset_pin", person):
         raise PermissionDenied("person.reset_pin")
     form = PinResetForm(request.POST or None)
@@ -328,7 +329,7 @@ def person_pin_reset(request: HttpRequest, person_id: int) -> HttpResponse:
 @permission("person.issue_activation_code")
 @require_POST
 def person_activation_code(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = person_get(request.user, person_id, purpose="view_for_activation_code")
+    person = person_get(request.user, person_id, purpose=AuditAction.PERSON_VIEW_FOR_ACTIVATION_CODE)
     code = activation_code_issue(actor=signed_in_user(request), person=person)
     return render(request, "accounts/activation_code.html", {"person": person, "code": code})
 
@@ -336,7 +337,7 @@ def person_activation_code(request: HttpRequest, person_id: int) -> HttpResponse
 @permission("person.manage_devices")
 @require_POST
 def person_device_revoke(request: HttpRequest, person_id: int, token_id: int) -> HttpResponse:
-    person = person_get(request.user, person_id, purpose="view_for_device_revoke")
+    person = person_get(request.user, person_id, purpose=AuditAction.PERSON_VIEW_FOR_DEVICE_REVOKE)
     token = get_object_or_404(DeviceToken, pk=token_id, user__person=person)
     device_token_revoke(actor=signed_in_user(request), token=token)
     messages.success(request, _("The device can no longer sign in."))

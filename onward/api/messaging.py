@@ -121,7 +121,7 @@ def message_create(
 ) -> Status[MessageOut]:
     """Screened before delivery: the answer's state may be 'held' until the prison has checked it."""
     user = api_caller(request)
-    conversation = _get(user, conversation_id, purpose="view_for_send")
+    conversation = _get(user, conversation_id, purpose=AuditAction.CONVERSATION_VIEW_FOR_SEND)
     try:
         sent = message_send(
             actor=user, conversation=conversation, body=message.body, client_key=message.idempotency_key or ""

@@ -19,6 +19,7 @@ from onward.accounts.services import code_digest
 from onward.appointments.models import Appointment, AppointmentState, CalendarFeed
 from onward.audit.services import audit_record
 from onward.core.actors import UserKind
+from onward.core.audit_actions import AuditAction
 from onward.core.permissions import require
 
 CALENDAR_PRODID = "-//Onward//Appointments//EN"
@@ -36,7 +37,7 @@ def calendar_feed_issue(*, actor: Any) -> str:
         audit_record(
             actor=actor,
             role="person" if actor.kind == UserKind.PERSON else "staff",
-            action="calendar_feed.issued",
+            action=AuditAction.CALENDAR_FEED_ISSUED,
             person=actor.person if actor.kind == UserKind.PERSON else None,
             target=feed,
         )
@@ -49,7 +50,7 @@ def calendar_feed_revoke(*, actor: Any) -> int:
     with transaction.atomic():
         revoked = CalendarFeed.objects.filter(user=actor, revoked_at__isnull=True).update(revoked_at=timezone.now())
         if revoked:
-            audit_record(actor=actor, action="calendar_feed.revoked", person=getattr(actor, "person", None))
+            audit_record(actor=actor, action=AuditAction.CALENDAR_FEED_REVOKED, person=getattr(actor, "person", None))
     return revoked
 
 

@@ -8,9 +8,9 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from onward.audit.models import AuditEvent
+from onward.core.audit_actions import audit_actions_described_by
 from onward.organisations.models import Role
 from onward.organisations.roles import has_role, staff_roles
-from onward.core.audit_actions import audit_actions_described_by
 
 
 @dataclass(frozen=True)

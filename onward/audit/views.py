@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onward.audit.selectors import AuditFilter, audit_events_for
 from onward.audit.services import audit_record
+from onward.core.audit_actions import AuditAction
 from onward.core.permissions import permission
 
 AUDIT_PAGE_SIZE = 50
@@ -43,7 +44,9 @@ def audit_search(request: HttpRequest) -> HttpResponse:
         page = Paginator(audit_events_for(request.user, filters), AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
         # Searching the trail is itself a sensitive read.
         audit_record(
-            actor=request.user, action="audit.searched", data={k: str(v) for k, v in form.cleaned_data.items() if v}
+            actor=request.user,
+            action=AuditAction.AUDIT_SEARCHED,
+            data={k: str(v) for k, v in form.cleaned_data.items() if v},
         )
     query = request.GET.copy()
     query.pop("page", None)

@@ -182,7 +182,7 @@ def media_open(user: Any, media_id: int) -> CheckInMedia:
     audit_record(
         actor=user,
         role=acting_role(user, person),
-        action="checkin.media_viewed",
+        action=AuditAction.CHECKIN_MEDIA_VIEWED,
         person=person,
         target=media,
         data={"kind": media.kind, "checkin": media.checkin_id},
@@ -200,7 +200,7 @@ def reference_photo_open(user: Any, person_id: int) -> Enrolment:
     audit_record(
         actor=user,
         role=acting_role(user, enrolment.person),
-        action="checkin.reference_photo_viewed",
+        action=AuditAction.CHECKIN_REFERENCE_PHOTO_VIEWED,
         person=enrolment.person,
         target=enrolment,
     )

@@ -152,7 +152,7 @@ def enrolment_save(*, actor: Any, person: Person, details: EnrolmentDetails, pho
         audit_record(
             actor=actor,
             role=acting_role(actor, person),
-            action="checkin.enrolment_changed" if existing else "checkin.enrolled",
+            action=AuditAction.CHECKIN_ENROLMENT_CHANGED if existing else AuditAction.CHECKIN_ENROLLED,
             person=person,
             target=enrolment,
             reason=enrolment.office_visits_reason,
@@ -203,7 +203,7 @@ def enrolment_template_delete(*, actor: Any | None, person: Person, reason: str)
         audit_record(
             actor=actor,
             role=acting_role(actor, person) if actor is not None else "",
-            action="checkin.template_deleted",
+            action=AuditAction.CHECKIN_TEMPLATE_DELETED,
             person=person,
             target=enrolment,
             reason=reason,
@@ -229,7 +229,7 @@ def checkins_cancel_open(*, actor: Any | None, person: Person, reason: str) -> i
         audit_record(
             actor=actor,
             role=acting_role(actor, person) if actor is not None else "",
-            action="checkin.cancelled_at_supervision_end",
+            action=AuditAction.CHECKIN_CANCELLED_AT_SUPERVISION_END,
             person=person,
             reason=reason,
             data={"checkins": ids},
@@ -263,7 +263,7 @@ def voice_enrol(*, actor: Any, enrolment: Enrolment, phrases: list[bytes]) -> En
         audit_record(
             actor=actor,
             role=acting_role(actor, locked.person),
-            action="checkin.voice_enrolled",
+            action=AuditAction.CHECKIN_VOICE_ENROLLED,
             person=locked.person,
             target=locked,
             data={
@@ -296,7 +296,7 @@ def voice_exempt(*, actor: Any, enrolment: Enrolment, reason: str) -> Enrolment:
         audit_record(
             actor=actor,
             role=acting_role(actor, locked.person),
-            action="checkin.voice_exempted",
+            action=AuditAction.CHECKIN_VOICE_EXEMPTED,
             person=locked.person,
             target=locked,
             reason=reason,
@@ -323,7 +323,7 @@ def extra_question_add(*, actor: Any, person: Person, text: str) -> ExtraQuestio
         audit_record(
             actor=actor,
             role=acting_role(actor, person),
-            action="checkin.question_added",
+            action=AuditAction.CHECKIN_QUESTION_ADDED,
             person=person,
             target=question,
         )
@@ -382,7 +382,7 @@ def checkin_create(*, enrolment: Enrolment, due_date: date) -> tuple[CheckIn, bo
                 ExtraQuestion.objects.filter(person=enrolment.person, checkin__isnull=True).update(checkin=checkin)
                 audit_record(
                     actor=CREATE_DUE_ACTOR,
-                    action="checkin.created",
+                    action=AuditAction.CHECKIN_CREATED,
                     person=enrolment.person,
                     target=checkin,
                     data={"due_date": due_date, "closes_at": checkin.closes_at},
@@ -415,7 +415,7 @@ def checkins_expire(now: datetime | None = None) -> dict[str, int]:
             if not moved:
                 continue
             checkin = CheckIn.objects.select_related("person").get(pk=checkin_id)
-            audit_record(actor=EXPIRE_ACTOR, action="checkin.expired", person=checkin.person, target=checkin)
+            audit_record(actor=EXPIRE_ACTOR, action=AuditAction.CHECKIN_EXPIRED, person=checkin.person, target=checkin)
             _practitioner_alert(checkin)
             expired += 1
     return {"expired": expired}
@@ -500,7 +500,7 @@ def checkin_answers_save(
         audit_record(
             actor=actor,
             role="person",
-            action="checkin.answered",
+            action=AuditAction.CHECKIN_ANSWERED,
             person=checkin.person,
             target=checkin,
             data={"answers": len(saved), "flagged": sum(a.flagged for a in saved)},
@@ -561,7 +561,7 @@ def checkin_media_add(*, actor: Any, checkin: CheckIn, data: bytes, challenge: s
         audit_record(
             actor=actor,
             role="person",
-            action="checkin.media_added",
+            action=AuditAction.CHECKIN_MEDIA_ADDED,
             person=locked.person,
             target=media,
             data={"kind": media.kind, "bytes": len(data), "attempt": media.attempt},
@@ -602,7 +602,7 @@ def checkin_location_save(
         audit_record(
             actor=actor,
             role="person",
-            action="checkin.location_shared",
+            action=AuditAction.CHECKIN_LOCATION_SHARED,
             person=person,
             target=locked,
             data={"verdict": result.verdict, "accuracy_m": accuracy_m},
@@ -644,7 +644,7 @@ def checkin_submit(*, actor: Any, checkin: CheckIn, idempotency_key: str) -> Che
         audit_record(
             actor=actor,
             role="person",
-            action="checkin.submitted",
+            action=AuditAction.CHECKIN_SUBMITTED,
             person=locked.person,
             target=locked,
             data={"flagged": locked.flagged, "flags": locked.flag_reasons, "submitted_anyway": locked.submitted_anyway},
@@ -691,7 +691,10 @@ def verification_run(verification_id: int) -> dict[str, Any]:
                 _flags_refresh(locked)
                 locked.save(update_fields=["flagged", "flag_reasons"])
             audit_record(
-                actor=VERIFY_ACTOR, action="checkin.verification_failed", person=checkin.person, target=verification
+                actor=VERIFY_ACTOR,
+                action=AuditAction.CHECKIN_VERIFICATION_FAILED,
+                person=checkin.person,
+                target=verification,
             )
         return {"failed": True}
     frames = []
@@ -741,7 +744,7 @@ def verification_run(verification_id: int) -> dict[str, Any]:
         locked.save(update_fields=["face_decision", "face_distance", "liveness_passed", "flagged", "flag_reasons"])
         audit_record(
             actor=VERIFY_ACTOR,
-            action="checkin.verified",
+            action=AuditAction.CHECKIN_VERIFIED,
             person=checkin.person,
             target=verification,
             data={
@@ -774,7 +777,7 @@ def checkin_review_record(*, actor: Any, checkin: CheckIn, decision: str, notes:
         audit_record(
             actor=actor,
             role=acting_role(actor, locked.person),
-            action="checkin.reviewed",
+            action=AuditAction.CHECKIN_REVIEWED,
             person=locked.person,
             target=locked,
             reason=notes.strip(),
@@ -787,14 +790,14 @@ def checkin_close_missed(*, actor: Any, checkin: CheckIn, reason: str) -> CheckI
     """Close a missed check-in. Only with a reason: a miss is never closed silently."""
     require(actor, "checkin.review", checkin)
     return _staff_transition(
-        actor=actor, checkin=checkin, to=State.CLOSED, reason=reason, action="checkin.missed_closed"
+        actor=actor, checkin=checkin, to=State.CLOSED, reason=reason, action=AuditAction.CHECKIN_MISSED_CLOSED
     )
 
 
 def checkin_cancel(*, actor: Any, checkin: CheckIn, reason: str) -> CheckIn:
     require(actor, "checkin.review", checkin)
     return _staff_transition(
-        actor=actor, checkin=checkin, to=State.CANCELLED, reason=reason, action="checkin.cancelled"
+        actor=actor, checkin=checkin, to=State.CANCELLED, reason=reason, action=AuditAction.CHECKIN_CANCELLED
     )
 
 
@@ -915,7 +918,7 @@ def _enrolment_active_set(*, actor: Any, enrolment: Enrolment, active: bool, rea
         audit_record(
             actor=actor,
             role=acting_role(actor, locked.person),
-            action="checkin.restarted" if active else "checkin.stopped",
+            action=AuditAction.CHECKIN_RESTARTED if active else AuditAction.CHECKIN_STOPPED,
             person=locked.person,
             target=locked,
             reason=reason.strip(),
@@ -1031,7 +1034,7 @@ def _checkin_media_delete(checkin: CheckIn, at: datetime) -> int:
         review = getattr(checkin, "review", None)
         audit_record(
             actor=RETENTION_ACTOR,
-            action="checkin.media_deleted",
+            action=AuditAction.CHECKIN_MEDIA_DELETED,
             person=checkin.person,
             target=locked,
             reason="retention",

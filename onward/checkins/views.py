@@ -34,6 +34,7 @@ from onward.checkins.models import (
     QuestionKind,
     State,
 )
+from onward.core.audit_actions import AuditAction
 from onward.core.permissions import can, permission
 from onward.people.selectors import person_get
 
@@ -45,7 +46,7 @@ REVIEW_QUEUE_MAX = 200
 
 @permission("checkin.enrol")
 def enrolment(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = person_get(request.user, person_id, purpose="view_for_checkin_enrolment")
+    person = person_get(request.user, person_id, purpose=AuditAction.PERSON_VIEW_FOR_CHECKIN_ENROLMENT)
     if not can(request.user, "checkin.enrol", person):
         raise PermissionDenied("checkin.enrol")
     current = Enrolment.objects.filter(person=person).first()
@@ -112,7 +113,7 @@ def enrolment_restart(request: HttpRequest, person_id: int) -> HttpResponse:
 @permission("checkin.enrol")
 @require_POST
 def extra_question_add(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = person_get(request.user, person_id, purpose="view_for_checkin_question")
+    person = person_get(request.user, person_id, purpose=AuditAction.PERSON_VIEW_FOR_CHECKIN_QUESTION)
     form = ExtraQuestionForm(request.POST)
     try:
         if not form.is_valid():
@@ -128,7 +129,7 @@ def extra_question_add(request: HttpRequest, person_id: int) -> HttpResponse:
 @permission("checkin.enrol")
 @require_POST
 def voice_enrol(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = person_get(request.user, person_id, purpose="view_for_checkin_voice")
+    person = person_get(request.user, person_id, purpose=AuditAction.PERSON_VIEW_FOR_CHECKIN_VOICE)
     enrolment = Enrolment.objects.filter(person=person).first()
     form = VoiceEnrolmentForm(request.POST, request.FILES)
     try:
@@ -151,7 +152,7 @@ def voice_enrol(request: HttpRequest, person_id: int) -> HttpResponse:
 @permission("checkin.enrol")
 @require_POST
 def voice_exempt(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = person_get(request.user, person_id, purpose="view_for_checkin_voice")
+    person = person_get(request.user, person_id, purpose=AuditAction.PERSON_VIEW_FOR_CHECKIN_VOICE)
     enrolment = Enrolment.objects.filter(person=person).first()
     form = ReasonForm(request.POST, prefix="voice")
     try:
@@ -196,7 +197,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 
 @permission("checkin.review")
 def checkin_review(request: HttpRequest, checkin_id: int) -> HttpResponse:
-    checkin = selectors.checkin_get(request.user, checkin_id, purpose="view_for_review")
+    checkin = selectors.checkin_get(request.user, checkin_id, purpose=AuditAction.CHECKIN_VIEW_FOR_REVIEW)
     form = ReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -246,7 +247,7 @@ def checkin_review(request: HttpRequest, checkin_id: int) -> HttpResponse:
 @permission("checkin.review")
 @require_POST
 def checkin_close(request: HttpRequest, checkin_id: int) -> HttpResponse:
-    checkin = selectors.checkin_get(request.user, checkin_id, purpose="view_for_close")
+    checkin = selectors.checkin_get(request.user, checkin_id, purpose=AuditAction.CHECKIN_VIEW_FOR_CLOSE)
     form = ReasonForm(request.POST)
     try:
         services.checkin_close_missed(
@@ -374,7 +375,7 @@ def _answers_from(request: HttpRequest, checkin: CheckIn) -> dict[str, Any]:
 
 
 def _enrolment_active_change(request: HttpRequest, person_id: int, change: Any, success: str) -> HttpResponse:
-    person = person_get(request.user, person_id, purpose="view_for_checkin_status")
+    person = person_get(request.user, person_id, purpose=AuditAction.PERSON_VIEW_FOR_CHECKIN_STATUS)
     current = Enrolment.objects.filter(person=person).first()
     if current is None:
         raise PermissionDenied("checkin.enrol")

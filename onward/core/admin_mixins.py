@@ -7,8 +7,8 @@ from django.contrib import admin
 from django.db import transaction
 from django.http import HttpRequest
 
-from onward.core.auditing import audit_write
 from onward.core.audit_actions import AuditAction
+from onward.core.auditing import audit_write
 from onward.core.permissions import can
 
 

@@ -17,10 +17,12 @@ from django.utils.translation import gettext_lazy as _
 @enum.unique
 class AuditAction(TextChoices):
     # --- Accounts and sign-in -------------------------------------------------------------------
+    ACCOUNT_ACCESS_ENDED = "account.access_ended", _("Ended every sign-in of a person whose supervision ended")
     ACCOUNT_ACTIVATED = "account.activated", _("Activated their account")
     ACCOUNT_ACTIVATION_CODE_ISSUED = "account.activation_code_issued", _("Issued an activation code")
     ACCOUNT_DEVICE_TOKEN_CREATED = "account.device_token_created", _("Added a device to their account")
     ACCOUNT_DEVICE_TOKEN_REVOKED = "account.device_token_revoked", _("Removed a device from an account")
+    ACCOUNT_AUTHENTICATOR_SET_UP = "account.authenticator_set_up", _("Set up their authenticator app")
     ACCOUNT_PIN_LOCKED = "account.pin_locked", _("PIN locked after too many wrong tries")
     ACCOUNT_PIN_RESET = "account.pin_reset", _("Reset a person's PIN")
     ACCOUNT_PIN_SET = "account.pin_set", _("Set a person's first PIN")
@@ -72,6 +74,12 @@ class AuditAction(TextChoices):
     # --- Check-ins ------------------------------------------------------------------------------
     CHECKIN_ANSWERED = "checkin.answered", _("Answered check-in questions")
     CHECKIN_CANCELLED = "checkin.cancelled", _("Cancelled a check-in")
+    CHECKIN_CANCELLED_AT_SUPERVISION_END = (
+        "checkin.cancelled_at_supervision_end",
+        _("Cancelled open check-ins because supervision ended"),
+    )
+    CHECKIN_VOICE_ENROLLED = "checkin.voice_enrolled", _("Recorded a person's voice for check-ins")
+    CHECKIN_VOICE_EXEMPTED = "checkin.voice_exempted", _("Recorded that a person cannot speak or hear for check-ins")
     CHECKIN_CREATED = "checkin.created", _("Opened a check-in window")
     CHECKIN_ENROLLED = "checkin.enrolled", _("Enrolled a person in check-ins")
     CHECKIN_ENROLMENT_CHANGED = "checkin.enrolment_changed", _("Changed a person's check-in schedule")
@@ -188,6 +196,7 @@ class AuditAction(TextChoices):
     WORD_LIST_TERM_ADDED = "word_list.term_added", _("Added a word to a screening list")
     WORD_LIST_TERM_REMOVED = "word_list.term_removed", _("Removed a word from a screening list")
     WORD_LIST_TERMS_UPLOADED = "word_list.terms_uploaded", _("Uploaded words to a screening list")
+    WORD_LIST_TRIED = "word_list.tried", _("Tried a message against a screening list (nothing was sent)")
 
     # --- Notifications --------------------------------------------------------------------------
     NOTIFICATIONS_PUSH_GONE = "notifications.push_gone", _("A device stopped accepting notifications")
@@ -220,6 +229,7 @@ class AuditAction(TextChoices):
         _("Opened a person's record to add a check-in question"),
     )
     PERSON_VIEW_FOR_CHECKIN_STATUS = "person.view_for_checkin_status", _("Opened a person's check-in history")
+    PERSON_VIEW_FOR_CHECKIN_VOICE = "person.view_for_checkin_voice", _("Opened a person's voice enrolment")
     PERSON_VIEW_FOR_DEVICE_REVOKE = "person.view_for_device_revoke", _("Opened a person's record to remove a device")
     PERSON_VIEW_FOR_ENROLMENT = "person.view_for_enrolment", _("Opened a person's record to enrol them on a course")
     PERSON_VIEW_FOR_LICENCE = "person.view_for_licence", _("Opened a person's licence")

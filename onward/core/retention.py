@@ -22,6 +22,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from onward.core.actors import SystemActor
+from onward.core.audit_actions import AuditAction
 from onward.core.auditing import audit_write
 
 RETENTION_ACTOR = SystemActor("retention_run")
@@ -81,7 +82,7 @@ def retention_run(now: datetime | None = None) -> dict[str, Any]:
             if deleted:
                 audit_write(
                     actor=RETENTION_ACTOR,
-                    action="retention.deleted",
+                    action=AuditAction.RETENTION_DELETED,
                     reason=name,
                     data={"rule": name, "deleted": deleted},
                 )

@@ -188,7 +188,7 @@ def review_message_get(user: Any, message_id: int) -> Message:
     audit_record(
         actor=user,
         role="security",
-        action="message.viewed_for_review",
+        action=AuditAction.MESSAGE_VIEWED_FOR_REVIEW,
         person=message.conversation.person,
         target=message,
     )
@@ -216,7 +216,7 @@ def attachment_get(user: Any, attachment_id: int) -> Attachment:
     message = attachment.message
     if not (message.is_visible_to_recipient or message.author_user_id == user.pk):
         raise PermissionDenied("conversation.view")
-    _audit_read(user, message.conversation, "attachment")
+    _audit_read(user, message.conversation, AuditAction.CONVERSATION_ATTACHMENT)
     return attachment
 
 

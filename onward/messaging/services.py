@@ -95,7 +95,7 @@ def conversation_for_person(*, actor: Any, person: Person) -> Conversation:
                 audit_record(
                     actor=actor,
                     role=_role(actor, person),
-                    action="conversation.started",
+                    action=AuditAction.CONVERSATION_STARTED,
                     person=person,
                     target=conversation,
                 )
@@ -137,7 +137,7 @@ def conversation_participants_sync(conversation: Conversation) -> list[Participa
         if joining or leaving:
             audit_record(
                 actor=None,
-                action="conversation.participants_changed",
+                action=AuditAction.CONVERSATION_PARTICIPANTS_CHANGED,
                 person=person,
                 target=conversation,
                 data={"joined": [p.user_id for p in joining], "left": [u for u in current if u not in wanted]},
@@ -194,7 +194,7 @@ def message_send(
             audit_record(
                 actor=actor,
                 role=_role(actor, person),
-                action="message.sent",
+                action=AuditAction.MESSAGE_SENT,
                 person=person,
                 target=message,
                 data={"conversation": conversation.pk, "state": message.state, "flag": message.flag},
@@ -242,7 +242,7 @@ def message_send_by_contact(*, link: ContactLink, body: str, client_key: str = "
             audit_record(
                 actor=None,
                 role="contact",
-                action="message.sent_by_contact",
+                action=AuditAction.MESSAGE_SENT_BY_CONTACT,
                 person=link.conversation.person,
                 target=message,
                 data={"contact": contact.pk, "state": message.state, "flag": message.flag},
@@ -271,7 +271,7 @@ def message_release(*, actor: Any, message: Message, note: str = "") -> Message:
         audit_record(
             actor=actor,
             role="security",
-            action="message.released",
+            action=AuditAction.MESSAGE_RELEASED,
             person=locked.conversation.person,
             target=locked,
             reason=locked.review_note,
@@ -297,7 +297,7 @@ def message_block(*, actor: Any, message: Message, reason: str) -> Message:
         audit_record(
             actor=actor,
             role="security",
-            action="message.blocked",
+            action=AuditAction.MESSAGE_BLOCKED,
             person=locked.conversation.person,
             target=locked,
             reason=reason,
@@ -331,7 +331,7 @@ def message_flag_clear(*, actor: Any, message: Message, note: str = "") -> Messa
         audit_record(
             actor=actor,
             role=_role(actor, message.conversation.person),
-            action="message.flag_reviewed",
+            action=AuditAction.MESSAGE_FLAG_REVIEWED,
             person=message.conversation.person,
             target=message,
             reason=note.strip(),
@@ -441,7 +441,7 @@ def contact_approve(
         audit_record(
             actor=actor,
             role="security",
-            action="contact.approved",
+            action=AuditAction.CONTACT_APPROVED,
             person=person,
             target=contact,
             data={"relationship": contact.relationship},
@@ -522,7 +522,7 @@ def broadcast_send(*, actor: Any, audience: str, title: str, body: str, unit: Or
         audit_record(
             actor=actor,
             role="staff",
-            action="broadcast.sent",
+            action=AuditAction.BROADCAST_SENT,
             target=broadcast,
             data={"audience": audience, "unit": unit.pk if unit else None, "recipients": len(deliveries)},
         )
@@ -579,7 +579,7 @@ def word_list_create(*, actor: Any, unit: OrgUnit, policy: str, reason: str = ""
         audit_record(
             actor=actor,
             role=word_list_role(actor, unit) or "",
-            action="word_list.created",
+            action=AuditAction.WORD_LIST_CREATED,
             target=word_list,
             reason=reason.strip(),
             data={"unit": unit.pk, "before": None, "after": {"policy": policy, "terms": len(seeded)}},
@@ -604,7 +604,7 @@ def word_list_policy_set(*, actor: Any, word_list: WordList, policy: str, reason
         audit_record(
             actor=actor,
             role=word_list_role(actor, locked.unit) or "",
-            action="word_list.policy_changed",
+            action=AuditAction.WORD_LIST_POLICY_CHANGED,
             target=locked,
             reason=reason,
             data={"before": {"policy": before}, "after": {"policy": policy}},
@@ -626,7 +626,7 @@ def term_add(*, actor: Any, word_list: WordList, kind: str, text: str, category:
         audit_record(
             actor=actor,
             role=word_list_role(actor, locked.unit) or "",
-            action="word_list.term_added",
+            action=AuditAction.WORD_LIST_TERM_ADDED,
             target=locked,
             data={"before": None, "after": {"kind": kind, "text": text, "category": category}},
         )
@@ -648,7 +648,7 @@ def term_remove(*, actor: Any, term: Term, reason: str) -> None:
         audit_record(
             actor=actor,
             role=word_list_role(actor, locked.unit) or "",
-            action="word_list.term_removed",
+            action=AuditAction.WORD_LIST_TERM_REMOVED,
             target=locked,
             reason=reason,
             data={"before": before, "after": None},
@@ -710,7 +710,7 @@ def terms_upload(*, actor: Any, word_list: WordList, content: bytes) -> UploadRe
         audit_record(
             actor=actor,
             role=word_list_role(actor, locked.unit) or "",
-            action="word_list.terms_uploaded",
+            action=AuditAction.WORD_LIST_TERMS_UPLOADED,
             target=locked,
             data={
                 "file_sha256": hashlib.sha256(content).hexdigest(),
@@ -850,7 +850,11 @@ def screening_check(*, unit_code: str, text: str) -> ScreeningTrial:
     trial = screening_evaluate(word_list, text)
     with transaction.atomic():
         audit_record(
-            actor=None, role="operator", action="word_list.tried", target=word_list, data=_trial_audit(text, trial)
+            actor=None,
+            role="operator",
+            action=AuditAction.WORD_LIST_TRIED,
+            target=word_list,
+            data=_trial_audit(text, trial),
         )
     return trial
 
@@ -870,7 +874,7 @@ def screening_try(*, actor: Any, word_list: WordList, text: str) -> ScreeningTri
         audit_record(
             actor=actor,
             role=word_list_role(actor, word_list.unit) or "",
-            action="word_list.tried",
+            action=AuditAction.WORD_LIST_TRIED,
             target=word_list,
             data=_trial_audit(text, trial),
         )

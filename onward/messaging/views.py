@@ -16,6 +16,7 @@ from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from onward.core.audit_actions import AuditAction
 from onward.core.permissions import can, permission
 from onward.messaging.attachments import PreparedAttachment, attachment_prepare
 from onward.messaging.forms import (
@@ -161,7 +162,7 @@ def staff_inbox(request: HttpRequest) -> HttpResponse:
 
 @permission("messaging.staff_inbox")
 def staff_person_conversation(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = person_get(request.user, person_id, purpose="view_for_messages")
+    person = person_get(request.user, person_id, purpose=AuditAction.PERSON_VIEW_FOR_MESSAGES)
     found = conversation_for_person(actor=request.user, person=person)
     return redirect("messaging:staff_conversation", conversation_id=found.pk)
 
@@ -189,7 +190,7 @@ def staff_conversation_draft(request: HttpRequest, conversation_id: int) -> Json
 @permission("conversation.view")
 @require_POST
 def flag_review(request: HttpRequest, conversation_id: int, message_id: int) -> HttpResponse:
-    found = conversation_get(request.user, conversation_id, purpose="view_for_flag")
+    found = conversation_get(request.user, conversation_id, purpose=AuditAction.CONVERSATION_VIEW_FOR_FLAG)
     message = get_object_or_404(found.messages.all(), pk=message_id)
     form = FlagReviewForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""

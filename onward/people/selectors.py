@@ -7,9 +7,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from onward.audit.services import audit_record
+from onward.core.audit_actions import AuditAction
 from onward.core.permissions import can
 from onward.organisations.models import OrgUnit
-from onward.core.audit_actions import AuditAction
 from onward.people.models import LicenceVersion, Person, StaffAssignment, Status
 from onward.people.rules import acting_role, people_visible_to
 
@@ -117,6 +117,10 @@ def person_for_subject_access(user: Any, reference: str) -> Person:
     if person is None or not can(user, "person.subject_access", person):
         raise PermissionDenied("person.subject_access")
     audit_record(
-        actor=user, role="administrator", action="person.view_for_subject_access", person=person, target=person
+        actor=user,
+        role="administrator",
+        action=AuditAction.PERSON_VIEW_FOR_SUBJECT_ACCESS,
+        person=person,
+        target=person,
     )
     return person

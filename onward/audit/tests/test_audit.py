@@ -8,8 +8,8 @@ from django.test import Client
 
 from onward.audit.models import AuditEvent
 from onward.audit.services import audit_record, audit_verify
-from onward.organisations.models import Role
 from onward.core.audit_actions import AuditAction
+from onward.organisations.models import Role
 from onward.people.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
