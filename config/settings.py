@@ -83,7 +83,9 @@ TEMPLATES = [
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "onward" / "templates"],
         "APP_DIRS": False,
-        "OPTIONS": {"environment": "onward.core.jinja.environment"},
+        # Undefined values print as nothing, never as Jinja's debugging text (tests fail on them instead:
+        # config/settings_test.py).
+        "OPTIONS": {"environment": "onward.core.jinja.environment", "undefined": "jinja2.Undefined"},
     },
     {
         # Django's own templates (the admin) stay on the Django engine.
