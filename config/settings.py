@@ -6,6 +6,7 @@ variables, SECRET_KEY and DATA_KEYS, and ONWARD_PROFILE=production.
 
 import os
 from pathlib import Path
+from typing import Any
 
 import environ
 
@@ -78,7 +79,7 @@ MIDDLEWARE = [
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
-TEMPLATES = [
+TEMPLATES: list[dict[str, Any]] = [
     {
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "onward" / "templates"],

@@ -14,6 +14,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # leak into another. (The database cache is created afresh with each test database.)
 CACHES["default"]["KEY_PREFIX"] = f"test-{os.getpid()}-{os.urandom(4).hex()}"  # noqa: F405
 
-TEMPLATES = copy.deepcopy(TEMPLATES)  # noqa: F405  (changed below; the main settings keep theirs)
-# A value a template prints but was never given fails the test, instead of printing nothing.
-TEMPLATES[0]["OPTIONS"]["undefined"] = "onward.core.jinja.LoudUndefined"
+# A value a template prints but was never given fails the test, instead of printing nothing (a copy:
+# the main settings keep theirs).
+TEMPLATES = copy.deepcopy(TEMPLATES)  # noqa: F405
+TEMPLATES[0]["OPTIONS"] = {**TEMPLATES[0]["OPTIONS"], "undefined": "onward.core.jinja.LoudUndefined"}
