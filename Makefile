@@ -5,6 +5,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# The address links in text messages and letters point at (set it to the address people reach you by).
+PUBLIC_BASE_URL ?= http://127.0.0.1:$(PORT)
+# The demo runs as production does (no debug pages, compressed static files); DEBUG=true is for developers.
+DEBUG ?= false
 PYTEST_ARGS ?= -n 2
 
 .PHONY: install run test lint typecheck pytest bench messages clean
@@ -26,6 +30,8 @@ build/static/govuk/.built: node_modules/.installed scripts/build-assets.mjs asse
 	node scripts/build-assets.mjs
 	@touch $@
 
+run: export PUBLIC_BASE_URL := $(PUBLIC_BASE_URL)
+run: export DEBUG := $(DEBUG)
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py createcachetable

@@ -374,7 +374,7 @@ def _checkin_links_issue(checkins: list[Any]) -> dict[int, str]:
     """One sign-in link per check-in, valid until its window closes."""
     next_path = reverse("checkins:person_checkin")
     wanted = [(c.pk, getattr(c.person, "account", None), next_path, c.closes_at) for c in checkins]
-    return _sign_in_links(wanted, purpose="checkin", base_url=settings.CHECKIN_LINK_BASE_URL)
+    return _sign_in_links(wanted, purpose="checkin", base_url=settings.PUBLIC_BASE_URL)
 
 
 def _links_issue(appointments: list[Appointment]) -> dict[int, str]:
@@ -390,7 +390,7 @@ def _links_issue(appointments: list[Appointment]) -> dict[int, str]:
         )
         for a in appointments
     ]
-    return _sign_in_links(wanted, purpose=LINK_PURPOSE, base_url=settings.APPOINTMENT_LINK_BASE_URL)
+    return _sign_in_links(wanted, purpose=LINK_PURPOSE, base_url=settings.PUBLIC_BASE_URL)
 
 
 def _sign_in_links(wanted: list[tuple[int, Any, str, datetime]], *, purpose: str, base_url: str) -> dict[int, str]:
