@@ -12,9 +12,8 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {
-        k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "CACHE_URL", "ONWARD_", "DJANGO_", "PUBLIC_BASE_URL", "PORT", "DEBUG"))
-    }
+    ours = ("DATABASE_URL", "CACHE_URL", "ONWARD_", "DJANGO_", "PUBLIC_BASE_URL", "PORT", "DEBUG")
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(ours)}
     clean.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120
