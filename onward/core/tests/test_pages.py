@@ -24,6 +24,22 @@ def test_forbidden_page_is_in_the_service_style(org, person_client):
     assert "You cannot see this page" in response.content.decode()
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("date", ["2026-02-30", "0001-01-01", "9999-12-31", "yesterday"])
+def test_a_date_that_cannot_be_understood_answers_the_plain_400_page(org, make_staff, staff_client, date):
+    from onward.accounts.models import Role
+
+    client = staff_client(make_staff(Role.PRACTITIONER, org["office_n"]))
+    client.raise_request_exception = False
+    for view in ("day", "week"):
+        response = client.get("/staff/appointments/", {"date": date, "view": view})
+        assert response.status_code == 400
+        body = response.content.decode()
+        assert "Sorry, we could not understand that address" in body
+        assert "govuk-template" in body
+    assert client.get("/staff/appointments/", {"date": "2026-02-28"}).status_code == 200
+
+
 def test_server_error_page_renders_even_without_middleware():
     response = error_500(RequestFactory().get("/"))
     assert response.status_code == 500
