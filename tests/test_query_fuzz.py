@@ -8,6 +8,7 @@ with each of them set to nonsense. Every answer must be below 500; a 400 must sa
 import re
 from collections import deque
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlencode, urljoin, urlsplit
 
@@ -18,8 +19,8 @@ from django.urls import Resolver404, resolve
 
 from onward.accounts.models import User
 from onward.accounts.tests.factories import totp_code
-from onward.core.navigation import staff_landing
 from onward.core.demo import DEMO_COMMUNITY_PHONE, DEMO_PASSWORD, DEMO_PRISON_NUMBER, DEMO_STAFF, demo_seed
+from onward.core.navigation import staff_landing
 from onward.people.models import Person
 
 pytestmark = pytest.mark.django_db
@@ -97,7 +98,8 @@ def _signed_in(who: str) -> Client:
 def _pages(client: Client, who: str) -> Iterator[tuple[tuple[str, str | None], str, list[str]]]:
     """Each page the client reaches by links (one per URL pattern), with the query parameters it reads."""
     start = "/me/" if who.startswith("person") else staff_landing(User.objects.get(username=who))
-    queue, seen_routes = deque([start]), set()
+    queue: deque[str] = deque([start])
+    seen_routes: set[tuple[str, str | None]] = set()
     while queue and len(seen_routes) < PAGES_MAX:
         path = queue.popleft()
         try:
@@ -134,26 +136,24 @@ def _links(html: str, base: str) -> list[str]:
     return found
 
 
-class _reading_recorded:  # noqa: N801 - used as a context manager, like a function
+@contextmanager
+def _reading_recorded() -> Iterator[set[str]]:
     """Records the keys read from any query dictionary while it is open."""
+    read: set[str] = set()
+    saved = {name: getattr(QueryDict, name) for name in ("get", "getlist", "__getitem__", "__contains__")}
 
-    def __enter__(self) -> set[str]:
-        self.read: set[str] = set()
-        self.saved = {name: getattr(QueryDict, name) for name in ("get", "getlist", "__getitem__", "__contains__")}
-        for name, method in self.saved.items():
-            setattr(QueryDict, name, self._recording(method))
-        return self.read
-
-    def __exit__(self, *exc: Any) -> None:
-        for name, method in self.saved.items():
-            setattr(QueryDict, name, method)
-
-    def _recording(self, method: Any) -> Any:
-        read = self.read
-
+    def recording(method: Any) -> Any:
         def recorded(query: QueryDict, key: Any, *args: Any, **kwargs: Any) -> Any:
             if isinstance(key, str):
                 read.add(key)
             return method(query, key, *args, **kwargs)
 
         return recorded
+
+    for name, method in saved.items():
+        setattr(QueryDict, name, recording(method))
+    try:
+        yield read
+    finally:
+        for name, method in saved.items():
+            setattr(QueryDict, name, method)
