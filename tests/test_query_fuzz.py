@@ -19,7 +19,14 @@ from django.urls import Resolver404, resolve
 
 from onward.accounts.models import User
 from onward.accounts.tests.factories import totp_code
-from onward.core.demo import DEMO_COMMUNITY_PHONE, DEMO_PASSWORD, DEMO_PRISON_NUMBER, DEMO_STAFF, demo_seed
+from onward.core.demo import (
+    DEMO_COMMUNITY_PHONE,
+    DEMO_PASSWORD,
+    DEMO_PRISON_NUMBER,
+    DEMO_STAFF,
+    demo_seed,
+    demo_totp_device,
+)
 from onward.core.navigation import staff_landing
 from onward.people.models import Person
 
@@ -89,9 +96,8 @@ def _signed_in(who: str) -> Client:
         )
         client.force_login(User.objects.get(person=person), backend="django.contrib.auth.backends.ModelBackend")
         return client
-    user = User.objects.get(username=who)
     assert client.post("/sign-in/", {"email": who, "password": DEMO_PASSWORD}).status_code == 302
-    assert client.post("/sign-in/code/", {"code": totp_code(user.totpdevice_set.get())}).status_code == 302
+    assert client.post("/sign-in/code/", {"code": totp_code(demo_totp_device(who))}).status_code == 302
     return client
 
 
