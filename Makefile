@@ -30,14 +30,14 @@ build/static/govuk/.built: node_modules/.installed scripts/build-assets.mjs asse
 	node scripts/build-assets.mjs
 	@touch $@
 
-run: export PUBLIC_BASE_URL := $(PUBLIC_BASE_URL)
-run: export DEBUG := $(DEBUG)
+RUN_ENV = DEBUG=$(DEBUG) PUBLIC_BASE_URL=$(PUBLIC_BASE_URL)
+
 run: install
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py createcachetable
-	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py serve --port $(PORT)
+	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
+	$(RUN_ENV) $(BIN)/python manage.py createcachetable
+	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(RUN_ENV) $(BIN)/python manage.py seed_demo
+	$(RUN_ENV) $(BIN)/python manage.py serve --port $(PORT)
 
 test: install lint typecheck pytest
 

@@ -1,4 +1,5 @@
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -64,7 +65,26 @@ def test_the_public_address_comes_from_port_for_make_run_and_is_documented(tmp_p
     assert result.stdout.strip().splitlines()[-1] == "https://onward.example"
     readme = (ROOT / "README.md").read_text()
     assert "| `PUBLIC_BASE_URL` |" in readme
-    assert "PUBLIC_BASE_URL" in (ROOT / "Makefile").read_text()
+    assert "| `DEBUG` |" in readme
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+def test_make_run_serves_with_debug_off_at_the_address_it_serves() -> None:
+    # What a newcomer sees must be what production shows: no debug pages, compressed static files.
+    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "PUBLIC_BASE_URL", "PORT")}
+    commands = subprocess.run(
+        ["make", "--dry-run", "--always-make", "run", "PORT=8123"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout
+    serve = next(line for line in commands.splitlines() if "manage.py serve" in line)
+    assert "DEBUG=false" in serve
+    assert "PUBLIC_BASE_URL=http://127.0.0.1:8123" in serve
+    assert "--port 8123" in serve
 
 
 def test_development_profile_uses_sqlite_in_wal_mode(db: None) -> None:
