@@ -258,6 +258,9 @@ LOGGING = {
 }
 
 ONWARD_SERVICE_NAME = "Onward"
+# Where people write about the service itself (a problem with it, their information, accessibility).
+# Empty: the help pages tell people to ask their key worker or probation practitioner.
+SERVICE_CONTACT_EMAIL = env.str("SERVICE_CONTACT_EMAIL", default="")
 
 # --- Check-ins ---
 CHECKIN_WINDOW_HOURS = env.int("CHECKIN_WINDOW_HOURS", default=72)
