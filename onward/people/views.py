@@ -1,7 +1,9 @@
 """Staff caseload and person record; the person's own home page."""
 
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -102,7 +104,16 @@ def person_pin_reset(request: HttpRequest, person_id: int) -> HttpResponse:
 def person_activation_code(request: HttpRequest, person_id: int) -> HttpResponse:
     person = person_get(request.user, person_id, purpose="view_for_activation_code")
     code = activation_code_issue(actor=request.user, person=person)
-    return render(request, "people/activation_code.html", {"person": person, "code": code})
+    days = settings.ACTIVATION_CODE_DAYS
+    context = {
+        "person": person,
+        "code": code,
+        "code_days": days,
+        "expires_on": timezone.localdate() + timedelta(days=days),
+        # Browsers go to https:// by themselves, so the letter leaves it off: less to type.
+        "public_address": settings.PUBLIC_BASE_URL.removeprefix("https://"),
+    }
+    return render(request, "people/activation_code.html", context)
 
 
 @permission("person.release")
