@@ -109,7 +109,7 @@ TEMPLATES: list[dict[str, Any]] = [
         },
     },
 ]
-FORM_RENDERER = "django.forms.renderers.DjangoTemplates"
+FORM_RENDERER = "onward.core.forms.FormRenderer"  # errors name their field (onward/core/forms.py)
 
 # --- Database -------------------------------------------------------------------------------
 SQLITE_PATH = VAR_DIR / "onward.sqlite3"

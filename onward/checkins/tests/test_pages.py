@@ -216,3 +216,17 @@ def test_person_endpoints_need_csrf(case, submitted):
     client.force_login(person_account_ensure(case["person"]), backend="django.contrib.auth.backends.ModelBackend")
     response = client.post(reverse("checkins:person_answers", kwargs={"checkin_id": checkin.pk}), ANSWERS)
     assert response.status_code == 403
+
+
+@pytest.mark.django_db
+def test_staff_read_plain_words_not_the_face_engines_name_and_version(case, staff_client, submitted):
+    client = staff_client(case["practitioner"])
+    enrolment = submitted["checkin"].enrolment
+    pages = [
+        client.get(reverse("checkins:review", kwargs={"checkin_id": submitted["checkin"].pk})).content.decode(),
+        client.get(reverse("checkins:enrolment", kwargs={"person_id": case["person"].pk})).content.decode(),
+    ]
+    for page in pages:
+        assert enrolment.engine not in page
+        assert f"{enrolment.engine} {enrolment.model_version}" not in page
+    assert "Reference face" in pages[1]
