@@ -4,8 +4,6 @@ Set as the project's form renderer (FORM_RENDERER), so every form's fields use i
 the forms themselves. Forms that give their own "required" message keep it.
 """
 
-from typing import Any
-
 from django import forms
 from django.forms.boundfield import BoundField
 from django.forms.renderers import DjangoTemplates
@@ -22,7 +20,7 @@ class NamedErrorsBoundField(BoundField):
         generic = str(forms.Field.default_error_messages["required"])
         if generic not in errors:
             return errors
-        named = [self._required_message() if str(error) == generic else error for error in errors]
+        named = [self._required_message() if str(error) == generic else str(error) for error in errors]
         return self.form.error_class(named, renderer=self.form.renderer)
 
     def _required_message(self) -> str:
@@ -46,5 +44,3 @@ def _lower_first(label: str) -> str:
         return label
     return label[:1].lower() + label[1:]
 
-
-__all__: list[Any] = ["FormRenderer", "NamedErrorsBoundField"]
