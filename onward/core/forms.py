@@ -43,4 +43,3 @@ def _lower_first(label: str) -> str:
     if len(first) > 1 and first[1].isupper():
         return label
     return label[:1].lower() + label[1:]
-
