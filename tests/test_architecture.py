@@ -28,6 +28,12 @@ PUBLIC_ALLOWED = {
     "accounts:person_activate",
     "accounts:person_link",
     "learning:certificate_verify",  # anyone checks a certificate's code (rate-limited, no personal data)
+    # The pages a public service must have, linked from every footer: the same for everyone.
+    "core:privacy",
+    "core:accessibility",
+    "core:cookies",
+    "core:help",
+    "core:checkin_guidance",
 }
 
 

@@ -3,6 +3,7 @@
 And the sign-in actions staff take on a person's record: reset a PIN, print an activation code, stop a device.
 """
 
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
@@ -331,7 +333,16 @@ def person_pin_reset(request: HttpRequest, person_id: int) -> HttpResponse:
 def person_activation_code(request: HttpRequest, person_id: int) -> HttpResponse:
     person = person_get(request.user, person_id, purpose=AuditAction.PERSON_VIEW_FOR_ACTIVATION_CODE)
     code = activation_code_issue(actor=signed_in_user(request), person=person)
-    return render(request, "accounts/activation_code.html", {"person": person, "code": code})
+    days = settings.ACTIVATION_CODE_DAYS
+    context = {
+        "person": person,
+        "code": code,
+        "code_days": days,
+        "expires_on": timezone.localdate() + timedelta(days=days),
+        # Browsers go to https:// by themselves, so the letter leaves it off: less to type.
+        "public_address": settings.PUBLIC_BASE_URL.removeprefix("https://"),
+    }
+    return render(request, "accounts/activation_code.html", context)
 
 
 @permission("person.manage_devices")

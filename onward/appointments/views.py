@@ -12,7 +12,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
@@ -31,6 +30,7 @@ from onward.appointments.forms import (
 from onward.appointments.models import Appointment, Slot, SlotState
 from onward.core.audit_actions import AuditAction
 from onward.core.permissions import can, permission, require
+from onward.core.query import query_date
 from onward.notifications.push import push_reachable
 from onward.notifications.reminders import ReminderSettings, reminder_preference_save, reminder_settings_for
 from onward.organisations.models import OrgUnit, UnitKind
@@ -49,7 +49,7 @@ def diary(request: HttpRequest) -> HttpResponse:
     """A day or a week of appointments, for the signed-in member of staff or for an office."""
     view = request.GET.get("view", "day")
     days = DIARY_VIEWS.get(view, 1)
-    day = parse_date(request.GET.get("date", "") or "") or timezone.localdate()
+    day = query_date(request, "date") or timezone.localdate()
     start = day - timedelta(days=day.weekday()) if days == 7 else day
     offices = _offices(request.user)
     office_id = _int(request.GET.get("office"))

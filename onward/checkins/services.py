@@ -1061,7 +1061,7 @@ def _checkin_link(checkin: CheckIn, account: Any) -> str:
     path = sign_in_link_issue(
         user=account, purpose="checkin", next_url=reverse("checkins:person_checkin"), expires_at=checkin.closes_at
     )
-    return settings.CHECKIN_LINK_BASE_URL.rstrip("/") + path
+    return settings.PUBLIC_BASE_URL.rstrip("/") + path
 
 
 def _person_tell(checkin: CheckIn, *, kind: str, subject: str, body: str) -> None:

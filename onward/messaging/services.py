@@ -961,7 +961,7 @@ def _notify_recipients(message: Message) -> None:
         if not contact.may_write:
             return
         issued = contact_link_issue(contact=contact, conversation=conversation)
-        url = settings.MESSAGING_LINK_BASE_URL.rstrip("/") + issued.path
+        url = settings.PUBLIC_BASE_URL.rstrip("/") + issued.path
         channel, address = ("email", contact.email) if contact.email else ("sms", contact.phone)
         notification_queue(
             channel=channel,

@@ -111,7 +111,7 @@ class ReminderKind(ABC):
         return None
 
     def link_base_url(self) -> str:
-        return str(settings.APPOINTMENT_LINK_BASE_URL)
+        return str(settings.PUBLIC_BASE_URL)
 
     @abstractmethod
     def words(self, thing: Any, channel: str, link: str) -> tuple[str, str]:

@@ -5,11 +5,11 @@ from html import unescape
 import pytest
 from django.db import connection
 
-from onward.accounts.models import Role
 from onward.audit.models import AuditEvent
 from onward.audit.services import audit_record, audit_verify
 from onward.audit.subject_access import audit_section
 from onward.core.audit_actions import AuditAction, audit_action_label, audit_actions_described_by
+from onward.organisations.models import Role
 from onward.people.tests.factories import PersonFactory
 
 
