@@ -27,7 +27,7 @@ def test_a_role_given_with_the_system_actor_is_kept():
 
 
 def test_events_without_a_system_actor_keep_their_hash_and_changing_the_job_name_is_found():
-    by_nobody = audit_record(actor=None, action="test.before")
+    by_nobody = audit_record(actor=None, action=AuditAction.AUDIT_SEARCHED)
     by_job = audit_record(actor=SystemActor("retention_run"), action=AuditAction.RETENTION_DELETED)
     assert by_nobody.actor_system == ""
     assert audit_verify() == (2, [])

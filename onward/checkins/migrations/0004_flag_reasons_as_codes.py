@@ -25,6 +25,9 @@ CODES_BY_TEXT = {
     "No location shared": "location_missing",
     "Location: Away from their address": "location_away",
     "Location: Uncertain": "location_uncertain",
+    "Voice: perhaps not the same voice": "voice_review",
+    "Voice: a different voice": "voice_no_match",
+    "Voice: not enough clear speech to check": "voice_retry",
 }
 TEXTS_BY_CODE = {code: text for text, code in CODES_BY_TEXT.items()}
 
