@@ -229,11 +229,17 @@ def reminders_plan(now: datetime | None = None, batch_size: int = REMINDER_BATCH
     return {"planned": planned}
 
 
-def reminders_send(now: datetime | None = None, batch_size: int = REMINDER_BATCH_SIZE) -> dict[str, int]:
-    """Send every due reminder, batch by batch. Safe to run in several workers at once."""
+def reminders_send(
+    now: datetime | None = None, batch_size: int = REMINDER_BATCH_SIZE, *, due_by: datetime | None = None
+) -> dict[str, int]:
+    """Send every due reminder, batch by batch. Safe to run in several workers at once.
+
+    `due_by` sends early the reminders due up to that time (a demo, or catching up after downtime);
+    whether each thing is still due is judged at `now`, so sending early never spends a reminder.
+    """
     sent = skipped = 0
     while True:
-        batch_sent, batch_skipped = reminders_send_batch(now=now, batch_size=batch_size)
+        batch_sent, batch_skipped = reminders_send_batch(now=now, batch_size=batch_size, due_by=due_by)
         if not batch_sent and not batch_skipped:
             break
         sent += batch_sent
@@ -241,11 +247,13 @@ def reminders_send(now: datetime | None = None, batch_size: int = REMINDER_BATCH
     return {"sent": sent, "skipped": skipped}
 
 
-def reminders_send_batch(now: datetime | None = None, batch_size: int = REMINDER_BATCH_SIZE) -> tuple[int, int]:
+def reminders_send_batch(
+    now: datetime | None = None, batch_size: int = REMINDER_BATCH_SIZE, *, due_by: datetime | None = None
+) -> tuple[int, int]:
     """Claim up to one batch of due reminders, queue their messages and deliver them. Returns (sent, skipped)."""
     at = now or timezone.now()
     token = secrets.token_hex(16)
-    due_ids = Reminder.objects.filter(state=ReminderState.PLANNED, due_at__lte=at).order_by("due_at")
+    due_ids = Reminder.objects.filter(state=ReminderState.PLANNED, due_at__lte=max(due_by or at, at)).order_by("due_at")
     claimed = (
         Reminder.objects.filter(pk__in=list(due_ids.values_list("pk", flat=True)[:batch_size]))
         .filter(state=ReminderState.PLANNED)
@@ -268,7 +276,7 @@ def reminders_send_batch(now: datetime | None = None, batch_size: int = REMINDER
     with transaction.atomic():
         links = _links_issue(live, things)
         messages = [
-            _reminder_message(r, things[(r.kind, r.object_id)], links.get(r.pk, ""), preferences, push_accounts)
+            _reminder_message(r, things[(r.kind, r.object_id)], links.get(r.pk, ""), preferences, push_accounts, at)
             for r in live
         ]
         OutboxMessage.objects.bulk_create(
@@ -431,6 +439,7 @@ def _reminder_message(
     link: str,
     preferences: dict[int, ReminderPreference],
     push_accounts: set[int],
+    at: datetime,
 ) -> OutboxMessage | None:
     """The outbox row of one reminder: the person's channel (with fallback), text in their language.
 
@@ -461,7 +470,7 @@ def _reminder_message(
         subject=subject,
         body=body,
         idempotency_key=f"{kind.name}-reminder:{reminder.pk}",
-        next_attempt_at=reminder.due_at,
+        next_attempt_at=min(reminder.due_at, at),  # one sent early goes now
     )
 
 

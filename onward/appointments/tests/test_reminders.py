@@ -1,5 +1,6 @@
 import datetime as dt
 import threading
+from io import StringIO
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -200,3 +201,25 @@ def test_two_workers_never_send_the_same_reminder_twice(case, settings, tmp_path
     assert OutboxMessage.objects.filter(idempotency_key__startswith="appointment-reminder:").count() == 40
     lines = (tmp_path / "sms.log").read_text().splitlines()
     assert len(lines) == 40
+
+
+@pytest.mark.django_db
+def test_sending_early_never_spends_a_reminder(case, settings, tmp_path):
+    """The README's `send_due_reminders --hours-ahead 72` sends the reminders due within 72 hours, now.
+
+    Judging "still due" as if it were 72 hours later would skip (and so spend) the reminder of an
+    appointment that starts within those hours; it must be sent instead.
+    """
+    from django.core.management import call_command
+
+    settings.SMS_LOG_PATH = tmp_path / "sms.log"
+    person = CommunityPersonFactory(unit=case["org"]["office_n"], phone="07700900555")
+    person_account_ensure(person)
+    appointment = AppointmentFactory(person=person, starts_at=timezone.now() + dt.timedelta(hours=49))
+    reminders_plan_for(APPOINTMENT_REMINDERS, [appointment])
+    planned = Reminder.objects.filter(kind="appointment", object_id=appointment.pk)
+    assert planned.count() >= 1
+    call_command("send_due_reminders", "--hours-ahead", "72", stdout=StringIO())
+    states = set(planned.values_list("state", flat=True))
+    assert states == {ReminderState.SENT}
+    assert OutboxMessage.objects.filter(person=person, idempotency_key__startswith="appointment-reminder:").exists()
