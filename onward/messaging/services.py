@@ -317,10 +317,12 @@ def message_block(*, actor: StaffUser, message: Message, reason: str) -> Message
     return locked
 
 
-def message_flag_clear(*, actor: StaffUser | PersonUser, message: Message, note: str = "") -> Message:
+def message_flag_clear(*, actor: StaffUser, message: Message, note: str = "") -> Message:
     """Mark a delivered, flagged message as reviewed: security for the word list, the practitioner for risk words."""
     action = "messaging.review" if message.flag == FlagKind.SCREENING else "conversation.view"
     require(actor, action, message if action == "messaging.review" else message.conversation)
+    if actor.kind != UserKind.STAFF:  # a person sees their own conversation, but never reviews its flags
+        raise PermissionDenied(action)
     if not message.flag or message.flag_cleared_at is not None:
         raise ValidationError(_("This message has already been reviewed."))
     with transaction.atomic():
