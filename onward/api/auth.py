@@ -8,12 +8,15 @@ Session calls that change something must carry the CSRF token, as forms do.
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja.errors import HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
+from onward.accounts.actors import PersonUser, StaffUser
+from onward.accounts.models import User
 from onward.accounts.services import device_token_authenticate
 from onward.core.actors import UserKind, staff_verified
 
@@ -69,3 +72,11 @@ class PersonOrStaffSessionAuth(StaffSessionAuth):
 def api_caller(request: HttpRequest) -> Any:
     """The user an authentication class accepted for this request (None before authentication)."""
     return getattr(request, "auth", None)
+
+
+def api_user(request: HttpRequest) -> StaffUser | PersonUser:
+    """The caller of an operation that passed its `@permission` check, typed for the services it calls."""
+    user = api_caller(request)
+    if not isinstance(user, User):  # no caller at all, whom `@permission` has already turned away
+        raise PermissionDenied
+    return user

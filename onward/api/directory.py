@@ -21,7 +21,7 @@ from ninja import Field, P, PathEx, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import ConfigDict, StringConstraints, model_validator
 
-from onward.api.auth import api_caller
+from onward.api.auth import api_caller, api_user
 from onward.api.errors import BAD_REQUEST, NOT_FOUND, UNPROCESSABLE, responses
 from onward.api.permissions import permission
 from onward.api.schemas import DATABASE_ID_MAX, PlainText
@@ -185,7 +185,7 @@ def my_service(request: HttpRequest, service_id: ServiceId) -> ServiceOut:
 )
 @permission("directory.view")
 def directory_search(request: HttpRequest, query: Query[StaffSearchQuery]) -> list[ServiceOut]:
-    user = api_caller(request)
+    user = api_user(request)
     return _search(user, query, None, include_withdrawn=query.include_withdrawn)
 
 
@@ -207,7 +207,7 @@ def directory_entry(request: HttpRequest, service_id: ServiceId) -> ServiceOut:
 @permission("directory.edit")
 def directory_add(request: HttpRequest, body: ServiceIn) -> Status[ServiceOut]:
     """Its position comes from latitude and longitude, or else from the postcode."""
-    user = api_caller(request)
+    user = api_user(request)
     service = _service(lambda: services.service_create(actor=user, details=_details(body)))
     return Status(201, _out(_get(user, service.pk), None))
 
@@ -219,7 +219,7 @@ def directory_add(request: HttpRequest, body: ServiceIn) -> Status[ServiceOut]:
 )
 @permission("directory.edit")
 def directory_change(request: HttpRequest, service_id: ServiceId, body: ServiceIn) -> ServiceOut:
-    user = api_caller(request)
+    user = api_user(request)
     service = _get(user, service_id)
     _service(lambda: services.service_update(actor=user, service=service, details=_details(body)))
     return _out(_get(user, service_id), None)
@@ -232,7 +232,7 @@ def directory_change(request: HttpRequest, service_id: ServiceId, body: ServiceI
 )
 @permission("directory.edit")
 def directory_checked(request: HttpRequest, service_id: ServiceId) -> ServiceOut:
-    user = api_caller(request)
+    user = api_user(request)
     service = _get(user, service_id)
     services.service_mark_checked(actor=user, service=service)
     return _out(_get(user, service_id), None)
@@ -245,7 +245,7 @@ def directory_checked(request: HttpRequest, service_id: ServiceId) -> ServiceOut
 )
 @permission("directory.edit")
 def directory_withdraw(request: HttpRequest, service_id: ServiceId, body: ReasonIn) -> ServiceOut:
-    user = api_caller(request)
+    user = api_user(request)
     service = _get(user, service_id)
     _service(lambda: services.service_withdraw(actor=user, service=service, reason=body.reason))
     return _out(_get(user, service_id), None)
@@ -258,7 +258,7 @@ def directory_withdraw(request: HttpRequest, service_id: ServiceId, body: Reason
 )
 @permission("directory.edit")
 def directory_publish(request: HttpRequest, service_id: ServiceId) -> ServiceOut:
-    user = api_caller(request)
+    user = api_user(request)
     service = _get(user, service_id)
     _service(lambda: services.service_publish(actor=user, service=service))
     return _out(_get(user, service_id), None)

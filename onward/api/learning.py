@@ -17,7 +17,7 @@ from ninja import Field, P, PathEx, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import ConfigDict, StringConstraints
 
-from onward.api.auth import api_caller
+from onward.api.auth import api_caller, api_user
 from onward.api.errors import BAD_REQUEST, NOT_FOUND, UNPROCESSABLE, ErrorOut, responses
 from onward.api.permissions import permission
 from onward.api.schemas import DATABASE_ID_MAX, DatabaseId
@@ -239,7 +239,7 @@ class CertificateCheckOut(Schema):
 )
 @permission("learning.self")
 def my_courses(request: HttpRequest) -> MyCoursesOut:
-    user = api_caller(request)
+    user = api_user(request)
     person = _me(user)
     learning = selectors.learning_for(user, person)
     language = person.preferred_language
@@ -256,7 +256,7 @@ def my_courses(request: HttpRequest) -> MyCoursesOut:
 )
 @permission("learning.self")
 def my_course(request: HttpRequest, course_id: Id) -> CourseDetailOut:
-    user = api_caller(request)
+    user = api_user(request)
     person = _me(user)
     progress = _found(lambda: selectors.course_for(user, person, course_id))
     return _course_detail_out(progress, person.preferred_language)
@@ -270,7 +270,7 @@ def my_course(request: HttpRequest, course_id: Id) -> CourseDetailOut:
 @permission("learning.self")
 def my_course_enrol(request: HttpRequest, course_id: Id) -> CourseDetailOut:
     """Joining twice changes nothing."""
-    user = api_caller(request)
+    user = api_user(request)
     person = _me(user)
     progress = _found(lambda: selectors.course_for(user, person, course_id))
     _service(lambda: services.enrolment_create(actor=user, person=person, course=progress.course))
@@ -284,7 +284,7 @@ def my_course_enrol(request: HttpRequest, course_id: Id) -> CourseDetailOut:
 )
 @permission("learning.self")
 def my_lesson(request: HttpRequest, lesson_id: Id) -> LessonOut:
-    user = api_caller(request)
+    user = api_user(request)
     person = _me(user)
     lesson, progress = _found(lambda: selectors.lesson_for(user, person, lesson_id))
     language = person.preferred_language
@@ -319,7 +319,7 @@ def my_lesson(request: HttpRequest, lesson_id: Id) -> LessonOut:
 def my_lesson_media(request: HttpRequest, lesson_id: Id) -> FileResponse:
     from onward.learning.views import lesson_media_response
 
-    user = api_caller(request)
+    user = api_user(request)
     lesson, _progress = _found(lambda: selectors.lesson_for(user, _me(user), lesson_id))
     return lesson_media_response(lesson)
 
@@ -333,7 +333,7 @@ def my_lesson_media(request: HttpRequest, lesson_id: Id) -> FileResponse:
 def my_lesson_complete(request: HttpRequest, lesson_id: Id, body: LessonAnswersIn) -> LessonResultOut:
     """Marked here. A try that does not reach the pass mark answers 200 with passed=false and the feedback;
     the person may try again. When the last lesson is done, the certificate is issued (once)."""
-    user = api_caller(request)
+    user = api_user(request)
     person = _me(user)
     lesson, _progress = _found(lambda: selectors.lesson_for(user, person, lesson_id))
     answers: dict[int, list[int]] = {}
@@ -379,7 +379,7 @@ def my_lesson_complete(request: HttpRequest, lesson_id: Id, body: LessonAnswersI
 )
 @permission("learning.self")
 def my_certificate(request: HttpRequest, course_id: Id) -> HttpResponse:
-    user = api_caller(request)
+    user = api_user(request)
     certificate = _found(lambda: selectors.certificate_for(user, _me(user), course_id))
     response = HttpResponse(
         certificate_pdf(certificate, certificate_verify_url(request, certificate.code)), content_type="application/pdf"
@@ -396,7 +396,7 @@ def my_certificate(request: HttpRequest, course_id: Id) -> HttpResponse:
 )
 @permission("learning.self")
 def my_assessments(request: HttpRequest) -> list[AssessmentOut]:
-    user = api_caller(request)
+    user = api_user(request)
     person = _me(user)
     histories = selectors.assessments_for(user, person)
     language = person.preferred_language
@@ -416,7 +416,7 @@ def my_assessments(request: HttpRequest) -> list[AssessmentOut]:
 )
 @permission("learning.self")
 def my_assessment_submit(request: HttpRequest, assessment_id: Id, body: AssessmentAnswersIn) -> Status[ScoreOut]:
-    user = api_caller(request)
+    user = api_user(request)
     person = _me(user)
     assessment = _found(lambda: selectors.assessment_for(user, person, assessment_id))
     answers = {a.question: a.option for a in body.answers}
@@ -435,7 +435,7 @@ def my_assessment_submit(request: HttpRequest, assessment_id: Id, body: Assessme
 @permission("learning.view")
 def person_learning(request: HttpRequest, person_id: Id) -> PersonLearningOut:
     """The same 404 whether the person does not exist or is not the caller's to see."""
-    user = api_caller(request)
+    user = api_user(request)
     person = _person(user, person_id, AuditAction.PERSON_VIEW_LEARNING)
     learning = _found(lambda: selectors.learning_for(user, person))
     return PersonLearningOut(
@@ -459,7 +459,7 @@ def person_learning(request: HttpRequest, person_id: Id) -> PersonLearningOut:
 )
 @permission("learning.enrol")
 def person_enrol(request: HttpRequest, person_id: Id, body: EnrolIn) -> PersonLearningOut:
-    user = api_caller(request)
+    user = api_user(request)
     person = _person(user, person_id, AuditAction.PERSON_VIEW_FOR_ENROLMENT)
     course = Course.objects.filter(pk=body.course).first()
     if course is None:

@@ -16,7 +16,7 @@ from ninja import Field, P, PathEx, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import ConfigDict, StringConstraints
 
-from onward.api.auth import api_caller
+from onward.api.auth import api_caller, api_user
 from onward.api.errors import BAD_REQUEST, NOT_FOUND, UNPROCESSABLE, responses
 from onward.api.permissions import permission
 from onward.api.schemas import DATABASE_ID_MAX, DatabaseId, PlainText
@@ -169,7 +169,7 @@ def item_get(request: HttpRequest, item_id: Id) -> ItemOut:
 def item_save(request: HttpRequest, item_id: Id) -> ItemOut:
     person, language = _reader(request)
     view = selectors.item_for_person(person, item_id, language)
-    services.item_save(actor=api_caller(request), item=view.item)
+    services.item_save(actor=api_user(request), item=view.item)
     return _full(person, view)
 
 
@@ -183,7 +183,7 @@ def item_save(request: HttpRequest, item_id: Id) -> ItemOut:
 def item_unsave(request: HttpRequest, item_id: Id) -> ItemOut:
     person, language = _reader(request)
     view = selectors.item_for_person(person, item_id, language)
-    services.item_unsave(actor=api_caller(request), item=view.item)
+    services.item_unsave(actor=api_user(request), item=view.item)
     return _full(person, view)
 
 
@@ -197,7 +197,7 @@ def item_unsave(request: HttpRequest, item_id: Id) -> ItemOut:
 def item_rate(request: HttpRequest, item_id: Id, rating: RatingIn) -> ItemOut:
     person, language = _reader(request)
     view = selectors.item_for_person(person, item_id, language)
-    services.item_rate(actor=api_caller(request), item=view.item, helped=rating.helped, reason=rating.reason)
+    services.item_rate(actor=api_user(request), item=view.item, helped=rating.helped, reason=rating.reason)
     return _full(person, view)
 
 
@@ -212,7 +212,7 @@ def item_rate(request: HttpRequest, item_id: Id, rating: RatingIn) -> ItemOut:
 )
 @permission("library.edit")
 def editor_create(request: HttpRequest, body: ItemIn) -> Status[EditorItemOut]:
-    user = api_caller(request)
+    user = api_user(request)
     try:
         item = services.item_create(actor=user, draft=_draft(user, body))
     except DjangoValidationError as problem:
@@ -228,7 +228,7 @@ def editor_create(request: HttpRequest, body: ItemIn) -> Status[EditorItemOut]:
 )
 @permission("library.edit")
 def editor_edit(request: HttpRequest, item_id: Id, body: ItemIn) -> EditorItemOut:
-    user = api_caller(request)
+    user = api_user(request)
     item = selectors.item_for_editor(user, item_id)
     try:
         services.item_edit(actor=user, item=item, draft=_draft(user, body))
@@ -248,7 +248,7 @@ def editor_action(
     request: HttpRequest, item_id: Id, action: Literal["submit", "approve", "publish"], body: PublishIn
 ) -> EditorItemOut:
     """Anything shown in custody needs approval by an editor other than the one who wrote the revision."""
-    user = api_caller(request)
+    user = api_user(request)
     item = selectors.item_for_editor(user, item_id)
     try:
         if action == "submit":

@@ -15,7 +15,7 @@ from ninja import P, PathEx, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import ConfigDict, Field, StringConstraints
 
-from onward.api.auth import api_caller
+from onward.api.auth import api_user
 from onward.api.errors import BAD_REQUEST, NOT_FOUND, UNPROCESSABLE, responses
 from onward.api.permissions import permission
 from onward.api.schemas import DATABASE_ID_MAX
@@ -91,7 +91,7 @@ class DraftIn(Schema):
 )
 @permission("messaging.inbox")
 def conversation_list(request: HttpRequest) -> list[ConversationOut]:
-    user = api_caller(request)
+    user = api_user(request)
     return [_conversation_out(user, entry.conversation, entry.unread) for entry in conversations_for(user)]
 
 
@@ -103,7 +103,7 @@ def conversation_list(request: HttpRequest) -> list[ConversationOut]:
 @permission("conversation.view")
 def message_list(request: HttpRequest, conversation_id: PathEx[int, P(ge=1, le=DATABASE_ID_MAX)]) -> list[MessageOut]:
     """Reading marks others' messages as read. The same 404 whether the conversation exists or not."""
-    user = api_caller(request)
+    user = api_user(request)
     conversation = _get(user, conversation_id)
     items = conversation_messages(user, conversation)
     messages_mark_read(actor=user, conversation=conversation, messages=items)
@@ -120,7 +120,7 @@ def message_create(
     request: HttpRequest, conversation_id: PathEx[int, P(ge=1, le=DATABASE_ID_MAX)], message: MessageIn
 ) -> Status[MessageOut]:
     """Screened before delivery: the answer's state may be 'held' until the prison has checked it."""
-    user = api_caller(request)
+    user = api_user(request)
     conversation = _get(user, conversation_id, purpose=AuditAction.CONVERSATION_VIEW_FOR_SEND)
     try:
         sent = message_send(
@@ -141,7 +141,7 @@ def message_create(
 @permission("conversation.view")
 def draft_get(request: HttpRequest, conversation_id: PathEx[int, P(ge=1, le=DATABASE_ID_MAX)]) -> DraftOut:
     """Only the caller's own draft: nobody else can read it. Empty when there is none."""
-    user = api_caller(request)
+    user = api_user(request)
     draft = draft_for(user, _get_for_draft(user, conversation_id))
     return DraftOut(body=draft.body if draft else "", updated_at=draft.updated_at if draft else None)
 
@@ -157,7 +157,7 @@ def draft_put(
 ) -> DraftOut:
     """Replaces the caller's draft. Sending a message in the conversation deletes it; so does an empty body.
     Drafts not touched for the retention period (30 days by default) are deleted."""
-    user = api_caller(request)
+    user = api_user(request)
     conversation = _get_for_draft(user, conversation_id)
     try:
         saved = draft_save(actor=user, conversation=conversation, body=draft.body)
@@ -176,7 +176,7 @@ def draft_put(
 @permission("conversation.view")
 def draft_delete(request: HttpRequest, conversation_id: PathEx[int, P(ge=1, le=DATABASE_ID_MAX)]) -> Status[None]:
     """Deleting when there is no draft is not an error."""
-    user = api_caller(request)
+    user = api_user(request)
     draft_discard(actor=user, conversation=_get_for_draft(user, conversation_id))
     return Status(204, None)
 

@@ -5,7 +5,7 @@ from django.http import HttpRequest
 from ninja import P, PathEx, Router, Status
 from ninja.errors import HttpError
 
-from onward.api.auth import DeviceTokenAuth, PersonOrStaffSessionAuth, api_caller
+from onward.api.auth import DeviceTokenAuth, PersonOrStaffSessionAuth, api_caller, api_user
 from onward.api.errors import BAD_REQUEST, NOT_FOUND, UNPROCESSABLE, responses
 from onward.api.permissions import permission
 from onward.api.schemas import DATABASE_ID_MAX, PushSubscriptionIn, PushSubscriptionOut
@@ -29,7 +29,7 @@ def push_subscription_create(request: HttpRequest, subscription: PushSubscriptio
     here or the push service is not one we send to."""
     try:
         record = push_subscription_add(
-            actor=api_caller(request),
+            actor=api_user(request),
             endpoint=subscription.endpoint,
             p256dh=subscription.keys.p256dh,
             auth=subscription.keys.auth,
@@ -60,7 +60,7 @@ def push_subscription_delete(
     request: HttpRequest, subscription_id: PathEx[int, P(ge=1, le=DATABASE_ID_MAX)]
 ) -> Status[None]:
     """Removing twice is not an error; another person's subscription is not found."""
-    user = api_caller(request)
+    user = api_user(request)
     push_subscription_remove(actor=user, subscription=push_subscription_get(user, subscription_id))
     return Status(204, None)
 

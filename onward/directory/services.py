@@ -6,13 +6,13 @@ position comes from the editor (latitude and longitude) or from its postcode, of
 
 import datetime as dt
 from dataclasses import dataclass, field, fields
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from onward.accounts.actors import StaffUser
 from onward.audit.services import audit_record
 from onward.core.audit_actions import AuditAction
 from onward.core.permissions import require
@@ -59,7 +59,7 @@ TEXT_FIELDS = [
 ]
 
 
-def service_create(*, actor: Any, details: ServiceDetails) -> Service:
+def service_create(*, actor: StaffUser, details: ServiceDetails) -> Service:
     require(actor, "directory.edit")
     with transaction.atomic():
         service = Service(created_by=actor, last_checked_on=timezone.localdate(), last_checked_by=actor)
@@ -71,7 +71,7 @@ def service_create(*, actor: Any, details: ServiceDetails) -> Service:
     return service
 
 
-def service_update(*, actor: Any, service: Service, details: ServiceDetails) -> Service:
+def service_update(*, actor: StaffUser, service: Service, details: ServiceDetails) -> Service:
     """Change an entry. Editing counts as checking it: the editor has just looked at it."""
     require(actor, "directory.edit", service)
     with transaction.atomic():
@@ -94,7 +94,7 @@ def service_update(*, actor: Any, service: Service, details: ServiceDetails) -> 
     return locked
 
 
-def service_mark_checked(*, actor: Any, service: Service, on: dt.date | None = None) -> Service:
+def service_mark_checked(*, actor: StaffUser, service: Service, on: dt.date | None = None) -> Service:
     """The editor has confirmed the entry is still right (rang them, looked at their website)."""
     require(actor, "directory.edit", service)
     with transaction.atomic():
@@ -106,17 +106,17 @@ def service_mark_checked(*, actor: Any, service: Service, on: dt.date | None = N
     return locked
 
 
-def service_withdraw(*, actor: Any, service: Service, reason: str) -> Service:
+def service_withdraw(*, actor: StaffUser, service: Service, reason: str) -> Service:
     """Hide an entry from people (closed down, moved, wrong). Needs a reason."""
     return _transition(actor, service, ServiceState.WITHDRAWN, reason, AuditAction.DIRECTORY_SERVICE_WITHDRAWN)
 
 
-def service_publish(*, actor: Any, service: Service) -> Service:
+def service_publish(*, actor: StaffUser, service: Service) -> Service:
     """Show a withdrawn entry to people again."""
     return _transition(actor, service, ServiceState.PUBLISHED, "", AuditAction.DIRECTORY_SERVICE_PUBLISHED)
 
 
-def _transition(actor: Any, service: Service, target: str, reason: str, action: AuditAction) -> Service:
+def _transition(actor: StaffUser, service: Service, target: str, reason: str, action: AuditAction) -> Service:
     require(actor, "directory.edit", service)
     reason = (reason or "").strip()
     if target in REASON_REQUIRED and not reason:
@@ -169,5 +169,5 @@ def _hours_replace(service: Service, details: ServiceDetails) -> None:
     OpeningException.objects.bulk_create(rows)
 
 
-def _role(actor: Any) -> str:
+def _role(actor: StaffUser) -> str:
     return str(Role.CONTENT_EDITOR) if has_role(actor, Role.CONTENT_EDITOR) else str(Role.ADMINISTRATOR)

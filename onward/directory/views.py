@@ -18,6 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from onward.accounts.actors import signed_in_user
 from onward.core.audit_actions import AuditAction
 from onward.core.permissions import can, permission
 from onward.directory import selectors, services
@@ -78,7 +79,7 @@ def service_new(request: HttpRequest) -> HttpResponse:
     form = ServiceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            service = services.service_create(actor=request.user, details=form.details())
+            service = services.service_create(actor=signed_in_user(request), details=form.details())
         except ValidationError as error:
             _form_errors(form, error)
         else:
@@ -94,7 +95,7 @@ def service_edit(request: HttpRequest, service_id: int) -> HttpResponse:
     form = ServiceForm(request.POST or None, initial=service_initial(service))
     if request.method == "POST" and form.is_valid():
         try:
-            services.service_update(actor=request.user, service=service, details=form.details())
+            services.service_update(actor=signed_in_user(request), service=service, details=form.details())
         except ValidationError as error:
             _form_errors(form, error)
         else:
@@ -108,7 +109,7 @@ def service_edit(request: HttpRequest, service_id: int) -> HttpResponse:
 @require_POST
 def service_checked(request: HttpRequest, service_id: int) -> HttpResponse:
     service = selectors.service_get(request.user, service_id)
-    services.service_mark_checked(actor=request.user, service=service)
+    services.service_mark_checked(actor=signed_in_user(request), service=service)
     messages.success(request, _("Marked as checked today."))
     return redirect("directory:staff_service", service_id=service.pk)
 
@@ -122,7 +123,7 @@ def service_withdraw(request: HttpRequest, service_id: int) -> HttpResponse:
         messages.error(request, _("Say why the entry is being withdrawn."))
         return redirect("directory:staff_service", service_id=service.pk)
     try:
-        services.service_withdraw(actor=request.user, service=service, reason=form.cleaned_data["reason"])
+        services.service_withdraw(actor=signed_in_user(request), service=service, reason=form.cleaned_data["reason"])
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -135,7 +136,7 @@ def service_withdraw(request: HttpRequest, service_id: int) -> HttpResponse:
 def service_publish(request: HttpRequest, service_id: int) -> HttpResponse:
     service = selectors.service_get(request.user, service_id)
     try:
-        services.service_publish(actor=request.user, service=service)
+        services.service_publish(actor=signed_in_user(request), service=service)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from onward.accounts.actors import PersonUser, StaffUser
 from onward.audit.services import audit_record
 from onward.core.actors import UserKind
 from onward.core.audit_actions import AuditAction
@@ -36,7 +37,7 @@ CERTIFICATE_CODE_BYTES = 15  # 120 random bits: 24 characters, far too many to g
 CERTIFICATE_CODE_GROUP = 4
 
 
-def enrolment_create(*, actor: Any, person: Person, course: Course) -> Enrolment:
+def enrolment_create(*, actor: StaffUser | PersonUser, person: Person, course: Course) -> Enrolment:
     """Put a person on a course: the person themself, or staff who may see them. Enrolling twice changes nothing."""
     if getattr(actor, "kind", None) == UserKind.PERSON:
         require(actor, "learning.self", person)
@@ -87,7 +88,7 @@ class LessonResult:
     newly_completed: bool = False
 
 
-def lesson_complete(*, actor: Any, lesson: Lesson, answers: dict[int, list[int]]) -> LessonResult:
+def lesson_complete(*, actor: PersonUser, lesson: Lesson, answers: dict[int, list[int]]) -> LessonResult:
     """The person finishes a lesson, with their quiz answers marked here. They may try again as often as they like.
 
     The lesson counts as done when the share right reaches its pass mark; when every lesson of the
@@ -150,7 +151,7 @@ def quiz_mark(questions: list[Question], answers: dict[int, list[int]]) -> list[
     return results
 
 
-def _certificate_issue_if_complete(*, actor: Any, person: Person, course: Course) -> Certificate | None:
+def _certificate_issue_if_complete(*, actor: PersonUser, person: Person, course: Course) -> Certificate | None:
     """The course's certificate, issued the first time every lesson is done; after that, the same one."""
     total = Lesson.objects.filter(module__course=course).count()
     done = LessonProgress.objects.filter(
@@ -189,7 +190,7 @@ def certificate_code_display(code: str) -> str:
 
 
 def self_assessment_submit(
-    *, actor: Any, assessment: SelfAssessmentSet, answers: dict[int, int]
+    *, actor: PersonUser, assessment: SelfAssessmentSet, answers: dict[int, int]
 ) -> SelfAssessmentResult:
     """The person answers a self-assessment; the total is stored, so they and their worker can follow it over time."""
     person = _person_of(actor)
@@ -225,7 +226,7 @@ def _text(question: Any) -> str:
     return in_language(question, "text", get_language())
 
 
-def _person_of(actor: Any) -> Person:
+def _person_of(actor: PersonUser) -> Person:
     person = getattr(actor, "person", None) if getattr(actor, "kind", None) == UserKind.PERSON else None
     if person is None:
         from django.core.exceptions import PermissionDenied

@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from onward.accounts.actors import signed_in_user
 from onward.core.audit_actions import AuditAction
 from onward.core.context import current_request_context
 from onward.core.markdown import body_html
@@ -51,7 +52,7 @@ def course_enrol(request: HttpRequest, course_id: int) -> HttpResponse:
     person = _me(request)
     progress = selectors.course_for(request.user, person, course_id)
     try:
-        services.enrolment_create(actor=request.user, person=person, course=progress.course)
+        services.enrolment_create(actor=signed_in_user(request), person=person, course=progress.course)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -68,7 +69,7 @@ def lesson_detail(request: HttpRequest, lesson_id: int) -> HttpResponse:
     if request.method == "POST":
         chosen = _answers(request, lesson)
         try:
-            result = services.lesson_complete(actor=request.user, lesson=lesson, answers=chosen)
+            result = services.lesson_complete(actor=signed_in_user(request), lesson=lesson, answers=chosen)
         except ValidationError as refused:
             error = " ".join(refused.messages)
     elif progress is not None:
@@ -128,7 +129,9 @@ def assessment_detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
     if request.method == "POST":
         chosen = {q.pk: _int(request.POST.get(f"q{q.pk}")) or 0 for q in assessment.questions.all()}
         try:
-            result = services.self_assessment_submit(actor=request.user, assessment=assessment, answers=chosen)
+            result = services.self_assessment_submit(
+                actor=signed_in_user(request), assessment=assessment, answers=chosen
+            )
         except ValidationError as refused:
             error = " ".join(refused.messages)
         else:
@@ -165,7 +168,7 @@ def person_enrol(request: HttpRequest, person_id: int) -> HttpResponse:
         messages.error(request, _("Choose a course."))
     else:
         try:
-            services.enrolment_create(actor=request.user, person=person, course=course)
+            services.enrolment_create(actor=signed_in_user(request), person=person, course=course)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:

@@ -19,6 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from onward.accounts.actors import PersonUser, StaffUser
 from onward.audit.services import audit_record
 from onward.core.actors import SystemActor
 from onward.core.audit_actions import AuditAction
@@ -91,7 +92,7 @@ class ItemDraft:
 # --- Editors ------------------------------------------------------------------------------------
 
 
-def item_create(*, actor: Any, draft: ItemDraft) -> Item:
+def item_create(*, actor: StaffUser, draft: ItemDraft) -> Item:
     require(actor, "library.edit")
     _check_draft(actor, draft)
     with transaction.atomic():
@@ -115,7 +116,7 @@ def item_create(*, actor: Any, draft: ItemDraft) -> Item:
     return item
 
 
-def item_edit(*, actor: Any, item: Item, draft: ItemDraft) -> Revision:
+def item_edit(*, actor: StaffUser, item: Item, draft: ItemDraft) -> Revision:
     """A new revision. The item goes back to draft; what people see stays as it was until it is published."""
     require(actor, "library.edit", item)
     _check_draft(actor, draft)
@@ -142,13 +143,13 @@ def item_edit(*, actor: Any, item: Item, draft: ItemDraft) -> Revision:
     return revision
 
 
-def item_submit(*, actor: Any, item: Item) -> Item:
+def item_submit(*, actor: StaffUser, item: Item) -> Item:
     """Ask another editor to approve the newest revision."""
     require(actor, "library.edit", item)
     return _transition(actor, item, ItemState.IN_REVIEW, AuditAction.LIBRARY_ITEM_SUBMITTED)
 
 
-def item_approve(*, actor: Any, item: Item) -> Item:
+def item_approve(*, actor: StaffUser, item: Item) -> Item:
     """A second editor approves the newest revision. The one who wrote it cannot."""
     require(actor, "library.approve", item)
     with transaction.atomic():
@@ -163,7 +164,7 @@ def item_approve(*, actor: Any, item: Item) -> Item:
         )
 
 
-def item_return(*, actor: Any, item: Item, reason: str) -> Item:
+def item_return(*, actor: StaffUser, item: Item, reason: str) -> Item:
     """Send an item back to its editor from review, saying what to change."""
     require(actor, "library.edit", item)
     if item.state != ItemState.IN_REVIEW:
@@ -171,7 +172,7 @@ def item_return(*, actor: Any, item: Item, reason: str) -> Item:
     return _transition(actor, item, ItemState.DRAFT, AuditAction.LIBRARY_ITEM_RETURNED, reason=_reason(reason))
 
 
-def item_publish(*, actor: Any, item: Item, at: datetime.datetime | None = None) -> Item:
+def item_publish(*, actor: StaffUser, item: Item, at: datetime.datetime | None = None) -> Item:
     """Publish the newest revision now, or at a time to come (the item is then scheduled)."""
     require(actor, "library.publish", item)
     now = timezone.now()
@@ -219,7 +220,7 @@ def items_publish_due() -> dict[str, int]:
     return {"published": published, "skipped": skipped}
 
 
-def item_withdraw(*, actor: Any, item: Item, reason: str) -> Item:
+def item_withdraw(*, actor: StaffUser, item: Item, reason: str) -> Item:
     """Take an item out of the library at once. Its revisions stay; editing it starts the way back."""
     require(actor, "library.edit", item)
     reason = _reason(reason)
@@ -234,7 +235,7 @@ def item_withdraw(*, actor: Any, item: Item, reason: str) -> Item:
 # --- People -------------------------------------------------------------------------------------
 
 
-def item_save(*, actor: Any, item: Item) -> SavedItem:
+def item_save(*, actor: PersonUser, item: Item) -> SavedItem:
     require(actor, "library.read", item)
     with transaction.atomic():
         saved, created = SavedItem.objects.get_or_create(person_id=actor.person_id, item=item)
@@ -245,17 +246,17 @@ def item_save(*, actor: Any, item: Item) -> SavedItem:
     return saved
 
 
-def item_unsave(*, actor: Any, item: Item) -> None:
+def item_unsave(*, actor: PersonUser, item: Item) -> None:
     require(actor, "library.read")
     with transaction.atomic():
-        deleted, _count = SavedItem.objects.filter(person_id=actor.person_id, item=item).delete()
+        deleted, _count = SavedItem.objects.filter(person_id=_person_id(actor), item=item).delete()
         if deleted:
             audit_record(
                 actor=actor, role="person", action=AuditAction.LIBRARY_ITEM_UNSAVED, person=actor.person, target=item
             )
 
 
-def item_rate(*, actor: Any, item: Item, helped: bool, reason: str = "") -> Rating:
+def item_rate(*, actor: PersonUser, item: Item, helped: bool, reason: str = "") -> Rating:
     """ "Did this help?" Yes or no, with an optional reason; answering again changes the answer."""
     require(actor, "library.read", item)
     reason = (reason or "").strip()
@@ -281,8 +282,15 @@ def item_rate(*, actor: Any, item: Item, helped: bool, reason: str = "") -> Rati
 # --- Helpers ------------------------------------------------------------------------------------
 
 
+def _person_id(actor: PersonUser) -> int:
+    """The signed-in person's record (the database ties every person's account to one)."""
+    if actor.person_id is None:
+        raise PermissionDenied("library.read")
+    return actor.person_id
+
+
 def _transition(
-    actor: Any, item: Item, to: str, action: AuditAction, *, reason: str = "", data: dict[str, Any] | None = None
+    actor: StaffUser, item: Item, to: str, action: AuditAction, *, reason: str = "", data: dict[str, Any] | None = None
 ) -> Item:
     with transaction.atomic():
         item = Item.objects.select_for_update().get(pk=item.pk)
@@ -340,7 +348,7 @@ def _newest(item: Item) -> Revision:
     return revision
 
 
-def _revision_add(actor: Any, item: Item, draft: ItemDraft, previous: Revision | None) -> Revision:
+def _revision_add(actor: StaffUser, item: Item, draft: ItemDraft, previous: Revision | None) -> Revision:
     revision = Revision.objects.create(
         item=item,
         number=(previous.number + 1) if previous else 1,
@@ -371,7 +379,7 @@ def _revision_add(actor: Any, item: Item, draft: ItemDraft, previous: Revision |
     return revision
 
 
-def _check_draft(actor: Any, draft: ItemDraft) -> None:
+def _check_draft(actor: StaffUser, draft: ItemDraft) -> None:
     languages = {code for code, _name in settings.LANGUAGES}
     english = draft.texts.get(DEFAULT_LANGUAGE)
     if english is None or not english.title.strip():

@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from onward.accounts.actors import signed_in_user
 from onward.core.markdown import body_html
 from onward.core.permissions import can, permission
 from onward.library import selectors, services
@@ -93,10 +94,10 @@ def item_save(request: HttpRequest, item_id: int) -> HttpResponse:
     person = selectors.library_person(request.user)
     view = selectors.item_for_person(person, item_id, DEFAULT_LANGUAGE)
     if request.POST.get("action") == "remove":
-        services.item_unsave(actor=request.user, item=view.item)
+        services.item_unsave(actor=signed_in_user(request), item=view.item)
         messages.success(request, _("Removed from your saved items."))
     else:
-        services.item_save(actor=request.user, item=view.item)
+        services.item_save(actor=signed_in_user(request), item=view.item)
         messages.success(request, _("Saved. You can find it in your saved items."))
     return redirect("library:item", item_id=view.item.pk)
 
@@ -109,7 +110,10 @@ def item_rate(request: HttpRequest, item_id: int) -> HttpResponse:
     form = RateForm(request.POST)
     if form.is_valid():
         services.item_rate(
-            actor=request.user, item=view.item, helped=form.cleaned_data["helped"], reason=form.cleaned_data["reason"]
+            actor=signed_in_user(request),
+            item=view.item,
+            helped=form.cleaned_data["helped"],
+            reason=form.cleaned_data["reason"],
         )
         messages.success(request, _("Thank you for telling us."))
     else:
@@ -133,7 +137,7 @@ def editor_new(request: HttpRequest) -> HttpResponse:
     form = ItemForm(request.POST or None, request.FILES or None, prisons=prisons_for_editor(request.user))
     if request.method == "POST" and form.is_valid():
         try:
-            created = services.item_create(actor=request.user, draft=_draft(form))
+            created = services.item_create(actor=signed_in_user(request), draft=_draft(form))
         except ValidationError as problem:
             form.add_error(None, problem)
         else:
@@ -155,7 +159,7 @@ def editor_edit(request: HttpRequest, item_id: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.item_edit(actor=request.user, item=found, draft=_draft(form))
+            services.item_edit(actor=signed_in_user(request), item=found, draft=_draft(form))
         except ValidationError as problem:
             form.add_error(None, problem)
         else:
@@ -224,7 +228,7 @@ def editor_action(request: HttpRequest, item_id: int, action: str) -> HttpRespon
 
 
 def _act(request: HttpRequest, found: Item, action: str) -> str:
-    actor = request.user
+    actor = signed_in_user(request)
     if action == "submit":
         services.item_submit(actor=actor, item=found)
         return _("Sent for approval. Another editor must approve it.")

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 
+from onward.accounts.actors import PersonUser, StaffUser
 from onward.audit.services import audit_record
 from onward.core.actors import UserKind
 from onward.core.audit_actions import AuditAction
@@ -83,7 +84,7 @@ class IssuedLink:
 # --- Conversations ------------------------------------------------------------------------------
 
 
-def conversation_for_person(*, actor: Any, person: Person) -> Conversation:
+def conversation_for_person(*, actor: StaffUser | PersonUser, person: Person) -> Conversation:
     """The person's conversation with their staff, started if need be, with today's staff in it."""
     conversation = Conversation.objects.filter(person=person, kind=ConversationKind.STAFF).first()
     if conversation is None:
@@ -150,7 +151,7 @@ def conversation_participants_sync(conversation: Conversation) -> list[Participa
 
 def message_send(
     *,
-    actor: Any,
+    actor: StaffUser | PersonUser,
     conversation: Conversation,
     body: str,
     attachments: Sequence[PreparedAttachment] = (),
@@ -257,7 +258,7 @@ def message_send_by_contact(*, link: ContactLink, body: str, client_key: str = "
     return message
 
 
-def message_release(*, actor: Any, message: Message, note: str = "") -> Message:
+def message_release(*, actor: StaffUser, message: Message, note: str = "") -> Message:
     """Security lets a held message through, optionally with a note kept for the review record."""
     require(actor, "messaging.review", message)
     with transaction.atomic():
@@ -281,7 +282,7 @@ def message_release(*, actor: Any, message: Message, note: str = "") -> Message:
     return locked
 
 
-def message_block(*, actor: Any, message: Message, reason: str) -> Message:
+def message_block(*, actor: StaffUser, message: Message, reason: str) -> Message:
     """Security stop a held message. The sender sees the reason, so it must be in plain words."""
     require(actor, "messaging.review", message)
     reason = reason.strip()
@@ -316,10 +317,12 @@ def message_block(*, actor: Any, message: Message, reason: str) -> Message:
     return locked
 
 
-def message_flag_clear(*, actor: Any, message: Message, note: str = "") -> Message:
+def message_flag_clear(*, actor: StaffUser, message: Message, note: str = "") -> Message:
     """Mark a delivered, flagged message as reviewed: security for the word list, the practitioner for risk words."""
     action = "messaging.review" if message.flag == FlagKind.SCREENING else "conversation.view"
     require(actor, action, message if action == "messaging.review" else message.conversation)
+    if actor.kind != UserKind.STAFF:  # a person sees their own conversation, but never reviews its flags
+        raise PermissionDenied(action)
     if not message.flag or message.flag_cleared_at is not None:
         raise ValidationError(_("This message has already been reviewed."))
     with transaction.atomic():
@@ -339,7 +342,9 @@ def message_flag_clear(*, actor: Any, message: Message, note: str = "") -> Messa
     return message
 
 
-def messages_mark_read(*, actor: Any, conversation: Conversation, messages: Sequence[Message]) -> int:
+def messages_mark_read(
+    *, actor: StaffUser | PersonUser, conversation: Conversation, messages: Sequence[Message]
+) -> int:
     """Read receipts for what the user has now seen (others' messages only)."""
     require(actor, "conversation.view", conversation)
     unread = [
@@ -356,13 +361,13 @@ def messages_mark_read(*, actor: Any, conversation: Conversation, messages: Sequ
 # seconds while someone types, so they are not audited one by one; the retention job's deletions are.
 
 
-def draft_save(*, actor: Any, conversation: Conversation, body: str) -> Draft | None:
+def draft_save(*, actor: StaffUser | PersonUser, conversation: Conversation, body: str) -> Draft | None:
     """Keep what the author is writing in this conversation. An empty body deletes the draft."""
     require(actor, "conversation.write", conversation)
     return _draft_store(conversation, body, author_user=actor)
 
 
-def draft_discard(*, actor: Any, conversation: Conversation) -> None:
+def draft_discard(*, actor: StaffUser | PersonUser, conversation: Conversation) -> None:
     require(actor, "conversation.view", conversation)
     Draft.objects.filter(conversation=conversation, author_user=actor).delete()
 
@@ -383,7 +388,11 @@ def drafts_expire(now: Any = None) -> dict[str, int]:
 
 
 def _draft_store(
-    conversation: Conversation, body: str, *, author_user: Any = None, author_contact: ApprovedContact | None = None
+    conversation: Conversation,
+    body: str,
+    *,
+    author_user: StaffUser | PersonUser | None = None,
+    author_contact: ApprovedContact | None = None,
 ) -> Draft | None:
     body = (body or "").replace("\r\n", "\n")
     limit = settings.MESSAGING_MESSAGE_MAX_CHARS
@@ -416,7 +425,7 @@ def _draft_store(
 
 def contact_approve(
     *,
-    actor: Any,
+    actor: StaffUser,
     person: Person,
     name: str,
     relationship: str,
@@ -449,13 +458,13 @@ def contact_approve(
     return contact
 
 
-def contact_reinstate(*, actor: Any, contact: ApprovedContact, reason: str = "") -> ApprovedContact:
+def contact_reinstate(*, actor: StaffUser, contact: ApprovedContact, reason: str = "") -> ApprovedContact:
     return _contact_set_status(
         actor=actor, contact=contact, status=ContactStatus.APPROVED, reason=reason, action=AuditAction.CONTACT_APPROVED
     )
 
 
-def contact_suspend(*, actor: Any, contact: ApprovedContact, reason: str) -> ApprovedContact:
+def contact_suspend(*, actor: StaffUser, contact: ApprovedContact, reason: str) -> ApprovedContact:
     return _contact_set_status(
         actor=actor,
         contact=contact,
@@ -465,7 +474,7 @@ def contact_suspend(*, actor: Any, contact: ApprovedContact, reason: str) -> App
     )
 
 
-def contact_bar(*, actor: Any, contact: ApprovedContact, reason: str) -> ApprovedContact:
+def contact_bar(*, actor: StaffUser, contact: ApprovedContact, reason: str) -> ApprovedContact:
     return _contact_set_status(
         actor=actor, contact=contact, status=ContactStatus.BARRED, reason=reason, action=AuditAction.CONTACT_BARRED
     )
@@ -500,7 +509,7 @@ def contact_link_resolve(token: str) -> ContactLink | None:
 # --- Broadcasts ---------------------------------------------------------------------------------
 
 
-def broadcast_send(*, actor: Any, audience: str, title: str, body: str, unit: OrgUnit | None = None) -> Broadcast:
+def broadcast_send(*, actor: StaffUser, audience: str, title: str, body: str, unit: OrgUnit | None = None) -> Broadcast:
     """An announcement to a cohort, fixed now. It appears in each person's inbox and cannot be replied to."""
     if audience not in Audience.values:
         raise ValidationError(_("Choose who the announcement is for."))
@@ -529,7 +538,7 @@ def broadcast_send(*, actor: Any, audience: str, title: str, body: str, unit: Or
     return broadcast
 
 
-def broadcast_mark_read(*, actor: Any, delivery: BroadcastDelivery) -> None:
+def broadcast_mark_read(*, actor: PersonUser, delivery: BroadcastDelivery) -> None:
     require(actor, "person.self", delivery.person)
     if delivery.read_at is None:
         BroadcastDelivery.objects.filter(pk=delivery.pk).update(read_at=timezone.now())
@@ -557,7 +566,7 @@ UPLOAD_ERRORS_SHOWN = 20
 AUDITED_TERMS_MAX = 1000
 
 
-def word_list_create(*, actor: Any, unit: OrgUnit, policy: str, reason: str = "") -> WordList:
+def word_list_create(*, actor: StaffUser, unit: OrgUnit, policy: str, reason: str = "") -> WordList:
     """Start a prison's screening list (or a delivery unit's risk words, which start with the default ones)."""
     require(actor, "wordlist.manage", unit)
     if unit.kind not in (UnitKind.PRISON, UnitKind.PDU):
@@ -587,7 +596,7 @@ def word_list_create(*, actor: Any, unit: OrgUnit, policy: str, reason: str = ""
     return word_list
 
 
-def word_list_policy_set(*, actor: Any, word_list: WordList, policy: str, reason: str) -> WordList:
+def word_list_policy_set(*, actor: StaffUser, word_list: WordList, policy: str, reason: str) -> WordList:
     """Hold matching messages for review before delivery, or deliver them and flag them. Needs a reason."""
     require(actor, "wordlist.manage", word_list)
     reason = reason.strip()
@@ -612,7 +621,7 @@ def word_list_policy_set(*, actor: Any, word_list: WordList, policy: str, reason
     return locked
 
 
-def term_add(*, actor: Any, word_list: WordList, kind: str, text: str, category: str = "") -> Term:
+def term_add(*, actor: StaffUser, word_list: WordList, kind: str, text: str, category: str = "") -> Term:
     """One word, phrase or pattern. The list's revision changes, so the next message is screened with it."""
     require(actor, "wordlist.manage", word_list)
     kind, text = term_clean(kind, text)
@@ -633,7 +642,7 @@ def term_add(*, actor: Any, word_list: WordList, kind: str, text: str, category:
     return term
 
 
-def term_remove(*, actor: Any, term: Term, reason: str) -> None:
+def term_remove(*, actor: StaffUser, term: Term, reason: str) -> None:
     require(actor, "wordlist.manage", term.word_list)
     reason = reason.strip()
     if not reason:
@@ -655,7 +664,7 @@ def term_remove(*, actor: Any, term: Term, reason: str) -> None:
         )
 
 
-def terms_upload(*, actor: Any, word_list: WordList, content: bytes) -> UploadResult:
+def terms_upload(*, actor: StaffUser, word_list: WordList, content: bytes) -> UploadResult:
     """A plain text or CSV file, one term a line: `parcel`, `over the wall`, or `kind,text[,category]` with
     kind word, phrase or pattern. Blank lines and lines starting with # are skipped. Any bad line and nothing
     is added: the error names each bad line. Terms already on the list (or twice in the file) are counted."""
@@ -859,7 +868,7 @@ def screening_check(*, unit_code: str, text: str) -> ScreeningTrial:
     return trial
 
 
-def screening_try(*, actor: Any, word_list: WordList, text: str) -> ScreeningTrial:
+def screening_try(*, actor: StaffUser, word_list: WordList, text: str) -> ScreeningTrial:
     """Security try a message against their list, to test it. Audited as a test; never stored as a message
     (the audit keeps the text's length and digest, not the text)."""
     require(actor, "wordlist.manage", word_list)
@@ -901,7 +910,7 @@ def _message_store(
     body: str,
     attachments: Sequence[PreparedAttachment],
     may_hold: bool,
-    author_user: Any = None,
+    author_user: StaffUser | PersonUser | None = None,
     author_contact: ApprovedContact | None = None,
     client_key: str | None = None,
 ) -> Message:
@@ -1026,7 +1035,7 @@ def _notify_risk(message: Message) -> None:
 
 
 def _contact_set_status(
-    *, actor: Any, contact: ApprovedContact, status: str, reason: str, action: AuditAction
+    *, actor: StaffUser, contact: ApprovedContact, status: str, reason: str, action: AuditAction
 ) -> ApprovedContact:
     require(actor, "contact.manage", contact)
     reason = reason.strip()
@@ -1052,7 +1061,7 @@ def _contact_set_status(
     return contact
 
 
-def _cohort(actor: Any, audience: str, unit: OrgUnit | None) -> list[int]:
+def _cohort(actor: StaffUser, audience: str, unit: OrgUnit | None) -> list[int]:
     people = Person.objects.all()
     if audience == Audience.CASELOAD:
         people = people.filter(assignments__staff=actor, assignments__ended_at__isnull=True)
@@ -1106,7 +1115,11 @@ def _client_key(key: str) -> str:
 
 
 def _earlier_send(
-    conversation: Conversation, key: str, *, author_user: Any = None, author_contact: ApprovedContact | None = None
+    conversation: Conversation,
+    key: str,
+    *,
+    author_user: StaffUser | PersonUser | None = None,
+    author_contact: ApprovedContact | None = None,
 ) -> Message | None:
     """The message this author already sent with this key, if any. Someone else's key is refused."""
     if not key:
@@ -1131,7 +1144,7 @@ def _locked(message: Message, target: str) -> Message:
     return locked
 
 
-def _role(actor: Any, person: Person) -> str:
+def _role(actor: StaffUser | PersonUser | None, person: Person) -> str:
     if actor is None:
         return ""
     return acting_role(actor, person) or ("security" if actor.kind == UserKind.STAFF else "")

@@ -16,6 +16,7 @@ from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from onward.accounts.actors import signed_in_user
 from onward.core.audit_actions import AuditAction
 from onward.core.permissions import can, permission
 from onward.messaging.attachments import PreparedAttachment, attachment_prepare
@@ -122,7 +123,7 @@ def conversation_draft(request: HttpRequest, conversation_id: int) -> JsonRespon
     found = conversation_for_draft(request.user, conversation_id)
     return _draft_answer(
         request,
-        lambda body: draft_save(actor=request.user, conversation=found, body=body),
+        lambda body: draft_save(actor=signed_in_user(request), conversation=found, body=body),
         last_sent_id(found, user=request.user),
     )
 
@@ -130,7 +131,7 @@ def conversation_draft(request: HttpRequest, conversation_id: int) -> JsonRespon
 @permission("person.self")
 def announcement(request: HttpRequest, delivery_id: int) -> HttpResponse:
     delivery = get_object_or_404(announcements_for(request.user), pk=delivery_id)
-    broadcast_mark_read(actor=request.user, delivery=delivery)
+    broadcast_mark_read(actor=signed_in_user(request), delivery=delivery)
     return render(request, "messaging/announcement.html", {"delivery": delivery})
 
 
@@ -163,7 +164,7 @@ def staff_inbox(request: HttpRequest) -> HttpResponse:
 @permission("messaging.staff_inbox")
 def staff_person_conversation(request: HttpRequest, person_id: int) -> HttpResponse:
     person = person_get(request.user, person_id, purpose=AuditAction.PERSON_VIEW_FOR_MESSAGES)
-    found = conversation_for_person(actor=request.user, person=person)
+    found = conversation_for_person(actor=signed_in_user(request), person=person)
     return redirect("messaging:staff_conversation", conversation_id=found.pk)
 
 
@@ -182,7 +183,7 @@ def staff_conversation_draft(request: HttpRequest, conversation_id: int) -> Json
     found = conversation_for_draft(request.user, conversation_id)
     return _draft_answer(
         request,
-        lambda body: draft_save(actor=request.user, conversation=found, body=body),
+        lambda body: draft_save(actor=signed_in_user(request), conversation=found, body=body),
         last_sent_id(found, user=request.user),
     )
 
@@ -195,7 +196,7 @@ def flag_review(request: HttpRequest, conversation_id: int, message_id: int) -> 
     form = FlagReviewForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     try:
-        message_flag_clear(actor=request.user, message=message, note=note)
+        message_flag_clear(actor=signed_in_user(request), message=message, note=note)
     except ValidationError as error:
         messages.error(request, error.messages[0])
     else:
@@ -217,13 +218,13 @@ def review_message(request: HttpRequest, message_id: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             if not held:
-                message_flag_clear(actor=request.user, message=message, note=data["note"])
+                message_flag_clear(actor=signed_in_user(request), message=message, note=data["note"])
                 messages.success(request, _("The message is marked as reviewed."))
             elif data["decision"] == "block":
-                message_block(actor=request.user, message=message, reason=data["reason"])
+                message_block(actor=signed_in_user(request), message=message, reason=data["reason"])
                 messages.success(request, _("The message was not delivered. The sender will see your reason."))
             else:
-                message_release(actor=request.user, message=message, note=data["note"])
+                message_release(actor=signed_in_user(request), message=message, note=data["note"])
                 messages.success(request, _("The message was released and delivered."))
         except ValidationError as error:
             form.add_error(None, error)
@@ -261,7 +262,7 @@ def contact_add(request: HttpRequest) -> HttpResponse:
         else:
             try:
                 contact_approve(
-                    actor=request.user,
+                    actor=signed_in_user(request),
                     person=person,
                     name=data["name"],
                     relationship=data["relationship"],
@@ -282,7 +283,9 @@ def contact_status(request: HttpRequest, contact_id: int) -> HttpResponse:
     form = ContactStatusForm(request.POST or None, initial={"status": contact.status})
     if request.method == "POST" and form.is_valid():
         change = {"approved": contact_reinstate, "suspended": contact_suspend, "barred": contact_bar}
-        change[form.cleaned_data["status"]](actor=request.user, contact=contact, reason=form.cleaned_data["reason"])
+        change[form.cleaned_data["status"]](
+            actor=signed_in_user(request), contact=contact, reason=form.cleaned_data["reason"]
+        )
         messages.success(request, _("The contact's status is changed."))
         return redirect("messaging:contact_list")
     return render(
@@ -299,7 +302,11 @@ def broadcast_new(request: HttpRequest) -> HttpResponse:
         unit = next((u for u in units if u.pk == data["unit"]), None)
         try:
             sent = broadcast_send(
-                actor=request.user, audience=data["audience"], unit=unit, title=data["title"], body=data["body"]
+                actor=signed_in_user(request),
+                audience=data["audience"],
+                unit=unit,
+                title=data["title"],
+                body=data["body"],
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -334,7 +341,7 @@ def word_list_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         unit = next(u for u in units if u.pk == form.cleaned_data["unit"])
         try:
-            created = word_list_create(actor=request.user, unit=unit, policy=form.cleaned_data["policy"])
+            created = word_list_create(actor=signed_in_user(request), unit=unit, policy=form.cleaned_data["policy"])
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -367,7 +374,7 @@ def word_list_policy(request: HttpRequest, word_list_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             word_list_policy_set(
-                actor=request.user,
+                actor=signed_in_user(request),
                 word_list=word_list,
                 policy=form.cleaned_data["policy"],
                 reason=form.cleaned_data["reason"],
@@ -393,7 +400,7 @@ def word_list_try(request: HttpRequest, word_list_id: int) -> HttpResponse:
     trial = None
     if request.method == "POST" and form.is_valid():
         try:
-            trial = screening_try(actor=request.user, word_list=word_list, text=form.cleaned_data["text"])
+            trial = screening_try(actor=signed_in_user(request), word_list=word_list, text=form.cleaned_data["text"])
         except ValidationError as error:
             form.add_error("text", error)
     return render(
@@ -418,7 +425,11 @@ def term_new(request: HttpRequest, word_list_id: int) -> HttpResponse:
         text = data["pattern"] if data["kind"] == TermKind.PATTERN else data["text"]
         try:
             term = term_add(
-                actor=request.user, word_list=word_list, kind=data["kind"], text=text, category=data["category"]
+                actor=signed_in_user(request),
+                word_list=word_list,
+                kind=data["kind"],
+                text=text,
+                category=data["category"],
             )
         except ValidationError as error:
             form.add_error("pattern" if data["kind"] == TermKind.PATTERN else "text", error)
@@ -445,7 +456,7 @@ def term_upload(request: HttpRequest, word_list_id: int) -> HttpResponse:
             )
         else:
             try:
-                result = terms_upload(actor=request.user, word_list=word_list, content=upload.read())
+                result = terms_upload(actor=signed_in_user(request), word_list=word_list, content=upload.read())
             except ValidationError as error:
                 for text in error.messages:
                     form.add_error("file", text)
@@ -471,7 +482,7 @@ def term_delete(request: HttpRequest, word_list_id: int, term_id: int) -> HttpRe
     form = TermRemoveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            term_remove(actor=request.user, term=term, reason=form.cleaned_data["reason"])
+            term_remove(actor=signed_in_user(request), term=term, reason=form.cleaned_data["reason"])
         except ValidationError as error:
             form.add_error(None, error)
         else:

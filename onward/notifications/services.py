@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from onward.accounts.actors import PersonUser
 from onward.audit.services import audit_record
 from onward.core.actors import SystemActor
 from onward.core.audit_actions import AuditAction
@@ -121,7 +122,7 @@ def _enqueue_delivery(message_id: int) -> None:
 
 
 def push_subscription_add(
-    *, actor: Any, endpoint: str, p256dh: str, auth: str, user_agent: str = ""
+    *, actor: PersonUser, endpoint: str, p256dh: str, auth: str, user_agent: str = ""
 ) -> PushSubscription:
     """A person turns on notifications for this phone or browser. Sending the same one again renews it.
 
@@ -161,7 +162,7 @@ def push_subscription_add(
     return record
 
 
-def push_subscription_remove(*, actor: Any, subscription: PushSubscription) -> PushSubscription:
+def push_subscription_remove(*, actor: PersonUser, subscription: PushSubscription) -> PushSubscription:
     """A person turns notifications off for one phone or browser. Turning off twice is not an error."""
     require(actor, "notifications.push", subscription)
     with transaction.atomic():

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from onward.accounts.actors import signed_in_user
 from onward.core.permissions import permission
 from onward.notifications.models import Channel, OutboxMessage
 from onward.notifications.push import push_configured
@@ -40,6 +41,6 @@ def person_push(request: HttpRequest) -> HttpResponse:
 def person_push_off(request: HttpRequest, subscription_id: int) -> HttpResponse:
     """Stop notifications to one phone or browser, without script (the browser may still ask; we send nothing)."""
     subscription = push_subscription_get(request.user, subscription_id)
-    push_subscription_remove(actor=request.user, subscription=subscription)
+    push_subscription_remove(actor=signed_in_user(request), subscription=subscription)
     flash.success(request, _("Notifications are off for that phone or browser."))
     return redirect("notifications:person_push")

@@ -166,6 +166,20 @@ def test_community_risk_words_are_flagged_to_the_practitioner_never_held(msg_wor
     assert list(review_queue(w["security"])) == []
 
 
+def test_only_the_practitioner_clears_a_risk_flag_never_the_person_who_wrote(msg_world: dict[str, Any]) -> None:
+    w = msg_world
+    conversation = conversation_for_person(actor=w["community_user"], person=w["community"])
+    message = message_send(actor=w["community_user"], conversation=conversation, body="I want to END it all")
+    with pytest.raises(PermissionDenied):
+        message_flag_clear(actor=w["community_user"], message=message, note="nothing to see")
+    message.refresh_from_db()
+    assert (message.flag, message.flag_cleared_at) == (FlagKind.RISK, None)
+    message_flag_clear(actor=w["practitioner"], message=message, note="Spoke to them; safe")
+    message.refresh_from_db()
+    assert message.flag_cleared_at is not None
+    assert message.reviewed_by == w["practitioner"]
+
+
 def test_messages_refuse_html_and_long_text_and_empty(msg_world: dict[str, Any], settings: Any) -> None:
     w = msg_world
     conversation = _conversation(w)
