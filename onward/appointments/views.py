@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
+from onward.accounts.actors import signed_in_user
 from onward.appointments import calendar, selectors, services
 from onward.appointments import slots as slot_services
 from onward.appointments.forms import (
@@ -294,7 +295,7 @@ def person_reminders(request: HttpRequest) -> HttpResponse:
             quiet_end=time(data["quiet_end"]),
         )
         try:
-            reminder_preference_save(actor=request.user, person=person, wanted=wanted)
+            reminder_preference_save(actor=signed_in_user(request), person=person, wanted=wanted)
         except ValidationError as error:
             form.add_error(None, error)
         else:

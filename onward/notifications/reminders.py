@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, override
 
+from onward.accounts.actors import PersonUser
 from onward.accounts.services import sign_in_links_issue_many
 from onward.audit.services import audit_record
 from onward.core.audit_actions import AuditAction
@@ -320,7 +321,7 @@ class ReminderSettings:
     quiet_end: Any
 
 
-def reminder_preference_save(*, actor: Any, person: Person, wanted: ReminderSettings) -> ReminderPreference:
+def reminder_preference_save(*, actor: PersonUser, person: Person, wanted: ReminderSettings) -> ReminderPreference:
     """How the person wants reminding; the planned reminders of everything still to come follow at once."""
     require(actor, "person.self", person)
     _reminder_settings_check(person, wanted)
