@@ -138,6 +138,28 @@ class Person(models.Model):
         return min(future, key=lambda item: item[1]) if future else None
 
 
+class ContactChannel(models.TextChoices):
+    SMS = "sms", _("Mobile phone")
+    EMAIL = "email", _("Email")
+
+
+class ContactCode(models.Model):
+    """A code sent to a phone number or email to show it is the person's. Stored only as a keyed digest."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="contact_codes")
+    channel = models.CharField(max_length=5, choices=ContactChannel.choices)
+    address = models.CharField(max_length=254)
+    code_digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["person", "channel", "created_at"])]
+
+
 class AssignmentRole(models.TextChoices):
     KEY_WORKER = "key_worker", _("Key worker")
     POM = "pom", _("Prison offender manager")
