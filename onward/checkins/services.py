@@ -924,9 +924,7 @@ def _person_tell(checkin: CheckIn, *, kind: str, subject: str, body: str) -> Non
     address = {
         ContactPreference.SMS: person.phone if person.phone_verified else "",
         ContactPreference.EMAIL: person.email if person.email_verified else "",
-    }.get(
-        ContactPreference(preference), ""
-    )
+    }.get(ContactPreference(preference), "")
     if address:
         notification_queue(
             channel=preference,

@@ -33,10 +33,10 @@ def sign_in_code_send(event: SignInCodeIssued) -> None:
 def contact_code_send(event: ContactCodeIssued) -> None:
     """To the address being checked and nowhere else (it is not yet one that reminders use)."""
     with override(event.person.preferred_language):
-        body = _("Your Onward code is %(code)s. Give it to your worker or enter it in Onward. It works for %(minutes)s minutes.") % {
-            "code": event.code,
-            "minutes": event.minutes,
-        }
+        body = _(
+            "Your Onward code is %(code)s. Give it to your worker or enter it in Onward. "
+            "It works for %(minutes)s minutes."
+        ) % {"code": event.code, "minutes": event.minutes}
         subject = _("Check your contact details for Onward")
     notification_queue(
         channel=event.channel,

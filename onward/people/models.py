@@ -128,9 +128,12 @@ class Person(models.Model):
     def next_key_date(self, today: date | None = None) -> tuple[str, date] | None:
         """The soonest date still to come that matters to the person, with its plain name."""
         today = today or timezone.localdate()
-        candidates = [
+        custody_dates = [
             (_("Home detention curfew eligibility"), self.hdc_eligibility_date),
             (_("Release date"), self.conditional_release_date),
+        ]
+        candidates = [
+            *(custody_dates if self.in_custody else []),  # after release these have passed or no longer apply
             (_("Licence ends"), self.licence_expiry_date),
             (_("Sentence ends"), self.sentence_expiry_date),
         ]

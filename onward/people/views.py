@@ -165,7 +165,8 @@ def person_release_view(request: HttpRequest, person_id: int) -> HttpResponse:
                 "person": result.person,
                 "result": result,
                 "activation_days": settings.ACTIVATION_CODE_DAYS,
-                "still_visible": can(request.user, "person.view", result.person),
+                # Asked afresh: the assignments the user had a moment ago have just ended.
+                "still_visible": person_by_identifier_visible(request.user, result.person.pk) is not None,
             }
             response = render(request, "people/release_done.html", context)
             response["Cache-Control"] = "no-store"  # the activation code is shown once
