@@ -141,7 +141,18 @@ def person_for_edit(user: Any, person_id: int, *, purpose: str = "view_for_edit"
 
     Someone outside their area and an id that does not exist get the same refusal.
     """
-    person = Person.objects.select_related("unit", "unit__parent").filter(pk=person_id).first()
+    person = (
+        Person.objects.select_related("unit", "unit__parent")
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=StaffAssignment.objects.filter(ended_at__isnull=True).select_related("staff"),
+                to_attr="active_assignments",
+            )
+        )
+        .filter(pk=person_id)
+        .first()
+    )
     if person is None or not can(user, "person.edit", person):
         raise PermissionDenied("person.edit")
     audit_record(actor=user, role=acting_role(user, person), action=f"person.{purpose}", person=person, target=person)
