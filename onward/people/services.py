@@ -567,7 +567,8 @@ def contact_code_send(*, actor: Any, person: Person, channel: str, address: str 
     else:
         address = getattr(person, name)
     if not address:
-        raise PersonDetailsInvalid([FieldError(name, _("There is no %(what)s to check.") % {"what": _(name)})])
+        missing = _("There is no mobile number to check.") if name == "phone" else _("There is no email to check.")
+        raise PersonDetailsInvalid([FieldError(name, missing)])
     code = f"{secrets.randbelow(1_000_000):06d}"
     now = timezone.now()
     minutes = settings.ONE_TIME_CODE_MINUTES
