@@ -262,7 +262,11 @@ def _contact_page(request: HttpRequest, person: Person, *, staff: bool) -> HttpR
         try:
             if action == "send":
                 contact_code_send(actor=request.user, person=person, channel=channel)
-                messages.success(request, _("We sent a code. It works for 10 minutes."))
+                messages.success(
+                    request,
+                    _("We sent a code. It works for %(minutes)s minutes.")
+                    % {"minutes": settings.ONE_TIME_CODE_MINUTES},
+                )
             elif action == "verify":
                 contact_verify(actor=request.user, person=person, channel=channel, code=form.cleaned_data["code"])
                 messages.success(request, _("Thank you. This is now checked."))
