@@ -194,6 +194,8 @@ def _release_contacts_verified(
 ) -> dict[str, bool]:
     """Which of the new phone and email count as checked. A wrong code stops the release, with the field."""
     verified: dict[str, bool] = {ContactChannel.SMS: False, ContactChannel.EMAIL: False}
+    if details.contact_check and not values["phone"] and not values["email"]:
+        raise PersonDetailsInvalid([FieldError("phone", _("Enter the mobile phone number or email you checked."))])
     for channel, name, code in (
         (ContactChannel.SMS, "phone", details.phone_code),
         (ContactChannel.EMAIL, "email", details.email_code),
