@@ -228,10 +228,11 @@ LAYERS: list[tuple[str, ...]] = [
     ("organisations",),
     ("audit",),
     ("jobs",),
+    ("location",),
     ("people",),
     ("accounts",),
     ("notifications",),
-    ("location", "biometrics"),
+    ("biometrics",),
     ("appointments", "checkins", "directory", "learning", "library", "messaging"),
     ("api", "demo"),
 ]

@@ -207,6 +207,10 @@ class AuditAction(TextChoices):
     LICENCE_CONFIRMED = "licence.confirmed", _("Confirmed they have read their licence")
     LICENCE_ISSUED = "licence.issued", _("Issued a licence")
     PERSON_ASSIGNED = "person.assigned", _("Assigned a practitioner to a person")
+    PERSON_CONTACT_CODE_SENT = "person.contact_code_sent", _("Sent a code to check a person's phone or email")
+    PERSON_CONTACT_VERIFIED = "person.contact_verified", _("Checked a person's phone or email is theirs")
+    PERSON_CREATED = "person.created", _("Added a person")
+    PERSON_UPDATED = "person.updated", _("Changed a person's details")
     PERSON_RELEASED = "person.released", _("Recorded a person's release")
     PERSON_SUBJECT_ACCESS_EXPORTED = "person.subject_access_exported", _("Downloaded a subject access export")
     PERSON_SUPERVISION_ENDED = "person.supervision_ended", _("Ended a person's supervision")
@@ -231,6 +235,13 @@ class AuditAction(TextChoices):
     PERSON_VIEW_FOR_CHECKIN_STATUS = "person.view_for_checkin_status", _("Opened a person's check-in history")
     PERSON_VIEW_FOR_CHECKIN_VOICE = "person.view_for_checkin_voice", _("Opened a person's voice enrolment")
     PERSON_VIEW_FOR_DEVICE_REVOKE = "person.view_for_device_revoke", _("Opened a person's record to remove a device")
+    PERSON_VIEW_FOR_CONTACT_CHECK = (
+        "person.view_for_contact_check",
+        _("Opened a person's record to check their phone or email"),
+    )
+    PERSON_VIEW_FOR_EDIT = "person.view_for_edit", _("Opened a person's details to change them")
+    PERSON_VIEW_AFTER_CREATE = "person.view_after_create", _("Read back a person they had just added")
+    PERSON_VIEW_AFTER_EDIT = "person.view_after_edit", _("Read back a person's details they had just changed")
     PERSON_VIEW_FOR_ENROLMENT = "person.view_for_enrolment", _("Opened a person's record to enrol them on a course")
     PERSON_VIEW_FOR_LICENCE = "person.view_for_licence", _("Opened a person's licence")
     PERSON_VIEW_FOR_MESSAGES = "person.view_for_messages", _("Opened a person's messages")
@@ -246,6 +257,7 @@ class AuditAction(TextChoices):
     )
     PERSON_VIEW_LEARNING = "person.view_learning", _("Opened a person's learning")
     PERSON_VIEW_OWN = "person.view_own", _("Opened their own record")
+    PERSON_VIEW_OWN_CONTACT = "person.view_own_contact", _("Opened their own phone and email to check them")
     PERSON_VIEW_OWN_APPOINTMENTS = "person.view_own_appointments", _("Opened their own appointments")
     PERSON_VIEW_OWN_FOR_DIRECTORY = "person.view_own_for_directory", _("Searched the services directory near them")
     PERSON_VIEW_OWN_LICENCE = "person.view_own_licence", _("Opened their own licence")

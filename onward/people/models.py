@@ -57,17 +57,30 @@ class Person(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, db_index=True)
     # In custody: the wing or unit. In the community: the probation office or PDU supervising them.
     unit = models.ForeignKey("organisations.OrgUnit", on_delete=models.PROTECT, related_name="people")
+    # The whole address as one text (lines and postcode, one a line), kept in step with the parts below.
     address = models.TextField(blank=True)
+    address_line_1 = models.CharField(max_length=100, blank=True)
+    address_line_2 = models.CharField(max_length=100, blank=True)
+    town = models.CharField(max_length=100, blank=True)
+    postcode = models.CharField(max_length=8, blank=True)
     # WGS84, for checking check-in location fixes against the address (null when not geocoded).
     address_latitude = models.FloatField(null=True, blank=True)
     address_longitude = models.FloatField(null=True, blank=True)
+    # How far the stored position may be from the door, in metres (null: unknown, e.g. placed by hand).
+    address_precision_m = models.PositiveIntegerField(null=True, blank=True)
     phone = models.CharField(max_length=20, blank=True)
     email = models.EmailField(blank=True)
+    # Reminders and codes go only to a contact the person has shown is theirs (a code sent to it, or in person).
+    phone_verified_at = models.DateTimeField(null=True, blank=True)
+    email_verified_at = models.DateTimeField(null=True, blank=True)
     risk_level = models.CharField(max_length=10, choices=RiskLevel.choices, default=RiskLevel.LOW)
 
     sentence_date = models.DateField(null=True, blank=True)
     conditional_release_date = models.DateField(null=True, blank=True, db_index=True)
     hdc_eligibility_date = models.DateField(null=True, blank=True)
+    hdc_actual_date = models.DateField(null=True, blank=True)
+    rotl_eligibility_date = models.DateField(null=True, blank=True)
+    parole_eligibility_date = models.DateField(null=True, blank=True)
     release_date = models.DateField(null=True, blank=True)
     licence_expiry_date = models.DateField(null=True, blank=True)
     sentence_expiry_date = models.DateField(null=True, blank=True)
@@ -97,20 +110,57 @@ class Person(models.Model):
         return self.status in CUSTODY_STATUSES
 
     @property
+    def phone_verified(self) -> bool:
+        return bool(self.phone) and self.phone_verified_at is not None
+
+    @property
+    def email_verified(self) -> bool:
+        return bool(self.email) and self.email_verified_at is not None
+
+    @property
+    def address_lines(self) -> list[str]:
+        return [line for line in (self.address_line_1, self.address_line_2, self.town, self.postcode) if line]
+
+    @property
     def reference(self) -> str:
         return self.prison_number or self.crn or ""
 
     def next_key_date(self, today: date | None = None) -> tuple[str, date] | None:
         """The soonest date still to come that matters to the person, with its plain name."""
         today = today or timezone.localdate()
-        candidates = [
+        custody_dates = [
             (_("Home detention curfew eligibility"), self.hdc_eligibility_date),
             (_("Release date"), self.conditional_release_date),
+        ]
+        candidates = [
+            *(custody_dates if self.in_custody else []),  # after release these have passed or no longer apply
             (_("Licence ends"), self.licence_expiry_date),
             (_("Sentence ends"), self.sentence_expiry_date),
         ]
         future = [(str(label), d) for label, d in candidates if d is not None and d >= today]
         return min(future, key=lambda item: item[1]) if future else None
+
+
+class ContactChannel(models.TextChoices):
+    SMS = "sms", _("Mobile phone")
+    EMAIL = "email", _("Email")
+
+
+class ContactCode(models.Model):
+    """A code sent to a phone number or email to show it is the person's. Stored only as a keyed digest."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="contact_codes")
+    channel = models.CharField(max_length=5, choices=ContactChannel.choices)
+    address = models.CharField(max_length=254)
+    code_digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["person", "channel", "created_at"])]
 
 
 class AssignmentRole(models.TextChoices):
