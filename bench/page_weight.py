@@ -27,9 +27,9 @@ def main() -> None:
     django_with_fresh_database()
     from django.conf import settings
     from django.test import Client
-    from onward.core.demo import DEMO_COMMUNITY_PHONE, DEMO_PRISON_NUMBER, demo_seed
 
     from onward.accounts.models import User
+    from onward.demo.seed import DEMO_COMMUNITY_PHONE, DEMO_PRISON_NUMBER, demo_seed
 
     demo_seed()
     people = {

@@ -16,7 +16,11 @@ import pytest
 from django.http import QueryDict
 from django.test import Client
 from django.urls import Resolver404, resolve
-from onward.core.demo import (
+
+from onward.accounts.models import User
+from onward.accounts.tests.factories import totp_code
+from onward.core.navigation import staff_landing
+from onward.demo.seed import (
     DEMO_COMMUNITY_PHONE,
     DEMO_PASSWORD,
     DEMO_PRISON_NUMBER,
@@ -24,10 +28,6 @@ from onward.core.demo import (
     demo_seed,
     demo_totp_device,
 )
-
-from onward.accounts.models import User
-from onward.accounts.tests.factories import totp_code
-from onward.core.navigation import staff_landing
 from onward.people.models import Person
 
 pytestmark = pytest.mark.django_db

@@ -11,11 +11,11 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
-from onward.core.demo import DEMO_COMMUNITY_PHONE, DEMO_PASSWORD, demo_seed, demo_totp_device
 from playwright.sync_api import Page
 
 from onward.accounts.services import sign_in_link_issue
 from onward.accounts.tests.factories import totp_code
+from onward.demo.seed import DEMO_COMMUNITY_PHONE, DEMO_PASSWORD, demo_seed, demo_totp_device
 from onward.learning.models import Course
 from onward.notifications.services import notification_queue
 from onward.people.models import Person
