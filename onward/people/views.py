@@ -17,6 +17,7 @@ from onward.organisations.models import OrgUnit
 from onward.organisations.roles import staff_roles
 from onward.organisations.selectors import units_under
 from onward.people.forms import OWN_WORDS_SLOTS, CaseloadFilterForm, LicenceIssueForm, ReleaseForm, SupervisionEndForm
+from onward.people.home import home_sections
 from onward.people.models import ConditionType, LicenceVersion
 from onward.people.record import record_sections
 from onward.people.selectors import (
@@ -124,6 +125,7 @@ def person_home(request: HttpRequest) -> HttpResponse:
         "next_date": person.next_key_date(),
         "workers": workers,
         "licence": licence_current(person),
+        "sections": home_sections(request.user, person),
     }
     return render(request, "people/person_home.html", context)
 
