@@ -11,7 +11,7 @@ class AlertNoteInline(PolicyInline):
     model = AlertNote
     extra = 0
     fields = ["created_at", "author", "text"]
-    readonly_fields = fields
+    readonly_fields = ["created_at", "author", "text"]
 
     def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False
