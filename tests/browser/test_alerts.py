@@ -19,6 +19,7 @@ from onward.people.tests.factories import CommunityPersonFactory, StaffAssignmen
 from tests.browser.checks import page_check, staff_sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+NARROW_PHONE = {"width": 360, "height": 740}
 
 
 def test_a_practitioner_acknowledges_notes_and_closes_a_missed_check_in_alert(
@@ -42,10 +43,12 @@ def test_a_practitioner_acknowledges_notes_and_closes_a_missed_check_in_alert(
     page.wait_for_url("**/staff/alerts/")
     page_check(page, phone=True)
     expect(page.get_by_role("table")).to_contain_text("Missedcheckin")
+    _fits_a_narrow_phone(page)
     page.get_by_role("link", name="Missed check-in").click()
     page_check(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("Missed check-in")
     expect(page.get_by_role("link", name=re.compile("Check-in due"))).to_be_visible()  # what caused it
+    _fits_a_narrow_phone(page)
 
     page.get_by_role("button", name="Acknowledge").click()
     expect(page.get_by_text("You have acknowledged this alert.")).to_be_visible()
@@ -76,3 +79,14 @@ def test_a_practitioner_acknowledges_notes_and_closes_a_missed_check_in_alert(
     assert [n.text for n in alert.notes.all()] == ["Rang him at 10:15; his phone was off."]
     page.goto("/staff/alerts/")
     expect(page.get_by_text("There are no alerts to show.")).to_be_visible()
+
+
+def _fits_a_narrow_phone(page: Page) -> None:
+    """At 360 pixels wide (a small Android phone) the page does not scroll sideways."""
+    desktop = page.viewport_size
+    page.set_viewport_size(NARROW_PHONE)
+    try:
+        overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px at 360px wide"
+    finally:
+        page.set_viewport_size(desktop or {"width": 1280, "height": 900})
