@@ -43,6 +43,7 @@ logger = logging.getLogger(__name__)
 NOTE_MAX_CHARS = 2000
 REASON_MAX_CHARS = 1000
 ESCALATION_JOB = "alerts_escalate"
+ESCALATION_BATCH = 200
 # Whom an alert goes to, in this order: the first of these the person has is their worker.
 RESPONSIBLE_ROLES = (AssignmentRole.PRACTITIONER, AssignmentRole.POM, AssignmentRole.KEY_WORKER)
 
@@ -224,12 +225,14 @@ def alerts_escalate(now: datetime | None = None) -> dict[str, int]:
         escalated_at__isnull=True,
         created_at__lte=at - timedelta(minutes=minutes),
     ).values_list("pk", "created_at")
+    due = [pk for pk, created_at in candidates if working_deadline(created_at, minutes) <= at]
     escalated = 0
-    for alert_id, created_at in list(candidates):
-        if working_deadline(created_at, minutes) > at:
-            continue
-        if _escalate(alert_id, at):
-            escalated += 1
+    seniors_by_unit: dict[int, list[Any]] = {}
+    # A batch of alerts per transaction: far fewer commits when many fall due at once (after a holiday).
+    for start in range(0, len(due), ESCALATION_BATCH):
+        with transaction.atomic():
+            for alert_id in due[start : start + ESCALATION_BATCH]:
+                escalated += _escalate(alert_id, at, seniors_by_unit)
     return {"escalated": escalated}
 
 
@@ -249,32 +252,33 @@ def seniors_for(person: Person) -> list[Any]:
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def _escalate(alert_id: int, at: datetime) -> bool:
-    with transaction.atomic():
-        moved = Alert.objects.filter(
-            pk=alert_id, state__in=sorted(ESCALATABLE_STATES), escalated_at__isnull=True
-        ).update(escalated_at=at)
-        if not moved:
-            return False
-        alert = Alert.objects.select_related("person__unit").get(pk=alert_id)
-        seniors = seniors_for(alert.person)
-        alert.escalated_to.add(*seniors)
-        audit_record(
-            actor=None,
-            action="alert.escalated",
-            person=alert.person,
-            target=alert,
-            reason=ESCALATION_JOB,
-            data={
-                "to": [user.pk for user in seniors],
-                "working_minutes": settings.ALERT_ESCALATION_WORKING_MINUTES,
-                "raised_at": alert.created_at,
-            },
-        )
-        if not seniors:
-            logger.warning(
-                "Alert %s escalated with no senior practitioner above unit %s", alert_id, alert.person.unit_id
-            )
+def _escalate(alert_id: int, at: datetime, seniors_by_unit: dict[int, list[Any]]) -> bool:
+    """Escalate one alert in the caller's transaction, unless another run got there first."""
+    moved = Alert.objects.filter(pk=alert_id, state__in=sorted(ESCALATABLE_STATES), escalated_at__isnull=True).update(
+        escalated_at=at
+    )
+    if not moved:
+        return False
+    alert = Alert.objects.select_related("person__unit").get(pk=alert_id)
+    unit_id = alert.person.unit_id
+    if unit_id not in seniors_by_unit:
+        seniors_by_unit[unit_id] = seniors_for(alert.person)
+    seniors = seniors_by_unit[unit_id]
+    alert.escalated_to.add(*seniors)
+    audit_record(
+        actor=None,
+        action="alert.escalated",
+        person=alert.person,
+        target=alert,
+        reason=ESCALATION_JOB,
+        data={
+            "to": [user.pk for user in seniors],
+            "working_minutes": settings.ALERT_ESCALATION_WORKING_MINUTES,
+            "raised_at": alert.created_at,
+        },
+    )
+    if not seniors:
+        logger.warning("Alert %s escalated with no senior practitioner above unit %s", alert_id, unit_id)
     return True
 
 
