@@ -33,6 +33,8 @@ from onward.alerts.models import (
 )
 from onward.alerts.working_time import working_deadline
 from onward.audit.services import audit_record
+from onward.core.actors import SystemActor
+from onward.core.audit_actions import AuditAction
 from onward.core.permissions import require
 from onward.organisations.models import Role, StaffRole
 from onward.people.models import AssignmentRole, Person, StaffAssignment
@@ -42,7 +44,8 @@ logger = logging.getLogger(__name__)
 
 NOTE_MAX_CHARS = 2000
 REASON_MAX_CHARS = 1000
-ESCALATION_JOB = "alerts_escalate"
+# The scheduled job acts as the system, under its own name.
+ESCALATION_ACTOR = SystemActor("alerts_escalate")
 ESCALATION_BATCH = 200
 # Whom an alert goes to, in this order: the first of these the person has is their worker.
 RESPONSIBLE_ROLES = (AssignmentRole.PRACTITIONER, AssignmentRole.POM, AssignmentRole.KEY_WORKER)
@@ -66,11 +69,13 @@ def alert_raise(
     cause: AlertCause | None = None,
     severity: str | None = None,
     assign_to: Any | None = None,
+    actor: Any | None = None,
 ) -> Alert:
     """Raise an alert about a person in the caller's transaction; the same key again returns the first one.
 
-    Raised by the system on behalf of what happened (a missed check-in, a booking), so there is no actor
-    to check: the caller's own service has checked its actor. Assigned to `assign_to`, else to the
+    Raised on behalf of what happened (a missed check-in, a booking), so nothing is checked here: the
+    caller's own service has checked its actor. `actor`, when given (a job's SystemActor, the member of
+    staff whose action raised it), is who the audit trail records as raising it. Assigned to `assign_to`, else to the
     person's practitioner (or prison offender manager, or key worker) now, else to the person's unit.
     """
     if kind not in AlertKind.values:
@@ -104,8 +109,8 @@ def alert_raise(
         # Another transaction raised the same alert between our look-up and our insert.
         return Alert.objects.get(key=key)
     audit_record(
-        actor=None,
-        action="alert.raised",
+        actor=actor,
+        action=AuditAction.ALERT_RAISED,
         person=person,
         target=alert,
         data={
@@ -145,7 +150,7 @@ def alert_acknowledge(*, actor: Any, alert: Alert) -> Alert:
         audit_record(
             actor=actor,
             role=_role(actor, locked),
-            action="alert.acknowledged",
+            action=AuditAction.ALERT_ACKNOWLEDGED,
             person=locked.person,
             target=locked,
             data={"kind": locked.kind, "severity": locked.severity},
@@ -169,7 +174,7 @@ def alert_note_add(*, actor: Any, alert: Alert, text: str) -> AlertNote:
         audit_record(
             actor=actor,
             role=_role(actor, locked),
-            action="alert.noted",
+            action=AuditAction.ALERT_NOTED,
             person=locked.person,
             target=locked,
             data={"note": note.pk, "text": text},
@@ -202,7 +207,7 @@ def alert_close(*, actor: Any, alert: Alert, decision: str, reason: str) -> Aler
         audit_record(
             actor=actor,
             role=_role(actor, locked),
-            action="alert.closed",
+            action=AuditAction.ALERT_CLOSED,
             person=locked.person,
             target=locked,
             reason=reason,
@@ -266,11 +271,10 @@ def _escalate(alert_id: int, at: datetime, seniors_by_unit: dict[int, list[Any]]
     seniors = seniors_by_unit[unit_id]
     alert.escalated_to.add(*seniors)
     audit_record(
-        actor=None,
-        action="alert.escalated",
+        actor=ESCALATION_ACTOR,
+        action=AuditAction.ALERT_ESCALATED,
         person=alert.person,
         target=alert,
-        reason=ESCALATION_JOB,
         data={
             "to": [user.pk for user in seniors],
             "working_minutes": settings.ALERT_ESCALATION_WORKING_MINUTES,

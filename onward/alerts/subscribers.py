@@ -23,4 +23,5 @@ def practitioner_alert_of_release(event: PersonReleased) -> None:
         % {"ref": person.reference, "date": event.release_date.isoformat()},
         cause=AlertCause("people:person_detail", _("Case record"), [person.pk]),
         assign_to=practitioner,
+        actor=event.actor,
     )

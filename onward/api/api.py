@@ -18,6 +18,7 @@ from ninja.errors import AuthenticationError, HttpError
 from onward.api import (
     alerts,
     appointments,
+    checkins,
     devices,
     directory,
     learning,
@@ -74,6 +75,7 @@ api.add_router("", devices.router)
 api.add_router("", appointments.router)
 api.add_router("", alerts.router)
 api.add_router("", messaging.router)
+api.add_router("", checkins.router)
 api.add_router("", notifications.router)
 api.add_router("", directory.router)
 api.add_router("", learning.router)

@@ -21,3 +21,5 @@ class CoreConfig(AppConfig):
         autodiscover_modules("record")
         # Every app's home.py adds its part of a person's home page (onward.people.home).
         autodiscover_modules("home")
+        # Every app's health.py adds its readiness checks to /readyz.
+        autodiscover_modules("health")

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onward.audit.services import audit_record
+from onward.core.audit_actions import AuditAction
 from onward.core.events import announce
 from onward.core.permissions import require
 from onward.core.subject_access import subject_access_sections
@@ -80,7 +81,7 @@ def person_release(*, actor: Any, person: Person, details: ReleaseDetails, reaso
         audit_record(
             actor=actor,
             role=role,
-            action="person.released",
+            action=AuditAction.PERSON_RELEASED,
             person=locked,
             target=locked,
             reason=reason,
@@ -104,7 +105,7 @@ def person_assign(*, actor: Any, person: Person, staff: Any, role: str, check: b
         audit_record(
             actor=actor,
             role=acting_role(actor, person) if check else "",
-            action="person.assigned",
+            action=AuditAction.PERSON_ASSIGNED,
             person=person,
             target=assignment,
             data={"role": role, "staff": staff.pk},
@@ -145,7 +146,7 @@ def licence_version_issue(*, actor: Any, person: Person, conditions: list[Condit
         audit_record(
             actor=actor,
             role=acting_role(actor, person),
-            action="licence.issued",
+            action=AuditAction.LICENCE_ISSUED,
             person=person,
             target=version,
             data={
@@ -201,7 +202,7 @@ def licence_confirm(*, actor: Any, version: LicenceVersion) -> LicenceVersion:
             audit_record(
                 actor=actor,
                 role="person",
-                action="licence.confirmed",
+                action=AuditAction.LICENCE_CONFIRMED,
                 person=version.person,
                 target=version,
                 data={"number": version.number},
@@ -230,7 +231,7 @@ def person_supervision_end(*, actor: Any, person: Person, reason: str) -> Person
         audit_record(
             actor=actor,
             role=role,
-            action="person.supervision_ended",
+            action=AuditAction.PERSON_SUPERVISION_ENDED,
             person=locked,
             target=locked,
             reason=reason,
@@ -271,7 +272,7 @@ def subject_access_export(*, actor: Any, person: Person) -> bytes:
     audit_record(
         actor=actor,
         role="administrator",
-        action="person.subject_access_exported",
+        action=AuditAction.PERSON_SUBJECT_ACCESS_EXPORTED,
         person=person,
         target=person,
         data={"sections": sorted(sections), "files": files_added, "files_missing": len(missing)},

@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from onward.core.audit_actions import AuditAction
 from onward.core.permissions import can, permission
 from onward.organisations.models import OrgUnit
 from onward.organisations.roles import staff_roles
@@ -75,7 +76,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @permission("person.release")
 def person_release_view(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = person_get(request.user, person_id, purpose="view_for_release")
+    person = person_get(request.user, person_id, purpose=AuditAction.PERSON_VIEW_FOR_RELEASE)
     if not can(request.user, "person.release", person):
         raise PermissionDenied("person.release")
     form = ReleaseForm(request.POST or None, initial={"release_date": person.conditional_release_date})
@@ -103,7 +104,7 @@ def person_release_view(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @permission("person.end_supervision")
 def person_supervision_end_view(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = person_get(request.user, person_id, purpose="view_for_supervision_end")
+    person = person_get(request.user, person_id, purpose=AuditAction.PERSON_VIEW_FOR_SUPERVISION_END)
     if not can(request.user, "person.end_supervision", person):
         raise PermissionDenied("person.end_supervision")
     form = SupervisionEndForm(request.POST or None)
@@ -118,7 +119,7 @@ def person_supervision_end_view(request: HttpRequest, person_id: int) -> HttpRes
 
 @permission("person.self")
 def person_home(request: HttpRequest) -> HttpResponse:
-    person = person_get(request.user, int(request.user.person_id), purpose="view_own")  # type: ignore[union-attr, arg-type]
+    person = person_get(request.user, int(request.user.person_id), purpose=AuditAction.PERSON_VIEW_OWN)  # type: ignore[union-attr, arg-type]
     workers = list(person.active_assignments)  # type: ignore[attr-defined]
     context = {
         "person": person,
@@ -133,7 +134,7 @@ def person_home(request: HttpRequest) -> HttpResponse:
 @permission("person.self")
 def person_licence(request: HttpRequest) -> HttpResponse:
     """The person's licence conditions, each with what it means, in their language where we have it."""
-    person = person_get(request.user, int(request.user.person_id), purpose="view_own_licence")  # type: ignore[union-attr, arg-type]
+    person = person_get(request.user, int(request.user.person_id), purpose=AuditAction.PERSON_VIEW_OWN_LICENCE)  # type: ignore[union-attr, arg-type]
     context = {"person": person, "licence": licence_current(person), "language": get_language()}
     return render(request, "people/person_licence.html", context)
 
@@ -141,7 +142,7 @@ def person_licence(request: HttpRequest) -> HttpResponse:
 @permission("licence.issue")
 def person_licence_issue(request: HttpRequest, person_id: int) -> HttpResponse:
     """Staff issue a new version of a person's licence conditions, starting from the current one."""
-    person = person_get(request.user, person_id, purpose="view_for_licence")
+    person = person_get(request.user, person_id, purpose=AuditAction.PERSON_VIEW_FOR_LICENCE)
     if not can(request.user, "licence.issue", person):
         raise PermissionDenied("licence.issue")
     types = list(ConditionType.objects.filter(active=True))

@@ -74,7 +74,7 @@ def test_escalates_once_after_four_working_hours_across_a_weekend(case):
     events = AuditEvent.objects.filter(action="alert.escalated")
     assert events.count() == 1
     assert events.get().data["to"] == [case["senior"].pk]
-    assert events.get().actor is None  # the system acted, as the job
+    assert (events.get().actor, events.get().actor_system) == (None, "alerts_escalate")  # the job, as the system
     # The senior now has it as their own, and may act on it; the senior of another PDU does not.
     assert list(alerts_for(case["senior"])) == [alert]
     assert alerts_waiting_count(case["senior"]) == 1
