@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "onward.accounts",
     "onward.notifications",
     "onward.biometrics",
+    "onward.alerts",
     "onward.library",
     "onward.appointments",
     "onward.directory",
@@ -338,6 +339,13 @@ MESSAGING_DRAFT_RETENTION_DAYS = env.int("MESSAGING_DRAFT_RETENTION_DAYS", defau
 # Uploading a file of screening terms: at most this many bytes and lines.
 MESSAGING_WORD_LIST_UPLOAD_MAX_BYTES = env.int("MESSAGING_WORD_LIST_UPLOAD_MAX_BYTES", default=512 * 1024)
 MESSAGING_WORD_LIST_UPLOAD_MAX_LINES = env.int("MESSAGING_WORD_LIST_UPLOAD_MAX_LINES", default=20000)
+
+# --- Alerts ---
+# An open high-severity alert nobody has acknowledged goes to the senior practitioners after this many
+# working minutes (Monday to Friday, 09:00-17:00 London time, not on England and Wales bank holidays).
+ALERT_ESCALATION_WORKING_MINUTES = env.int("ALERT_ESCALATION_WORKING_MINUTES", default=4 * 60)
+# A closed alert is deleted this many days after it was closed (the audit trail keeps the decision).
+ALERT_RETENTION_CLOSED_DAYS = env.int("ALERT_RETENTION_CLOSED_DAYS", default=2 * 365)
 
 # --- Appointments ---
 import datetime  # noqa: E402  (quiet hours are times of day)

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include(("onward.core.urls", "core"))),
     path("", include(("onward.accounts.urls", "accounts"))),
     path("", include(("onward.people.urls", "people"))),
+    path("", include(("onward.alerts.urls", "alerts"))),
     path("", include(("onward.checkins.urls", "checkins"))),
     path("", include(("onward.messaging.urls", "messaging"))),
     path("", include(("onward.appointments.urls", "appointments"))),

@@ -108,6 +108,7 @@ GENERAL_PAGES = [
     ("/staff/people/new/", EDIT_ROLES, 403),
     ("/me/licence/", set(), 403),
     ("/me/notifications/", set(), 403),
+    ("/me/inbox/", set(), 403),
     ("/api/v1/push-subscriptions", set(), 403),
     ("/staff/library/", {Role.CONTENT_EDITOR}, 403),
     ("/staff/library/new/", {Role.CONTENT_EDITOR}, 403),
@@ -257,6 +258,8 @@ ANON_PATHS = [
     "/me/",
     "/staff/notifications/sms-log/",
     "/me/notifications/",
+    "/me/inbox/",
+    "/staff/alerts/",
     "/me/library/",
     "/staff/library/",
 ]
@@ -779,3 +782,74 @@ def test_people_reach_only_their_own_checkin(world, checkin_ids, person_client, 
         if subject != "guessed_id":
             expected = State.SUBMITTED if subject == who else State.CREATED
             assert states[world["subjects"][subject].pk] == expected, subject
+
+
+# --- Alerts: staff who work with the person see them; people never see staff alerts ---------------
+
+ALERT_VIEWERS = {Role.KEY_WORKER, Role.POM, Role.PRACTITIONER, Role.SENIOR}
+MAY_SEE_ALERT = {
+    Role.KEY_WORKER: {"in_my_prison"},
+    Role.POM: {"in_my_prison"},
+    Role.PRACTITIONER: {"my_case"},
+    Role.SENIOR: {"my_case", "same_pdu_other_team"},
+}
+ALERT_PAGES = ["/staff/alerts/{id}/", "/api/v1/alerts/{id}"]
+ALERT_GENERAL = ["/staff/alerts/", "/staff/alerts/?scope=team&state=all", "/api/v1/alerts", "/api/v1/alerts?scope=team"]
+ALERT_CASES = [
+    *[
+        (
+            role,
+            template,
+            subject,
+            200 if subject in MAY_SEE_ALERT.get(role, set()) else (404 if role in ALERT_VIEWERS else 403),
+        )
+        for role in STAFF_ROLES
+        for template in ALERT_PAGES
+        for subject in SUBJECTS
+    ],
+    *[(role, path, "", 200 if role in ALERT_VIEWERS else 403) for role in STAFF_ROLES for path in ALERT_GENERAL],
+]
+
+
+@pytest.fixture
+def alert_ids(world) -> dict[str, int]:
+    from onward.alerts.services import alert_raise
+
+    ids = {
+        name: alert_raise(kind="checkin_missed", person=person, key=f"matrix:{name}", summary="Synthetic alert").pk
+        for name, person in world["subjects"].items()
+    }
+    ids["guessed_id"] = max(ids.values()) + 1000
+    return ids
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "template", "subject", "expected"),
+    ALERT_CASES,
+    ids=[f"{c[0]}-{c[1]}-{c[2] or 'list'}" for c in ALERT_CASES],
+)
+def test_staff_alert_matrix(world, alert_ids, staff_client, role, template, subject, expected):
+    client = staff_client(world["staff"][role])
+    response = client.get(template.format(id=alert_ids[subject]) if subject else template)
+    assert response.status_code == expected
+    body = response.content.decode()
+    for name, person in world["subjects"].items():
+        if subject:
+            assert _mentions(body, person.reference) == (expected == 200 and name == subject)
+        else:  # a list shows exactly the alerts the role's member may see: theirs, or their team's
+            mine = {"my_case"} if role == Role.PRACTITIONER else set()  # assigned to the case's practitioner
+            shown = MAY_SEE_ALERT.get(role, set()) if "scope=team" in template else mine
+            assert _mentions(body, person.reference) == (name in shown), f"{role} {template} {name}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["in_my_prison", "my_case"])
+def test_people_never_see_staff_alerts(world, alert_ids, person_client, who):
+    client = person_client(world["subjects"][who])
+    assert client.get("/staff/alerts/").status_code == 403
+    for subject in SUBJECTS:
+        assert client.get(f"/staff/alerts/{alert_ids[subject]}/").status_code == 403
+        assert client.get(f"/api/v1/alerts/{alert_ids[subject]}").status_code == 401  # staff sessions only
+    assert client.get("/api/v1/alerts").status_code == 401
+    assert client.get("/me/inbox/").status_code == 200

@@ -16,6 +16,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 
 from onward.api import (
+    alerts,
     appointments,
     checkins,
     devices,
@@ -72,6 +73,7 @@ api.add_router("", people.router)
 api.add_router("", licence.router)
 api.add_router("", devices.router)
 api.add_router("", appointments.router)
+api.add_router("", alerts.router)
 api.add_router("", messaging.router)
 api.add_router("", checkins.router)
 api.add_router("", notifications.router)

@@ -5,10 +5,8 @@ transaction, and (re)plans the reminders. A second failed attendance in a period
 the practitioner to consider; the decision stays theirs.
 """
 
-from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from functools import lru_cache
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -18,6 +16,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from onward.alerts.models import AlertKind
+from onward.alerts.services import AlertCause, alert_raise
 from onward.appointments.models import (
     REASON_REQUIRED,
     Appointment,
@@ -27,19 +27,14 @@ from onward.appointments.models import (
 from onward.appointments.reminders import APPOINTMENT_REMINDERS
 from onward.audit.services import audit_record
 from onward.core.audit_actions import AuditAction
+from onward.core.bank_holidays import bank_holidays_on as bank_holidays_on  # re-exported for the views
 from onward.core.permissions import require
 from onward.notifications.reminders import reminders_plan_for, reminders_skip
-from onward.notifications.services import notification_queue, person_notify
+from onward.notifications.services import person_notify
 from onward.organisations.models import OrgUnit, UnitKind
 from onward.organisations.roles import staff_roles
 from onward.people.models import AssignmentRole, Person, StaffAssignment
 from onward.people.rules import acting_role
-
-BANK_HOLIDAY_DIVISIONS = {
-    "england-and-wales": "England and Wales",
-    "scotland": "Scotland",
-    "northern-ireland": "Northern Ireland",
-}
 
 
 @dataclass(frozen=True)
@@ -213,30 +208,16 @@ def appointment_rearrange_request(*, actor: Any, appointment: Appointment, note:
             target=locked,
             data={"note": locked.rearrange_request_note},
         )
-        for staff in _responsible_staff(locked):
-            notification_queue(
-                channel="in_app",
-                recipient=str(staff.pk),
-                user=staff,
-                person=locked.person,
-                subject=_("Request to rearrange: %(ref)s") % {"ref": locked.person.reference},
-                body=_("%(ref)s asked to rearrange their appointment on %(when)s.")
-                % {"ref": locked.person.reference, "when": _when(locked.starts_at)},
-                idempotency_key=f"rearrange-request:{locked.pk}:{locked.rearrange_requested_at.isoformat()}",
-            )
+        alert_raise(
+            kind=AlertKind.REARRANGE_REQUEST,
+            person=locked.person,
+            key=f"rearrange-request:{locked.pk}:{locked.rearrange_requested_at.isoformat()}",
+            summary=_("%(ref)s asked to rearrange their appointment on %(when)s.")
+            % {"ref": locked.person.reference, "when": _when(locked.starts_at)},
+            cause=_appointment_cause(locked),
+            assign_to=_responsible_one(locked),
+        )
     return locked
-
-
-def bank_holidays_on(day: date, divisions: Iterable[str] | None = None) -> list[str]:
-    """The bank holidays on a day, as "Title (nation)", from the data the package ships (no network).
-
-    With `divisions`, only those nations' holidays (see `bank_holiday_divisions`); without, every nation's."""
-    wanted = set(divisions) if divisions is not None else set(BANK_HOLIDAY_DIVISIONS)
-    return [
-        f"{title} ({BANK_HOLIDAY_DIVISIONS[division]})"
-        for division, title in _bank_holidays().get(day, [])
-        if division in wanted
-    ]
 
 
 def bank_holiday_divisions(*units: OrgUnit | None) -> set[str]:
@@ -340,20 +321,18 @@ def _absence_alert_if_due(appointment: Appointment) -> None:
     if failures < settings.APPOINTMENT_ABSENCES_BEFORE_ALERT:
         return
     person = appointment.person
-    for staff in _responsible_staff(appointment):
-        notification_queue(
-            channel="in_app",
-            recipient=str(staff.pk),
-            user=staff,
-            person=person,
-            subject=_("Missed appointments: %(ref)s") % {"ref": person.reference},
-            body=_(
-                "%(ref)s has failed to attend %(count)s appointments in %(days)s days. "
-                "Consider what to do; the decision is yours."
-            )
-            % {"ref": person.reference, "count": failures, "days": settings.APPOINTMENT_ABSENCE_PERIOD_DAYS},
-            idempotency_key=f"absence-alert:{appointment.pk}",
+    alert_raise(
+        kind=AlertKind.ABSENCES,
+        person=person,
+        key=f"absence-alert:{appointment.pk}",
+        summary=_(
+            "%(ref)s has failed to attend %(count)s appointments in %(days)s days. "
+            "Consider what to do; the decision is yours."
         )
+        % {"ref": person.reference, "count": failures, "days": settings.APPOINTMENT_ABSENCE_PERIOD_DAYS},
+        cause=_appointment_cause(appointment),
+        assign_to=_responsible_one(appointment),
+    )
     audit_record(
         actor=None,
         action=AuditAction.APPOINTMENT_ABSENCE_ALERT_RAISED,
@@ -374,6 +353,17 @@ def _responsible_staff(appointment: Appointment) -> list[Any]:
     if assigned:
         return [min(assigned, key=lambda a: roles.index(AssignmentRole(a.role))).staff]
     return [appointment.staff] if appointment.staff is not None else []
+
+
+def _responsible_one(appointment: Appointment) -> Any | None:
+    staff = _responsible_staff(appointment)
+    return staff[0] if staff else None
+
+
+def _appointment_cause(appointment: Appointment) -> AlertCause:
+    return AlertCause(
+        "appointments:detail", _("Appointment on %(when)s") % {"when": _when(appointment.starts_at)}, [appointment.pk]
+    )
 
 
 def _audit_data(appointment: Appointment) -> dict[str, Any]:
@@ -401,15 +391,3 @@ def _describe(appointment: Appointment) -> dict[str, str]:
         "when": _when(appointment.starts_at),
         "where": _("a video call") if appointment.is_video else appointment.address.replace("\n", ", "),
     }
-
-
-@lru_cache(maxsize=1)
-def _bank_holidays() -> dict[date, list[tuple[str, str]]]:
-    from govuk_bank_holidays.bank_holidays import BankHolidays
-
-    known = BankHolidays(use_cached_holidays=True)
-    days: dict[date, list[tuple[str, str]]] = {}
-    for division in BANK_HOLIDAY_DIVISIONS:
-        for holiday in known.get_holidays(division=division):
-            days.setdefault(holiday["date"], []).append((division, holiday["title"]))
-    return days

@@ -17,6 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from onward.alerts.models import AlertKind
+from onward.alerts.services import AlertCause, alert_raise
 from onward.appointments.models import SLOT_TRANSITIONS, Appointment, AppointmentState, Slot, SlotState
 from onward.appointments.rules import slots_visible_to
 from onward.appointments.services import (
@@ -31,7 +33,6 @@ from onward.appointments.services import (
 from onward.audit.services import audit_record
 from onward.core.audit_actions import AuditAction
 from onward.core.permissions import require
-from onward.notifications.services import notification_queue
 from onward.people.models import Person
 
 SLOT_TAKEN = "slot_taken"
@@ -265,19 +266,23 @@ def _limit_check(person: Person, kind: str, now: datetime) -> None:
 
 
 def _staff_notify(slot: Slot, person: Person, appointment: Appointment) -> None:
-    notification_queue(
-        channel="in_app",
-        recipient=str(slot.staff_id),
-        user=slot.staff,
+    """The member of staff who opened the slot hears of the booking as a low-severity alert."""
+    alert_raise(
+        kind=AlertKind.SLOT_BOOKED,
         person=person,
-        subject=_("Appointment booked: %(ref)s") % {"ref": person.reference},
-        body=_("%(ref)s booked your open time on %(when)s (%(what)s).")
+        key=f"slot-booked:{slot.pk}:{appointment.pk}",
+        summary=_("%(ref)s booked your open time on %(when)s (%(what)s).")
         % {
             "ref": person.reference,
             "when": appointment_when(appointment.starts_at),
             "what": appointment.get_kind_display(),
         },
-        idempotency_key=f"slot-booked:{slot.pk}:{appointment.pk}",
+        cause=AlertCause(
+            "appointments:detail",
+            _("Appointment on %(when)s") % {"when": appointment_when(appointment.starts_at)},
+            [appointment.pk],
+        ),
+        assign_to=slot.staff,
     )
 
 

@@ -25,6 +25,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from onward.accounts.services import person_account_ensure, sign_in_link_issue
+from onward.alerts.models import AlertKind
+from onward.alerts.services import AlertCause, alert_raise
 from onward.audit.services import audit_record
 from onward.checkins.flags import FACE_FLAGS, LOCATION_FLAGS, FlagReason
 from onward.checkins.models import (
@@ -63,7 +65,7 @@ from onward.location.address import Fix, address_check
 from onward.notifications.models import Channel
 from onward.notifications.reminders import reminders_plan_for
 from onward.notifications.services import notification_queue
-from onward.people.models import AssignmentRole, Person, StaffAssignment
+from onward.people.models import Person
 from onward.people.rules import acting_role
 
 logger = logging.getLogger(__name__)
@@ -649,6 +651,7 @@ def checkin_submit(*, actor: Any, checkin: CheckIn, idempotency_key: str) -> Che
             target=locked,
             data={"flagged": locked.flagged, "flags": locked.flag_reasons, "submitted_anyway": locked.submitted_anyway},
         )
+        _flagged_alert(locked)
     return locked
 
 
@@ -690,6 +693,7 @@ def verification_run(verification_id: int) -> dict[str, Any]:
             if locked.state == State.SUBMITTED:
                 _flags_refresh(locked)
                 locked.save(update_fields=["flagged", "flag_reasons"])
+                _flagged_alert(locked)
             audit_record(
                 actor=VERIFY_ACTOR,
                 action=AuditAction.CHECKIN_VERIFICATION_FAILED,
@@ -742,6 +746,7 @@ def verification_run(verification_id: int) -> dict[str, Any]:
         if locked.state == State.SUBMITTED:
             _flags_refresh(locked)
         locked.save(update_fields=["face_decision", "face_distance", "liveness_passed", "flagged", "flag_reasons"])
+        _flagged_alert(locked)
         audit_record(
             actor=VERIFY_ACTOR,
             action=AuditAction.CHECKIN_VERIFIED,
@@ -1098,17 +1103,33 @@ def _person_tell(checkin: CheckIn, *, kind: str, subject: str, body: str) -> Non
 
 
 def _practitioner_alert(checkin: CheckIn) -> None:
-    assignments = StaffAssignment.objects.filter(
-        person=checkin.person, role=AssignmentRole.PRACTITIONER, ended_at__isnull=True
-    ).select_related("staff")
-    for assignment in assignments:
-        notification_queue(
-            channel=Channel.IN_APP,
-            recipient=str(assignment.staff_id),
-            user=assignment.staff,
-            person=checkin.person,
-            subject=_("Missed check-in: %(ref)s") % {"ref": checkin.person.reference},
-            body=_("%(ref)s did not do their check-in due on %(date)s. Review it and close it with a reason.")
-            % {"ref": checkin.person.reference, "date": checkin.due_date.isoformat()},
-            idempotency_key=f"checkin-missed:{checkin.pk}:{assignment.staff_id}",
-        )
+    """A missed check-in is an alert for the person's practitioner, who decides what it means."""
+    alert_raise(
+        kind=AlertKind.CHECKIN_MISSED,
+        person=checkin.person,
+        key=f"checkin-missed:{checkin.pk}",
+        actor=EXPIRE_ACTOR,
+        summary=_("%(ref)s did not do their check-in due on %(date)s.")
+        % {"ref": checkin.person.reference, "date": checkin.due_date.isoformat()},
+        cause=_review_cause(checkin),
+    )
+
+
+def _flagged_alert(checkin: CheckIn) -> None:
+    """A sent check-in with a flag (an answer, the face check) is an alert too; one per check-in."""
+    if not checkin.flagged or checkin.state != State.SUBMITTED:
+        return
+    alert_raise(
+        kind=AlertKind.CHECKIN_FLAGGED,
+        person=checkin.person,
+        key=f"checkin-flagged:{checkin.pk}",
+        summary=_("%(ref)s sent a check-in that needs attention: %(reasons)s")
+        % {"ref": checkin.person.reference, "reasons": "; ".join(str(r) for r in checkin.flag_reasons)},
+        cause=_review_cause(checkin),
+    )
+
+
+def _review_cause(checkin: CheckIn) -> AlertCause:
+    return AlertCause(
+        "checkins:review", _("Check-in due %(date)s") % {"date": checkin.due_date.isoformat()}, [checkin.pk]
+    )

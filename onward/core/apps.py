@@ -19,5 +19,7 @@ class CoreConfig(AppConfig):
         autodiscover_modules("reminders")
         # Every app's record.py adds its part of a person's staff record page (onward.people.record).
         autodiscover_modules("record")
+        # Every app's home.py adds its part of a person's home page (onward.people.home).
+        autodiscover_modules("home")
         # Every app's health.py adds its readiness checks to /readyz.
         autodiscover_modules("health")

@@ -37,6 +37,13 @@ class AuditAction(TextChoices):
     ADMIN_USER_CHANGED = "admin.user.changed", _("Changed a staff account")
     ADMIN_USER_DELETED = "admin.user.deleted", _("Deleted a staff account")
 
+    # --- Alerts for staff ------------------------------------------------------------------------
+    ALERT_ACKNOWLEDGED = "alert.acknowledged", _("Acknowledged an alert")
+    ALERT_CLOSED = "alert.closed", _("Closed an alert with a decision and its reason")
+    ALERT_ESCALATED = "alert.escalated", _("Escalated an unacknowledged alert to the senior practitioners")
+    ALERT_NOTED = "alert.noted", _("Added a note to an alert")
+    ALERT_RAISED = "alert.raised", _("Raised an alert for staff to look at")
+
     # --- Appointments ---------------------------------------------------------------------------
     APPOINTMENT_ABSENCE_ALERT_RAISED = "appointment.absence_alert_raised", _("Raised an alert for a missed appointment")
     APPOINTMENT_ATTENDANCE_RECORDED = "appointment.attendance_recorded", _("Recorded attendance at an appointment")
@@ -199,6 +206,7 @@ class AuditAction(TextChoices):
     WORD_LIST_TRIED = "word_list.tried", _("Tried a message against a screening list (nothing was sent)")
 
     # --- Notifications --------------------------------------------------------------------------
+    NOTIFICATIONS_INBOX_READ = "notifications.inbox_read", _("Read their messages from Onward")
     NOTIFICATIONS_PUSH_GONE = "notifications.push_gone", _("A device stopped accepting notifications")
     NOTIFICATIONS_PUSH_SUBSCRIBED = "notifications.push_subscribed", _("Turned on notifications on a device")
     NOTIFICATIONS_PUSH_UNSUBSCRIBED = "notifications.push_unsubscribed", _("Turned off notifications on a device")

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.messages import get_messages
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.module_loading import import_string
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader, Undefined
@@ -40,6 +40,7 @@ def environment(**options: Any) -> Environment:
         }
     )
     env.filters["date"] = _date
+    env.filters["local"] = _local
     return env
 
 
@@ -49,6 +50,11 @@ def _url(name: str, *args: Any, **kwargs: Any) -> str:
 
 def _date(value: Any, fmt: str = "j F Y") -> str:
     return date_format(value, fmt) if value else ""
+
+
+def _local(value: Any) -> Any:
+    """An aware time in London time, for `date` to format (which shows a time in its own zone)."""
+    return timezone.localtime(value) if value else value
 
 
 class LoudUndefined(Undefined):

@@ -1,17 +1,23 @@
 """Menu items for the two layouts, shown only where the policy allows."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from markupsafe import Markup, escape
 
 from onward.core.permissions import can
+
+CountFunction = Callable[[Any], int]
+_COUNTS: dict[str, CountFunction] = {}
 
 STAFF_ITEMS = [
     ("people:caseload", "caseload.view", gettext_lazy("Caseload")),
     ("people:person_create", "person.create", gettext_lazy("Add a person")),
+    ("alerts:alert_list", "alert.view", gettext_lazy("Alerts")),
     ("people:licence_unconfirmed", "caseload.view", gettext_lazy("Licences not confirmed")),
     ("appointments:diary", "appointment.view", gettext_lazy("Diary")),
     ("checkins:review_queue", "checkin.review", gettext_lazy("Check-ins to review")),
@@ -39,8 +45,30 @@ def staff_navigation(request: HttpRequest) -> list[dict[str, Any]]:
     for url_name, action, label in STAFF_ITEMS:
         if can(user, action):
             href = reverse(url_name)
-            items.append({"href": href, "text": str(label), "active": request.path.startswith(href)})
+            item = {"href": href, "text": str(label), "active": request.path.startswith(href)}
+            count = _COUNTS[url_name](user) if url_name in _COUNTS else 0
+            if count:
+                item["html"] = _with_count(str(label), count)
+            items.append(item)
     return items
+
+
+def navigation_count(url_name: str) -> Callable[[CountFunction], CountFunction]:
+    """Register how many things wait on a menu page for a user (an app above core fills it)."""
+
+    def register(function: CountFunction) -> CountFunction:
+        _COUNTS[url_name] = function
+        return function
+
+    return register
+
+
+def _with_count(label: str, count: int) -> Markup:
+    waiting = _("waiting")
+    return Markup(
+        '{} <strong class="govuk-tag govuk-tag--red onward-nav-count">{}<span class="govuk-visually-hidden"> {}</span>'
+        "</strong>"
+    ).format(escape(label), count, waiting)
 
 
 # Where each kind of work starts: casework on the caseload, editors on the library, administrators

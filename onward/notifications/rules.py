@@ -12,3 +12,11 @@ def can_manage_own_push(user: Any, obj: Any) -> bool:
     if getattr(user, "kind", None) != UserKind.PERSON:
         return False
     return obj is None or getattr(obj, "user_id", None) == user.pk
+
+
+@rule("notifications.inbox")
+def can_read_own_inbox(user: Any, obj: Any) -> bool:
+    """A person reads their own in-app notices; staff hear of things through alerts instead."""
+    if getattr(user, "kind", None) != UserKind.PERSON:
+        return False
+    return obj is None or getattr(obj, "user_id", None) == user.pk

@@ -1,4 +1,4 @@
-"""Reads of push subscriptions: a person sees only their own."""
+"""Reads of push subscriptions and of a person's inbox (the in-app notices): a person sees only their own."""
 
 from typing import Any
 
@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from onward.core.permissions import can
-from onward.notifications.models import PushSubscription
+from onward.notifications.models import Channel, OutboxMessage, OutboxStatus, PushSubscription
 
 
 def push_subscriptions_live(user: Any) -> QuerySet[PushSubscription]:
@@ -22,3 +22,18 @@ def push_subscription_get(user: Any, subscription_id: int) -> PushSubscription:
     if subscription is None or not can(user, "notifications.push", subscription):
         raise Http404
     return subscription
+
+
+def inbox_for(user: Any) -> QuerySet[OutboxMessage]:
+    """The person's in-app notices, newest first (a failed one was never delivered, so it is not shown)."""
+    if not can(user, "notifications.inbox"):
+        return OutboxMessage.objects.none()
+    return (
+        OutboxMessage.objects.filter(channel=Channel.IN_APP, user_id=user.pk)
+        .exclude(status=OutboxStatus.FAILED)
+        .order_by("-created_at", "-pk")
+    )
+
+
+def inbox_unread(user: Any) -> QuerySet[OutboxMessage]:
+    return inbox_for(user).filter(read_at__isnull=True)

@@ -213,3 +213,27 @@ def push_subscriptions_prune(now: datetime | None = None) -> dict[str, int]:
     cutoff = (now or timezone.now()) - timedelta(days=PUSH_REVOKED_KEEP_DAYS)
     deleted, _ = PushSubscription.objects.filter(revoked_at__lt=cutoff).delete()
     return {"deleted": deleted}
+
+
+def inbox_mark_read(*, actor: Any, message_ids: list[int] | None = None) -> int:
+    """The person has read these in-app notices (all their unread ones when no ids are given).
+
+    Only the person's own notices change; marking one read twice changes nothing. Returns how many changed.
+    """
+    require(actor, "notifications.inbox")
+    with transaction.atomic():
+        unread = OutboxMessage.objects.filter(channel=Channel.IN_APP, user_id=actor.pk, read_at__isnull=True)
+        if message_ids is not None:
+            unread = unread.filter(pk__in=message_ids)
+        ids = list(unread.values_list("pk", flat=True))
+        if not ids:
+            return 0
+        OutboxMessage.objects.filter(pk__in=ids).update(read_at=timezone.now())
+        audit_record(
+            actor=actor,
+            role="person",
+            action=AuditAction.NOTIFICATIONS_INBOX_READ,
+            person=getattr(actor, "person", None),
+            data={"messages": ids},
+        )
+    return len(ids)

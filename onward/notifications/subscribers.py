@@ -1,4 +1,7 @@
-"""How notifications react to what happens elsewhere: people's lifecycle, and codes to deliver."""
+"""How notifications react to what happens elsewhere: people's lifecycle, and codes to deliver.
+
+(The new practitioner hears of a release as an alert: onward/alerts/subscribers.py.)
+"""
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -8,7 +11,7 @@ from onward.accounts.events import SignInCodeIssued
 from onward.core.events import subscriber
 from onward.notifications.models import Channel, PushSubscription
 from onward.notifications.services import notification_queue
-from onward.people.events import ContactCodeIssued, LicenceIssued, PersonReleased, SupervisionEnded
+from onward.people.events import ContactCodeIssued, LicenceIssued, SupervisionEnded
 
 
 @subscriber(SignInCodeIssued)
@@ -44,25 +47,6 @@ def contact_code_send(event: ContactCodeIssued) -> None:
         subject=subject,
         body=body,
         person=event.person,
-    )
-
-
-@subscriber(PersonReleased)
-def practitioner_tell_of_release(event: PersonReleased) -> None:
-    """The named probation practitioner hears of their new case in the app."""
-    practitioner = event.practitioner
-    if practitioner is None:
-        return
-    person = event.person
-    notification_queue(
-        channel=Channel.IN_APP,
-        recipient=str(practitioner.pk),
-        user=practitioner,
-        person=person,
-        subject=_("New case: %(ref)s released") % {"ref": person.reference},
-        body=_("%(ref)s was released on %(date)s and is now on your caseload.")
-        % {"ref": person.reference, "date": event.release_date.isoformat()},
-        idempotency_key=f"release:{person.pk}:{event.release_date.isoformat()}",
     )
 
 

@@ -29,6 +29,7 @@ from onward.people.forms import (
     SupervisionEndForm,
     person_form_initial,
 )
+from onward.people.home import home_sections
 from onward.people.models import ConditionType, ContactChannel, LicenceVersion, Person
 from onward.people.record import record_sections
 from onward.people.selectors import (
@@ -320,6 +321,7 @@ def person_home(request: HttpRequest) -> HttpResponse:
         "next_date": person.next_key_date(),
         "workers": workers,
         "licence": licence_current(person),
+        "sections": home_sections(request.user, person),
     }
     return render(request, "people/person_home.html", context)
 

@@ -7,6 +7,7 @@ from django.db import IntegrityError
 from django.utils import timezone
 
 from onward.accounts.services import person_account_ensure
+from onward.alerts.models import Alert
 from onward.appointments.models import TRANSITIONS, Appointment, AppointmentState
 from onward.appointments.services import (
     AppointmentDetails,
@@ -147,12 +148,13 @@ def test_two_failures_in_the_period_alert_the_practitioner_and_decide_nothing(ca
     first = AppointmentFactory(person=case["person"], starts_at=now - dt.timedelta(days=20))
     second = AppointmentFactory(person=case["person"], starts_at=now - dt.timedelta(hours=3))
     attendance_record(actor=case["practitioner"], appointment=first, outcome=AppointmentState.FAILED_TO_ATTEND)
-    assert not OutboxMessage.objects.filter(idempotency_key__startswith="absence-alert:").exists()
+    assert not Alert.objects.filter(kind="absences").exists()
     attendance_record(actor=case["practitioner"], appointment=second, outcome=AppointmentState.FAILED_TO_ATTEND)
-    alert = OutboxMessage.objects.get(idempotency_key=f"absence-alert:{second.pk}")
-    assert alert.channel == "in_app"
-    assert alert.user == case["practitioner"]
-    assert "decision is yours" in alert.body
+    alert = Alert.objects.get(key=f"absence-alert:{second.pk}")
+    assert (alert.kind, alert.severity) == ("absences", "high")
+    assert alert.assigned_to == case["practitioner"]
+    assert "decision is yours" in alert.summary
+    assert alert.state == "open"
     assert AuditEvent.objects.filter(action="appointment.absence_alert_raised").count() == 1
 
 
@@ -165,8 +167,8 @@ def test_the_person_confirms_and_asks_to_rearrange(case):
     appointment_rearrange_request(actor=account, appointment=appointment, note="I start work that day")
     appointment.refresh_from_db()
     assert appointment.rearrange_request_note == "I start work that day"
-    told = OutboxMessage.objects.get(idempotency_key__startswith=f"rearrange-request:{appointment.pk}:")
-    assert told.user == case["practitioner"]
+    told = Alert.objects.get(key__startswith=f"rearrange-request:{appointment.pk}:")
+    assert (told.kind, told.assigned_to) == ("rearrange_request", case["practitioner"])
 
 
 def test_preferred_channel_falls_back_to_the_other_then_the_app(case):

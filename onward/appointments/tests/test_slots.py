@@ -12,6 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from onward.accounts.services import device_token_create, person_account_ensure
+from onward.alerts.models import Alert
 from onward.appointments import slots as slot_services
 from onward.appointments.models import Appointment, AppointmentState, Slot, SlotState
 from onward.appointments.selectors import slots_bookable_by_person
@@ -159,8 +160,10 @@ def test_booking_a_slot_makes_an_ordinary_appointment_with_reminders(case):
     booked = AuditEvent.objects.get(action="appointment.booked", object_id=str(appointment.pk))
     assert booked.data["slot"] == slot.pk
     assert booked.actor_role == "person"
-    told = OutboxMessage.objects.get(user=case["practitioner"])
-    assert case["person"].reference in told.subject
+    told = Alert.objects.get(kind="slot_booked")
+    assert (told.assigned_to, told.severity) == (case["practitioner"], "low")
+    assert case["person"].reference in told.summary
+    assert told.cause_args == [appointment.pk]
     assert OutboxMessage.objects.filter(recipient=case["person"].phone).exists()  # the person's confirmation
 
 

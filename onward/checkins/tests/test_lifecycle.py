@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.utils import timezone
 
+from onward.alerts.models import Alert
 from onward.audit.models import AuditEvent
 from onward.checkins import services
 from onward.checkins.models import REASON_REQUIRED, TRANSITIONS, CheckIn, Enrolment, ExtraQuestion, Schedule, State
@@ -301,9 +302,11 @@ def test_expiry_marks_missed_and_alerts_the_practitioner(case):
     late.refresh_from_db()
     assert late.state == State.EXPIRED
     assert late.flagged
-    alert = OutboxMessage.objects.get(user=case["practitioner"])
-    assert alert.channel == "in_app"
-    assert "Missed check-in" in alert.subject
+    alert = Alert.objects.get(person=case["person"])
+    assert (alert.kind, alert.severity, alert.assigned_to) == ("checkin_missed", "high", case["practitioner"])
+    assert alert.cause_url_name == "checkins:review"
+    assert alert.cause_args == [late.pk]
+    assert not OutboxMessage.objects.filter(user=case["practitioner"]).exists()  # an alert, not a notice
     expired = AuditEvent.objects.get(action="checkin.expired", object_id=str(late.pk))
     assert (expired.actor, expired.actor_system) == (None, "checkins_expire")
 
