@@ -1,12 +1,13 @@
-"""Who may see and act on which person. Lists use `people_visible_to`, single checks `person_in_scope`."""
+"""Who may see and act on which person: `PEOPLE` (lists use its scope, single checks `person_in_scope`)."""
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from onward.accounts.models import Role, UserKind
 from onward.accounts.rules import CASEWORK_ROLES, has_role, is_staff_user, staff_roles
 from onward.core.permissions import rule
+from onward.core.policy import Grant, Policy
 from onward.people.models import COMMUNITY_STATUSES, Person, StaffAssignment
 
 CUSTODY_PIN_ROLES = (Role.KEY_WORKER, Role.POM)
@@ -14,52 +15,48 @@ RELEASE_ROLES = (Role.POM, Role.PRACTITIONER, Role.SENIOR)
 ACTIVATION_ROLES = (Role.KEY_WORKER, Role.POM, Role.PRACTITIONER, Role.SENIOR)
 
 
+class PeoplePolicy(Policy[Person]):
+    """Who reaches which person, and as what: the one definition behind lists and single checks.
+
+    A person reaches their own record. Staff (past their second factor) reach the people assigned to
+    them, acting in the assignment's role, then everyone at or below a unit where they hold a casework
+    role, acting in that role.
+    """
+
+    model = Person
+    name = "person"
+
+    def grants(self, actor: Any) -> list[Grant]:
+        if not getattr(actor, "is_authenticated", False):
+            return []
+        if actor.kind == UserKind.PERSON:
+            return [Grant(Q(pk=actor.person_id), "person")]
+        if not is_staff_user(actor):
+            return []
+        assigned = StaffAssignment.objects.filter(staff=actor, ended_at__isnull=True)
+        by_assignment = Subquery(assigned.filter(person=OuterRef("pk")).order_by("pk").values("role")[:1])
+        grants = [Grant(Q(pk__in=assigned.values("person_id")), by_assignment)]
+        for held in staff_roles(actor):
+            if held.role in CASEWORK_ROLES:
+                grants.append(Grant(Q(unit__path__startswith=held.unit.path), str(held.role)))
+        return grants
+
+
+PEOPLE = PeoplePolicy()
+
+
 def people_visible_to(user: Any) -> QuerySet[Person]:
-    """Every person this user may see: their own record, or their caseload, team and establishment."""
-    if not user.is_authenticated:
-        return Person.objects.none()
-    if user.kind == UserKind.PERSON:
-        return Person.objects.filter(pk=user.person_id)
-    if not is_staff_user(user):
-        return Person.objects.none()
-    scope = Q(pk__in=StaffAssignment.objects.filter(staff=user, ended_at__isnull=True).values("person_id"))
-    for held in staff_roles(user):
-        if held.role in CASEWORK_ROLES:
-            scope |= Q(unit__path__startswith=held.unit.path)
-    return Person.objects.filter(scope)
+    """Every person this user may see (the policy's scope)."""
+    return PEOPLE.scope(user)
 
 
 def person_in_scope(user: Any, person: Person) -> bool:
-    return acting_role(user, person) != ""
+    return PEOPLE.allows(user, person)
 
 
 def acting_role(user: Any, person: Person) -> str:
     """The role through which this user reaches this person ("" when they do not)."""
-    if not user.is_authenticated:
-        return ""
-    if user.kind == UserKind.PERSON:
-        return "person" if user.person_id == person.pk else ""
-    if not is_staff_user(user):
-        return ""
-    assigned = _active_assignment_roles(user, person)
-    if assigned:
-        return assigned[0]
-    unit_path = person.unit.path
-    for held in staff_roles(user):
-        if held.role in CASEWORK_ROLES and unit_path.startswith(held.unit.path):
-            return str(held.role)
-    return ""
-
-
-def _active_assignment_roles(user: Any, person: Person) -> list[str]:
-    cache: dict[int, list[str]] = user.__dict__.setdefault("_onward_assignments", {})
-    if person.pk not in cache:
-        cache[person.pk] = list(
-            StaffAssignment.objects.filter(staff=user, person=person, ended_at__isnull=True).values_list(
-                "role", flat=True
-            )
-        )
-    return cache[person.pk]
+    return PEOPLE.role_for(user, person) or ""
 
 
 @rule("person.view")
