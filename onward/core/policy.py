@@ -60,7 +60,7 @@ class Policy(Generic[M]):
         """The scope, each row annotated (`policy_role`) with the role it is reached through."""
         grants = self.grants(actor)
         if not grants:
-            return self.model._default_manager.none()
+            return self.model._default_manager.none().annotate(**{ROLE_ANNOTATION: Value("", CharField())})
         role = Case(
             *(When(grant.where, then=_expression(grant.role)) for grant in grants),
             output_field=CharField(),
