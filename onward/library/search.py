@@ -137,18 +137,23 @@ class SearchIndex:
                 matched[item_id] += 1
         ranked = [Hit(item_id, score, matched[item_id]) for item_id, score in totals.items()]
         ranked.sort(key=lambda h: (-h.words_matched, -h.score, -self._timestamp(h.item_id)))
-        hits: list[Hit] = []
-        start = 0
-        while len(hits) < limit and start < len(ranked):
-            batch = ranked[start : start + limit * SEARCH_BATCH_FACTOR]
-            allowed = readable([hit.item_id for hit in batch])
-            hits.extend(hit for hit in batch if hit.item_id in allowed)
-            start += len(batch)
-        return hits[:limit]
+        return readable_hits(ranked, readable, limit)
 
     def _timestamp(self, item_id: int) -> float:
         published = self.entries[item_id].published_at
         return published.timestamp() if published else 0.0
+
+
+def readable_hits(ranked: list[Hit], readable: Callable[[list[int]], Container[int]], limit: int) -> list[Hit]:
+    """The first `limit` ranked hits the reader may read, asking about a few times that many at a time."""
+    hits: list[Hit] = []
+    start = 0
+    while len(hits) < limit and start < len(ranked):
+        batch = ranked[start : start + limit * SEARCH_BATCH_FACTOR]
+        allowed = readable([hit.item_id for hit in batch])
+        hits.extend(hit for hit in batch if hit.item_id in allowed)
+        start += len(batch)
+    return hits[:limit]
 
 
 def search_index() -> SearchIndex:
