@@ -37,8 +37,9 @@ class LibraryPolicy(Policy[Item]):
         if not reader.in_custody:
             return [Grant(live & Q(audience__in=COMMUNITY_AUDIENCES), "person")]
         prison = reader.unit.prison()
-        aimed_here = Item.prisons.through.objects.filter(orgunit_id=prison.pk if prison else None).values("item_id")
-        at_my_prison = Q(all_prisons=True) | Q(pk__in=aimed_here)
+        at_my_prison = Q(all_prisons=True)
+        if prison is not None:
+            at_my_prison |= Q(pk__in=Item.prisons.through.objects.filter(orgunit_id=prison.pk).values("item_id"))
         return [Grant(live & Q(audience__in=CUSTODY_AUDIENCES) & at_my_prison, "person")]
 
 
