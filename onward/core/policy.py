@@ -10,7 +10,9 @@ the role the actor acts in through it. Everything else is derived from that list
 `role_for` asks the same scope for the one row, so a list and a single check cannot disagree. Answers
 about single rows are kept on the actor object, which lives for one request (or one job), so a page
 that asks several rules about one person makes one query. `remember` fills that store from rows a
-selector has already loaded with `scope_with_role`, so a page can ask about them for free.
+selector has already loaded with `scope_with_role`, so a page can ask about them for free. A kept
+answer is the stored row's when first asked, so the role an actor acted in stays the same for the
+rest of their request; a row never saved is reached by no one.
 """
 
 import operator
@@ -71,13 +73,15 @@ class Policy(Generic[M]):
         """The role through which this actor reaches this row; None when they do not reach it."""
         if obj.pk is None:
             return None
-        answers = self._answers(actor)
-        if obj.pk not in answers:
-            if not self.grants(actor):
-                return None
-            found = list(self.scope_with_role(actor).filter(pk=obj.pk).values_list(ROLE_ANNOTATION, flat=True)[:1])
-            answers[obj.pk] = str(found[0]) if found else None
-        return answers[obj.pk]
+        kept = getattr(actor, "__dict__", {}).get(_ANSWERS, {}).get(self.name, {})
+        if obj.pk in kept:
+            return kept[obj.pk]
+        if not self.grants(actor):
+            return None  # nothing kept for actors who reach nothing (anonymous visitors, the system)
+        found = list(self.scope_with_role(actor).filter(pk=obj.pk).values_list(ROLE_ANNOTATION, flat=True)[:1])
+        role = str(found[0]) if found else None
+        self._answers(actor)[obj.pk] = role
+        return role
 
     def allows(self, actor: Any, obj: M) -> bool:
         return self.role_for(actor, obj) is not None
@@ -87,10 +91,6 @@ class Policy(Generic[M]):
         answers = self._answers(actor)
         for row in rows:
             answers[row.pk] = str(getattr(row, ROLE_ANNOTATION))
-
-    def forget(self, actor: Any) -> None:
-        """Drop this actor's kept answers (after a change to who reaches what, within one request)."""
-        actor.__dict__.get(_ANSWERS, {}).pop(self.name, None)
 
     def _answers(self, actor: Any) -> dict[Any, str | None]:
         store: dict[str, dict[Any, str | None]] = actor.__dict__.setdefault(_ANSWERS, {})
