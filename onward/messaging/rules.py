@@ -182,25 +182,35 @@ def can_manage_word_list(user: Any, obj: WordList | OrgUnit | None) -> bool:
     return word_list_role(user, unit) is not None
 
 
+class WordListPolicy(Policy[OrgUnit]):
+    """Whose word lists a member of staff keeps: each role in `WORD_LIST_ROLES`, for the units of the
+    kinds it keeps at or below where it is held, in that role."""
+
+    model = OrgUnit
+    name = "wordlist.unit"
+
+    def grants(self, actor: Any) -> list[Grant]:
+        if not is_staff_user(actor):
+            return []
+        grants = []
+        for held in staff_roles(actor):
+            kinds = [kind for kind, roles in WORD_LIST_ROLES.items() if held.role in roles]
+            if kinds:
+                grants.append(Grant(Q(kind__in=kinds, path__startswith=held.unit.path), str(held.role)))
+        return grants
+
+
+WORD_LISTS = WordListPolicy()
+
+
 def word_list_role(user: Any, unit: OrgUnit) -> str | None:
     """The role this user keeps this unit's word list in, or None."""
-    roles = WORD_LIST_ROLES.get(unit.kind, ())
-    for held in staff_roles(user):
-        if held.role in roles and unit.path.startswith(held.unit.path):
-            return str(held.role)
-    return None
+    return WORD_LISTS.role_for(user, unit)
 
 
 def word_list_units_for(user: Any) -> QuerySet[OrgUnit]:
     """The prisons and delivery units whose word lists this user keeps (the list pages' scope)."""
-    if not is_staff_user(user):
-        return OrgUnit.objects.none()
-    scope = Q(pk__in=[])
-    for held in staff_roles(user):
-        for kind, roles in WORD_LIST_ROLES.items():
-            if held.role in roles:
-                scope |= Q(kind=kind, path__startswith=held.unit.path)
-    return OrgUnit.objects.filter(scope)
+    return WORD_LISTS.scope(user)
 
 
 @rule("messaging.contact_link")

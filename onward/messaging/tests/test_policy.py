@@ -1,8 +1,8 @@
-"""The conversation and review policies: lists and single checks agree, over generated worlds.
+"""The conversation, review and word list policies: lists and single checks agree, over generated worlds.
 
 The worlds are the people policy's (onward/people/tests/test_policy.py), with each person's staff
 conversation, a conversation with a synthetic approved contact, and messages in every state and flag.
-For every (user, conversation) and (user, message) pair: in the scope exactly when allowed, the role
+For every (user, conversation), (user, message) and (user, unit) pair: in the scope exactly when allowed, the role
 annotation and `role_for` agree, the registered rules agree, and all match a plain statement here.
 """
 
@@ -25,7 +25,8 @@ from onward.messaging.models import (
     Message,
     MessageState,
 )
-from onward.messaging.rules import CONVERSATIONS, MESSAGING_STAFF_ROLES, REVIEW
+from onward.messaging.rules import CONVERSATIONS, MESSAGING_STAFF_ROLES, REVIEW, WORD_LIST_ROLES, WORD_LISTS
+from onward.organisations.models import OrgUnit
 from onward.people.tests.test_policy import WorldPlan, expected_role, world_build, world_plans
 
 pytestmark = pytest.mark.django_db
@@ -88,6 +89,15 @@ def expected_reviewable(user: Any, message: Message) -> bool:
     return screened and any(person.unit.path.startswith(path) for path in security_paths(user))
 
 
+def expected_word_list_role(user: Any, unit: OrgUnit) -> str:
+    if getattr(user, "kind", None) != UserKind.STAFF or not user.is_verified():
+        return ""
+    for held in StaffRole.objects.filter(user=user).select_related("unit").order_by("pk"):
+        if held.role in WORD_LIST_ROLES.get(unit.kind, ()) and unit.path.startswith(held.unit.path):
+            return held.role
+    return ""
+
+
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(plan=world_plans(), data=st.data())
 def test_conversation_and_review_lists_agree_with_single_checks(plan: WorldPlan, data: st.DataObject) -> None:
@@ -115,4 +125,10 @@ def test_conversation_and_review_lists_agree_with_single_checks(plan: WorldPlan,
                     == can(single, "messaging.review", message)
                 )
                 assert (message.pk in reviewable) == expected_reviewable(single, message)
+            keeps = dict(WORD_LISTS.scope_with_role(user).values_list("pk", ROLE_ANNOTATION))
+            for unit in world.units:
+                single = world.fresh(made)
+                role = WORD_LISTS.role_for(single, unit)
+                assert (role or "") == keeps.get(unit.pk, "") == expected_word_list_role(single, unit)
+                assert can(single, "wordlist.manage", unit) == (role is not None)
         transaction.set_rollback(True)

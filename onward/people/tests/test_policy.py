@@ -101,6 +101,7 @@ class World:
     users: list[Any]  # anonymous, people with accounts, staff
     people: list[Person]
     verified: dict[int, bool]  # staff user id: past their second factor
+    units: list[OrgUnit]
 
     def fresh(self, user: Any) -> Any:
         """The same user loaded anew (nothing kept from earlier answers), with their second factor as planned."""
@@ -143,7 +144,7 @@ def world_build(plan: WorldPlan) -> World:
     for person, (_status, _unit, account) in zip(people, plan.people, strict=True):
         if account:
             users.append(User.objects.create(username=f"person-{person.pk}", kind=UserKind.PERSON, person=person))
-    return World(users + staff, people, verified)
+    return World(users + staff, people, verified, units)
 
 
 def expected_role(user: Any, person: Person) -> str:
