@@ -3,9 +3,9 @@
 Each process keeps one index per language, built from the live revisions (a translation where there is
 one, English otherwise) and rebuilt when `ContentVersion.number` moves on (every publication and
 withdrawal bumps it), so a search costs small queries (the version, and which of the best hits the
-reader may read) plus work in memory. Query words match words
-in the index exactly, as a prefix, or within one or two edits (rapidfuzz's Damerau-Levenshtein, so
-"bnak" finds "bank"); each matching word scores by where it was found (title above summary above body).
+reader may read) plus work in memory. Query words match words in the index exactly, as a prefix, or
+within one or two edits (rapidfuzz's Damerau-Levenshtein, so "bnak" finds "bank"); each matching word
+scores by where it was found (title above summary above body).
 Which hits a person may read is asked of the library policy's scope (`LIBRARY`, the same as the pages),
 best hits first, in batches, so targeting has one definition.
 """
