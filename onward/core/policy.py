@@ -16,7 +16,7 @@ rest of their request; a row never saved is reached by no one.
 """
 
 import operator
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import reduce
 from typing import Any, Generic, TypeVar
@@ -34,12 +34,13 @@ _ANSWERS = "_onward_policy_answers"
 class Grant:
     """One way an actor reaches rows: those `where` selects, acting as `role`.
 
-    `role` is a plain role name, or an expression read from the row (for a role that comes from an
-    assignment rather than from the staff member's job).
+    `role` is a plain role name, or a function that builds an expression reading it from the row (for a
+    role that comes from an assignment rather than from the staff member's job); it is built only when a
+    role is asked for, so lists pay nothing for it.
     """
 
     where: Q
-    role: str | Expression | Subquery
+    role: str | Callable[[], Expression | Subquery]
 
 
 class Policy(Generic[M]):
@@ -97,5 +98,5 @@ class Policy(Generic[M]):
         return store.setdefault(self.name, {})
 
 
-def _expression(role: str | Expression | Subquery) -> Expression | Subquery:
-    return Value(role) if isinstance(role, str) else role
+def _expression(role: str | Callable[[], Expression | Subquery]) -> Expression | Subquery:
+    return Value(role) if isinstance(role, str) else role()

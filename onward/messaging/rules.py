@@ -9,6 +9,7 @@ administrators over it; a probation delivery unit's risk words by its senior pra
 and by administrators. Nobody edits another prison's or unit's list.
 """
 
+from functools import partial
 from typing import Any
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
@@ -56,8 +57,8 @@ class ConversationPolicy(Policy[Conversation]):
             return []
         grants = []
         if has_role(actor, *MESSAGING_STAFF_ROLES):
-            reached = PEOPLE.scope_with_role(actor).filter(pk=OuterRef("person_id")).values(ROLE_ANNOTATION)[:1]
-            grants.append(Grant(Q(kind=ConversationKind.STAFF, person__in=PEOPLE.scope(actor)), Subquery(reached)))
+            staff_kind = Q(kind=ConversationKind.STAFF, person__in=PEOPLE.scope(actor))
+            grants.append(Grant(staff_kind, partial(_role_reaching_person, actor)))
         security_paths = _security_paths(actor)
         if security_paths:
             grants.append(
@@ -217,6 +218,12 @@ def word_list_units_for(user: Any) -> QuerySet[OrgUnit]:
 def refuse_accounts(user: Any, obj: Any) -> bool:
     """The contact's reply page is opened by its link's token, never by an account."""
     return False
+
+
+def _role_reaching_person(actor: Any) -> Subquery:
+    """The role through which this actor reaches the conversation's person (the people policy's)."""
+    reached = PEOPLE.scope_with_role(actor).filter(pk=OuterRef("person_id"))
+    return Subquery(reached.values(ROLE_ANNOTATION)[:1])
 
 
 def _security_paths(user: Any) -> list[str]:

@@ -1,5 +1,6 @@
 """Who may see and act on which person: `PEOPLE` (lists use its scope, single checks `person_in_scope`)."""
 
+from functools import partial
 from typing import Any
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
@@ -34,8 +35,7 @@ class PeoplePolicy(Policy[Person]):
         if not is_staff_user(actor):
             return []
         assigned = StaffAssignment.objects.filter(staff=actor, ended_at__isnull=True)
-        by_assignment = Subquery(assigned.filter(person=OuterRef("pk")).order_by("pk").values("role")[:1])
-        grants = [Grant(Q(pk__in=assigned.values("person_id")), by_assignment)]
+        grants = [Grant(Q(pk__in=assigned.values("person_id")), partial(_assignment_role, assigned))]
         for held in staff_roles(actor):
             if held.role in CASEWORK_ROLES:
                 grants.append(Grant(Q(unit__path__startswith=held.unit.path), str(held.role)))
@@ -119,3 +119,8 @@ def can_export_subject_access(user: Any, person: Person | None) -> bool:
     if not held:
         return False
     return person is None or any(person.unit.path.startswith(r.unit.path) for r in held)
+
+
+def _assignment_role(assigned: QuerySet[StaffAssignment]) -> Subquery:
+    """The role of the actor's (first) current assignment to the person on the row."""
+    return Subquery(assigned.filter(person=OuterRef("pk")).order_by("pk").values("role")[:1])
