@@ -54,21 +54,11 @@ class Policy(Generic[M]):
         raise NotImplementedError
 
     def scope(self, actor: Any) -> QuerySet[M]:
-        grants = self.grants(actor)
-        if not grants:
-            return self.model._default_manager.none()
-        return self.model._default_manager.filter(reduce(operator.or_, (grant.where for grant in grants)))
+        return self._rows(self.grants(actor))
 
     def scope_with_role(self, actor: Any) -> QuerySet[M]:
         """The scope, each row annotated (`policy_role`) with the role it is reached through."""
-        grants = self.grants(actor)
-        if not grants:
-            return self.model._default_manager.none().annotate(**{ROLE_ANNOTATION: Value("", CharField())})
-        role = Case(
-            *(When(grant.where, then=_expression(grant.role)) for grant in grants),
-            output_field=CharField(),
-        )
-        return self.scope(actor).annotate(**{ROLE_ANNOTATION: role})
+        return self._rows_with_role(self.grants(actor))
 
     def role_for(self, actor: Any, obj: M) -> str | None:
         """The role through which this actor reaches this row; None when they do not reach it."""
@@ -77,9 +67,10 @@ class Policy(Generic[M]):
         kept = getattr(actor, "__dict__", {}).get(_ANSWERS, {}).get(self.name, {})
         if obj.pk in kept:
             return kept[obj.pk]
-        if not self.grants(actor):
+        grants = self.grants(actor)
+        if not grants:
             return None  # nothing kept for actors who reach nothing (anonymous visitors, the system)
-        found = list(self.scope_with_role(actor).filter(pk=obj.pk).values_list(ROLE_ANNOTATION, flat=True)[:1])
+        found = list(self._rows_with_role(grants).filter(pk=obj.pk).values_list(ROLE_ANNOTATION, flat=True)[:1])
         role = str(found[0]) if found else None
         self._answers(actor)[obj.pk] = role
         return role
@@ -92,6 +83,17 @@ class Policy(Generic[M]):
         answers = self._answers(actor)
         for row in rows:
             answers[row.pk] = str(getattr(row, ROLE_ANNOTATION))
+
+    def _rows(self, grants: list[Grant]) -> QuerySet[M]:
+        if not grants:
+            return self.model._default_manager.none()
+        return self.model._default_manager.filter(reduce(operator.or_, (grant.where for grant in grants)))
+
+    def _rows_with_role(self, grants: list[Grant]) -> QuerySet[M]:
+        if not grants:
+            return self.model._default_manager.none().annotate(**{ROLE_ANNOTATION: Value("", CharField())})
+        role = Case(*(When(grant.where, then=_expression(grant.role)) for grant in grants), output_field=CharField())
+        return self._rows(grants).annotate(**{ROLE_ANNOTATION: role})
 
     def _answers(self, actor: Any) -> dict[Any, str | None]:
         store: dict[str, dict[Any, str | None]] = actor.__dict__.setdefault(_ANSWERS, {})
