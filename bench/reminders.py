@@ -22,9 +22,11 @@ def main() -> None:
     from django.db import connection
     from django.utils import timezone
 
-    from onward.accounts.models import User, UserKind
-    from onward.appointments.models import Appointment, Reminder, ReminderState
-    from onward.appointments.reminders import REMINDER_BATCH_SIZE, reminders_plan, reminders_send
+    from onward.accounts.models import User
+    from onward.appointments.models import Appointment
+    from onward.core.actors import UserKind
+    from onward.notifications.models import Reminder, ReminderState
+    from onward.notifications.reminders import REMINDER_BATCH_SIZE, reminders_plan, reminders_send
     from onward.organisations.tests.factories import OfficeFactory, PduFactory
     from onward.people.models import Person, Status
 

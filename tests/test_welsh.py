@@ -17,7 +17,7 @@ from django.contrib.auth.hashers import make_password
 from django.test import Client
 from django.utils import timezone, translation
 
-from onward.accounts.models import PinCredential, Role
+from onward.accounts.models import PinCredential
 from onward.accounts.services import device_token_create, person_account_ensure
 from onward.appointments.services import AppointmentDetails, appointment_book, appointment_cancel
 from onward.appointments.slots import slot_book
@@ -32,6 +32,7 @@ from onward.library.models import Item
 from onward.library.tests.factories import TopicFactory, published_item
 from onward.messaging.services import conversation_for_person, message_send
 from onward.notifications.models import OutboxMessage
+from onward.organisations.models import Role
 from onward.people.models import AssignmentRole, Language
 from onward.people.services import licence_version_issue
 from onward.people.tests.factories import (

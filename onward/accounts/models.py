@@ -6,10 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
-class UserKind(models.TextChoices):
-    STAFF = "staff", _("Staff")
-    PERSON = "person", _("Person under supervision")
+from onward.core.actors import UserKind
 
 
 class User(AbstractUser):
@@ -35,31 +32,6 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.get_full_name() or self.username
-
-
-class Role(models.TextChoices):
-    KEY_WORKER = "key_worker", _("Key worker")
-    POM = "pom", _("Prison offender manager")
-    PRACTITIONER = "practitioner", _("Probation practitioner")
-    SENIOR = "senior", _("Senior practitioner or manager")
-    SECURITY = "security", _("Security")
-    CONTENT_EDITOR = "content_editor", _("Content editor")
-    ADMINISTRATOR = "administrator", _("Administrator")
-
-
-class StaffRole(models.Model):
-    """A job a staff member holds at an organisation unit; it covers that unit and all below it."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_roles")
-    role = models.CharField(max_length=20, choices=Role.choices)
-    unit = models.ForeignKey("organisations.OrgUnit", on_delete=models.PROTECT, related_name="staff_roles")
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "role", "unit"], name="staff_role_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.get_role_display()} at {self.unit}"
 
 
 class PinCredential(models.Model):

@@ -1,37 +1,11 @@
-"""Who holds which roles, and the rules that depend on roles alone."""
+"""The rules that depend on roles alone."""
 
 from typing import Any
 
-from onward.accounts.models import Role, StaffRole, UserKind
+from onward.core.actors import UserKind, is_staff_user
 from onward.core.permissions import rule
-
-CASEWORK_ROLES = frozenset({Role.KEY_WORKER, Role.POM, Role.PRACTITIONER, Role.SENIOR, Role.SECURITY})
-
-
-def staff_roles(user: Any) -> list[StaffRole]:
-    """The user's roles with their units, loaded once per user object."""
-    cached = getattr(user, "_onward_roles", None)
-    if cached is None:
-        if getattr(user, "kind", None) != UserKind.STAFF or not user.is_authenticated:
-            cached = []
-        else:
-            cached = list(StaffRole.objects.filter(user=user).select_related("unit"))
-        user._onward_roles = cached
-    return cached
-
-
-def has_role(user: Any, *roles: str) -> bool:
-    return any(r.role in roles for r in staff_roles(user))
-
-
-def is_staff_user(user: Any) -> bool:
-    return getattr(user, "kind", None) == UserKind.STAFF and staff_verified(user)
-
-
-def staff_verified(user: Any) -> bool:
-    """Staff act only after their second factor. Users built outside a request (jobs) carry no flag."""
-    check = getattr(user, "is_verified", None)
-    return check() if callable(check) else True
+from onward.organisations.models import Role
+from onward.organisations.roles import CASEWORK_ROLES, has_role
 
 
 @rule("caseload.view")

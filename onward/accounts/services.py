@@ -2,7 +2,7 @@
 
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from onward.accounts.actors import PersonUser, StaffUser
+from onward.accounts.events import SignInCodeIssued
 from onward.accounts.models import (
     ActivationCode,
     DeviceToken,
@@ -23,10 +25,12 @@ from onward.accounts.models import (
     SignInLink,
     SignInMethod,
     User,
-    UserKind,
 )
 from onward.audit.services import audit_record
+from onward.core.actors import UserKind
+from onward.core.audit_actions import AuditAction
 from onward.core.context import current_request_context
+from onward.core.events import announce
 from onward.core.permissions import require
 from onward.people.models import COMMUNITY_STATUSES, CUSTODY_STATUSES, Person
 from onward.people.rules import acting_role
@@ -36,6 +40,8 @@ ACTIVATION_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 ACTIVATION_CODE_LENGTH = 10
 PIN_MIN_DIGITS = 4
 PIN_MAX_DIGITS = 6
+
+SIGN_IN_LINK_BATCH_SIZE = 500
 
 
 class SignInRefused(Exception):
@@ -113,7 +119,7 @@ def _pin_check(prison_number: str, pin: str) -> tuple[User | None, SignInRefused
         if locked:
             credential.locked_at = timezone.now()
             credential.save(update_fields=["locked_at"])
-            audit_record(actor=None, action="account.pin_locked", person=user.person, target=credential)
+            audit_record(actor=None, action=AuditAction.ACCOUNT_PIN_LOCKED, person=user.person, target=credential)
         sign_in_attempt_record(
             method=SignInMethod.PIN,
             identifier=prison_number,
@@ -137,7 +143,7 @@ def _pin_locked_error() -> SignInRefused:
     )
 
 
-def person_pin_set(*, actor: Any, person: Person, pin: str, reason: str = "") -> PinCredential:
+def person_pin_set(*, actor: StaffUser, person: Person, pin: str, reason: str = "") -> PinCredential:
     """Staff set or reset a person's PIN; this also unlocks it."""
     require(actor, "person.reset_pin", person)
     if not (pin.isdigit() and PIN_MIN_DIGITS <= len(pin) <= PIN_MAX_DIGITS):
@@ -157,7 +163,7 @@ def person_pin_set(*, actor: Any, person: Person, pin: str, reason: str = "") ->
         audit_record(
             actor=actor,
             role=acting_role(actor, person),
-            action="account.pin_set" if created else "account.pin_reset",
+            action=AuditAction.ACCOUNT_PIN_SET if created else AuditAction.ACCOUNT_PIN_RESET,
             person=person,
             target=credential,
             reason=reason,
@@ -185,7 +191,7 @@ def person_account_ensure(person: Person) -> User:
 # --- People in the community: activation codes and one-time codes ------------------------------
 
 
-def activation_code_issue(*, actor: Any, person: Person) -> str:
+def activation_code_issue(*, actor: StaffUser, person: Person) -> str:
     """A printed code for first sign-in after release. Returned once, stored only as a digest."""
     require(actor, "person.issue_activation_code", person)
     code = "".join(secrets.choice(ACTIVATION_ALPHABET) for _ in range(ACTIVATION_CODE_LENGTH))
@@ -202,7 +208,7 @@ def activation_code_issue(*, actor: Any, person: Person) -> str:
         audit_record(
             actor=actor,
             role=acting_role(actor, person),
-            action="account.activation_code_issued",
+            action=AuditAction.ACCOUNT_ACTIVATION_CODE_ISSUED,
             person=person,
             target=record,
         )
@@ -254,7 +260,9 @@ def _activation_check(code: str) -> tuple[User | None, SignInRefused | None]:
     record.used_at = timezone.now()
     record.save(update_fields=["used_at"])
     sign_in_attempt_record(method=SignInMethod.ACTIVATION_CODE, identifier=identifier, user=record.user, succeeded=True)
-    audit_record(actor=record.user, role="person", action="account.activated", person=record.user.person, target=record)
+    audit_record(
+        actor=record.user, role="person", action=AuditAction.ACCOUNT_ACTIVATED, person=record.user.person, target=record
+    )
     return record.user, None
 
 
@@ -263,8 +271,6 @@ def one_time_code_send(*, contact: str) -> None:
 
     Says nothing about whether the contact is known: the page reads the same either way.
     """
-    from onward.notifications.services import notification_queue
-
     contact = contact.strip()
     is_email = "@" in contact
     lookup = {"email__iexact": contact} if is_email else {"phone": _normalise_phone(contact)}
@@ -285,17 +291,15 @@ def one_time_code_send(*, contact: str) -> None:
             channel="email" if is_email else "sms",
             expires_at=now + timedelta(minutes=settings.ONE_TIME_CODE_MINUTES),
         )
-        body = _("Your Onward sign-in code is %(code)s. It works for %(minutes)s minutes. Do not share it.") % {
-            "code": code,
-            "minutes": settings.ONE_TIME_CODE_MINUTES,
-        }
-        notification_queue(
-            channel="email" if is_email else "sms",
-            recipient=person.email if is_email else person.phone,
-            subject=_("Your Onward sign-in code"),
-            body=body,
-            user=account,
-            person=person,
+        announce(
+            SignInCodeIssued(
+                person=person,
+                account=account,
+                channel="email" if is_email else "sms",
+                address=person.email if is_email else person.phone,
+                code=code,
+                minutes=settings.ONE_TIME_CODE_MINUTES,
+            )
         )
 
 
@@ -370,7 +374,18 @@ class IssuedDeviceToken:
     token: str  # shown once
 
 
-def device_token_create(*, actor: Any, name: str) -> IssuedDeviceToken:
+def staff_totp_confirm(*, user: StaffUser, device: Any, code: str) -> bool:
+    """A staff member's first authenticator code: right, and the authenticator is theirs from now on."""
+    if not device.verify_token(code):
+        return False
+    with transaction.atomic():
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        audit_record(actor=user, role="staff", action=AuditAction.ACCOUNT_AUTHENTICATOR_SET_UP, target=user)
+    return True
+
+
+def device_token_create(*, actor: PersonUser, name: str) -> IssuedDeviceToken:
     """A person adds their phone or tablet. The plain token is returned once and never stored."""
     require(actor, "person.self")
     name = name.strip()
@@ -382,12 +397,16 @@ def device_token_create(*, actor: Any, name: str) -> IssuedDeviceToken:
             user=actor, name=name.strip()[:100], token_digest=code_digest("device", token)
         )
         audit_record(
-            actor=actor, role="person", action="account.device_token_created", person=actor.person, target=record
+            actor=actor,
+            role="person",
+            action=AuditAction.ACCOUNT_DEVICE_TOKEN_CREATED,
+            person=actor.person,
+            target=record,
         )
     return IssuedDeviceToken(record=record, token=token)
 
 
-def device_token_revoke(*, actor: Any, token: DeviceToken, reason: str = "") -> DeviceToken:
+def device_token_revoke(*, actor: StaffUser | PersonUser, token: DeviceToken, reason: str = "") -> DeviceToken:
     person = token.user.person
     if person is None:
         raise ValueError("Device tokens belong to people's accounts.")
@@ -400,12 +419,42 @@ def device_token_revoke(*, actor: Any, token: DeviceToken, reason: str = "") -> 
             audit_record(
                 actor=actor,
                 role=acting_role(actor, person),
-                action="account.device_token_revoked",
+                action=AuditAction.ACCOUNT_DEVICE_TOKEN_REVOKED,
                 person=person,
                 target=token,
                 reason=reason,
             )
     return token
+
+
+def person_access_end(*, actor: Any, person: Person, reason: str) -> int:
+    """End every way the person is signed in: device tokens are revoked and open web sessions stop working.
+
+    Returns how many device tokens were revoked.
+
+    Web sessions carry a hash of the account's password field; a new unusable password changes it, so
+    each open session is refused at its next request (Django checks the hash), on any session store.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        account = User.objects.select_for_update().filter(person=person).first()
+        if account is None:
+            return 0
+        tokens = DeviceToken.objects.filter(user=account, revoked_at__isnull=True).update(
+            revoked_at=now, revoked_by=actor if getattr(actor, "pk", None) else None
+        )
+        account.set_unusable_password()
+        account.save(update_fields=["password"])
+        audit_record(
+            actor=actor,
+            role=acting_role(actor, person),
+            action=AuditAction.ACCOUNT_ACCESS_ENDED,
+            person=person,
+            target=account,
+            reason=reason,
+            data={"device_tokens_revoked": tokens},
+        )
+    return tokens
 
 
 def device_token_authenticate(token: str) -> User | None:
@@ -436,6 +485,36 @@ def sign_in_link_issue(*, user: User, purpose: str, next_url: str, expires_at: A
         user=user, token_digest=code_digest("link", token), purpose=purpose, next_url=next_url, expires_at=expires_at
     )
     return reverse("accounts:person_link", kwargs={"token": token})
+
+
+def sign_in_links_issue_many(
+    wanted: list[tuple[Any, User | None, str, datetime]], *, purpose: str, base_url: str
+) -> dict[Any, str]:
+    """Many sign-in links in one insert, for a batch (reminders): {key: full link} for (key, account, next, expiry).
+
+    The same rows `sign_in_link_issue` writes; entries without an account get no link.
+    """
+    rows, links = [], {}
+    link_path = reverse("accounts:person_link", kwargs={"token": "TOKEN"})  # once per batch, not per link
+    base = base_url.rstrip("/")
+    for key, user, next_url, expires_at in wanted:
+        if user is None:
+            continue
+        if not next_url.startswith("/") or next_url.startswith("//"):
+            raise ValueError("next_url must be a path on this site.")
+        token = secrets.token_urlsafe(24)
+        rows.append(
+            SignInLink(
+                user=user,
+                token_digest=code_digest("link", token),
+                purpose=purpose,
+                next_url=next_url,
+                expires_at=expires_at,
+            )
+        )
+        links[key] = base + link_path.replace("TOKEN", token)
+    SignInLink.objects.bulk_create(rows, batch_size=SIGN_IN_LINK_BATCH_SIZE)
+    return links
 
 
 def sign_in_link_redeem(*, token: str, date_of_birth: Any) -> tuple[User, str]:

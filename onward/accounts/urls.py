@@ -12,4 +12,11 @@ urlpatterns = [
     path("me/sign-in/code/enter/", views.person_code_enter, name="person_code_enter"),
     path("me/activate/", views.person_activate, name="person_activate"),
     path("me/link/<str:token>/", views.person_link, name="person_link"),
+    path("staff/people/<int:person_id>/pin/", views.person_pin_reset, name="person_pin_reset"),
+    path("staff/people/<int:person_id>/activation-code/", views.person_activation_code, name="person_activation_code"),
+    path(
+        "staff/people/<int:person_id>/devices/<int:token_id>/revoke/",
+        views.person_device_revoke,
+        name="person_device_revoke",
+    ),
 ]

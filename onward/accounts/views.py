@@ -1,40 +1,55 @@
-"""Sign-in pages: staff (password then authenticator code), and people (PIN, one-time code, activation)."""
+"""Sign-in pages: staff (password then authenticator code), and people (PIN, one-time code, activation).
 
+And the sign-in actions staff take on a person's record: reset a PIN, print an activation code, stop a device.
+"""
+
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib import auth
+from django.contrib import auth, messages
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from onward.accounts.actors import signed_in_user, staff_verified_by
 from onward.accounts.forms import (
     ActivationForm,
     CodeForm,
     ContactForm,
     DateOfBirthForm,
     OneTimeCodeForm,
+    PinResetForm,
     PinSignInForm,
     StaffSignInForm,
 )
-from onward.accounts.models import SignInMethod, UserKind
+from onward.accounts.models import DeviceToken, SignInMethod
 from onward.accounts.services import (
     SignInRefused,
+    activation_code_issue,
     activation_code_redeem,
+    device_token_revoke,
     one_time_code_send,
     one_time_code_verify,
+    person_pin_set,
     person_pin_sign_in,
     sign_in_attempt_record,
     sign_in_link_is_live,
     sign_in_link_redeem,
+    staff_totp_confirm,
 )
 from onward.accounts.totp import totp_device_new, totp_qr_svg
+from onward.core.actors import UserKind
+from onward.core.audit_actions import AuditAction
 from onward.core.navigation import staff_landing
-from onward.core.permissions import permission, public
+from onward.core.permissions import can, permission, public
+from onward.people.selectors import person_get
 
 PENDING_STAFF = "onward_pending_staff"
 PENDING_CONTACT = "onward_pending_contact"
@@ -105,9 +120,7 @@ def staff_code_setup(request: HttpRequest) -> HttpResponse:
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first() or totp_device_new(user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["code"]):
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
+        if staff_totp_confirm(user=user, device=device, code=form.cleaned_data["code"]):
             return _finish_staff_sign_in(request, user, device)
         sign_in_attempt_record(
             method=SignInMethod.STAFF_TOTP,
@@ -174,7 +187,8 @@ def _finish_staff_sign_in(request: HttpRequest, user: Any, device: TOTPDevice) -
     request.session.pop(PENDING_STAFF, None)
     auth.login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     otp_login(request, device)
-    return redirect(_safe_next(request, staff_landing(user)))
+    # This user object was loaded before the code was checked: mark it verified, as the next request will be.
+    return redirect(_safe_next(request, staff_landing(staff_verified_by(user, device))))
 
 
 # --- People ------------------------------------------------------------------------------------
@@ -287,3 +301,55 @@ def _safe_next(request: HttpRequest, default: str) -> str:
     ):
         return target
     return default
+
+
+# --- Staff, on a person's record: PIN, activation code, devices -----------------------------------
+
+
+@permission("person.reset_pin")
+def person_pin_reset(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = person_get(request.user, person_id, purpose=AuditAction.PERSON_VIEW_FOR_PIN_RESET)
+    if not can(request.user, "person.reset_pin", person):
+        raise PermissionDenied("person.reset_pin")
+    form = PinResetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        person_pin_set(
+            actor=signed_in_user(request),
+            person=person,
+            pin=form.cleaned_data["pin"],
+            reason=form.cleaned_data["reason"],
+        )
+        messages.success(
+            request, _("The PIN has been reset. Give the new PIN to %(name)s privately.") % {"name": person.full_name}
+        )
+        return redirect("people:person_detail", person_id=person.pk)
+    return render(
+        request, "accounts/pin_reset.html", {"person": person, "form": form}, status=400 if form.errors else 200
+    )
+
+
+@permission("person.issue_activation_code")
+@require_POST
+def person_activation_code(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = person_get(request.user, person_id, purpose=AuditAction.PERSON_VIEW_FOR_ACTIVATION_CODE)
+    code = activation_code_issue(actor=signed_in_user(request), person=person)
+    days = settings.ACTIVATION_CODE_DAYS
+    context = {
+        "person": person,
+        "code": code,
+        "code_days": days,
+        "expires_on": timezone.localdate() + timedelta(days=days),
+        # Browsers go to https:// by themselves, so the letter leaves it off: less to type.
+        "public_address": settings.PUBLIC_BASE_URL.removeprefix("https://"),
+    }
+    return render(request, "accounts/activation_code.html", context)
+
+
+@permission("person.manage_devices")
+@require_POST
+def person_device_revoke(request: HttpRequest, person_id: int, token_id: int) -> HttpResponse:
+    person = person_get(request.user, person_id, purpose=AuditAction.PERSON_VIEW_FOR_DEVICE_REVOKE)
+    token = get_object_or_404(DeviceToken, pk=token_id, user__person=person)
+    device_token_revoke(actor=signed_in_user(request), token=token)
+    messages.success(request, _("The device can no longer sign in."))
+    return redirect("people:person_detail", person_id=person.pk)

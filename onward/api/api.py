@@ -15,7 +15,18 @@ from django.views.decorators.http import require_safe
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 
-from onward.api import appointments, devices, directory, learning, library, licence, messaging, notifications, people
+from onward.api import (
+    appointments,
+    checkins,
+    devices,
+    directory,
+    learning,
+    library,
+    licence,
+    messaging,
+    notifications,
+    people,
+)
 from onward.api.auth import DeviceTokenAuth, PersonOrStaffSessionAuth, StaffSessionAuth
 from onward.api.errors import install_error_handlers
 from onward.core.permissions import require
@@ -62,6 +73,7 @@ api.add_router("", licence.router)
 api.add_router("", devices.router)
 api.add_router("", appointments.router)
 api.add_router("", messaging.router)
+api.add_router("", checkins.router)
 api.add_router("", notifications.router)
 api.add_router("", directory.router)
 api.add_router("", learning.router)

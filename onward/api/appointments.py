@@ -30,6 +30,8 @@ from onward.appointments.models import (
     Slot,
     SlotState,
 )
+from onward.core.audit_actions import AuditAction
+from onward.notifications.reminders import ReminderSettings, reminder_preference_save, reminder_settings_for
 from onward.people.models import Person
 from onward.people.selectors import person_get
 
@@ -185,7 +187,7 @@ def my_appointments(request: HttpRequest) -> PersonAppointmentsOut:
 @permission("appointment.self")
 def my_appointment_confirm(request: HttpRequest, appointment_id: AppointmentId) -> AppointmentOut:
     user = api_caller(request)
-    appointment = _get(user, appointment_id, "view_own_for_confirm")
+    appointment = _get(user, appointment_id, AuditAction.APPOINTMENT_VIEW_OWN_FOR_CONFIRM)
     return _out(_service(lambda: services.appointment_confirm(actor=user, appointment=appointment)))
 
 
@@ -200,7 +202,7 @@ def my_appointment_rearrange_request(
 ) -> AppointmentOut:
     """The practitioner is told and decides; a compulsory appointment stands until they move it."""
     user = api_caller(request)
-    appointment = _get(user, appointment_id, "view_own_for_rearrange")
+    appointment = _get(user, appointment_id, AuditAction.APPOINTMENT_VIEW_OWN_FOR_REARRANGE)
     return _out(
         _service(lambda: services.appointment_rearrange_request(actor=user, appointment=appointment, note=body.note))
     )
@@ -261,8 +263,8 @@ class ReminderPreferenceIn(Schema):
 @permission("appointment.self")
 def my_reminder_preference(request: HttpRequest) -> ReminderPreferenceOut:
     user = api_caller(request)
-    person = person_get(user, int(user.person_id), purpose="view_own_reminders")
-    return _preference_out(selectors.reminder_settings_for(person))
+    person = person_get(user, int(user.person_id), purpose=AuditAction.PERSON_VIEW_OWN_REMINDERS)
+    return _preference_out(reminder_settings_for(person))
 
 
 @router.put(
@@ -274,21 +276,21 @@ def my_reminder_preference(request: HttpRequest) -> ReminderPreferenceOut:
 def my_reminder_preference_save(request: HttpRequest, body: ReminderPreferenceIn) -> ReminderPreferenceOut:
     """Reminders not yet sent are planned again at once; a way the person cannot be reached by is refused."""
     user = api_caller(request)
-    person = person_get(user, int(user.person_id), purpose="view_own_reminders")
-    wanted = services.ReminderSettings(
+    person = person_get(user, int(user.person_id), purpose=AuditAction.PERSON_VIEW_OWN_REMINDERS)
+    wanted = ReminderSettings(
         channel=body.channel,
         offsets_minutes=[int(m) for m in body.offsets_minutes],
         quiet_start=body.quiet_start.replace(second=0, microsecond=0, tzinfo=None),
         quiet_end=body.quiet_end.replace(second=0, microsecond=0, tzinfo=None),
     )
     try:
-        services.reminder_preference_save(actor=user, person=person, wanted=wanted)
+        reminder_preference_save(actor=user, person=person, wanted=wanted)
     except DjangoValidationError as error:
         raise HttpError(BAD_REQUEST, " ".join(error.messages)) from None
-    return _preference_out(selectors.reminder_settings_for(person))
+    return _preference_out(reminder_settings_for(person))
 
 
-def _preference_out(current: services.ReminderSettings) -> ReminderPreferenceOut:
+def _preference_out(current: ReminderSettings) -> ReminderPreferenceOut:
     return ReminderPreferenceOut(
         channel=current.channel,
         offsets_minutes=current.offsets_minutes,
@@ -356,7 +358,7 @@ def appointment_book(request: HttpRequest, person_id: PersonId, body: BookingIn)
 @permission("appointment.manage")
 def appointment_cancel(request: HttpRequest, appointment_id: AppointmentId, body: ReasonIn) -> AppointmentOut:
     user = api_caller(request)
-    appointment = _get(user, appointment_id, "view_for_cancel")
+    appointment = _get(user, appointment_id, AuditAction.APPOINTMENT_VIEW_FOR_CANCEL)
     return _out(_service(lambda: services.appointment_cancel(actor=user, appointment=appointment, reason=body.reason)))
 
 
@@ -369,7 +371,7 @@ def appointment_cancel(request: HttpRequest, appointment_id: AppointmentId, body
 def appointment_attendance(request: HttpRequest, appointment_id: AppointmentId, body: AttendanceIn) -> AppointmentOut:
     """Attended, failed to attend, or acceptable absence (with a reason)."""
     user = api_caller(request)
-    appointment = _get(user, appointment_id, "view_for_attendance")
+    appointment = _get(user, appointment_id, AuditAction.APPOINTMENT_VIEW_FOR_ATTENDANCE)
     return _out(
         _service(
             lambda: services.attendance_record(
@@ -445,7 +447,7 @@ def slot_withdraw(request: HttpRequest, slot_id: SlotId, body: SlotWithdrawIn) -
 # --- helpers ------------------------------------------------------------------------------------
 
 
-def _get(user: object, appointment_id: int, purpose: str) -> Appointment:
+def _get(user: object, appointment_id: int, purpose: AuditAction) -> Appointment:
     try:
         return selectors.appointment_get(user, appointment_id, purpose=purpose)
     except PermissionDenied:
@@ -454,7 +456,7 @@ def _get(user: object, appointment_id: int, purpose: str) -> Appointment:
 
 def _person(user: object, person_id: int) -> Person:
     try:
-        return person_get(user, person_id, purpose="view_appointments")
+        return person_get(user, person_id, purpose=AuditAction.PERSON_VIEW_APPOINTMENTS)
     except PermissionDenied:
         raise Http404 from None
 

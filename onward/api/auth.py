@@ -14,9 +14,8 @@ from ninja.errors import HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
-from onward.accounts.models import UserKind
-from onward.accounts.rules import staff_verified
 from onward.accounts.services import device_token_authenticate
+from onward.core.actors import UserKind, staff_verified
 
 BEARER_PREFIX = "bearer "
 

@@ -23,6 +23,7 @@ from onward.api.schemas import (
     PersonRecordOut,
     UnitOut,
 )
+from onward.core.audit_actions import AuditAction
 from onward.organisations.models import OrgUnit, UnitKind
 from onward.people.models import AssignmentRole, Person, RiskLevel, Status
 from onward.people.selectors import CaseloadFilter, caseload_for, licence_current, person_get
@@ -35,7 +36,7 @@ router = Router()
 def me(request: HttpRequest) -> MeOut:
     """Name, reference numbers, status, the next date that matters, who is working with them, and their licence."""
     user = api_caller(request)
-    person = person_get(user, int(user.person_id), purpose="view_own")
+    person = person_get(user, int(user.person_id), purpose=AuditAction.PERSON_VIEW_OWN)
     return MeOut(
         id=person.pk,
         first_name=person.first_name,

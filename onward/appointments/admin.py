@@ -2,8 +2,8 @@
 
 from django.contrib import admin
 
-from onward.appointments.models import Appointment, CalendarFeed, Reminder, ReminderPreference, Slot
-from onward.core.admin_mixins import PolicyAdmin, ReadOnlyAdmin
+from onward.appointments.models import Appointment, CalendarFeed, Slot
+from onward.core.admin_mixins import ReadOnlyAdmin
 from onward.core.admin_site import admin_site
 
 
@@ -13,18 +13,6 @@ class AppointmentAdmin(ReadOnlyAdmin):
     list_filter = ["kind", "state", "compulsory"]
     search_fields = ["=id", "=person__crn", "=person__prison_number"]
     date_hierarchy = "starts_at"
-
-
-@admin.register(Reminder, site=admin_site)
-class ReminderAdmin(ReadOnlyAdmin):
-    list_display = ["id", "appointment", "offset_minutes", "due_at", "state", "channel", "sent_at"]
-    list_filter = ["state", "channel"]
-
-
-@admin.register(ReminderPreference, site=admin_site)
-class ReminderPreferenceAdmin(PolicyAdmin):
-    list_display = ["person", "channel", "quiet_start", "quiet_end"]
-    raw_id_fields = ["person"]
 
 
 @admin.register(CalendarFeed, site=admin_site)

@@ -6,8 +6,9 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from onward.appointments.models import AppointmentKind, AppointmentState, ReminderChannel
-from onward.appointments.services import REMINDER_OFFSET_CHOICES_MINUTES
+from onward.appointments.models import AppointmentKind, AppointmentState
+from onward.notifications.models import ReminderChannel
+from onward.notifications.reminders import REMINDER_OFFSET_CHOICES_MINUTES
 
 DATE_FORMATS = ["%Y-%m-%d", "%d %m %Y", "%d/%m/%Y"]
 

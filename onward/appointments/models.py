@@ -5,8 +5,6 @@ An appointment's life is the transition table `TRANSITIONS`: it is booked, then 
 Services refuse any other move; the outcomes in `REASON_REQUIRED` need a reason.
 """
 
-from datetime import time
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -127,66 +125,6 @@ class Appointment(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state == S.BOOKED
-
-
-class ReminderChannel(models.TextChoices):
-    SMS = "sms", _("Text message")
-    EMAIL = "email", _("Email")
-    PUSH = "push", _("Notification on your phone")
-
-
-class ReminderPreference(models.Model):
-    """How one person wants to be reminded. Without a row, the settings' defaults apply."""
-
-    person = models.OneToOneField("people.Person", on_delete=models.CASCADE, related_name="reminder_preference")
-    channel = models.CharField(max_length=10, choices=ReminderChannel.choices, default=ReminderChannel.SMS)
-    # Minutes before the start; empty means the defaults for the appointment's kind.
-    offsets_minutes = models.JSONField(default=list, blank=True)
-    # {"drug_test": [120], ...}: this person's offsets for one kind of appointment.
-    offsets_by_kind = models.JSONField(default=dict, blank=True)
-    quiet_start = models.TimeField(default=time(21, 0))
-    quiet_end = models.TimeField(default=time(8, 0))
-    updated_at = models.DateTimeField(auto_now=True)
-
-
-class ReminderState(models.TextChoices):
-    PLANNED = "planned", _("Planned")
-    SENDING = "sending", _("Sending")
-    SENT = "sent", _("Sent")
-    SKIPPED = "skipped", _("Not sent (appointment or check-in changed)")
-
-
-class Reminder(models.Model):
-    """One reminder of one appointment, or of one check-in window, at one offset.
-
-    Exactly one of appointment and checkin is set. For an appointment the offset counts back from
-    its start; for a check-in, from the end of its window. The unique pairs make each exactly once.
-    """
-
-    appointment = models.ForeignKey(
-        Appointment, on_delete=models.CASCADE, related_name="reminders", null=True, blank=True
-    )
-    checkin = models.ForeignKey(
-        "checkins.CheckIn", on_delete=models.CASCADE, related_name="reminders", null=True, blank=True
-    )
-    offset_minutes = models.PositiveIntegerField()
-    due_at = models.DateTimeField()
-    state = models.CharField(max_length=10, choices=ReminderState.choices, default=ReminderState.PLANNED)
-    claim_token = models.CharField(max_length=32, blank=True)
-    channel = models.CharField(max_length=10, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["appointment", "offset_minutes"], name="reminder_once_per_offset"),
-            models.UniqueConstraint(fields=["checkin", "offset_minutes"], name="checkin_reminder_once_per_offset"),
-            models.CheckConstraint(
-                condition=Q(appointment__isnull=False, checkin__isnull=True)
-                | Q(appointment__isnull=True, checkin__isnull=False),
-                name="reminder_of_one_thing",
-            ),
-        ]
-        indexes = [models.Index(fields=["state", "due_at"])]
 
 
 class CalendarFeed(models.Model):

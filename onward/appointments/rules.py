@@ -4,11 +4,12 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from onward.accounts.models import Role, UserKind
-from onward.accounts.rules import CASEWORK_ROLES, has_role, is_staff_user
 from onward.appointments.models import Appointment, Slot, SlotState
+from onward.core.actors import UserKind, is_staff_user
 from onward.core.permissions import rule
 from onward.core.policy import Grant, Policy
+from onward.organisations.models import Role
+from onward.organisations.roles import CASEWORK_ROLES, has_role
 from onward.people.models import Person, StaffAssignment
 from onward.people.rules import people_visible_to, person_in_scope
 

@@ -8,14 +8,15 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from onward.appointments.models import Appointment, AppointmentState, ReminderPreference, Slot, SlotState
+from onward.appointments.models import Appointment, AppointmentState, Slot, SlotState
 from onward.appointments.rules import appointments_visible_to, slots_visible_to
 from onward.audit.services import audit_record
+from onward.core.audit_actions import AuditAction
 from onward.people.models import Person, StaffAssignment
 from onward.people.rules import acting_role
 
 if TYPE_CHECKING:
-    from onward.appointments.services import ReminderSettings
+    pass
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,9 @@ class PersonAppointments:
     past: list[Appointment]
 
 
-def appointment_get(user: Any, appointment_id: int, *, purpose: str = "view") -> Appointment:
+def appointment_get(
+    user: Any, appointment_id: int, *, purpose: AuditAction = AuditAction.APPOINTMENT_VIEW
+) -> Appointment:
     """One appointment the user may see (the same refusal whether it exists or not). The read is audited."""
     appointment = (
         appointments_visible_to(user)
@@ -37,7 +40,7 @@ def appointment_get(user: Any, appointment_id: int, *, purpose: str = "view") ->
     audit_record(
         actor=user,
         role=acting_role(user, appointment.person),
-        action=f"appointment.{purpose}",
+        action=purpose,
         person=appointment.person,
         target=appointment,
     )
@@ -123,21 +126,3 @@ def caseload_people(user: Any) -> list[Person]:
     """The people this member of staff is assigned to (those they may open slots for)."""
     assigned = StaffAssignment.objects.filter(staff_id=user.pk, ended_at__isnull=True).values("person_id")
     return list(Person.objects.filter(pk__in=assigned).select_related("unit").order_by("last_name", "first_name"))
-
-
-def reminder_settings_for(person: Person) -> "ReminderSettings":
-    """How this person is reminded now: their own choice, or the defaults until they make one."""
-    from onward.appointments.reminders import quiet_hours_for
-    from onward.appointments.services import ReminderSettings
-
-    preference = ReminderPreference.objects.filter(person=person).first()
-    quiet = quiet_hours_for(preference)
-    return ReminderSettings(
-        channel=preference.channel if preference else settings.APPOINTMENT_DEFAULT_CHANNEL,
-        offsets_minutes=list(
-            (preference.offsets_minutes if preference and preference.offsets_minutes else None)
-            or settings.APPOINTMENT_REMINDER_OFFSETS_MINUTES
-        ),
-        quiet_start=quiet.start,
-        quiet_end=quiet.end,
-    )

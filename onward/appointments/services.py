@@ -16,24 +16,22 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop, override
+from django.utils.translation import override
 
-from onward.accounts.rules import staff_roles
 from onward.appointments.models import (
     REASON_REQUIRED,
-    REMINDABLE_STATES,
     Appointment,
     AppointmentState,
-    Reminder,
-    ReminderChannel,
-    ReminderPreference,
-    ReminderState,
     transition_allowed,
 )
+from onward.appointments.reminders import APPOINTMENT_REMINDERS
 from onward.audit.services import audit_record
+from onward.core.audit_actions import AuditAction
 from onward.core.permissions import require
-from onward.notifications.push import push_reachable
+from onward.notifications.reminders import reminders_plan_for, reminders_skip
+from onward.notifications.services import notification_queue, person_notify
 from onward.organisations.models import OrgUnit, UnitKind
+from onward.organisations.roles import staff_roles
 from onward.people.models import AssignmentRole, Person, StaffAssignment
 from onward.people.rules import acting_role
 
@@ -76,7 +74,7 @@ def appointment_booked(
     audit_record(
         actor=actor,
         role=role,
-        action="appointment.booked",
+        action=AuditAction.APPOINTMENT_BOOKED,
         person=person,
         target=appointment,
         data={**_audit_data(appointment), **(audit_extra or {})},
@@ -88,9 +86,7 @@ def appointment_booked(
             body=_("You have a new appointment: %(what)s on %(when)s at %(where)s.") % _describe(appointment),
             key=f"appointment-booked:{appointment.pk}",
         )
-    from onward.appointments.reminders import reminders_plan_for
-
-    reminders_plan_for([appointment])
+    reminders_plan_for(APPOINTMENT_REMINDERS, [appointment])
     return appointment
 
 
@@ -107,7 +103,7 @@ def appointment_rearrange(
         audit_record(
             actor=actor,
             role=acting_role(actor, old.person),
-            action="appointment.rearranged",
+            action=AuditAction.APPOINTMENT_REARRANGED,
             person=old.person,
             target=old,
             reason=reason,
@@ -121,9 +117,7 @@ def appointment_rearrange(
                 % {**_describe(new), "old": _when(old.starts_at)},
                 key=f"appointment-rearranged:{old.pk}",
             )
-        from onward.appointments.reminders import reminders_plan_for
-
-        reminders_plan_for([new])
+            reminders_plan_for(APPOINTMENT_REMINDERS, [new])
     return new
 
 
@@ -136,7 +130,7 @@ def appointment_cancel(*, actor: Any, appointment: Appointment, reason: str) -> 
         audit_record(
             actor=actor,
             role=acting_role(actor, locked.person),
-            action="appointment.cancelled",
+            action=AuditAction.APPOINTMENT_CANCELLED,
             person=locked.person,
             target=locked,
             reason=reason,
@@ -168,7 +162,7 @@ def attendance_record(*, actor: Any, appointment: Appointment, outcome: str, rea
         audit_record(
             actor=actor,
             role=acting_role(actor, locked.person),
-            action="appointment.attendance_recorded",
+            action=AuditAction.APPOINTMENT_ATTENDANCE_RECORDED,
             person=locked.person,
             target=locked,
             reason=reason,
@@ -190,7 +184,11 @@ def appointment_confirm(*, actor: Any, appointment: Appointment) -> Appointment:
             locked.confirmed_at = timezone.now()
             locked.save(update_fields=["confirmed_at", "updated_at"])
             audit_record(
-                actor=actor, role="person", action="appointment.confirmed", person=locked.person, target=locked
+                actor=actor,
+                role="person",
+                action=AuditAction.APPOINTMENT_CONFIRMED,
+                person=locked.person,
+                target=locked,
             )
     return locked
 
@@ -210,14 +208,12 @@ def appointment_rearrange_request(*, actor: Any, appointment: Appointment, note:
         audit_record(
             actor=actor,
             role="person",
-            action="appointment.rearrange_requested",
+            action=AuditAction.APPOINTMENT_REARRANGE_REQUESTED,
             person=locked.person,
             target=locked,
             data={"note": locked.rearrange_request_note},
         )
         for staff in _responsible_staff(locked):
-            from onward.notifications.services import notification_queue
-
             notification_queue(
                 channel="in_app",
                 recipient=str(staff.pk),
@@ -229,76 +225,6 @@ def appointment_rearrange_request(*, actor: Any, appointment: Appointment, note:
                 idempotency_key=f"rearrange-request:{locked.pk}:{locked.rearrange_requested_at.isoformat()}",
             )
     return locked
-
-
-ASK_FOR_CONTACT = gettext_noop("Ask your probation practitioner to add it, or choose another way.")
-REMINDER_OFFSET_CHOICES_MINUTES = (7 * 24 * 60, 2 * 24 * 60, 24 * 60, 2 * 60, 60)
-
-
-@dataclass(frozen=True)
-class ReminderSettings:
-    channel: str
-    offsets_minutes: list[int]
-    quiet_start: Any
-    quiet_end: Any
-
-
-def reminder_preference_save(*, actor: Any, person: Person, wanted: ReminderSettings) -> ReminderPreference:
-    """How the person wants reminding; planned reminders of their future appointments follow at once."""
-    from onward.appointments.reminders import reminders_plan_for
-
-    require(actor, "appointment.self", person)
-    _reminder_settings_check(person, wanted)
-    with transaction.atomic():
-        preference, _created = ReminderPreference.objects.select_for_update().get_or_create(person=person)
-        before = _preference_data(preference)
-        preference.channel = wanted.channel
-        preference.offsets_minutes = sorted(set(wanted.offsets_minutes), reverse=True)
-        preference.quiet_start = wanted.quiet_start
-        preference.quiet_end = wanted.quiet_end
-        preference.save()
-        audit_record(
-            actor=actor,
-            role=acting_role(actor, person),
-            action="appointment.reminder_preference_saved",
-            person=person,
-            target=preference,
-            data={"before": before, "after": _preference_data(preference)},
-        )
-        # Reminders not yet sent are planned again with the new times; sent ones stay as they were.
-        future = list(
-            Appointment.objects.filter(person=person, state__in=REMINDABLE_STATES, starts_at__gt=timezone.now())
-        )
-        Reminder.objects.filter(appointment__in=future, state=ReminderState.PLANNED).delete()
-        person.reminder_preference = preference
-        reminders_plan_for(future)
-    return preference
-
-
-def _reminder_settings_check(person: Person, wanted: ReminderSettings) -> None:
-    if wanted.channel not in ReminderChannel.values:
-        raise ValidationError(_("Choose how we should remind you."))
-    if wanted.channel == ReminderChannel.SMS and not person.phone.strip():
-        raise ValidationError(_("We do not have a mobile number for you.") + " " + _(ASK_FOR_CONTACT))
-    if wanted.channel == ReminderChannel.EMAIL and not person.email.strip():
-        raise ValidationError(_("We do not have an email address for you.") + " " + _(ASK_FOR_CONTACT))
-    if wanted.channel == ReminderChannel.PUSH and not push_reachable(getattr(person, "account", None)):
-        raise ValidationError(_("First turn on notifications on this phone, then choose this again."))
-    if not wanted.offsets_minutes:
-        raise ValidationError(_("Choose at least one time to be reminded."))
-    if any(m not in REMINDER_OFFSET_CHOICES_MINUTES for m in wanted.offsets_minutes):
-        raise ValidationError(_("Choose the times from the list."))
-    if wanted.quiet_start == wanted.quiet_end:
-        raise ValidationError(_("Quiet hours must start and end at different times."))
-
-
-def _preference_data(preference: ReminderPreference) -> dict[str, Any]:
-    return {
-        "channel": preference.channel,
-        "offsets_minutes": list(preference.offsets_minutes or []),
-        "quiet_start": preference.quiet_start.isoformat(timespec="minutes"),
-        "quiet_end": preference.quiet_end.isoformat(timespec="minutes"),
-    }
 
 
 def bank_holidays_on(day: date, divisions: Iterable[str] | None = None) -> list[str]:
@@ -341,62 +267,7 @@ def staff_office(user: Any) -> OrgUnit | None:
     return None
 
 
-def person_notify(person: Person, *, subject: str, body: str, key: str) -> str:
-    """Tell a person through their preferred channel, the other one without an address, else in the app."""
-    from onward.notifications.services import notification_queue
-
-    channel, recipient = contact_for(person)
-    user = getattr(person, "account", None) if channel in ("in_app", "push") else None
-    if channel == "in_app" and user is None:
-        return ""
-    notification_queue(
-        channel=channel,
-        recipient=recipient or str(getattr(user, "pk", "")),
-        user=user,
-        person=person,
-        subject=subject,
-        body=body,
-        idempotency_key=key[:100],
-    )
-    return channel
-
-
-def contact_for(person: Person, preferred: str | None = None, *, push_ready: bool | None = None) -> tuple[str, str]:
-    """(channel, address): the preferred channel if the person can be reached by it, else the other, else in-app.
-
-    Push reaches a person when web push is set up and their account has a live subscription; its address
-    is the account id. `push_ready` says so when the caller already knows (a batch looks it up once).
-    Text and email fall back to each other, then to push, then to in-app.
-    """
-    if preferred is None:
-        pref = getattr(person, "reminder_preference", None) if _has_preference_cached(person) else None
-        preferred = pref.channel if pref is not None else settings.APPOINTMENT_DEFAULT_CHANNEL
-    addresses = {"sms": person.phone.strip(), "email": person.email.strip()}
-    if preferred == "push":
-        order = ["push", "sms", "email"]
-    else:
-        order = [preferred, "email" if preferred == "sms" else "sms", "push"]
-    for channel in order:
-        if channel == "push":
-            account = getattr(person, "account", None)
-            if account is not None and (push_reachable(account) if push_ready is None else push_ready):
-                return "push", str(account.pk)
-        elif addresses.get(channel):
-            return channel, addresses[channel]
-    return "in_app", ""
-
-
 # --- helpers ---------------------------------------------------------------------------------
-
-
-def _has_preference_cached(person: Person) -> bool:
-    from onward.appointments.models import ReminderPreference
-
-    try:
-        person.reminder_preference  # noqa: B018  (loads or raises)
-    except ReminderPreference.DoesNotExist:
-        return False
-    return True
 
 
 def _details_check(details: AppointmentDetails) -> None:
@@ -454,9 +325,7 @@ def _outcome_set(
     appointment.save()
     if state != AppointmentState.ATTENDED:
         # The sending job re-checks the state too; this keeps the planned list honest.
-        Reminder.objects.filter(appointment=appointment, state=ReminderState.PLANNED).update(
-            state=ReminderState.SKIPPED
-        )
+        reminders_skip(APPOINTMENT_REMINDERS, [appointment.pk])
 
 
 def _absence_alert_if_due(appointment: Appointment) -> None:
@@ -470,8 +339,6 @@ def _absence_alert_if_due(appointment: Appointment) -> None:
     ).count()
     if failures < settings.APPOINTMENT_ABSENCES_BEFORE_ALERT:
         return
-    from onward.notifications.services import notification_queue
-
     person = appointment.person
     for staff in _responsible_staff(appointment):
         notification_queue(
@@ -489,7 +356,7 @@ def _absence_alert_if_due(appointment: Appointment) -> None:
         )
     audit_record(
         actor=None,
-        action="appointment.absence_alert_raised",
+        action=AuditAction.APPOINTMENT_ABSENCE_ALERT_RAISED,
         person=person,
         target=appointment,
         data={"failures": failures, "period_days": settings.APPOINTMENT_ABSENCE_PERIOD_DAYS},

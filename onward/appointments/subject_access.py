@@ -1,13 +1,13 @@
-"""The person's appointments, the times they booked, and how they are reminded."""
+"""The person's appointments and the times they booked (their reminders are in the notifications section)."""
 
 from django.db.models import Q
 
-from onward.appointments.models import Appointment, CalendarFeed, Reminder, ReminderPreference, Slot
+from onward.appointments.models import Appointment, CalendarFeed, Slot
 from onward.core.subject_access import Section, rows, subject_access_section
 from onward.people.models import Person
 
 
-@subject_access_section("appointments", covers=[Appointment, ReminderPreference, Slot])
+@subject_access_section("appointments", covers=[Appointment, Slot])
 def appointments_section(person: Person) -> Section:
     account = getattr(person, "account", None)
     return Section(
@@ -31,29 +31,6 @@ def appointments_section(person: Person) -> Section:
                 "rearrange_requested_at",
                 "rearrange_request_note",
                 "notes",
-            ),
-            "reminders": rows(
-                Reminder.objects.filter(appointment__person=person).order_by("due_at"),
-                "appointment_id",
-                "due_at",
-                "state",
-                "channel",
-                "sent_at",
-            )
-            + rows(
-                Reminder.objects.filter(checkin__person=person).order_by("due_at"),
-                "checkin_id",
-                "due_at",
-                "state",
-                "channel",
-                "sent_at",
-            ),
-            "reminder_preference": rows(
-                ReminderPreference.objects.filter(person=person),
-                "channel",
-                "offsets_minutes",
-                "quiet_start",
-                "quiet_end",
             ),
             "times_offered_or_booked": rows(
                 Slot.objects.filter(Q(booked_by=person) | Q(for_person=person)).order_by("starts_at"),

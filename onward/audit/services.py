@@ -11,6 +11,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 
 from onward.audit.models import AuditChainHead, AuditEvent
+from onward.core.actors import SystemActor
+from onward.core.audit_actions import AuditAction
 from onward.core.context import current_request_context
 
 GENESIS_HASH = "0" * 64
@@ -20,21 +22,32 @@ VERIFY_BATCH_SIZE = 2000
 def audit_record(
     *,
     actor: Any | None,
-    action: str,
+    action: AuditAction,
     person: Any | None = None,
     target: Any | None = None,
     role: str = "",
     reason: str = "",
     data: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event to the chain. Joins the caller's transaction, so it lands with the change or not at all."""
+    """Append one event to the chain. Joins the caller's transaction, so it lands with the change or not at all.
+
+    A SystemActor is recorded as the system with its job's name (role "system" unless given), never as a
+    member of staff.
+
+    `action` is a member of `AuditAction`; any other string raises ValueError before anything is written.
+    """
+    action = audit_action_checked(action)
     ctx = current_request_context()
+    system = actor.name if isinstance(actor, SystemActor) else ""
+    if system:
+        actor, role = None, role or "system"
     with transaction.atomic():
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
         event = AuditEvent(
             seq=head.seq + 1,
             actor=actor if actor is not None and getattr(actor, "pk", None) else None,
             actor_role=role,
+            actor_system=system,
             action=action,
             person=person,
             object_type=type(target).__name__ if target is not None else "",
@@ -51,6 +64,17 @@ def audit_record(
     return event
 
 
+def audit_action_checked(action: str) -> AuditAction:
+    """The vocabulary member for `action`, or a loud ValueError naming the file to add it to."""
+    try:
+        return AuditAction(action)
+    except ValueError:
+        raise ValueError(
+            f"{action!r} is not an audit action. Add it with its meaning to onward/core/audit_actions.py "
+            "and pass AuditAction.<NAME>."
+        ) from None
+
+
 def event_hash(event: AuditEvent) -> str:
     """The hash of an event's content and the hash before it. Any change to a stored field changes it."""
     content = {
@@ -58,6 +82,7 @@ def event_hash(event: AuditEvent) -> str:
         "at": _iso(event.at),
         "actor": event.actor_id,
         "actor_role": event.actor_role,
+        **({"actor_system": event.actor_system} if event.actor_system else {}),  # older events have none
         "action": event.action,
         "person": event.person_id,
         "object_type": event.object_type,

@@ -4,10 +4,11 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from onward.accounts.models import Role, UserKind
-from onward.accounts.rules import has_role, is_staff_user
 from onward.checkins.models import CheckIn
+from onward.core.actors import UserKind, is_staff_user
 from onward.core.permissions import rule
+from onward.organisations.models import Role
+from onward.organisations.roles import has_role
 from onward.people.models import COMMUNITY_STATUSES, Person
 from onward.people.rules import people_visible_to, person_in_scope
 

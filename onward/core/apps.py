@@ -13,3 +13,11 @@ class CoreConfig(AppConfig):
         autodiscover_modules("subject_access")
         # Every app's retention.py adds its rules to the daily retention job.
         autodiscover_modules("retention")
+        # Every app's subscribers.py reacts to events that lower apps announce (onward.core.events).
+        autodiscover_modules("subscribers")
+        # Every app's reminders.py registers the reminder kinds the notifications app sends.
+        autodiscover_modules("reminders")
+        # Every app's record.py adds its part of a person's staff record page (onward.people.record).
+        autodiscover_modules("record")
+        # Every app's health.py adds its readiness checks to /readyz.
+        autodiscover_modules("health")

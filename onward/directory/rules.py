@@ -9,11 +9,12 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from onward.accounts.models import Role, UserKind
-from onward.accounts.rules import has_role, is_staff_user
+from onward.core.actors import UserKind, is_staff_user
 from onward.core.permissions import rule
 from onward.core.policy import Grant, Policy
 from onward.directory.models import Service, ServiceState
+from onward.organisations.models import Role
+from onward.organisations.roles import has_role
 
 EDITOR_ROLES = (Role.CONTENT_EDITOR, Role.ADMINISTRATOR)
 

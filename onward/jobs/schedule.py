@@ -25,8 +25,8 @@ PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob("worker_heartbeats_prune", "onward.jobs.heartbeat.worker_heartbeats_prune", DAY_SECONDS),
     PeriodicJob("checkins_create_due", "onward.checkins.services.checkins_create_due", 15 * MINUTE_SECONDS),
     PeriodicJob("checkins_expire", "onward.checkins.services.checkins_expire", 5 * MINUTE_SECONDS),
-    PeriodicJob("reminders_send", "onward.appointments.reminders.reminders_send", 5 * MINUTE_SECONDS),
-    PeriodicJob("reminders_plan", "onward.appointments.reminders.reminders_plan", 60 * MINUTE_SECONDS),
+    PeriodicJob("reminders_send", "onward.notifications.reminders.reminders_send", 5 * MINUTE_SECONDS),
+    PeriodicJob("reminders_plan", "onward.notifications.reminders.reminders_plan", 60 * MINUTE_SECONDS),
     PeriodicJob("library_publish_due", "onward.library.services.items_publish_due", 5 * MINUTE_SECONDS),
 )
 

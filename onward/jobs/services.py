@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from onward.audit.services import audit_verify
 from onward.jobs.models import ScheduledJob
 from onward.jobs.schedule import PeriodicJob, periodic_jobs
 
@@ -76,7 +77,6 @@ def periodic_job_run(name: str) -> Any:
 
 def audit_chain_check() -> dict[str, int]:
     """Verify the audit trail's hash chain (a daily job). Raises, and logs each break by id, if broken."""
-    from onward.audit.services import audit_verify
 
     checked, problems = audit_verify()
     for problem in problems[:AUDIT_PROBLEMS_LOGGED_MAX]:

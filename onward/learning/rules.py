@@ -2,9 +2,10 @@
 
 from typing import Any
 
-from onward.accounts.models import Role, UserKind
-from onward.accounts.rules import CASEWORK_ROLES, has_role, is_staff_user
+from onward.core.actors import UserKind, is_staff_user
 from onward.core.permissions import rule
+from onward.organisations.models import Role
+from onward.organisations.roles import CASEWORK_ROLES, has_role
 from onward.people.rules import person_in_scope
 
 # Staff who may put a person on a course (security follow learning but do not enrol).

@@ -7,7 +7,6 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from onward.accounts.rules import staff_roles
 from onward.core.permissions import require
 from onward.learning.models import (
     Audience,
@@ -21,6 +20,7 @@ from onward.learning.models import (
     SelfAssessmentSet,
 )
 from onward.organisations.models import OrgUnit, UnitKind
+from onward.organisations.roles import staff_roles
 from onward.people.models import Person
 
 

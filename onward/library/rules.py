@@ -9,12 +9,12 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from onward.accounts.models import Role, UserKind
-from onward.accounts.rules import has_role, is_staff_user, staff_roles
+from onward.core.actors import UserKind, is_staff_user
 from onward.core.permissions import rule
 from onward.core.policy import Grant, Policy
 from onward.library.models import COMMUNITY_AUDIENCES, CUSTODY_AUDIENCES, Item, ItemState
-from onward.organisations.models import OrgUnit, UnitKind
+from onward.organisations.models import OrgUnit, Role, UnitKind
+from onward.organisations.roles import has_role, staff_roles
 from onward.organisations.selectors import units_under
 from onward.people.models import Person
 

@@ -14,8 +14,7 @@ from typing import Any
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
-from onward.accounts.models import Role, UserKind
-from onward.accounts.rules import has_role, is_staff_user, staff_roles
+from onward.core.actors import UserKind, is_staff_user
 from onward.core.permissions import rule
 from onward.core.policy import ROLE_ANNOTATION, Grant, Policy
 from onward.messaging.models import (
@@ -27,7 +26,8 @@ from onward.messaging.models import (
     MessageState,
     WordList,
 )
-from onward.organisations.models import OrgUnit, UnitKind
+from onward.organisations.models import OrgUnit, Role, UnitKind
+from onward.organisations.roles import has_role, staff_roles
 from onward.people.models import Person
 from onward.people.rules import PEOPLE
 

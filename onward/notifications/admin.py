@@ -2,9 +2,9 @@
 
 from django.contrib import admin
 
-from onward.core.admin_mixins import ReadOnlyAdmin
+from onward.core.admin_mixins import PolicyAdmin, ReadOnlyAdmin
 from onward.core.admin_site import admin_site
-from onward.notifications.models import OutboxMessage, PushSubscription
+from onward.notifications.models import OutboxMessage, PushSubscription, Reminder, ReminderPreference
 
 
 @admin.register(OutboxMessage, site=admin_site)
@@ -44,3 +44,15 @@ class PushSubscriptionAdmin(ReadOnlyAdmin):
     # The endpoint and keys are left out: with the VAPID key they are enough to send to the phone.
     fields = ("user", "user_agent", "created_at", "last_used_at", "revoked_at", "revoked_reason")
     readonly_fields = ("user", "user_agent", "created_at", "last_used_at", "revoked_at", "revoked_reason")
+
+
+@admin.register(Reminder, site=admin_site)
+class ReminderAdmin(ReadOnlyAdmin):
+    list_display = ["id", "kind", "object_id", "person", "offset_minutes", "due_at", "state", "channel", "sent_at"]
+    list_filter = ["kind", "state", "channel"]
+
+
+@admin.register(ReminderPreference, site=admin_site)
+class ReminderPreferenceAdmin(PolicyAdmin):
+    list_display = ["person", "channel", "quiet_start", "quiet_end"]
+    raw_id_fields = ["person"]

@@ -161,8 +161,7 @@ class PushChannel:
 
 def _push_fall_back(message: OutboxMessage, why: str) -> str:
     """Push cannot reach them (`why`): send the same words the person's next way (text, email, in the app)."""
-    from onward.appointments.services import contact_for
-    from onward.notifications.services import notification_queue
+    from onward.notifications.services import contact_for, notification_queue
 
     person = message.person
     if person is None:

@@ -1,5 +1,7 @@
 """The notifications outbox: rows written with the change that causes them, delivered by workers."""
 
+from datetime import time
+
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -88,3 +90,55 @@ class PushSubscription(models.Model):
     @property
     def is_live(self) -> bool:
         return self.revoked_at is None
+
+
+class ReminderChannel(models.TextChoices):
+    SMS = "sms", _("Text message")
+    EMAIL = "email", _("Email")
+    PUSH = "push", _("Notification on your phone")
+
+
+class ReminderPreference(models.Model):
+    """How one person wants to be reminded. Without a row, the settings' defaults apply."""
+
+    person = models.OneToOneField("people.Person", on_delete=models.CASCADE, related_name="reminder_preference")
+    channel = models.CharField(max_length=10, choices=ReminderChannel.choices, default=ReminderChannel.SMS)
+    # Minutes before the start; empty means the defaults of the reminder kind.
+    offsets_minutes = models.JSONField(default=list, blank=True)
+    # {"drug_test": [120], ...}: this person's offsets for one sort of thing (an appointment's kind).
+    offsets_by_kind = models.JSONField(default=dict, blank=True)
+    quiet_start = models.TimeField(default=time(21, 0))
+    quiet_end = models.TimeField(default=time(8, 0))
+    updated_at = models.DateTimeField(auto_now=True)
+
+
+class ReminderState(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    SKIPPED = "skipped", _("Not sent (no longer due)")
+
+
+class Reminder(models.Model):
+    """One reminder of one thing (an appointment, a check-in window…) at one offset before its time.
+
+    `kind` names a reminder kind that another app registered (onward.notifications.reminders), and
+    `object_id` the thing in that app's table; the kind says when it is due and whether it still is.
+    The unique triple makes each reminder exactly once.
+    """
+
+    kind = models.CharField(max_length=30)
+    object_id = models.PositiveBigIntegerField()
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="reminders")
+    offset_minutes = models.PositiveIntegerField()
+    due_at = models.DateTimeField()
+    state = models.CharField(max_length=10, choices=ReminderState.choices, default=ReminderState.PLANNED)
+    claim_token = models.CharField(max_length=32, blank=True)
+    channel = models.CharField(max_length=10, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id", "offset_minutes"], name="notification_reminder_once")
+        ]
+        indexes = [models.Index(fields=["state", "due_at"]), models.Index(fields=["kind", "object_id"])]

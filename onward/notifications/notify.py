@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from onward.notifications.channels import ChannelError
 from onward.notifications.models import InboundSms, OutboxMessage
+from onward.people.models import COMMUNITY_STATUSES, Person
 
 logger = logging.getLogger(__name__)
 
@@ -115,8 +116,6 @@ def inbound_sms_callback(request: HttpRequest) -> HttpResponse:
 
 def inbound_sms_record(*, provider_id: str, source_number: str, body: str, received_at: datetime) -> InboundSms:
     """Keep a reply, match it to a person, and confirm or ask to rearrange their next appointment."""
-    from onward.people.models import COMMUNITY_STATUSES, Person
-
     with transaction.atomic():
         existing = InboundSms.objects.filter(provider_id=provider_id).first()
         if existing is not None:
@@ -150,28 +149,30 @@ def phone_variants(number: str) -> list[str]:
     return sorted({national, "+44" + national[1:], "44" + national[1:], number.strip()})
 
 
-def _act_on_reply(person: Any, body: str) -> str:
-    from onward.accounts.services import person_account_ensure
-    from onward.appointments.models import Appointment, AppointmentState
-    from onward.appointments.services import appointment_confirm, appointment_rearrange_request
+ReplyHandler = Callable[[Any, str, str], bool]
+_REPLY_HANDLERS: list[ReplyHandler] = []
 
+
+def reply_handler(handler: ReplyHandler) -> ReplyHandler:
+    """Register what a reply means to another app: `handler(person, meaning, body)` returns True when it acted.
+
+    `meaning` is "confirm" or "rearrange". Handlers are asked in the order they registered; the first
+    that acts takes the reply (the appointments app registers one for the person's next appointment).
+    """
+    if handler not in _REPLY_HANDLERS:
+        _REPLY_HANDLERS.append(handler)
+    return handler
+
+
+def _act_on_reply(person: Any, body: str) -> str:
     word = body.strip().split()[0].lower().strip(".!") if body.strip() else ""
     meaning = "confirm" if word in CONFIRM_WORDS else "rearrange" if word in REARRANGE_WORDS else ""
     if not meaning:
         return ""
-    appointment = (
-        Appointment.objects.filter(person=person, state=AppointmentState.BOOKED, starts_at__gt=timezone.now())
-        .order_by("starts_at")
-        .first()
-    )
-    if appointment is None:
-        return ""
-    account = person_account_ensure(person)
-    if meaning == "confirm":
-        appointment_confirm(actor=account, appointment=appointment)
-    else:
-        appointment_rearrange_request(actor=account, appointment=appointment, note=body)
-    return meaning
+    for handler in _REPLY_HANDLERS:
+        if handler(person, meaning, body):
+            return meaning
+    return ""
 
 
 def _client() -> Any:

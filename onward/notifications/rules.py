@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from onward.accounts.models import UserKind
+from onward.core.actors import UserKind
 from onward.core.permissions import rule
 
 

@@ -3,15 +3,18 @@
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onward.audit.services import audit_record
+from onward.core.actors import SystemActor
+from onward.core.audit_actions import AuditAction
 from onward.core.permissions import require
-from onward.notifications.models import Channel, OutboxMessage, PushSubscription
-from onward.notifications.push import push_configured, push_subscription_problems
+from onward.notifications.models import Channel, OutboxMessage, PushSubscription, ReminderPreference
+from onward.notifications.push import push_configured, push_reachable, push_subscription_problems
 
 PUSH_REVOKED_KEEP_DAYS = 30
 
@@ -58,6 +61,59 @@ def notification_queue(
     return message
 
 
+def person_notify(person: Any, *, subject: str, body: str, key: str) -> str:
+    """Tell a person through their preferred channel, the other one without an address, else in the app.
+
+    Returns the channel used ("" when only the app was left and the person has no account yet).
+    """
+    channel, recipient = contact_for(person)
+    user = getattr(person, "account", None) if channel in ("in_app", "push") else None
+    if channel == "in_app" and user is None:
+        return ""
+    notification_queue(
+        channel=channel,
+        recipient=recipient or str(getattr(user, "pk", "")),
+        user=user,
+        person=person,
+        subject=subject,
+        body=body,
+        idempotency_key=key[:100],
+    )
+    return channel
+
+
+def contact_for(person: Any, preferred: str | None = None, *, push_ready: bool | None = None) -> tuple[str, str]:
+    """(channel, address): the preferred channel if the person can be reached by it, else the other, else in-app.
+
+    Push reaches a person when web push is set up and their account has a live subscription; its address
+    is the account id. `push_ready` says so when the caller already knows (a batch looks it up once).
+    Text and email fall back to each other, then to push, then to in-app.
+    """
+    if preferred is None:
+        pref = _preference_of(person)
+        preferred = pref.channel if pref is not None else settings.APPOINTMENT_DEFAULT_CHANNEL
+    addresses = {"sms": person.phone.strip(), "email": person.email.strip()}
+    if preferred == "push":
+        order = ["push", "sms", "email"]
+    else:
+        order = [preferred, "email" if preferred == "sms" else "sms", "push"]
+    for channel in order:
+        if channel == "push":
+            account = getattr(person, "account", None)
+            if account is not None and (push_reachable(account) if push_ready is None else push_ready):
+                return "push", str(account.pk)
+        elif addresses.get(channel):
+            return channel, addresses[channel]
+    return "in_app", ""
+
+
+def _preference_of(person: Any) -> ReminderPreference | None:
+    try:
+        return person.reminder_preference
+    except ReminderPreference.DoesNotExist:
+        return None
+
+
 def _enqueue_delivery(message_id: int) -> None:
     from onward.notifications.tasks import deliver_outbox_message
 
@@ -97,7 +153,7 @@ def push_subscription_add(
         audit_record(
             actor=actor,
             role="person",
-            action="notifications.push_subscribed",
+            action=AuditAction.NOTIFICATIONS_PUSH_SUBSCRIBED,
             person=actor.person,
             target=record,
             data={"renewed": renewed, "taken_over": taken_over},
@@ -115,9 +171,17 @@ def push_subscription_remove(*, actor: Any, subscription: PushSubscription) -> P
             locked.revoked_reason = "person"
             locked.save(update_fields=["revoked_at", "revoked_reason"])
             audit_record(
-                actor=actor, role="person", action="notifications.push_unsubscribed", person=actor.person, target=locked
+                actor=actor,
+                role="person",
+                action=AuditAction.NOTIFICATIONS_PUSH_UNSUBSCRIBED,
+                person=actor.person,
+                target=locked,
             )
     return locked
+
+
+# The system as the outbox's delivery (the deliver_outbox_message task and the outbox_sweep job).
+DELIVERY_ACTOR = SystemActor("outbox_deliver")
 
 
 def push_subscription_gone(subscription: PushSubscription) -> None:
@@ -128,8 +192,8 @@ def push_subscription_gone(subscription: PushSubscription) -> None:
         )
         if revoked:
             audit_record(
-                actor=None,
-                action="notifications.push_gone",
+                actor=DELIVERY_ACTOR,
+                action=AuditAction.NOTIFICATIONS_PUSH_GONE,
                 person=getattr(subscription.user, "person", None),
                 target=subscription,
             )

@@ -6,10 +6,12 @@ holds offices. A staff role held at a unit covers that unit and everything below
 
 from typing import Any
 
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Value
 from django.db.models.functions import Concat, Substr
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -78,3 +80,28 @@ class OrgUnit(models.Model):
         if self.kind == UnitKind.WING and self.parent is not None:
             return self.parent
         return None
+
+
+class Role(models.TextChoices):
+    KEY_WORKER = "key_worker", _("Key worker")
+    POM = "pom", _("Prison offender manager")
+    PRACTITIONER = "practitioner", _("Probation practitioner")
+    SENIOR = "senior", _("Senior practitioner or manager")
+    SECURITY = "security", _("Security")
+    CONTENT_EDITOR = "content_editor", _("Content editor")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+class StaffRole(models.Model):
+    """A job a staff member holds at an organisation unit; it covers that unit and all below it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_roles")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="staff_roles")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "role", "unit"], name="staff_role_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} at {self.unit}"

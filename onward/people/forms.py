@@ -2,10 +2,10 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from onward.accounts.models import Role, User
-from onward.organisations.models import OrgUnit, UnitKind
+from onward.organisations.models import OrgUnit, Role, UnitKind
 from onward.people.models import ConditionType, Status
 from onward.people.services import (
     LICENCE_DETAILS_MAX_CHARS,
@@ -53,7 +53,7 @@ class ReleaseForm(forms.Form):
     )
     practitioner = StaffChoiceField(
         label=_("Probation practitioner"),
-        queryset=User.objects.filter(staff_roles__role=Role.PRACTITIONER).distinct().order_by("last_name"),
+        queryset=get_user_model().objects.filter(staff_roles__role=Role.PRACTITIONER).distinct().order_by("last_name"),
         required=False,
     )
     address = forms.CharField(

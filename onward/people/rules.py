@@ -5,10 +5,11 @@ from typing import Any
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
-from onward.accounts.models import Role, UserKind
-from onward.accounts.rules import CASEWORK_ROLES, has_role, is_staff_user, staff_roles
+from onward.core.actors import UserKind, is_staff_user
 from onward.core.permissions import rule
 from onward.core.policy import Grant, Policy
+from onward.organisations.models import Role
+from onward.organisations.roles import CASEWORK_ROLES, has_role, staff_roles
 from onward.people.models import COMMUNITY_STATUSES, Person, StaffAssignment
 
 CUSTODY_PIN_ROLES = (Role.KEY_WORKER, Role.POM)

@@ -7,6 +7,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from onward.audit.services import audit_record
+from onward.core.audit_actions import AuditAction
+from onward.core.permissions import can
+from onward.organisations.models import OrgUnit
 from onward.people.models import LicenceVersion, Person, StaffAssignment, Status
 from onward.people.rules import PEOPLE, acting_role, people_visible_to
 
@@ -49,14 +52,12 @@ def caseload_for(user: Any, filters: CaseloadFilter | None = None) -> QuerySet[P
     if filters.status:
         people = people.filter(status=filters.status)
     if filters.unit_id:
-        from onward.organisations.models import OrgUnit
-
         unit = OrgUnit.objects.filter(pk=filters.unit_id).first()
         people = people.filter(unit__path__startswith=unit.path) if unit else people.none()
     return people.order_by(*CASELOAD_SORTS.get(filters.sort, CASELOAD_SORTS["release"]))
 
 
-def person_get(user: Any, person_id: int, *, purpose: str = "view") -> Person:
+def person_get(user: Any, person_id: int, *, purpose: AuditAction = AuditAction.PERSON_VIEW) -> Person:
     """One person's record for a staff member or the person themself. The read is audited."""
     person = (
         PEOPLE.scope_with_role(user)
@@ -75,7 +76,7 @@ def person_get(user: Any, person_id: int, *, purpose: str = "view") -> Person:
         # Same answer whether the person does not exist or is not theirs to see.
         raise PermissionDenied("person.view")
     PEOPLE.remember(user, [person])  # the page's rules then ask about this person without a query
-    audit_record(actor=user, role=acting_role(user, person), action=f"person.{purpose}", person=person, target=person)
+    audit_record(actor=user, role=acting_role(user, person), action=purpose, person=person, target=person)
     return person
 
 
@@ -107,7 +108,6 @@ def person_for_subject_access(user: Any, reference: str) -> Person:
 
     Someone outside their area and a reference that matches no one get the same refusal.
     """
-    from onward.core.permissions import can
 
     wanted = reference.strip().upper().replace(" ", "")
     person = (
@@ -118,6 +118,10 @@ def person_for_subject_access(user: Any, reference: str) -> Person:
     if person is None or not can(user, "person.subject_access", person):
         raise PermissionDenied("person.subject_access")
     audit_record(
-        actor=user, role="administrator", action="person.view_for_subject_access", person=person, target=person
+        actor=user,
+        role="administrator",
+        action=AuditAction.PERSON_VIEW_FOR_SUBJECT_ACCESS,
+        person=person,
+        target=person,
     )
     return person

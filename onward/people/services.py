@@ -13,14 +13,14 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 
 from onward.audit.services import audit_record
+from onward.core.audit_actions import AuditAction
+from onward.core.events import announce
 from onward.core.permissions import require
 from onward.core.subject_access import subject_access_sections
-from onward.notifications.models import Channel
-from onward.notifications.services import notification_queue
 from onward.organisations.models import OrgUnit, UnitKind
+from onward.people.events import LicenceIssued, PersonReleased, SupervisionEnded
 from onward.people.models import (
     RELEASE_STATUSES,
     AssignmentRole,
@@ -49,7 +49,8 @@ class ReleaseDetails:
 def person_release(*, actor: Any, person: Person, details: ReleaseDetails, reason: str = "") -> Person:
     """Move a person from custody to the community, on the same record and the same account.
 
-    Custody assignments end; the probation practitioner (if named) is assigned; the practitioner is told.
+    Custody assignments end; the probation practitioner (if named) is assigned; `PersonReleased` tells the
+    apps above (notifications tells the practitioner).
     """
     require(actor, "person.release", person)
     if details.status not in RELEASE_STATUSES:
@@ -80,23 +81,17 @@ def person_release(*, actor: Any, person: Person, details: ReleaseDetails, reaso
         audit_record(
             actor=actor,
             role=role,
-            action="person.released",
+            action=AuditAction.PERSON_RELEASED,
             person=locked,
             target=locked,
             reason=reason,
             data={"before": before, "after": {"status": locked.status, "unit": locked.unit_id}},
         )
-        if details.practitioner is not None:
-            notification_queue(
-                channel=Channel.IN_APP,
-                recipient=str(details.practitioner.pk),
-                user=details.practitioner,
-                person=locked,
-                subject=_("New case: %(ref)s released") % {"ref": locked.reference},
-                body=_("%(ref)s was released on %(date)s and is now on your caseload.")
-                % {"ref": locked.reference, "date": details.release_date.isoformat()},
-                idempotency_key=f"release:{locked.pk}:{details.release_date.isoformat()}",
+        announce(
+            PersonReleased(
+                person=locked, actor=actor, release_date=details.release_date, practitioner=details.practitioner
             )
+        )
     return locked
 
 
@@ -110,7 +105,7 @@ def person_assign(*, actor: Any, person: Person, staff: Any, role: str, check: b
         audit_record(
             actor=actor,
             role=acting_role(actor, person) if check else "",
-            action="person.assigned",
+            action=AuditAction.PERSON_ASSIGNED,
             person=person,
             target=assignment,
             data={"role": role, "staff": staff.pk},
@@ -151,7 +146,7 @@ def licence_version_issue(*, actor: Any, person: Person, conditions: list[Condit
         audit_record(
             actor=actor,
             role=acting_role(actor, person),
-            action="licence.issued",
+            action=AuditAction.LICENCE_ISSUED,
             person=person,
             target=version,
             data={
@@ -159,18 +154,7 @@ def licence_version_issue(*, actor: Any, person: Person, conditions: list[Condit
                 "conditions": [row.condition_type.code if row.condition_type else "own words" for row in rows],
             },
         )
-        account = getattr(person, "account", None)
-        if account is not None:
-            with override(person.preferred_language):  # written for the person, in their language
-                notification_queue(
-                    channel=Channel.IN_APP,
-                    recipient=str(account.pk),
-                    user=account,
-                    person=person,
-                    subject=_("Your licence conditions have changed"),
-                    body=_("Your licence conditions have changed. Please read them and say you have read them."),
-                    idempotency_key=f"licence-issued:{version.pk}",
-                )
+        announce(LicenceIssued(person=person, actor=actor, version=version))
     return version
 
 
@@ -218,7 +202,7 @@ def licence_confirm(*, actor: Any, version: LicenceVersion) -> LicenceVersion:
             audit_record(
                 actor=actor,
                 role="person",
-                action="licence.confirmed",
+                action=AuditAction.LICENCE_CONFIRMED,
                 person=version.person,
                 target=version,
                 data={"number": version.number},
@@ -229,16 +213,13 @@ def licence_confirm(*, actor: Any, version: LicenceVersion) -> LicenceVersion:
 def person_supervision_end(*, actor: Any, person: Person, reason: str) -> Person:
     """Supervision is over: the record stays (for the retention period), their biometric data goes now.
 
-    The face template and reference photo are deleted, devices stop working (and getting notifications),
-    assignments end.
+    Assignments end here; the apps above react to `SupervisionEnded` in the same transaction: accounts
+    ends every device token and web session, notifications stops push, check-ins delete the face
+    template and reference photo and cancel what is still open.
     """
     require(actor, "person.end_supervision", person)
     if not reason.strip():
         raise ValidationError(_("Give a reason for ending supervision."))
-    from onward.accounts.models import DeviceToken
-    from onward.checkins.services import enrolment_template_delete
-    from onward.notifications.models import PushSubscription
-
     role = acting_role(actor, person)
     with transaction.atomic():
         locked = Person.objects.select_for_update().get(pk=person.pk)
@@ -247,22 +228,16 @@ def person_supervision_end(*, actor: Any, person: Person, reason: str) -> Person
         locked.save(update_fields=["status", "updated_at"])
         now = timezone.now()
         StaffAssignment.objects.filter(person=locked, ended_at__isnull=True).update(ended_at=now)
-        DeviceToken.objects.filter(user__person=locked, revoked_at__isnull=True).update(
-            revoked_at=now, revoked_by=actor
-        )
-        PushSubscription.objects.filter(user__person=locked, revoked_at__isnull=True).update(
-            revoked_at=now, revoked_reason="supervision_ended"
-        )
-        enrolment_template_delete(actor=None, person=locked, reason=_("Supervision ended"))
         audit_record(
             actor=actor,
             role=role,
-            action="person.supervision_ended",
+            action=AuditAction.PERSON_SUPERVISION_ENDED,
             person=locked,
             target=locked,
             reason=reason,
             data={"before": before},
         )
+        announce(SupervisionEnded(person=locked, actor=actor, reason=reason))
     return locked
 
 
@@ -297,7 +272,7 @@ def subject_access_export(*, actor: Any, person: Person) -> bytes:
     audit_record(
         actor=actor,
         role="administrator",
-        action="person.subject_access_exported",
+        action=AuditAction.PERSON_SUBJECT_ACCESS_EXPORTED,
         person=person,
         target=person,
         data={"sections": sorted(sections), "files": files_added, "files_missing": len(missing)},

@@ -5,18 +5,11 @@ from onward.people import views
 urlpatterns = [
     path("staff/", views.caseload, name="caseload"),
     path("staff/people/<int:person_id>/", views.person_detail, name="person_detail"),
-    path("staff/people/<int:person_id>/pin/", views.person_pin_reset, name="person_pin_reset"),
-    path("staff/people/<int:person_id>/activation-code/", views.person_activation_code, name="person_activation_code"),
     path("staff/people/<int:person_id>/release/", views.person_release_view, name="person_release"),
     path(
         "staff/people/<int:person_id>/end-supervision/",
         views.person_supervision_end_view,
         name="person_supervision_end",
-    ),
-    path(
-        "staff/people/<int:person_id>/devices/<int:token_id>/revoke/",
-        views.person_device_revoke,
-        name="person_device_revoke",
     ),
     path("staff/people/<int:person_id>/licence/new/", views.person_licence_issue, name="person_licence_issue"),
     path("staff/licence/not-confirmed/", views.licence_unconfirmed, name="licence_unconfirmed"),

@@ -12,15 +12,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from onward.accounts.forms import PinResetForm
-from onward.accounts.models import DeviceToken, PinCredential
-from onward.accounts.rules import staff_roles
-from onward.accounts.services import activation_code_issue, device_token_revoke, person_pin_set
+from onward.core.audit_actions import AuditAction
 from onward.core.permissions import can, permission
 from onward.organisations.models import OrgUnit
+from onward.organisations.roles import staff_roles
 from onward.organisations.selectors import units_under
 from onward.people.forms import OWN_WORDS_SLOTS, CaseloadFilterForm, LicenceIssueForm, ReleaseForm, SupervisionEndForm
 from onward.people.models import ConditionType, LicenceVersion
+from onward.people.record import record_sections
 from onward.people.selectors import (
     CaseloadFilter,
     caseload_for,
@@ -61,15 +60,11 @@ def caseload(request: HttpRequest) -> HttpResponse:
 @permission("person.view")
 def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     person = person_get(request.user, person_id)
-    pin = PinCredential.objects.filter(user__person=person).first()
     context = {
         "person": person,
         "licence": licence_current(person),
         "activity": recent_activity(person),
-        "pin": pin,
-        "devices": DeviceToken.objects.filter(user__person=person, revoked_at__isnull=True),
-        "may_reset_pin": can(request.user, "person.reset_pin", person),
-        "may_issue_code": can(request.user, "person.issue_activation_code", person),
+        "sections": record_sections(request.user, person),
         "may_release": can(request.user, "person.release", person),
         "may_end_supervision": can(request.user, "person.end_supervision", person),
         "may_enrol_checkins": can(request.user, "checkin.enrol", person),
@@ -78,36 +73,9 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     return render(request, "people/person_detail.html", context)
 
 
-@permission("person.reset_pin")
-def person_pin_reset(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = person_get(request.user, person_id, purpose="view_for_pin_reset")
-    if not can(request.user, "person.reset_pin", person):
-        raise PermissionDenied("person.reset_pin")
-    form = PinResetForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        person_pin_set(
-            actor=request.user, person=person, pin=form.cleaned_data["pin"], reason=form.cleaned_data["reason"]
-        )
-        messages.success(
-            request, _("The PIN has been reset. Give the new PIN to %(name)s privately.") % {"name": person.full_name}
-        )
-        return redirect("people:person_detail", person_id=person.pk)
-    return render(
-        request, "people/pin_reset.html", {"person": person, "form": form}, status=400 if form.errors else 200
-    )
-
-
-@permission("person.issue_activation_code")
-@require_POST
-def person_activation_code(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = person_get(request.user, person_id, purpose="view_for_activation_code")
-    code = activation_code_issue(actor=request.user, person=person)
-    return render(request, "people/activation_code.html", {"person": person, "code": code})
-
-
 @permission("person.release")
 def person_release_view(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = person_get(request.user, person_id, purpose="view_for_release")
+    person = person_get(request.user, person_id, purpose=AuditAction.PERSON_VIEW_FOR_RELEASE)
     if not can(request.user, "person.release", person):
         raise PermissionDenied("person.release")
     form = ReleaseForm(request.POST or None, initial={"release_date": person.conditional_release_date})
@@ -135,7 +103,7 @@ def person_release_view(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @permission("person.end_supervision")
 def person_supervision_end_view(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = person_get(request.user, person_id, purpose="view_for_supervision_end")
+    person = person_get(request.user, person_id, purpose=AuditAction.PERSON_VIEW_FOR_SUPERVISION_END)
     if not can(request.user, "person.end_supervision", person):
         raise PermissionDenied("person.end_supervision")
     form = SupervisionEndForm(request.POST or None)
@@ -148,19 +116,9 @@ def person_supervision_end_view(request: HttpRequest, person_id: int) -> HttpRes
     )
 
 
-@permission("person.manage_devices")
-@require_POST
-def person_device_revoke(request: HttpRequest, person_id: int, token_id: int) -> HttpResponse:
-    person = person_get(request.user, person_id, purpose="view_for_device_revoke")
-    token = get_object_or_404(DeviceToken, pk=token_id, user__person=person)
-    device_token_revoke(actor=request.user, token=token)
-    messages.success(request, _("The device can no longer sign in."))
-    return redirect("people:person_detail", person_id=person.pk)
-
-
 @permission("person.self")
 def person_home(request: HttpRequest) -> HttpResponse:
-    person = person_get(request.user, int(request.user.person_id), purpose="view_own")  # type: ignore[union-attr, arg-type]
+    person = person_get(request.user, int(request.user.person_id), purpose=AuditAction.PERSON_VIEW_OWN)  # type: ignore[union-attr, arg-type]
     workers = list(person.active_assignments)  # type: ignore[attr-defined]
     context = {
         "person": person,
@@ -174,7 +132,7 @@ def person_home(request: HttpRequest) -> HttpResponse:
 @permission("person.self")
 def person_licence(request: HttpRequest) -> HttpResponse:
     """The person's licence conditions, each with what it means, in their language where we have it."""
-    person = person_get(request.user, int(request.user.person_id), purpose="view_own_licence")  # type: ignore[union-attr, arg-type]
+    person = person_get(request.user, int(request.user.person_id), purpose=AuditAction.PERSON_VIEW_OWN_LICENCE)  # type: ignore[union-attr, arg-type]
     context = {"person": person, "licence": licence_current(person), "language": get_language()}
     return render(request, "people/person_licence.html", context)
 
@@ -182,7 +140,7 @@ def person_licence(request: HttpRequest) -> HttpResponse:
 @permission("licence.issue")
 def person_licence_issue(request: HttpRequest, person_id: int) -> HttpResponse:
     """Staff issue a new version of a person's licence conditions, starting from the current one."""
-    person = person_get(request.user, person_id, purpose="view_for_licence")
+    person = person_get(request.user, person_id, purpose=AuditAction.PERSON_VIEW_FOR_LICENCE)
     if not can(request.user, "licence.issue", person):
         raise PermissionDenied("licence.issue")
     types = list(ConditionType.objects.filter(active=True))

@@ -11,10 +11,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
-from onward.accounts.models import Role
 from onward.accounts.services import person_account_ensure, sign_in_link_issue
 from onward.appointments.models import Appointment, Slot, SlotState
-from onward.appointments.reminders import reminders_send
+from onward.notifications.reminders import reminders_send
+from onward.organisations.models import Role
 from onward.people.models import AssignmentRole
 from onward.people.tests.factories import CommunityPersonFactory, StaffAssignmentFactory
 from tests.browser.checks import PHONE_VIEWPORT, page_check, screenshot, staff_sign_in, watch_for_problems

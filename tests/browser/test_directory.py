@@ -11,12 +11,12 @@ from django.conf import settings
 from django.test import Client
 from playwright.sync_api import Page, expect
 
-from onward.accounts.models import Role
 from onward.accounts.services import person_account_ensure
 from onward.directory.models import Category, Service, ServiceState
 from onward.directory.tests.factories import ServiceFactory
 from onward.location.address import from_bng
 from onward.location.postcodes import postcode_locate
+from onward.organisations.models import Role
 from onward.people.models import Person
 from onward.people.tests.factories import CommunityPersonFactory
 from tests.browser.checks import page_check, staff_sign_in

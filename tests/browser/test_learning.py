@@ -11,11 +11,12 @@ import pytest
 from django.contrib.auth.hashers import make_password
 from playwright.sync_api import Page, expect
 
-from onward.accounts.models import PinCredential, Role
+from onward.accounts.models import PinCredential
 from onward.accounts.services import person_account_ensure
 from onward.learning.models import Certificate
 from onward.learning.services import certificate_code_display
 from onward.learning.tests.factories import assessment_build, demo_like_course, pdf_text
+from onward.organisations.models import Role
 from onward.people.models import AssignmentRole
 from onward.people.tests.factories import PersonFactory, StaffAssignmentFactory
 from tests.browser.checks import page_check, screenshot, staff_sign_in

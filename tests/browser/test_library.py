@@ -10,10 +10,11 @@ import pytest
 from django.contrib.auth.hashers import make_password
 from playwright.sync_api import Page, expect
 
-from onward.accounts.models import PinCredential, Role
+from onward.accounts.models import PinCredential
 from onward.accounts.services import person_account_ensure
 from onward.library.models import Audience, Item, ItemState
 from onward.library.tests.factories import TopicFactory, published_item
+from onward.organisations.models import Role
 from onward.people.models import Person
 from onward.people.tests.factories import PersonFactory
 from tests.browser.checks import page_check, screenshot, staff_sign_in

@@ -3,7 +3,9 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from faker import Faker
 
-from onward.accounts.models import Role, StaffRole, User, UserKind
+from onward.accounts.models import User
+from onward.core.actors import UserKind
+from onward.organisations.models import Role, StaffRole
 from onward.organisations.tests.factories import PrisonFactory
 
 FAKE_GB = Faker("en_GB")

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from onward.accounts.models import ActivationCode, PinCredential, Role, SignInAttempt, SignInMethod
+from onward.accounts.models import ActivationCode, PinCredential, SignInAttempt, SignInMethod
 from onward.accounts.services import (
     SignInRefused,
     activation_code_issue,
@@ -19,6 +19,7 @@ from onward.accounts.services import (
 from onward.accounts.tests.factories import TEST_PASSWORD, StaffFactory, StaffRoleFactory, totp_code
 from onward.audit.models import AuditEvent
 from onward.notifications.models import OutboxMessage
+from onward.organisations.models import Role
 from onward.people.tests.factories import CommunityPersonFactory, PersonFactory, StaffAssignmentFactory
 
 pytestmark = pytest.mark.django_db

@@ -3,9 +3,10 @@
 import pytest
 from django.test import Client
 
-from onward.accounts.models import DeviceToken, Role
+from onward.accounts.models import DeviceToken
 from onward.accounts.services import code_digest, person_account_ensure
 from onward.api.tests.helpers import bearer
+from onward.organisations.models import Role
 from onward.people.tests.factories import CommunityPersonFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from onward.accounts.models import Role
+from onward.organisations.models import Role
 from onward.people.models import AssignmentRole, Status
 from onward.people.tests.factories import CommunityPersonFactory, PersonFactory, StaffAssignmentFactory
 

@@ -7,11 +7,11 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from onward.accounts.models import Role
 from onward.api.tests.helpers import bearer, get_json
 from onward.library import services
 from onward.library.models import Audience, ItemState, Rating
 from onward.library.tests.factories import TopicFactory, published_item
+from onward.organisations.models import Role
 from onward.people.tests.factories import CommunityPersonFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,8 @@ import json
 import pytest
 from django.test import Client
 
-from onward.accounts.models import Role
 from onward.api.tests.helpers import bearer, get_json
+from onward.organisations.models import Role
 from onward.people.models import AssignmentRole
 from onward.people.services import ConditionChoice
 from onward.people.tests.factories import CommunityPersonFactory, LicenceVersionFactory, StaffAssignmentFactory

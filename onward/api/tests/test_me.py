@@ -6,10 +6,10 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from onward.accounts.models import Role
 from onward.accounts.services import person_account_ensure
 from onward.api.tests.helpers import get_json
 from onward.audit.models import AuditEvent
+from onward.organisations.models import Role
 from onward.people.models import AssignmentRole
 from onward.people.tests.factories import (
     CommunityPersonFactory,

@@ -6,9 +6,10 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from onward.accounts.models import DeviceToken, Role
+from onward.accounts.models import DeviceToken
 from onward.api.api import api
 from onward.api.tests.helpers import bearer
+from onward.organisations.models import Role
 from onward.people.models import AssignmentRole
 from onward.people.tests.factories import (
     CommunityPersonFactory,

@@ -3,8 +3,8 @@
 import pytest
 from django.utils import timezone
 
-from onward.accounts.models import Role
 from onward.audit.models import AuditEvent
+from onward.organisations.models import Role
 from onward.people.models import AssignmentRole, Person
 from onward.people.tests.factories import (
     CommunityPersonFactory,

@@ -2,7 +2,7 @@ from typing import Any
 
 import pytest
 
-from onward.accounts.models import Role
+from onward.organisations.models import Role
 from onward.people.models import AssignmentRole
 from onward.people.tests.factories import CommunityPersonFactory, StaffAssignmentFactory
 

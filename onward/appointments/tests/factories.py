@@ -3,7 +3,8 @@ import datetime as dt
 import factory
 from django.utils import timezone
 
-from onward.appointments.models import Appointment, AppointmentKind, ReminderPreference, Slot
+from onward.appointments.models import Appointment, AppointmentKind, Slot
+from onward.notifications.models import ReminderPreference
 from onward.people.tests.factories import CommunityPersonFactory
 
 

@@ -7,11 +7,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from onward.accounts.services import person_account_ensure
-from onward.appointments.models import Reminder, ReminderPreference, ReminderState
-from onward.appointments.reminders import reminders_plan_for
-from onward.appointments.services import ReminderSettings, reminder_preference_save
+from onward.appointments.reminders import APPOINTMENT_REMINDERS
 from onward.appointments.tests.factories import AppointmentFactory
 from onward.audit.models import AuditEvent
+from onward.notifications.models import Reminder, ReminderPreference, ReminderState
+from onward.notifications.reminders import ReminderSettings, reminder_preference_save, reminders_plan_for
 from onward.people.tests.factories import CommunityPersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -32,23 +32,32 @@ def person(org):
 def test_saving_plans_the_unsent_reminders_again_and_keeps_the_sent_ones(person):
     appointment = AppointmentFactory(person=person, starts_at=timezone.now() + dt.timedelta(days=5))
     sent = AppointmentFactory(person=person, starts_at=timezone.now() + dt.timedelta(days=4))
-    reminders_plan_for([appointment, sent])
-    assert sorted(Reminder.objects.filter(appointment=appointment).values_list("offset_minutes", flat=True)) == [
+    reminders_plan_for(APPOINTMENT_REMINDERS, [appointment, sent])
+    assert sorted(
+        Reminder.objects.filter(kind="appointment", object_id=appointment.pk).values_list("offset_minutes", flat=True)
+    ) == [
         120,
         2880,
     ]
-    Reminder.objects.filter(appointment=sent, offset_minutes=2880).update(state=ReminderState.SENT)
+    Reminder.objects.filter(kind="appointment", object_id=sent.pk, offset_minutes=2880).update(state=ReminderState.SENT)
 
     reminder_preference_save(actor=person.account, person=person, wanted=_settings())
 
     preference = ReminderPreference.objects.get(person=person)
     assert (preference.channel, preference.offsets_minutes) == ("email", [1440])
     assert (preference.quiet_start, preference.quiet_end) == (dt.time(22), dt.time(7))
-    planned = Reminder.objects.filter(appointment=appointment, state=ReminderState.PLANNED)
+    planned = Reminder.objects.filter(kind="appointment", object_id=appointment.pk, state=ReminderState.PLANNED)
     assert list(planned.values_list("offset_minutes", flat=True)) == [1440]
-    assert Reminder.objects.filter(appointment=sent, state=ReminderState.SENT, offset_minutes=2880).count() == 1
+    assert (
+        Reminder.objects.filter(
+            kind="appointment", object_id=sent.pk, state=ReminderState.SENT, offset_minutes=2880
+        ).count()
+        == 1
+    )
     assert list(
-        Reminder.objects.filter(appointment=sent, state=ReminderState.PLANNED).values_list("offset_minutes", flat=True)
+        Reminder.objects.filter(kind="appointment", object_id=sent.pk, state=ReminderState.PLANNED).values_list(
+            "offset_minutes", flat=True
+        )
     ) == [1440]
     event = AuditEvent.objects.get(action="appointment.reminder_preference_saved")
     assert event.data["after"]["channel"] == "email"

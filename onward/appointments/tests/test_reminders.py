@@ -11,8 +11,12 @@ from hypothesis import strategies as st
 
 from onward.accounts.models import SignInLink
 from onward.accounts.services import person_account_ensure, sign_in_link_redeem
-from onward.appointments.models import AppointmentState, Reminder, ReminderState
-from onward.appointments.reminders import (
+from onward.appointments.models import AppointmentState
+from onward.appointments.reminders import APPOINTMENT_REMINDERS
+from onward.appointments.services import appointment_cancel
+from onward.appointments.tests.factories import AppointmentFactory, ReminderPreferenceFactory
+from onward.notifications.models import OutboxMessage, OutboxStatus, Reminder, ReminderState
+from onward.notifications.reminders import (
     QuietHours,
     reminder_due_at,
     reminders_plan,
@@ -20,9 +24,6 @@ from onward.appointments.reminders import (
     reminders_send,
     reminders_send_batch,
 )
-from onward.appointments.services import appointment_cancel
-from onward.appointments.tests.factories import AppointmentFactory, ReminderPreferenceFactory
-from onward.notifications.models import OutboxMessage, OutboxStatus
 from onward.people.tests.factories import CommunityPersonFactory
 
 LONDON = ZoneInfo("Europe/London")
@@ -80,7 +81,7 @@ def test_reminders_are_never_in_quiet_hours_and_never_after_the_start(day, minut
 @pytest.mark.django_db
 def test_sending_respects_state_rechecked_when_the_job_runs(case):
     appointment = AppointmentFactory(person=case["person"])
-    reminders_plan_for([appointment], now=timezone.now())
+    reminders_plan_for(APPOINTMENT_REMINDERS, [appointment], now=timezone.now())
     # A change that bypassed the service (e.g. an import) still stops the reminders.
     type(appointment).objects.filter(pk=appointment.pk).update(state=AppointmentState.CANCELLED, outcome_reason="x")
     result = reminders_send(now=appointment.starts_at - dt.timedelta(minutes=1))
@@ -91,7 +92,7 @@ def test_sending_respects_state_rechecked_when_the_job_runs(case):
 @pytest.mark.django_db
 def test_no_reminder_after_cancellation(case):
     appointment = AppointmentFactory(person=case["person"])
-    reminders_plan_for([appointment])
+    reminders_plan_for(APPOINTMENT_REMINDERS, [appointment])
     appointment_cancel(actor=case["practitioner"], appointment=appointment, reason="Office closed")
     assert reminders_send(now=appointment.starts_at - dt.timedelta(minutes=1))["sent"] == 0
 
@@ -99,10 +100,11 @@ def test_no_reminder_after_cancellation(case):
 @pytest.mark.django_db
 def test_due_reminders_go_to_the_log_with_a_working_link(case, settings, tmp_path):
     settings.SMS_LOG_PATH = tmp_path / "sms.log"
+    settings.PUBLIC_BASE_URL = "https://onward.example"
     person = case["person"]
     person_account_ensure(person)
     appointment = AppointmentFactory(person=person)
-    reminders_plan_for([appointment])
+    reminders_plan_for(APPOINTMENT_REMINDERS, [appointment])
     first = appointment.starts_at - dt.timedelta(hours=48)
     assert reminders_send(now=first - dt.timedelta(minutes=1))["sent"] == 0
     assert reminders_send(now=first + dt.timedelta(minutes=1))["sent"] == 1
@@ -112,6 +114,7 @@ def test_due_reminders_go_to_the_log_with_a_working_link(case, settings, tmp_pat
     log = (tmp_path / "sms.log").read_text()
     assert "Reminder:" in log
     assert person.phone in log
+    assert "https://onward.example/me/link/" in message.body  # the site's public address, one setting
     token = message.body.split("/me/link/")[1].split("/")[0]
     link = SignInLink.objects.get(purpose="appointment_reminder")
     assert link.next_url == f"/me/appointments/{appointment.pk}/"
@@ -126,7 +129,7 @@ def test_fallback_when_the_preferred_channel_has_no_address(case, settings):
     person = CommunityPersonFactory(unit=case["org"]["office_n"], phone="", email="p@example.org")
     ReminderPreferenceFactory(person=person, channel="sms", offsets_minutes=[60])
     appointment = AppointmentFactory(person=person)
-    assert reminders_plan_for([appointment]) == 1
+    assert reminders_plan_for(APPOINTMENT_REMINDERS, [appointment]) == 1
     reminders_send(now=appointment.starts_at - dt.timedelta(minutes=30))
     message = OutboxMessage.objects.get(idempotency_key__startswith="appointment-reminder:")
     assert (message.channel, message.recipient) == ("email", "p@example.org")
@@ -139,10 +142,16 @@ def test_offsets_per_person_and_per_kind(case):
     supervision = AppointmentFactory(person=person)
     programme = AppointmentFactory(person=person, kind="programme")
     drug_test = AppointmentFactory(person=CommunityPersonFactory(unit=case["org"]["office_n"]), kind="drug_test")
-    reminders_plan_for([supervision, programme, drug_test])
-    assert list(supervision.reminders.values_list("offset_minutes", flat=True)) == [600]
-    assert list(programme.reminders.values_list("offset_minutes", flat=True)) == [30]
-    assert sorted(drug_test.reminders.values_list("offset_minutes", flat=True)) == [120, 1440]
+    reminders_plan_for(APPOINTMENT_REMINDERS, [supervision, programme, drug_test])
+    assert list(
+        Reminder.objects.filter(kind="appointment", object_id=supervision.pk).values_list("offset_minutes", flat=True)
+    ) == [600]
+    assert list(
+        Reminder.objects.filter(kind="appointment", object_id=programme.pk).values_list("offset_minutes", flat=True)
+    ) == [30]
+    assert sorted(
+        Reminder.objects.filter(kind="appointment", object_id=drug_test.pk).values_list("offset_minutes", flat=True)
+    ) == [120, 1440]
 
 
 @pytest.mark.django_db
@@ -157,10 +166,10 @@ def test_planning_and_sending_take_a_fixed_number_of_queries_per_batch(case, set
     with CaptureQueriesContext(connection) as small:
         reminders_plan(now=timezone.now())
     Reminder.objects.all().delete()
-    reminders_plan_for(few)
+    reminders_plan_for(APPOINTMENT_REMINDERS, few)
     with CaptureQueriesContext(connection) as send_small:
         reminders_send_batch(now=starts - dt.timedelta(minutes=1))
-    reminders_plan_for(many)
+    reminders_plan_for(APPOINTMENT_REMINDERS, many)
     with CaptureQueriesContext(connection) as send_large:
         reminders_send_batch(now=starts - dt.timedelta(minutes=1))
     assert Reminder.objects.filter(state=ReminderState.SENT).count() == 2 * 12
@@ -172,7 +181,7 @@ def test_planning_and_sending_take_a_fixed_number_of_queries_per_batch(case, set
 def test_two_workers_never_send_the_same_reminder_twice(case, settings, tmp_path):
     settings.SMS_LOG_PATH = tmp_path / "sms.log"
     appointments = [AppointmentFactory(person=CommunityPersonFactory(unit=case["org"]["office_n"])) for _ in range(20)]
-    reminders_plan_for(appointments)
+    reminders_plan_for(APPOINTMENT_REMINDERS, appointments)
     now = max(a.starts_at for a in appointments) - dt.timedelta(minutes=1)
     results: list[dict[str, int]] = []
 

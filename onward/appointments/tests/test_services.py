@@ -6,9 +6,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
 from django.utils import timezone
 
-from onward.accounts.models import Role
 from onward.accounts.services import person_account_ensure
-from onward.appointments.models import TRANSITIONS, Appointment, AppointmentState, Reminder, ReminderState
+from onward.appointments.models import TRANSITIONS, Appointment, AppointmentState
 from onward.appointments.services import (
     AppointmentDetails,
     appointment_book,
@@ -18,11 +17,12 @@ from onward.appointments.services import (
     appointment_rearrange_request,
     attendance_record,
     bank_holidays_on,
-    contact_for,
 )
 from onward.appointments.tests.factories import AppointmentFactory
 from onward.audit.models import AuditEvent
-from onward.notifications.models import OutboxMessage
+from onward.notifications.models import OutboxMessage, Reminder, ReminderState
+from onward.notifications.services import contact_for
+from onward.organisations.models import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +49,9 @@ def test_booking_audits_tells_the_person_and_plans_reminders(case, django_captur
     notice = OutboxMessage.objects.get(idempotency_key=f"appointment-booked:{appointment.pk}")
     assert notice.channel == "sms"
     assert notice.recipient == case["person"].phone
-    assert sorted(Reminder.objects.filter(appointment=appointment).values_list("offset_minutes", flat=True)) == [
+    assert sorted(
+        Reminder.objects.filter(kind="appointment", object_id=appointment.pk).values_list("offset_minutes", flat=True)
+    ) == [
         120,
         2880,
     ]
@@ -101,7 +103,9 @@ def test_cancel_needs_a_reason_skips_reminders_and_tells_the_person(case):
     appointment_cancel(actor=case["practitioner"], appointment=appointment, reason="Office closed")
     appointment.refresh_from_db()
     assert appointment.state == AppointmentState.CANCELLED
-    assert set(appointment.reminders.values_list("state", flat=True)) == {ReminderState.SKIPPED}
+    assert set(
+        Reminder.objects.filter(kind="appointment", object_id=appointment.pk).values_list("state", flat=True)
+    ) == {ReminderState.SKIPPED}
     assert OutboxMessage.objects.filter(idempotency_key=f"appointment-cancelled:{appointment.pk}").exists()
     with pytest.raises(ValidationError):
         appointment_cancel(actor=case["practitioner"], appointment=appointment, reason="again")
@@ -117,7 +121,7 @@ def test_rearrange_links_the_old_to_the_new(case):
     assert old.rearranged_to == new
     assert old.outcome_reason == "Person asked"
     assert new.state == AppointmentState.BOOKED
-    assert new.reminders.count() == 2
+    assert Reminder.objects.filter(kind="appointment", object_id=new.pk).count() == 2
     assert OutboxMessage.objects.filter(idempotency_key=f"appointment-rearranged:{old.pk}").exists()
 
 

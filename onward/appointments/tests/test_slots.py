@@ -11,15 +11,15 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from onward.accounts.models import Role
 from onward.accounts.services import device_token_create, person_account_ensure
 from onward.appointments import slots as slot_services
-from onward.appointments.models import Appointment, AppointmentState, Reminder, Slot, SlotState
+from onward.appointments.models import Appointment, AppointmentState, Slot, SlotState
 from onward.appointments.selectors import slots_bookable_by_person
 from onward.appointments.slots import SlotOpening, slot_book, slot_times, slot_withdraw, slots_open
 from onward.appointments.tests.factories import AppointmentFactory, SlotFactory
 from onward.audit.models import AuditEvent
-from onward.notifications.models import OutboxMessage
+from onward.notifications.models import OutboxMessage, Reminder
+from onward.organisations.models import Role
 from onward.people.models import AssignmentRole
 from onward.people.tests.factories import CommunityPersonFactory, StaffAssignmentFactory
 
@@ -153,7 +153,9 @@ def test_booking_a_slot_makes_an_ordinary_appointment_with_reminders(case):
     assert appointment.staff == case["practitioner"]
     assert (appointment.starts_at, appointment.ends_at) == (slot.starts_at, slot.ends_at)
     assert appointment.state == AppointmentState.BOOKED
-    assert Reminder.objects.filter(appointment=appointment).count() == 2  # 48 hours and 2 hours before
+    assert (
+        Reminder.objects.filter(kind="appointment", object_id=appointment.pk).count() == 2
+    )  # 48 hours and 2 hours before
     booked = AuditEvent.objects.get(action="appointment.booked", object_id=str(appointment.pk))
     assert booked.data["slot"] == slot.pk
     assert booked.actor_role == "person"

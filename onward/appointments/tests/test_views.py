@@ -5,11 +5,11 @@ import pytest
 from django.utils import timezone
 from markupsafe import escape
 
-from onward.accounts.models import Role
 from onward.accounts.services import device_token_create, person_account_ensure
 from onward.appointments.models import Appointment, AppointmentState
 from onward.appointments.tests.factories import AppointmentFactory
 from onward.audit.models import AuditEvent
+from onward.organisations.models import Role
 
 pytestmark = pytest.mark.django_db
 

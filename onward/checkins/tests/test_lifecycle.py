@@ -8,13 +8,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.utils import timezone
 
-from onward.appointments.models import Reminder, ReminderState
-from onward.appointments.reminders import quiet_hours_for, reminder_due_at, reminders_send
 from onward.audit.models import AuditEvent
 from onward.checkins import services
 from onward.checkins.models import REASON_REQUIRED, TRANSITIONS, CheckIn, Enrolment, ExtraQuestion, Schedule, State
 from onward.checkins.tests.factories import CheckInFactory, EnrolmentFactory
-from onward.notifications.models import OutboxMessage
+from onward.notifications.models import OutboxMessage, Reminder, ReminderState
+from onward.notifications.reminders import quiet_hours_for, reminder_due_at, reminders_send
 
 GOOD_ANSWERS = {"mood": "well", "help": ["none"], "call_back": "no", "comment": ""}
 
@@ -223,17 +222,18 @@ def test_a_retried_submit_returns_the_first_and_another_key_is_refused(case):
         services.checkin_submit(actor=account, checkin=checkin, idempotency_key="k2")
     # No face check and no location: it goes to review with its reasons.
     assert first.flagged
-    assert "No face check" in first.flag_reasons
-    assert "No location shared" in first.flag_reasons
+    assert "face_missing" in first.flag_reasons
+    assert "location_missing" in first.flag_reasons
 
 
 @pytest.mark.django_db
 def test_reminders_before_the_window_ends_use_the_appointment_reminder_mechanism(case, settings):
     settings.CHECKIN_REMINDER_OFFSETS_MINUTES = [24 * 60]
+    settings.PUBLIC_BASE_URL = "https://onward.example"
     enrolment = EnrolmentFactory(person=case["person"], window_hours=72)
     checkin, _created = services.checkin_create(enrolment=enrolment, due_date=timezone.localdate())
 
-    reminder = Reminder.objects.get(checkin=checkin)
+    reminder = Reminder.objects.get(kind="checkin", object_id=checkin.pk)
     quiet = quiet_hours_for(None)
     assert reminder.due_at == reminder_due_at(checkin.closes_at, 24 * 60, quiet)
     assert not quiet.contains(timezone.localtime(reminder.due_at))
@@ -244,7 +244,7 @@ def test_reminders_before_the_window_ends_use_the_appointment_reminder_mechanism
     message = OutboxMessage.objects.get(idempotency_key=f"checkin-reminder:{reminder.pk}")
     assert (message.channel, message.recipient) == ("sms", case["person"].phone)
     assert "please do your check-in before" in message.body
-    assert "/link/" in message.body or "http" in message.body
+    assert "https://onward.example/me/link/" in message.body  # the site's public address, one setting
     checkin.refresh_from_db()
     assert checkin.reminded_at == reminder.due_at
     reminder.refresh_from_db()
@@ -257,11 +257,11 @@ def test_no_reminder_once_the_check_in_is_done_or_cancelled(case, settings):
     enrolment = EnrolmentFactory(person=case["person"], window_hours=72)
     checkin, _created = services.checkin_create(enrolment=enrolment, due_date=timezone.localdate())
     CheckIn.objects.filter(pk=checkin.pk).update(state=State.SUBMITTED)
-    due_at = Reminder.objects.get(checkin=checkin).due_at
+    due_at = Reminder.objects.get(kind="checkin", object_id=checkin.pk).due_at
 
     assert reminders_send(now=due_at) == {"sent": 0, "skipped": 1}
     assert not OutboxMessage.objects.filter(idempotency_key__startswith="checkin-reminder:").exists()
-    assert Reminder.objects.get(checkin=checkin).state == ReminderState.SKIPPED
+    assert Reminder.objects.get(kind="checkin", object_id=checkin.pk).state == ReminderState.SKIPPED
 
 
 @pytest.mark.django_db
@@ -270,7 +270,7 @@ def test_in_app_only_means_no_text_even_with_a_phone_number(case, settings):
     enrolment = EnrolmentFactory(person=case["person"], window_hours=72, contact_preference="in_app")
     assert case["person"].phone
     checkin, _created = services.checkin_create(enrolment=enrolment, due_date=timezone.localdate())
-    due_at = Reminder.objects.get(checkin=checkin).due_at
+    due_at = Reminder.objects.get(kind="checkin", object_id=checkin.pk).due_at
 
     assert reminders_send(now=due_at)["sent"] == 1
     message = OutboxMessage.objects.get(idempotency_key__startswith="checkin-reminder:")
@@ -283,7 +283,9 @@ def test_a_reminder_that_would_come_before_the_window_opens_is_not_planned(case,
     settings.CHECKIN_REMINDER_OFFSETS_MINUTES = [48 * 60, 2 * 60]
     enrolment = EnrolmentFactory(person=case["person"], window_hours=24)
     checkin, _created = services.checkin_create(enrolment=enrolment, due_date=timezone.localdate())
-    assert list(Reminder.objects.filter(checkin=checkin).values_list("offset_minutes", flat=True)) == [120]
+    assert list(
+        Reminder.objects.filter(kind="checkin", object_id=checkin.pk).values_list("offset_minutes", flat=True)
+    ) == [120]
 
 
 @pytest.mark.django_db
@@ -302,7 +304,8 @@ def test_expiry_marks_missed_and_alerts_the_practitioner(case):
     alert = OutboxMessage.objects.get(user=case["practitioner"])
     assert alert.channel == "in_app"
     assert "Missed check-in" in alert.subject
-    assert AuditEvent.objects.filter(action="checkin.expired", object_id=str(late.pk)).exists()
+    expired = AuditEvent.objects.get(action="checkin.expired", object_id=str(late.pk))
+    assert (expired.actor, expired.actor_system) == (None, "checkins_expire")
 
 
 @pytest.mark.django_db

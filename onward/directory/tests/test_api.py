@@ -3,12 +3,12 @@
 import pytest
 from django.test import Client
 
-from onward.accounts.models import Role
 from onward.api.tests.helpers import bearer, get_json
 from onward.audit.models import AuditEvent
 from onward.directory.models import Category, Service, ServiceState
 from onward.directory.tests.factories import ServiceFactory, position
 from onward.location.postcodes import postcode_locate
+from onward.organisations.models import Role
 from onward.people.tests.factories import CommunityPersonFactory
 
 pytestmark = pytest.mark.django_db

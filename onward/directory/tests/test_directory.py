@@ -11,7 +11,6 @@ from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from onward.accounts.models import Role
 from onward.accounts.services import person_account_ensure
 from onward.audit.models import AuditEvent
 from onward.directory import selectors, services
@@ -20,6 +19,7 @@ from onward.directory.selectors import Origin
 from onward.directory.tests.factories import ServiceFactory, position
 from onward.location.address import to_bng
 from onward.location.postcodes import postcode_locate
+from onward.organisations.models import Role
 from onward.people.tests.factories import CommunityPersonFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db

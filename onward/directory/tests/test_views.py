@@ -5,12 +5,12 @@ import datetime as dt
 import pytest
 from django.conf import settings
 
-from onward.accounts.models import Role
 from onward.audit.models import AuditEvent
 from onward.directory.models import Category, Service, ServiceState
 from onward.directory.tests.factories import ServiceFactory, position
 from onward.location.address import from_bng
 from onward.location.postcodes import postcode_locate
+from onward.organisations.models import Role
 from onward.people.tests.factories import CommunityPersonFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db

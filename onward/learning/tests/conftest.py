@@ -2,9 +2,9 @@ from typing import Any
 
 import pytest
 
-from onward.accounts.models import Role
 from onward.accounts.services import device_token_create, person_account_ensure
 from onward.learning.tests.factories import demo_like_course
+from onward.organisations.models import Role
 from onward.people.models import AssignmentRole
 from onward.people.tests.factories import CommunityPersonFactory, PersonFactory, StaffAssignmentFactory
 

@@ -318,7 +318,7 @@ def test_completion_rates_per_prison_and_office_in_the_callers_units(
     _finish(w["user"], w["course"])
     services.enrolment_create(actor=w["other_user"], person=w["other"], course=w["course"])
     services.enrolment_create(actor=w["practitioner"], person=w["community"], course=w["course"])
-    from onward.accounts.models import Role
+    from onward.organisations.models import Role
 
     senior_north = make_staff(Role.SENIOR, org["north"])
     _course, rows, total = selectors.completion_rates(senior_north, w["course"].pk)

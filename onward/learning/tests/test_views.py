@@ -4,6 +4,7 @@ import re
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
@@ -65,7 +66,7 @@ def test_a_person_joins_does_the_lessons_and_downloads_the_certificate(
     assert certificate_code_display(certificate.code) in text
     assert w["person"].full_name in text
     assert "Managing money" in text
-    assert f"http://testserver/certificates/verify/?code={certificate.code}" in text
+    assert f"{settings.PUBLIC_BASE_URL}/certificates/verify/?code={certificate.code}" in text
     assert "Download your certificate" in client.get("/me/learning/").content.decode()
 
 
@@ -198,7 +199,7 @@ def test_public_verification_page(
 def test_the_content_site_is_for_editors_and_administrators(
     org: dict[str, Any], make_staff: Any, staff_client: Any
 ) -> None:
-    from onward.accounts.models import Role
+    from onward.organisations.models import Role
 
     editor = staff_client(make_staff(Role.CONTENT_EDITOR, org["north"]))
     assert editor.get("/admin/content/").status_code == 200

@@ -2,10 +2,10 @@ from typing import Any
 
 import pytest
 
-from onward.accounts.models import Role
 from onward.accounts.services import person_account_ensure
 from onward.messaging.models import ScreeningPolicy
 from onward.messaging.tests.factories import TermFactory, WordListFactory
+from onward.organisations.models import Role
 from onward.people.models import AssignmentRole
 from onward.people.tests.factories import CommunityPersonFactory, PersonFactory, StaffAssignmentFactory
 

@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.utils import timezone
 
-from onward.accounts.models import Role
 from onward.accounts.services import device_token_create
 from onward.audit.models import AuditEvent
 from onward.core.retention import retention_run
@@ -27,6 +26,7 @@ from onward.messaging.services import (
     message_send_by_contact,
 )
 from onward.messaging.tests.factories import DraftFactory
+from onward.organisations.models import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -100,7 +100,7 @@ def test_contact_pages_and_the_reply_link(msg_world: dict[str, Any], staff_clien
 def test_broadcast_page_and_the_person_sees_it_marked(
     msg_world: dict[str, Any], staff_client: Any, person_client: Any, make_staff: Any
 ) -> None:
-    from onward.accounts.models import Role
+    from onward.organisations.models import Role
 
     w = msg_world
     senior = make_staff(Role.SENIOR, w["org"]["ngt"])

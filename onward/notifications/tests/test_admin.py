@@ -3,11 +3,11 @@
 import pytest
 from django.test import RequestFactory
 
-from onward.accounts.models import Role
 from onward.core.admin_site import admin_site
 from onward.jobs.models import ScheduledJob, WorkerHeartbeat
 from onward.notifications.models import OutboxMessage
 from onward.notifications.tests.factories import OutboxMessageFactory
+from onward.organisations.models import Role
 
 
 @pytest.mark.parametrize("model", [OutboxMessage, ScheduledJob, WorkerHeartbeat])

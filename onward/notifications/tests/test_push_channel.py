@@ -9,13 +9,12 @@ import pytest
 from django.utils import timezone
 
 from onward.accounts.services import person_account_ensure
-from onward.appointments.models import ReminderPreference
-from onward.appointments.services import contact_for
+from onward.appointments.reminders import APPOINTMENT_REMINDERS
 from onward.audit.models import AuditEvent
 from onward.notifications.channels import ChannelError, PushChannel, channel_for
 from onward.notifications.delivery import Outcome, outbox_deliver
-from onward.notifications.models import Channel, OutboxMessage, OutboxStatus, PushSubscription
-from onward.notifications.services import notification_queue
+from onward.notifications.models import Channel, OutboxMessage, OutboxStatus, PushSubscription, ReminderPreference
+from onward.notifications.services import contact_for, notification_queue
 from onward.notifications.tests.factories import PushSubscriptionFactory
 from onward.notifications.tests.push_keys import BrowserKeys, browser_keys
 from onward.people.tests.factories import CommunityPersonFactory
@@ -256,15 +255,15 @@ def test_push_comes_before_in_app_when_there_is_no_phone_number_or_email(org, va
 def test_a_reminder_for_a_person_who_prefers_push_reaches_their_phone(org, vapid, push_service) -> None:
     import datetime as dt
 
-    from onward.appointments.models import Reminder
-    from onward.appointments.reminders import reminders_plan_for, reminders_send_batch
     from onward.appointments.tests.factories import AppointmentFactory, ReminderPreferenceFactory
+    from onward.notifications.models import Reminder
+    from onward.notifications.reminders import reminders_plan_for, reminders_send_batch
 
     person = CommunityPersonFactory(unit=org["office_n"], phone="07700900333")
     keys = _subscribed(person_account_ensure(person), push_service.endpoint("phone"))
     ReminderPreferenceFactory(person=person, channel="push", offsets_minutes=[60])
     appointment = AppointmentFactory(person=person)
-    assert reminders_plan_for([appointment]) == 1
+    assert reminders_plan_for(APPOINTMENT_REMINDERS, [appointment]) == 1
 
     sent, skipped = reminders_send_batch(now=appointment.starts_at - dt.timedelta(minutes=30))
 

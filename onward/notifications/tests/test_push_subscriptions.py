@@ -4,7 +4,6 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
-from onward.accounts.models import Role
 from onward.accounts.services import person_account_ensure
 from onward.api.tests.helpers import bearer
 from onward.audit.models import AuditEvent
@@ -12,6 +11,7 @@ from onward.notifications.models import PushSubscription
 from onward.notifications.services import push_subscription_add, push_subscription_remove
 from onward.notifications.tests.factories import PushSubscriptionFactory
 from onward.notifications.tests.push_keys import browser_keys
+from onward.organisations.models import Role
 from onward.people.services import person_supervision_end
 from onward.people.tests.factories import CommunityPersonFactory
 

@@ -6,10 +6,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from onward.accounts.models import Role
 from onward.accounts.services import person_account_ensure
 from onward.audit.models import AuditEvent
 from onward.notifications.models import OutboxMessage
+from onward.organisations.models import Role
 from onward.people.licence_catalogue import CATALOGUE
 from onward.people.models import AssignmentRole, ConditionKind, ConditionType, LicenceVersion, Status
 from onward.people.selectors import licence_unconfirmed_for

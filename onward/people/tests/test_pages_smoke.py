@@ -1,7 +1,7 @@
 import pytest
 from markupsafe import escape
 
-from onward.accounts.models import Role
+from onward.organisations.models import Role
 from onward.people.tests.factories import PersonFactory, StaffAssignmentFactory
 
 

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.test import Client
 
-from onward.accounts.models import PinCredential, Role
+from onward.accounts.models import PinCredential
 from onward.accounts.services import person_account_ensure
 from onward.appointments.tests.factories import AppointmentFactory
 from onward.audit.models import AuditEvent
@@ -20,6 +20,7 @@ from onward.learning.models import Certificate
 from onward.learning.tests.factories import CourseFactory
 from onward.messaging.tests.factories import ConversationFactory, MessageFactory
 from onward.notifications.services import notification_queue
+from onward.organisations.models import Role
 from onward.people.models import AssignmentRole, Person
 from onward.people.services import ConditionChoice, subject_access_export
 from onward.people.tests.factories import (

@@ -4,11 +4,12 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 
-from onward.accounts.models import DeviceToken, Role
+from onward.accounts.models import DeviceToken
 from onward.accounts.services import device_token_create, person_account_ensure
 from onward.audit.models import AuditEvent
 from onward.checkins import services as checkins
 from onward.checkins.models import Enrolment
+from onward.organisations.models import Role
 from onward.people.models import AssignmentRole, StaffAssignment, Status
 from onward.people.services import person_supervision_end
 from onward.people.tests.factories import CommunityPersonFactory, StaffAssignmentFactory
@@ -74,3 +75,63 @@ def test_the_end_supervision_page(org, make_staff, staff_client):
     assert person.status == Status.ENDED
     key_worker = make_staff(Role.KEY_WORKER, org["ngt"])
     assert staff_client(key_worker).get(f"/staff/people/{person.pk}/end-supervision/").status_code == 403
+
+
+def test_ending_supervision_ends_open_web_sessions_and_open_check_ins(org, make_staff, person_client):
+    """The apps above people react to SupervisionEnded in the same transaction."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from onward.checkins.models import CheckIn, State
+    from onward.checkins.tests.factories import EnrolmentFactory, questionnaire_ensure
+
+    practitioner = make_staff(Role.PRACTITIONER, org["office_n"])
+    practitioner.is_verified = lambda: True
+    person = CommunityPersonFactory(unit=org["office_n"])
+    StaffAssignmentFactory(person=person, staff=practitioner, role=AssignmentRole.PRACTITIONER)
+    client = person_client(person)
+    assert client.get("/me/").status_code == 200
+    questionnaire_ensure()
+    checkin, _created = checkins.checkin_create(
+        enrolment=EnrolmentFactory(person=person), due_date=timezone.localdate()
+    )
+    assert checkin.state == State.CREATED
+
+    person_supervision_end(actor=practitioner, person=person, reason="Licence expired")
+
+    signed_out = client.get("/me/")
+    assert signed_out.status_code == 302  # the session opened before no longer works
+    assert signed_out["Location"].startswith(reverse("accounts:person_sign_in"))
+    assert CheckIn.objects.get(pk=checkin.pk).state == State.CANCELLED
+    assert AuditEvent.objects.filter(action="account.access_ended", person=person).exists()
+
+
+def test_a_failing_subscriber_undoes_the_whole_change(org, make_staff, monkeypatch):
+    """Subscribers run inside the announcer's transaction: if one fails, supervision has not ended."""
+    from onward.core import events
+    from onward.people.events import SupervisionEnded
+
+    practitioner = make_staff(Role.PRACTITIONER, org["office_n"])
+    practitioner.is_verified = lambda: True
+    person = CommunityPersonFactory(unit=org["office_n"])
+    StaffAssignmentFactory(person=person, staff=practitioner, role=AssignmentRole.PRACTITIONER)
+    device_token_create(actor=person_account_ensure(person), name="Phone")
+
+    def broken(event: SupervisionEnded) -> None:
+        raise RuntimeError("a subscriber failed")
+
+    monkeypatch.setitem(events._SUBSCRIBERS, SupervisionEnded, [*events.subscribers_of(SupervisionEnded), broken])
+    with pytest.raises(RuntimeError):
+        person_supervision_end(actor=practitioner, person=person, reason="Licence expired")
+    person.refresh_from_db()
+    assert person.status != Status.ENDED
+    assert DeviceToken.objects.filter(user__person=person, revoked_at__isnull=True).count() == 1
+    assert not AuditEvent.objects.filter(action="person.supervision_ended").exists()
+
+
+def test_subscribers_run_lowest_app_first():
+    from onward.core.events import subscribers_of
+    from onward.people.events import SupervisionEnded
+
+    apps = [function.__module__.split(".")[1] for function in subscribers_of(SupervisionEnded)]
+    assert apps == ["accounts", "notifications", "checkins"]
