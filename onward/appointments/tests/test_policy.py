@@ -15,13 +15,15 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from onward.accounts.models import Role, StaffRole, User, UserKind
+from onward.accounts.models import User
 from onward.appointments.models import AppointmentKind, Slot, SlotState
 from onward.appointments.rules import BOOKING_ROLES, SLOTS
+from onward.core.actors import UserKind
 from onward.core.permissions import can
 from onward.directory.models import ServiceState
 from onward.directory.rules import DIRECTORY, EDITOR_ROLES
 from onward.directory.tests.factories import ServiceFactory
+from onward.organisations.models import Role, StaffRole
 from onward.people.models import StaffAssignment
 from onward.people.tests.test_policy import WorldPlan, world_build, world_plans
 

@@ -14,7 +14,8 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from onward.accounts.models import User, UserKind
+from onward.accounts.models import User
+from onward.core.actors import UserKind
 from onward.core.permissions import can
 from onward.library.models import COMMUNITY_AUDIENCES, CUSTODY_AUDIENCES, Audience, Item, ItemState, Revision
 from onward.library.rules import LIBRARY, item_visible_to, items_visible_to_person

@@ -13,7 +13,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from onward.accounts.models import Role, StaffRole, UserKind
+from onward.core.actors import UserKind
 from onward.core.permissions import can
 from onward.core.policy import ROLE_ANNOTATION
 from onward.messaging.models import (
@@ -26,7 +26,7 @@ from onward.messaging.models import (
     MessageState,
 )
 from onward.messaging.rules import CONVERSATIONS, MESSAGING_STAFF_ROLES, REVIEW, WORD_LIST_ROLES, WORD_LISTS
-from onward.organisations.models import OrgUnit
+from onward.organisations.models import OrgUnit, Role, StaffRole
 from onward.people.tests.test_policy import WorldPlan, expected_role, world_build, world_plans
 
 pytestmark = pytest.mark.django_db

@@ -17,12 +17,13 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from onward.accounts.models import Role, StaffRole, User, UserKind
-from onward.accounts.rules import CASEWORK_ROLES
+from onward.accounts.models import User
 from onward.accounts.tests.factories import StaffFactory
+from onward.core.actors import UserKind
 from onward.core.permissions import can
 from onward.core.policy import ROLE_ANNOTATION
-from onward.organisations.models import OrgUnit, UnitKind
+from onward.organisations.models import OrgUnit, Role, StaffRole, UnitKind
+from onward.organisations.roles import CASEWORK_ROLES
 from onward.organisations.tests.factories import OfficeFactory, PduFactory, PrisonFactory, RegionFactory, WingFactory
 from onward.people.models import AssignmentRole, Person, StaffAssignment, Status
 from onward.people.rules import PEOPLE, acting_role, person_in_scope
