@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 from onward.appointments.models import Appointment, Slot, SlotState
 from onward.core.actors import UserKind, is_staff_user
 from onward.core.permissions import rule
+from onward.core.policy import Grant, Policy
 from onward.organisations.models import Role
 from onward.organisations.roles import CASEWORK_ROLES, has_role
 from onward.people.models import Person, StaffAssignment
@@ -68,18 +69,33 @@ def supervises(user: Any, person: Person) -> bool:
     return StaffAssignment.objects.filter(staff_id=user.pk, person_id=person.pk, ended_at__isnull=True).exists()
 
 
+class SlotPolicy(Policy[Slot]):
+    """Who sees which bookable slots: staff the slots they opened; a person their assigned workers'
+    slots, open to anyone on the caseload or kept for them."""
+
+    model = Slot
+    name = "appointment.slot"
+
+    def grants(self, actor: Any) -> list[Grant]:
+        if not getattr(actor, "is_authenticated", False):
+            return []
+        if actor.kind == UserKind.PERSON:
+            workers = StaffAssignment.objects.filter(person_id=actor.person_id, ended_at__isnull=True).values(
+                "staff_id"
+            )
+            for_me = Q(for_person__isnull=True) | Q(for_person_id=actor.person_id)
+            return [Grant(Q(staff_id__in=workers) & for_me, "person")]
+        if not is_staff_user(actor) or not has_role(actor, *BOOKING_ROLES):
+            return []
+        return [Grant(Q(staff_id=actor.pk), "owner")]
+
+
+SLOTS = SlotPolicy()
+
+
 def slots_visible_to(user: Any) -> QuerySet[Slot]:
-    """Staff: the slots they opened. A person: their assigned workers' slots, open to anyone or kept for them."""
-    if not user.is_authenticated:
-        return Slot.objects.none()
-    if user.kind == UserKind.PERSON:
-        workers = StaffAssignment.objects.filter(person_id=user.person_id, ended_at__isnull=True).values("staff_id")
-        return Slot.objects.filter(staff_id__in=workers).filter(
-            Q(for_person__isnull=True) | Q(for_person_id=user.person_id)
-        )
-    if not is_staff_user(user) or not has_role(user, *BOOKING_ROLES):
-        return Slot.objects.none()
-    return Slot.objects.filter(staff=user)
+    """Staff: the slots they opened. A person: the slots they may book (the policy's scope)."""
+    return SLOTS.scope(user)
 
 
 @rule("appointment.slots")
@@ -88,7 +104,7 @@ def can_open_slots(user: Any, obj: Any) -> bool:
     if not (is_staff_user(user) and has_role(user, *BOOKING_ROLES)):
         return False
     if isinstance(obj, Slot):
-        return obj.staff_id == user.pk
+        return SLOTS.allows(user, obj)
     if isinstance(obj, Person):
         return supervises(user, obj)
     return obj is None
@@ -101,14 +117,7 @@ def can_book_slot(user: Any, obj: Any) -> bool:
         return False
     if obj is None:
         return True
-    return (
-        isinstance(obj, Slot)
-        and obj.state == SlotState.OPEN
-        and obj.for_person_id in (None, user.person_id)
-        and StaffAssignment.objects.filter(
-            person_id=user.person_id, staff_id=obj.staff_id, ended_at__isnull=True
-        ).exists()
-    )
+    return isinstance(obj, Slot) and obj.state == SlotState.OPEN and SLOTS.allows(user, obj)
 
 
 @rule("notifications.provider_callback")

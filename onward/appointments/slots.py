@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from onward.alerts.models import AlertKind
 from onward.alerts.services import AlertCause, alert_raise
 from onward.appointments.models import SLOT_TRANSITIONS, Appointment, AppointmentState, Slot, SlotState
-from onward.appointments.rules import slots_visible_to
+from onward.appointments.rules import SLOTS
 from onward.appointments.services import (
     AppointmentDetails,
     appointment_booked,
@@ -136,9 +136,10 @@ def slot_book(*, actor: Any, slot_id: int) -> Appointment:
     with transaction.atomic():
         # Holding the person's row makes the limit below hold when one person books twice at once.
         person = Person.objects.select_for_update().select_related("unit").get(pk=actor.person_id)
-        slot = slots_visible_to(actor).select_related("staff", "office").filter(pk=slot_id).first()
+        slot = SLOTS.scope_with_role(actor).select_related("staff", "office").filter(pk=slot_id).first()
         if slot is None:
             raise PermissionDenied("appointment.self_book")
+        SLOTS.remember(actor, [slot])
         if _booked_by(slot, person) is not None:
             return _booked_by(slot, person)  # type: ignore[return-value]
         if slot.state != SlotState.OPEN:

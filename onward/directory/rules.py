@@ -7,10 +7,11 @@ see withdrawn ones. The directory is not about any one person, so there is no ob
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from onward.core.actors import UserKind, is_staff_user
 from onward.core.permissions import rule
+from onward.core.policy import Grant, Policy
 from onward.directory.models import Service, ServiceState
 from onward.organisations.models import Role
 from onward.organisations.roles import has_role
@@ -18,15 +19,29 @@ from onward.organisations.roles import has_role
 EDITOR_ROLES = (Role.CONTENT_EDITOR, Role.ADMINISTRATOR)
 
 
+class DirectoryPolicy(Policy[Service]):
+    """Published entries for everyone signed in (people, and staff past their second factor); every entry,
+    withdrawn ones too, for editors."""
+
+    model = Service
+    name = "directory.service"
+
+    def grants(self, actor: Any) -> list[Grant]:
+        if not getattr(actor, "is_authenticated", False):
+            return []
+        if is_staff_user(actor) and has_role(actor, *EDITOR_ROLES):
+            return [Grant(Q(pk__isnull=False), "editor")]  # every entry (a `When` refuses an empty Q)
+        if actor.kind == UserKind.PERSON or is_staff_user(actor):
+            return [Grant(Q(state=ServiceState.PUBLISHED), "reader")]
+        return []
+
+
+DIRECTORY = DirectoryPolicy()
+
+
 def services_visible_to(user: Any) -> QuerySet[Service]:
-    """Published entries for everyone signed in; withdrawn ones too for editors."""
-    if not user.is_authenticated:
-        return Service.objects.none()
-    if can_edit_directory(user, None):
-        return Service.objects.all()
-    if user.kind == UserKind.PERSON or is_staff_user(user):
-        return Service.objects.filter(state=ServiceState.PUBLISHED)
-    return Service.objects.none()
+    """The entries this user may see (the policy's scope)."""
+    return DIRECTORY.scope(user)
 
 
 @rule("directory.self")
@@ -34,7 +49,7 @@ def can_use_directory_as_person(user: Any, obj: Any) -> bool:
     """A person looking for services; with an object, only a published one."""
     if getattr(user, "kind", None) != UserKind.PERSON:
         return False
-    return obj is None or getattr(obj, "state", None) == ServiceState.PUBLISHED
+    return obj is None or DIRECTORY.allows(user, obj)
 
 
 @rule("directory.view")
@@ -42,7 +57,7 @@ def can_view_directory(user: Any, obj: Any) -> bool:
     """Staff look up services for the people they work with; withdrawn entries only for editors."""
     if not is_staff_user(user):
         return False
-    return obj is None or obj.state == ServiceState.PUBLISHED or can_edit_directory(user, obj)
+    return obj is None or DIRECTORY.allows(user, obj)
 
 
 @rule("directory.edit")

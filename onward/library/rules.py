@@ -5,13 +5,13 @@ their prison; in the community, items for the community. Content editors write; 
 approves anything shown in custody (not the one who wrote the revision).
 """
 
-from collections.abc import Set
 from typing import Any
 
 from django.db.models import Q, QuerySet
 
 from onward.core.actors import UserKind, is_staff_user
 from onward.core.permissions import rule
+from onward.core.policy import Grant, Policy
 from onward.library.models import COMMUNITY_AUDIENCES, CUSTODY_AUDIENCES, Item, ItemState
 from onward.organisations.models import OrgUnit, Role, UnitKind
 from onward.organisations.roles import has_role, staff_roles
@@ -21,35 +21,39 @@ from onward.people.models import Person
 EDITOR_ROLES = (Role.CONTENT_EDITOR,)
 
 
+class LibraryPolicy(Policy[Item]):
+    """Which published items a person may read: the one targeting rule for pages, search and checks.
+
+    The actor is the reader (a `Person`). Live items only (published and not withdrawn): in custody,
+    those for custody at all prisons or at their prison; otherwise, those for the community.
+    """
+
+    model = Item
+    name = "library.item"
+
+    def grants(self, actor: Any) -> list[Grant]:
+        reader: Person = actor
+        live = Q(live_revision__isnull=False) & ~Q(state=ItemState.WITHDRAWN)
+        if not reader.in_custody:
+            return [Grant(live & Q(audience__in=COMMUNITY_AUDIENCES), "person")]
+        prison = reader.unit.prison()
+        at_my_prison = Q(all_prisons=True)
+        if prison is not None:
+            at_my_prison |= Q(pk__in=Item.prisons.through.objects.filter(orgunit_id=prison.pk).values("item_id"))
+        return [Grant(live & Q(audience__in=CUSTODY_AUDIENCES) & at_my_prison, "person")]
+
+
+LIBRARY = LibraryPolicy()
+
+
 def items_visible_to_person(person: Person) -> QuerySet[Item]:
-    """Published items aimed at this person, by the same rule as `item_visible_to`."""
-    live = Item.objects.filter(live_revision__isnull=False).exclude(state=ItemState.WITHDRAWN)
-    if person.in_custody:
-        prison = person.unit.prison()
-        chosen = Item.prisons.through.objects.filter(orgunit_id=prison.pk if prison else 0).values("item_id")
-        return live.filter(Q(all_prisons=True) | Q(pk__in=chosen), audience__in=CUSTODY_AUDIENCES)
-    return live.filter(audience__in=COMMUNITY_AUDIENCES)
+    """Published items aimed at this person (the policy's scope)."""
+    return LIBRARY.scope(person)
 
 
-def item_visible_to(person: Person, item: Item, prison_ids: set[int] | None = None) -> bool:
-    """Whether a published item is aimed at this person (pass `prison_ids` to avoid a query)."""
-    if item.live_revision_id is None or item.state == ItemState.WITHDRAWN:
-        return False
-    prison = person.unit.prison() if person.in_custody else None
-    if person.in_custody and not item.all_prisons and prison_ids is None:
-        prison_ids = set(item.prisons.values_list("pk", flat=True))
-    return targeting_allows(item.audience, item.all_prisons, prison_ids or set(), person.in_custody, prison)
-
-
-def targeting_allows(
-    audience: str, all_prisons: bool, prison_ids: Set[int], in_custody: bool, prison: OrgUnit | None
-) -> bool:
-    """The targeting rule itself, on plain values (search applies it to thousands of hits)."""
-    if not in_custody:
-        return audience in COMMUNITY_AUDIENCES
-    if audience not in CUSTODY_AUDIENCES:
-        return False
-    return all_prisons or (prison is not None and prison.pk in prison_ids)
+def item_visible_to(person: Person, item: Item) -> bool:
+    """Whether a published item is aimed at this person (the same scope, asked about one item)."""
+    return LIBRARY.allows(person, item)
 
 
 def prisons_for_editor(user: Any) -> QuerySet[OrgUnit]:

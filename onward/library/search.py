@@ -2,10 +2,12 @@
 
 Each process keeps one index per language, built from the live revisions (a translation where there is
 one, English otherwise) and rebuilt when `ContentVersion.number` moves on (every publication and
-withdrawal bumps it), so a search costs one small query plus work in memory. Query words match words
-in the index exactly, as a prefix, or within one or two edits (rapidfuzz's Damerau-Levenshtein, so
-"bnak" finds "bank"); each matching word scores by where it was found (title above summary above body).
-Targeting is applied to the hits with the same rule as the pages (`item_visible_to`).
+withdrawal bumps it), so a search costs small queries (the version, and which of the best hits the
+reader may read) plus work in memory. Query words match words in the index exactly, as a prefix, or
+within one or two edits (rapidfuzz's Damerau-Levenshtein, so "bnak" finds "bank"); each matching word
+scores by where it was found (title above summary above body).
+Which hits a person may read is asked of the library policy's scope (`LIBRARY`, the same as the pages),
+best hits first, in batches, so targeting has one definition.
 """
 
 import re
@@ -13,7 +15,7 @@ import threading
 import unicodedata
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -22,9 +24,10 @@ from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from onward.library.models import DEFAULT_LANGUAGE, ContentVersion, Item, ItemState, Revision
-from onward.people.models import Person
 
 SEARCH_RESULTS_MAX = 50
+# Ranked hits checked against the reader's scope per query: a few times the results wanted.
+SEARCH_BATCH_FACTOR = 3
 FUZZY_CANDIDATES_MAX = 8
 QUERY_WORDS_MAX = 8
 FIELD_WEIGHTS = {"title": 3.0, "topic": 2.0, "summary": 2.0, "body": 1.0}
@@ -100,9 +103,6 @@ class _LanguageIndex:
 @dataclass
 class _Entry:
     item_id: int
-    audience: str
-    all_prisons: bool
-    prison_ids: frozenset[int]
     published_at: datetime | None
 
 
@@ -112,9 +112,14 @@ class SearchIndex:
     entries: dict[int, _Entry]
     languages: dict[str, _LanguageIndex]
 
-    def search(self, query: str, language: str, person: Person, limit: int = SEARCH_RESULTS_MAX) -> list[Hit]:
-        from onward.library.rules import targeting_allows  # the same targeting rule as the pages
-
+    def search(
+        self,
+        query: str,
+        language: str,
+        readable: Callable[[list[int]], Container[int]],
+        limit: int = SEARCH_RESULTS_MAX,
+    ) -> list[Hit]:
+        """The best hits this reader may read: `readable` says which of a batch of item ids they may."""
         index = self.languages.get(language) or self.languages[DEFAULT_LANGUAGE]
         words = query_words(query)
         if not words:
@@ -131,19 +136,25 @@ class SearchIndex:
             for item_id, score in best.items():
                 totals[item_id] += score
                 matched[item_id] += 1
-        in_custody = person.in_custody
-        prison = person.unit.prison() if in_custody else None
-        hits = []
-        for item_id, score in totals.items():
-            entry = self.entries[item_id]
-            if targeting_allows(entry.audience, entry.all_prisons, entry.prison_ids, in_custody, prison):
-                hits.append(Hit(item_id, score, matched[item_id]))
-        hits.sort(key=lambda h: (-h.words_matched, -h.score, -self._timestamp(h.item_id)))
-        return hits[:limit]
+        ranked = [Hit(item_id, score, matched[item_id]) for item_id, score in totals.items()]
+        ranked.sort(key=lambda h: (-h.words_matched, -h.score, -self._timestamp(h.item_id)))
+        return readable_hits(ranked, readable, limit)
 
     def _timestamp(self, item_id: int) -> float:
         published = self.entries[item_id].published_at
         return published.timestamp() if published else 0.0
+
+
+def readable_hits(ranked: list[Hit], readable: Callable[[list[int]], Container[int]], limit: int) -> list[Hit]:
+    """The first `limit` ranked hits the reader may read, asking about a few times that many at a time."""
+    hits: list[Hit] = []
+    start = 0
+    while len(hits) < limit and start < len(ranked):
+        batch = ranked[start : start + limit * SEARCH_BATCH_FACTOR]
+        allowed = readable([hit.item_id for hit in batch])
+        hits.extend(hit for hit in batch if hit.item_id in allowed)
+        start += len(batch)
+    return hits[:limit]
 
 
 def search_index() -> SearchIndex:
@@ -164,8 +175,8 @@ def index_build(version: str) -> SearchIndex:
     items = (
         Item.objects.filter(live_revision__isnull=False)
         .exclude(state=ItemState.WITHDRAWN)
-        .prefetch_related("prisons", "topics")
-        .only("pk", "audience", "all_prisons", "published_at", "live_revision_id")
+        .prefetch_related("topics")
+        .only("pk", "published_at", "live_revision_id")
     )
     revisions = {
         r.pk: r for r in Revision.objects.filter(pk__in=items.values("live_revision_id")).prefetch_related("texts")
@@ -173,13 +184,7 @@ def index_build(version: str) -> SearchIndex:
     entries: dict[int, _Entry] = {}
     indexes = {language: _LanguageIndex() for language in languages}
     for item in items:
-        entries[item.pk] = _Entry(
-            item.pk,
-            item.audience,
-            item.all_prisons,
-            frozenset(p.pk for p in item.prisons.all()),
-            item.published_at,
-        )
+        entries[item.pk] = _Entry(item.pk, item.published_at)
         revision = revisions[item.live_revision_id]  # type: ignore[index]
         topics = list(item.topics.all())
         for language in languages:

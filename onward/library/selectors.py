@@ -50,11 +50,11 @@ def items_saved(person: Person, language: str) -> list[ItemView]:
 
 
 def items_search(person: Person, query: str, language: str) -> list[ItemView]:
-    hits = search_index().search(query, language, person)
-    by_id = {
-        view.item.pk: view
-        for view in _views(items_visible_to_person(person).filter(pk__in=[h.item_id for h in hits]), language)
-    }
+    scope = items_visible_to_person(person)
+    hits = search_index().search(
+        query, language, lambda ids: set(scope.filter(pk__in=ids).values_list("pk", flat=True))
+    )
+    by_id = {view.item.pk: view for view in _views(scope.filter(pk__in=[h.item_id for h in hits]), language)}
     return [by_id[h.item_id] for h in hits if h.item_id in by_id]
 
 

@@ -15,7 +15,6 @@ from onward.messaging.models import (
     BroadcastDelivery,
     ContactLink,
     Conversation,
-    ConversationKind,
     Draft,
     FlagKind,
     Message,
@@ -24,9 +23,8 @@ from onward.messaging.models import (
     Term,
     WordList,
 )
-from onward.messaging.rules import conversations_visible_to, messages_for_review, word_list_units_for
+from onward.messaging.rules import CONVERSATIONS, conversations_visible_to, messages_for_review, word_list_units_for
 from onward.organisations.models import OrgUnit
-from onward.people.rules import acting_role
 
 SEARCH_MAX_CHARS = 100
 
@@ -72,13 +70,14 @@ def conversation_get(
 ) -> Conversation:
     """One conversation the user may read; the same refusal whether it exists or not. The read is audited."""
     conversation = (
-        conversations_visible_to(user)
+        CONVERSATIONS.scope_with_role(user)
         .select_related("person", "person__unit", "person__unit__parent", "contact")
         .filter(pk=conversation_id)
         .first()
     )
     if conversation is None:
         raise PermissionDenied("conversation.view")
+    CONVERSATIONS.remember(user, [conversation])  # the page's checks then need no query
     _audit_read(user, conversation, purpose)
     return conversation
 
@@ -235,12 +234,9 @@ def _messages(conversation: Conversation, visible: Q, user: Any) -> QuerySet[Mes
 
 
 def _audit_read(user: Any, conversation: Conversation, purpose: AuditAction) -> None:
-    role = "person" if user.kind == UserKind.PERSON else acting_role(user, conversation.person)
-    if conversation.kind == ConversationKind.CONTACT and user.kind == UserKind.STAFF:
-        role = "security"
     audit_record(
         actor=user,
-        role=role,
+        role=CONVERSATIONS.role_for(user, conversation) or "",
         action=purpose,
         person=conversation.person,
         target=conversation,

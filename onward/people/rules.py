@@ -1,11 +1,13 @@
-"""Who may see and act on which person. Lists use `people_visible_to`, single checks `person_in_scope`."""
+"""Who may see and act on which person: `PEOPLE` (lists use its scope, single checks `person_in_scope`)."""
 
+from functools import partial
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from onward.core.actors import UserKind, is_staff_user
 from onward.core.permissions import rule
+from onward.core.policy import Grant, Policy
 from onward.organisations.models import OrgUnit, Role
 from onward.organisations.roles import CASEWORK_ROLES, has_role, staff_roles
 from onward.people.models import COMMUNITY_STATUSES, Person, StaffAssignment
@@ -17,52 +19,47 @@ ACTIVATION_ROLES = (Role.KEY_WORKER, Role.POM, Role.PRACTITIONER, Role.SENIOR)
 EDIT_ROLES = (Role.POM, Role.PRACTITIONER, Role.SENIOR, Role.ADMINISTRATOR)
 
 
+class PeoplePolicy(Policy[Person]):
+    """Who reaches which person, and as what: the one definition behind lists and single checks.
+
+    A person reaches their own record. Staff (past their second factor) reach the people assigned to
+    them, acting in the assignment's role, then everyone at or below a unit where they hold a casework
+    role, acting in that role.
+    """
+
+    model = Person
+    name = "person"
+
+    def grants(self, actor: Any) -> list[Grant]:
+        if not getattr(actor, "is_authenticated", False):
+            return []
+        if actor.kind == UserKind.PERSON:
+            return [Grant(Q(pk=actor.person_id), "person")]
+        if not is_staff_user(actor):
+            return []
+        assigned = StaffAssignment.objects.filter(staff=actor, ended_at__isnull=True)
+        grants = [Grant(Q(pk__in=assigned.values("person_id")), partial(_assignment_role, assigned))]
+        for held in staff_roles(actor):
+            if held.role in CASEWORK_ROLES:
+                grants.append(Grant(Q(unit__path__startswith=held.unit.path), str(held.role)))
+        return grants
+
+
+PEOPLE = PeoplePolicy()
+
+
 def people_visible_to(user: Any) -> QuerySet[Person]:
-    """Every person this user may see: their own record, or their caseload, team and establishment."""
-    if not user.is_authenticated:
-        return Person.objects.none()
-    if user.kind == UserKind.PERSON:
-        return Person.objects.filter(pk=user.person_id)
-    if not is_staff_user(user):
-        return Person.objects.none()
-    scope = Q(pk__in=StaffAssignment.objects.filter(staff=user, ended_at__isnull=True).values("person_id"))
-    for held in staff_roles(user):
-        if held.role in CASEWORK_ROLES:
-            scope |= Q(unit__path__startswith=held.unit.path)
-    return Person.objects.filter(scope)
+    """Every person this user may see (the policy's scope)."""
+    return PEOPLE.scope(user)
 
 
 def person_in_scope(user: Any, person: Person) -> bool:
-    return acting_role(user, person) != ""
+    return PEOPLE.allows(user, person)
 
 
 def acting_role(user: Any, person: Person) -> str:
     """The role through which this user reaches this person ("" when they do not)."""
-    if not user.is_authenticated:
-        return ""
-    if user.kind == UserKind.PERSON:
-        return "person" if user.person_id == person.pk else ""
-    if not is_staff_user(user):
-        return ""
-    assigned = _active_assignment_roles(user, person)
-    if assigned:
-        return assigned[0]
-    unit_path = person.unit.path
-    for held in staff_roles(user):
-        if held.role in CASEWORK_ROLES and unit_path.startswith(held.unit.path):
-            return str(held.role)
-    return ""
-
-
-def _active_assignment_roles(user: Any, person: Person) -> list[str]:
-    cache: dict[int, list[str]] = user.__dict__.setdefault("_onward_assignments", {})
-    if person.pk not in cache:
-        cache[person.pk] = list(
-            StaffAssignment.objects.filter(staff=user, person=person, ended_at__isnull=True).values_list(
-                "role", flat=True
-            )
-        )
-    return cache[person.pk]
+    return PEOPLE.role_for(user, person) or ""
 
 
 @rule("person.view")
@@ -140,9 +137,7 @@ def can_edit_person(user: Any, person: Person | None) -> bool:
         return False
     if person is None:
         return True
-    return _edit_role_covers(user, person.unit) or any(
-        role in (Role.POM, Role.PRACTITIONER) for role in _active_assignment_roles(user, person)
-    )
+    return _edit_role_covers(user, person.unit) or PEOPLE.role_for(user, person) in (Role.POM, Role.PRACTITIONER)
 
 
 @rule("person.verify_contact")
@@ -157,3 +152,8 @@ def _edit_role_covers(user: Any, unit: OrgUnit | None) -> bool:
     if unit is None:
         return False
     return any(held.role in EDIT_ROLES and unit.path.startswith(held.unit.path) for held in staff_roles(user))
+
+
+def _assignment_role(assigned: QuerySet[StaffAssignment]) -> Subquery:
+    """The role of the actor's (first) current assignment to the person on the row."""
+    return Subquery(assigned.filter(person=OuterRef("pk")).order_by("pk").values("role")[:1])

@@ -13,7 +13,7 @@ from onward.organisations.models import OrgUnit, UnitKind
 from onward.organisations.roles import staff_roles
 from onward.organisations.selectors import units_under
 from onward.people.models import LicenceVersion, Person, StaffAssignment, Status
-from onward.people.rules import EDIT_ROLES, acting_role, people_visible_to
+from onward.people.rules import EDIT_ROLES, PEOPLE, acting_role, people_visible_to
 
 CASELOAD_SORTS: dict[str, list[Any]] = {
     "release": [F("conditional_release_date").asc(nulls_last=True), "last_name"],
@@ -62,7 +62,7 @@ def caseload_for(user: Any, filters: CaseloadFilter | None = None) -> QuerySet[P
 def person_get(user: Any, person_id: int, *, purpose: AuditAction = AuditAction.PERSON_VIEW) -> Person:
     """One person's record for a staff member or the person themself. The read is audited."""
     person = (
-        people_visible_to(user)
+        PEOPLE.scope_with_role(user)
         .select_related("unit", "unit__parent")
         .prefetch_related(
             Prefetch(
@@ -77,6 +77,7 @@ def person_get(user: Any, person_id: int, *, purpose: AuditAction = AuditAction.
     if person is None:
         # Same answer whether the person does not exist or is not theirs to see.
         raise PermissionDenied("person.view")
+    PEOPLE.remember(user, [person])  # the page's rules then ask about this person without a query
     audit_record(actor=user, role=acting_role(user, person), action=purpose, person=person, target=person)
     return person
 
