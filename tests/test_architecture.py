@@ -211,6 +211,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("organisations",),
     ("audit",),
     ("jobs",),
+    ("location",),
     ("people",),
     ("accounts",),
     ("notifications",),

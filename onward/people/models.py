@@ -57,17 +57,30 @@ class Person(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, db_index=True)
     # In custody: the wing or unit. In the community: the probation office or PDU supervising them.
     unit = models.ForeignKey("organisations.OrgUnit", on_delete=models.PROTECT, related_name="people")
+    # The whole address as one text (lines and postcode, one a line), kept in step with the parts below.
     address = models.TextField(blank=True)
+    address_line_1 = models.CharField(max_length=100, blank=True)
+    address_line_2 = models.CharField(max_length=100, blank=True)
+    town = models.CharField(max_length=100, blank=True)
+    postcode = models.CharField(max_length=8, blank=True)
     # WGS84, for checking check-in location fixes against the address (null when not geocoded).
     address_latitude = models.FloatField(null=True, blank=True)
     address_longitude = models.FloatField(null=True, blank=True)
+    # How far the stored position may be from the door, in metres (null: unknown, e.g. placed by hand).
+    address_precision_m = models.PositiveIntegerField(null=True, blank=True)
     phone = models.CharField(max_length=20, blank=True)
     email = models.EmailField(blank=True)
+    # Reminders and codes go only to a contact the person has shown is theirs (a code sent to it, or in person).
+    phone_verified_at = models.DateTimeField(null=True, blank=True)
+    email_verified_at = models.DateTimeField(null=True, blank=True)
     risk_level = models.CharField(max_length=10, choices=RiskLevel.choices, default=RiskLevel.LOW)
 
     sentence_date = models.DateField(null=True, blank=True)
     conditional_release_date = models.DateField(null=True, blank=True, db_index=True)
     hdc_eligibility_date = models.DateField(null=True, blank=True)
+    hdc_actual_date = models.DateField(null=True, blank=True)
+    rotl_eligibility_date = models.DateField(null=True, blank=True)
+    parole_eligibility_date = models.DateField(null=True, blank=True)
     release_date = models.DateField(null=True, blank=True)
     licence_expiry_date = models.DateField(null=True, blank=True)
     sentence_expiry_date = models.DateField(null=True, blank=True)
@@ -95,6 +108,18 @@ class Person(models.Model):
     @property
     def in_custody(self) -> bool:
         return self.status in CUSTODY_STATUSES
+
+    @property
+    def phone_verified(self) -> bool:
+        return bool(self.phone) and self.phone_verified_at is not None
+
+    @property
+    def email_verified(self) -> bool:
+        return bool(self.email) and self.email_verified_at is not None
+
+    @property
+    def address_lines(self) -> list[str]:
+        return [line for line in (self.address_line_1, self.address_line_2, self.town, self.postcode) if line]
 
     @property
     def reference(self) -> str:
