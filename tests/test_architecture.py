@@ -206,8 +206,6 @@ ROOT = Path(__file__).resolve().parent.parent / "onward"
 
 LAYERS: list[tuple[str, ...]] = [
     ("core",),
-    # Location maths and offline postcodes: no models, imports nothing but core, so people can place an address.
-    ("location",),
     ("organisations",),
     ("audit",),
     ("jobs",),
