@@ -60,13 +60,16 @@ def test_a_good_file_creates_everyone_placed_and_audited(org, tmp_path):
     assert community.prison_number is None
     assert community.address == "1 Test Street\nLeeds\nLS1 4AP"
     assert community.address_precision_m == 100
-    assert abs(community.address_latitude - 53.796) < 0.01 and abs(community.address_longitude + 1.548) < 0.01
-    assert community.phone == "07700900111" and community.phone_verified_at is None
+    assert abs(community.address_latitude - 53.796) < 0.01
+    assert abs(community.address_longitude + 1.548) < 0.01
+    assert community.phone == "07700900111"
+    assert community.phone_verified_at is None
     created = AuditEvent.objects.filter(action="person.created")
     assert sorted(created.values_list("person__last_name", flat=True)) == ["Both-Three", "Community-Two", "Custody-One"]
     assert created.get(person=community).data["line"] == 3
     summary = AuditEvent.objects.get(action="person.import_completed")
-    assert summary.data["created"] == 3 and summary.actor_role == "system"
+    assert summary.data["created"] == 3
+    assert summary.actor_role == "system"
     assert audit_verify()[1] == []
 
 
@@ -102,7 +105,8 @@ def test_one_bad_row_imports_nothing_and_every_problem_is_named(org, tmp_path):
     ]
     status, report = run(csv_file(tmp_path, *rows))
     assert status == 1
-    assert not Person.objects.exists() and not AuditEvent.objects.exists()
+    assert not Person.objects.exists()
+    assert not AuditEvent.objects.exists()
     named = {(e["line"], e["column"]) for e in report["errors"]}
     assert named == {
         (3, "date_of_birth"),
@@ -121,7 +125,8 @@ def test_empty_cells_are_unknown_and_never_clear_a_field(org, tmp_path):
     status, report = run(csv_file(tmp_path, ",X555555,,,,,,,,,"))
     assert (status, report) == (0, {"created": 0, "updated": 0, "unchanged": 1})
     person.refresh_from_db()
-    assert person.phone == "07700900555" and person.first_name
+    assert person.phone == "07700900555"
+    assert person.first_name
 
 
 def test_a_row_is_matched_on_prison_number_then_crn(org, tmp_path):
@@ -155,13 +160,15 @@ def test_the_same_key_twice_in_a_file_is_refused_naming_both_lines(org, tmp_path
     status, report = run(csv_file(tmp_path, *rows))
     assert status == 1
     assert [(e["line"], e["column"]) for e in report["errors"]] == [(4, "prison_number"), (5, "crn")]
-    assert "line 2" in report["errors"][0]["message"] and "line 3" in report["errors"][1]["message"]
+    assert "line 2" in report["errors"][0]["message"]
+    assert "line 3" in report["errors"][1]["message"]
 
 
 def test_dry_run_reports_and_writes_nothing(org, tmp_path):
     status, report = run(csv_file(tmp_path, *ROWS), "--dry-run")
     assert (status, report) == (0, {"created": 3, "updated": 0, "unchanged": 0})
-    assert not Person.objects.exists() and not AuditEvent.objects.exists()
+    assert not Person.objects.exists()
+    assert not AuditEvent.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -200,7 +207,8 @@ def test_a_file_over_the_size_limit_is_refused(org, tmp_path, settings):
     settings.PEOPLE_IMPORT_MAX_BYTES = 100
     status, report = run(csv_file(tmp_path, *ROWS))
     assert status == 1
-    assert report["errors"][0]["line"] is None and "too big" in report["errors"][0]["message"]
+    assert report["errors"][0]["line"] is None
+    assert "too big" in report["errors"][0]["message"]
 
 
 def test_line_numbers_count_lines_in_the_file_even_inside_quoted_cells(org, tmp_path):
@@ -263,7 +271,8 @@ def test_queries_grow_with_chunks_not_rows(org, monkeypatch, dry_run):
                 description="t",
                 dry_run=dry_run,
             )
-        assert report.ok and report.created == rows
+        assert report.ok
+        assert report.created == rows
         counts.append(len(queries))
     # Each further 100 rows costs a few queries (two chunks of lookups; inserts in the database's batches),
     # never one a row: checking alone costs exactly the same per chunk.
@@ -290,7 +299,10 @@ def imports_actor() -> Any:
 
 
 def test_key_dates_and_language_are_imported(org, tmp_path):
-    header = "crn,first_name,last_name,date_of_birth,status,unit_code,language,release_date,licence_end_date,hdc_eligibility_date"
+    header = (
+        "crn,first_name,last_name,date_of_birth,status,unit_code,language,"
+        "release_date,licence_end_date,hdc_eligibility_date"
+    )
     row = "X123123,Test,Dates,1980-01-01,licence,OFF-N,cy,2026-01-10,2027-01-09,2025-10-01"
     status, _report = run(csv_file(tmp_path, row, header=header))
     assert status == 0
