@@ -12,11 +12,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from onward.audit.models import AuditChainHead, AuditEvent
+from onward.core.bulk import bulk_insert
 from onward.core.context import current_request_context
 
 GENESIS_HASH = "0" * 64
 VERIFY_BATCH_SIZE = 2000
-RECORD_MANY_BATCH_SIZE = 2000
 
 
 def audit_record(
@@ -97,7 +97,7 @@ def audit_record_many(*, actor: Any | None, role: str, entries: Sequence[AuditEn
             )
             event.hash = previous = event_hash(event)
             events.append(event)
-        AuditEvent.objects.bulk_create(events, batch_size=RECORD_MANY_BATCH_SIZE)
+        bulk_insert(AuditEvent, events)
         AuditChainHead.objects.filter(id=1).update(seq=seq, hash=previous)
     return len(events)
 

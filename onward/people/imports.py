@@ -13,25 +13,27 @@ bulk_create / bulk_update and `audit_record_many` for the writes.
 
 import hashlib
 import json
+import secrets
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import router, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onward.audit.services import AuditEntry, audit_record_many
+from onward.core.bulk import bulk_insert
 from onward.core.permissions import require
 from onward.location.postcodes import postcodes_locate
 from onward.organisations.models import OrgUnit, UnitKind
-from onward.people.models import Person
+from onward.people.models import ImportUpload, Person
 from onward.people.rules import import_role, import_unit_paths
-from onward.people.sources import SourceProblem, SourceRecord, SourceRefused
+from onward.people.sources import IMPORT_COLUMNS, SourceProblem, SourceRecord, SourceRefused
 from onward.people.sources.csv_file import CsvPersonSource
 from onward.people.validation import (
     DERIVED_FIELDS,
@@ -50,6 +52,7 @@ STORED_FIELDS = (*PERSON_FIELDS, *DERIVED_FIELDS)
 # A new phone number or email is not the person's until they show it is (a code sent to it).
 CONTACT_VERIFIED_FIELDS = {"phone": "phone_verified_at", "email": "email_verified_at"}
 SYSTEM_ROLE = "system"
+PREVIEW_CHANGES_SHOWN = 100
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,8 @@ class ImportReport:
     errors: list[ImportProblem] = field(default_factory=list)
     dry_run: bool = False
     digest: str = ""  # of what would be written: a confirmation imports only what was previewed
+    # The first few people who would be created or updated, for a preview: line, kind, reference, name, columns.
+    changes: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -111,6 +116,22 @@ class ImportPlan:
                 hasher.update(line.encode())
         return hasher.hexdigest()
 
+    def preview(self, shown: int = PREVIEW_CHANGES_SHOWN) -> list[dict[str, Any]]:
+        """The first `shown` creations and updates, by line, as a preview lists them."""
+        entries = [("create", planned) for planned in self.creates[:shown]]
+        entries += [("update", planned) for planned in self.updates[:shown]]
+        entries.sort(key=lambda entry: entry[1].line)
+        return [
+            {
+                "line": planned.line,
+                "kind": kind,
+                "reference": planned.person.reference,
+                "name": planned.person.full_name,
+                "columns": sorted({FIELD_COLUMNS.get(name, name) for name in planned.changed} & set(IMPORT_COLUMNS)),
+            }
+            for kind, planned in entries[:shown]
+        ]
+
 
 class ImportPlanChanged(Exception):
     """The records changed between the preview and the confirmation: the new report is attached."""
@@ -145,6 +166,7 @@ def people_import(
             errors=plan.errors,
             dry_run=dry_run,
             digest=plan.digest() if not plan.errors else "",
+            changes=plan.preview() if not plan.errors else [],
         )
         if plan.errors or dry_run:
             return report
@@ -209,6 +231,94 @@ def import_plan(
         _plan_row(plan, row, person, scope=scope, taken=taken, units=units, places=places, today=today)
     plan.errors.sort(key=lambda problem: (problem.line or 0, problem.column))
     return plan
+
+
+# --- Uploads kept between the preview and the confirmation (the staff page) ---------------------------
+
+
+class ImportUploadGone(Exception):
+    """No such upload for this person: confirmed already, expired, or someone else's."""
+
+
+def import_upload_check(*, actor: Any, content: bytes, file_name: str) -> tuple[ImportReport, ImportUpload | None]:
+    """Check an uploaded file without writing. If it would import cleanly, keep it for its uploader to confirm.
+
+    The file is kept for PEOPLE_IMPORT_PREVIEW_MINUTES under a random key; expired uploads go now and
+    by the retention job.
+    """
+    report = people_import_csv(actor=actor, content=content, description=_upload_description(file_name), dry_run=True)
+    if not report.ok:
+        return report, None
+    now = timezone.now()
+    with transaction.atomic():
+        import_uploads_expire(now)
+        upload = ImportUpload.objects.create(
+            key=secrets.token_urlsafe(32),
+            uploaded_by=actor,
+            file_name=file_name[:255],
+            content=content,
+            sha256=hashlib.sha256(content).hexdigest(),
+            report=_stored_report(report),
+            created_at=now,
+            expires_at=now + timedelta(minutes=settings.PEOPLE_IMPORT_PREVIEW_MINUTES),
+        )
+    return report, upload
+
+
+def import_upload_get(actor: Any, key: str) -> ImportUpload:
+    """The actor's own upload waiting for confirmation, or ImportUploadGone."""
+    require(actor, "person.import")
+    upload = ImportUpload.objects.filter(key=key, uploaded_by=actor, expires_at__gt=timezone.now()).first()
+    if upload is None:
+        raise ImportUploadGone(key)
+    return upload
+
+
+def import_upload_confirm(*, actor: Any, key: str) -> ImportReport:
+    """Import exactly the file that was previewed, if it would still write what the preview showed.
+
+    Raises ImportPlanChanged (with the new report, now the upload's) when the records changed since the
+    preview; the uploader looks again and confirms again. Otherwise the upload is deleted: imported, or
+    refused with the errors found now.
+    """
+    upload = import_upload_get(actor, key)
+    content = bytes(upload.content)
+    if hashlib.sha256(content).hexdigest() != upload.sha256:
+        raise ImportUploadGone(key)
+    try:
+        with transaction.atomic():
+            report = people_import_csv(
+                actor=actor,
+                content=content,
+                description=_upload_description(upload.file_name),
+                expected_digest=str(upload.report.get("digest", "")),
+            )
+            ImportUpload.objects.filter(pk=upload.pk).delete()
+    except ImportPlanChanged as changed:
+        # Nothing was imported; the upload now carries what the import would do, to be looked at again.
+        ImportUpload.objects.filter(pk=upload.pk).update(report=_stored_report(changed.report))
+        raise
+    return report
+
+
+def import_uploads_expire(now: datetime) -> int:
+    """Delete uploads whose time to be confirmed has passed. Returns how many."""
+    deleted, _by_model = ImportUpload.objects.filter(expires_at__lte=now).delete()
+    return deleted
+
+
+def _stored_report(report: ImportReport) -> dict[str, Any]:
+    return {
+        "created": report.created,
+        "updated": report.updated,
+        "unchanged": report.unchanged,
+        "digest": report.digest,
+        "changes": report.changes,
+    }
+
+
+def _upload_description(file_name: str) -> str:
+    return f"{file_name[:100]} (upload)"
 
 
 # --- helpers ---------------------------------------------------------------------------------------
@@ -360,7 +470,8 @@ def _write(plan: ImportPlan, *, actor: Any, role: str, description: str) -> None
     new_people = [planned.person for planned in plan.creates]
     for person in new_people:
         person.created_at = person.updated_at = now
-    Person.objects.bulk_create(new_people, batch_size=IMPORT_CHUNK_ROWS)
+    bulk_insert(Person, new_people)
+    _read_back_ids(new_people)
     by_fields: dict[tuple[str, ...], list[Person]] = {}
     for planned in plan.updates:
         planned.person.updated_at = now
@@ -368,6 +479,18 @@ def _write(plan: ImportPlan, *, actor: Any, role: str, description: str) -> None
     for names, people in by_fields.items():
         Person.objects.bulk_update(people, [*names, "updated_at"], batch_size=IMPORT_CHUNK_ROWS)
     audit_record_many(actor=actor, role=role, entries=list(_audit_entries(plan, description)))
+
+
+def _read_back_ids(people: list[Person]) -> None:
+    """Give freshly inserted people their ids, found by prison number, else CRN, a chunk at a time."""
+    for column in ("prison_number", "crn"):
+        waiting = {getattr(p, column): p for p in people if p.pk is None and getattr(p, column)}
+        for chunk in _chunks(sorted(waiting), IMPORT_CHUNK_ROWS):
+            for value, pk in Person.objects.filter(**{f"{column}__in": chunk}).values_list(column, "pk"):
+                person = waiting[value]
+                person.pk = pk
+                person._state.adding = False
+                person._state.db = router.db_for_write(Person)
 
 
 def _audit_entries(plan: ImportPlan, description: str) -> Iterator[AuditEntry]:

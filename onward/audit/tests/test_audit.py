@@ -190,7 +190,8 @@ def test_many_events_at_once_join_the_same_chain_in_a_fixed_number_of_queries(or
     assert stored[0].prev_hash == before[-1].hash
     assert after[0].prev_hash == stored[-1].hash
     assert [e.data["i"] for e in stored] == list(range(50))
-    assert stored[7].person_id == people[1].pk and stored[7].object_id == str(people[1].pk)
+    assert stored[7].person_id == people[1].pk
+    assert stored[7].object_id == str(people[1].pk)
     assert audit_verify() == (53, [])
 
 
