@@ -15,7 +15,18 @@ from django.views.decorators.http import require_safe
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 
-from onward.api import appointments, devices, directory, learning, library, licence, messaging, notifications, people
+from onward.api import (
+    appointments,
+    devices,
+    directory,
+    learning,
+    library,
+    licence,
+    messaging,
+    notifications,
+    people,
+    people_import,
+)
 from onward.api.auth import DeviceTokenAuth, PersonOrStaffSessionAuth, StaffSessionAuth
 from onward.api.errors import install_error_handlers
 from onward.core.permissions import require
@@ -57,6 +68,8 @@ api = NinjaAPI(
     docs_decorator=openapi_document_permission,
 )
 install_error_handlers(api)
+# Before people: "/people/import" must not be read as "/people/{person_id}".
+api.add_router("", people_import.router)
 api.add_router("", people.router)
 api.add_router("", licence.router)
 api.add_router("", devices.router)
