@@ -57,12 +57,22 @@ MAY_ISSUE_LICENCE = {
     Role.PRACTITIONER: {"my_case"},
     Role.SENIOR: {"my_case", "same_pdu_other_team"},
 }
+# Who keeps a person's details: POMs, practitioners, seniors and administrators, in their area or caseload.
+MAY_EDIT = {
+    Role.POM: {"in_my_prison"},
+    Role.PRACTITIONER: {"my_case"},
+    Role.SENIOR: {"my_case", "same_pdu_other_team"},
+    Role.ADMINISTRATOR: {"in_my_prison", "my_case", "same_pdu_other_team"},
+}
+EDIT_ROLES = set(MAY_EDIT)
 CASEWORK = {Role.KEY_WORKER, Role.POM, Role.PRACTITIONER, Role.SENIOR, Role.SECURITY}
 PERSON_PAGES = [
     ("GET", "/staff/people/{id}/licence/new/", MAY_ISSUE_LICENCE),
     ("GET", "/staff/people/{id}/", MAY_VIEW),
     ("GET", "/staff/people/{id}/pin/", MAY_RESET_PIN),
     ("GET", "/staff/people/{id}/release/", MAY_RELEASE),
+    ("GET", "/staff/people/{id}/edit/", MAY_EDIT),
+    ("GET", "/staff/people/{id}/contact/", MAY_EDIT),
     ("POST", "/staff/people/{id}/activation-code/", MAY_ISSUE_CODE),
     ("GET", "/api/v1/people/{id}", MAY_VIEW),
     (
@@ -92,6 +102,7 @@ GENERAL_PAGES = [
     ("/me/check-in/", set(), 403),
     ("/staff/licence/not-confirmed/", CASEWORK, 403),
     ("/staff/subject-access/", {Role.ADMINISTRATOR}, 403),
+    ("/staff/people/new/", EDIT_ROLES, 403),
     ("/staff/people/import/", {Role.SENIOR, Role.ADMINISTRATOR}, 403),
     ("/me/licence/", set(), 403),
     ("/me/notifications/", set(), 403),
@@ -156,6 +167,37 @@ def test_staff_matrix(world, staff_client, role, method, template, subject, expe
         assert world["subjects"].get(subject, None) is None or (
             not _mentions(response.content.decode(), world["subjects"][subject].last_name)
         )
+
+
+PATCH_CASES = [(role, subject) for role in STAFF_ROLES for subject in SUBJECTS]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("role", "subject"), PATCH_CASES, ids=[f"{r}-PATCH-{s}" for r, s in PATCH_CASES])
+def test_staff_change_a_person_through_the_api_only_in_their_area(world, staff_client, role, subject):
+    """200 in scope; 404 for an editing role outside it (ids cannot be probed); 403 for roles that never edit."""
+    client = staff_client(world["staff"][role])
+    response = client.patch(
+        f"/api/v1/people/{world['ids'][subject]}", '{"risk_level": "very_high"}', content_type="application/json"
+    )
+    expected = 200 if subject in MAY_EDIT.get(role, set()) else 404 if role in EDIT_ROLES else 403
+    assert response.status_code == expected
+    if subject in world["subjects"]:
+        world["subjects"][subject].refresh_from_db()
+        assert (world["subjects"][subject].risk_level == "very_high") == (expected == 200)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", STAFF_ROLES)
+def test_staff_add_a_person_through_the_api_only_in_their_area(org, world, staff_client, role):
+    """Each role adds someone to a probation office in the north: only those whose role covers it may."""
+    body = (
+        '{"first_name": "Synthetic", "last_name": "Matrix", "date_of_birth": "1990-01-01", "crn": "X900001",'
+        ' "status": "licence", "unit_code": "OFF-N"}'
+    )
+    response = staff_client(world["staff"][role]).post("/api/v1/people", body, content_type="application/json")
+    may = role in (Role.PRACTITIONER, Role.SENIOR, Role.ADMINISTRATOR)
+    assert response.status_code == (201 if may else 403)
 
 
 def _mentions(body: str, text: str) -> bool:

@@ -192,6 +192,11 @@ def person_account_ensure(person: Person) -> User:
 def activation_code_issue(*, actor: Any, person: Person) -> str:
     """A printed code for first sign-in after release. Returned once, stored only as a digest."""
     require(actor, "person.issue_activation_code", person)
+    return activation_code_create(actor=actor, person=person, role=acting_role(actor, person))
+
+
+def activation_code_create(*, actor: Any, person: Person, role: str) -> str:
+    """The code itself, for a caller that has checked permission (the release that asked for a letter)."""
     code = "".join(secrets.choice(ACTIVATION_ALPHABET) for _ in range(ACTIVATION_CODE_LENGTH))
     now = timezone.now()
     with transaction.atomic():
@@ -205,7 +210,7 @@ def activation_code_issue(*, actor: Any, person: Person) -> str:
         )
         audit_record(
             actor=actor,
-            role=acting_role(actor, person),
+            role=role,
             action="account.activation_code_issued",
             person=person,
             target=record,
@@ -269,7 +274,12 @@ def one_time_code_send(*, contact: str) -> None:
     """
     contact = contact.strip()
     is_email = "@" in contact
-    lookup = {"email__iexact": contact} if is_email else {"phone": _normalise_phone(contact)}
+    # Only to a contact shown to be the person's: a code to a number nobody checked could reach anyone.
+    lookup = (
+        {"email__iexact": contact, "email_verified_at__isnull": False}
+        if is_email
+        else {"phone": _normalise_phone(contact), "phone_verified_at__isnull": False}
+    )
     person = Person.objects.filter(status__in=COMMUNITY_STATUSES, **lookup).first()
     account = person_account_ensure(person) if person is not None else None
     if person is None or account is None or not account.is_active:

@@ -6,26 +6,34 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from ninja import P, PathEx, Query, Router
+from ninja import Status as HttpStatus
+from ninja.errors import ValidationError as NinjaValidationError
 
 from onward.api.auth import api_caller
 from onward.api.errors import NOT_FOUND, UNPROCESSABLE, responses
 from onward.api.permissions import permission
 from onward.api.schemas import (
     DATABASE_ID_MAX,
+    AddressOut,
     AssignedStaffOut,
     CaseloadEntryOut,
     CaseloadPageOut,
     CaseloadQuery,
+    ContactOut,
     KeyDateOut,
     KeyDatesOut,
     LicenceOut,
     MeOut,
+    PersonIn,
+    PersonPatchIn,
     PersonRecordOut,
     UnitOut,
 )
 from onward.organisations.models import OrgUnit, UnitKind
 from onward.people.models import AssignmentRole, Person, RiskLevel, Status
-from onward.people.selectors import CaseloadFilter, caseload_for, licence_current, person_get
+from onward.people.selectors import CaseloadFilter, caseload_for, licence_current, person_for_edit, person_get
+from onward.people.services import PersonDetailsInvalid, person_create, person_update
+from onward.people.validation import address_precision_words
 
 router = Router()
 
@@ -88,6 +96,60 @@ def person_record(request: HttpRequest, person_id: PathEx[int, P(ge=1, le=DATABA
         person = person_get(api_caller(request), person_id)
     except PermissionDenied:
         raise Http404 from None
+    return _record(person)
+
+
+@router.post(
+    "/people",
+    response=responses({201: PersonRecordOut}, UNPROCESSABLE),
+    tags=["staff"],
+    summary="Add a person",
+)
+@permission("person.create")
+def person_add(request: HttpRequest, body: PersonIn) -> HttpStatus[PersonRecordOut]:
+    """In a unit the caller's role covers (403 otherwise). A duplicate prison number or CRN answers 422."""
+    user = api_caller(request)
+    person = _checked(lambda: person_create(actor=user, fields=body.dict()))
+    return HttpStatus(201, _record(person_for_edit(user, person.pk, purpose="view_after_create")))
+
+
+@router.patch(
+    "/people/{person_id}",
+    response=responses({200: PersonRecordOut}, NOT_FOUND, UNPROCESSABLE),
+    tags=["staff"],
+    summary="Change a person's details",
+)
+@permission("person.edit")
+def person_change(
+    request: HttpRequest, person_id: PathEx[int, P(ge=1, le=DATABASE_ID_MAX)], body: PersonPatchIn
+) -> PersonRecordOut:
+    """Only the fields sent; only what changed is saved and audited. Outside the caller's area: 404."""
+    user = api_caller(request)
+    try:
+        person = person_for_edit(user, person_id)
+    except PermissionDenied:
+        raise Http404 from None
+    fields = body.dict(exclude_unset=True)
+    reason = fields.pop("reason", "")
+    change = _checked(lambda: person_update(actor=user, person=person, fields=fields, reason=reason))
+    return _record(person_for_edit(user, change.person.pk, purpose="view_after_edit"))
+
+
+def _checked(action: Any) -> Any:
+    """The service's field errors as the API's 422, each naming its field."""
+    try:
+        return action()
+    except PersonDetailsInvalid as invalid:
+        field_names = {"unit": "unit_code"}
+        raise NinjaValidationError(
+            [
+                {"loc": ("body", "body", field_names.get(e.field, e.field)), "msg": e.message}
+                for e in invalid.field_errors
+            ]
+        ) from None
+
+
+def _record(person: Person) -> PersonRecordOut:
     unit = person.unit
     return PersonRecordOut(
         **_person_fields(person),
@@ -97,9 +159,28 @@ def person_record(request: HttpRequest, person_id: PathEx[int, P(ge=1, le=DATABA
         unit=_unit(unit),
         establishment=_unit(unit.parent) if person.in_custody and unit.parent is not None else None,
         address=person.address,
+        address_parts=AddressOut(
+            line_1=person.address_line_1,
+            line_2=person.address_line_2,
+            town=person.town,
+            postcode=person.postcode,
+            latitude=person.address_latitude,
+            longitude=person.address_longitude,
+            precision_m=person.address_precision_m,
+            precision=address_precision_words(person.address_precision_m) if person.address_latitude else "",
+        ),
+        contact=ContactOut(
+            phone=person.phone,
+            phone_verified=person.phone_verified,
+            email=person.email,
+            email_verified=person.email_verified,
+        ),
         key_dates=KeyDatesOut(
             sentence_date=person.sentence_date,
             hdc_eligibility_date=person.hdc_eligibility_date,
+            hdc_actual_date=person.hdc_actual_date,
+            rotl_eligibility_date=person.rotl_eligibility_date,
+            parole_eligibility_date=person.parole_eligibility_date,
             conditional_release_date=person.conditional_release_date,
             release_date=person.release_date,
             licence_expiry_date=person.licence_expiry_date,

@@ -1,6 +1,5 @@
 """People in bulk: POST /people/import, the same import and the same report as manage.py people_import."""
 
-
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -39,9 +38,7 @@ class ImportValidationErrorOut(ValidationErrorOut):
     summary="Import people from a CSV file (administrators and senior practitioners)",
 )
 @permission("person.import")
-def people_import(
-    request: HttpRequest, file: File[UploadedFile], dry_run: Form[bool] = False
-) -> Status:
+def people_import(request: HttpRequest, file: File[UploadedFile], dry_run: Form[bool] = False) -> Status:
     """A CSV file (multipart, field `file`), checked row by row: any bad row and nothing is imported.
 
     Rows are matched on prison number, then CRN; every row must be for a unit the caller's role covers.

@@ -42,6 +42,74 @@ class CaseloadQuery(Schema):
     page_size: int = Field(CASELOAD_PAGE_SIZE_DEFAULT, ge=1, le=CASELOAD_PAGE_SIZE_MAX)
 
 
+PersonText = Annotated[PlainText, StringConstraints(max_length=254)]
+PERSON_FIELD_NOTE = (
+    "Plain values, checked as the staff pages check them: dates as YYYY-MM-DD, the unit by its code "
+    "(a prison's 3 letters, a wing's or office's code), an empty string for 'not known'."
+)
+
+
+class PersonIn(Schema):
+    """A new person's details. Every rule (formats, duplicates, dates in order) answers 422 naming the field."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    first_name: PersonText
+    last_name: PersonText
+    date_of_birth: PersonText = Field(description="YYYY-MM-DD")
+    prison_number: PersonText = Field("", description="Like A1234BC. A prison number, a CRN, or both.")
+    crn: PersonText = Field("", description="Case reference number, like X123456.")
+    status: PersonText = Field(description="sentenced, remand, hdc, licence, community_order or ended.")
+    unit_code: PersonText = Field(description="Where they are held or supervised from, by the unit's code.")
+    address_line_1: PersonText = ""
+    address_line_2: PersonText = ""
+    town: PersonText = ""
+    postcode: PersonText = Field("", description="A full postcode; the position is found from it.")
+    phone: PersonText = Field("", description="A UK mobile number. Used only after the person shows it is theirs.")
+    email: PersonText = Field("", description="Used only after the person shows it is theirs.")
+    preferred_language: PersonText = Field("en-gb", description="en-gb or cy.")
+    risk_level: PersonText = Field("low", description="low, medium, high or very_high.")
+    sentence_date: PersonText = ""
+    hdc_eligibility_date: PersonText = ""
+    hdc_actual_date: PersonText = ""
+    rotl_eligibility_date: PersonText = ""
+    parole_eligibility_date: PersonText = ""
+    conditional_release_date: PersonText = ""
+    licence_expiry_date: PersonText = ""
+    sentence_expiry_date: PersonText = ""
+
+
+class PersonPatchIn(Schema):
+    """The fields to change, and only those; the rest stay as they are. An empty string clears a field."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    first_name: PersonText | None = None
+    last_name: PersonText | None = None
+    date_of_birth: PersonText | None = None
+    prison_number: PersonText | None = None
+    crn: PersonText | None = None
+    status: PersonText | None = Field(None, description="Within custody or within the community only.")
+    unit_code: PersonText | None = Field(None, description="A new unit is a transfer.")
+    address_line_1: PersonText | None = None
+    address_line_2: PersonText | None = None
+    town: PersonText | None = None
+    postcode: PersonText | None = None
+    phone: PersonText | None = None
+    email: PersonText | None = None
+    preferred_language: PersonText | None = None
+    risk_level: PersonText | None = None
+    sentence_date: PersonText | None = None
+    hdc_eligibility_date: PersonText | None = None
+    hdc_actual_date: PersonText | None = None
+    rotl_eligibility_date: PersonText | None = None
+    parole_eligibility_date: PersonText | None = None
+    conditional_release_date: PersonText | None = None
+    licence_expiry_date: PersonText | None = None
+    sentence_expiry_date: PersonText | None = None
+    reason: Annotated[PlainText, StringConstraints(max_length=1000)] = Field("", description="Why, for the audit.")
+
+
 class DeviceIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
@@ -141,10 +209,31 @@ class CaseloadPageOut(Schema):
 class KeyDatesOut(Schema):
     sentence_date: date | None
     hdc_eligibility_date: date | None
+    hdc_actual_date: date | None
+    rotl_eligibility_date: date | None
+    parole_eligibility_date: date | None
     conditional_release_date: date | None
     release_date: date | None
     licence_expiry_date: date | None
     sentence_expiry_date: date | None
+
+
+class AddressOut(Schema):
+    line_1: str
+    line_2: str
+    town: str
+    postcode: str
+    latitude: float | None
+    longitude: float | None
+    precision_m: int | None = Field(description="How far the position may be from the door (a postcode's centre).")
+    precision: str = Field(description="The same in words, like 'postcode centre, about 100 m'.")
+
+
+class ContactOut(Schema):
+    phone: str
+    phone_verified: bool
+    email: str
+    email_verified: bool
 
 
 class PersonRecordOut(Schema):
@@ -164,6 +253,8 @@ class PersonRecordOut(Schema):
     unit: UnitOut
     establishment: UnitOut | None
     address: str
+    address_parts: AddressOut
+    contact: ContactOut
     key_dates: KeyDatesOut
     next_key_date: KeyDateOut | None
     assigned_staff: list[AssignedStaffOut]

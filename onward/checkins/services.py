@@ -920,9 +920,11 @@ def _person_tell(checkin: CheckIn, *, kind: str, subject: str, body: str) -> Non
         idempotency_key=f"checkin-{kind}:{checkin.pk}:in_app",
     )
     preference = checkin.enrolment.contact_preference
-    address = {ContactPreference.SMS: person.phone, ContactPreference.EMAIL: person.email}.get(
-        ContactPreference(preference), ""
-    )
+    # Only a phone or email shown to be theirs.
+    address = {
+        ContactPreference.SMS: person.phone if person.phone_verified else "",
+        ContactPreference.EMAIL: person.email if person.email_verified else "",
+    }.get(ContactPreference(preference), "")
     if address:
         notification_queue(
             channel=preference,

@@ -152,9 +152,13 @@ def _people(rng: random.Random, units: dict[str, OrgUnit], staff: dict[str, User
         preferred_language="cy",
         unit=units["NG-OFFICE"],
         status=Status.LICENCE,
-        address="Flat 4, 21 Quarry Street, Northgate, LS1 3ED",
+        address="Flat 4, 21 Quarry Street\nNorthgate\nLS1 3ED",
+        address_line_1="Flat 4, 21 Quarry Street",
+        town="Northgate",
+        postcode="LS1 3ED",
         address_latitude=53.8008,
         address_longitude=-1.5491,
+        address_precision_m=100,
     )
     _assign(released, practitioner, AssignmentRole.PRACTITIONER)
     LicenceVersionFactory.create(

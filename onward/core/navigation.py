@@ -11,6 +11,7 @@ from onward.core.permissions import can
 
 STAFF_ITEMS = [
     ("people:caseload", "caseload.view", gettext_lazy("Caseload")),
+    ("people:person_create", "person.create", gettext_lazy("Add a person")),
     ("people:licence_unconfirmed", "caseload.view", gettext_lazy("Licences not confirmed")),
     ("appointments:diary", "appointment.view", gettext_lazy("Diary")),
     ("checkins:review_queue", "checkin.review", gettext_lazy("Check-ins to review")),

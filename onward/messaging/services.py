@@ -876,9 +876,9 @@ def _notify_recipients(message: Message) -> None:
         message.author_kind != AuthorKind.PERSON
         and person.status not in CUSTODY_STATUSES
         and person.status != Status.ENDED
-        and (person.phone or person.email)
+        and (person.phone_verified or person.email_verified)
     ):
-        channel, address = ("sms", person.phone) if person.phone else ("email", person.email)
+        channel, address = ("sms", person.phone) if person.phone_verified else ("email", person.email)
         with override(person.preferred_language):
             notification_queue(
                 channel=channel,

@@ -360,9 +360,9 @@ def reminder_settings_for(person: Person) -> ReminderSettings:
 def _reminder_settings_check(person: Person, wanted: ReminderSettings) -> None:
     if wanted.channel not in ReminderChannel.values:
         raise ValidationError(_("Choose how we should remind you."))
-    if wanted.channel == ReminderChannel.SMS and not person.phone.strip():
+    if wanted.channel == ReminderChannel.SMS and not person.phone_verified:
         raise ValidationError(_("We do not have a mobile number for you.") + " " + _(ASK_FOR_CONTACT))
-    if wanted.channel == ReminderChannel.EMAIL and not person.email.strip():
+    if wanted.channel == ReminderChannel.EMAIL and not person.email_verified:
         raise ValidationError(_("We do not have an email address for you.") + " " + _(ASK_FOR_CONTACT))
     if wanted.channel == ReminderChannel.PUSH and not push_reachable(getattr(person, "account", None)):
         raise ValidationError(_("First turn on notifications on this phone, then choose this again."))

@@ -85,12 +85,17 @@ def contact_for(person: Any, preferred: str | None = None, *, push_ready: bool |
 
     Push reaches a person when web push is set up and their account has a live subscription; its address
     is the account id. `push_ready` says so when the caller already knows (a batch looks it up once).
-    Text and email fall back to each other, then to push, then to in-app.
+    Text and email fall back to each other, then to push, then to in-app. An unchecked phone or email is
+    never used.
     """
     if preferred is None:
         pref = _preference_of(person)
         preferred = pref.channel if pref is not None else settings.APPOINTMENT_DEFAULT_CHANNEL
-    addresses = {"sms": person.phone.strip(), "email": person.email.strip()}
+    # Only contacts shown to be the person's (a code sent to them, or checked in person).
+    addresses = {
+        "sms": person.phone.strip() if person.phone_verified_at is not None else "",
+        "email": person.email.strip() if person.email_verified_at is not None else "",
+    }
     if preferred == "push":
         order = ["push", "sms", "email"]
     else:

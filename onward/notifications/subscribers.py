@@ -8,7 +8,7 @@ from onward.accounts.events import SignInCodeIssued
 from onward.core.events import subscriber
 from onward.notifications.models import Channel, PushSubscription
 from onward.notifications.services import notification_queue
-from onward.people.events import LicenceIssued, PersonReleased, SupervisionEnded
+from onward.people.events import ContactCodeIssued, LicenceIssued, PersonReleased, SupervisionEnded
 
 
 @subscriber(SignInCodeIssued)
@@ -25,6 +25,24 @@ def sign_in_code_send(event: SignInCodeIssued) -> None:
         subject=subject,
         body=body,
         user=event.account,
+        person=event.person,
+    )
+
+
+@subscriber(ContactCodeIssued)
+def contact_code_send(event: ContactCodeIssued) -> None:
+    """To the address being checked and nowhere else (it is not yet one that reminders use)."""
+    with override(event.person.preferred_language):
+        body = _(
+            "Your Onward code is %(code)s. Give it to your worker or enter it in Onward. "
+            "It works for %(minutes)s minutes."
+        ) % {"code": event.code, "minutes": event.minutes}
+        subject = _("Check your contact details for Onward")
+    notification_queue(
+        channel=event.channel,
+        recipient=event.address,
+        subject=subject,
+        body=body,
         person=event.person,
     )
 

@@ -3,11 +3,23 @@
 Announced inside the transaction that makes the change, after the change is saved.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from onward.organisations.models import OrgUnit
 from onward.people.models import LicenceVersion, Person
+
+
+@dataclass
+class ReleaseHandover:
+    """What a release asks of the apps above, and what they leave for the member of staff to see once.
+
+    accounts fills `activation_code` when a printed activation letter was asked for.
+    """
+
+    activation_letter: bool = False
+    activation_code: str = ""
 
 
 @dataclass(frozen=True)
@@ -18,6 +30,7 @@ class PersonReleased:
     actor: Any
     release_date: date
     practitioner: Any | None
+    handover: ReleaseHandover = field(default_factory=ReleaseHandover)
 
 
 @dataclass(frozen=True)
@@ -36,3 +49,24 @@ class LicenceIssued:
     person: Person
     actor: Any
     version: LicenceVersion
+
+
+@dataclass(frozen=True)
+class PersonTransferred:
+    """A person's unit changed (another wing, prison or office): who sees them, and where, follows the unit."""
+
+    person: Person
+    actor: Any
+    from_unit: OrgUnit
+    to_unit: OrgUnit
+
+
+@dataclass(frozen=True)
+class ContactCodeIssued:
+    """A code to prove a phone number or email is the person's: deliver it to that address, and only there."""
+
+    person: Person
+    channel: str  # "sms" or "email"
+    address: str
+    code: str
+    minutes: int

@@ -128,14 +128,39 @@ class Person(models.Model):
     def next_key_date(self, today: date | None = None) -> tuple[str, date] | None:
         """The soonest date still to come that matters to the person, with its plain name."""
         today = today or timezone.localdate()
-        candidates = [
+        custody_dates = [
             (_("Home detention curfew eligibility"), self.hdc_eligibility_date),
             (_("Release date"), self.conditional_release_date),
+        ]
+        candidates = [
+            *(custody_dates if self.in_custody else []),  # after release these have passed or no longer apply
             (_("Licence ends"), self.licence_expiry_date),
             (_("Sentence ends"), self.sentence_expiry_date),
         ]
         future = [(str(label), d) for label, d in candidates if d is not None and d >= today]
         return min(future, key=lambda item: item[1]) if future else None
+
+
+class ContactChannel(models.TextChoices):
+    SMS = "sms", _("Mobile phone")
+    EMAIL = "email", _("Email")
+
+
+class ContactCode(models.Model):
+    """A code sent to a phone number or email to show it is the person's. Stored only as a keyed digest."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="contact_codes")
+    channel = models.CharField(max_length=5, choices=ContactChannel.choices)
+    address = models.CharField(max_length=254)
+    code_digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["person", "channel", "created_at"])]
 
 
 class AssignmentRole(models.TextChoices):

@@ -6,13 +6,15 @@ from django.db.models import Q, QuerySet
 
 from onward.core.actors import UserKind, is_staff_user
 from onward.core.permissions import rule
-from onward.organisations.models import Role
+from onward.organisations.models import OrgUnit, Role
 from onward.organisations.roles import CASEWORK_ROLES, has_role, staff_roles
 from onward.people.models import COMMUNITY_STATUSES, Person, StaffAssignment
 
 CUSTODY_PIN_ROLES = (Role.KEY_WORKER, Role.POM)
 RELEASE_ROLES = (Role.POM, Role.PRACTITIONER, Role.SENIOR)
 ACTIVATION_ROLES = (Role.KEY_WORKER, Role.POM, Role.PRACTITIONER, Role.SENIOR)
+# Who keeps a person's details: casework that owns the case, and administrators. Key workers and security do not.
+EDIT_ROLES = (Role.POM, Role.PRACTITIONER, Role.SENIOR, Role.ADMINISTRATOR)
 
 
 def people_visible_to(user: Any) -> QuerySet[Person]:
@@ -123,6 +125,38 @@ def can_export_subject_access(user: Any, person: Person | None) -> bool:
     if not held:
         return False
     return person is None or any(person.unit.path.startswith(r.unit.path) for r in held)
+
+
+@rule("person.create")
+def can_create_person(user: Any, unit: OrgUnit | None) -> bool:
+    """POMs, practitioners, seniors and administrators, for a unit their role covers."""
+    return is_staff_user(user) and ((unit is None and has_role(user, *EDIT_ROLES)) or _edit_role_covers(user, unit))
+
+
+@rule("person.edit")
+def can_edit_person(user: Any, person: Person | None) -> bool:
+    """The same roles, for someone in a unit their role covers or on their own caseload."""
+    if not is_staff_user(user) or not has_role(user, *EDIT_ROLES):
+        return False
+    if person is None:
+        return True
+    return _edit_role_covers(user, person.unit) or any(
+        role in (Role.POM, Role.PRACTITIONER) for role in _active_assignment_roles(user, person)
+    )
+
+
+@rule("person.verify_contact")
+def can_verify_contact(user: Any, person: Person | None) -> bool:
+    """Staff who may edit the person, or the person for their own phone and email."""
+    if user.kind == UserKind.PERSON:
+        return person is None or user.person_id == person.pk
+    return can_edit_person(user, person)
+
+
+def _edit_role_covers(user: Any, unit: OrgUnit | None) -> bool:
+    if unit is None:
+        return False
+    return any(held.role in EDIT_ROLES and unit.path.startswith(held.unit.path) for held in staff_roles(user))
 
 
 # Who may import people in bulk, for the units their role covers.

@@ -8,9 +8,11 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from onward.audit.services import audit_record
 from onward.core.permissions import can
-from onward.organisations.models import OrgUnit
+from onward.organisations.models import OrgUnit, UnitKind
+from onward.organisations.roles import staff_roles
+from onward.organisations.selectors import units_under
 from onward.people.models import LicenceVersion, Person, StaffAssignment, Status
-from onward.people.rules import acting_role, people_visible_to
+from onward.people.rules import EDIT_ROLES, acting_role, people_visible_to
 
 CASELOAD_SORTS: dict[str, list[Any]] = {
     "release": [F("conditional_release_date").asc(nulls_last=True), "last_name"],
@@ -119,3 +121,46 @@ def person_for_subject_access(user: Any, reference: str) -> Person:
         actor=user, role="administrator", action="person.view_for_subject_access", person=person, target=person
     )
     return person
+
+
+# Units a person can be held at or supervised from (not regions).
+PERSON_UNIT_KINDS = (UnitKind.PRISON, UnitKind.WING, UnitKind.PDU, UnitKind.OFFICE)
+
+
+def units_for_editing(user: Any, also: OrgUnit | None = None) -> list[OrgUnit]:
+    """The prisons, wings, PDUs and offices this user may put a person in (plus `also`, the current one)."""
+    paths = [held.unit.path for held in staff_roles(user) if held.role in EDIT_ROLES]
+    units = list(units_under(paths, PERSON_UNIT_KINDS).select_related("parent").order_by("path"))
+    if also is not None and all(unit.pk != also.pk for unit in units):
+        units.insert(0, also)
+    return units
+
+
+def person_for_edit(user: Any, person_id: int, *, purpose: str = "view_for_edit") -> Person:
+    """A person this user may edit (administrators included, who do not see caseloads). The read is audited.
+
+    Someone outside their area and an id that does not exist get the same refusal.
+    """
+    person = (
+        Person.objects.select_related("unit", "unit__parent")
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=StaffAssignment.objects.filter(ended_at__isnull=True).select_related("staff"),
+                to_attr="active_assignments",
+            )
+        )
+        .filter(pk=person_id)
+        .first()
+    )
+    if person is None or not can(user, "person.edit", person):
+        raise PermissionDenied("person.edit")
+    audit_record(actor=user, role=acting_role(user, person), action=f"person.{purpose}", person=person, target=person)
+    return person
+
+
+def person_by_identifier_visible(user: Any, person_id: int | None) -> Person | None:
+    """The person with this id if the user may see their record (to link a duplicate to it), else None."""
+    if person_id is None:
+        return None
+    return people_visible_to(user).filter(pk=person_id).first()

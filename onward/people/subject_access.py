@@ -3,10 +3,10 @@
 from typing import Any
 
 from onward.core.subject_access import Section, rows, subject_access_section
-from onward.people.models import LicenceCondition, LicenceVersion, Person, StaffAssignment
+from onward.people.models import ContactCode, LicenceCondition, LicenceVersion, Person, StaffAssignment
 
 
-@subject_access_section("record", covers=[StaffAssignment, LicenceVersion])
+@subject_access_section("record", covers=[StaffAssignment, LicenceVersion, ContactCode])
 def record_section(person: Person) -> Section:
     details = {
         field: getattr(person, field)
@@ -19,12 +19,22 @@ def record_section(person: Person) -> Section:
             "preferred_language",
             "status",
             "address",
+            "address_line_1",
+            "address_line_2",
+            "town",
+            "postcode",
+            "address_precision_m",
             "phone",
+            "phone_verified_at",
             "email",
+            "email_verified_at",
             "risk_level",
             "sentence_date",
             "conditional_release_date",
             "hdc_eligibility_date",
+            "hdc_actual_date",
+            "rotl_eligibility_date",
+            "parole_eligibility_date",
             "release_date",
             "licence_expiry_date",
             "sentence_expiry_date",
@@ -55,5 +65,13 @@ def record_section(person: Person) -> Section:
             "confirmed_at",
         )
     ]
+    codes = rows(
+        ContactCode.objects.filter(person=person).order_by("created_at"),
+        "channel",
+        "address",
+        "created_at",
+        "expires_at",
+        "used_at",
+    )
     photo = [(person.photo.name, f"record/photo-{person.photo.name.rsplit('/', 1)[-1]}")] if person.photo else []
-    return Section({"details": details, "staff": assignments, "licence": licence}, files=photo)
+    return Section({"details": details, "staff": assignments, "licence": licence, "contact_codes": codes}, files=photo)

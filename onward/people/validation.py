@@ -179,10 +179,10 @@ def person_fields_clean(
     """Check and tidy a person's details. See the module's docstring.
 
     `raw` may name the unit as `unit` (an `OrgUnit`) or `unit_code` (a prison's 3-letter code or an
-    office's code). Empty strings and None mean "not known". `places` (from `postcodes_locate`, keyed by
-    the postcode without spaces in capitals) places a whole file's postcodes at once. On success
-    `values` holds every field of PERSON_FIELDS and DERIVED_FIELDS (the unit as an `OrgUnit`), merged
-    with `current` for an update.
+    office's code). Empty strings and None mean "not known". On success `values` holds every field of
+    PERSON_FIELDS and DERIVED_FIELDS (the unit as an `OrgUnit`), merged with `current` for an update.
+    `places` (from `postcodes_locate`, keyed by the postcode without spaces, in capitals) places a
+    whole file's postcodes at once.
     """
     today = today or timezone.localdate()
     check = PersonCheck()
@@ -205,7 +205,7 @@ def person_fields_clean(
         merged["unit"] = _clean_unit(check, given.get("unit"), units)
     _check_unit_fits_status(check, merged)
     if any(name in given for name in ADDRESS_FIELDS) or current is None:
-        _clean_address(check, merged, given, places)
+        _clean_address(check, merged, given, update=current is not None, places=places)
     if "phone" in given:
         merged["phone"] = _clean_phone(check, given["phone"])
     if "email" in given:
@@ -285,8 +285,11 @@ def _given(raw: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _current_values(current: Person | None) -> dict[str, Any]:
+    """The record's values for an update; for a new person, every field empty ("unknown")."""
     if current is None:
-        return {}
+        blank: dict[str, Any] = dict.fromkeys((*PERSON_FIELDS, *DERIVED_FIELDS))
+        blank.update(dict.fromkeys((*ADDRESS_FIELDS, "address", "phone", "email"), ""))
+        return blank
     values = {name: getattr(current, name) for name in PERSON_FIELDS if name != "unit"}
     values["unit"] = current.unit
     for name in DERIVED_FIELDS:
@@ -431,18 +434,27 @@ def _clean_address(
     check: PersonCheck,
     merged: dict[str, Any],
     given: Mapping[str, Any],
+    *,
+    update: bool,
     places: Mapping[str, PostcodePlace | PostcodeError] | None = None,
 ) -> None:
-    """Lines and postcode; the position from the postcode's centre, with its precision."""
+    """Lines and postcode; the position from the postcode's centre, with its precision.
+
+    When an update leaves the parts as they were, the address and its position stay as they are (a
+    record made before the parts existed keeps its one-text address and any position placed by hand).
+    """
+    original = {name: merged.get(name) or "" for name in ADDRESS_FIELDS}
     for name in ADDRESS_FIELDS:
-        if name in given or name not in merged:
+        if name in given or name not in merged or merged[name] is None:
             text = re.sub(r"\s+", " ", str(given.get(name) or "")).strip()
             if name != "postcode" and len(text) > ADDRESS_LINE_MAX_CHARS:
                 check.add(name, _("Keep each line to %(n)s characters or fewer.") % {"n": ADDRESS_LINE_MAX_CHARS})
             merged[name] = text
+    if update and all(_address_part(n, merged[n]) == _address_part(n, original[n]) for n in ADDRESS_FIELDS):
+        merged.update(original)
+        return
     line_1, postcode = merged["address_line_1"], merged["postcode"]
     any_line = line_1 or merged["address_line_2"] or merged["town"]
-    position_moved = "postcode" in given
     if postcode:
         squashed = _squash(postcode)
         if not FULL_POSTCODE.match(squashed):
@@ -451,26 +463,30 @@ def _clean_address(
             merged["postcode"] = f"{squashed[:-3]} {squashed[-3:]}"
             if not line_1:
                 check.add("address_line_1", _("Enter the first line of the address, like 12 Quarry Street."))
-            if position_moved or merged.get("address_latitude") is None:
-                place = places.get(squashed) if places is not None else None
-                try:
-                    if place is None:
-                        place = postcode_locate(squashed)
-                    elif isinstance(place, PostcodeError):
-                        raise place
-                except PostcodeError as error:
-                    check.add("postcode", str(error))
-                else:
-                    merged["address_latitude"] = round(place.latitude, 6)
-                    merged["address_longitude"] = round(place.longitude, 6)
-                    merged["address_precision_m"] = POSTCODE_CENTRE_PRECISION_M
+            place = places.get(squashed) if places is not None else None
+            try:
+                if place is None:
+                    place = postcode_locate(squashed)
+                elif isinstance(place, PostcodeError):
+                    raise place
+            except PostcodeError as error:
+                check.add("postcode", str(error))
+            else:
+                merged["address_latitude"] = round(place.latitude, 6)
+                merged["address_longitude"] = round(place.longitude, 6)
+                merged["address_precision_m"] = POSTCODE_CENTRE_PRECISION_M
     elif any_line:
         check.add("postcode", _("Enter the postcode, so we can find where the address is."))
-    if not postcode and not any_line:
+    if not postcode:
         merged["address_latitude"] = merged["address_longitude"] = merged["address_precision_m"] = None
     merged["address"] = "\n".join(
         line for line in (line_1, merged["address_line_2"], merged["town"], merged["postcode"]) if line
     )
+
+
+def _address_part(name: str, value: str) -> str:
+    """A part as compared for "did it change": the postcode without spaces in capitals, lines as typed."""
+    return _squash(value) if name == "postcode" else re.sub(r"\s+", " ", value).strip()
 
 
 def _clean_phone(check: PersonCheck, value: Any) -> str:

@@ -20,10 +20,13 @@ from onward.organisations.selectors import units_under
 from onward.people.forms import (
     OWN_WORDS_SLOTS,
     CaseloadFilterForm,
+    ContactCodeForm,
     LicenceIssueForm,
     PeopleImportForm,
+    PersonForm,
     ReleaseForm,
     SupervisionEndForm,
+    person_form_initial,
 )
 from onward.people.imports import (
     ImportPlanChanged,
@@ -33,26 +36,36 @@ from onward.people.imports import (
     import_upload_confirm,
     import_upload_get,
 )
-from onward.people.models import ConditionType, LicenceVersion, Status
+from onward.people.models import ConditionType, ContactChannel, LicenceVersion, Person, Status
 from onward.people.record import record_sections
 from onward.people.selectors import (
     CaseloadFilter,
     caseload_for,
     licence_current,
     licence_unconfirmed_for,
+    person_by_identifier_visible,
+    person_for_edit,
     person_for_subject_access,
     person_get,
     recent_activity,
+    units_for_editing,
 )
 from onward.people.services import (
+    PersonDetailsInvalid,
     ReleaseDetails,
+    contact_code_send,
+    contact_confirm_in_person,
+    contact_verify,
     licence_confirm,
     licence_version_issue,
-    person_release,
+    person_create,
+    person_release_full,
     person_supervision_end,
+    person_update,
     subject_access_export,
 )
 from onward.people.sources import IMPORT_COLUMNS, KEY_COLUMNS, REQUIRED_COLUMNS
+from onward.people.validation import address_precision_words
 
 CASELOAD_PAGE_SIZE = 25
 
@@ -70,7 +83,13 @@ def caseload(request: HttpRequest) -> HttpResponse:
     page = Paginator(caseload_for(request.user, filters), CASELOAD_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "people/caseload.html", {"form": form, "page": page, "query": query.urlencode()})
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "may_create": can(request.user, "person.create"),
+    }
+    return render(request, "people/caseload.html", context)
 
 
 @permission("person.view")
@@ -85,36 +104,199 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         "may_end_supervision": can(request.user, "person.end_supervision", person),
         "may_enrol_checkins": can(request.user, "checkin.enrol", person),
         "may_issue_licence": can(request.user, "licence.issue", person),
+        "may_edit": can(request.user, "person.edit", person),
+        "precision": address_precision_words(person.address_precision_m),
     }
     return render(request, "people/person_detail.html", context)
 
 
 @permission("person.release")
 def person_release_view(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Release: address, supervision, and a way back in (a checked phone or email, or a printed letter).
+
+    Afterwards the releasing officer may no longer see the person, so the answer is a confirmation page
+    in the same response: what happened, who supervises them, and the activation code if one was printed.
+    """
     person = person_get(request.user, person_id, purpose="view_for_release")
     if not can(request.user, "person.release", person):
         raise PermissionDenied("person.release")
-    form = ReleaseForm(request.POST or None, initial={"release_date": person.conditional_release_date})
+    initial = {
+        "release_date": person.conditional_release_date,
+        "phone": person.phone,
+        "email": person.email,
+        "address_line_1": person.address_line_1,
+        "address_line_2": person.address_line_2,
+        "town": person.town,
+        "postcode": person.postcode,
+        "contact_check": "code",
+    }
+    form = ReleaseForm(request.POST or None, initial=initial)
+    sent_to = request.POST.get("send_code", "")
+    if request.method == "POST" and sent_to in ContactChannel.values:
+        # Only the code is sent; the form comes back as typed, for the code to be added, without errors yet.
+        form = ReleaseForm(initial={**initial, **request.POST.dict()})
+        address = request.POST.get("phone" if sent_to == ContactChannel.SMS else "email", "")
+        code_problem = ""
+        try:
+            contact_code_send(actor=request.user, person=person, channel=sent_to, address=address)
+        except PersonDetailsInvalid as error:
+            code_problem = error.field_errors[0].message
+        else:
+            messages.success(request, _("We sent a code. Ask them to read it to you, then type it in below."))
+        context = {"person": person, "form": form, "code_problem": code_problem}
+        return render(request, "people/release.html", context, status=400 if code_problem else 200)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         details = ReleaseDetails(
             release_date=data["release_date"],
             status=data["status"],
             supervising_unit=data["supervising_unit"],
-            address=data["address"],
             practitioner=data["practitioner"],
+            address_line_1=data["address_line_1"],
+            address_line_2=data["address_line_2"],
+            town=data["town"],
+            postcode=data["postcode"],
+            phone=data["phone"],
+            email=data["email"],
+            contact_check=data["contact_check"],
+            phone_code=data["phone_code"],
+            email_code=data["email_code"],
+            activation_letter=data["activation_letter"],
         )
         try:
-            person_release(actor=request.user, person=person, details=details, reason=data["reason"])
+            result = person_release_full(actor=request.user, person=person, details=details, reason=data["reason"])
+        except PersonDetailsInvalid as error:
+            for problem in error.field_errors:
+                form.add_error(problem.field if problem.field in form.fields else None, problem.message)
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(
-                request,
-                _("%(name)s has been released. Their record and account stay the same.") % {"name": person.full_name},
-            )
-            return redirect("people:person_detail", person_id=person.pk)
+            context = {
+                "person": result.person,
+                "result": result,
+                "activation_days": settings.ACTIVATION_CODE_DAYS,
+                # Asked afresh: the assignments the user had a moment ago have just ended.
+                "still_visible": person_by_identifier_visible(request.user, result.person.pk) is not None,
+            }
+            response = render(request, "people/release_done.html", context)
+            response["Cache-Control"] = "no-store"  # the activation code is shown once
+            return response
     return render(request, "people/release.html", {"person": person, "form": form}, status=400 if form.errors else 200)
+
+
+@permission("person.create")
+def person_create_view(request: HttpRequest) -> HttpResponse:
+    """Staff add a person by hand, in a unit their role covers."""
+    form = PersonForm(
+        request.POST or None,
+        units=units_for_editing(request.user),
+        initial={"preferred_language": "en-gb", "risk_level": "low"},
+    )
+    duplicates: list[Person] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = person_create(actor=request.user, fields=form.values())
+        except PersonDetailsInvalid as error:
+            form.add_field_errors(error.field_errors)
+            duplicates = _duplicates_visible(request.user, error)
+        else:
+            messages.success(request, _("%(name)s has been added.") % {"name": person.full_name})
+            if can(request.user, "person.view", person):
+                return redirect("people:person_detail", person_id=person.pk)
+            return redirect("people:person_edit", person_id=person.pk)
+    context = {"form": form, "duplicates": duplicates, "person": None}
+    return render(request, "people/person_form.html", context, status=400 if form.errors else 200)
+
+
+@permission("person.edit")
+def person_edit_view(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Staff change a person's details. Only what changed is saved and audited."""
+    person = person_for_edit(request.user, person_id)
+    form = PersonForm(
+        request.POST or None,
+        units=units_for_editing(request.user, also=person.unit),
+        initial=person_form_initial(person),
+    )
+    duplicates: list[Person] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            change = person_update(
+                actor=request.user, person=person, fields=form.values(), reason=form.cleaned_data["reason"]
+            )
+        except PersonDetailsInvalid as error:
+            form.add_field_errors(error.field_errors)
+            duplicates = _duplicates_visible(request.user, error)
+        else:
+            if not change.changed:
+                messages.info(request, _("Nothing was changed."))
+            else:
+                messages.success(request, _("%(name)s’s details have been saved.") % {"name": change.person.full_name})
+            if can(request.user, "person.view", change.person):
+                return redirect("people:person_detail", person_id=person.pk)
+            if can(request.user, "person.edit", change.person):
+                return redirect("people:person_edit", person_id=person.pk)
+            messages.info(
+                request,
+                _("%(name)s has moved to %(unit)s, which is outside your area.")
+                % {"name": change.person.full_name, "unit": change.person.unit.name},
+            )
+            return redirect("people:caseload")
+    context = {
+        "form": form,
+        "duplicates": duplicates,
+        "person": person,
+        "precision": address_precision_words(person.address_precision_m),
+    }
+    return render(request, "people/person_form.html", context, status=400 if form.errors else 200)
+
+
+@permission("person.verify_contact")
+def person_contact_view(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Staff check a person's phone and email are theirs: send a code and type it back, or confirm in person."""
+    person = person_for_edit(request.user, person_id, purpose="view_for_contact_check")
+    return _contact_page(request, person, staff=True)
+
+
+@permission("person.self")
+def person_contact_own(request: HttpRequest) -> HttpResponse:
+    """A person shows their own phone or email is theirs, with the code sent to it."""
+    person = person_get(request.user, int(request.user.person_id), purpose="view_own_contact")  # type: ignore[union-attr, arg-type]
+    return _contact_page(request, person, staff=False)
+
+
+def _contact_page(request: HttpRequest, person: Person, *, staff: bool) -> HttpResponse:
+    form = ContactCodeForm(request.POST or None)
+    action = request.POST.get("action", "")
+    if request.method == "POST" and form.is_valid():
+        channel = form.cleaned_data["channel"]
+        try:
+            if action == "send":
+                contact_code_send(actor=request.user, person=person, channel=channel)
+                messages.success(request, _("We sent a code. It works for 10 minutes."))
+            elif action == "verify":
+                contact_verify(actor=request.user, person=person, channel=channel, code=form.cleaned_data["code"])
+                messages.success(request, _("Thank you. This is now checked."))
+            elif action == "in_person" and staff:
+                contact_confirm_in_person(actor=request.user, person=person, channel=channel)
+                messages.success(request, _("Marked as confirmed in person."))
+        except PersonDetailsInvalid as error:
+            form.add_error("code", error.field_errors[0].message)
+        else:
+            if staff:
+                return redirect("people:person_contact", person_id=person.pk)
+            return redirect("people:person_contact_own")
+    context = {"person": person, "form": form, "staff": staff, "failed_channel": request.POST.get("channel", "")}
+    return render(request, "people/contact_check.html", context, status=400 if form.errors else 200)
+
+
+def _duplicates_visible(user: Any, error: PersonDetailsInvalid) -> list[Person]:
+    """The people who already have the identifier typed, where this user may open their record."""
+    found = []
+    for problem in error.field_errors:
+        person = person_by_identifier_visible(user, problem.existing_person_id)
+        if person is not None and person not in found:
+            found.append(person)
+    return found
 
 
 @permission("person.end_supervision")

@@ -77,7 +77,7 @@ def test_practitioner_signs_in_finds_a_person_and_reads_their_record(page: Page,
     page.wait_for_url(f"**/staff/people/{person.pk}/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Carys Pendlebury")
     key_dates = page.get_by_role("heading", name="Key dates").locator("xpath=following-sibling::dl[1]")
-    expect(key_dates).to_contain_text("Licence expiry date")
+    expect(key_dates).to_contain_text("Licence end date")
     expect(key_dates).to_contain_text(_long_date(person.licence_expiry_date))
     expect(key_dates).to_contain_text(_long_date(person.release_date))
     conditions = page.get_by_role("heading", name="Licence conditions").locator("xpath=following-sibling::ol[1]")

@@ -172,6 +172,8 @@ def test_the_person_confirms_and_asks_to_rearrange(case):
 def test_preferred_channel_falls_back_to_the_other_then_the_app(case):
     person = case["person"]
     person.email = "someone@example.org"
+    assert contact_for(person, preferred="email") == ("sms", person.phone)  # not yet shown to be theirs
+    person.email_verified_at = timezone.now()
     assert contact_for(person, preferred="email") == ("email", "someone@example.org")
     person.email = ""
     assert contact_for(person, preferred="email") == ("sms", person.phone)

@@ -103,11 +103,15 @@ def test_release_page_records_release(custody, org, staff_client):
             "status": Status.HDC,
             "supervising_unit": org["office_n"].pk,
             "practitioner": custody["practitioner"].pk,
-            "address": "2 New Road, Northgate",
+            "address_line_1": "2 New Road",
+            "town": "Leeds",
+            "postcode": "LS1 3ED",
+            "activation_letter": "on",
             "reason": "CRD",
         },
     )
-    assert response.status_code == 302
+    assert response.status_code == 200
+    assert "Release recorded" in response.content.decode()
     person.refresh_from_db()
     assert person.status == Status.HDC
 

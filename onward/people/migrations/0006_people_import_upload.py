@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('people', '0004_person_details_contacts_key_dates'),
+        ('people', '0005_contact_codes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
