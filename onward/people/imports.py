@@ -28,11 +28,14 @@ from django.utils.translation import gettext as _
 
 from onward.audit.services import AuditEntry, audit_record_many
 from onward.core.bulk import bulk_insert
+from onward.core.events import announce
 from onward.core.permissions import require
 from onward.location.postcodes import postcodes_locate
 from onward.organisations.models import OrgUnit, UnitKind
+from onward.people.events import PersonTransferred
 from onward.people.models import ImportUpload, Person
 from onward.people.rules import import_role, import_unit_paths
+from onward.people.services import _status_change_problem as status_change_problem
 from onward.people.sources import IMPORT_COLUMNS, SourceProblem, SourceRecord, SourceRefused
 from onward.people.sources.csv_file import CsvPersonSource
 from onward.people.validation import (
@@ -97,6 +100,7 @@ class PlannedPerson:
     person: Person
     changed: list[str]
     before: dict[str, Any]
+    from_unit: OrgUnit | None = None  # for an update that moves them: where they were
 
 
 @dataclass
@@ -427,6 +431,11 @@ def _plan_row(
     if not changed:
         plan.unchanged += 1
         return
+    # The same rule as editing by hand: release and the end of supervision have their own steps.
+    problem = status_change_problem(current["status"], values["status"])
+    if problem:
+        plan.errors.append(ImportProblem(line, "status", problem))
+        return
     before = {name: current[name] for name in changed}
     for name in changed:
         setattr(person, name, values[name])
@@ -435,7 +444,7 @@ def _plan_row(
             before[verified_at] = getattr(person, verified_at)
             setattr(person, verified_at, None)
             changed.append(verified_at)
-    plan.updates.append(PlannedPerson(line, person, changed, before))
+    plan.updates.append(PlannedPerson(line, person, changed, before, from_unit=current["unit"]))
 
 
 def _raw_fields(values: Mapping[str, str], person: Person | None, units: Mapping[str, OrgUnit]) -> dict[str, Any]:
@@ -479,6 +488,14 @@ def _write(plan: ImportPlan, *, actor: Any, role: str, description: str) -> None
     for names, people in by_fields.items():
         Person.objects.bulk_update(people, [*names, "updated_at"], batch_size=IMPORT_CHUNK_ROWS)
     audit_record_many(actor=actor, role=role, entries=list(_audit_entries(plan, description)))
+    for planned in plan.updates:
+        # A new unit is a transfer, as when edited by hand: the apps above may react.
+        if "unit" in planned.changed and planned.from_unit is not None:
+            announce(
+                PersonTransferred(
+                    person=planned.person, actor=actor, from_unit=planned.from_unit, to_unit=planned.person.unit
+                )
+            )
 
 
 def _read_back_ids(people: list[Person]) -> None:

@@ -313,3 +313,25 @@ def test_key_dates_and_language_are_imported(org, tmp_path):
         dt.date(2027, 1, 9),
         dt.date(2025, 10, 1),
     )
+
+
+def test_a_status_change_that_needs_its_own_step_is_refused(org, tmp_path):
+    PersonFactory(prison_number="H8888HH", unit=org["wing_a"])
+    status, report = run(csv_file(tmp_path, "H8888HH,,Test,Released,1980-01-01,licence,OFF-N,,,,"))
+    assert status == 1
+    assert [(e["line"], e["column"]) for e in report["errors"]] == [(2, "status")]
+    assert "Record release" in report["errors"][0]["message"]
+
+
+def test_a_new_unit_is_a_transfer_the_apps_above_hear_of(org, tmp_path, monkeypatch):
+    from onward.core import events
+    from onward.people.events import PersonTransferred
+
+    heard = []
+    monkeypatch.setitem(events._SUBSCRIBERS, PersonTransferred, [heard.append])
+    moved = CommunityPersonFactory(crn="X444444", unit=org["office_n"])
+    status, _report = run(csv_file(tmp_path, ",X444444,,,,,OFF-N2,,,,"))
+    assert status == 0
+    assert [(e.person.pk, e.from_unit, e.to_unit) for e in heard] == [(moved.pk, org["office_n"], org["office_n2"])]
+    event = AuditEvent.objects.get(action="person.updated")
+    assert event.data["before"] == {"unit": {"id": org["office_n"].pk, "code": "OFF-N"}}
