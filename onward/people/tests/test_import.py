@@ -197,6 +197,12 @@ def test_files_that_cannot_be_read_are_refused_in_plain_words(org, tmp_path, con
     assert words in report["errors"][0]["message"]
 
 
+def test_a_file_that_is_not_there_is_reported_the_same_way(org, tmp_path):
+    status, report = run(str(tmp_path / "missing.csv"))
+    assert status == 1
+    assert [(e["line"], e["column"]) for e in report["errors"]] == [(None, "")]
+
+
 def test_a_byte_order_mark_from_excel_is_fine(org, tmp_path):
     path = tmp_path / "excel.csv"
     path.write_bytes(("\ufeff" + HEADER + "\r\n" + ROWS[0] + "\r\n").encode("utf-8"))

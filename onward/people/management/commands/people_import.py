@@ -40,7 +40,9 @@ class Command(BaseCommand):
                 # One byte past the limit at most, so a huge file is refused without reading it all.
                 content = handle.read(settings.PEOPLE_IMPORT_MAX_BYTES + 1)
         except OSError:
-            raise CommandError(f"Cannot read {path}: check the file name.") from None
+            message = f"We cannot read {path}: check the file name."
+            self.stdout.write(json.dumps({"errors": [{"line": None, "column": "", "message": message}]}))
+            raise CommandError(message) from None
         report = people_import_csv(
             actor=CommandLineActor("people_import"),
             content=content,
