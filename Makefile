@@ -5,6 +5,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# The address links in text messages and letters point at (set it to the address people reach you by).
+PUBLIC_BASE_URL ?= http://127.0.0.1:$(PORT)
+# The demo runs as production does (no debug pages, compressed static files); DEBUG=true is for developers.
+DEBUG ?= false
 PYTEST_ARGS ?= -n 2
 
 .PHONY: install run test lint typecheck pytest bench messages clean
@@ -12,10 +16,11 @@ PYTEST_ARGS ?= -n 2
 install: $(VENV)/.installed build/static/govuk/.built
 	@$(BIN)/python scripts/compile_messages.py
 
-$(VENV)/.installed: requirements.txt
+$(VENV)/.installed: requirements.txt requirements-nodeps.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -r requirements-nodeps.txt
 	@touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -26,12 +31,14 @@ build/static/govuk/.built: node_modules/.installed scripts/build-assets.mjs asse
 	node scripts/build-assets.mjs
 	@touch $@
 
+RUN_ENV = DEBUG=$(DEBUG) PUBLIC_BASE_URL=$(PUBLIC_BASE_URL)
+
 run: install
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py createcachetable
-	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py serve --port $(PORT)
+	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
+	$(RUN_ENV) $(BIN)/python manage.py createcachetable
+	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(RUN_ENV) $(BIN)/python manage.py seed_demo
+	$(RUN_ENV) $(BIN)/python manage.py serve --port $(PORT)
 
 test: install lint typecheck pytest
 

@@ -44,11 +44,14 @@ def org(db: None) -> dict[str, Any]:
 
 @pytest.fixture
 def make_staff(db: None) -> Any:
+    """A member of staff with a role and an authenticator, past their second factor (as in a request)."""
+
     def make(role: str, unit: Any, **kwargs: Any) -> Any:
+        from onward.accounts.actors import staff_verified_by
+
         user = StaffFactory(**kwargs)
         StaffRoleFactory(user=user, role=role, unit=unit)
-        TOTPDeviceFactory(user=user)
-        return user
+        return staff_verified_by(user, TOTPDeviceFactory(user=user))
 
     return make
 

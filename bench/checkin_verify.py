@@ -3,6 +3,8 @@
 Prints: photo_checkin_p50_ms, photo_checkin_p95_ms, video_checkin_p50_ms, video_checkin_p95_ms,
 photo_checkins_per_second, video_checkins_per_second, worker_processes; and the same latencies in
 CPU time (*_cpu_*), which other busy processes on the machine do not inflate. Needs no database.
+Then the voice (voice_verify_*): the sound track of a 6-second check-in clip, a flite voice reading
+six digits, against that voice's template (target: voice_verify_p95_ms <= 300).
 """
 
 import os
@@ -14,6 +16,7 @@ from _setup import ROOT, percentile
 PHOTO_RUNS = 40
 VIDEO_RUNS = 12
 CLIP_FPS = 30
+VOICE_RUNS = 20
 
 
 def main() -> None:
@@ -69,5 +72,44 @@ def _timed(runs: int, check_in: object) -> tuple[list[float], list[float]]:
     return wall, cpu
 
 
+def voice_main() -> None:
+    """voice_verify_*: one check-in clip's sound track against an enrolled voice, on one core.
+
+    Runs after main(), or alone: `python -c "import checkin_verify as b; b.voice_main()"` from bench/.
+    """
+    for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(variable, "1")  # no effect if numpy is already loaded (then main set them)
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {max(os.sched_getaffinity(0))})
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
+    import django
+
+    django.setup()
+    import numpy as np
+
+    from onward.biometrics import voice
+    from onward.biometrics.tests.voices import clip_with_sound, enrolment_phrases, samples_of
+
+    enrolled = voice.enrol_voice(enrolment_phrases("rms"))  # loads the weights once, as a worker would
+    assert enrolled.template is not None
+    silence = np.zeros(16_000, dtype=np.float32)
+    reading = np.concatenate([silence, samples_of("rms", "digits_1"), silence])  # about 5 s
+    clip = clip_with_sound(reading, seconds=len(reading) / 16_000)
+    wall, cpu = [], []
+    for _ in range(VOICE_RUNS):
+        started, started_cpu = time.perf_counter(), time.process_time()
+        result = voice.verify_voice(enrolled.template, clip)
+        cpu.append((time.process_time() - started_cpu) * 1000)
+        wall.append((time.perf_counter() - started) * 1000)
+        assert result.decision == "match", result
+    print(f"voice_verify_p50_ms = {percentile(wall, 50):.1f}")
+    print(f"voice_verify_p95_ms = {percentile(wall, 95):.1f}")
+    print(f"voice_verify_cpu_p95_ms = {percentile(cpu, 95):.1f}")
+    print(f"voice_clip_seconds = {len(reading) / 16_000:.1f}")
+
+
 if __name__ == "__main__":
     main()
+    voice_main()

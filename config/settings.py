@@ -6,6 +6,7 @@ variables, SECRET_KEY and DATA_KEYS, and ONWARD_PROFILE=production.
 
 import os
 from pathlib import Path
+from typing import Any
 
 import environ
 
@@ -26,6 +27,13 @@ else:
     # Development keys only: production refuses to start without its own.
     SECRET_KEY = env.str("SECRET_KEY", default="dev-only-secret-key-not-for-production-use-0123456789")
     DATA_KEYS = env.list("DATA_KEYS", default=["iDVQxsPgRhUcYiCO5cLsrVF6mW0HbzEMR1p9wNDt0L4="])
+
+# The site's public address, e.g. https://onward.example: every link sent in a text message or email, and
+# the address printed on letters and certificates, starts with it. Production must set it.
+_LOCAL_ADDRESS = f"http://127.0.0.1:{env.int('PORT', default=8000)}"  # where `make run` serves
+PUBLIC_BASE_URL = (
+    env.str("PUBLIC_BASE_URL") if PRODUCTION else env.str("PUBLIC_BASE_URL", default=_LOCAL_ADDRESS)
+).rstrip("/")
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -58,6 +66,7 @@ INSTALLED_APPS = [
     "onward.messaging",
     "onward.checkins",
     "onward.api",
+    "onward.demo",
 ]
 
 MIDDLEWARE = [
@@ -79,12 +88,14 @@ MIDDLEWARE = [
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
-TEMPLATES = [
+TEMPLATES: list[dict[str, Any]] = [
     {
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "onward" / "templates"],
         "APP_DIRS": False,
-        "OPTIONS": {"environment": "onward.core.jinja.environment"},
+        # Undefined values print as nothing, never as Jinja's debugging text (tests fail on them instead:
+        # config/settings_test.py).
+        "OPTIONS": {"environment": "onward.core.jinja.environment", "undefined": "jinja2.Undefined"},
     },
     {
         # Django's own templates (the admin) stay on the Django engine.
@@ -100,7 +111,7 @@ TEMPLATES = [
         },
     },
 ]
-FORM_RENDERER = "django.forms.renderers.DjangoTemplates"
+FORM_RENDERER = "onward.core.forms.FormRenderer"  # errors name their field (onward/core/forms.py)
 
 # --- Database -------------------------------------------------------------------------------
 SQLITE_PATH = VAR_DIR / "onward.sqlite3"
@@ -249,6 +260,9 @@ LOGGING = {
 }
 
 ONWARD_SERVICE_NAME = "Onward"
+# Where people write about the service itself (a problem with it, their information, accessibility).
+# Empty: the help pages tell people to ask their key worker or probation practitioner.
+SERVICE_CONTACT_EMAIL = env.str("SERVICE_CONTACT_EMAIL", default="")
 
 # --- People in bulk (manage.py people_import, the staff upload page, POST /api/v1/people/import) ---
 PEOPLE_IMPORT_MAX_BYTES = env.int("PEOPLE_IMPORT_MAX_BYTES", default=32 * 1024 * 1024)  # about 150,000 rows
@@ -272,8 +286,19 @@ CHECKIN_RETENTION_MATCH_DAYS = env.int("CHECKIN_RETENTION_MATCH_DAYS", default=7
 CHECKIN_RETENTION_CONCERN_DAYS = env.int("CHECKIN_RETENTION_CONCERN_DAYS", default=6 * 365)
 CHECKIN_RETENTION_UNREVIEWED_DAYS = env.int("CHECKIN_RETENTION_UNREVIEWED_DAYS", default=28)
 CHECKIN_STATISTICS_DAYS = 28
-# The address people open from their invitation (the link goes to /me/check-in/ on it).
-CHECKIN_LINK_BASE_URL = env.str("CHECKIN_LINK_BASE_URL", default="http://localhost:8000")
+
+# --- Voice (issue 13): speaker check on enrolment phrases and the check-in clip's sound track ---
+VOICE_VERIFIER = env.str("VOICE_VERIFIER", default="onward.biometrics.voice.Ge2eVoiceVerifier")
+# Cosine similarity of GE2E embeddings to the enrolled template: at or above MATCH is a match,
+# at or above REVIEW asks a practitioner to listen, below is no match. Calibrate with `manage.py voice evaluate`.
+VOICE_MATCH_MIN_SIMILARITY = env.float("VOICE_MATCH_MIN_SIMILARITY", default=0.80)
+VOICE_REVIEW_MIN_SIMILARITY = env.float("VOICE_REVIEW_MIN_SIMILARITY", default=0.70)
+VOICE_ENROLMENT_PHRASE_COUNT = 3
+VOICE_ENROLMENT_MIN_AGREEMENT = env.float("VOICE_ENROLMENT_MIN_AGREEMENT", default=0.60)  # between any two phrases
+VOICE_MIN_SPEECH_SECONDS = env.float("VOICE_MIN_SPEECH_SECONDS", default=1.0)  # less: ask to record again
+VOICE_MIN_SNR_DB = env.float("VOICE_MIN_SNR_DB", default=12.0)  # speech over background; less: ask to record again
+VOICE_VAD_AGGRESSIVENESS = 3  # webrtcvad mode 0-3; 3 ignores most non-speech
+VOICE_AUDIO_MAX_SECONDS = 20.0
 
 # --- Biometrics -----------------------------------------------------------------------------
 # Engines by dotted path, so an operator can plug in another (an ONNX model, a cloud service).
@@ -312,7 +337,6 @@ MESSAGING_CONTACT_MESSAGES_PER_DAY = env.int("MESSAGING_CONTACT_MESSAGES_PER_DAY
 MESSAGING_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
 MESSAGING_ATTACHMENTS_PER_MESSAGE_MAX = 3
 MESSAGING_CONTACT_LINK_DAYS = env.int("MESSAGING_CONTACT_LINK_DAYS", default=14)
-MESSAGING_LINK_BASE_URL = env.str("MESSAGING_LINK_BASE_URL", default="http://localhost:8000")
 MESSAGING_DEFAULT_RISK_TERMS = ["kill myself", "end it all", "hurt myself", "self harm", "suicide", "kill you"]
 # Drafts (what someone is writing and has not sent) are deleted after this many days untouched.
 MESSAGING_DRAFT_RETENTION_DAYS = env.int("MESSAGING_DRAFT_RETENTION_DAYS", default=30)
@@ -333,7 +357,6 @@ APPOINTMENT_ABSENCES_BEFORE_ALERT = env.int("APPOINTMENT_ABSENCES_BEFORE_ALERT",
 APPOINTMENT_ABSENCE_PERIOD_DAYS = env.int("APPOINTMENT_ABSENCE_PERIOD_DAYS", default=365)
 APPOINTMENT_NOTE_MAX_CHARS = 1000
 APPOINTMENT_SMS_REPLIES = env.bool("APPOINTMENT_SMS_REPLIES", default=True)
-APPOINTMENT_LINK_BASE_URL = env.str("APPOINTMENT_LINK_BASE_URL", default="http://localhost:8000")
 APPOINTMENT_CALENDAR_PAST_DAYS = 90
 # Bank holidays: the nation whose holidays apply to a unit (and the units below it). Default England and
 # Wales; e.g. APPOINTMENT_BANK_HOLIDAY_DIVISION_BY_UNIT="PDU-GLA=scotland,PDU-BEL=northern-ireland" (unit codes).
@@ -386,7 +409,7 @@ PUSH_BODY_MAX_CHARS = 1000  # push payloads are at most about 4 KB once encrypte
 # --- Learning: courses, certificates, self-assessments ---
 # Public certificate checks each address may make in an hour (codes are long and random as well).
 CERTIFICATE_VERIFY_PER_HOUR = env.int("CERTIFICATE_VERIFY_PER_HOUR", default=30)
-# The address printed on certificates for anyone to check them ("" = the address the person downloaded from).
+# The address printed on certificates for anyone to check them ("" = PUBLIC_BASE_URL).
 CERTIFICATE_VERIFY_BASE_URL = env.str("CERTIFICATE_VERIFY_BASE_URL", default="")
 LESSON_MEDIA_MAX_BYTES = 200 * 1024 * 1024  # an audio or video lesson uploaded by an editor
 # --- Library ---

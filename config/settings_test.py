@@ -1,5 +1,6 @@
 """The test profile: the same settings, with fast password hashing (tests create many users)."""
 
+import copy
 import os
 
 os.environ.setdefault("ONWARD_PROFILE", "test")
@@ -12,3 +13,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # test process gets keys of its own, so rate limits and lockouts counted in one run or worker never
 # leak into another. (The database cache is created afresh with each test database.)
 CACHES["default"]["KEY_PREFIX"] = f"test-{os.getpid()}-{os.urandom(4).hex()}"  # noqa: F405
+
+# A value a template prints but was never given fails the test, instead of printing nothing (a copy:
+# the main settings keep theirs).
+TEMPLATES = copy.deepcopy(TEMPLATES)  # noqa: F405
+TEMPLATES[0]["OPTIONS"] = {**TEMPLATES[0]["OPTIONS"], "undefined": "onward.core.jinja.LoudUndefined"}

@@ -20,6 +20,7 @@ urlpatterns = [
     path("admin/", admin_site.urls),
 ]
 
+handler400 = "onward.core.views.error_400"
 handler403 = "onward.core.views.error_403"
 handler404 = "onward.core.views.error_404"
 handler500 = "onward.core.views.error_500"

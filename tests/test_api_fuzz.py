@@ -1,5 +1,6 @@
 """Schemathesis generates requests from the OpenAPI document, valid and invalid, and the API must
-never answer with a server error, whoever calls: a person by device token, or staff by session."""
+never answer with a server error, whoever calls: a person by device token, or staff by session. Every
+refusal answers JSON with a plain `detail`."""
 
 from typing import Any
 
@@ -11,6 +12,7 @@ from hypothesis import settings as hypothesis_settings
 
 from onward.accounts.services import device_token_create, person_account_ensure
 from onward.api.api import api
+from onward.checkins.tests.factories import CheckInFactory, EnrolmentFactory, questionnaire_ensure
 from onward.organisations.models import Role
 from onward.people.tests.factories import CommunityPersonFactory, StaffAssignmentFactory
 
@@ -22,6 +24,8 @@ def api_schema(transactional_db: None, org: dict[str, Any], make_staff: Any, sta
     person = CommunityPersonFactory(unit=org["office_n"])
     practitioner = make_staff(Role.PRACTITIONER, org["office_n"])
     StaffAssignmentFactory(person=person, staff=practitioner, role="practitioner")
+    questionnaire_ensure()
+    CheckInFactory(enrolment=EnrolmentFactory(person=person))  # an open check-in, so its steps run for real
     issued = device_token_create(actor=person_account_ensure(person), name="Phone")
     schema = schemathesis.openapi.from_dict(api.get_openapi_schema(path_prefix="/api/v1"))
     schema.app = WSGIHandler()
@@ -51,6 +55,13 @@ def test_api_never_answers_with_a_server_error(api_schema: Any) -> None:
                 response = case.call(**credentials)
                 answered[caller].add(response.status_code)
                 assert response.status_code < 500, (caller, case.method, case.formatted_path, response.text[:500])
+                if response.status_code >= 400:  # every refusal is JSON with a message a person can read
+                    assert response.json().get("detail"), (
+                        caller,
+                        case.method,
+                        case.formatted_path,
+                        response.text[:500],
+                    )
 
         check()
     assert len(tried) >= 6, tried

@@ -4,6 +4,7 @@ Each case is (who, what, whose record) -> the answer expected. People outside a 
 scope and ids that do not exist get the same answer (403), so ids cannot be probed.
 """
 
+import json
 from typing import Any
 
 import pytest
@@ -100,6 +101,7 @@ GENERAL_PAGES = [
     ("/staff/check-ins/", {Role.PRACTITIONER, Role.SENIOR}, 403),
     ("/staff/check-ins/statistics/", {Role.SENIOR}, 403),
     ("/me/check-in/", set(), 403),
+    ("/api/v1/me/check-ins/current", set(), 403),
     ("/staff/licence/not-confirmed/", CASEWORK, 403),
     ("/staff/subject-access/", {Role.ADMINISTRATOR}, 403),
     ("/staff/people/new/", EDIT_ROLES, 403),
@@ -219,6 +221,7 @@ PERSON_CASES = [
     ("/admin/", 302),
     # The API takes a person's device token, not their browser session (except to add a device).
     ("/api/v1/caseload", 401),
+    ("/api/v1/me/check-ins/current", 404),  # the check-in page's own calls take the session; none is open
     *[
         (template.format(id="{" + s + "}"), 401 if template.startswith("/api/") else 403)
         for method, template, _ in PERSON_PAGES
@@ -554,6 +557,7 @@ MAY_KEEP_LIST = {Role.SECURITY: {"ngt"}, Role.SENIOR: {"pdu_n"}, Role.ADMINISTRA
 WORD_LIST_PAGES = [
     "/staff/word-lists/{list}/",
     "/staff/word-lists/{list}/policy/",
+    "/staff/word-lists/{list}/try/",
     "/staff/word-lists/{list}/terms/new/",
     "/staff/word-lists/{list}/terms/upload/",
     "/staff/word-lists/{list}/terms/{term}/remove/",
@@ -762,3 +766,73 @@ def test_anonymous_visitors_are_sent_to_sign_in_from_learning(path):
 @pytest.mark.django_db
 def test_anyone_may_open_the_certificate_check():
     assert Client().get("/certificates/verify/").status_code == 200
+
+
+# --- Check-ins through the API: only the person, and only their own --------------------------------
+
+CHECKIN_STEPS = [
+    ("GET", "status", None),
+    ("PUT", "answers", {"answers": {"mood": "well", "help": ["none"], "call_back": "no"}}),
+    ("POST", "challenge", {}),
+    ("POST", "location", {"latitude": 53.8, "longitude": -1.55, "accuracy_m": 20, "consent": True}),
+    ("POST", "submit", {"idempotency_key": "matrix-key-0001"}),
+]
+
+
+@pytest.fixture
+def checkin_ids(world) -> dict[str, int]:
+    """An open check-in for each person on licence or an order."""
+    from onward.checkins.tests.factories import CheckInFactory, EnrolmentFactory, questionnaire_ensure
+
+    questionnaire_ensure()
+    community = ("my_case", "same_pdu_other_team", "other_pdu")
+    ids = {who: CheckInFactory(enrolment=EnrolmentFactory(person=world["subjects"][who])).pk for who in community}
+    ids["guessed_id"] = max(ids.values()) + 1000
+    return ids
+
+
+def _checkin_call(client: Client, method: str, checkin_id: int, step: str, body: Any) -> Any:
+    path = f"/api/v1/me/check-ins/{checkin_id}/{step}"
+    if method == "GET":
+        return client.get(path)
+    return client.generic(method, path, json.dumps(body), content_type="application/json")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", STAFF_ROLES)
+def test_staff_cannot_answer_or_send_anyones_checkin(world, checkin_ids, staff_client, role):
+    """Not even the person's own practitioner: they review check-ins, they do not do them."""
+    from onward.checkins.models import CheckIn, State
+
+    client = staff_client(world["staff"][role])
+    assert client.get("/api/v1/me/check-ins/current").status_code == 403
+    for subject, checkin_id in checkin_ids.items():
+        for method, step, body in CHECKIN_STEPS:
+            response = _checkin_call(client, method, checkin_id, step, body)
+            assert response.status_code == 403, f"{role} {method} {step} {subject}"
+            assert response.json() == {"detail": "You do not have permission to do this."}
+    assert set(CheckIn.objects.values_list("state", flat=True)) == {State.CREATED}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["in_my_prison", "my_case", "same_pdu_other_team"])
+def test_people_reach_only_their_own_checkin(world, checkin_ids, person_client, who):
+    """Someone else's check-in and one that does not exist get the same 404, whatever the step."""
+    from onward.checkins.models import CheckIn, State
+
+    client = person_client(world["subjects"][who])
+    current = client.get("/api/v1/me/check-ins/current")
+    assert current.status_code == (200 if who in checkin_ids else 404)
+    for subject, checkin_id in checkin_ids.items():
+        for method, step, body in CHECKIN_STEPS:
+            response = _checkin_call(client, method, checkin_id, step, body)
+            if subject == who:
+                assert response.status_code == 200, f"{who} {method} {step}: {response.content[:200]!r}"
+            else:
+                assert response.status_code == 404, f"{who} {method} {step} {subject}"
+                assert response.json() == {"detail": "Not found."}
+    states = dict(CheckIn.objects.values_list("person_id", "state"))
+    for subject in checkin_ids:
+        if subject != "guessed_id":
+            expected = State.SUBMITTED if subject == who else State.CREATED
+            assert states[world["subjects"][subject].pk] == expected, subject

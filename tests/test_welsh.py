@@ -34,7 +34,7 @@ from onward.messaging.services import conversation_for_person, message_send
 from onward.notifications.models import OutboxMessage
 from onward.organisations.models import Role
 from onward.people.models import AssignmentRole, Language
-from onward.people.services import licence_version_issue
+from onward.people.services import contact_code_send, licence_version_issue
 from onward.people.tests.factories import (
     CommunityPersonFactory,
     LicenceVersionFactory,
@@ -131,6 +131,27 @@ PERSON_FACING = {
         "If you typed the web address, check it is right. If you pasted it, check you copied all of it.",
         "Sorry, there is a problem with the service",
         "Try again later. What you entered has not been lost if you saw a message saying it was saved.",
+    ],
+    "checking a phone or email": [
+        "Check your phone and email",
+        "We send reminders and sign-in codes only to a phone or email you have checked.",
+        "We do not have one. Ask your worker to add it.",
+        "Mobile phone",
+        "Email",
+        "Checked",
+        "Not checked",
+        "Send a code",
+        "Code",
+        "The 6 numbers in the message.",
+        "Check code",
+        "We sent a code. It works for %(minutes)s minutes.",
+        "Thank you. This is now checked.",
+        "That code is not right or has run out.",
+        "We will send you reminders only after you check them.",
+        "Check them now",
+        "You were released on %(date)s.",
+        "Your Onward code is %(code)s. Give it to your worker or enter it in Onward. It works for %(minutes)s minutes.",
+        "Check your contact details for Onward",
     ],
     "person home": [
         "Hello, %(name)s",
@@ -1017,6 +1038,25 @@ def test_licence_change_notice_reaches_a_welsh_reader_in_welsh(welsh_reader: dic
         "Mae rheolau eich trwydded wedi newid | Mae rheolau eich trwydded wedi newid. "
         "Darllenwch nhw, yna rhowch wybod i ni eich bod wedi’u darllen."
     ]
+
+
+@pytest.mark.django_db
+def test_checking_a_phone_is_in_welsh_for_a_welsh_reader(welsh_reader: dict[str, Any], person_client: Any) -> None:
+    person = welsh_reader["person"]
+    person.phone_verified_at = None
+    person.save(update_fields=["phone_verified_at"])
+    with translation.override("en-gb"):
+        contact_code_send(actor=welsh_reader["practitioner"], person=person, channel="sms")
+    [sent] = _sent_to(person)
+    assert sent.startswith("Gwiriwch eich manylion cyswllt ar gyfer Onward | Eich cod Onward yw ")
+    client = person_client(person)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "cy"
+    assert "Gwiriwch nhw nawr" in client.get("/me/").content.decode()
+    page = client.get("/me/contact/").content.decode()
+    assert "Gwiriwch eich ffôn a’ch e-bost" in page
+    assert "Heb ei wirio" in page
+    wrong = client.post("/me/contact/", {"channel": "sms", "action": "verify", "code": "abc"})
+    assert "Dydy’r cod yna ddim yn gywir neu mae wedi dod i ben." in wrong.content.decode()
 
 
 @pytest.mark.django_db

@@ -9,6 +9,7 @@ from onward.accounts.models import SignInAttempt, User
 from onward.audit.services import audit_record
 from onward.core.admin_mixins import AuditedAdmin, PolicyInline, ReadOnlyAdmin
 from onward.core.admin_site import admin_site
+from onward.core.audit_actions import AuditAction
 from onward.organisations.models import StaffRole
 
 
@@ -29,6 +30,9 @@ class UserAdmin(AuditedAdmin):
     readonly_fields = ["kind", "last_login", "date_joined"]
     inlines = [StaffRoleInline]
     actions = ["unlock_sign_in"]
+    audit_added = AuditAction.ADMIN_USER_ADDED
+    audit_changed = AuditAction.ADMIN_USER_CHANGED
+    audit_deleted = AuditAction.ADMIN_USER_DELETED
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
         # People's accounts are managed from their record, not here.
@@ -38,7 +42,9 @@ class UserAdmin(AuditedAdmin):
     def unlock_sign_in(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         for user in queryset:
             axes_reset(username=user.username)
-            audit_record(actor=request.user, role="administrator", action="account.staff_unlocked", target=user)
+            audit_record(
+                actor=request.user, role="administrator", action=AuditAction.ACCOUNT_STAFF_UNLOCKED, target=user
+            )
         messages.success(request, f"Unlocked {queryset.count()} account(s).")
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
@@ -47,7 +53,7 @@ class UserAdmin(AuditedAdmin):
             audit_record(
                 actor=request.user,
                 role="administrator",
-                action="account.staff_roles_changed",
+                action=AuditAction.ACCOUNT_STAFF_ROLES_CHANGED,
                 target=form.instance,
                 data={"roles": [str(r) for r in form.instance.staff_roles.all()]},
             )

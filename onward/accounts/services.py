@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from onward.accounts.actors import PersonUser, StaffUser
 from onward.accounts.events import SignInCodeIssued
 from onward.accounts.models import (
     ActivationCode,
@@ -27,6 +28,7 @@ from onward.accounts.models import (
 )
 from onward.audit.services import audit_record
 from onward.core.actors import UserKind
+from onward.core.audit_actions import AuditAction
 from onward.core.context import current_request_context
 from onward.core.events import announce
 from onward.core.permissions import require
@@ -117,7 +119,7 @@ def _pin_check(prison_number: str, pin: str) -> tuple[User | None, SignInRefused
         if locked:
             credential.locked_at = timezone.now()
             credential.save(update_fields=["locked_at"])
-            audit_record(actor=None, action="account.pin_locked", person=user.person, target=credential)
+            audit_record(actor=None, action=AuditAction.ACCOUNT_PIN_LOCKED, person=user.person, target=credential)
         sign_in_attempt_record(
             method=SignInMethod.PIN,
             identifier=prison_number,
@@ -141,7 +143,7 @@ def _pin_locked_error() -> SignInRefused:
     )
 
 
-def person_pin_set(*, actor: Any, person: Person, pin: str, reason: str = "") -> PinCredential:
+def person_pin_set(*, actor: StaffUser, person: Person, pin: str, reason: str = "") -> PinCredential:
     """Staff set or reset a person's PIN; this also unlocks it."""
     require(actor, "person.reset_pin", person)
     if not (pin.isdigit() and PIN_MIN_DIGITS <= len(pin) <= PIN_MAX_DIGITS):
@@ -161,7 +163,7 @@ def person_pin_set(*, actor: Any, person: Person, pin: str, reason: str = "") ->
         audit_record(
             actor=actor,
             role=acting_role(actor, person),
-            action="account.pin_set" if created else "account.pin_reset",
+            action=AuditAction.ACCOUNT_PIN_SET if created else AuditAction.ACCOUNT_PIN_RESET,
             person=person,
             target=credential,
             reason=reason,
@@ -189,7 +191,7 @@ def person_account_ensure(person: Person) -> User:
 # --- People in the community: activation codes and one-time codes ------------------------------
 
 
-def activation_code_issue(*, actor: Any, person: Person) -> str:
+def activation_code_issue(*, actor: StaffUser, person: Person) -> str:
     """A printed code for first sign-in after release. Returned once, stored only as a digest."""
     require(actor, "person.issue_activation_code", person)
     return activation_code_create(actor=actor, person=person, role=acting_role(actor, person))
@@ -211,7 +213,7 @@ def activation_code_create(*, actor: Any, person: Person, role: str) -> str:
         audit_record(
             actor=actor,
             role=role,
-            action="account.activation_code_issued",
+            action=AuditAction.ACCOUNT_ACTIVATION_CODE_ISSUED,
             person=person,
             target=record,
         )
@@ -263,7 +265,9 @@ def _activation_check(code: str) -> tuple[User | None, SignInRefused | None]:
     record.used_at = timezone.now()
     record.save(update_fields=["used_at"])
     sign_in_attempt_record(method=SignInMethod.ACTIVATION_CODE, identifier=identifier, user=record.user, succeeded=True)
-    audit_record(actor=record.user, role="person", action="account.activated", person=record.user.person, target=record)
+    audit_record(
+        actor=record.user, role="person", action=AuditAction.ACCOUNT_ACTIVATED, person=record.user.person, target=record
+    )
     return record.user, None
 
 
@@ -380,18 +384,18 @@ class IssuedDeviceToken:
     token: str  # shown once
 
 
-def staff_totp_confirm(*, user: User, device: Any, code: str) -> bool:
+def staff_totp_confirm(*, user: StaffUser, device: Any, code: str) -> bool:
     """A staff member's first authenticator code: right, and the authenticator is theirs from now on."""
     if not device.verify_token(code):
         return False
     with transaction.atomic():
         device.confirmed = True
         device.save(update_fields=["confirmed"])
-        audit_record(actor=user, role="staff", action="account.authenticator_set_up", target=user)
+        audit_record(actor=user, role="staff", action=AuditAction.ACCOUNT_AUTHENTICATOR_SET_UP, target=user)
     return True
 
 
-def device_token_create(*, actor: Any, name: str) -> IssuedDeviceToken:
+def device_token_create(*, actor: PersonUser, name: str) -> IssuedDeviceToken:
     """A person adds their phone or tablet. The plain token is returned once and never stored."""
     require(actor, "person.self")
     name = name.strip()
@@ -403,12 +407,16 @@ def device_token_create(*, actor: Any, name: str) -> IssuedDeviceToken:
             user=actor, name=name.strip()[:100], token_digest=code_digest("device", token)
         )
         audit_record(
-            actor=actor, role="person", action="account.device_token_created", person=actor.person, target=record
+            actor=actor,
+            role="person",
+            action=AuditAction.ACCOUNT_DEVICE_TOKEN_CREATED,
+            person=actor.person,
+            target=record,
         )
     return IssuedDeviceToken(record=record, token=token)
 
 
-def device_token_revoke(*, actor: Any, token: DeviceToken, reason: str = "") -> DeviceToken:
+def device_token_revoke(*, actor: StaffUser | PersonUser, token: DeviceToken, reason: str = "") -> DeviceToken:
     person = token.user.person
     if person is None:
         raise ValueError("Device tokens belong to people's accounts.")
@@ -421,7 +429,7 @@ def device_token_revoke(*, actor: Any, token: DeviceToken, reason: str = "") -> 
             audit_record(
                 actor=actor,
                 role=acting_role(actor, person),
-                action="account.device_token_revoked",
+                action=AuditAction.ACCOUNT_DEVICE_TOKEN_REVOKED,
                 person=person,
                 target=token,
                 reason=reason,
@@ -450,7 +458,7 @@ def person_access_end(*, actor: Any, person: Person, reason: str) -> int:
         audit_record(
             actor=actor,
             role=acting_role(actor, person),
-            action="account.access_ended",
+            action=AuditAction.ACCOUNT_ACCESS_ENDED,
             person=person,
             target=account,
             reason=reason,

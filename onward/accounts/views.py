@@ -3,6 +3,7 @@
 And the sign-in actions staff take on a person's record: reset a PIN, print an activation code, stop a device.
 """
 
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -11,11 +12,13 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from onward.accounts.actors import signed_in_user, staff_verified_by
 from onward.accounts.forms import (
     ActivationForm,
     CodeForm,
@@ -43,6 +46,7 @@ from onward.accounts.services import (
 )
 from onward.accounts.totp import totp_device_new, totp_qr_svg
 from onward.core.actors import UserKind
+from onward.core.audit_actions import AuditAction
 from onward.core.navigation import staff_landing
 from onward.core.permissions import can, permission, public
 from onward.people.selectors import person_get
@@ -183,7 +187,8 @@ def _finish_staff_sign_in(request: HttpRequest, user: Any, device: TOTPDevice) -
     request.session.pop(PENDING_STAFF, None)
     auth.login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     otp_login(request, device)
-    return redirect(_safe_next(request, staff_landing(user)))
+    # This user object was loaded before the code was checked: mark it verified, as the next request will be.
+    return redirect(_safe_next(request, staff_landing(staff_verified_by(user, device))))
 
 
 # --- People ------------------------------------------------------------------------------------
@@ -303,13 +308,16 @@ def _safe_next(request: HttpRequest, default: str) -> str:
 
 @permission("person.reset_pin")
 def person_pin_reset(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = person_get(request.user, person_id, purpose="view_for_pin_reset")
+    person = person_get(request.user, person_id, purpose=AuditAction.PERSON_VIEW_FOR_PIN_RESET)
     if not can(request.user, "person.reset_pin", person):
         raise PermissionDenied("person.reset_pin")
     form = PinResetForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         person_pin_set(
-            actor=request.user, person=person, pin=form.cleaned_data["pin"], reason=form.cleaned_data["reason"]
+            actor=signed_in_user(request),
+            person=person,
+            pin=form.cleaned_data["pin"],
+            reason=form.cleaned_data["reason"],
         )
         messages.success(
             request, _("The PIN has been reset. Give the new PIN to %(name)s privately.") % {"name": person.full_name}
@@ -323,16 +331,25 @@ def person_pin_reset(request: HttpRequest, person_id: int) -> HttpResponse:
 @permission("person.issue_activation_code")
 @require_POST
 def person_activation_code(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = person_get(request.user, person_id, purpose="view_for_activation_code")
-    code = activation_code_issue(actor=request.user, person=person)
-    return render(request, "accounts/activation_code.html", {"person": person, "code": code})
+    person = person_get(request.user, person_id, purpose=AuditAction.PERSON_VIEW_FOR_ACTIVATION_CODE)
+    code = activation_code_issue(actor=signed_in_user(request), person=person)
+    days = settings.ACTIVATION_CODE_DAYS
+    context = {
+        "person": person,
+        "code": code,
+        "code_days": days,
+        "expires_on": timezone.localdate() + timedelta(days=days),
+        # Browsers go to https:// by themselves, so the letter leaves it off: less to type.
+        "public_address": settings.PUBLIC_BASE_URL.removeprefix("https://"),
+    }
+    return render(request, "accounts/activation_code.html", context)
 
 
 @permission("person.manage_devices")
 @require_POST
 def person_device_revoke(request: HttpRequest, person_id: int, token_id: int) -> HttpResponse:
-    person = person_get(request.user, person_id, purpose="view_for_device_revoke")
+    person = person_get(request.user, person_id, purpose=AuditAction.PERSON_VIEW_FOR_DEVICE_REVOKE)
     token = get_object_or_404(DeviceToken, pk=token_id, user__person=person)
-    device_token_revoke(actor=request.user, token=token)
+    device_token_revoke(actor=signed_in_user(request), token=token)
     messages.success(request, _("The device can no longer sign in."))
     return redirect("people:person_detail", person_id=person.pk)

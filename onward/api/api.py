@@ -17,6 +17,7 @@ from ninja.errors import AuthenticationError, HttpError
 
 from onward.api import (
     appointments,
+    checkins,
     devices,
     directory,
     learning,
@@ -75,6 +76,7 @@ api.add_router("", licence.router)
 api.add_router("", devices.router)
 api.add_router("", appointments.router)
 api.add_router("", messaging.router)
+api.add_router("", checkins.router)
 api.add_router("", notifications.router)
 api.add_router("", directory.router)
 api.add_router("", learning.router)

@@ -30,6 +30,7 @@ from onward.appointments.models import (
     Slot,
     SlotState,
 )
+from onward.core.audit_actions import AuditAction
 from onward.notifications.reminders import ReminderSettings, reminder_preference_save, reminder_settings_for
 from onward.people.models import Person
 from onward.people.selectors import person_get
@@ -186,7 +187,7 @@ def my_appointments(request: HttpRequest) -> PersonAppointmentsOut:
 @permission("appointment.self")
 def my_appointment_confirm(request: HttpRequest, appointment_id: AppointmentId) -> AppointmentOut:
     user = api_caller(request)
-    appointment = _get(user, appointment_id, "view_own_for_confirm")
+    appointment = _get(user, appointment_id, AuditAction.APPOINTMENT_VIEW_OWN_FOR_CONFIRM)
     return _out(_service(lambda: services.appointment_confirm(actor=user, appointment=appointment)))
 
 
@@ -201,7 +202,7 @@ def my_appointment_rearrange_request(
 ) -> AppointmentOut:
     """The practitioner is told and decides; a compulsory appointment stands until they move it."""
     user = api_caller(request)
-    appointment = _get(user, appointment_id, "view_own_for_rearrange")
+    appointment = _get(user, appointment_id, AuditAction.APPOINTMENT_VIEW_OWN_FOR_REARRANGE)
     return _out(
         _service(lambda: services.appointment_rearrange_request(actor=user, appointment=appointment, note=body.note))
     )
@@ -262,7 +263,7 @@ class ReminderPreferenceIn(Schema):
 @permission("appointment.self")
 def my_reminder_preference(request: HttpRequest) -> ReminderPreferenceOut:
     user = api_caller(request)
-    person = person_get(user, int(user.person_id), purpose="view_own_reminders")
+    person = person_get(user, int(user.person_id), purpose=AuditAction.PERSON_VIEW_OWN_REMINDERS)
     return _preference_out(reminder_settings_for(person))
 
 
@@ -275,7 +276,7 @@ def my_reminder_preference(request: HttpRequest) -> ReminderPreferenceOut:
 def my_reminder_preference_save(request: HttpRequest, body: ReminderPreferenceIn) -> ReminderPreferenceOut:
     """Reminders not yet sent are planned again at once; a way the person cannot be reached by is refused."""
     user = api_caller(request)
-    person = person_get(user, int(user.person_id), purpose="view_own_reminders")
+    person = person_get(user, int(user.person_id), purpose=AuditAction.PERSON_VIEW_OWN_REMINDERS)
     wanted = ReminderSettings(
         channel=body.channel,
         offsets_minutes=[int(m) for m in body.offsets_minutes],
@@ -357,7 +358,7 @@ def appointment_book(request: HttpRequest, person_id: PersonId, body: BookingIn)
 @permission("appointment.manage")
 def appointment_cancel(request: HttpRequest, appointment_id: AppointmentId, body: ReasonIn) -> AppointmentOut:
     user = api_caller(request)
-    appointment = _get(user, appointment_id, "view_for_cancel")
+    appointment = _get(user, appointment_id, AuditAction.APPOINTMENT_VIEW_FOR_CANCEL)
     return _out(_service(lambda: services.appointment_cancel(actor=user, appointment=appointment, reason=body.reason)))
 
 
@@ -370,7 +371,7 @@ def appointment_cancel(request: HttpRequest, appointment_id: AppointmentId, body
 def appointment_attendance(request: HttpRequest, appointment_id: AppointmentId, body: AttendanceIn) -> AppointmentOut:
     """Attended, failed to attend, or acceptable absence (with a reason)."""
     user = api_caller(request)
-    appointment = _get(user, appointment_id, "view_for_attendance")
+    appointment = _get(user, appointment_id, AuditAction.APPOINTMENT_VIEW_FOR_ATTENDANCE)
     return _out(
         _service(
             lambda: services.attendance_record(
@@ -446,7 +447,7 @@ def slot_withdraw(request: HttpRequest, slot_id: SlotId, body: SlotWithdrawIn) -
 # --- helpers ------------------------------------------------------------------------------------
 
 
-def _get(user: object, appointment_id: int, purpose: str) -> Appointment:
+def _get(user: object, appointment_id: int, purpose: AuditAction) -> Appointment:
     try:
         return selectors.appointment_get(user, appointment_id, purpose=purpose)
     except PermissionDenied:
@@ -455,7 +456,7 @@ def _get(user: object, appointment_id: int, purpose: str) -> Appointment:
 
 def _person(user: object, person_id: int) -> Person:
     try:
-        return person_get(user, person_id, purpose="view_appointments")
+        return person_get(user, person_id, purpose=AuditAction.PERSON_VIEW_APPOINTMENTS)
     except PermissionDenied:
         raise Http404 from None
 

@@ -25,6 +25,7 @@ from onward.api.auth import api_caller
 from onward.api.errors import BAD_REQUEST, NOT_FOUND, UNPROCESSABLE, responses
 from onward.api.permissions import permission
 from onward.api.schemas import DATABASE_ID_MAX, PlainText
+from onward.core.audit_actions import AuditAction
 from onward.directory import selectors, services
 from onward.directory.models import Category, Service, ServiceState
 from onward.directory.opening import Hours, opening_status, status_words
@@ -157,7 +158,7 @@ def my_services(request: HttpRequest, query: Query[MySearchQuery]) -> list[Servi
     user = api_caller(request)
     origin = None
     if query.near_home:
-        person = person_get(user, int(user.person_id), purpose="view_own_for_directory")
+        person = person_get(user, int(user.person_id), purpose=AuditAction.PERSON_VIEW_OWN_FOR_DIRECTORY)
         if person.address_latitude is None or person.address_longitude is None:
             raise HttpError(BAD_REQUEST, _("We do not have your home on record. Use a postcode instead."))
         origin = Origin(*to_bng(person.address_latitude, person.address_longitude))

@@ -21,6 +21,7 @@ from onward.api.auth import api_caller
 from onward.api.errors import BAD_REQUEST, NOT_FOUND, UNPROCESSABLE, ErrorOut, responses
 from onward.api.permissions import permission
 from onward.api.schemas import DATABASE_ID_MAX, DatabaseId
+from onward.core.audit_actions import AuditAction
 from onward.core.context import current_request_context
 from onward.core.markdown import plain_text
 from onward.core.permissions import PUBLIC
@@ -435,7 +436,7 @@ def my_assessment_submit(request: HttpRequest, assessment_id: Id, body: Assessme
 def person_learning(request: HttpRequest, person_id: Id) -> PersonLearningOut:
     """The same 404 whether the person does not exist or is not the caller's to see."""
     user = api_caller(request)
-    person = _person(user, person_id, "view_learning")
+    person = _person(user, person_id, AuditAction.PERSON_VIEW_LEARNING)
     learning = _found(lambda: selectors.learning_for(user, person))
     return PersonLearningOut(
         person_id=person.pk,
@@ -459,7 +460,7 @@ def person_learning(request: HttpRequest, person_id: Id) -> PersonLearningOut:
 @permission("learning.enrol")
 def person_enrol(request: HttpRequest, person_id: Id, body: EnrolIn) -> PersonLearningOut:
     user = api_caller(request)
-    person = _person(user, person_id, "view_for_enrolment")
+    person = _person(user, person_id, AuditAction.PERSON_VIEW_FOR_ENROLMENT)
     course = Course.objects.filter(pk=body.course).first()
     if course is None:
         raise HttpError(BAD_REQUEST, _("There is no such course."))
@@ -516,7 +517,7 @@ def _me(user: Any) -> Person:
     return person
 
 
-def _person(user: Any, person_id: int, purpose: str) -> Person:
+def _person(user: Any, person_id: int, purpose: AuditAction) -> Person:
     try:
         return person_get(user, person_id, purpose=purpose)
     except PermissionDenied:

@@ -20,6 +20,7 @@ from onward.api.auth import api_caller
 from onward.api.errors import BAD_REQUEST, NOT_FOUND, UNPROCESSABLE, responses
 from onward.api.permissions import permission
 from onward.api.schemas import DATABASE_ID_MAX, PlainText
+from onward.core.audit_actions import AuditAction
 from onward.people.models import ConditionKind, ConditionType, LicenceCondition, LicenceVersion, Person
 from onward.people.selectors import licence_current, licence_unconfirmed_for, person_get
 from onward.people.services import (
@@ -94,7 +95,7 @@ class UnconfirmedOut(Schema):
 @permission("person.self")
 def my_licence(request: HttpRequest) -> LicenceVersionOut:
     user = api_caller(request)
-    person = person_get(user, int(user.person_id), purpose="view_own_licence")
+    person = person_get(user, int(user.person_id), purpose=AuditAction.PERSON_VIEW_OWN_LICENCE)
     version = licence_current(person)
     if version is None:
         raise HttpError(NOT_FOUND, _("You do not have any licence conditions on here yet."))
@@ -177,7 +178,7 @@ def licence_not_confirmed(request: HttpRequest) -> list[UnconfirmedOut]:
 
 def _person(user: object, person_id: int) -> Person:
     try:
-        return person_get(user, person_id, purpose="view_for_licence")
+        return person_get(user, person_id, purpose=AuditAction.PERSON_VIEW_FOR_LICENCE)
     except PermissionDenied:
         raise Http404 from None
 

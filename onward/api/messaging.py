@@ -19,6 +19,7 @@ from onward.api.auth import api_caller
 from onward.api.errors import BAD_REQUEST, NOT_FOUND, UNPROCESSABLE, responses
 from onward.api.permissions import permission
 from onward.api.schemas import DATABASE_ID_MAX
+from onward.core.audit_actions import AuditAction
 from onward.core.permissions import can
 from onward.messaging.models import Conversation, Message
 from onward.messaging.selectors import (
@@ -120,7 +121,7 @@ def message_create(
 ) -> Status[MessageOut]:
     """Screened before delivery: the answer's state may be 'held' until the prison has checked it."""
     user = api_caller(request)
-    conversation = _get(user, conversation_id, purpose="view_for_send")
+    conversation = _get(user, conversation_id, purpose=AuditAction.CONVERSATION_VIEW_FOR_SEND)
     try:
         sent = message_send(
             actor=user, conversation=conversation, body=message.body, client_key=message.idempotency_key or ""
@@ -187,7 +188,7 @@ def _get_for_draft(user: object, conversation_id: int) -> Conversation:
         raise Http404 from None
 
 
-def _get(user: object, conversation_id: int, purpose: str = "view") -> Conversation:
+def _get(user: object, conversation_id: int, purpose: AuditAction = AuditAction.CONVERSATION_VIEW) -> Conversation:
     try:
         return conversation_get(user, conversation_id, purpose=purpose)
     except PermissionDenied:

@@ -29,6 +29,7 @@ from onward.api.schemas import (
     PersonRecordOut,
     UnitOut,
 )
+from onward.core.audit_actions import AuditAction
 from onward.organisations.models import OrgUnit, UnitKind
 from onward.people.models import AssignmentRole, Person, RiskLevel, Status
 from onward.people.selectors import CaseloadFilter, caseload_for, licence_current, person_for_edit, person_get
@@ -43,7 +44,7 @@ router = Router()
 def me(request: HttpRequest) -> MeOut:
     """Name, reference numbers, status, the next date that matters, who is working with them, and their licence."""
     user = api_caller(request)
-    person = person_get(user, int(user.person_id), purpose="view_own")
+    person = person_get(user, int(user.person_id), purpose=AuditAction.PERSON_VIEW_OWN)
     return MeOut(
         id=person.pk,
         first_name=person.first_name,
@@ -110,7 +111,7 @@ def person_add(request: HttpRequest, body: PersonIn) -> HttpStatus[PersonRecordO
     """In a unit the caller's role covers (403 otherwise). A duplicate prison number or CRN answers 422."""
     user = api_caller(request)
     person = _checked(lambda: person_create(actor=user, fields=body.dict()))
-    return HttpStatus(201, _record(person_for_edit(user, person.pk, purpose="view_after_create")))
+    return HttpStatus(201, _record(person_for_edit(user, person.pk, purpose=AuditAction.PERSON_VIEW_AFTER_CREATE)))
 
 
 @router.patch(
@@ -132,7 +133,7 @@ def person_change(
     fields = body.dict(exclude_unset=True)
     reason = fields.pop("reason", "")
     change = _checked(lambda: person_update(actor=user, person=person, fields=fields, reason=reason))
-    return _record(person_for_edit(user, change.person.pk, purpose="view_after_edit"))
+    return _record(person_for_edit(user, change.person.pk, purpose=AuditAction.PERSON_VIEW_AFTER_EDIT))
 
 
 def _checked(action: Any) -> Any:

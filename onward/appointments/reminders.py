@@ -45,7 +45,7 @@ class AppointmentReminders(ReminderKind):
         return ReminderLink(next_path=path, expires_at=thing.starts_at + timedelta(hours=1))
 
     def link_base_url(self) -> str:
-        return str(settings.APPOINTMENT_LINK_BASE_URL)
+        return str(settings.PUBLIC_BASE_URL)
 
     def words(self, thing: Any, channel: str, link: str) -> tuple[str, str]:
         when = formats.date_format(timezone.localtime(thing.starts_at), "l j F, H:i")

@@ -11,6 +11,7 @@ from django.utils import timezone
 from onward.appointments.models import Appointment, AppointmentState, Slot, SlotState
 from onward.appointments.rules import appointments_visible_to, slots_visible_to
 from onward.audit.services import audit_record
+from onward.core.audit_actions import AuditAction
 from onward.people.models import Person, StaffAssignment
 from onward.people.rules import acting_role
 
@@ -24,7 +25,9 @@ class PersonAppointments:
     past: list[Appointment]
 
 
-def appointment_get(user: Any, appointment_id: int, *, purpose: str = "view") -> Appointment:
+def appointment_get(
+    user: Any, appointment_id: int, *, purpose: AuditAction = AuditAction.APPOINTMENT_VIEW
+) -> Appointment:
     """One appointment the user may see (the same refusal whether it exists or not). The read is audited."""
     appointment = (
         appointments_visible_to(user)
@@ -37,7 +40,7 @@ def appointment_get(user: Any, appointment_id: int, *, purpose: str = "view") ->
     audit_record(
         actor=user,
         role=acting_role(user, appointment.person),
-        action=f"appointment.{purpose}",
+        action=purpose,
         person=appointment.person,
         target=appointment,
     )

@@ -26,6 +26,7 @@ from onward.appointments.models import (
 )
 from onward.appointments.reminders import APPOINTMENT_REMINDERS
 from onward.audit.services import audit_record
+from onward.core.audit_actions import AuditAction
 from onward.core.permissions import require
 from onward.notifications.reminders import reminders_plan_for, reminders_skip
 from onward.notifications.services import notification_queue, person_notify
@@ -73,7 +74,7 @@ def appointment_booked(
     audit_record(
         actor=actor,
         role=role,
-        action="appointment.booked",
+        action=AuditAction.APPOINTMENT_BOOKED,
         person=person,
         target=appointment,
         data={**_audit_data(appointment), **(audit_extra or {})},
@@ -102,7 +103,7 @@ def appointment_rearrange(
         audit_record(
             actor=actor,
             role=acting_role(actor, old.person),
-            action="appointment.rearranged",
+            action=AuditAction.APPOINTMENT_REARRANGED,
             person=old.person,
             target=old,
             reason=reason,
@@ -129,7 +130,7 @@ def appointment_cancel(*, actor: Any, appointment: Appointment, reason: str) -> 
         audit_record(
             actor=actor,
             role=acting_role(actor, locked.person),
-            action="appointment.cancelled",
+            action=AuditAction.APPOINTMENT_CANCELLED,
             person=locked.person,
             target=locked,
             reason=reason,
@@ -161,7 +162,7 @@ def attendance_record(*, actor: Any, appointment: Appointment, outcome: str, rea
         audit_record(
             actor=actor,
             role=acting_role(actor, locked.person),
-            action="appointment.attendance_recorded",
+            action=AuditAction.APPOINTMENT_ATTENDANCE_RECORDED,
             person=locked.person,
             target=locked,
             reason=reason,
@@ -183,7 +184,11 @@ def appointment_confirm(*, actor: Any, appointment: Appointment) -> Appointment:
             locked.confirmed_at = timezone.now()
             locked.save(update_fields=["confirmed_at", "updated_at"])
             audit_record(
-                actor=actor, role="person", action="appointment.confirmed", person=locked.person, target=locked
+                actor=actor,
+                role="person",
+                action=AuditAction.APPOINTMENT_CONFIRMED,
+                person=locked.person,
+                target=locked,
             )
     return locked
 
@@ -203,7 +208,7 @@ def appointment_rearrange_request(*, actor: Any, appointment: Appointment, note:
         audit_record(
             actor=actor,
             role="person",
-            action="appointment.rearrange_requested",
+            action=AuditAction.APPOINTMENT_REARRANGE_REQUESTED,
             person=locked.person,
             target=locked,
             data={"note": locked.rearrange_request_note},
@@ -351,7 +356,7 @@ def _absence_alert_if_due(appointment: Appointment) -> None:
         )
     audit_record(
         actor=None,
-        action="appointment.absence_alert_raised",
+        action=AuditAction.APPOINTMENT_ABSENCE_ALERT_RAISED,
         person=person,
         target=appointment,
         data={"failures": failures, "period_days": settings.APPOINTMENT_ABSENCE_PERIOD_DAYS},

@@ -29,6 +29,7 @@ from onward.appointments.services import (
     staff_office,
 )
 from onward.audit.services import audit_record
+from onward.core.audit_actions import AuditAction
 from onward.core.permissions import require
 from onward.notifications.services import notification_queue
 from onward.people.models import Person
@@ -109,7 +110,7 @@ def slots_open(*, actor: Any, opening: SlotOpening) -> SlotsOpened:
         audit_record(
             actor=actor,
             role="staff",
-            action="appointment_slots.opened",
+            action=AuditAction.APPOINTMENT_SLOTS_OPENED,
             person=opening.for_person,
             target=created[0] if created else None,
             data={
@@ -200,7 +201,7 @@ def slot_withdraw(*, actor: Any, slot: Slot, reason: str = "") -> Slot:
         audit_record(
             actor=actor,
             role="staff",
-            action="appointment_slot.withdrawn",
+            action=AuditAction.APPOINTMENT_SLOT_WITHDRAWN,
             person=locked.booked_by or locked.for_person,
             target=locked,
             reason=reason.strip(),

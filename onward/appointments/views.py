@@ -12,7 +12,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
@@ -29,7 +28,9 @@ from onward.appointments.forms import (
     SlotOpenForm,
 )
 from onward.appointments.models import Appointment, Slot, SlotState
+from onward.core.audit_actions import AuditAction
 from onward.core.permissions import can, permission, require
+from onward.core.query import query_date
 from onward.notifications.push import push_reachable
 from onward.notifications.reminders import ReminderSettings, reminder_preference_save, reminder_settings_for
 from onward.organisations.models import OrgUnit, UnitKind
@@ -48,7 +49,7 @@ def diary(request: HttpRequest) -> HttpResponse:
     """A day or a week of appointments, for the signed-in member of staff or for an office."""
     view = request.GET.get("view", "day")
     days = DIARY_VIEWS.get(view, 1)
-    day = parse_date(request.GET.get("date", "") or "") or timezone.localdate()
+    day = query_date(request, "date") or timezone.localdate()
     start = day - timedelta(days=day.weekday()) if days == 7 else day
     offices = _offices(request.user)
     office_id = _int(request.GET.get("office"))
@@ -76,7 +77,7 @@ def diary(request: HttpRequest) -> HttpResponse:
 
 @permission("appointment.manage")
 def book(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = person_get(request.user, person_id, purpose="view_for_appointment_booking")
+    person = person_get(request.user, person_id, purpose=AuditAction.PERSON_VIEW_FOR_APPOINTMENT_BOOKING)
     require(request.user, "appointment.manage", person)
     form = AppointmentForm(request.POST or None, initial={"address": person.unit.name})
     holidays: list[str] = []
@@ -111,7 +112,9 @@ def detail(request: HttpRequest, appointment_id: int) -> HttpResponse:
 
 @permission("appointment.manage")
 def rearrange(request: HttpRequest, appointment_id: int) -> HttpResponse:
-    appointment = selectors.appointment_get(request.user, appointment_id, purpose="view_for_rearrange")
+    appointment = selectors.appointment_get(
+        request.user, appointment_id, purpose=AuditAction.APPOINTMENT_VIEW_FOR_REARRANGE
+    )
     local = timezone.localtime(appointment.starts_at)
     initial = {
         "kind": appointment.kind,
@@ -213,7 +216,9 @@ def slot_withdraw(request: HttpRequest, slot_id: int) -> HttpResponse:
 @permission("appointment.manage")
 @require_POST
 def cancel(request: HttpRequest, appointment_id: int) -> HttpResponse:
-    appointment = selectors.appointment_get(request.user, appointment_id, purpose="view_for_cancel")
+    appointment = selectors.appointment_get(
+        request.user, appointment_id, purpose=AuditAction.APPOINTMENT_VIEW_FOR_CANCEL
+    )
     form = ReasonForm(request.POST)
     if form.is_valid():
         try:
@@ -230,7 +235,9 @@ def cancel(request: HttpRequest, appointment_id: int) -> HttpResponse:
 @permission("appointment.manage")
 @require_POST
 def attendance(request: HttpRequest, appointment_id: int) -> HttpResponse:
-    appointment = selectors.appointment_get(request.user, appointment_id, purpose="view_for_attendance")
+    appointment = selectors.appointment_get(
+        request.user, appointment_id, purpose=AuditAction.APPOINTMENT_VIEW_FOR_ATTENDANCE
+    )
     form = AttendanceForm(request.POST)
     if form.is_valid():
         try:
@@ -259,7 +266,7 @@ def staff_calendar(request: HttpRequest) -> HttpResponse:
 
 @permission("appointment.self")
 def person_appointments(request: HttpRequest) -> HttpResponse:
-    person = person_get(request.user, int(request.user.person_id), purpose="view_own_appointments")  # type: ignore[union-attr, arg-type]
+    person = person_get(request.user, int(request.user.person_id), purpose=AuditAction.PERSON_VIEW_OWN_APPOINTMENTS)  # type: ignore[union-attr, arg-type]
     found = selectors.appointments_for_person(request.user, person.pk)
     return render(
         request, "appointments/person_list.html", {"person": person, "upcoming": found.upcoming, "past": found.past}
@@ -269,7 +276,7 @@ def person_appointments(request: HttpRequest) -> HttpResponse:
 @permission("appointment.self")
 def person_reminders(request: HttpRequest) -> HttpResponse:
     """How the person wants to be reminded: the way, how long before, and the hours we keep quiet."""
-    person = person_get(request.user, int(request.user.person_id), purpose="view_own_reminders")  # type: ignore[union-attr, arg-type]
+    person = person_get(request.user, int(request.user.person_id), purpose=AuditAction.PERSON_VIEW_OWN_REMINDERS)  # type: ignore[union-attr, arg-type]
     current = reminder_settings_for(person)
     initial = {
         "channel": current.channel,
@@ -299,7 +306,7 @@ def person_reminders(request: HttpRequest) -> HttpResponse:
 
 @permission("appointment.self")
 def person_appointment(request: HttpRequest, appointment_id: int) -> HttpResponse:
-    appointment = selectors.appointment_get(request.user, appointment_id, purpose="view_own")
+    appointment = selectors.appointment_get(request.user, appointment_id, purpose=AuditAction.APPOINTMENT_VIEW_OWN)
     return render(
         request, "appointments/person_detail.html", {"appointment": appointment, "form": RearrangeRequestForm()}
     )
@@ -308,7 +315,9 @@ def person_appointment(request: HttpRequest, appointment_id: int) -> HttpRespons
 @permission("appointment.self")
 @require_POST
 def person_confirm(request: HttpRequest, appointment_id: int) -> HttpResponse:
-    appointment = selectors.appointment_get(request.user, appointment_id, purpose="view_own_for_confirm")
+    appointment = selectors.appointment_get(
+        request.user, appointment_id, purpose=AuditAction.APPOINTMENT_VIEW_OWN_FOR_CONFIRM
+    )
     try:
         services.appointment_confirm(actor=request.user, appointment=appointment)
     except ValidationError as error:
@@ -320,7 +329,9 @@ def person_confirm(request: HttpRequest, appointment_id: int) -> HttpResponse:
 
 @permission("appointment.self")
 def person_rearrange(request: HttpRequest, appointment_id: int) -> HttpResponse:
-    appointment = selectors.appointment_get(request.user, appointment_id, purpose="view_own_for_rearrange")
+    appointment = selectors.appointment_get(
+        request.user, appointment_id, purpose=AuditAction.APPOINTMENT_VIEW_OWN_FOR_REARRANGE
+    )
     form = RearrangeRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

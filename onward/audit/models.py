@@ -6,12 +6,16 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from onward.core.audit_actions import audit_action_label
+
 
 class AuditEvent(models.Model):
     seq = models.PositiveBigIntegerField(unique=True)
     at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     actor_role = models.CharField(max_length=40, blank=True)
+    # When the system acted (a job, a scheduled run, a command): its name. Then `actor` is empty.
+    actor_system = models.CharField(max_length=60, blank=True)
     action = models.CharField(max_length=60, db_index=True)
     person = models.ForeignKey("people.Person", null=True, on_delete=models.PROTECT, related_name="audit_events")
     object_type = models.CharField(max_length=60, blank=True)
@@ -34,6 +38,11 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise RuntimeError("Audit events are append-only.")
+
+    @property
+    def action_label(self) -> str:
+        """What the action means in plain words (the code stays in `action`, the admin and the export)."""
+        return audit_action_label(self.action)
 
 
 class AuditChainHead(models.Model):

@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from onward.audit.models import AuditEvent
+from onward.core.audit_actions import audit_actions_described_by
 from onward.organisations.models import Role
 from onward.organisations.roles import has_role, staff_roles
 
@@ -35,7 +36,9 @@ def audit_events_for(user: Any, filters: AuditFilter) -> QuerySet[AuditEvent]:
     if filters.actor:
         events = events.filter(actor__username__iexact=filters.actor.strip())
     if filters.action:
-        events = events.filter(action__startswith=filters.action.strip())
+        wanted = filters.action.strip()
+        # Staff read labels, so they may search by their words as well as by a code's start.
+        events = events.filter(Q(action__startswith=wanted) | Q(action__in=audit_actions_described_by(wanted)))
     tz = timezone.get_current_timezone()
     if filters.date_from:
         events = events.filter(at__gte=datetime.combine(filters.date_from, time.min, tz))

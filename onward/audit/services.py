@@ -12,6 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from onward.audit.models import AuditChainHead, AuditEvent
+from onward.core.actors import SystemActor
+from onward.core.audit_actions import AuditAction
 from onward.core.bulk import bulk_insert
 from onward.core.context import current_request_context
 
@@ -22,21 +24,32 @@ VERIFY_BATCH_SIZE = 2000
 def audit_record(
     *,
     actor: Any | None,
-    action: str,
+    action: AuditAction,
     person: Any | None = None,
     target: Any | None = None,
     role: str = "",
     reason: str = "",
     data: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event to the chain. Joins the caller's transaction, so it lands with the change or not at all."""
+    """Append one event to the chain. Joins the caller's transaction, so it lands with the change or not at all.
+
+    A SystemActor is recorded as the system with its job's name (role "system" unless given), never as a
+    member of staff.
+
+    `action` is a member of `AuditAction`; any other string raises ValueError before anything is written.
+    """
+    action = audit_action_checked(action)
     ctx = current_request_context()
+    system = actor.name if isinstance(actor, SystemActor) else ""
+    if system:
+        actor, role = None, role or "system"
     with transaction.atomic():
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
         event = AuditEvent(
             seq=head.seq + 1,
             actor=actor if actor is not None and getattr(actor, "pk", None) else None,
             actor_role=role,
+            actor_system=system,
             action=action,
             person=person,
             object_type=type(target).__name__ if target is not None else "",
@@ -57,7 +70,7 @@ def audit_record(
 class AuditEntry:
     """One event of many that one actor causes at once (an import): what happened, to whom, with what data."""
 
-    action: str
+    action: AuditAction
     person: Any | None = None
     target: Any | None = None
     reason: str = ""
@@ -69,23 +82,29 @@ def audit_record_many(*, actor: Any | None, role: str, entries: Sequence[AuditEn
 
     The chain head is locked once and the events are written in batches, so a bulk change costs a few
     queries however many people it touches. Joins the caller's transaction. Returns how many were written.
+    A SystemActor is recorded as `audit_record` records it; every action must be an `AuditAction`.
     """
     if not entries:
         return 0
+    actions = [audit_action_checked(entry.action) for entry in entries]
     ctx = current_request_context()
+    system = actor.name if isinstance(actor, SystemActor) else ""
+    if system:
+        actor, role = None, role or "system"
     with transaction.atomic():
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
         seq, previous = head.seq, head.hash
         at = timezone.now()
         events = []
-        for entry in entries:
+        for entry, action in zip(entries, actions, strict=True):
             seq += 1
             event = AuditEvent(
                 seq=seq,
                 at=at,
                 actor=actor if actor is not None and getattr(actor, "pk", None) else None,
                 actor_role=role,
-                action=entry.action,
+                actor_system=system,
+                action=action,
                 person=entry.person,
                 object_type=type(entry.target).__name__ if entry.target is not None else "",
                 object_id=str(getattr(entry.target, "pk", "")) if entry.target is not None else "",
@@ -102,6 +121,17 @@ def audit_record_many(*, actor: Any | None, role: str, entries: Sequence[AuditEn
     return len(events)
 
 
+def audit_action_checked(action: str) -> AuditAction:
+    """The vocabulary member for `action`, or a loud ValueError naming the file to add it to."""
+    try:
+        return AuditAction(action)
+    except ValueError:
+        raise ValueError(
+            f"{action!r} is not an audit action. Add it with its meaning to onward/core/audit_actions.py "
+            "and pass AuditAction.<NAME>."
+        ) from None
+
+
 def event_hash(event: AuditEvent) -> str:
     """The hash of an event's content and the hash before it. Any change to a stored field changes it."""
     content = {
@@ -109,6 +139,7 @@ def event_hash(event: AuditEvent) -> str:
         "at": _iso(event.at),
         "actor": event.actor_id,
         "actor_role": event.actor_role,
+        **({"actor_system": event.actor_system} if event.actor_system else {}),  # older events have none
         "action": event.action,
         "person": event.person_id,
         "object_type": event.object_type,

@@ -14,6 +14,7 @@ def audit_section(person: models.Model) -> Section:
             "at",
             "action",
             "actor_role",
+            "actor_system",
             "actor__first_name",
             "actor__last_name",
             "reason",

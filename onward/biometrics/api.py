@@ -1,6 +1,6 @@
 """The biometrics contract: enrol a reference photo, verify a check-in photo or a short video.
 
-Callers use only these three functions and the result types below; engines sit behind them
+Callers use only these four functions and the result types below; engines sit behind them
 (see engines.py, chosen by the FACE_VERIFIER and LIVENESS_CHECKER settings). Nothing here
 touches the database, storage or the audit trail: the check-ins app stores what comes back.
 
@@ -12,6 +12,9 @@ enrol_reference_photo(image_bytes) -> EnrolmentOutcome
     encrypts it with onward.core.crypto.encrypt_bytes before storing it.
     reason_code: "ok", "not_an_image", "too_large", "no_face", "many_faces", "face_too_small",
     "blurred"; `message` says what to do in plain words.
+
+media_problem(data, is_video=...) -> str
+    A quick look at upload that a check-in photo or clip opens: "" or a media_problem code below.
 
 verify_photo(template, image_bytes, enrolled_engine="") -> Verification
     A check-in selfie compared with the enrolled template (the caller decrypts it first).
@@ -235,6 +238,18 @@ def verify_video(template: bytes, video_bytes: bytes, challenge: str, enrolled_e
     clock.lap("jpeg")
     distance = min(distances.values()) if distances else None
     return _verification(verifier, distance, len(faces), len(frames), liveness, jpegs, clock)
+
+
+def media_problem(data: bytes, *, is_video: bool) -> str:
+    """ "" when a check-in photo or clip opens, else its media_problem code (CHECKIN_MESSAGES has the words).
+
+    Quick (a header, or a clip's first frame): for refusing a broken upload before it is stored.
+    """
+    try:
+        media.media_probe(data, is_video=is_video)
+    except media.MediaProblem as problem:
+        return problem.reason_code
+    return ""
 
 
 def decision_for(distance: float | None) -> str:

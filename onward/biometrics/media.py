@@ -73,6 +73,39 @@ def video_frames(video_bytes: bytes) -> list[VideoFrame]:
     return frames
 
 
+def media_probe(data: bytes, *, is_video: bool) -> None:
+    """A quick look, at upload, that a photo's header or a clip's first frame opens (no faces, no full decode).
+
+    Raises MediaProblem like image_load and video_frames, so a broken file is refused before it uses a try.
+    """
+    if not data:
+        raise MediaProblem("not_a_video" if is_video else "not_an_image")
+    if is_video:
+        _video_first_frame(data)
+        return
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            if image.width * image.height > MAX_IMAGE_PIXELS:
+                raise MediaProblem("too_large")
+            image.verify()
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError) as error:
+        raise MediaProblem("not_an_image") from error
+
+
+def _video_first_frame(video_bytes: bytes) -> None:
+    try:
+        container = av.open(io.BytesIO(video_bytes), mode="r")
+    except (av.FFmpegError, ValueError, OSError) as error:
+        raise MediaProblem("unreadable" if _looks_like_video(video_bytes) else "not_a_video") from error
+    with container:
+        if not container.streams.video:
+            raise MediaProblem("not_a_video")
+        try:
+            next(container.decode(container.streams.video[0]))
+        except (av.FFmpegError, StopIteration, ValueError, OSError) as error:
+            raise MediaProblem("unreadable") from error
+
+
 def _looks_like_video(head: bytes) -> bool:
     return head.startswith(VIDEO_SIGNATURES) or head[4:8] == b"ftyp"
 

@@ -21,7 +21,7 @@ from onward.core.admin_site import admin_site
 class EnrolmentAdmin(ReadOnlyAdmin):
     list_display = ["person", "schedule", "window_hours", "contact_preference", "active", "engine", "model_version"]
     list_filter = ["active", "schedule"]
-    exclude = ["template_encrypted"]
+    exclude = ["template_encrypted", "voice_template_encrypted"]
     list_select_related = ["person"]
 
 

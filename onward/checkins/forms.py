@@ -36,6 +36,14 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea, max_length=2000)
 
 
+class VoiceEnrolmentForm(forms.Form):
+    """The person's three phrases, each recorded on a phone or the office computer (not kept after enrolment)."""
+
+    phrase_1 = forms.FileField(label=_("Recording of phrase 1"))
+    phrase_2 = forms.FileField(label=_("Recording of phrase 2"))
+    phrase_3 = forms.FileField(label=_("Recording of phrase 3"))
+
+
 class ExtraQuestionForm(forms.Form):
     text = forms.CharField(label=_("Your question for their next check-in"), max_length=300)
 

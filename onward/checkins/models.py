@@ -34,6 +34,12 @@ class OfficeVisits(models.TextChoices):
     SUPPLEMENTS = "supplements", _("Supplements office visits")
 
 
+class VoiceStatus(models.TextChoices):
+    NOT_ENROLLED = "not_enrolled", _("No voice recorded yet")
+    ENROLLED = "enrolled", _("Voice recorded")
+    EXEMPT = "exempt", _("No voice check: cannot speak or hear")
+
+
 def _reference_photo_path(instance: "Enrolment", filename: str) -> str:
     return f"checkins/reference/{instance.person_id}/{timezone.now():%Y%m%d%H%M%S}.jpg"
 
@@ -63,6 +69,13 @@ class Enrolment(models.Model):
     enrolled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     enrolled_at = models.DateTimeField(default=timezone.now)
     template_deleted_at = models.DateTimeField(null=True, blank=True)
+    # The voice (issue 13): a template from three phrases, or a recorded reason why there is none.
+    voice_status = models.CharField(max_length=15, choices=VoiceStatus.choices, default=VoiceStatus.NOT_ENROLLED)
+    voice_template_encrypted = models.BinaryField(null=True, blank=True, editable=False)
+    voice_engine = models.CharField(max_length=100, blank=True)
+    voice_model_version = models.CharField(max_length=200, blank=True)
+    voice_exempt_reason = models.TextField(blank=True)
+    voice_changed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -75,6 +88,10 @@ class Enrolment(models.Model):
                 name="checkin_enrolment_weekdays_chosen",
             ),
             models.CheckConstraint(condition=~models.Q(office_visits_reason=""), name="checkin_enrolment_reason_given"),
+            models.CheckConstraint(
+                condition=~models.Q(voice_status="exempt") | ~models.Q(voice_exempt_reason=""),
+                name="checkin_enrolment_voice_exempt_reason_given",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -116,7 +133,8 @@ class Questionnaire(models.Model):
 class Question(models.Model):
     """A question with its choices in English and Welsh, and the answers that flag it for review.
 
-    choices: [{"value": "...", "en": "...", "cy": "..."}]; flag_values: the values that raise a flag.
+    choices: [{"value": "...", "en": "...", "cy": "..."}]; flag_values: the values that raise a flag, for the
+    reason coded in flag_reason.
     """
 
     questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="questions")
@@ -127,7 +145,7 @@ class Question(models.Model):
     text_cy = models.CharField(max_length=300)
     choices = models.JSONField(default=list, blank=True)
     flag_values = models.JSONField(default=list, blank=True)
-    flag_reason = models.CharField(max_length=200, blank=True)
+    flag_reason = models.CharField(max_length=200, blank=True)  # a FlagReason code (checkins/flags.py)
     required = models.BooleanField(default=True)
 
     class Meta:
@@ -339,6 +357,15 @@ class Verification(models.Model):
     message = models.CharField(max_length=300, blank=True)
     timings_ms = models.JSONField(default=dict, blank=True)
     location_line = models.CharField(max_length=200, blank=True)
+    # The clip's sound track against the enrolled voice; "retry" means nothing was compared.
+    voice_checked = models.BooleanField(default=False)
+    voice_decision = models.CharField(max_length=10, blank=True)  # match | review | no_match | retry
+    voice_similarity = models.FloatField(null=True, blank=True)
+    voice_reason = models.CharField(max_length=50, blank=True)
+    voice_message = models.CharField(max_length=300, blank=True)
+    voice_speech_seconds = models.FloatField(null=True, blank=True)
+    voice_engine = models.CharField(max_length=100, blank=True)
+    voice_model_version = models.CharField(max_length=200, blank=True)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -47,7 +47,7 @@ class CheckInReminders(ReminderKind):
         return ReminderLink(next_path=_checkin_path(), expires_at=thing.closes_at)
 
     def link_base_url(self) -> str:
-        return str(settings.CHECKIN_LINK_BASE_URL)
+        return str(settings.PUBLIC_BASE_URL)
 
     def words(self, thing: Any, channel: str, link: str) -> tuple[str, str]:
         when = formats.date_format(timezone.localtime(thing.closes_at), "l j F, H:i")

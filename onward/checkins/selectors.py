@@ -5,6 +5,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, F, QuerySet, When
 from django.utils import timezone
@@ -20,11 +21,16 @@ from onward.checkins.models import (
     MediaKind,
     ReviewDecision,
     State,
+    Verification,
+    VerificationStatus,
 )
 from onward.checkins.rules import checkins_visible_to
+from onward.core.audit_actions import AuditAction
 from onward.core.permissions import require
 from onward.people.models import Person
 from onward.people.rules import acting_role, people_visible_to
+
+CHALLENGE_CACHE_KEY = "checkin-challenge:{checkin_id}"  # written by services.checkin_challenge_issue
 
 
 def review_queue(user: Any) -> QuerySet[CheckIn]:
@@ -39,7 +45,7 @@ def review_queue(user: Any) -> QuerySet[CheckIn]:
     )
 
 
-def checkin_get(user: Any, checkin_id: int, *, purpose: str = "view") -> CheckIn:
+def checkin_get(user: Any, checkin_id: int, *, purpose: AuditAction = AuditAction.CHECKIN_VIEW) -> CheckIn:
     """One check-in for review. The same answer whether it does not exist or is not theirs to see."""
     require(user, "checkin.review")
     checkin = (
@@ -53,7 +59,7 @@ def checkin_get(user: Any, checkin_id: int, *, purpose: str = "view") -> CheckIn
     audit_record(
         actor=user,
         role=acting_role(user, checkin.person),
-        action=f"checkin.{purpose}",
+        action=purpose,
         person=checkin.person,
         target=checkin,
     )
@@ -85,6 +91,83 @@ def checkin_current_for_person(user: Any) -> CheckIn | None:
     )
 
 
+@dataclass(frozen=True)
+class PersonQuestion:
+    """One question as the person sees it: the questionnaire's, or their practitioner's own (free text)."""
+
+    key: str
+    kind: str
+    text: str
+    choices: list[tuple[str, str]]  # (value, label in the person's language)
+    required: bool
+    value: Any  # what they saved: a string, a list for several choices, or None
+
+
+@dataclass(frozen=True)
+class FaceStatus:
+    """The latest face check in plain words for the person: none, pending, failed or done."""
+
+    status: str
+    message: str
+    matched: bool | None = None
+
+
+def checkin_questions_for_person(checkin: CheckIn, language: str) -> list[PersonQuestion]:
+    """The check-in's questions in the person's language, with the answers they saved so far."""
+    saved: dict[Any, Any] = {}
+    for answer in checkin.answers.all():
+        saved[("q", answer.question_id) if answer.question_id else ("x", answer.extra_question_id)] = answer.value
+    questions = [
+        PersonQuestion(
+            key=q.key,
+            kind=q.kind,
+            text=q.text(language),
+            choices=q.choice_list(language),
+            required=q.required,
+            value=saved.get(("q", q.pk)),
+        )
+        for q in checkin.questionnaire.questions.all()
+    ]
+    questions += [
+        PersonQuestion(
+            key=f"extra-{e.pk}", kind="text", text=e.text, choices=[], required=False, value=saved.get(("x", e.pk))
+        )
+        for e in checkin.extra_questions.all()
+    ]
+    return questions
+
+
+def checkin_attempts_left(checkin: CheckIn) -> int:
+    """How many more photos or clips the person may send for the face step."""
+    return max(settings.CHECKIN_FACE_ATTEMPTS_MAX - checkin.face_attempts, 0)
+
+
+def checkin_face_status(checkin: CheckIn) -> FaceStatus:
+    """The latest face check in plain words for the person."""
+    latest: Verification | None = checkin.verifications.order_by("-created_at", "-pk").first()
+    if latest is None:
+        return FaceStatus("none", "")
+    if latest.status == VerificationStatus.PENDING:
+        return FaceStatus("pending", _("We are checking your photo. This takes a few seconds."))
+    if latest.status == VerificationStatus.FAILED:
+        return FaceStatus("failed", _(latest.message) if latest.message else "")
+    matched = latest.decision == FaceDecision.MATCH
+    if matched and latest.liveness_passed is not False:
+        message = _("Thank you. We could see it is you.")
+    else:
+        message = (
+            _(latest.message)
+            if latest.message
+            else _("We could not be sure it is you. You can try again, or send your check-in.")
+        )
+    return FaceStatus("done", message, matched)
+
+
+def checkin_challenge_issued(checkin: CheckIn) -> str:
+    """The liveness challenge last issued for this check-in (`services.checkin_challenge_issue`), or ""."""
+    return str(cache.get(CHALLENGE_CACHE_KEY.format(checkin_id=checkin.pk), ""))
+
+
 def media_open(user: Any, media_id: int) -> CheckInMedia:
     """A check-in photo, video or frame for a reviewer. Every view of it is audited."""
     require(user, "checkin.review")
@@ -99,7 +182,7 @@ def media_open(user: Any, media_id: int) -> CheckInMedia:
     audit_record(
         actor=user,
         role=acting_role(user, person),
-        action="checkin.media_viewed",
+        action=AuditAction.CHECKIN_MEDIA_VIEWED,
         person=person,
         target=media,
         data={"kind": media.kind, "checkin": media.checkin_id},
@@ -117,7 +200,7 @@ def reference_photo_open(user: Any, person_id: int) -> Enrolment:
     audit_record(
         actor=user,
         role=acting_role(user, enrolment.person),
-        action="checkin.reference_photo_viewed",
+        action=AuditAction.CHECKIN_REFERENCE_PHOTO_VIEWED,
         person=enrolment.person,
         target=enrolment,
     )

@@ -6,12 +6,14 @@ check-ins in a job (`verification_run`) enqueued when the upload commits.
 
 import hashlib
 import logging
+import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from types import ModuleType
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -24,6 +26,7 @@ from django.utils.translation import override
 
 from onward.accounts.services import person_account_ensure, sign_in_link_issue
 from onward.audit.services import audit_record
+from onward.checkins.flags import FACE_FLAGS, LOCATION_FLAGS, FlagReason
 from onward.checkins.models import (
     FACE_DECISION_RANK,
     OPEN_STATES,
@@ -47,10 +50,15 @@ from onward.checkins.models import (
     State,
     Verification,
     VerificationStatus,
+    VoiceStatus,
 )
 from onward.checkins.reminders import CHECKIN_REMINDERS
+from onward.checkins.selectors import CHALLENGE_CACHE_KEY
+from onward.core.actors import SystemActor
+from onward.core.audit_actions import AuditAction
 from onward.core.crypto import decrypt_bytes, encrypt_bytes
 from onward.core.permissions import require
+from onward.core.retention import RETENTION_ACTOR
 from onward.location.address import Fix, address_check
 from onward.notifications.models import Channel
 from onward.notifications.reminders import reminders_plan_for
@@ -144,7 +152,7 @@ def enrolment_save(*, actor: Any, person: Person, details: EnrolmentDetails, pho
         audit_record(
             actor=actor,
             role=acting_role(actor, person),
-            action="checkin.enrolment_changed" if existing else "checkin.enrolled",
+            action=AuditAction.CHECKIN_ENROLMENT_CHANGED if existing else AuditAction.CHECKIN_ENROLLED,
             person=person,
             target=enrolment,
             reason=enrolment.office_visits_reason,
@@ -179,10 +187,13 @@ def enrolment_template_delete(*, actor: Any | None, person: Person, reason: str)
         require(actor, "checkin.enrol", person)
     with transaction.atomic():
         enrolment = Enrolment.objects.select_for_update().filter(person=person).first()
-        if enrolment is None or (not enrolment.has_template and not enrolment.reference_photo):
+        if enrolment is None or (
+            not enrolment.has_template and not enrolment.reference_photo and not enrolment.voice_template_encrypted
+        ):
             return False
         photo_name = enrolment.reference_photo.name
         enrolment.template_encrypted = None
+        enrolment.voice_template_encrypted = None
         enrolment.reference_photo = ""
         enrolment.template_deleted_at = timezone.now()
         enrolment.active = False
@@ -192,7 +203,7 @@ def enrolment_template_delete(*, actor: Any | None, person: Person, reason: str)
         audit_record(
             actor=actor,
             role=acting_role(actor, person) if actor is not None else "",
-            action="checkin.template_deleted",
+            action=AuditAction.CHECKIN_TEMPLATE_DELETED,
             person=person,
             target=enrolment,
             reason=reason,
@@ -218,12 +229,80 @@ def checkins_cancel_open(*, actor: Any | None, person: Person, reason: str) -> i
         audit_record(
             actor=actor,
             role=acting_role(actor, person) if actor is not None else "",
-            action="checkin.cancelled_at_supervision_end",
+            action=AuditAction.CHECKIN_CANCELLED_AT_SUPERVISION_END,
             person=person,
             reason=reason,
             data={"checkins": ids},
         )
     return len(ids)
+
+
+def voice_enrol(*, actor: Any, enrolment: Enrolment, phrases: list[bytes]) -> Enrolment:
+    """Record the person's voice from three short phrases; the template is kept encrypted like the face's.
+
+    The recordings go through the voice engine first (outside the transaction) and are not kept.
+    """
+    require(actor, "checkin.enrol", enrolment.person)
+    if len(phrases) != settings.VOICE_ENROLMENT_PHRASE_COUNT:
+        raise EnrolmentRefused(_("Record all three phrases."))
+    outcome = voice_engine().enrol_voice(phrases)
+    if not outcome.ok or not outcome.template:
+        if outcome.phrase is None:
+            raise EnrolmentRefused(_(outcome.message))
+        raise EnrolmentRefused(_("Recording %(n)d: %(problem)s") % {"n": outcome.phrase, "problem": _(outcome.message)})
+    with transaction.atomic():
+        locked = Enrolment.objects.select_for_update().select_related("person").get(pk=enrolment.pk)
+        before = locked.voice_status
+        locked.voice_status = VoiceStatus.ENROLLED
+        locked.voice_template_encrypted = encrypt_bytes(outcome.template)
+        locked.voice_engine = outcome.engine
+        locked.voice_model_version = outcome.model_version
+        locked.voice_exempt_reason = ""
+        locked.voice_changed_at = timezone.now()
+        locked.save()
+        audit_record(
+            actor=actor,
+            role=acting_role(actor, locked.person),
+            action=AuditAction.CHECKIN_VOICE_ENROLLED,
+            person=locked.person,
+            target=locked,
+            data={
+                "before": before,
+                "engine": outcome.engine,
+                "model_version": outcome.model_version,
+                "agreement": outcome.agreement,
+                "speech_seconds": list(outcome.speech_seconds),
+            },
+        )
+    return locked
+
+
+def voice_exempt(*, actor: Any, enrolment: Enrolment, reason: str) -> Enrolment:
+    """Enrol without a voice check because the person cannot speak or hear; the reason is kept."""
+    require(actor, "checkin.enrol", enrolment.person)
+    reason = reason.strip()
+    if len(reason) < REASON_MIN_CHARS:
+        raise ValidationError(_("Say why they cannot use the voice check."))
+    with transaction.atomic():
+        locked = Enrolment.objects.select_for_update().select_related("person").get(pk=enrolment.pk)
+        before = locked.voice_status
+        locked.voice_status = VoiceStatus.EXEMPT
+        locked.voice_template_encrypted = None
+        locked.voice_engine = ""
+        locked.voice_model_version = ""
+        locked.voice_exempt_reason = reason
+        locked.voice_changed_at = timezone.now()
+        locked.save()
+        audit_record(
+            actor=actor,
+            role=acting_role(actor, locked.person),
+            action=AuditAction.CHECKIN_VOICE_EXEMPTED,
+            person=locked.person,
+            target=locked,
+            reason=reason,
+            data={"before": before},
+        )
+    return locked
 
 
 def extra_question_add(*, actor: Any, person: Person, text: str) -> ExtraQuestion:
@@ -244,7 +323,7 @@ def extra_question_add(*, actor: Any, person: Person, text: str) -> ExtraQuestio
         audit_record(
             actor=actor,
             role=acting_role(actor, person),
-            action="checkin.question_added",
+            action=AuditAction.CHECKIN_QUESTION_ADDED,
             person=person,
             target=question,
         )
@@ -252,6 +331,11 @@ def extra_question_add(*, actor: Any, person: Person, text: str) -> ExtraQuestio
 
 
 # --- Creating, reminding and expiring (periodic jobs) ---------------------------------------------
+
+# The system, as each job that acts on check-ins (the names of the periodic jobs and of the task).
+CREATE_DUE_ACTOR = SystemActor("checkins_create_due")
+EXPIRE_ACTOR = SystemActor("checkins_expire")
+VERIFY_ACTOR = SystemActor("verify_checkin_media")
 
 
 def checkins_create_due(today: date | None = None) -> dict[str, int]:
@@ -297,8 +381,8 @@ def checkin_create(*, enrolment: Enrolment, due_date: date) -> tuple[CheckIn, bo
             if created:
                 ExtraQuestion.objects.filter(person=enrolment.person, checkin__isnull=True).update(checkin=checkin)
                 audit_record(
-                    actor=None,
-                    action="checkin.created",
+                    actor=CREATE_DUE_ACTOR,
+                    action=AuditAction.CHECKIN_CREATED,
                     person=enrolment.person,
                     target=checkin,
                     data={"due_date": due_date, "closes_at": checkin.closes_at},
@@ -326,12 +410,12 @@ def checkins_expire(now: datetime | None = None) -> dict[str, int]:
     for checkin_id in ids:
         with transaction.atomic():
             moved = CheckIn.objects.filter(pk=checkin_id, state=State.CREATED).update(
-                state=State.EXPIRED, state_changed_at=at, flagged=True, flag_reasons=[_("Missed check-in")]
+                state=State.EXPIRED, state_changed_at=at, flagged=True, flag_reasons=[FlagReason.MISSED.value]
             )
             if not moved:
                 continue
             checkin = CheckIn.objects.select_related("person").get(pk=checkin_id)
-            audit_record(actor=None, action="checkin.expired", person=checkin.person, target=checkin)
+            audit_record(actor=EXPIRE_ACTOR, action=AuditAction.CHECKIN_EXPIRED, person=checkin.person, target=checkin)
             _practitioner_alert(checkin)
             expired += 1
     return {"expired": expired}
@@ -416,7 +500,7 @@ def checkin_answers_save(
         audit_record(
             actor=actor,
             role="person",
-            action="checkin.answered",
+            action=AuditAction.CHECKIN_ANSWERED,
             person=checkin.person,
             target=checkin,
             data={"answers": len(saved), "flagged": sum(a.flagged for a in saved)},
@@ -424,9 +508,25 @@ def checkin_answers_save(
     return saved
 
 
+def checkin_challenge_issue(*, actor: Any, checkin: CheckIn) -> str:
+    """A new liveness challenge for the next clip, kept on the server until the window closes.
+
+    The clip is judged against the challenge we asked for (`checkin_challenge_issued`), never one the
+    caller names. Kept in the cache, so a phone with a device token and a browser session share it.
+    """
+    require(actor, "checkin.respond", checkin)
+    _open_check(checkin)
+    challenge = secrets.choice(CHALLENGES)
+    seconds_left = max(int((checkin.closes_at - timezone.now()).total_seconds()), 1)
+    cache.set(CHALLENGE_CACHE_KEY.format(checkin_id=checkin.pk), challenge, timeout=seconds_left)
+    return challenge
+
+
 def checkin_media_add(*, actor: Any, checkin: CheckIn, data: bytes, challenge: str = "") -> CheckInMedia:
     """Take one photo or video for the face step (up to CHECKIN_FACE_ATTEMPTS_MAX) and queue its check."""
     require(actor, "checkin.respond", checkin)
+    if not data:
+        raise MediaRefused(_("The file was empty. Try again."))
     content_type = media_type_sniff(data)
     if content_type not in PHOTO_TYPES | VIDEO_TYPES:
         raise MediaRefused(_("We could not read this file. Send a photo (JPEG or PNG) or a video (WebM or MP4)."))
@@ -434,10 +534,11 @@ def checkin_media_add(*, actor: Any, checkin: CheckIn, data: bytes, challenge: s
     limit = settings.CHECKIN_VIDEO_MAX_BYTES if is_video else settings.CHECKIN_PHOTO_MAX_BYTES
     if len(data) > limit:
         raise MediaRefused(_("The file is too large. Record a shorter video or take the photo again."))
-    if not data:
-        raise MediaRefused(_("The file was empty. Try again."))
     if is_video and challenge not in CHALLENGES:
-        raise MediaRefused(_("The video must come with its challenge (turn left or turn right)."))
+        raise MediaRefused(_("We did not ask you for a move yet. Press Start to try again."))
+    problem = biometrics().media_problem(data, is_video=is_video)
+    if problem:  # a broken file is refused here, before it uses one of the person's tries
+        raise MediaRefused(_(biometrics().CHECKIN_MESSAGES[problem]))
     with transaction.atomic():
         locked = CheckIn.objects.select_for_update().get(pk=checkin.pk)
         _open_check(locked)
@@ -460,7 +561,7 @@ def checkin_media_add(*, actor: Any, checkin: CheckIn, data: bytes, challenge: s
         audit_record(
             actor=actor,
             role="person",
-            action="checkin.media_added",
+            action=AuditAction.CHECKIN_MEDIA_ADDED,
             person=locked.person,
             target=media,
             data={"kind": media.kind, "bytes": len(data), "attempt": media.attempt},
@@ -501,7 +602,7 @@ def checkin_location_save(
         audit_record(
             actor=actor,
             role="person",
-            action="checkin.location_shared",
+            action=AuditAction.CHECKIN_LOCATION_SHARED,
             person=person,
             target=locked,
             data={"verdict": result.verdict, "accuracy_m": accuracy_m},
@@ -543,7 +644,7 @@ def checkin_submit(*, actor: Any, checkin: CheckIn, idempotency_key: str) -> Che
         audit_record(
             actor=actor,
             role="person",
-            action="checkin.submitted",
+            action=AuditAction.CHECKIN_SUBMITTED,
             person=locked.person,
             target=locked,
             data={"flagged": locked.flagged, "flags": locked.flag_reasons, "submitted_anyway": locked.submitted_anyway},
@@ -575,6 +676,7 @@ def verification_run(verification_id: int) -> dict[str, Any]:
             result = engine.verify_video(template, data, media.challenge, enrolment.engine)
         else:
             result = engine.verify_photo(template, data, enrolment.engine)
+        heard = _voice_check(enrolment, media, data)
     except Exception as error:
         logger.exception("Verification %s failed", verification_id)
         with transaction.atomic():
@@ -588,7 +690,12 @@ def verification_run(verification_id: int) -> dict[str, Any]:
             if locked.state == State.SUBMITTED:
                 _flags_refresh(locked)
                 locked.save(update_fields=["flagged", "flag_reasons"])
-            audit_record(actor=None, action="checkin.verification_failed", person=checkin.person, target=verification)
+            audit_record(
+                actor=VERIFY_ACTOR,
+                action=AuditAction.CHECKIN_VERIFICATION_FAILED,
+                person=checkin.person,
+                target=verification,
+            )
         return {"failed": True}
     frames = []
     for index, frame in enumerate(result.best_frames_jpeg):
@@ -629,14 +736,15 @@ def verification_run(verification_id: int) -> dict[str, Any]:
         verification.finished_at = timezone.now()
         locked = CheckIn.objects.select_for_update().get(pk=checkin.pk)
         verification.location_line = locked.location_line
+        _voice_apply(verification, heard)
         verification.save()
         _face_best_apply(locked)
         if locked.state == State.SUBMITTED:
             _flags_refresh(locked)
         locked.save(update_fields=["face_decision", "face_distance", "liveness_passed", "flagged", "flag_reasons"])
         audit_record(
-            actor=None,
-            action="checkin.verified",
+            actor=VERIFY_ACTOR,
+            action=AuditAction.CHECKIN_VERIFIED,
             person=checkin.person,
             target=verification,
             data={
@@ -645,6 +753,7 @@ def verification_run(verification_id: int) -> dict[str, Any]:
                 "liveness": None if liveness is None else liveness.passed,
                 "engine": face.engine,
                 "model_version": face.model_version,
+                "voice": verification.voice_decision,
             },
         )
     return {"decision": face.decision, "distance": face.distance}
@@ -668,7 +777,7 @@ def checkin_review_record(*, actor: Any, checkin: CheckIn, decision: str, notes:
         audit_record(
             actor=actor,
             role=acting_role(actor, locked.person),
-            action="checkin.reviewed",
+            action=AuditAction.CHECKIN_REVIEWED,
             person=locked.person,
             target=locked,
             reason=notes.strip(),
@@ -681,18 +790,56 @@ def checkin_close_missed(*, actor: Any, checkin: CheckIn, reason: str) -> CheckI
     """Close a missed check-in. Only with a reason: a miss is never closed silently."""
     require(actor, "checkin.review", checkin)
     return _staff_transition(
-        actor=actor, checkin=checkin, to=State.CLOSED, reason=reason, action="checkin.missed_closed"
+        actor=actor, checkin=checkin, to=State.CLOSED, reason=reason, action=AuditAction.CHECKIN_MISSED_CLOSED
     )
 
 
 def checkin_cancel(*, actor: Any, checkin: CheckIn, reason: str) -> CheckIn:
     require(actor, "checkin.review", checkin)
     return _staff_transition(
-        actor=actor, checkin=checkin, to=State.CANCELLED, reason=reason, action="checkin.cancelled"
+        actor=actor, checkin=checkin, to=State.CANCELLED, reason=reason, action=AuditAction.CHECKIN_CANCELLED
     )
 
 
 # --- Helpers ------------------------------------------------------------------------------------
+
+
+def voice_engine() -> ModuleType:
+    """The voice API module (imported late: the speaker encoder loads its weights)."""
+    from onward.biometrics import voice
+
+    return voice
+
+
+def _voice_check(enrolment: Enrolment, media: CheckInMedia, data: bytes) -> Any:
+    """The clip's sound track against the enrolled voice, or None where there is no voice to check.
+
+    A failure of the voice engine is logged and leaves the voice unchecked; the face result stands.
+    """
+    if media.kind != MediaKind.VIDEO or enrolment.voice_status != VoiceStatus.ENROLLED:
+        return None
+    if not enrolment.voice_template_encrypted:
+        return None
+    try:
+        template = decrypt_bytes(bytes(enrolment.voice_template_encrypted))
+        return voice_engine().verify_voice(template, data, enrolment.voice_engine)
+    except Exception:
+        logger.exception("Voice check of media %s failed", media.pk)
+        return None
+
+
+def _voice_apply(verification: Verification, heard: Any) -> None:
+    if heard is None:
+        return
+    verification.voice_checked = True
+    verification.voice_decision = heard.decision
+    verification.voice_similarity = heard.similarity
+    verification.voice_reason = heard.reason_code[:50]
+    verification.voice_message = heard.message[:300]
+    verification.voice_speech_seconds = heard.speech_seconds
+    verification.voice_engine = heard.engine
+    verification.voice_model_version = heard.model_version[:200]
+    verification.timings_ms = {**verification.timings_ms, **{f"voice_{k}": v for k, v in heard.timings_ms.items()}}
 
 
 def biometrics() -> ModuleType:
@@ -736,7 +883,7 @@ def _transition(checkin: CheckIn, to: str, reason: str = "") -> None:
     checkin.state_changed_at = timezone.now()
 
 
-def _staff_transition(*, actor: Any, checkin: CheckIn, to: str, reason: str, action: str) -> CheckIn:
+def _staff_transition(*, actor: Any, checkin: CheckIn, to: str, reason: str, action: AuditAction) -> CheckIn:
     with transaction.atomic():
         locked = CheckIn.objects.select_for_update(of=("self",)).select_related("person").get(pk=checkin.pk)
         before = locked.state
@@ -771,7 +918,7 @@ def _enrolment_active_set(*, actor: Any, enrolment: Enrolment, active: bool, rea
         audit_record(
             actor=actor,
             role=acting_role(actor, locked.person),
-            action="checkin.restarted" if active else "checkin.stopped",
+            action=AuditAction.CHECKIN_RESTARTED if active else AuditAction.CHECKIN_STOPPED,
             person=locked.person,
             target=locked,
             reason=reason.strip(),
@@ -837,26 +984,40 @@ def _face_best_apply(checkin: CheckIn) -> None:
 
 
 def _flags_refresh(checkin: CheckIn) -> None:
-    """Why this check-in needs a person's eyes (empty when it does not)."""
+    """Why this check-in needs a person's eyes (empty when it does not), as `FlagReason` codes."""
     reasons: list[str] = []
     for answer in checkin.answers.filter(flagged=True, question__isnull=False).select_related("question"):
-        question = answer.question
-        reasons.append(question.flag_reason if question and question.flag_reason else _("An answer needs attention"))
+        code = answer.question.flag_reason if answer.question else ""
+        reasons.append(code if code in FlagReason.values else FlagReason.ANSWER)
     pending = checkin.verifications.filter(status=VerificationStatus.PENDING).exists()
     if not checkin.face_decision:
-        reasons.append(_("Face check not finished yet") if pending else _("No face check"))
+        reasons.append(FlagReason.FACE_PENDING if pending else FlagReason.FACE_MISSING)
     elif checkin.face_decision != FaceDecision.MATCH:
-        reasons.append(_("Face: %(decision)s") % {"decision": FaceDecision(checkin.face_decision).label})
+        reasons.append(FACE_FLAGS[FaceDecision(checkin.face_decision)])
     if checkin.face_decision and checkin.liveness_passed is None:
-        reasons.append(_("No liveness check (photo only)"))
+        reasons.append(FlagReason.LIVENESS_MISSING)
     elif checkin.liveness_passed is False:
-        reasons.append(_("Liveness check not passed"))
+        reasons.append(FlagReason.LIVENESS_FAILED)
     if not checkin.location_verdict:
-        reasons.append(_("No location shared"))
+        reasons.append(FlagReason.LOCATION_MISSING)
     elif checkin.location_verdict != LocationVerdict.AT_ADDRESS:
-        reasons.append(_("Location: %(verdict)s") % {"verdict": LocationVerdict(checkin.location_verdict).label})
-    checkin.flag_reasons = reasons
+        reasons.append(LOCATION_FLAGS[LocationVerdict(checkin.location_verdict)])
+    reasons.extend(_voice_flags(checkin))
+    checkin.flag_reasons = [str(reason) for reason in reasons]
     checkin.flagged = bool(reasons)
+
+
+def _voice_flags(checkin: CheckIn) -> list[FlagReason]:
+    """Why the voice needs a person's ears: the best voice result of the check-in's clips, if not a match."""
+    heard = checkin.verifications.filter(status=VerificationStatus.DONE, voice_checked=True)
+    decisions = list(heard.values_list("voice_decision", flat=True))
+    if not decisions or "match" in decisions:
+        return []
+    if "review" in decisions:
+        return [FlagReason.VOICE_REVIEW]
+    if "no_match" in decisions:
+        return [FlagReason.VOICE_NO_MATCH]
+    return [FlagReason.VOICE_RETRY]
 
 
 def _checkin_media_delete(checkin: CheckIn, at: datetime) -> int:
@@ -872,8 +1033,8 @@ def _checkin_media_delete(checkin: CheckIn, at: datetime) -> int:
         locked.save(update_fields=["media_deleted_at"])
         review = getattr(checkin, "review", None)
         audit_record(
-            actor=None,
-            action="checkin.media_deleted",
+            actor=RETENTION_ACTOR,
+            action=AuditAction.CHECKIN_MEDIA_DELETED,
             person=checkin.person,
             target=locked,
             reason="retention",
@@ -900,7 +1061,7 @@ def _checkin_link(checkin: CheckIn, account: Any) -> str:
     path = sign_in_link_issue(
         user=account, purpose="checkin", next_url=reverse("checkins:person_checkin"), expires_at=checkin.closes_at
     )
-    return settings.CHECKIN_LINK_BASE_URL.rstrip("/") + path
+    return settings.PUBLIC_BASE_URL.rstrip("/") + path
 
 
 def _person_tell(checkin: CheckIn, *, kind: str, subject: str, body: str) -> None:

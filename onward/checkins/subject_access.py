@@ -1,6 +1,6 @@
 """Remote check-ins: the enrolment, each check-in with its answers, results and review, and the media.
 
-The face template itself is not exported (it is a vector of numbers, not something a person can
+The face and voice templates themselves are not exported (it is a vector of numbers, not something a person can
 read); the export says whether one is held. Photos and clips still held are included as files.
 """
 
@@ -29,6 +29,9 @@ def checkins_section(person: Person) -> Section:
             "enrolled_at": enrolment.enrolled_at,
             "face_template_held": bool(enrolment.template_encrypted),
             "face_engine": enrolment.engine,
+            "voice_status": enrolment.voice_status,
+            "voice_template_held": bool(enrolment.voice_template_encrypted),
+            "voice_exempt_reason": enrolment.voice_exempt_reason,
         }
         if enrolment.reference_photo:
             files.append((enrolment.reference_photo.name, "check-ins/reference-photo"))
@@ -55,7 +58,11 @@ def checkins_section(person: Person) -> Section:
     by_checkin: dict[int, dict[str, list[dict[str, Any]]]] = {c["id"]: {} for c in checkins}
     related: list[tuple[str, Any, tuple[str, ...]]] = [
         ("answers", Answer, ("question__key", "extra_question__text", "value", "comment", "flagged")),
-        ("results", Verification, ("created_at", "decision", "distance", "liveness_passed", "message")),
+        (
+            "results",
+            Verification,
+            ("created_at", "decision", "distance", "liveness_passed", "message", "voice_decision", "voice_similarity"),
+        ),
         ("review", Review, ("decision", "notes", "reviewed_at")),
     ]
     for key, model, fields in related:

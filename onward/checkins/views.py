@@ -1,42 +1,40 @@
-"""Practitioner pages (enrolment, review queue, review, statistics) and the person's check-in endpoints.
+"""Practitioner pages (enrolment, review queue, review, statistics) and the person's check-in page.
 
 Thin: parse, call a service or selector, render. Media goes out only through `checkin_media`, which
 checks the policy and audits every view.
 """
 
-import secrets
 import uuid
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from onward.checkins import selectors, services
+from onward.checkins.flags import flag_reasons_described
 from onward.checkins.forms import (
     EnrolmentForm,
     ExtraQuestionForm,
     LocationForm,
     ReasonForm,
     ReviewForm,
+    VoiceEnrolmentForm,
     weekday_numbers,
 )
 from onward.checkins.models import (
     CheckIn,
     Enrolment,
     ExtraQuestion,
-    FaceDecision,
     QuestionKind,
     State,
-    Verification,
-    VerificationStatus,
 )
+from onward.core.audit_actions import AuditAction
 from onward.core.permissions import can, permission
 from onward.people.selectors import person_get
 
@@ -48,7 +46,7 @@ REVIEW_QUEUE_MAX = 200
 
 @permission("checkin.enrol")
 def enrolment(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = person_get(request.user, person_id, purpose="view_for_checkin_enrolment")
+    person = person_get(request.user, person_id, purpose=AuditAction.PERSON_VIEW_FOR_CHECKIN_ENROLMENT)
     if not can(request.user, "checkin.enrol", person):
         raise PermissionDenied("checkin.enrol")
     current = Enrolment.objects.filter(person=person).first()
@@ -91,6 +89,9 @@ def enrolment(request: HttpRequest, person_id: int) -> HttpResponse:
         "form": form,
         "stop_form": ReasonForm(),
         "question_form": ExtraQuestionForm(),
+        "voice_form": VoiceEnrolmentForm(),
+        "voice_exempt_form": ReasonForm(prefix="voice"),
+        "voice_phrases": _voice_phrases(),
         "waiting_questions": ExtraQuestion.objects.filter(person=person, checkin__isnull=True),
         "recent": selectors.checkins_of_person(person),
     }
@@ -112,7 +113,7 @@ def enrolment_restart(request: HttpRequest, person_id: int) -> HttpResponse:
 @permission("checkin.enrol")
 @require_POST
 def extra_question_add(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = person_get(request.user, person_id, purpose="view_for_checkin_question")
+    person = person_get(request.user, person_id, purpose=AuditAction.PERSON_VIEW_FOR_CHECKIN_QUESTION)
     form = ExtraQuestionForm(request.POST)
     try:
         if not form.is_valid():
@@ -123,6 +124,54 @@ def extra_question_add(request: HttpRequest, person_id: int) -> HttpResponse:
     else:
         messages.success(request, _("Your question will be asked at their next check-in."))
     return redirect("checkins:enrolment", person_id=person.pk)
+
+
+@permission("checkin.enrol")
+@require_POST
+def voice_enrol(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = person_get(request.user, person_id, purpose=AuditAction.PERSON_VIEW_FOR_CHECKIN_VOICE)
+    enrolment = Enrolment.objects.filter(person=person).first()
+    form = VoiceEnrolmentForm(request.POST, request.FILES)
+    try:
+        if enrolment is None:
+            raise ValidationError(_("Set up check-ins before you record their voice."))
+        if not form.is_valid():
+            raise ValidationError(_("Choose a recording for each of the three phrases."))
+        uploads = [form.cleaned_data[f"phrase_{n}"] for n in (1, 2, 3)]
+        if any(upload.size > settings.BIOMETRIC_MAX_VIDEO_BYTES for upload in uploads):
+            raise ValidationError(_("Each recording must be smaller than 25 MB. Record a shorter one."))
+        phrases = [upload.read() for upload in uploads]
+        services.voice_enrol(actor=request.user, enrolment=enrolment, phrases=phrases)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Their voice is recorded. Check-in videos will be checked against it."))
+    return redirect("checkins:enrolment", person_id=person.pk)
+
+
+@permission("checkin.enrol")
+@require_POST
+def voice_exempt(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = person_get(request.user, person_id, purpose=AuditAction.PERSON_VIEW_FOR_CHECKIN_VOICE)
+    enrolment = Enrolment.objects.filter(person=person).first()
+    form = ReasonForm(request.POST, prefix="voice")
+    try:
+        if enrolment is None:
+            raise ValidationError(_("Set up check-ins before you change the voice check."))
+        if not form.is_valid():
+            raise ValidationError(_("Say why they cannot use the voice check."))
+        services.voice_exempt(actor=request.user, enrolment=enrolment, reason=form.cleaned_data["reason"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Their check-ins will have no voice check."))
+    return redirect("checkins:enrolment", person_id=person.pk)
+
+
+def _voice_phrases() -> list[str]:
+    from onward.biometrics.voice import ENROLMENT_PHRASES
+
+    return [_(phrase) for phrase in ENROLMENT_PHRASES]
 
 
 @permission("checkin.review")
@@ -142,12 +191,13 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     checkins = list(selectors.review_queue(request.user)[:REVIEW_QUEUE_MAX])
     for checkin in checkins:
         checkin.face_words = selectors.score_in_words(checkin.face_distance, checkin.face_decision)  # type: ignore[attr-defined]
+        checkin.flags = flag_reasons_described(checkin.flag_reasons)  # type: ignore[attr-defined]
     return render(request, "checkins/review_queue.html", {"checkins": checkins})
 
 
 @permission("checkin.review")
 def checkin_review(request: HttpRequest, checkin_id: int) -> HttpResponse:
-    checkin = selectors.checkin_get(request.user, checkin_id, purpose="view_for_review")
+    checkin = selectors.checkin_get(request.user, checkin_id, purpose=AuditAction.CHECKIN_VIEW_FOR_REVIEW)
     form = ReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -179,6 +229,7 @@ def checkin_review(request: HttpRequest, checkin_id: int) -> HttpResponse:
         verification.words = selectors.score_in_words(verification.distance, verification.decision)  # type: ignore[attr-defined]
     context = {
         "checkin": checkin,
+        "flags": flag_reasons_described(checkin.flag_reasons),
         "person": checkin.person,
         "form": form,
         "close_form": ReasonForm(),
@@ -196,7 +247,7 @@ def checkin_review(request: HttpRequest, checkin_id: int) -> HttpResponse:
 @permission("checkin.review")
 @require_POST
 def checkin_close(request: HttpRequest, checkin_id: int) -> HttpResponse:
-    checkin = selectors.checkin_get(request.user, checkin_id, purpose="view_for_close")
+    checkin = selectors.checkin_get(request.user, checkin_id, purpose=AuditAction.CHECKIN_VIEW_FOR_CLOSE)
     form = ReasonForm(request.POST)
     try:
         services.checkin_close_missed(
@@ -225,6 +276,10 @@ def statistics(request: HttpRequest) -> HttpResponse:
 
 
 # --- The person ---------------------------------------------------------------------------------
+# The page's script does each step through the API (onward/api/checkins.py). Without the script,
+# the page's own forms post here, to the same services, and come back to the page.
+
+PERSON_STEPS = ("answers", "media", "location", "submit")
 
 
 @permission("person.self")
@@ -232,117 +287,21 @@ def person_checkin(request: HttpRequest) -> HttpResponse:
     if not can(request.user, "checkin.respond"):
         raise PermissionDenied("checkin.respond")
     checkin = selectors.checkin_current_for_person(request.user)
+    if request.method == "POST":
+        return _person_step(request, checkin)
     context: dict[str, Any] = {"checkin": checkin}
     if checkin is not None:
-        language = get_language() or "en-gb"
-        saved = {a.question_id: a.value for a in checkin.answers.filter(question__isnull=False)}
-        saved_extra = {a.extra_question_id: a.value for a in checkin.answers.filter(extra_question__isnull=False)}
+        questions = selectors.checkin_questions_for_person(checkin, get_language() or "en-gb")
         context.update(
             {
-                "questions": [
-                    {
-                        "key": q.key,
-                        "kind": q.kind,
-                        "text": q.text(language),
-                        "choices": q.choice_list(language),
-                        "value": saved.get(q.pk),
-                        "required": q.required,
-                    }
-                    for q in checkin.questionnaire.questions.all()
-                ],
-                "extras": [
-                    {"key": f"extra-{e.pk}", "text": e.text, "value": saved_extra.get(e.pk, "")}
-                    for e in checkin.extra_questions.all()
-                ],
-                "answered": bool(saved),
-                "attempts_left": max(settings.CHECKIN_FACE_ATTEMPTS_MAX - checkin.face_attempts, 0),
-                "challenge": _challenge_issue(request, checkin),
+                "questions": questions,
+                "answered": any(q.value not in (None, "", []) for q in questions),
+                "attempts_left": selectors.checkin_attempts_left(checkin),
                 "submission_key": uuid.uuid4().hex,
-                "face": _face_status(checkin),
+                "face": selectors.checkin_face_status(checkin),
             }
         )
     return render(request, "checkins/person_checkin.html", context)
-
-
-@permission("person.self")
-@require_POST
-def person_answers(request: HttpRequest, checkin_id: int) -> HttpResponse:
-    checkin = selectors.checkin_for_person(request.user, checkin_id)
-    answers: dict[str, Any] = {}
-    for question in checkin.questionnaire.questions.all():
-        if question.kind == QuestionKind.MANY_CHOICES:
-            answers[question.key] = request.POST.getlist(question.key)
-        else:
-            answers[question.key] = request.POST.get(question.key, "").strip()
-    for extra in checkin.extra_questions.all():
-        answers[f"extra-{extra.pk}"] = request.POST.get(f"extra-{extra.pk}", "")
-    try:
-        services.checkin_answers_save(actor=request.user, checkin=checkin, answers=answers)
-    except ValidationError as error:
-        return _refused(request, error)
-    return _done(request, {"saved": True}, _("Your answers are saved."))
-
-
-@permission("person.self")
-@require_POST
-def person_media(request: HttpRequest, checkin_id: int) -> HttpResponse:
-    checkin = selectors.checkin_for_person(request.user, checkin_id)
-    upload = request.FILES.get("media")
-    try:
-        if upload is None:
-            raise services.MediaRefused(_("Choose a photo or video to send."))
-        limit = max(settings.CHECKIN_VIDEO_MAX_BYTES, settings.CHECKIN_PHOTO_MAX_BYTES)
-        if upload.size is not None and upload.size > limit:
-            raise services.MediaRefused(_("The file is too large. Record a shorter video or take the photo again."))
-        media = services.checkin_media_add(
-            actor=request.user, checkin=checkin, data=upload.read(), challenge=_challenge_issued(request, checkin)
-        )
-    except ValidationError as error:
-        return _refused(request, error)
-    return _done(
-        request,
-        {"media": media.pk, "attempt": media.attempt, "status_url": _status_url(checkin)},
-        _("Thank you. We are checking your photo now."),
-        status=202,
-    )
-
-
-@permission("person.self")
-@require_POST
-def person_location(request: HttpRequest, checkin_id: int) -> HttpResponse:
-    checkin = selectors.checkin_for_person(request.user, checkin_id)
-    form = LocationForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError(_("Your phone sent a position we could not read. Try again."))
-        data = form.cleaned_data
-        services.checkin_location_save(
-            actor=request.user,
-            checkin=checkin,
-            latitude=data["latitude"],
-            longitude=data["longitude"],
-            accuracy_m=data["accuracy"],
-            consent=data["consent"],
-        )
-    except ValidationError as error:
-        return _refused(request, error)
-    return _done(request, {"saved": True}, _("Thank you. Your location is shared with this check-in."))
-
-
-@permission("person.self")
-@require_POST
-def person_submit(request: HttpRequest, checkin_id: int) -> HttpResponse:
-    checkin = selectors.checkin_for_person(request.user, checkin_id)
-    try:
-        sent = services.checkin_submit(
-            actor=request.user, checkin=checkin, idempotency_key=request.POST.get("idempotency_key", "")
-        )
-    except ValidationError as error:
-        return _refused(request, error)
-    sent_url = reverse("checkins:person_sent", kwargs={"checkin_id": sent.pk})
-    if _wants_json(request):
-        return JsonResponse({"state": sent.state, "submitted_at": sent.submitted_at, "next": sent_url})
-    return redirect(sent_url)
 
 
 @permission("person.self")
@@ -352,24 +311,71 @@ def person_sent(request: HttpRequest, checkin_id: int) -> HttpResponse:
     return render(request, "checkins/person_sent.html", {"checkin": checkin})
 
 
-@permission("person.self")
-@require_GET
-def person_status(request: HttpRequest, checkin_id: int) -> JsonResponse:
-    checkin = selectors.checkin_for_person(request.user, checkin_id)
-    return JsonResponse(
-        {
-            "state": checkin.state,
-            "attempts_left": max(settings.CHECKIN_FACE_ATTEMPTS_MAX - checkin.face_attempts, 0),
-            "face": _face_status(checkin),
-        }
-    )
+def _person_step(request: HttpRequest, checkin: CheckIn | None) -> HttpResponse:
+    """One step sent by the page's plain form (no script): answers, a photo, the position, or the send."""
+    step = request.POST.get("step", "")
+    if checkin is None or step not in PERSON_STEPS:
+        messages.error(request, _("This check-in has already been sent or has closed."))
+        return redirect("checkins:person_checkin")
+    try:
+        if step == "answers":
+            services.checkin_answers_save(actor=request.user, checkin=checkin, answers=_answers_from(request, checkin))
+            messages.success(request, _("Your answers are saved."))
+        elif step == "media":
+            upload = request.FILES.get("media")
+            if upload is None:
+                raise services.MediaRefused(_("Choose a photo to send."))
+            limit = max(settings.CHECKIN_VIDEO_MAX_BYTES, settings.CHECKIN_PHOTO_MAX_BYTES)
+            if upload.size is not None and upload.size > limit:
+                raise services.MediaRefused(_("The file is too large. Record a shorter video or take the photo again."))
+            services.checkin_media_add(
+                actor=request.user,
+                checkin=checkin,
+                data=upload.read(),
+                challenge=selectors.checkin_challenge_issued(checkin),
+            )
+            messages.success(request, _("Thank you. We are checking your photo now."))
+        elif step == "location":
+            form = LocationForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("Your phone sent a position we could not read. Try again."))
+            services.checkin_location_save(
+                actor=request.user,
+                checkin=checkin,
+                latitude=form.cleaned_data["latitude"],
+                longitude=form.cleaned_data["longitude"],
+                accuracy_m=form.cleaned_data["accuracy"],
+                consent=form.cleaned_data["consent"],
+            )
+            messages.success(request, _("Thank you. Your location is shared with this check-in."))
+        else:
+            sent = services.checkin_submit(
+                actor=request.user, checkin=checkin, idempotency_key=request.POST.get("idempotency_key", "")
+            )
+            return redirect("checkins:person_sent", checkin_id=sent.pk)
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, text)
+    return redirect("checkins:person_checkin")
+
+
+def _answers_from(request: HttpRequest, checkin: CheckIn) -> dict[str, Any]:
+    answers: dict[str, Any] = {}
+    for question in checkin.questionnaire.questions.all():
+        if question.kind == QuestionKind.MANY_CHOICES:
+            answers[question.key] = request.POST.getlist(question.key)
+        else:
+            answers[question.key] = request.POST.get(question.key, "").strip()
+    for extra in checkin.extra_questions.all():
+        answers[f"extra-{extra.pk}"] = request.POST.get(f"extra-{extra.pk}", "")
+    return answers
 
 
 # --- Helpers ------------------------------------------------------------------------------------
 
 
 def _enrolment_active_change(request: HttpRequest, person_id: int, change: Any, success: str) -> HttpResponse:
-    person = person_get(request.user, person_id, purpose="view_for_checkin_status")
+    person = person_get(request.user, person_id, purpose=AuditAction.PERSON_VIEW_FOR_CHECKIN_STATUS)
     current = Enrolment.objects.filter(person=person).first()
     if current is None:
         raise PermissionDenied("checkin.enrol")
@@ -382,38 +388,6 @@ def _enrolment_active_change(request: HttpRequest, person_id: int, change: Any, 
     return redirect("checkins:enrolment", person_id=person.pk)
 
 
-def _challenge_issue(request: HttpRequest, checkin: CheckIn) -> str:
-    """A fresh liveness challenge for this page, kept in the session: the clip is judged against the
-    challenge we asked for, never one the browser names."""
-    challenge = secrets.choice(services.CHALLENGES)
-    request.session[f"checkin-challenge-{checkin.pk}"] = challenge
-    return challenge
-
-
-def _challenge_issued(request: HttpRequest, checkin: CheckIn) -> str:
-    return str(request.session.get(f"checkin-challenge-{checkin.pk}", ""))
-
-
-def _face_status(checkin: CheckIn) -> dict[str, Any]:
-    """The latest face check in plain words for the person."""
-    latest: Verification | None = checkin.verifications.order_by("-created_at", "-pk").first()
-    if latest is None:
-        return {"status": "none", "message": ""}
-    if latest.status == VerificationStatus.PENDING:
-        return {"status": "pending", "message": _("We are checking your photo. This takes a few seconds.")}
-    if latest.status == VerificationStatus.FAILED:
-        return {"status": "failed", "message": _(latest.message) if latest.message else ""}
-    if latest.decision == FaceDecision.MATCH and latest.liveness_passed is not False:
-        message = _("Thank you. We could see it is you.")
-    else:
-        message = (
-            _(latest.message)
-            if latest.message
-            else _("We could not be sure it is you. You can try again, or send your check-in.")
-        )
-    return {"status": "done", "matched": latest.decision == FaceDecision.MATCH, "message": message}
-
-
 def _answer_words(answer: Any, language: str) -> str:
     question = answer.question
     if question is None or not question.choices:
@@ -421,31 +395,6 @@ def _answer_words(answer: Any, language: str) -> str:
     labels = dict(question.choice_list(language))
     values = answer.value if isinstance(answer.value, list) else [answer.value]
     return ", ".join(str(labels.get(v, v)) for v in values)
-
-
-def _wants_json(request: HttpRequest) -> bool:
-    return "application/json" in request.headers.get("Accept", "")
-
-
-def _status_url(checkin: CheckIn) -> str:
-    from django.urls import reverse
-
-    return reverse("checkins:person_status", kwargs={"checkin_id": checkin.pk})
-
-
-def _refused(request: HttpRequest, error: ValidationError) -> HttpResponse:
-    if _wants_json(request):
-        return JsonResponse({"errors": error.messages}, status=400)
-    for text in error.messages:
-        messages.error(request, text)
-    return redirect("checkins:person_checkin")
-
-
-def _done(request: HttpRequest, payload: dict[str, Any], text: str, status: int = 200) -> HttpResponse:
-    if _wants_json(request):
-        return JsonResponse(payload, status=status)
-    messages.success(request, text)
-    return redirect("checkins:person_checkin")
 
 
 def _form_errors_add(form: Any, error: ValidationError, *, photo_field: bool) -> None:

@@ -7,7 +7,8 @@ from django.contrib import admin
 from django.db import transaction
 from django.http import HttpRequest
 
-from onward.audit.services import audit_record
+from onward.core.audit_actions import AuditAction
+from onward.core.auditing import audit_write
 from onward.core.permissions import can
 
 
@@ -47,22 +48,26 @@ class PolicyInline(admin.TabularInline):
 
 
 class AuditedAdmin(PolicyAdmin):
+    """Each subclass names its three audit actions; `onward/audit/tests/test_actions.py` checks they are set."""
+
+    audit_added: AuditAction
+    audit_changed: AuditAction
+    audit_deleted: AuditAction
+
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         with transaction.atomic():
             super().save_model(request, obj, form, change)
-            audit_record(
+            audit_write(
                 actor=request.user,
                 role="administrator",
-                action=f"admin.{obj._meta.model_name}.{'changed' if change else 'added'}",
+                action=self.audit_changed if change else self.audit_added,
                 target=obj,
                 data={"fields": sorted(form.changed_data)},
             )
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         with transaction.atomic():
-            audit_record(
-                actor=request.user, role="administrator", action=f"admin.{obj._meta.model_name}.deleted", target=obj
-            )
+            audit_write(actor=request.user, role="administrator", action=self.audit_deleted, target=obj)
             super().delete_model(request, obj)
 
 

@@ -19,3 +19,5 @@ class CoreConfig(AppConfig):
         autodiscover_modules("reminders")
         # Every app's record.py adds its part of a person's staff record page (onward.people.record).
         autodiscover_modules("record")
+        # Every app's health.py adds its readiness checks to /readyz.
+        autodiscover_modules("health")

@@ -1,7 +1,18 @@
-"""Readiness: can we reach the database, the cache, file storage, and is a worker alive?"""
+"""Readiness: can we reach the database, the cache and file storage, and whatever the apps add?
+
+Core checks what it owns itself. Apps add their own checks in their `health.py`, found at start-up,
+so core never imports them (jobs adds "is a task worker alive?"):
+
+    @readiness_check("worker")
+    def worker_alive() -> str: ...
+
+A check returns a short detail when all is well and raises when it is not: `NotReady` with words
+for the operator, or any other error, which is reported by its type only.
+"""
 
 import time
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.core.cache import cache
@@ -9,26 +20,41 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
 
+ReadinessCheck = Callable[[], str]
+_CHECKS: dict[str, ReadinessCheck] = {}
+
+
+class NotReady(Exception):
+    """A check's own words for why the service is not ready (they are shown on /readyz)."""
+
+
+def readiness_check(name: str) -> Callable[[ReadinessCheck], ReadinessCheck]:
+    def register(check: ReadinessCheck) -> ReadinessCheck:
+        if name in _CHECKS and _CHECKS[name] is not check:
+            raise RuntimeError(f"Two readiness checks are called {name!r}.")
+        _CHECKS[name] = check
+        return check
+
+    return register
+
 
 def readiness_checks() -> dict[str, dict[str, Any]]:
-    return {
-        "database": _timed(_database),
-        "cache": _timed(_cache),
-        "storage": _timed(_storage),
-        "worker": _worker(),
-    }
+    return {name: _timed(check) for name, check in _CHECKS.items()}
 
 
-def _timed(check: Any) -> dict[str, Any]:
+def _timed(check: ReadinessCheck) -> dict[str, Any]:
     started = time.perf_counter()
     try:
         detail = check()
         ok = True
+    except NotReady as error:
+        detail, ok = str(error), False
     except Exception as error:  # a readiness probe reports every failure, whatever its kind
         detail, ok = f"{type(error).__name__}", False
     return {"ok": ok, "detail": detail, "ms": round((time.perf_counter() - started) * 1000, 1)}
 
 
+@readiness_check("database")
 def _database() -> str:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
@@ -36,6 +62,7 @@ def _database() -> str:
     return connection.vendor
 
 
+@readiness_check("cache")
 def _cache() -> str:
     key = f"readyz:{uuid.uuid4().hex}"
     cache.set(key, "1", 10)
@@ -45,6 +72,7 @@ def _cache() -> str:
     return "ok"
 
 
+@readiness_check("storage")
 def _storage() -> str:
     name = default_storage.save(f"readyz/{uuid.uuid4().hex}.txt", ContentFile(b"ok"))
     try:
@@ -54,25 +82,3 @@ def _storage() -> str:
     finally:
         default_storage.delete(name)
     return "ok"
-
-
-def _worker() -> dict[str, Any]:
-    """A task worker reported within WORKER_HEARTBEAT_STALE_SECONDS. Says why not in plain words."""
-    from django.conf import settings
-
-    from onward.jobs.heartbeat import worker_heartbeat_age_seconds
-
-    started = time.perf_counter()
-    limit = settings.WORKER_HEARTBEAT_STALE_SECONDS
-    try:
-        age = worker_heartbeat_age_seconds()
-    except Exception as error:  # a readiness probe reports every failure, whatever its kind
-        ok, detail = False, f"{type(error).__name__}"
-    else:
-        if age is None:
-            ok, detail = False, "no task worker has reported a heartbeat"
-        elif age > limit:
-            ok, detail = False, f"last task worker heartbeat {int(age)} s ago (limit {limit} s)"
-        else:
-            ok, detail = True, f"last heartbeat {int(age)} s ago"
-    return {"ok": ok, "detail": detail, "ms": round((time.perf_counter() - started) * 1000, 1)}

@@ -1,5 +1,7 @@
 """The Jinja2 environment for our pages: GOV.UK Frontend macros, Django's translations and URLs."""
 
+import os
+import sys
 from typing import Any
 
 from django.conf import settings
@@ -8,7 +10,8 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
-from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
+from django.utils.module_loading import import_string
+from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader, Undefined
 
 from onward.core.navigation import person_navigation, staff_navigation
 
@@ -20,6 +23,8 @@ def environment(**options: Any) -> Environment:
     if base_loader is not None:
         loaders.insert(0, base_loader)
     options.pop("autoescape", None)  # always on, whatever the settings say
+    if isinstance(options.get("undefined"), str):
+        options["undefined"] = import_string(options["undefined"])
     env = Environment(loader=ChoiceLoader(loaders), autoescape=True, **options)
     env.install_gettext_translations(translation, newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(
@@ -44,3 +49,32 @@ def _url(name: str, *args: Any, **kwargs: Any) -> str:
 
 def _date(value: Any, fmt: str = "j F Y") -> str:
     return date_format(value, fmt) if value else ""
+
+
+class LoudUndefined(Undefined):
+    """The test profile's undefined value: printing or looping over a value our own template was never
+    given fails loudly (it printed as nothing, or as Jinja's debugging text, before). GOV.UK Frontend's
+    macros print optional parameters that are absent by design, so inside them it prints nothing."""
+
+    __slots__ = ()
+
+    def __str__(self) -> str:
+        if _inside_govuk_frontend():
+            return ""
+        self._fail_with_undefined_error()
+
+    def __iter__(self) -> Any:
+        if _inside_govuk_frontend():
+            return iter(())
+        self._fail_with_undefined_error()
+
+
+def _inside_govuk_frontend() -> bool:
+    """Whether the nearest template on the call stack is one of GOV.UK Frontend's macros."""
+    frame = sys._getframe(2)
+    while frame is not None:
+        filename = frame.f_code.co_filename
+        if filename.endswith(".html"):
+            return f"{os.sep}govuk_frontend_jinja{os.sep}" in filename
+        frame = frame.f_back  # type: ignore[assignment]
+    return False

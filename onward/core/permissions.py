@@ -13,6 +13,8 @@ from typing import Any, TypeVar
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
+from onward.core.actors import SystemActor
+
 Rule = Callable[[Any, Any], bool]
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -35,13 +37,16 @@ def registered_actions() -> set[str]:
 
 
 def can(user: Any, action: str, obj: Any = None) -> bool:
-    """True when the policy allows it. Unknown actions are refused loudly in tests, quietly in production."""
+    """True when the policy allows it. Unknown actions are refused loudly in tests, quietly in production.
+
+    The system (a SystemActor, for jobs) is refused every action: it is never a signed-in user.
+    """
     if action == PUBLIC:
         return True
     check = _RULES.get(action)
     if check is None:
         raise KeyError(f"No permission rule for {action!r}")
-    if user is None or not user.is_authenticated or not user.is_active:
+    if user is None or isinstance(user, SystemActor) or not user.is_authenticated or not user.is_active:
         return False
     return bool(check(user, obj))
 

@@ -21,6 +21,11 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
+from onward.core.actors import SystemActor
+from onward.core.audit_actions import AuditAction
+from onward.core.auditing import audit_write
+
+RETENTION_ACTOR = SystemActor("retention_run")
 RetentionFunction = Callable[[datetime], int]
 _RULES: dict[str, tuple[RetentionFunction, tuple[type[models.Model], ...]]] = {}
 
@@ -69,16 +74,17 @@ def retention_covered() -> set[str]:
 
 def retention_run(now: datetime | None = None) -> dict[str, Any]:
     """The daily job: every rule, each in its own transaction; an audit event for each that deleted."""
-    from onward.audit.services import audit_record
-
     at = now or timezone.now()
     results: dict[str, Any] = {}
     for name, function in retention_rules().items():
         with transaction.atomic():
             deleted = function(at)
             if deleted:
-                audit_record(
-                    actor=None, action="retention.deleted", reason=name, data={"rule": name, "deleted": deleted}
+                audit_write(
+                    actor=RETENTION_ACTOR,
+                    action=AuditAction.RETENTION_DELETED,
+                    reason=name,
+                    data={"rule": name, "deleted": deleted},
                 )
         results[name] = deleted
     return results

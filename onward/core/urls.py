@@ -9,4 +9,9 @@ urlpatterns = [
     path("readyz", views.readyz, name="readyz"),
     path("manifest.webmanifest", views.web_app_manifest, name="web_app_manifest"),
     path("sw.js", views.service_worker, name="service_worker"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("accessibility/", views.accessibility, name="accessibility"),
+    path("cookies/", views.cookies, name="cookies"),
+    path("help/", views.help_and_contact, name="help"),
+    path("help/check-ins/", views.checkin_guidance, name="checkin_guidance"),
 ]

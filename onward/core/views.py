@@ -7,11 +7,10 @@ from django.http import HttpRequest, HttpResponse, HttpResponseServerError, Json
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.i18n import set_language as django_set_language
 
-from onward.core.actors import UserKind
 from onward.core.health import readiness_checks
 from onward.core.permissions import public
 
@@ -20,7 +19,7 @@ from onward.core.permissions import public
 def home(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if user.is_authenticated:
-        if user.kind == UserKind.PERSON:
+        if getattr(user, "kind", None) == "person":  # as in navigation.py: core does not import accounts
             return redirect("people:person_home")
         if getattr(user, "is_verified", lambda: False)():
             return redirect("people:caseload")
@@ -104,6 +103,84 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     response["Service-Worker-Allowed"] = "/"
     response["Cache-Control"] = "no-cache"
     return response
+
+
+# --- Pages a public service must have: anyone may read them, signed in or not --------------------
+
+
+@public
+def privacy(request: HttpRequest) -> HttpResponse:
+    """The privacy notice. The periods are the retention settings themselves, so they cannot drift."""
+    periods = [
+        (_("Check-in photos and videos, when staff decided they showed you"), settings.CHECKIN_RETENTION_MATCH_DAYS),
+        (
+            _("Check-in photos and videos, when staff decided they did not show you"),
+            settings.CHECKIN_RETENTION_NO_MATCH_DAYS,
+        ),
+        (_("Check-in photos and videos, when staff had a concern"), settings.CHECKIN_RETENTION_CONCERN_DAYS),
+        (
+            _("Check-in photos and videos that nobody looked at, after the check-in ended"),
+            settings.CHECKIN_RETENTION_UNREVIEWED_DAYS,
+        ),
+        (_("Messages you started but did not send"), settings.MESSAGING_DRAFT_RETENTION_DAYS),
+        (_("Records of each time someone signed in, or tried to"), settings.RETENTION_SIGN_IN_ATTEMPTS_DAYS),
+        (_("Sign-in codes and links, once used or out of date"), settings.RETENTION_SPENT_CODES_DAYS),
+        (_("Text messages, emails and notifications we sent you"), settings.RETENTION_NOTIFICATIONS_DAYS),
+    ]
+    return render(
+        request,
+        "core/pages/privacy.html",
+        {"periods": [(what, _period(days)) for what, days in periods], **_contact()},
+    )
+
+
+@public
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/pages/accessibility.html", _contact())
+
+
+@public
+def cookies(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "core/pages/cookies.html",
+        {
+            "session_cookie": settings.SESSION_COOKIE_NAME,
+            "csrf_cookie": settings.CSRF_COOKIE_NAME,
+            "language_cookie": settings.LANGUAGE_COOKIE_NAME,
+            "idle_minutes": settings.SESSION_IDLE_MINUTES,
+            "custody_idle_minutes": settings.CUSTODY_SESSION_IDLE_MINUTES,
+        },
+    )
+
+
+@public
+def help_and_contact(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/pages/help.html", _contact())
+
+
+@public
+def checkin_guidance(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/pages/checkin_guidance.html", {"window_hours": settings.CHECKIN_WINDOW_HOURS})
+
+
+def _contact() -> dict[str, Any]:
+    return {"contact_email": settings.SERVICE_CONTACT_EMAIL}
+
+
+def _period(days: int) -> str:
+    """28 days, or 6 years when it is a whole number of years."""
+    if days >= 365 and days % 365 == 0:
+        years = days // 365
+        return ngettext("%(count)d year", "%(count)d years", years) % {"count": years}
+    return ngettext("%(count)d day", "%(count)d days", days) % {"count": days}
+
+
+# --- Error pages ---------------------------------------------------------------------------------
+
+
+def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "core/400.html", status=400)
 
 
 def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onward.audit.services import audit_record
+from onward.core.audit_actions import AuditAction
 from onward.core.permissions import require
 from onward.directory.models import (
     REASON_REQUIRED,
@@ -66,7 +67,7 @@ def service_create(*, actor: Any, details: ServiceDetails) -> Service:
         service.full_clean()
         service.save()
         _hours_replace(service, details)
-        audit_record(actor=actor, role=_role(actor), action="directory.service_created", target=service)
+        audit_record(actor=actor, role=_role(actor), action=AuditAction.DIRECTORY_SERVICE_CREATED, target=service)
     return service
 
 
@@ -86,7 +87,7 @@ def service_update(*, actor: Any, service: Service, details: ServiceDetails) -> 
         audit_record(
             actor=actor,
             role=_role(actor),
-            action="directory.service_updated",
+            action=AuditAction.DIRECTORY_SERVICE_UPDATED,
             target=locked,
             data={"changed": changed},
         )
@@ -101,21 +102,21 @@ def service_mark_checked(*, actor: Any, service: Service, on: dt.date | None = N
         locked.last_checked_on = on or timezone.localdate()
         locked.last_checked_by = actor
         locked.save(update_fields=["last_checked_on", "last_checked_by", "updated_at"])
-        audit_record(actor=actor, role=_role(actor), action="directory.service_checked", target=locked)
+        audit_record(actor=actor, role=_role(actor), action=AuditAction.DIRECTORY_SERVICE_CHECKED, target=locked)
     return locked
 
 
 def service_withdraw(*, actor: Any, service: Service, reason: str) -> Service:
     """Hide an entry from people (closed down, moved, wrong). Needs a reason."""
-    return _transition(actor, service, ServiceState.WITHDRAWN, reason, "directory.service_withdrawn")
+    return _transition(actor, service, ServiceState.WITHDRAWN, reason, AuditAction.DIRECTORY_SERVICE_WITHDRAWN)
 
 
 def service_publish(*, actor: Any, service: Service) -> Service:
     """Show a withdrawn entry to people again."""
-    return _transition(actor, service, ServiceState.PUBLISHED, "", "directory.service_published")
+    return _transition(actor, service, ServiceState.PUBLISHED, "", AuditAction.DIRECTORY_SERVICE_PUBLISHED)
 
 
-def _transition(actor: Any, service: Service, target: str, reason: str, action: str) -> Service:
+def _transition(actor: Any, service: Service, target: str, reason: str, action: AuditAction) -> Service:
     require(actor, "directory.edit", service)
     reason = (reason or "").strip()
     if target in REASON_REQUIRED and not reason:

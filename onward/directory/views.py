@@ -18,6 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from onward.core.audit_actions import AuditAction
 from onward.core.permissions import can, permission
 from onward.directory import selectors, services
 from onward.directory.forms import SearchForm, ServiceForm, WithdrawForm, service_initial
@@ -33,7 +34,7 @@ from onward.people.selectors import person_get
 
 @permission("directory.self")
 def person_directory(request: HttpRequest) -> HttpResponse:
-    person = person_get(request.user, int(request.user.person_id), purpose="view_own_for_directory")  # type: ignore[union-attr, arg-type]
+    person = person_get(request.user, int(request.user.person_id), purpose=AuditAction.PERSON_VIEW_OWN_FOR_DIRECTORY)  # type: ignore[union-attr, arg-type]
     home = _home_origin(person)
     search = _search(request, home=home)
     context = {**search, "has_home": home is not None, "links_live": not person.in_custody}
@@ -42,7 +43,7 @@ def person_directory(request: HttpRequest) -> HttpResponse:
 
 @permission("directory.self")
 def person_service(request: HttpRequest, service_id: int) -> HttpResponse:
-    person = person_get(request.user, int(request.user.person_id), purpose="view_own_for_directory")  # type: ignore[union-attr, arg-type]
+    person = person_get(request.user, int(request.user.person_id), purpose=AuditAction.PERSON_VIEW_OWN_FOR_DIRECTORY)  # type: ignore[union-attr, arg-type]
     service = selectors.service_get(request.user, service_id)
     context = {**_entry(service), "links_live": not person.in_custody, "back": request.GET.get("back", "")}
     return render(request, "directory/person_detail.html", context)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from onward.audit.services import audit_record
 from onward.core.admin_mixins import ReadOnlyAdmin
 from onward.core.admin_site import OnwardAdminSite, admin_site
+from onward.core.audit_actions import AuditAction
 from onward.core.permissions import can
 from onward.learning.models import (
     Certificate,
@@ -57,7 +58,16 @@ content_site.onward_permission = EDIT  # type: ignore[attr-defined]
 
 
 class ContentAdmin(admin.ModelAdmin):
-    """Content editors and administrators may write content; each save is audited with its inline rows."""
+    """Content editors and administrators may write content; each save is audited with its inline rows.
+
+    Each subclass names its audit actions (`audit_rows_saved` for its one inline table);
+    `onward/audit/tests/test_actions.py` checks they match the model.
+    """
+
+    audit_added: AuditAction
+    audit_changed: AuditAction
+    audit_deleted: AuditAction
+    audit_rows_saved: AuditAction
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return can(request.user, EDIT)
@@ -78,7 +88,7 @@ class ContentAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         with transaction.atomic():
             super().save_model(request, obj, form, change)
-            _audit(request, f"learning.content.{obj._meta.model_name}.{'changed' if change else 'added'}", obj, form)
+            _audit(request, self.audit_changed if change else self.audit_added, obj, form)
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         with transaction.atomic():
@@ -87,14 +97,14 @@ class ContentAdmin(admin.ModelAdmin):
                 audit_record(
                     actor=request.user,
                     role=EDIT,
-                    action=f"learning.content.{formset.model._meta.model_name}.saved",
+                    action=self.audit_rows_saved,
                     target=form.instance,
                     data={"rows_changed": len([f for f in formset.forms if f.has_changed()])},
                 )
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         with transaction.atomic():
-            _audit(request, f"learning.content.{obj._meta.model_name}.deleted", obj, None)
+            _audit(request, self.audit_deleted, obj, None)
             super().delete_model(request, obj)
 
 
@@ -150,6 +160,10 @@ class SelfAssessmentOptionInline(ContentInline):
 
 
 class CourseAdmin(ContentAdmin):
+    audit_added = AuditAction.LEARNING_CONTENT_COURSE_ADDED
+    audit_changed = AuditAction.LEARNING_CONTENT_COURSE_CHANGED
+    audit_deleted = AuditAction.LEARNING_CONTENT_COURSE_DELETED
+    audit_rows_saved = AuditAction.LEARNING_CONTENT_MODULE_SAVED
     list_display = ["title", "audience", "published"]
     list_filter = ["audience", "published"]
     search_fields = ["title"]
@@ -159,6 +173,10 @@ class CourseAdmin(ContentAdmin):
 
 
 class ModuleAdmin(ContentAdmin):
+    audit_added = AuditAction.LEARNING_CONTENT_MODULE_ADDED
+    audit_changed = AuditAction.LEARNING_CONTENT_MODULE_CHANGED
+    audit_deleted = AuditAction.LEARNING_CONTENT_MODULE_DELETED
+    audit_rows_saved = AuditAction.LEARNING_CONTENT_LESSON_SAVED
     list_display = ["title", "course", "position"]
     list_filter = ["course"]
     inlines = [LessonInline]
@@ -196,6 +214,10 @@ class LessonForm(forms.ModelForm):
 
 
 class LessonAdmin(ContentAdmin):
+    audit_added = AuditAction.LEARNING_CONTENT_LESSON_ADDED
+    audit_changed = AuditAction.LEARNING_CONTENT_LESSON_CHANGED
+    audit_deleted = AuditAction.LEARNING_CONTENT_LESSON_DELETED
+    audit_rows_saved = AuditAction.LEARNING_CONTENT_QUESTION_SAVED
     form = LessonForm
     list_display = ["title", "module", "kind", "position"]
     list_filter = ["kind", "module__course"]
@@ -203,17 +225,29 @@ class LessonAdmin(ContentAdmin):
 
 
 class QuestionAdmin(ContentAdmin):
+    audit_added = AuditAction.LEARNING_CONTENT_QUESTION_ADDED
+    audit_changed = AuditAction.LEARNING_CONTENT_QUESTION_CHANGED
+    audit_deleted = AuditAction.LEARNING_CONTENT_QUESTION_DELETED
+    audit_rows_saved = AuditAction.LEARNING_CONTENT_OPTION_SAVED
     list_display = ["text", "lesson", "multiple"]
     list_filter = ["lesson__module__course"]
     inlines = [OptionInline]
 
 
 class SelfAssessmentSetAdmin(ContentAdmin):
+    audit_added = AuditAction.LEARNING_CONTENT_SELFASSESSMENTSET_ADDED
+    audit_changed = AuditAction.LEARNING_CONTENT_SELFASSESSMENTSET_CHANGED
+    audit_deleted = AuditAction.LEARNING_CONTENT_SELFASSESSMENTSET_DELETED
+    audit_rows_saved = AuditAction.LEARNING_CONTENT_SELFASSESSMENTQUESTION_SAVED
     list_display = ["title", "published"]
     inlines = [SelfAssessmentQuestionInline]
 
 
 class SelfAssessmentQuestionAdmin(ContentAdmin):
+    audit_added = AuditAction.LEARNING_CONTENT_SELFASSESSMENTQUESTION_ADDED
+    audit_changed = AuditAction.LEARNING_CONTENT_SELFASSESSMENTQUESTION_CHANGED
+    audit_deleted = AuditAction.LEARNING_CONTENT_SELFASSESSMENTQUESTION_DELETED
+    audit_rows_saved = AuditAction.LEARNING_CONTENT_SELFASSESSMENTOPTION_SAVED
     list_display = ["text", "assessment"]
     inlines = [SelfAssessmentOptionInline]
 
@@ -267,7 +301,7 @@ def _studied(obj: Any) -> bool:
     return False
 
 
-def _audit(request: HttpRequest, action: str, obj: Any, form: Any) -> None:
+def _audit(request: HttpRequest, action: AuditAction, obj: Any, form: Any) -> None:
     audit_record(
         actor=request.user,
         role=EDIT,

@@ -64,10 +64,11 @@ def certificate_check_allowed(address: str) -> bool:
 
 
 def certificate_verify_url(request: HttpRequest, code: str) -> str:
-    """Where anyone checks this code: CERTIFICATE_VERIFY_BASE_URL if set, else this site's own address."""
+    """Where anyone checks this code: CERTIFICATE_VERIFY_BASE_URL if set, else the site's public address
+    (never the address it was downloaded from, which may be a prison's own network)."""
     path = f"{reverse('learning:certificate_verify')}?code={code}"
-    base = settings.CERTIFICATE_VERIFY_BASE_URL.rstrip("/")
-    return f"{base}{path}" if base else request.build_absolute_uri(path)
+    base = (settings.CERTIFICATE_VERIFY_BASE_URL or settings.PUBLIC_BASE_URL).rstrip("/")
+    return f"{base}{path}"
 
 
 def certificate_pdf(certificate: Certificate, verify_url: str) -> bytes:

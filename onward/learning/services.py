@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from onward.audit.services import audit_record
 from onward.core.actors import UserKind
+from onward.core.audit_actions import AuditAction
 from onward.core.permissions import require
 from onward.learning.models import (
     Certificate,
@@ -53,7 +54,7 @@ def enrolment_create(*, actor: Any, person: Person, course: Course) -> Enrolment
             audit_record(
                 actor=actor,
                 role=acting_role(actor, person),
-                action="learning.enrolled",
+                action=AuditAction.LEARNING_ENROLLED,
                 person=person,
                 target=enrolment,
                 data={"course": course.pk},
@@ -114,7 +115,7 @@ def lesson_complete(*, actor: Any, lesson: Lesson, answers: dict[int, list[int]]
         audit_record(
             actor=actor,
             role="person",
-            action="learning.lesson_completed" if passed else "learning.lesson_tried",
+            action=AuditAction.LEARNING_LESSON_COMPLETED if passed else AuditAction.LEARNING_LESSON_TRIED,
             person=person,
             target=progress,
             data={"lesson": lesson.pk, "score": score, "out_of": out_of, "attempt": progress.attempts},
@@ -170,7 +171,7 @@ def _certificate_issue_if_complete(*, actor: Any, person: Person, course: Course
     audit_record(
         actor=actor,
         role=acting_role(actor, person),
-        action="learning.certificate_issued",
+        action=AuditAction.LEARNING_CERTIFICATE_ISSUED,
         person=person,
         target=certificate,
         data={"course": course.pk},
@@ -212,7 +213,7 @@ def self_assessment_submit(
         audit_record(
             actor=actor,
             role="person",
-            action="learning.self_assessment_submitted",
+            action=AuditAction.LEARNING_SELF_ASSESSMENT_SUBMITTED,
             person=person,
             target=result,
             data={"assessment": assessment.pk, "score": score, "max_score": max_score},

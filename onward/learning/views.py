@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from onward.core.audit_actions import AuditAction
 from onward.core.context import current_request_context
 from onward.core.markdown import body_html
 from onward.core.permissions import can, permission, public, require
@@ -148,7 +149,7 @@ def assessment_detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
 @permission("learning.view")
 def person_learning(request: HttpRequest, person_id: int) -> HttpResponse:
     """A person's courses, progress, certificates and self-assessment scores over time."""
-    person = person_get(request.user, person_id, purpose="view_learning")
+    person = person_get(request.user, person_id, purpose=AuditAction.PERSON_VIEW_LEARNING)
     require(request.user, "learning.view", person)
     learning = selectors.learning_for(request.user, person)
     context = {"person": person, "learning": learning, "may_enrol": can(request.user, "learning.enrol", person)}
@@ -158,7 +159,7 @@ def person_learning(request: HttpRequest, person_id: int) -> HttpResponse:
 @permission("learning.enrol")
 @require_POST
 def person_enrol(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = person_get(request.user, person_id, purpose="view_for_enrolment")
+    person = person_get(request.user, person_id, purpose=AuditAction.PERSON_VIEW_FOR_ENROLMENT)
     course = Course.objects.filter(pk=_int(request.POST.get("course")) or 0).first()
     if course is None:
         messages.error(request, _("Choose a course."))

@@ -20,6 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onward.audit.services import audit_record
+from onward.core.actors import SystemActor
+from onward.core.audit_actions import AuditAction
 from onward.core.permissions import require
 from onward.library.models import (
     DEFAULT_LANGUAGE,
@@ -104,7 +106,11 @@ def item_create(*, actor: Any, draft: ItemDraft) -> Item:
         item.topics.set(draft.topics)
         revision = _revision_add(actor, item, draft, previous=None)
         audit_record(
-            actor=actor, role="content_editor", action="library.item_created", target=item, data=_summary(revision)
+            actor=actor,
+            role="content_editor",
+            action=AuditAction.LIBRARY_ITEM_CREATED,
+            target=item,
+            data=_summary(revision),
         )
     return item
 
@@ -127,7 +133,11 @@ def item_edit(*, actor: Any, item: Item, draft: ItemDraft) -> Revision:
         item.topics.set(draft.topics)
         revision = _revision_add(actor, item, draft, previous=previous)
         audit_record(
-            actor=actor, role="content_editor", action="library.item_edited", target=item, data=_summary(revision)
+            actor=actor,
+            role="content_editor",
+            action=AuditAction.LIBRARY_ITEM_EDITED,
+            target=item,
+            data=_summary(revision),
         )
     return revision
 
@@ -135,7 +145,7 @@ def item_edit(*, actor: Any, item: Item, draft: ItemDraft) -> Revision:
 def item_submit(*, actor: Any, item: Item) -> Item:
     """Ask another editor to approve the newest revision."""
     require(actor, "library.edit", item)
-    return _transition(actor, item, ItemState.IN_REVIEW, "library.item_submitted")
+    return _transition(actor, item, ItemState.IN_REVIEW, AuditAction.LIBRARY_ITEM_SUBMITTED)
 
 
 def item_approve(*, actor: Any, item: Item) -> Item:
@@ -148,7 +158,9 @@ def item_approve(*, actor: Any, item: Item) -> Item:
         revision.approved_by = actor
         revision.approved_at = timezone.now()
         revision.save(update_fields=["approved_by", "approved_at"])
-        return _transition(actor, item, ItemState.APPROVED, "library.item_approved", data={"revision": revision.number})
+        return _transition(
+            actor, item, ItemState.APPROVED, AuditAction.LIBRARY_ITEM_APPROVED, data={"revision": revision.number}
+        )
 
 
 def item_return(*, actor: Any, item: Item, reason: str) -> Item:
@@ -156,7 +168,7 @@ def item_return(*, actor: Any, item: Item, reason: str) -> Item:
     require(actor, "library.edit", item)
     if item.state != ItemState.IN_REVIEW:
         raise ValidationError(_("Only an item waiting for approval can be sent back."))
-    return _transition(actor, item, ItemState.DRAFT, "library.item_returned", reason=_reason(reason))
+    return _transition(actor, item, ItemState.DRAFT, AuditAction.LIBRARY_ITEM_RETURNED, reason=_reason(reason))
 
 
 def item_publish(*, actor: Any, item: Item, at: datetime.datetime | None = None) -> Item:
@@ -165,14 +177,19 @@ def item_publish(*, actor: Any, item: Item, at: datetime.datetime | None = None)
     now = timezone.now()
     if at is not None and at > now:
         with transaction.atomic():
-            item = _transition(actor, item, ItemState.SCHEDULED, "library.item_scheduled", data={"publish_at": at})
+            item = _transition(
+                actor, item, ItemState.SCHEDULED, AuditAction.LIBRARY_ITEM_SCHEDULED, data={"publish_at": at}
+            )
             Item.objects.filter(pk=item.pk).update(publish_at=at)
             item.publish_at = at
         return item
     with transaction.atomic():
-        item = _transition(actor, item, ItemState.PUBLISHED, "library.item_published")
+        item = _transition(actor, item, ItemState.PUBLISHED, AuditAction.LIBRARY_ITEM_PUBLISHED)
         _go_live(item, now)
     return item
+
+
+PUBLISH_DUE_ACTOR = SystemActor("library_publish_due")
 
 
 def items_publish_due() -> dict[str, int]:
@@ -192,9 +209,9 @@ def items_publish_due() -> dict[str, int]:
             item.save(update_fields=["state"])
             _go_live(item, item.publish_at)
             audit_record(
-                actor=None,
+                actor=PUBLISH_DUE_ACTOR,
                 role="scheduler",
-                action="library.item_published",
+                action=AuditAction.LIBRARY_ITEM_PUBLISHED,
                 target=item,
                 data={"revision": revision.number, "scheduled_for": item.publish_at},
             )
@@ -207,7 +224,7 @@ def item_withdraw(*, actor: Any, item: Item, reason: str) -> Item:
     require(actor, "library.edit", item)
     reason = _reason(reason)
     with transaction.atomic():
-        item = _transition(actor, item, ItemState.WITHDRAWN, "library.item_withdrawn", reason=reason)
+        item = _transition(actor, item, ItemState.WITHDRAWN, AuditAction.LIBRARY_ITEM_WITHDRAWN, reason=reason)
         Item.objects.filter(pk=item.pk).update(live_revision=None, publish_at=None)
         item.live_revision = None
         _content_changed()
@@ -222,7 +239,9 @@ def item_save(*, actor: Any, item: Item) -> SavedItem:
     with transaction.atomic():
         saved, created = SavedItem.objects.get_or_create(person_id=actor.person_id, item=item)
         if created:
-            audit_record(actor=actor, role="person", action="library.item_saved", person=actor.person, target=item)
+            audit_record(
+                actor=actor, role="person", action=AuditAction.LIBRARY_ITEM_SAVED, person=actor.person, target=item
+            )
     return saved
 
 
@@ -231,7 +250,9 @@ def item_unsave(*, actor: Any, item: Item) -> None:
     with transaction.atomic():
         deleted, _count = SavedItem.objects.filter(person_id=actor.person_id, item=item).delete()
         if deleted:
-            audit_record(actor=actor, role="person", action="library.item_unsaved", person=actor.person, target=item)
+            audit_record(
+                actor=actor, role="person", action=AuditAction.LIBRARY_ITEM_UNSAVED, person=actor.person, target=item
+            )
 
 
 def item_rate(*, actor: Any, item: Item, helped: bool, reason: str = "") -> Rating:
@@ -249,7 +270,7 @@ def item_rate(*, actor: Any, item: Item, helped: bool, reason: str = "") -> Rati
         audit_record(
             actor=actor,
             role="person",
-            action="library.item_rated",
+            action=AuditAction.LIBRARY_ITEM_RATED,
             person=actor.person,
             target=item,
             data={"helped": helped},
@@ -261,7 +282,7 @@ def item_rate(*, actor: Any, item: Item, helped: bool, reason: str = "") -> Rati
 
 
 def _transition(
-    actor: Any, item: Item, to: str, action: str, *, reason: str = "", data: dict[str, Any] | None = None
+    actor: Any, item: Item, to: str, action: AuditAction, *, reason: str = "", data: dict[str, Any] | None = None
 ) -> Item:
     with transaction.atomic():
         item = Item.objects.select_for_update().get(pk=item.pk)

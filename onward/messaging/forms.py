@@ -154,7 +154,10 @@ class TermForm(forms.Form):
         label=_("Word or phrase"),
         required=False,
         max_length=100,
-        help_text=_("Capital letters and accents do not matter. Only whole words match."),
+        help_text=_(
+            "Capital letters, accents, hidden characters, look-alike letters and numbers used as letters do not "
+            "matter. Whole words match, and their plurals."
+        ),
     )
     pattern = forms.ChoiceField(label=_("Pattern"), required=False)
     category = forms.CharField(label=_("Category (optional)"), required=False, max_length=50)
@@ -187,4 +190,17 @@ class TermUploadForm(forms.Form):
             "(kind is word, phrase or pattern)."
         ),
         error_messages={"required": _("Choose a file.")},
+    )
+
+
+class ScreeningTryForm(forms.Form):
+    text = forms.CharField(
+        label=_("Message to try"),
+        widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
+        max_length=settings.MESSAGING_MESSAGE_MAX_CHARS,
+        help_text=_("It is checked against this list as a message from someone here would be. It is not sent or kept."),
+        error_messages={
+            "required": _("Enter a message to try."),
+            "max_length": _("The message must be %(limit_value)s characters or fewer."),
+        },
     )

@@ -8,6 +8,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from onward.audit.services import audit_record
 from onward.core.actors import UserKind
+from onward.core.audit_actions import AuditAction
 from onward.messaging.models import (
     VISIBLE_TO_RECIPIENT,
     Attachment,
@@ -66,7 +67,9 @@ def unread_total(user: Any) -> int:
     return messages
 
 
-def conversation_get(user: Any, conversation_id: int, *, purpose: str = "view") -> Conversation:
+def conversation_get(
+    user: Any, conversation_id: int, *, purpose: AuditAction = AuditAction.CONVERSATION_VIEW
+) -> Conversation:
     """One conversation the user may read; the same refusal whether it exists or not. The read is audited."""
     conversation = (
         conversations_visible_to(user)
@@ -185,7 +188,7 @@ def review_message_get(user: Any, message_id: int) -> Message:
     audit_record(
         actor=user,
         role="security",
-        action="message.viewed_for_review",
+        action=AuditAction.MESSAGE_VIEWED_FOR_REVIEW,
         person=message.conversation.person,
         target=message,
     )
@@ -213,7 +216,7 @@ def attachment_get(user: Any, attachment_id: int) -> Attachment:
     message = attachment.message
     if not (message.is_visible_to_recipient or message.author_user_id == user.pk):
         raise PermissionDenied("conversation.view")
-    _audit_read(user, message.conversation, "attachment")
+    _audit_read(user, message.conversation, AuditAction.CONVERSATION_ATTACHMENT)
     return attachment
 
 
@@ -231,14 +234,14 @@ def _messages(conversation: Conversation, visible: Q, user: Any) -> QuerySet[Mes
     return messages
 
 
-def _audit_read(user: Any, conversation: Conversation, purpose: str) -> None:
+def _audit_read(user: Any, conversation: Conversation, purpose: AuditAction) -> None:
     role = "person" if user.kind == UserKind.PERSON else acting_role(user, conversation.person)
     if conversation.kind == ConversationKind.CONTACT and user.kind == UserKind.STAFF:
         role = "security"
     audit_record(
         actor=user,
         role=role,
-        action=f"conversation.{purpose}",
+        action=purpose,
         person=conversation.person,
         target=conversation,
     )

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from onward.audit.services import audit_record
 from onward.core.actors import UserKind
+from onward.core.audit_actions import AuditAction
 from onward.core.permissions import require
 from onward.messaging.attachments import PreparedAttachment
 from onward.messaging.models import (
@@ -47,12 +48,24 @@ from onward.messaging.models import (
     WordList,
 )
 from onward.messaging.rules import word_list_role
-from onward.messaging.screening import PATTERNS, SPACES, Match, Screener, build_screener, normalise, screener_for
+from onward.messaging.screening import (
+    DIRECTION_CONTROL_KIND,
+    DIRECTION_CONTROL_TERM,
+    PATTERNS,
+    SPACES,
+    Match,
+    Screener,
+    build_screener,
+    has_direction_controls,
+    normalise,
+    screener_for,
+)
 from onward.notifications.services import notification_queue
 from onward.organisations.models import OrgUnit, UnitKind
 from onward.people.models import CUSTODY_STATUSES, Person, StaffAssignment, Status
 from onward.people.rules import acting_role
 
+DIRECTION_CONTROL_MATCH = Match(DIRECTION_CONTROL_TERM, DIRECTION_CONTROL_KIND, "")
 HTML_TAG = re.compile(r"<\s*/?\s*[a-z!][^>]*>", re.IGNORECASE)
 CLIENT_KEY = re.compile(r"[A-Za-z0-9_-]{8,64}")
 
@@ -82,7 +95,7 @@ def conversation_for_person(*, actor: Any, person: Person) -> Conversation:
                 audit_record(
                     actor=actor,
                     role=_role(actor, person),
-                    action="conversation.started",
+                    action=AuditAction.CONVERSATION_STARTED,
                     person=person,
                     target=conversation,
                 )
@@ -124,7 +137,7 @@ def conversation_participants_sync(conversation: Conversation) -> list[Participa
         if joining or leaving:
             audit_record(
                 actor=None,
-                action="conversation.participants_changed",
+                action=AuditAction.CONVERSATION_PARTICIPANTS_CHANGED,
                 person=person,
                 target=conversation,
                 data={"joined": [p.user_id for p in joining], "left": [u for u in current if u not in wanted]},
@@ -181,7 +194,7 @@ def message_send(
             audit_record(
                 actor=actor,
                 role=_role(actor, person),
-                action="message.sent",
+                action=AuditAction.MESSAGE_SENT,
                 person=person,
                 target=message,
                 data={"conversation": conversation.pk, "state": message.state, "flag": message.flag},
@@ -229,7 +242,7 @@ def message_send_by_contact(*, link: ContactLink, body: str, client_key: str = "
             audit_record(
                 actor=None,
                 role="contact",
-                action="message.sent_by_contact",
+                action=AuditAction.MESSAGE_SENT_BY_CONTACT,
                 person=link.conversation.person,
                 target=message,
                 data={"contact": contact.pk, "state": message.state, "flag": message.flag},
@@ -258,7 +271,7 @@ def message_release(*, actor: Any, message: Message, note: str = "") -> Message:
         audit_record(
             actor=actor,
             role="security",
-            action="message.released",
+            action=AuditAction.MESSAGE_RELEASED,
             person=locked.conversation.person,
             target=locked,
             reason=locked.review_note,
@@ -284,7 +297,7 @@ def message_block(*, actor: Any, message: Message, reason: str) -> Message:
         audit_record(
             actor=actor,
             role="security",
-            action="message.blocked",
+            action=AuditAction.MESSAGE_BLOCKED,
             person=locked.conversation.person,
             target=locked,
             reason=reason,
@@ -318,7 +331,7 @@ def message_flag_clear(*, actor: Any, message: Message, note: str = "") -> Messa
         audit_record(
             actor=actor,
             role=_role(actor, message.conversation.person),
-            action="message.flag_reviewed",
+            action=AuditAction.MESSAGE_FLAG_REVIEWED,
             person=message.conversation.person,
             target=message,
             reason=note.strip(),
@@ -428,7 +441,7 @@ def contact_approve(
         audit_record(
             actor=actor,
             role="security",
-            action="contact.approved",
+            action=AuditAction.CONTACT_APPROVED,
             person=person,
             target=contact,
             data={"relationship": contact.relationship},
@@ -437,15 +450,25 @@ def contact_approve(
 
 
 def contact_reinstate(*, actor: Any, contact: ApprovedContact, reason: str = "") -> ApprovedContact:
-    return _contact_set_status(actor=actor, contact=contact, status=ContactStatus.APPROVED, reason=reason)
+    return _contact_set_status(
+        actor=actor, contact=contact, status=ContactStatus.APPROVED, reason=reason, action=AuditAction.CONTACT_APPROVED
+    )
 
 
 def contact_suspend(*, actor: Any, contact: ApprovedContact, reason: str) -> ApprovedContact:
-    return _contact_set_status(actor=actor, contact=contact, status=ContactStatus.SUSPENDED, reason=reason)
+    return _contact_set_status(
+        actor=actor,
+        contact=contact,
+        status=ContactStatus.SUSPENDED,
+        reason=reason,
+        action=AuditAction.CONTACT_SUSPENDED,
+    )
 
 
 def contact_bar(*, actor: Any, contact: ApprovedContact, reason: str) -> ApprovedContact:
-    return _contact_set_status(actor=actor, contact=contact, status=ContactStatus.BARRED, reason=reason)
+    return _contact_set_status(
+        actor=actor, contact=contact, status=ContactStatus.BARRED, reason=reason, action=AuditAction.CONTACT_BARRED
+    )
 
 
 def contact_link_issue(*, contact: ApprovedContact, conversation: Conversation) -> IssuedLink:
@@ -499,7 +522,7 @@ def broadcast_send(*, actor: Any, audience: str, title: str, body: str, unit: Or
         audit_record(
             actor=actor,
             role="staff",
-            action="broadcast.sent",
+            action=AuditAction.BROADCAST_SENT,
             target=broadcast,
             data={"audience": audience, "unit": unit.pk if unit else None, "recipients": len(deliveries)},
         )
@@ -556,7 +579,7 @@ def word_list_create(*, actor: Any, unit: OrgUnit, policy: str, reason: str = ""
         audit_record(
             actor=actor,
             role=word_list_role(actor, unit) or "",
-            action="word_list.created",
+            action=AuditAction.WORD_LIST_CREATED,
             target=word_list,
             reason=reason.strip(),
             data={"unit": unit.pk, "before": None, "after": {"policy": policy, "terms": len(seeded)}},
@@ -581,7 +604,7 @@ def word_list_policy_set(*, actor: Any, word_list: WordList, policy: str, reason
         audit_record(
             actor=actor,
             role=word_list_role(actor, locked.unit) or "",
-            action="word_list.policy_changed",
+            action=AuditAction.WORD_LIST_POLICY_CHANGED,
             target=locked,
             reason=reason,
             data={"before": {"policy": before}, "after": {"policy": policy}},
@@ -603,7 +626,7 @@ def term_add(*, actor: Any, word_list: WordList, kind: str, text: str, category:
         audit_record(
             actor=actor,
             role=word_list_role(actor, locked.unit) or "",
-            action="word_list.term_added",
+            action=AuditAction.WORD_LIST_TERM_ADDED,
             target=locked,
             data={"before": None, "after": {"kind": kind, "text": text, "category": category}},
         )
@@ -625,7 +648,7 @@ def term_remove(*, actor: Any, term: Term, reason: str) -> None:
         audit_record(
             actor=actor,
             role=word_list_role(actor, locked.unit) or "",
-            action="word_list.term_removed",
+            action=AuditAction.WORD_LIST_TERM_REMOVED,
             target=locked,
             reason=reason,
             data={"before": before, "after": None},
@@ -687,7 +710,7 @@ def terms_upload(*, actor: Any, word_list: WordList, content: bytes) -> UploadRe
         audit_record(
             actor=actor,
             role=word_list_role(actor, locked.unit) or "",
-            action="word_list.terms_uploaded",
+            action=AuditAction.WORD_LIST_TERMS_UPLOADED,
             target=locked,
             data={
                 "file_sha256": hashlib.sha256(content).hexdigest(),
@@ -720,8 +743,10 @@ def term_clean(kind: str, text: str) -> tuple[str, str]:
     key = normalise(text)
     if sum(ch.isalnum() for ch in key) < 2:
         raise ValidationError(_("A term must have at least 2 letters or numbers."))
-    if kind == TermKind.WORD and " " in key:
+    if kind == TermKind.WORD and " " in text:
         raise ValidationError(_("A whole word cannot have spaces. Add it as a phrase."))
+    if kind == TermKind.WORD and " " in key:
+        kind = TermKind.PHRASE  # "self-harm" is screened as the words "self harm"
     return kind, text
 
 
@@ -774,10 +799,96 @@ def _revision_bump(word_list: WordList) -> None:
 
 
 def screen(person: Person, body: str) -> tuple[list[Match], WordList | None]:
+    """What the message matches on the list that screens this person's messages (and the list)."""
     word_list = word_list_for(person)
     if word_list is None and person.status not in CUSTODY_STATUSES:
         return _default_risk_screener().matches(body), None
     return screener_for(word_list).matches(body), word_list
+
+
+@dataclass(frozen=True)
+class ScreeningTrial:
+    held: bool
+    flagged: bool
+    matched: list[Match]
+    canonical: str
+    has_direction_controls: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"held": self.held, "matched": [m.term for m in self.matched], "canonical": self.canonical}
+
+
+def screening_evaluate(word_list: WordList, text: str) -> ScreeningTrial:
+    """What would happen to a message from a person in this list's prison (or delivery unit): held, flagged
+    or delivered, which terms it matches and the canonical form it was screened in. Stores nothing."""
+    result = screener_for(word_list).screen(text)
+    matched = list(result.matches)
+    in_custody = word_list.unit.kind != UnitKind.PDU
+    if result.has_direction_controls and in_custody:
+        matched.append(DIRECTION_CONTROL_MATCH)
+    held = in_custody and bool(matched) and (word_list.policy == ScreeningPolicy.HOLD or result.has_direction_controls)
+    return ScreeningTrial(
+        held=held,
+        flagged=bool(matched),
+        matched=matched,
+        canonical=result.canonical,
+        has_direction_controls=result.has_direction_controls,
+    )
+
+
+def screening_check(*, unit_code: str, text: str) -> ScreeningTrial:
+    """`manage.py screening_check`: an operator on the server tries a message against a unit's list (a wing or
+    office uses its prison's or delivery unit's). Audited as a test by the system; nothing else is stored."""
+    unit = OrgUnit.objects.filter(code=unit_code.strip().upper()).select_related("parent").first()
+    if unit is None:
+        raise LookupError(_("No prison or delivery unit has the code %(code)s.") % {"code": unit_code})
+    if unit.kind in (UnitKind.WING, UnitKind.OFFICE) and unit.parent is not None:
+        unit = unit.parent
+    word_list = WordList.objects.filter(unit=unit).select_related("unit").first()
+    if word_list is None:
+        raise LookupError(_("%(unit)s has no word list.") % {"unit": unit.name})
+    trial = screening_evaluate(word_list, text)
+    with transaction.atomic():
+        audit_record(
+            actor=None,
+            role="operator",
+            action=AuditAction.WORD_LIST_TRIED,
+            target=word_list,
+            data=_trial_audit(text, trial),
+        )
+    return trial
+
+
+def screening_try(*, actor: Any, word_list: WordList, text: str) -> ScreeningTrial:
+    """Security try a message against their list, to test it. Audited as a test; never stored as a message
+    (the audit keeps the text's length and digest, not the text)."""
+    require(actor, "wordlist.manage", word_list)
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError(_("Enter a message to try."))
+    limit = settings.MESSAGING_MESSAGE_MAX_CHARS
+    if len(text) > limit:
+        raise ValidationError(_("The message must be %(limit)s characters or fewer.") % {"limit": limit})
+    trial = screening_evaluate(word_list, text)
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            role=word_list_role(actor, word_list.unit) or "",
+            action=AuditAction.WORD_LIST_TRIED,
+            target=word_list,
+            data=_trial_audit(text, trial),
+        )
+    return trial
+
+
+def _trial_audit(text: str, trial: ScreeningTrial) -> dict[str, Any]:
+    return {
+        "test": True,
+        "characters": len(text),
+        "text_sha256": hashlib.sha256(text.encode()).hexdigest(),
+        "held": trial.held,
+        "matched": [m.term for m in trial.matched],
+    }
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -797,11 +908,15 @@ def _message_store(
     person = conversation.person
     matches, word_list = screen(person, body)
     in_custody = person.status in CUSTODY_STATUSES
+    # Text whose direction is overridden does not read the way it is written: always held in custody.
+    hidden_direction = in_custody and has_direction_controls(body)
+    if hidden_direction:
+        matches = [*matches, DIRECTION_CONTROL_MATCH]
     state, flag = MessageState.DELIVERED, FlagKind.NONE
     if matches and in_custody:
         flag = FlagKind.SCREENING
         policy = word_list.policy if word_list is not None else ScreeningPolicy.HOLD
-        if policy == ScreeningPolicy.HOLD and may_hold:
+        if (policy == ScreeningPolicy.HOLD or hidden_direction) and may_hold:
             state = MessageState.HELD
     elif matches:
         flag = FlagKind.RISK  # community: flagged to the practitioner, never held
@@ -846,7 +961,7 @@ def _notify_recipients(message: Message) -> None:
         if not contact.may_write:
             return
         issued = contact_link_issue(contact=contact, conversation=conversation)
-        url = settings.MESSAGING_LINK_BASE_URL.rstrip("/") + issued.path
+        url = settings.PUBLIC_BASE_URL.rstrip("/") + issued.path
         channel, address = ("email", contact.email) if contact.email else ("sms", contact.phone)
         notification_queue(
             channel=channel,
@@ -910,7 +1025,9 @@ def _notify_risk(message: Message) -> None:
         )
 
 
-def _contact_set_status(*, actor: Any, contact: ApprovedContact, status: str, reason: str) -> ApprovedContact:
+def _contact_set_status(
+    *, actor: Any, contact: ApprovedContact, status: str, reason: str, action: AuditAction
+) -> ApprovedContact:
     require(actor, "contact.manage", contact)
     reason = reason.strip()
     if status != ContactStatus.APPROVED and not reason:
@@ -926,7 +1043,7 @@ def _contact_set_status(*, actor: Any, contact: ApprovedContact, status: str, re
         audit_record(
             actor=actor,
             role="security",
-            action=f"contact.{status}",
+            action=action,
             person=contact.person,
             target=contact,
             reason=reason,

@@ -27,6 +27,7 @@ urlpatterns = [
     path("staff/word-lists/new/", views.word_list_new, name="word_list_new"),
     path("staff/word-lists/<int:word_list_id>/", views.word_list_detail, name="word_list"),
     path("staff/word-lists/<int:word_list_id>/policy/", views.word_list_policy, name="word_list_policy"),
+    path("staff/word-lists/<int:word_list_id>/try/", views.word_list_try, name="word_list_try"),
     path("staff/word-lists/<int:word_list_id>/terms/new/", views.term_new, name="term_new"),
     path("staff/word-lists/<int:word_list_id>/terms/upload/", views.term_upload, name="term_upload"),
     path("staff/word-lists/<int:word_list_id>/terms/<int:term_id>/remove/", views.term_delete, name="term_remove"),

@@ -16,6 +16,7 @@ from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from onward.core.audit_actions import AuditAction
 from onward.core.permissions import can, permission
 from onward.messaging.attachments import PreparedAttachment, attachment_prepare
 from onward.messaging.forms import (
@@ -27,6 +28,7 @@ from onward.messaging.forms import (
     MessageForm,
     PolicyForm,
     ReviewForm,
+    ScreeningTryForm,
     TermForm,
     TermRemoveForm,
     TermUploadForm,
@@ -34,7 +36,7 @@ from onward.messaging.forms import (
 )
 from onward.messaging.models import ConversationKind, MessageState, TermKind, WordList
 from onward.messaging.rules import contacts_managed_by
-from onward.messaging.screening import PATTERN_LABELS
+from onward.messaging.screening import DIRECTION_CONTROL_KIND, DIRECTION_CONTROL_LABEL, PATTERN_LABELS, canonical_form
 from onward.messaging.selectors import (
     announcements_for,
     attachment_get,
@@ -70,6 +72,7 @@ from onward.messaging.services import (
     message_send,
     message_send_by_contact,
     messages_mark_read,
+    screening_try,
     term_add,
     term_remove,
     terms_upload,
@@ -159,7 +162,7 @@ def staff_inbox(request: HttpRequest) -> HttpResponse:
 
 @permission("messaging.staff_inbox")
 def staff_person_conversation(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = person_get(request.user, person_id, purpose="view_for_messages")
+    person = person_get(request.user, person_id, purpose=AuditAction.PERSON_VIEW_FOR_MESSAGES)
     found = conversation_for_person(actor=request.user, person=person)
     return redirect("messaging:staff_conversation", conversation_id=found.pk)
 
@@ -187,7 +190,7 @@ def staff_conversation_draft(request: HttpRequest, conversation_id: int) -> Json
 @permission("conversation.view")
 @require_POST
 def flag_review(request: HttpRequest, conversation_id: int, message_id: int) -> HttpResponse:
-    found = conversation_get(request.user, conversation_id, purpose="view_for_flag")
+    found = conversation_get(request.user, conversation_id, purpose=AuditAction.CONVERSATION_VIEW_FOR_FLAG)
     message = get_object_or_404(found.messages.all(), pk=message_id)
     form = FlagReviewForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
@@ -229,7 +232,14 @@ def review_message(request: HttpRequest, message_id: int) -> HttpResponse:
     return render(
         request,
         "messaging/review_message.html",
-        {"message": message, "form": form, "held": held},
+        {
+            "message": message,
+            "form": form,
+            "held": held,
+            "screened_as": canonical_form(message.body).words,
+            "hidden_direction": any(m.get("kind") == DIRECTION_CONTROL_KIND for m in message.matched_terms),
+            "labels": _match_labels(message.matched_terms),
+        },
         status=400 if form.errors else 200,
     )
 
@@ -371,6 +381,30 @@ def word_list_policy(request: HttpRequest, word_list_id: int) -> HttpResponse:
         request,
         "messaging/word_list_policy.html",
         {"word_list": word_list, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@permission("wordlist.manage")
+def word_list_try(request: HttpRequest, word_list_id: int) -> HttpResponse:
+    """Try a message against the list: held or not, which terms matched, the form it was screened in."""
+    word_list = word_list_get(request.user, word_list_id)
+    form = ScreeningTryForm(request.POST or None)
+    trial = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            trial = screening_try(actor=request.user, word_list=word_list, text=form.cleaned_data["text"])
+        except ValidationError as error:
+            form.add_error("text", error)
+    return render(
+        request,
+        "messaging/word_list_try.html",
+        {
+            "word_list": word_list,
+            "form": form,
+            "trial": trial,
+            "labels": _match_labels(trial.matched if trial else []),
+        },
         status=400 if form.errors else 200,
     )
 
@@ -584,6 +618,20 @@ def _conversation_page(request: HttpRequest, conversation_id: int, template: str
         ),
     }
     return render(request, template, context, status=400 if form.errors else 200)
+
+
+def _match_labels(matched: Any) -> list[str]:
+    """What matched, in words: a term as it is on the list, a pattern by its name, hidden direction characters."""
+    labels = []
+    for match in matched:
+        term, kind = (match["term"], match["kind"]) if isinstance(match, dict) else (match.term, match.kind)
+        if kind == DIRECTION_CONTROL_KIND:
+            labels.append(str(DIRECTION_CONTROL_LABEL))
+        elif kind == TermKind.PATTERN:
+            labels.append(str(PATTERN_LABELS.get(term, term)))
+        else:
+            labels.append(term)
+    return labels
 
 
 def _broadcast_units(user: Any) -> list[OrgUnit]:

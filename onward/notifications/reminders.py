@@ -27,6 +27,7 @@ from django.utils.translation import gettext_noop, override
 
 from onward.accounts.services import sign_in_links_issue_many
 from onward.audit.services import audit_record
+from onward.core.audit_actions import AuditAction
 from onward.core.permissions import require
 from onward.notifications.delivery import outbox_deliver_many
 from onward.notifications.models import (
@@ -110,7 +111,7 @@ class ReminderKind(ABC):
         return None
 
     def link_base_url(self) -> str:
-        return str(settings.APPOINTMENT_LINK_BASE_URL)
+        return str(settings.PUBLIC_BASE_URL)
 
     @abstractmethod
     def words(self, thing: Any, channel: str, link: str) -> tuple[str, str]:
@@ -326,7 +327,7 @@ def reminder_preference_save(*, actor: Any, person: Person, wanted: ReminderSett
         audit_record(
             actor=actor,
             role="person",
-            action="appointment.reminder_preference_saved",
+            action=AuditAction.APPOINTMENT_REMINDER_PREFERENCE_SAVED,
             person=person,
             target=preference,
             data={"before": before, "after": _preference_data(preference)},

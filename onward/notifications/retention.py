@@ -5,7 +5,14 @@ from datetime import datetime, timedelta
 from django.conf import settings
 
 from onward.core.retention import retention_rule
-from onward.notifications.models import InboundSms, OutboxMessage, OutboxStatus, PushSubscription
+from onward.notifications.models import (
+    InboundSms,
+    OutboxMessage,
+    OutboxStatus,
+    PushSubscription,
+    Reminder,
+    ReminderState,
+)
 from onward.notifications.services import push_subscriptions_prune
 
 
@@ -28,3 +35,12 @@ def texts_received_delete(now: datetime) -> int:
 @retention_rule("push_subscriptions_turned_off", covers=[PushSubscription])
 def push_subscriptions_delete(now: datetime) -> int:
     return push_subscriptions_prune(now)["deleted"]
+
+
+@retention_rule("reminders_done", covers=[Reminder])
+def reminders_done_delete(now: datetime) -> int:
+    """Reminders sent or not needed, older than the period (what was sent is in the outbox's own rows)."""
+    cutoff = now - timedelta(days=settings.RETENTION_NOTIFICATIONS_DAYS)
+    done = Reminder.objects.filter(state__in=[ReminderState.SENT, ReminderState.SKIPPED], due_at__lt=cutoff)
+    deleted, _counts = done.delete()
+    return deleted

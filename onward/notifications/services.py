@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onward.audit.services import audit_record
+from onward.core.actors import SystemActor
+from onward.core.audit_actions import AuditAction
 from onward.core.permissions import require
 from onward.notifications.models import Channel, OutboxMessage, PushSubscription, ReminderPreference
 from onward.notifications.push import push_configured, push_reachable, push_subscription_problems
@@ -156,7 +158,7 @@ def push_subscription_add(
         audit_record(
             actor=actor,
             role="person",
-            action="notifications.push_subscribed",
+            action=AuditAction.NOTIFICATIONS_PUSH_SUBSCRIBED,
             person=actor.person,
             target=record,
             data={"renewed": renewed, "taken_over": taken_over},
@@ -174,9 +176,17 @@ def push_subscription_remove(*, actor: Any, subscription: PushSubscription) -> P
             locked.revoked_reason = "person"
             locked.save(update_fields=["revoked_at", "revoked_reason"])
             audit_record(
-                actor=actor, role="person", action="notifications.push_unsubscribed", person=actor.person, target=locked
+                actor=actor,
+                role="person",
+                action=AuditAction.NOTIFICATIONS_PUSH_UNSUBSCRIBED,
+                person=actor.person,
+                target=locked,
             )
     return locked
+
+
+# The system as the outbox's delivery (the deliver_outbox_message task and the outbox_sweep job).
+DELIVERY_ACTOR = SystemActor("outbox_deliver")
 
 
 def push_subscription_gone(subscription: PushSubscription) -> None:
@@ -187,8 +197,8 @@ def push_subscription_gone(subscription: PushSubscription) -> None:
         )
         if revoked:
             audit_record(
-                actor=None,
-                action="notifications.push_gone",
+                actor=DELIVERY_ACTOR,
+                action=AuditAction.NOTIFICATIONS_PUSH_GONE,
                 person=getattr(subscription.user, "person", None),
                 target=subscription,
             )

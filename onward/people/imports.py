@@ -27,6 +27,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onward.audit.services import AuditEntry, audit_record_many
+from onward.core.actors import SystemActor
+from onward.core.audit_actions import AuditAction
 from onward.core.bulk import bulk_insert
 from onward.core.events import announce
 from onward.core.permissions import require
@@ -336,14 +338,14 @@ class _Row:
 
 
 def _scope(actor: Any) -> list[str] | None:
-    if getattr(actor, "kind", None) == "system":
+    if isinstance(actor, SystemActor):
         return None
     require(actor, "person.import")
     return import_unit_paths(actor)
 
 
 def _role(actor: Any) -> str:
-    return SYSTEM_ROLE if getattr(actor, "kind", None) == "system" else import_role(actor)
+    return SYSTEM_ROLE if isinstance(actor, SystemActor) else import_role(actor)
 
 
 def _keyed_rows(records: list[SourceRecord], errors: list[ImportProblem]) -> list[_Row]:
@@ -513,7 +515,7 @@ def _read_back_ids(people: list[Person]) -> None:
 def _audit_entries(plan: ImportPlan, description: str) -> Iterator[AuditEntry]:
     for planned in plan.creates:
         yield AuditEntry(
-            action="person.created",
+            action=AuditAction.PERSON_CREATED,
             person=planned.person,
             target=planned.person,
             data={
@@ -524,7 +526,7 @@ def _audit_entries(plan: ImportPlan, description: str) -> Iterator[AuditEntry]:
         )
     for planned in plan.updates:
         yield AuditEntry(
-            action="person.updated",
+            action=AuditAction.PERSON_UPDATED,
             person=planned.person,
             target=planned.person,
             data={
@@ -535,7 +537,7 @@ def _audit_entries(plan: ImportPlan, description: str) -> Iterator[AuditEntry]:
             },
         )
     yield AuditEntry(
-        action="person.import_completed",
+        action=AuditAction.PERSON_IMPORT_COMPLETED,
         data={
             "source": description,
             "created": len(plan.creates),

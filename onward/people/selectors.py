@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from onward.audit.services import audit_record
+from onward.core.audit_actions import AuditAction
 from onward.core.permissions import can
 from onward.organisations.models import OrgUnit, UnitKind
 from onward.organisations.roles import staff_roles
@@ -58,7 +59,7 @@ def caseload_for(user: Any, filters: CaseloadFilter | None = None) -> QuerySet[P
     return people.order_by(*CASELOAD_SORTS.get(filters.sort, CASELOAD_SORTS["release"]))
 
 
-def person_get(user: Any, person_id: int, *, purpose: str = "view") -> Person:
+def person_get(user: Any, person_id: int, *, purpose: AuditAction = AuditAction.PERSON_VIEW) -> Person:
     """One person's record for a staff member or the person themself. The read is audited."""
     person = (
         people_visible_to(user)
@@ -76,7 +77,7 @@ def person_get(user: Any, person_id: int, *, purpose: str = "view") -> Person:
     if person is None:
         # Same answer whether the person does not exist or is not theirs to see.
         raise PermissionDenied("person.view")
-    audit_record(actor=user, role=acting_role(user, person), action=f"person.{purpose}", person=person, target=person)
+    audit_record(actor=user, role=acting_role(user, person), action=purpose, person=person, target=person)
     return person
 
 
@@ -118,7 +119,11 @@ def person_for_subject_access(user: Any, reference: str) -> Person:
     if person is None or not can(user, "person.subject_access", person):
         raise PermissionDenied("person.subject_access")
     audit_record(
-        actor=user, role="administrator", action="person.view_for_subject_access", person=person, target=person
+        actor=user,
+        role="administrator",
+        action=AuditAction.PERSON_VIEW_FOR_SUBJECT_ACCESS,
+        person=person,
+        target=person,
     )
     return person
 
@@ -136,7 +141,7 @@ def units_for_editing(user: Any, also: OrgUnit | None = None) -> list[OrgUnit]:
     return units
 
 
-def person_for_edit(user: Any, person_id: int, *, purpose: str = "view_for_edit") -> Person:
+def person_for_edit(user: Any, person_id: int, *, purpose: AuditAction = AuditAction.PERSON_VIEW_FOR_EDIT) -> Person:
     """A person this user may edit (administrators included, who do not see caseloads). The read is audited.
 
     Someone outside their area and an id that does not exist get the same refusal.
@@ -155,7 +160,7 @@ def person_for_edit(user: Any, person_id: int, *, purpose: str = "view_for_edit"
     )
     if person is None or not can(user, "person.edit", person):
         raise PermissionDenied("person.edit")
-    audit_record(actor=user, role=acting_role(user, person), action=f"person.{purpose}", person=person, target=person)
+    audit_record(actor=user, role=acting_role(user, person), action=purpose, person=person, target=person)
     return person
 
 

@@ -19,6 +19,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from onward.audit.services import audit_record
+from onward.core.audit_actions import AuditAction
 from onward.core.events import announce
 from onward.core.permissions import require
 from onward.core.subject_access import subject_access_sections
@@ -157,7 +158,7 @@ def person_release_full(*, actor: Any, person: Person, details: ReleaseDetails, 
         audit_record(
             actor=actor,
             role=role,
-            action="person.released",
+            action=AuditAction.PERSON_RELEASED,
             person=locked,
             target=locked,
             reason=reason,
@@ -194,6 +195,8 @@ def _release_contacts_verified(
 ) -> dict[str, bool]:
     """Which of the new phone and email count as checked. A wrong code stops the release, with the field."""
     verified: dict[str, bool] = {ContactChannel.SMS: False, ContactChannel.EMAIL: False}
+    if details.contact_check and not values["phone"] and not values["email"]:
+        raise PersonDetailsInvalid([FieldError("phone", _("Enter the mobile phone number or email you checked."))])
     for channel, name, code in (
         (ContactChannel.SMS, "phone", details.phone_code),
         (ContactChannel.EMAIL, "email", details.email_code),
@@ -226,7 +229,7 @@ def person_assign(*, actor: Any, person: Person, staff: Any, role: str, check: b
         audit_record(
             actor=actor,
             role=acting_role(actor, person) if check else "",
-            action="person.assigned",
+            action=AuditAction.PERSON_ASSIGNED,
             person=person,
             target=assignment,
             data={"role": role, "staff": staff.pk},
@@ -267,7 +270,7 @@ def licence_version_issue(*, actor: Any, person: Person, conditions: list[Condit
         audit_record(
             actor=actor,
             role=acting_role(actor, person),
-            action="licence.issued",
+            action=AuditAction.LICENCE_ISSUED,
             person=person,
             target=version,
             data={
@@ -323,7 +326,7 @@ def licence_confirm(*, actor: Any, version: LicenceVersion) -> LicenceVersion:
             audit_record(
                 actor=actor,
                 role="person",
-                action="licence.confirmed",
+                action=AuditAction.LICENCE_CONFIRMED,
                 person=version.person,
                 target=version,
                 data={"number": version.number},
@@ -352,7 +355,7 @@ def person_supervision_end(*, actor: Any, person: Person, reason: str) -> Person
         audit_record(
             actor=actor,
             role=role,
-            action="person.supervision_ended",
+            action=AuditAction.PERSON_SUPERVISION_ENDED,
             person=locked,
             target=locked,
             reason=reason,
@@ -393,7 +396,7 @@ def subject_access_export(*, actor: Any, person: Person) -> bytes:
     audit_record(
         actor=actor,
         role="administrator",
-        action="person.subject_access_exported",
+        action=AuditAction.PERSON_SUBJECT_ACCESS_EXPORTED,
         person=person,
         target=person,
         data={"sections": sorted(sections), "files": files_added, "files_missing": len(missing)},
@@ -452,7 +455,7 @@ def person_create(*, actor: Any, fields: Mapping[str, Any]) -> Person:
         audit_record(
             actor=actor,
             role=_editing_role(actor, person),
-            action="person.created",
+            action=AuditAction.PERSON_CREATED,
             person=person,
             target=person,
             data={"after": _audit_values(values, _filled(values))},
@@ -496,7 +499,7 @@ def person_update(*, actor: Any, person: Person, fields: Mapping[str, Any], reas
         audit_record(
             actor=actor,
             role=_editing_role(actor, person),
-            action="person.updated",
+            action=AuditAction.PERSON_UPDATED,
             person=locked,
             target=locked,
             reason=reason,
@@ -585,7 +588,7 @@ def contact_code_send(*, actor: Any, person: Person, channel: str, address: str 
         audit_record(
             actor=actor,
             role=_verifying_role(actor, person),
-            action="person.contact_code_sent",
+            action=AuditAction.PERSON_CONTACT_CODE_SENT,
             person=person,
             target=record,
             data={"channel": channel},
@@ -610,7 +613,7 @@ def contact_verify(*, actor: Any, person: Person, channel: str, code: str) -> Pe
             audit_record(
                 actor=actor,
                 role=_verifying_role(actor, locked),
-                action="person.contact_verified",
+                action=AuditAction.PERSON_CONTACT_VERIFIED,
                 person=locked,
                 target=locked,
                 data={"channel": channel, "how": "code"},
@@ -634,7 +637,7 @@ def contact_confirm_in_person(*, actor: Any, person: Person, channel: str) -> Pe
         audit_record(
             actor=actor,
             role=_editing_role(actor, locked),
-            action="person.contact_verified",
+            action=AuditAction.PERSON_CONTACT_VERIFIED,
             person=locked,
             target=locked,
             data={"channel": channel, "how": "in_person"},

@@ -200,7 +200,7 @@ def person_fields_clean(
         check.add("prison_number", _("Enter a prison number or a case reference number (CRN), or both."))
     _check_unique(check, merged, current, taken)
     if "status" in given or current is None:
-        merged["status"] = _clean_choice(check, "status", given.get("status"), Status, _("Choose a status."))
+        merged["status"] = _clean_choice(check, "status", given.get("status"), Status, gettext_lazy("Choose a status."))
     if "unit" in given or current is None:
         merged["unit"] = _clean_unit(check, given.get("unit"), units)
     _check_unit_fits_status(check, merged)
@@ -216,7 +216,7 @@ def person_fields_clean(
         merged["preferred_language"] = Language.ENGLISH
     if "risk_level" in given:
         merged["risk_level"] = _clean_choice(
-            check, "risk_level", given["risk_level"] or RiskLevel.LOW, RiskLevel, _("Choose a risk level.")
+            check, "risk_level", given["risk_level"] or RiskLevel.LOW, RiskLevel, gettext_lazy("Choose a risk level.")
         )
     elif current is None:
         merged["risk_level"] = RiskLevel.LOW
@@ -391,10 +391,10 @@ def _check_unique(
         check.add("crn", _("Someone already has the case reference number %(n)s.") % {"n": crn}, holder)
 
 
-def _clean_choice(check: PersonCheck, name: str, value: Any, choices: Any, missing: str) -> str:
+def _clean_choice(check: PersonCheck, name: str, value: Any, choices: Any, missing: Any) -> str:
     text = str(value or "").strip().lower().replace(" ", "_").replace("-", "_")
     if not text:
-        check.add(name, missing)
+        check.add(name, str(missing))
         return ""
     if text not in choices.values:
         check.add(

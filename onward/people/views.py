@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from onward.core.audit_actions import AuditAction
 from onward.core.permissions import can, permission
 from onward.organisations.models import OrgUnit
 from onward.organisations.roles import staff_roles
@@ -117,7 +118,7 @@ def person_release_view(request: HttpRequest, person_id: int) -> HttpResponse:
     Afterwards the releasing officer may no longer see the person, so the answer is a confirmation page
     in the same response: what happened, who supervises them, and the activation code if one was printed.
     """
-    person = person_get(request.user, person_id, purpose="view_for_release")
+    person = person_get(request.user, person_id, purpose=AuditAction.PERSON_VIEW_FOR_RELEASE)
     if not can(request.user, "person.release", person):
         raise PermissionDenied("person.release")
     initial = {
@@ -253,14 +254,14 @@ def person_edit_view(request: HttpRequest, person_id: int) -> HttpResponse:
 @permission("person.verify_contact")
 def person_contact_view(request: HttpRequest, person_id: int) -> HttpResponse:
     """Staff check a person's phone and email are theirs: send a code and type it back, or confirm in person."""
-    person = person_for_edit(request.user, person_id, purpose="view_for_contact_check")
+    person = person_for_edit(request.user, person_id, purpose=AuditAction.PERSON_VIEW_FOR_CONTACT_CHECK)
     return _contact_page(request, person, staff=True)
 
 
 @permission("person.self")
 def person_contact_own(request: HttpRequest) -> HttpResponse:
     """A person shows their own phone or email is theirs, with the code sent to it."""
-    person = person_get(request.user, int(request.user.person_id), purpose="view_own_contact")  # type: ignore[union-attr, arg-type]
+    person = person_get(request.user, int(request.user.person_id), purpose=AuditAction.PERSON_VIEW_OWN_CONTACT)  # type: ignore[union-attr, arg-type]
     return _contact_page(request, person, staff=False)
 
 
@@ -272,7 +273,11 @@ def _contact_page(request: HttpRequest, person: Person, *, staff: bool) -> HttpR
         try:
             if action == "send":
                 contact_code_send(actor=request.user, person=person, channel=channel)
-                messages.success(request, _("We sent a code. It works for 10 minutes."))
+                messages.success(
+                    request,
+                    _("We sent a code. It works for %(minutes)s minutes.")
+                    % {"minutes": settings.ONE_TIME_CODE_MINUTES},
+                )
             elif action == "verify":
                 contact_verify(actor=request.user, person=person, channel=channel, code=form.cleaned_data["code"])
                 messages.success(request, _("Thank you. This is now checked."))
@@ -301,7 +306,7 @@ def _duplicates_visible(user: Any, error: PersonDetailsInvalid) -> list[Person]:
 
 @permission("person.end_supervision")
 def person_supervision_end_view(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = person_get(request.user, person_id, purpose="view_for_supervision_end")
+    person = person_get(request.user, person_id, purpose=AuditAction.PERSON_VIEW_FOR_SUPERVISION_END)
     if not can(request.user, "person.end_supervision", person):
         raise PermissionDenied("person.end_supervision")
     form = SupervisionEndForm(request.POST or None)
@@ -316,7 +321,7 @@ def person_supervision_end_view(request: HttpRequest, person_id: int) -> HttpRes
 
 @permission("person.self")
 def person_home(request: HttpRequest) -> HttpResponse:
-    person = person_get(request.user, int(request.user.person_id), purpose="view_own")  # type: ignore[union-attr, arg-type]
+    person = person_get(request.user, int(request.user.person_id), purpose=AuditAction.PERSON_VIEW_OWN)  # type: ignore[union-attr, arg-type]
     workers = list(person.active_assignments)  # type: ignore[attr-defined]
     context = {
         "person": person,
@@ -330,7 +335,7 @@ def person_home(request: HttpRequest) -> HttpResponse:
 @permission("person.self")
 def person_licence(request: HttpRequest) -> HttpResponse:
     """The person's licence conditions, each with what it means, in their language where we have it."""
-    person = person_get(request.user, int(request.user.person_id), purpose="view_own_licence")  # type: ignore[union-attr, arg-type]
+    person = person_get(request.user, int(request.user.person_id), purpose=AuditAction.PERSON_VIEW_OWN_LICENCE)  # type: ignore[union-attr, arg-type]
     context = {"person": person, "licence": licence_current(person), "language": get_language()}
     return render(request, "people/person_licence.html", context)
 
@@ -338,7 +343,7 @@ def person_licence(request: HttpRequest) -> HttpResponse:
 @permission("licence.issue")
 def person_licence_issue(request: HttpRequest, person_id: int) -> HttpResponse:
     """Staff issue a new version of a person's licence conditions, starting from the current one."""
-    person = person_get(request.user, person_id, purpose="view_for_licence")
+    person = person_get(request.user, person_id, purpose=AuditAction.PERSON_VIEW_FOR_LICENCE)
     if not can(request.user, "licence.issue", person):
         raise PermissionDenied("licence.issue")
     types = list(ConditionType.objects.filter(active=True))

@@ -1,6 +1,7 @@
 """The remote check-in, end to end in headless Chromium: the invitation link and date of birth, the
 questions, a 4-second clip from a fake camera showing a real head turn, the phone's position, the
-send; then the practitioner reviews it. Every page is checked by `page_check` (axe-core included)."""
+send (each step through /api/v1/me/check-ins/… with the page's session and CSRF token); then the
+practitioner reviews it. Every page is checked by `page_check` (axe-core included)."""
 
 import datetime as dt
 import re
@@ -102,12 +103,16 @@ def test_a_person_checks_in_from_their_phone_and_the_practitioner_reviews_it(
     tab.wait_for_url("**/me/check-in/")
     page_check(tab)
 
-    # 1. The questions.
+    # 1. The questions. Saving none names the questions still to answer, in plain words.
+    tab.get_by_role("button", name="Save my answers").click()
+    expect(tab.locator("#questions [role=status]")).to_contain_text("Answer this question.")
+    expected_refusal = f"422 for fetch {tab.url.split('/me/')[0]}/api/v1/me/check-ins/{checkin.pk}/answers"
+    tab.onward_problems.remove(expected_refusal)  # type: ignore[attr-defined]  # the refusal we asked for
     tab.get_by_label("Very well").check()
     tab.get_by_label("I do not need help").check()
     tab.get_by_role("group", name=re.compile("call you")).get_by_label("No").check()
-    tab.get_by_role("button", name="Save my answers").click()
-    tab.wait_for_url("**/me/check-in/")
+    tab.get_by_role("button", name="Save my answers").click()  # through the API, with the page's CSRF token
+    expect(tab.get_by_text("Your answers are saved.")).to_be_visible()
 
     # 2. The camera: a 4-second clip of the asked turn, sent at once, checked while the page waits.
     expect(tab.locator(".onward-camera__status")).to_have_text("Look at the camera, then press Start.")

@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.utils import translation
 from django.utils.formats import date_format
@@ -84,6 +85,24 @@ def test_practitioner_signs_in_finds_a_person_and_reads_their_record(page: Page,
     expect(conditions.get_by_role("listitem")).to_have_count(person.licence_versions.get().conditions.count())
     expect(conditions).to_contain_text("Do not commit any offence.")
     page_check(page, phone=True)
+
+    # The activation code letter prints without the staff pages around it, and gives the public address.
+    page.get_by_role("button", name="Print an activation code").click()
+    expect(page.get_by_test_id("activation-code")).to_be_visible()
+    page_check(page)
+    page.emulate_media(media="print")
+    try:
+        printed = page.evaluate("() => document.body.innerText")
+        for hidden in (".govuk-template__header", ".govuk-template__footer", ".onward-no-print"):
+            expect(page.locator(hidden).first).to_be_hidden()
+        assert "Caseload" not in printed
+        assert settings.PUBLIC_BASE_URL.removeprefix("https://") in printed
+        link_addresses = page.evaluate(
+            "() => [...document.querySelectorAll('a[href]')].map(a => getComputedStyle(a, '::after').content)"
+        )
+        assert all(content in ("none", "normal", '""') for content in link_addresses), link_addresses
+    finally:
+        page.emulate_media(media="screen")
 
 
 def test_staff_without_an_authenticator_sets_one_up_and_signs_in(page: Page, org: Any) -> None:

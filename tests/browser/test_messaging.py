@@ -249,6 +249,29 @@ def test_security_add_a_term_and_the_next_message_with_it_is_held(page: Page, or
 # --- helpers -------------------------------------------------------------------------------------
 
 
+def test_security_try_a_message_against_their_list(page: Page, org: Any, make_staff: Any) -> None:
+    security = make_staff(Role.SECURITY, org["ngt"], first_name="Alex", last_name="Reid")
+    word_list = WordListFactory(unit=org["ngt"])
+    TermFactory(word_list=word_list, text="parcel")
+
+    staff_sign_in(page, security)
+    page.goto(f"/staff/word-lists/{word_list.pk}/")
+    page.get_by_role("button", name="Try a message").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Try a message")
+    page_check(page)
+    page.get_by_role("button", name="Try it").click()
+    expect(page.get_by_role("alert")).to_contain_text("Enter a message to try.")
+    page_check(page)
+    page.get_by_label("Message to try").fill("Is the p.a.r.c.e.l here? \u202elecrap\u202c")
+    page.get_by_role("button", name="Try it").click()
+    expect(page.get_by_test_id("trial-outcome")).to_have_text("Held for review")
+    expect(page.get_by_test_id("trial-matched")).to_contain_text("parcel")
+    expect(page.get_by_test_id("trial-matched")).to_contain_text("Hidden characters")
+    expect(page.get_by_test_id("trial-canonical")).to_have_text("is the parcel here lecrap")
+    page_check(page, phone=True)
+    assert not Message.objects.exists()
+
+
 def _person_in_custody(org: dict[str, Any], unit: Any = None, **names: str) -> Person:
     person = PersonFactory(unit=unit or org["wing_a"], **names)
     PinCredential.objects.create(user=person_account_ensure(person), pin_hash=make_password(PIN))

@@ -100,6 +100,7 @@ def test_no_reminder_after_cancellation(case):
 @pytest.mark.django_db
 def test_due_reminders_go_to_the_log_with_a_working_link(case, settings, tmp_path):
     settings.SMS_LOG_PATH = tmp_path / "sms.log"
+    settings.PUBLIC_BASE_URL = "https://onward.example"
     person = case["person"]
     person_account_ensure(person)
     appointment = AppointmentFactory(person=person)
@@ -113,6 +114,7 @@ def test_due_reminders_go_to_the_log_with_a_working_link(case, settings, tmp_pat
     log = (tmp_path / "sms.log").read_text()
     assert "Reminder:" in log
     assert person.phone in log
+    assert "https://onward.example/me/link/" in message.body  # the site's public address, one setting
     token = message.body.split("/me/link/")[1].split("/")[0]
     link = SignInLink.objects.get(purpose="appointment_reminder")
     assert link.next_url == f"/me/appointments/{appointment.pk}/"

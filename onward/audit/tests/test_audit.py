@@ -8,6 +8,7 @@ from django.test import Client
 
 from onward.audit.models import AuditEvent
 from onward.audit.services import audit_record, audit_verify
+from onward.core.audit_actions import AuditAction
 from onward.organisations.models import Role
 from onward.people.tests.factories import PersonFactory
 
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _events(n, person=None):
-    return [audit_record(actor=None, action=f"test.event{i}", person=person, data={"i": i}) for i in range(n)]
+    return [audit_record(actor=None, action=AuditAction.PERSON_VIEW, person=person, data={"i": i}) for i in range(n)]
 
 
 def test_events_form_a_chain():
@@ -70,12 +71,12 @@ def test_events_cannot_be_changed_or_deleted_through_the_orm():
 def test_the_event_rolls_back_with_the_change_it_describes():
     def change_that_fails():
         with transaction.atomic():
-            audit_record(actor=None, action="test.rolled_back")
+            audit_record(actor=None, action=AuditAction.RETENTION_DELETED)
             raise ValueError("the change failed")
 
     with pytest.raises(ValueError, match="the change failed"):
         change_that_fails()
-    assert not AuditEvent.objects.filter(action="test.rolled_back").exists()
+    assert not AuditEvent.objects.filter(action=AuditAction.RETENTION_DELETED).exists()
     _events(1)
     assert audit_verify()[1] == []
 
@@ -94,7 +95,7 @@ def test_concurrent_writers_keep_one_unbroken_chain():
     def write(n):
         try:
             for i in range(n):
-                audit_record(actor=None, action=f"thread.{threading.get_ident()}.{i}")
+                audit_record(actor=None, action=AuditAction.PERSON_VIEW, data={"thread": threading.get_ident(), "i": i})
         except Exception as error:  # surfaced below
             errors.append(error)
         finally:
@@ -117,8 +118,8 @@ def test_concurrent_writers_keep_one_unbroken_chain():
 def test_security_searches_their_establishment_only(org, make_staff, staff_client):
     mine = PersonFactory(unit=org["wing_a"])
     theirs = PersonFactory(unit=org["stn_wing"])
-    audit_record(actor=None, action="person.view", person=mine)
-    audit_record(actor=None, action="person.view", person=theirs)
+    audit_record(actor=None, action=AuditAction.PERSON_VIEW, person=mine)
+    audit_record(actor=None, action=AuditAction.PERSON_VIEW, person=theirs)
     security = make_staff(Role.SECURITY, org["ngt"])
     client = staff_client(security)
     page = client.get("/staff/audit/", {"action": "person.view"})
@@ -134,7 +135,7 @@ def test_security_searches_their_establishment_only(org, make_staff, staff_clien
 def test_administrator_searches_everything_by_person_actor_action_and_date(org, make_staff, staff_client):
     person = PersonFactory(unit=org["stn_wing"])
     worker = make_staff(Role.KEY_WORKER, org["stn"])
-    audit_record(actor=worker, action="person.view", person=person)
+    audit_record(actor=worker, action=AuditAction.PERSON_VIEW, person=person)
     admin = make_staff(Role.ADMINISTRATOR, org["north"])
     client = staff_client(admin)
     today = AuditEvent.objects.first().at.date().isoformat()
@@ -179,13 +180,14 @@ def test_many_events_at_once_join_the_same_chain_in_a_fixed_number_of_queries(or
     people = [PersonFactory(unit=org["wing_a"]) for _ in range(3)]
     before = _events(2)
     entries = [
-        AuditEntry(action="test.bulk", person=people[i % 3], target=people[i % 3], data={"i": i}) for i in range(50)
+        AuditEntry(action=AuditAction.PERSON_UPDATED, person=people[i % 3], target=people[i % 3], data={"i": i})
+        for i in range(50)
     ]
     with django_assert_max_num_queries(6):
         written = audit_record_many(actor=None, role="administrator", entries=entries)
     after = _events(1)
     assert written == 50
-    stored = list(AuditEvent.objects.filter(action="test.bulk").order_by("seq"))
+    stored = list(AuditEvent.objects.filter(action=AuditAction.PERSON_UPDATED).order_by("seq"))
     assert [e.seq for e in stored] == list(range(3, 53))
     assert stored[0].prev_hash == before[-1].hash
     assert after[0].prev_hash == stored[-1].hash
@@ -193,6 +195,21 @@ def test_many_events_at_once_join_the_same_chain_in_a_fixed_number_of_queries(or
     assert stored[7].person_id == people[1].pk
     assert stored[7].object_id == str(people[1].pk)
     assert audit_verify() == (53, [])
+
+
+def test_many_events_refuse_an_action_outside_the_vocabulary_and_record_the_system_by_name(org):
+    from onward.audit.services import AuditEntry, audit_record_many
+    from onward.core.actors import SystemActor
+
+    with pytest.raises(ValueError, match="not an audit action"):
+        audit_record_many(actor=None, role="", entries=[AuditEntry(action="made.up")])  # type: ignore[arg-type]
+    assert not AuditEvent.objects.exists()
+    audit_record_many(
+        actor=SystemActor("people_import"), role="", entries=[AuditEntry(action=AuditAction.PERSON_IMPORT_COMPLETED)]
+    )
+    event = AuditEvent.objects.get()
+    assert (event.actor_id, event.actor_system, event.actor_role) == (None, "people_import", "system")
+    assert audit_verify() == (1, [])
 
 
 def test_nothing_to_record_writes_nothing():

@@ -1,5 +1,6 @@
 import datetime as dt
 import hashlib
+from types import ModuleType
 
 import factory
 from django.core.files.base import ContentFile
@@ -125,3 +126,14 @@ def questionnaire_ensure() -> None:
 
     if not Questionnaire.objects.filter(active=True).exists():
         importlib.import_module("onward.checkins.migrations.0002_questionnaire_v1").seed(apps, None)
+        flag_codes_migration().to_codes(apps, None)
+
+
+def flag_codes_migration() -> ModuleType:
+    """The data migration that turns stored flag words into codes, whatever its number."""
+    import importlib
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parent.parent / "migrations"
+    (path,) = folder.glob("*_flag_reasons_as_codes.py")
+    return importlib.import_module(f"onward.checkins.migrations.{path.stem}")

@@ -222,13 +222,14 @@ def test_a_retried_submit_returns_the_first_and_another_key_is_refused(case):
         services.checkin_submit(actor=account, checkin=checkin, idempotency_key="k2")
     # No face check and no location: it goes to review with its reasons.
     assert first.flagged
-    assert "No face check" in first.flag_reasons
-    assert "No location shared" in first.flag_reasons
+    assert "face_missing" in first.flag_reasons
+    assert "location_missing" in first.flag_reasons
 
 
 @pytest.mark.django_db
 def test_reminders_before_the_window_ends_use_the_appointment_reminder_mechanism(case, settings):
     settings.CHECKIN_REMINDER_OFFSETS_MINUTES = [24 * 60]
+    settings.PUBLIC_BASE_URL = "https://onward.example"
     enrolment = EnrolmentFactory(person=case["person"], window_hours=72)
     checkin, _created = services.checkin_create(enrolment=enrolment, due_date=timezone.localdate())
 
@@ -243,7 +244,7 @@ def test_reminders_before_the_window_ends_use_the_appointment_reminder_mechanism
     message = OutboxMessage.objects.get(idempotency_key=f"checkin-reminder:{reminder.pk}")
     assert (message.channel, message.recipient) == ("sms", case["person"].phone)
     assert "please do your check-in before" in message.body
-    assert "/link/" in message.body or "http" in message.body
+    assert "https://onward.example/me/link/" in message.body  # the site's public address, one setting
     checkin.refresh_from_db()
     assert checkin.reminded_at == reminder.due_at
     reminder.refresh_from_db()
@@ -303,7 +304,8 @@ def test_expiry_marks_missed_and_alerts_the_practitioner(case):
     alert = OutboxMessage.objects.get(user=case["practitioner"])
     assert alert.channel == "in_app"
     assert "Missed check-in" in alert.subject
-    assert AuditEvent.objects.filter(action="checkin.expired", object_id=str(late.pk)).exists()
+    expired = AuditEvent.objects.get(action="checkin.expired", object_id=str(late.pk))
+    assert (expired.actor, expired.actor_system) == (None, "checkins_expire")
 
 
 @pytest.mark.django_db

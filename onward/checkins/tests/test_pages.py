@@ -1,7 +1,12 @@
-"""The practitioner's pages and the person's endpoints, through the real URLs and the policy."""
+"""The practitioner's pages and the person's check-in page, through the real URLs and the policy.
+
+The person's steps through the API are in test_api.py."""
+
+import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from onward.audit.models import AuditEvent
 from onward.checkins.models import CheckIn, Review, State
@@ -22,7 +27,7 @@ def submitted(case):
         enrolment=EnrolmentFactory(person=case["person"]),
         state=State.SUBMITTED,
         flagged=True,
-        flag_reasons=["Face: No match"],
+        flag_reasons=["face_no_match"],
         face_decision="no_match",
         face_distance=0.81,
     )
@@ -112,15 +117,16 @@ def test_every_view_of_media_is_audited_and_scoped(case, staff_client, person_cl
 @pytest.mark.django_db
 def test_statistics_count_false_accepts_and_rejects(case, staff_client):
     enrolment = EnrolmentFactory(person=case["person"])
-    for automated, human in [
-        ("match", "match"),
-        ("match", "no_match"),
-        ("no_match", "match"),
-        ("no_match", "no_match"),
-    ]:
-        checkin = CheckInFactory(enrolment=enrolment, state=State.REVIEWED, face_decision=automated)
+    # Due dates inside the statistics period, whatever the factory's sequence has reached in this run.
+    days_ago = [timezone.localdate() - dt.timedelta(days=n) for n in range(5)]
+    for (automated, human), due_date in zip(
+        [("match", "match"), ("match", "no_match"), ("no_match", "match"), ("no_match", "no_match")],
+        days_ago,
+        strict=False,
+    ):
+        checkin = CheckInFactory(enrolment=enrolment, state=State.REVIEWED, face_decision=automated, due_date=due_date)
         Review.objects.create(checkin=checkin, decision=human, reviewer=case["practitioner"])
-    CheckInFactory(enrolment=enrolment, state=State.EXPIRED, flagged=True)
+    CheckInFactory(enrolment=enrolment, state=State.EXPIRED, flagged=True, due_date=days_ago[4])
     from onward.checkins.selectors import checkin_statistics
 
     stats = checkin_statistics(case["senior"])
@@ -128,91 +134,3 @@ def test_statistics_count_false_accepts_and_rejects(case, staff_client):
     assert (stats.agreed, stats.false_accepts, stats.false_rejects) == (2, 1, 1)
     assert staff_client(case["senior"]).get(reverse("checkins:statistics")).status_code == 200
     assert staff_client(case["practitioner"]).get(reverse("checkins:statistics")).status_code == 403
-
-
-@pytest.mark.django_db
-def test_the_person_does_a_checkin_through_the_endpoints(case, person_client, photo, monkeypatch):
-    from onward.checkins import services
-
-    enrolment = services.enrolment_save(
-        actor=case["practitioner"],
-        person=case["person"],
-        details=services.EnrolmentDetails(schedule="weekly", office_visits="replaces", office_visits_reason="Low risk"),
-        photo=photo("obama_1.jpg"),
-    )
-    checkin = CheckInFactory(enrolment=enrolment, person=case["person"])
-    client = person_client(case["person"])
-    page = client.get(reverse("checkins:person_checkin"))
-    assert page.status_code == 200
-    assert "How have you been feeling" in page.content.decode()
-    json = {"HTTP_ACCEPT": "application/json"}
-    kwargs = {"checkin_id": checkin.pk}
-    assert client.post(reverse("checkins:person_answers", kwargs=kwargs), ANSWERS, **json).status_code == 200
-    no_consent = client.post(
-        reverse("checkins:person_location", kwargs=kwargs),
-        {"latitude": 53.8, "longitude": -1.55, "accuracy": 20},
-        **json,
-    )
-    assert no_consent.status_code == 400
-    assert "agree" in no_consent.json()["errors"][0]
-    located = client.post(
-        reverse("checkins:person_location", kwargs=kwargs),
-        {"latitude": 53.8009, "longitude": -1.5491, "accuracy": 20, "consent": "on"},
-        **json,
-    )
-    assert located.status_code == 200
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    bad = client.post(
-        reverse("checkins:person_media", kwargs=kwargs), {"media": SimpleUploadedFile("a.jpg", b"GIF89a...")}, **json
-    )
-    assert bad.status_code == 400
-    assert "could not read" in bad.json()["errors"][0]
-    queued: list[int] = []
-    monkeypatch.setattr(services, "_verification_enqueue", queued.append)
-    uploaded = client.post(
-        reverse("checkins:person_media", kwargs=kwargs),
-        {"media": SimpleUploadedFile("me.jpg", photo("obama_2.jpg"))},
-        **json,
-    )
-    assert uploaded.status_code == 202
-    status_url = uploaded.json()["status_url"]
-    assert client.get(status_url).json()["face"]["status"] == "pending"
-    verification_id = CheckIn.objects.get(pk=checkin.pk).verifications.get().pk
-    services.verification_run(verification_id)
-    face = client.get(status_url).json()["face"]
-    assert face["status"] == "done"
-    assert face["matched"] is True
-    key = {"idempotency_key": "c0ffee"}
-    first = client.post(reverse("checkins:person_submit", kwargs=kwargs), key, **json)
-    retry = client.post(reverse("checkins:person_submit", kwargs=kwargs), key, **json)
-    assert first.status_code == retry.status_code == 200
-    assert first.json() == retry.json()
-    sent = CheckIn.objects.get(pk=checkin.pk)
-    assert sent.state == State.SUBMITTED
-    assert sent.location_verdict == "at_address"
-    assert "Said they are not great or struggling" in sent.flag_reasons
-
-
-@pytest.mark.django_db
-def test_a_person_cannot_reach_another_persons_checkin(case, person_client, submitted):
-    other = CheckInFactory(enrolment=EnrolmentFactory(person=case["other_person"]))
-    client = person_client(case["person"])
-    kwargs = {"checkin_id": other.pk}
-    assert client.get(reverse("checkins:person_status", kwargs=kwargs)).status_code == 403
-    assert client.post(reverse("checkins:person_answers", kwargs=kwargs), ANSWERS).status_code == 403
-    assert client.post(reverse("checkins:person_submit", kwargs=kwargs), {"idempotency_key": "x"}).status_code == 403
-    assert client.get(reverse("checkins:review_queue")).status_code == 403
-
-
-@pytest.mark.django_db
-def test_person_endpoints_need_csrf(case, submitted):
-    from django.test import Client
-
-    from onward.accounts.services import person_account_ensure
-
-    checkin = CheckInFactory(enrolment=submitted["checkin"].enrolment)
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(person_account_ensure(case["person"]), backend="django.contrib.auth.backends.ModelBackend")
-    response = client.post(reverse("checkins:person_answers", kwargs={"checkin_id": checkin.pk}), ANSWERS)
-    assert response.status_code == 403

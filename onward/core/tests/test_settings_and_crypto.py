@@ -1,4 +1,5 @@
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,9 +13,8 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {
-        k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "CACHE_URL", "ONWARD_", "DJANGO_"))
-    }
+    ours = ("DATABASE_URL", "CACHE_URL", "ONWARD_", "DJANGO_", "PUBLIC_BASE_URL", "PORT", "DEBUG")
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(ours)}
     clean.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120
@@ -31,6 +31,7 @@ def test_production_profile_passes_deploy_checks_with_no_warnings(tmp_path: Path
         SECRET_KEY=Fernet.generate_key().decode() * 2,
         DATA_KEYS=Fernet.generate_key().decode(),
         ALLOWED_HOSTS="onward.example",
+        PUBLIC_BASE_URL="https://onward.example",
         ONWARD_VAR_DIR=str(tmp_path),
     )
     assert result.returncode == 0, result.stdout + result.stderr
@@ -41,6 +42,49 @@ def test_production_profile_refuses_to_start_without_its_own_secrets(tmp_path: P
     result = _manage("check", ONWARD_PROFILE="production", ONWARD_VAR_DIR=str(tmp_path))
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_production_profile_refuses_to_start_without_its_public_address(tmp_path: Path) -> None:
+    # Links in text messages would otherwise point at a developer's own machine.
+    result = _manage(
+        "check",
+        ONWARD_PROFILE="production",
+        SECRET_KEY=Fernet.generate_key().decode() * 2,
+        DATA_KEYS=Fernet.generate_key().decode(),
+        ONWARD_VAR_DIR=str(tmp_path),
+    )
+    assert result.returncode != 0
+    assert "PUBLIC_BASE_URL" in result.stderr
+
+
+def test_the_public_address_comes_from_port_for_make_run_and_is_documented(tmp_path: Path) -> None:
+    code = "from django.conf import settings; print(settings.PUBLIC_BASE_URL)"
+    result = _manage("shell", "-c", code, PORT="8123", ONWARD_VAR_DIR=str(tmp_path))
+    assert result.stdout.strip().splitlines()[-1] == "http://127.0.0.1:8123", result.stderr
+    result = _manage("shell", "-c", code, PUBLIC_BASE_URL="https://onward.example/", ONWARD_VAR_DIR=str(tmp_path))
+    assert result.stdout.strip().splitlines()[-1] == "https://onward.example"
+    readme = (ROOT / "README.md").read_text()
+    assert "| `PUBLIC_BASE_URL` |" in readme
+    assert "| `DEBUG` |" in readme
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+def test_make_run_serves_with_debug_off_at_the_address_it_serves() -> None:
+    # What a newcomer sees must be what production shows: no debug pages, compressed static files.
+    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "PUBLIC_BASE_URL", "PORT")}
+    commands = subprocess.run(
+        ["make", "--dry-run", "--always-make", "run", "PORT=8123"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout
+    serve = next(line for line in commands.splitlines() if "manage.py serve" in line)
+    assert "DEBUG=false" in serve
+    assert "PUBLIC_BASE_URL=http://127.0.0.1:8123" in serve
+    assert "--port 8123" in serve
 
 
 def test_development_profile_uses_sqlite_in_wal_mode(db: None) -> None:

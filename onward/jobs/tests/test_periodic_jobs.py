@@ -12,6 +12,7 @@ from django_tasks_db.models import DBTaskResult
 
 from onward.audit.models import AuditEvent
 from onward.audit.services import audit_record
+from onward.core.audit_actions import AuditAction
 from onward.jobs.models import ScheduledJob
 from onward.jobs.schedule import PERIODIC_JOBS
 from onward.jobs.services import TASK_RESULTS_KEEP_DAYS, AuditChainBroken, periodic_job_run, scheduler_tick
@@ -65,7 +66,7 @@ def test_a_job_run_keeps_its_summary():
 @pytest.mark.django_db
 def test_audit_verify_job_checks_the_chain():
     for n in range(3):
-        audit_record(actor=None, action="test.event", data={"n": n})
+        audit_record(actor=None, action=AuditAction.PERSON_VIEW, data={"n": n})
     scheduler_tick("s1")
     assert periodic_job_run("audit_chain_verify") == {"checked": 3}
 
@@ -73,7 +74,7 @@ def test_audit_verify_job_checks_the_chain():
 @pytest.mark.django_db
 def test_a_broken_audit_chain_fails_the_job_and_is_recorded(caplog):
     for n in range(3):
-        audit_record(actor=None, action="test.event", data={"n": n})
+        audit_record(actor=None, action=AuditAction.PERSON_VIEW, data={"n": n})
     AuditEvent.objects.filter(seq=2).update(reason="altered afterwards")
     scheduler_tick("s1")
     with pytest.raises(AuditChainBroken):

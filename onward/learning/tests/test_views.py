@@ -4,6 +4,7 @@ import re
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
@@ -65,7 +66,7 @@ def test_a_person_joins_does_the_lessons_and_downloads_the_certificate(
     assert certificate_code_display(certificate.code) in text
     assert w["person"].full_name in text
     assert "Managing money" in text
-    assert f"http://testserver/certificates/verify/?code={certificate.code}" in text
+    assert f"{settings.PUBLIC_BASE_URL}/certificates/verify/?code={certificate.code}" in text
     assert "Download your certificate" in client.get("/me/learning/").content.decode()
 
 

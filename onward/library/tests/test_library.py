@@ -1,6 +1,7 @@
 """The library: targeting, the approval rule, scheduled publishing, typo-tolerant search, Welsh with English
 as the fallback, safe rendering, saves and ratings, and the pages."""
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -188,7 +189,9 @@ def test_a_scheduled_item_goes_live_when_the_job_runs_after_its_time(editors, pe
     Item.objects.filter(pk=item.pk).update(publish_at=timezone.now() - timedelta(seconds=1))
     assert services.items_publish_due() == {"published": 1, "skipped": 0}
     assert _titles(selectors.items_new(people["community"], "en-gb")) == {"Bank holiday opening"}
-    assert AuditEvent.objects.filter(action="library.item_published", actor=None).exists()
+    assert AuditEvent.objects.filter(
+        action="library.item_published", actor=None, actor_system="library_publish_due"
+    ).exists()
 
 
 @pytest.mark.django_db
@@ -363,3 +366,16 @@ def test_a_pdf_is_checked_by_its_bytes_stored_privately_and_served_only_to_its_r
     assert download["Content-Type"] == "application/pdf"
     assert b"".join(download.streaming_content).startswith(b"%PDF-")
     assert person_client(people["northgate"]).get(f"/me/library/items/{item_id}/media/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_feedback_box_starts_empty_and_no_with_nothing_typed_sends_no_text(org, editors, people, person_client):
+    editor, _ = editors
+    item = published_item(editor, None, "How to open a bank account")
+    client = person_client(people["community"])
+    page = client.get(f"/me/library/items/{item.pk}/").content.decode()
+    box = re.search(r'<textarea[^>]*name="reason"[^>]*>(.*?)</textarea>', page, re.S)
+    assert box is not None
+    assert box.group(1) == ""
+    client.post(f"/me/library/items/{item.pk}/rate/", {"helped": "no", "reason": ""})
+    assert list(Rating.objects.values_list("helped", "reason")) == [(False, "")]

@@ -214,7 +214,10 @@ def test_the_conversation_follows_the_person_through_the_gate(msg_world: dict[st
     assert AssignmentRole.PRACTITIONER in set(again.participants.values_list("role", flat=True))
 
 
-def test_a_contact_link_works_only_for_its_own_conversation_and_expires(msg_world: dict[str, Any]) -> None:
+def test_a_contact_link_works_only_for_its_own_conversation_and_expires(
+    msg_world: dict[str, Any], settings: Any
+) -> None:
+    settings.PUBLIC_BASE_URL = "https://onward.example"
     w = msg_world
     contact = contact_approve(
         actor=w["security"], person=w["person"], name="Jo Hughes", relationship="Sister", email="jo@example.org"
@@ -224,6 +227,7 @@ def test_a_contact_link_works_only_for_its_own_conversation_and_expires(msg_worl
     assert first.state == MessageState.DELIVERED
     notice = OutboxMessage.objects.get(channel="email", recipient="jo@example.org")
     assert "Hello Jo" not in notice.body
+    assert "https://onward.example/messages/contact/" in notice.body  # the site's public address, one setting
     token = notice.body.rsplit("/contact/", 1)[1].strip("/").split("/")[0]
     link = contact_link_resolve(token)
     assert link is not None

@@ -37,7 +37,7 @@ def test_a_new_term_holds_the_next_message(msg_world: dict[str, Any]) -> None:
     assert WordList.objects.get().revision != revision
     after = message_send(actor=w["person_user"], conversation=conversation, body="Bring the TRAINERS")
     assert after.state == MessageState.HELD
-    assert after.matched_terms[0]["term"] == "trainers"
+    assert after.matched_terms[0]["term"] == "Trainers"  # the term as it is on the list
     term_remove(actor=w["security"], term=Term.objects.get(text="Trainers"), reason="Allowed again")
     again = message_send(actor=w["person_user"], conversation=conversation, body="Bring the trainers")
     assert again.state == MessageState.DELIVERED
@@ -261,3 +261,14 @@ def test_a_long_list_is_paged_with_the_same_queries_per_page(msg_world: dict[str
     searched = client.get(url, {"q": "elsewhere"}).content.decode()
     assert 'data-testid="term"' not in searched
     assert "0 terms" in searched
+
+
+def test_terms_are_compared_in_their_canonical_form(msg_world: dict[str, Any]) -> None:
+    w = msg_world
+    assert term_clean(TermKind.WORD, "self-harm") == (TermKind.PHRASE, "self-harm")  # screened as two words
+    with pytest.raises(ValidationError, match="cannot have spaces"):
+        term_clean(TermKind.WORD, "self harm")
+    with pytest.raises(ValidationError, match="That is already on the list"):
+        term_add(actor=w["security"], word_list=w["word_list"], kind=TermKind.WORD, text="p\u0430rcel")
+    with pytest.raises(ValidationError, match="That is already on the list"):
+        term_add(actor=w["security"], word_list=w["word_list"], kind=TermKind.PHRASE, text="over-the-wall")

@@ -39,7 +39,7 @@ class PersonFactory(factory.django.DjangoModelFactory[Person]):
     status = Status.SENTENCED
     unit = factory.SubFactory(WingFactory)
     risk_level = RiskLevel.MEDIUM
-    phone = ""
+    phone: object = ""
     email = ""
     sentence_date = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=400))
     conditional_release_date = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=120))

@@ -70,6 +70,7 @@ def test_a_good_file_creates_everyone_placed_and_audited(org, tmp_path):
     summary = AuditEvent.objects.get(action="person.import_completed")
     assert summary.data["created"] == 3
     assert summary.actor_role == "system"
+    assert summary.actor_system == "people_import"
     assert audit_verify()[1] == []
 
 
@@ -299,9 +300,9 @@ def _letters(n: int) -> str:
 
 
 def imports_actor() -> Any:
-    from onward.people.management.commands.people_import import CommandLineActor
+    from onward.core.actors import SystemActor
 
-    return CommandLineActor("test")
+    return SystemActor("test_import")
 
 
 def test_key_dates_and_language_are_imported(org, tmp_path):

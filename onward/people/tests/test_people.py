@@ -225,3 +225,20 @@ def test_people_only_ever_see_themselves(org):
     with pytest.raises(PermissionDenied):
         person_get(account, other.pk)
     assert Person.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_the_activation_letter_gives_the_public_address_and_its_expiry(org, make_staff, staff_client, settings):
+    from django.utils import timezone
+    from django.utils.formats import date_format
+
+    settings.PUBLIC_BASE_URL = "https://onward.example"
+    practitioner = make_staff(Role.PRACTITIONER, org["office_n"])
+    person = CommunityPersonFactory(unit=org["office_n"])
+    StaffAssignmentFactory(person=person, staff=practitioner)
+    page = staff_client(practitioner).post(f"/staff/people/{person.pk}/activation-code/").content.decode()
+    letter = page[page.index('data-testid="letter"') :]
+    assert '<strong class="onward-letter__address" data-testid="public-address">onward.example</strong>' in letter
+    expires = timezone.localdate() + dt.timedelta(days=settings.ACTIVATION_CODE_DAYS)
+    assert date_format(expires, "j F Y") in letter
+    assert "/staff/" not in letter  # staff links are outside the letter, and not printed

@@ -181,3 +181,12 @@ def test_a_code_sign_in_is_refused_for_an_unchecked_phone(org: dict[str, Any]) -
     CommunityPersonFactory(unit=org["office_n"], phone="07700900888", phone_verified_at=None)
     Client().post("/me/sign-in/code/", {"contact": "07700900888"})
     assert not OutboxMessage.objects.filter(recipient="07700900888").exists()
+
+
+def test_a_checked_contact_needs_a_contact(org: dict[str, Any], daniel: dict[str, Any], staff_client: Any) -> None:
+    response = staff_client(daniel["pom"]).post(
+        f"/staff/people/{daniel['person'].pk}/release/", _release_form(org, daniel, phone="", contact_check="in_person")
+    )
+    assert response.status_code == 400
+    assert "Enter the mobile phone number or email you checked." in response.content.decode()
+    assert Person.objects.get(pk=daniel["person"].pk).status == Status.SENTENCED

@@ -4,10 +4,13 @@ from datetime import date
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from onward.people.models import Language, RiskLevel, Status
 from onward.people.tests.factories import CommunityPersonFactory, PersonFactory
 from onward.people.validation import (
+    PERSON_FIELDS,
     POSTCODE_CENTRE_PRECISION_M,
     TakenIdentifiers,
     identifiers_taken,
@@ -163,3 +166,16 @@ def test_many_rows_are_checked_with_preloaded_sets_and_no_queries(
     assert [c.ok for c in checks] == [True] * 20 + [False]
     assert checks[-1].errors[0].existing_person_id == existing.pk
     assert taken == TakenIdentifiers({"B2345CD": existing.pk}, {})
+
+
+@given(
+    row=st.dictionaries(
+        st.sampled_from([*PERSON_FIELDS, "unit_code"]),
+        st.one_of(st.text(max_size=30), st.none(), st.dates().map(str)),
+        max_size=12,
+    )
+)
+@settings(max_examples=300, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+def test_any_text_gets_an_answer_never_an_exception(org: dict[str, Any], row: dict[str, Any]) -> None:
+    check = person_fields_clean(row, today=TODAY)
+    assert check.ok or all(e.message for e in check.errors)

@@ -1,16 +1,25 @@
-// The check-in page's scripts. The camera records a short clip (or, where the browser cannot record
-// video, takes a photo), puts it into the page's ordinary file input (so the form also works without
-// this script), sends it and shows the face result when it is ready. The location step fills in the
-// phone's position once the person agrees. Sending retries after a lost connection with the same
-// idempotency key, so a retry never makes a second check-in.
-//
-// Markup it enhances (all inside one <form>):
-//   <div data-module="onward-camera" data-seconds="4" data-challenge-text="Turn your head to the left">
-//     <input type="file" name="media" accept="image/*,video/*" capture="user">   (the no-script way)
-//   </div>
-//   <input type="hidden" name="idempotency_key">
+// The check-in page's scripts. Each step's form works without them (it posts to the page); with them,
+// each step goes through the JSON API (onward/api/checkins.py) with the browser's session and the
+// page's CSRF token, and the page stays where it is:
+//   - the questions: PUT {answers} to the form's data-api-url;
+//   - the camera asks for the move to do (data-challenge-url), records a short clip (or, where the
+//     browser cannot record video, takes a photo), sends it as multipart "media" and asks
+//     data-status-url for the face result until it is ready;
+//   - the location step asks for the phone's position once the person agrees, then sends it;
+//   - sending retries after a lost connection with the same idempotency key, so a retry never makes
+//     a second check-in, then opens data-sent-url.
+// Error answers are {"detail": "…"}, with "errors": [{field, message}] when some input was wrong.
 
 const RETRY_DELAYS_MS = [1000, 3000, 7000, 15000];
+const STATUS_POLL_MS = 2000;
+const STATUS_POLLS_MAX = 60;
+
+export function initCheckinSteps(form) {
+  const step = form.dataset.onwardStep;
+  if (step === "answers") initAnswers(form);
+  if (step === "location") initLocation(form);
+  if (step === "submit") initResilientSubmit(form);
+}
 
 export function initCamera(root) {
   const form = root.closest("form");
@@ -59,11 +68,20 @@ export function initCamera(root) {
     if (!stream) return;
     start.disabled = true;
     try {
-      const file = canRecord ? await record(stream, seconds, challenge, status, texts) : await takePhoto(video);
-      putFile(input, file);
+      let file;
+      if (canRecord) {
+        const move = await callApi(form, root.dataset.challengeUrl, { method: "POST" });
+        if (!move.ok) {
+          status.textContent = errorText(move.body);
+          return;
+        }
+        file = await record(stream, seconds, move.body.instruction, challenge, status, texts);
+      } else {
+        file = await takePhoto(video);
+      }
       status.textContent = texts.captured;
       retake.hidden = false;
-      await uploadAndWait(form, status, texts);
+      await uploadAndWait(form, root, file, status, texts);
     } catch (error) {
       status.textContent = texts.failed;
     } finally {
@@ -78,46 +96,30 @@ export function initCamera(root) {
   });
 }
 
-// Sends the form's photo or clip as JSON-answering upload, then asks for the result every two
-// seconds until the face check is done, and shows it in plain words.
-async function uploadAndWait(form, status, texts) {
-  let answer;
-  for (let attempt = 0; ; attempt += 1) {
-    try {
-      const response = await fetch(form.action, {
-        method: "POST",
-        body: new FormData(form),
-        credentials: "same-origin",
-        headers: { Accept: "application/json" },
-      });
-      answer = { ok: response.ok, body: await response.json() };
-      break;
-    } catch (error) {
-      if (attempt >= RETRY_DELAYS_MS.length) {
-        status.textContent = texts.lost;
-        return;
-      }
-      status.textContent = texts.retrying;
-      await wait(RETRY_DELAYS_MS[attempt]);
-    }
+// Sends the photo or clip, then asks for the result every two seconds until the face check is
+// done, and shows it in plain words.
+async function uploadAndWait(form, root, file, status, texts) {
+  const body = new FormData();
+  body.append("media", file);
+  const answer = await withRetries(() => callApi(form, form.dataset.apiUrl, { method: "POST", body }), status, texts);
+  if (answer === null) {
+    status.textContent = texts.lost;
+    return;
   }
   if (!answer.ok) {
-    status.textContent = (answer.body.errors || []).join(" ");
+    status.textContent = errorText(answer.body);
     return;
   }
   status.textContent = texts.checking;
-  for (let polls = 0; polls < 60; polls += 1) {
-    await wait(2000);
+  for (let polls = 0; polls < STATUS_POLLS_MAX; polls += 1) {
+    await wait(STATUS_POLL_MS);
     try {
-      const response = await fetch(answer.body.status_url, {
-        credentials: "same-origin",
-        headers: { Accept: "application/json" },
-      });
-      const state = await response.json();
-      if (state.face && state.face.status !== "pending" && state.face.status !== "none") {
-        status.textContent = state.face.message;
-        status.dataset.faceStatus = state.face.matched ? "matched" : state.face.status;
-        if (state.attempts_left === 0) form.querySelector(".onward-camera__start")?.setAttribute("hidden", "");
+      const state = await callApi(form, root.dataset.statusUrl, { method: "GET" });
+      const face = state.ok ? state.body.face : null;
+      if (face && face.status !== "pending" && face.status !== "none") {
+        status.textContent = face.message;
+        status.dataset.faceStatus = face.matched ? "matched" : face.status;
+        if (state.body.attempts_left === 0) form.querySelector(".onward-camera__start")?.setAttribute("hidden", "");
         return;
       }
     } catch (error) {
@@ -127,78 +129,132 @@ async function uploadAndWait(form, status, texts) {
   status.textContent = texts.slow;
 }
 
-// The location step: asks the browser for the position once the person has agreed, fills the
-// form's hidden fields, then sends the form.
-export function initLocation(form) {
-  if (!navigator.geolocation) return;
-  const status = form.querySelector("[data-onward-location-status]");
-  form.addEventListener("submit", (event) => {
-    if (form.dataset.onwardLocated === "true") return;
+// The questions: each question's answer by its name (a list for check boxes), saved with PUT.
+function initAnswers(form) {
+  const status = form.querySelector("[data-onward-step-status]");
+  form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    if (status) status.textContent = form.dataset.textFinding || "";
+    const answers = {};
+    for (const element of form.elements) {
+      if (!element.name || element.type === "hidden" || element.type === "submit") continue;
+      if (element.type === "checkbox") {
+        answers[element.name] = answers[element.name] || [];
+        if (element.checked) answers[element.name].push(element.value);
+      } else if (element.type === "radio") {
+        if (element.checked) answers[element.name] = element.value;
+      } else {
+        answers[element.name] = element.value;
+      }
+    }
+    await sendJson(form, "PUT", { answers }, status);
+  });
+}
+
+// The location step: asks the browser for the position once the person has agreed, then sends it.
+function initLocation(form) {
+  if (!navigator.geolocation) return; // the plain form says the position could not be read
+  const status = form.querySelector("[data-onward-step-status]");
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    if (!form.querySelector('input[name="consent"]')?.checked) {
+      status.textContent = form.dataset.textConsent || "";
+      return;
+    }
+    status.textContent = form.dataset.textFinding || "";
     navigator.geolocation.getCurrentPosition(
       (position) => {
-        form.querySelector('input[name="latitude"]').value = position.coords.latitude.toFixed(6);
-        form.querySelector('input[name="longitude"]').value = position.coords.longitude.toFixed(6);
-        form.querySelector('input[name="accuracy"]').value = Math.round(position.coords.accuracy);
-        form.dataset.onwardLocated = "true";
-        form.requestSubmit();
+        const { latitude, longitude, accuracy } = position.coords;
+        sendJson(form, "POST", { latitude, longitude, accuracy_m: Math.round(accuracy), consent: true }, status);
       },
       () => {
-        if (status) status.textContent = form.dataset.textDenied || "";
+        status.textContent = form.dataset.textDenied || "";
       },
       { enableHighAccuracy: true, timeout: 20000, maximumAge: 0 },
     );
   });
 }
 
-// Sends a form with fetch, asking for a JSON answer, and tries again after a lost connection or a
-// server error. The form's idempotency key goes with every try, so the server stores it once.
-export function initResilientSubmit(form) {
-  const status = form.querySelector("[data-onward-submit-status]");
+// Sends the check-in, trying again after a lost connection or a server error. The form's
+// idempotency key goes with every try, so the server stores it once.
+function initResilientSubmit(form) {
+  const status = form.querySelector("[data-onward-step-status]");
+  const texts = { retrying: form.dataset.textRetrying || "" };
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const button = form.querySelector('button[type="submit"], button:not([type])');
     if (button) button.disabled = true;
-    const body = new FormData(form);
-    for (let attempt = 0; ; attempt += 1) {
-      try {
-        const response = await fetch(form.action || window.location.href, {
-          method: "POST",
-          body,
-          credentials: "same-origin",
-          headers: { Accept: "application/json" },
-        });
-        if (response.status >= 500) throw new Error(`server ${response.status}`);
-        const answer = await response.json();
-        if (response.ok) {
-          window.location.assign(answer.next || window.location.pathname);
-          return;
-        }
-        if (status) status.textContent = (answer.errors || []).join(" ");
-        if (button) button.disabled = false;
-        return;
-      } catch (error) {
-        if (attempt >= RETRY_DELAYS_MS.length) {
-          if (status) status.textContent = form.dataset.textGaveUp || "";
-          if (button) button.disabled = false;
-          return;
-        }
-        if (status) status.textContent = form.dataset.textRetrying || "";
-        await wait(RETRY_DELAYS_MS[attempt]);
-      }
+    const body = JSON.stringify({ idempotency_key: form.querySelector('input[name="idempotency_key"]').value });
+    const answer = await withRetries(() => callApi(form, form.dataset.apiUrl, { method: "POST", body }), status, texts);
+    if (answer !== null && answer.ok) {
+      window.location.assign(form.dataset.sentUrl);
+      return;
     }
+    status.textContent = answer === null ? form.dataset.textGaveUp || "" : errorText(answer.body);
+    if (button) button.disabled = false;
   });
 }
 
-async function record(stream, seconds, challenge, status, texts) {
+// One JSON step: shows the answer's message, or what was wrong.
+async function sendJson(form, method, payload, status) {
+  const button = form.querySelector('button[type="submit"], button:not([type])');
+  if (button) button.disabled = true;
+  try {
+    const answer = await callApi(form, form.dataset.apiUrl, { method, body: JSON.stringify(payload) });
+    status.textContent = answer.ok ? answer.body.message : errorText(answer.body, form);
+  } catch (error) {
+    status.textContent = form.dataset.textGaveUp || "";
+  } finally {
+    if (button) button.disabled = false;
+  }
+}
+
+// Calls the API with the session cookie and the page's CSRF token; {ok, status, body}. Throws on a
+// lost connection or a server error, so callers may try again.
+async function callApi(form, url, { method, body }) {
+  const headers = { Accept: "application/json" };
+  const token = form.querySelector('input[name="csrfmiddlewaretoken"]')?.value;
+  if (token) headers["X-CSRFToken"] = token;
+  if (typeof body === "string") headers["Content-Type"] = "application/json";
+  const response = await fetch(url, { method, body, headers, credentials: "same-origin" });
+  if (response.status >= 500) throw new Error(`server ${response.status}`);
+  return { ok: response.ok, status: response.status, body: await response.json() };
+}
+
+// Tries `call` again after a lost connection or a server error; null when it never got through.
+async function withRetries(call, status, texts) {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await call();
+    } catch (error) {
+      if (attempt >= RETRY_DELAYS_MS.length) return null;
+      if (status) status.textContent = texts.retrying;
+      await wait(RETRY_DELAYS_MS[attempt]);
+    }
+  }
+}
+
+// An error answer in plain words: each wrong field with its question's words where the page has them.
+function errorText(body, form) {
+  const errors = (body && body.errors) || [];
+  if (!errors.length) return (body && body.detail) || "";
+  return errors
+    .map(({ field, message }) => {
+      const name = field.split(".").pop();
+      const group = form?.querySelector(`[name="${CSS.escape(name)}"]`)?.closest(".govuk-form-group");
+      const question = group?.querySelector("legend, label")?.textContent.trim();
+      return question ? `${question}: ${message}` : message;
+    })
+    .join(" ");
+}
+
+async function record(stream, seconds, instruction, challenge, status, texts) {
   const type = pickVideoType();
   const recorder = new MediaRecorder(stream, { mimeType: type, videoBitsPerSecond: 1_000_000 });
   const chunks = [];
   recorder.addEventListener("dataavailable", (event) => event.data.size && chunks.push(event.data));
   const stopped = new Promise((resolve) => recorder.addEventListener("stop", resolve));
   recorder.start(250);
-  challenge.textContent = texts.challenge;
+  challenge.textContent = instruction;
   for (let left = seconds; left > 0; left -= 1) {
     status.textContent = `${texts.recording} ${left}`;
     await wait(1000);
@@ -227,12 +283,6 @@ function pickVideoType() {
   return "";
 }
 
-function putFile(input, file) {
-  const transfer = new DataTransfer();
-  transfer.items.add(file);
-  input.files = transfer.files;
-}
-
 function readTexts(root) {
   const d = root.dataset;
   return {
@@ -241,7 +291,6 @@ function readTexts(root) {
     photo: d.textPhoto || "Take a photo",
     retake: d.textRetake || "Do it again",
     ready: d.textReady || "",
-    challenge: d.challengeText || "",
     recording: d.textRecording || "",
     captured: d.textCaptured || "",
     failed: d.textFailed || "",

@@ -4,15 +4,13 @@ import { initAll } from "../govuk/govuk-frontend.min.js";
 document.body.classList.add("js-enabled", "govuk-frontend-supported");
 initAll();
 
-// Check-in pages: the camera and a submit that survives a lost connection.
+// The check-in page: each step through the API, the camera, a send that survives a lost connection.
 const cameras = document.querySelectorAll('[data-module="onward-camera"]');
-const resilientForms = document.querySelectorAll('form[data-module="onward-resilient-submit"]');
-const locationForms = document.querySelectorAll('form[data-module="onward-location"]');
-if (cameras.length || resilientForms.length || locationForms.length) {
-  import("./checkin-camera.js").then(({ initCamera, initLocation, initResilientSubmit }) => {
+const checkinSteps = document.querySelectorAll("form[data-onward-step]");
+if (cameras.length || checkinSteps.length) {
+  import("./checkin-camera.js").then(({ initCamera, initCheckinSteps }) => {
     cameras.forEach(initCamera);
-    resilientForms.forEach(initResilientSubmit);
-    locationForms.forEach(initLocation);
+    checkinSteps.forEach(initCheckinSteps);
   });
 }
 

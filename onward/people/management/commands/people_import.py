@@ -5,24 +5,17 @@ Prints the report as JSON on standard output: {"created": N, "updated": M, "unch
 """
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from onward.core.actors import SystemActor
 from onward.people.imports import people_import_csv
 
-
-@dataclass(frozen=True)
-class CommandLineActor:
-    """Whoever runs the command on the server: the system, covering every unit, recorded as such."""
-
-    name: str
-    kind: ClassVar[str] = "system"
-    is_authenticated: ClassVar[bool] = False
-    pk: ClassVar[None] = None
+# Whoever runs the command on the server acts as the system: every unit, recorded by the command's name.
+COMMAND_ACTOR = SystemActor("people_import")
 
 
 class Command(BaseCommand):
@@ -44,7 +37,7 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps({"errors": [{"line": None, "column": "", "message": message}]}))
             raise CommandError(message) from None
         report = people_import_csv(
-            actor=CommandLineActor("people_import"),
+            actor=COMMAND_ACTOR,
             content=content,
             description=f"{path.name} (command line, {size} bytes)",
             dry_run=options["dry_run"],

@@ -56,8 +56,9 @@ def test_evidence_is_read_only_even_for_administrators(org, make_staff, staff_cl
     admin = make_staff(Role.ADMINISTRATOR, org["north"])
     client = staff_client(admin)
     from onward.audit.services import audit_record
+    from onward.core.audit_actions import AuditAction
 
-    event = audit_record(actor=admin, action="test.evidence")
+    event = audit_record(actor=admin, action=AuditAction.PERSON_VIEW)
     assert client.get("/admin/audit/auditevent/").status_code == 200
     assert client.get(f"/admin/audit/auditevent/{event.pk}/change/").status_code == 200  # view only
     response = client.post(f"/admin/audit/auditevent/{event.pk}/delete/", {"post": "yes"})

@@ -3,7 +3,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from onward.core.demo import demo_seed
+from onward.demo.seed import demo_seed
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from onward.core.demo import demo_totp_device
+from onward.demo.seed import demo_totp_device
 
 
 class Command(BaseCommand):

@@ -1,18 +1,33 @@
-"""Demo data for `make run`, built from the test factories: a prison, a PDU, staff in each role, ~60 people."""
+"""Demo data for `make run`, built from the test factories: a prison, a PDU, staff in each role, ~60 people.
+
+The demo app sits above every other app, so it may import them all (and their test factories).
+"""
 
 import datetime as dt
 import random
 from typing import Any
 
 import factory.random
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from onward.accounts.models import User
+from onward.accounts.actors import staff_verified_by
+from onward.accounts.models import PinCredential, User
 from onward.accounts.services import person_account_ensure
 from onward.accounts.tests.factories import StaffFactory
+from onward.appointments.models import AppointmentState
 from onward.appointments.reminders import APPOINTMENT_REMINDERS
+from onward.appointments.slots import slot_times
+from onward.appointments.tests.factories import AppointmentFactory, SlotFactory
+from onward.demo.directory import demo_directory_seed
+from onward.demo.library import library_seed
+from onward.learning.models import Audience, SelfAssessmentOption, SelfAssessmentResult
+from onward.learning.tests.factories import QuizSpec, assessment_build, course_build
+from onward.messaging.models import ScreeningPolicy, Term, WordList
+from onward.messaging.services import contact_approve, conversation_for_person, message_send
+from onward.notifications.reminders import reminders_plan_for
 from onward.organisations.models import OrgUnit, Role, StaffRole
 from onward.organisations.tests.factories import OfficeFactory, PduFactory, PrisonFactory, RegionFactory, WingFactory
 from onward.people.models import AssignmentRole, Person, RiskLevel, StaffAssignment, Status
@@ -96,8 +111,9 @@ def _staff(email: str, first: str, last: str, role: str, unit: OrgUnit) -> User:
     user.save()
     StaffRole.objects.create(user=user, role=role, unit=unit)
     # Demo staff come with an authenticator already set up; `manage.py demo_totp EMAIL` shows its code.
-    TOTPDevice.objects.create(user=user, name=DEMO_DEVICE_NAME, confirmed=True)
-    return user
+    device = TOTPDevice.objects.create(user=user, name=DEMO_DEVICE_NAME, confirmed=True)
+    # The demo's messages and contacts go through the services as this member of staff, past their second factor.
+    return staff_verified_by(user, device)
 
 
 def demo_totp_device(email: str) -> TOTPDevice | None:
@@ -198,11 +214,7 @@ def _assign(person: Person, user: User, role: str) -> None:
     StaffAssignment.objects.create(person=person, staff=user, role=role)
 
 
-def _set_pin(person: Person) -> Any:
-    from django.contrib.auth.hashers import make_password
-
-    from onward.accounts.models import PinCredential
-
+def _set_pin(person: Person) -> PinCredential:
     user = person_account_ensure(person)
     return PinCredential.objects.create(user=user, pin_hash=make_password(DEMO_PIN))
 
@@ -217,9 +229,6 @@ DEMO_WORD_LIST = {
 
 
 def _messaging(units: dict[str, OrgUnit], staff: dict[str, User]) -> None:
-    from onward.messaging.models import ScreeningPolicy, Term, WordList
-    from onward.messaging.services import contact_approve, conversation_for_person, message_send
-
     word_list = WordList.objects.create(unit=units["NGT"], policy=ScreeningPolicy.HOLD)
     for kind, texts in DEMO_WORD_LIST.items():
         for text in texts:
@@ -244,17 +253,11 @@ def _messaging(units: dict[str, OrgUnit], staff: dict[str, User]) -> None:
 
 
 def _library(units: dict[str, OrgUnit], staff: dict[str, User]) -> None:
-    from onward.library.demo import library_seed
-
     library_seed(staff["editor@onward.example"], staff["editor2@onward.example"], units["NGT"])
 
 
 def _appointments(staff: dict[str, User]) -> None:
     """Aled's appointments: one coming up (with its reminders planned), one attended, one missed."""
-    from onward.appointments.models import AppointmentState
-    from onward.appointments.tests.factories import AppointmentFactory
-    from onward.notifications.reminders import reminders_plan_for
-
     practitioner = staff["practitioner@onward.example"]
     aled = Person.objects.get(crn="X100001")
     office = "Northgate probation office, 2 High Street, Northgate NG1 2AB"
@@ -267,9 +270,6 @@ def _appointments(staff: dict[str, User]) -> None:
         person=aled, staff=practitioner, with_name="", address=office, starts_at=at(2, 10)
     )
     # Times Aled can book himself: the practitioner's Thursday-style afternoon, in 30-minute slots.
-    from onward.appointments.slots import slot_times
-    from onward.appointments.tests.factories import SlotFactory
-
     for starts, ends in slot_times(today + dt.timedelta(days=3), dt.time(14, 0), dt.time(16, 0), 30):
         SlotFactory.create(staff=practitioner, address=office, starts_at=starts, ends_at=ends)
     AppointmentFactory.create(
@@ -306,8 +306,6 @@ def _appointments(staff: dict[str, User]) -> None:
 
 def _directory(staff: dict[str, User]) -> None:
     """Local services around Northgate, with food banks near Aled's and the other demo people's homes."""
-    from onward.directory.demo import demo_directory_seed
-
     demo_directory_seed(staff["editor@onward.example"])
 
 
@@ -337,9 +335,6 @@ COPING_OPTIONS = [
 
 
 def _learning() -> None:
-    from onward.learning.models import Audience, SelfAssessmentOption, SelfAssessmentResult
-    from onward.learning.tests.factories import QuizSpec, assessment_build, course_build
-
     course = course_build(
         DEMO_COURSE_TITLE,
         [

@@ -3,8 +3,9 @@
 import pytest
 from django.utils import timezone
 
+from onward.accounts.actors import staff_verified_by
 from onward.accounts.models import User
-from onward.core.demo import DEMO_COURSE_TITLE, DEMO_PRISON_NUMBER, demo_seed
+from onward.demo.seed import DEMO_COURSE_TITLE, DEMO_PRISON_NUMBER, demo_seed, demo_totp_device
 from onward.learning import selectors, services
 from onward.learning.certificates import certificate_check
 from onward.learning.models import Course, Lesson, SelfAssessmentSet, in_language
@@ -38,7 +39,7 @@ def test_the_demo_person_in_custody_finishes_the_course_and_keeps_the_certificat
     certificate = results[-1].certificate
     assert certificate is not None
 
-    pom = User.objects.get(username="pom@onward.example")
+    pom = staff_verified_by(User.objects.get(username="pom@onward.example"), demo_totp_device("pom@onward.example"))
     person_release(
         actor=pom,
         person=daniel,

@@ -4,8 +4,8 @@ import pytest
 
 from onward.accounts.services import person_account_ensure
 from onward.audit.models import AuditEvent
+from onward.demo.directory import DEMO_SERVICES, demo_directory_seed
 from onward.directory import selectors
-from onward.directory.demo import DEMO_SERVICES, demo_directory_seed
 from onward.directory.models import Category, Service
 from onward.directory.selectors import Origin
 from onward.location.address import to_bng
@@ -13,7 +13,7 @@ from onward.organisations.models import Role
 from onward.people.tests.factories import CommunityPersonFactory
 
 pytestmark = pytest.mark.django_db
-ALED_HOME = (53.8008, -1.5491)  # the demo person on licence (onward/core/demo.py)
+ALED_HOME = (53.8008, -1.5491)  # the demo person on licence (onward/demo/seed.py)
 
 
 def test_the_demo_directory_has_a_food_bank_near_the_demo_persons_home(org, make_staff):
