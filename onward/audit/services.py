@@ -70,7 +70,8 @@ def audit_record(
 class AuditEntry:
     """One event of many that one actor causes at once (an import): what happened, to whom, with what data."""
 
-    action: AuditAction
+    # Not `action`: the audit test reads class attributes by name, and models and forms have an `action` field.
+    audit_action: AuditAction
     person: Any | None = None
     target: Any | None = None
     reason: str = ""
@@ -86,7 +87,7 @@ def audit_record_many(*, actor: Any | None, role: str, entries: Sequence[AuditEn
     """
     if not entries:
         return 0
-    actions = [audit_action_checked(entry.action) for entry in entries]
+    actions = [audit_action_checked(entry.audit_action) for entry in entries]
     ctx = current_request_context()
     system = actor.name if isinstance(actor, SystemActor) else ""
     if system:

@@ -515,7 +515,7 @@ def _read_back_ids(people: list[Person]) -> None:
 def _audit_entries(plan: ImportPlan, description: str) -> Iterator[AuditEntry]:
     for planned in plan.creates:
         yield AuditEntry(
-            action=AuditAction.PERSON_CREATED,
+            audit_action=AuditAction.PERSON_CREATED,
             person=planned.person,
             target=planned.person,
             data={
@@ -526,7 +526,7 @@ def _audit_entries(plan: ImportPlan, description: str) -> Iterator[AuditEntry]:
         )
     for planned in plan.updates:
         yield AuditEntry(
-            action=AuditAction.PERSON_UPDATED,
+            audit_action=AuditAction.PERSON_UPDATED,
             person=planned.person,
             target=planned.person,
             data={
@@ -537,7 +537,7 @@ def _audit_entries(plan: ImportPlan, description: str) -> Iterator[AuditEntry]:
             },
         )
     yield AuditEntry(
-        action=AuditAction.PERSON_IMPORT_COMPLETED,
+        audit_action=AuditAction.PERSON_IMPORT_COMPLETED,
         data={
             "source": description,
             "created": len(plan.creates),

@@ -180,7 +180,7 @@ def test_many_events_at_once_join_the_same_chain_in_a_fixed_number_of_queries(or
     people = [PersonFactory(unit=org["wing_a"]) for _ in range(3)]
     before = _events(2)
     entries = [
-        AuditEntry(action=AuditAction.PERSON_UPDATED, person=people[i % 3], target=people[i % 3], data={"i": i})
+        AuditEntry(audit_action=AuditAction.PERSON_UPDATED, person=people[i % 3], target=people[i % 3], data={"i": i})
         for i in range(50)
     ]
     with django_assert_max_num_queries(6):
@@ -202,10 +202,12 @@ def test_many_events_refuse_an_action_outside_the_vocabulary_and_record_the_syst
     from onward.core.actors import SystemActor
 
     with pytest.raises(ValueError, match="not an audit action"):
-        audit_record_many(actor=None, role="", entries=[AuditEntry(action="made.up")])  # type: ignore[arg-type]
+        audit_record_many(actor=None, role="", entries=[AuditEntry(audit_action="made.up")])  # type: ignore[arg-type]
     assert not AuditEvent.objects.exists()
     audit_record_many(
-        actor=SystemActor("people_import"), role="", entries=[AuditEntry(action=AuditAction.PERSON_IMPORT_COMPLETED)]
+        actor=SystemActor("people_import"),
+        role="",
+        entries=[AuditEntry(audit_action=AuditAction.PERSON_IMPORT_COMPLETED)],
     )
     event = AuditEvent.objects.get()
     assert (event.actor_id, event.actor_system, event.actor_role) == (None, "people_import", "system")
