@@ -1,5 +1,6 @@
 """Staff caseload and person record; the person's own home page."""
 
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -175,7 +176,8 @@ def person_release_view(request: HttpRequest, person_id: int) -> HttpResponse:
             context = {
                 "person": result.person,
                 "result": result,
-                "activation_days": settings.ACTIVATION_CODE_DAYS,
+                "expires_on": timezone.localdate() + timedelta(days=settings.ACTIVATION_CODE_DAYS),
+                "public_address": settings.PUBLIC_BASE_URL.removeprefix("https://"),
                 # Asked afresh: the assignments the user had a moment ago have just ended.
                 "still_visible": person_by_identifier_visible(request.user, result.person.pk) is not None,
             }
