@@ -265,6 +265,11 @@ ONWARD_SERVICE_NAME = "Onward"
 # Empty: the help pages tell people to ask their key worker or probation practitioner.
 SERVICE_CONTACT_EMAIL = env.str("SERVICE_CONTACT_EMAIL", default="")
 
+# --- People in bulk (manage.py people_import, the staff upload page, POST /api/v1/people/import) ---
+PEOPLE_IMPORT_MAX_BYTES = env.int("PEOPLE_IMPORT_MAX_BYTES", default=32 * 1024 * 1024)  # about 150,000 rows
+# An uploaded file waits this long between its preview and the confirmation, then is deleted.
+PEOPLE_IMPORT_PREVIEW_MINUTES = env.int("PEOPLE_IMPORT_PREVIEW_MINUTES", default=30)
+
 # --- Check-ins ---
 CHECKIN_WINDOW_HOURS = env.int("CHECKIN_WINDOW_HOURS", default=72)
 # Reminders before a check-in window ends (minutes); sent by the reminders job, quiet hours respected.

@@ -177,7 +177,9 @@ def test_every_api_operation_declares_its_error_answers() -> None:
         for status, model in declared.items():
             if status >= 400:
                 expected = ValidationErrorOut if status == 422 else ErrorOut
-                if model.model_fields["response"].annotation is not expected:
+                # A 422 may say more than the usual fields (an import names the line), never less.
+                annotation = model.model_fields["response"].annotation
+                if not (isinstance(annotation, type) and issubclass(annotation, expected)):
                     missing.append(f"{route} ({status} not {expected.__name__})")
     assert not missing, "API operations with undeclared or odd error answers: " + ", ".join(missing)
 

@@ -106,6 +106,7 @@ GENERAL_PAGES = [
     ("/staff/licence/not-confirmed/", CASEWORK, 403),
     ("/staff/subject-access/", {Role.ADMINISTRATOR}, 403),
     ("/staff/people/new/", EDIT_ROLES, 403),
+    ("/staff/people/import/", {Role.SENIOR, Role.ADMINISTRATOR}, 403),
     ("/me/licence/", set(), 403),
     ("/me/notifications/", set(), 403),
     ("/me/inbox/", set(), 403),
@@ -218,6 +219,7 @@ PERSON_CASES = [
     ("/me/appointments/reminders/", 200),
     ("/staff/licence/not-confirmed/", 403),
     ("/staff/subject-access/", 403),
+    ("/staff/people/import/", 403),
     ("/staff/", 403),
     ("/staff/library/", 403),
     ("/staff/audit/", 403),
@@ -308,6 +310,66 @@ def test_a_released_person_keeps_one_account(world):
 def test_matrix_size():
     # Recorded in the closing note; a change here means the matrix changed.
     assert len(CASES) + 2 * len(PERSON_CASES) + len(ANON_PATHS) > 200
+
+
+# --- People in bulk: who may import, and only for the units their role covers ----------------------
+
+MAY_IMPORT = {Role.SENIOR, Role.ADMINISTRATOR}
+IMPORT_HEADER = "prison_number,crn,first_name,last_name,date_of_birth,status,unit_code"
+# A new (synthetic) person at the north PDU's office, which both the north senior and administrator cover;
+# and a change to the person supervised in the south, whom neither covers.
+IMPORT_ROWS = {
+    "mine": ",X300001,Test,Matrix-New,1980-01-01,licence,OFF-N",
+    "other_pdu": ",{crn},Test,Matrix-Moved,1980-01-01,licence,OFF-N",
+}
+IMPORT_CASES = [
+    (role, rows, (200 if rows == "mine" else 422) if role in MAY_IMPORT else 403)
+    for role in STAFF_ROLES
+    for rows in IMPORT_ROWS
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("role", "rows", "expected"), IMPORT_CASES, ids=[f"{c[0]}-{c[1]}" for c in IMPORT_CASES])
+def test_import_matrix(world, staff_client, role, rows, expected):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from onward.people.models import Person
+
+    client = staff_client(world["staff"][role])
+    other = world["subjects"]["other_pdu"]
+    text = IMPORT_HEADER + "\n" + IMPORT_ROWS[rows].format(crn=other.crn) + "\n"
+    response = client.post("/api/v1/people/import", {"file": SimpleUploadedFile("people.csv", text.encode())})
+    assert response.status_code == expected, f"{role} {rows}"
+    page = client.post("/staff/people/import/", {"file": SimpleUploadedFile("people.csv", text.encode())})
+    assert page.status_code == {200: 302, 422: 400, 403: 403}[expected], f"{role} {rows} page"
+    other.refresh_from_db()
+    assert other.last_name != "Matrix-Moved"
+    assert Person.objects.filter(last_name="Matrix-New").exists() == (expected == 200)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["in_my_prison", "my_case"])
+def test_people_may_not_import(world, person_client, who):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from onward.accounts.services import device_token_create
+    from onward.api.tests.helpers import bearer
+
+    person = world["subjects"][who]
+    token = device_token_create(actor=person_account_ensure(person), name="Test phone").token
+
+    text = (IMPORT_HEADER + "\n" + IMPORT_ROWS["mine"] + "\n").encode()
+    response = Client().post(
+        "/api/v1/people/import",
+        {"file": SimpleUploadedFile("people.csv", text)},
+        headers=bearer(token),
+    )
+    assert response.status_code == 403
+    page = person_client(world["subjects"][who]).post(
+        "/staff/people/import/", {"file": SimpleUploadedFile("people.csv", text)}
+    )
+    assert page.status_code == 403
 
 
 # --- Messaging: who may open which conversation, queue and form ---------------------------------

@@ -27,6 +27,7 @@ from onward.api import (
     messaging,
     notifications,
     people,
+    people_import,
 )
 from onward.api.auth import DeviceTokenAuth, PersonOrStaffSessionAuth, StaffSessionAuth
 from onward.api.errors import install_error_handlers
@@ -69,6 +70,8 @@ api = NinjaAPI(
     docs_decorator=openapi_document_permission,
 )
 install_error_handlers(api)
+# Before people: "/people/import" must not be read as "/people/{person_id}".
+api.add_router("", people_import.router)
 api.add_router("", people.router)
 api.add_router("", licence.router)
 api.add_router("", devices.router)

@@ -218,6 +218,7 @@ class AuditAction(TextChoices):
     PERSON_CONTACT_CODE_SENT = "person.contact_code_sent", _("Sent a code to check a person's phone or email")
     PERSON_CONTACT_VERIFIED = "person.contact_verified", _("Checked a person's phone or email is theirs")
     PERSON_CREATED = "person.created", _("Added a person")
+    PERSON_IMPORT_COMPLETED = "person.import_completed", _("Imported people from a file")
     PERSON_UPDATED = "person.updated", _("Changed a person's details")
     PERSON_RELEASED = "person.released", _("Recorded a person's release")
     PERSON_SUBJECT_ACCESS_EXPORTED = "person.subject_access_exported", _("Downloaded a subject access export")

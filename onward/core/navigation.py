@@ -32,6 +32,7 @@ STAFF_ITEMS = [
     ("library:editor_list", "library.edit", gettext_lazy("Library")),
     ("audit:search", "audit.search", gettext_lazy("Audit trail")),
     ("people:subject_access", "person.subject_access", gettext_lazy("Subject access")),
+    ("people:people_import", "person.import", gettext_lazy("Import people")),
     ("notifications:sms_log", "admin.site", gettext_lazy("Text message log")),
     ("admin:index", "admin.site", gettext_lazy("Administration")),
 ]

@@ -86,6 +86,15 @@ def from_bng(easting: float, northing: float) -> tuple[float, float]:
     return float(latitude), float(longitude)
 
 
+def from_bng_many(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Latitude and longitude for many (easting, northing) points, converted in one call."""
+    if not points:
+        return []
+    eastings, northings = zip(*points, strict=True)
+    longitudes, latitudes = _from_bng().transform(list(eastings), list(northings))
+    return [(float(lat), float(lon)) for lat, lon in zip(latitudes, longitudes, strict=True)]
+
+
 @lru_cache(maxsize=1)
 def _from_bng() -> Transformer:
     return Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True)

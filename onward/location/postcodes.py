@@ -13,13 +13,14 @@ import csv
 import gzip
 import importlib.util
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from onward.location.address import from_bng
+from onward.location.address import from_bng, from_bng_many
 
 FULL_POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})$")
 DISTRICT = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?$")
@@ -52,14 +53,64 @@ def postcode_tidy(text: str) -> str:
 
 def postcode_locate(text: str) -> PostcodePlace:
     """The centre of a full postcode or of a district. Raises PostcodeError with plain words."""
-    squashed = re.sub(r"\s+", "", text or "").upper()
-    full = FULL_POSTCODE.match(squashed)
-    if not full and not DISTRICT.match(squashed):
+    squashed = _squash(text)
+    area = _area_of(squashed)
+    name, position = _lookup(squashed, *_area(area))
+    latitude, longitude = from_bng(*position)
+    return PostcodePlace(name, position[0], position[1], latitude, longitude, is_district=" " not in name)
+
+
+def postcodes_locate(texts: Iterable[str]) -> dict[str, PostcodePlace | PostcodeError]:
+    """Many postcodes at once, each answered as `postcode_locate` would: a place or the error to show.
+
+    For imports: each postcode area's file is read once (the texts are taken area by area) and every
+    position is converted to latitude and longitude in one call. Keyed by the texts as given.
+    """
+    answers: dict[str, PostcodePlace | PostcodeError] = {}
+    by_area: dict[str, list[tuple[str, str]]] = {}
+    for text in set(texts):
+        squashed = _squash(text)
+        try:
+            by_area.setdefault(_area_of(squashed), []).append((text, squashed))
+        except PostcodeError as problem:
+            answers[text] = problem
+    placed: list[tuple[str, str, tuple[float, float]]] = []
+    for area in sorted(by_area):
+        units, districts = _area(area)
+        for text, squashed in by_area[area]:
+            try:
+                placed.append((text, *_lookup(squashed, units, districts)))
+            except PostcodeError as problem:
+                answers[text] = problem
+    positions = from_bng_many([position for _text, _name, position in placed])
+    for (text, name, position), (latitude, longitude) in zip(placed, positions, strict=True):
+        answers[text] = PostcodePlace(name, position[0], position[1], latitude, longitude, is_district=" " not in name)
+    return answers
+
+
+def postcode_data_available() -> bool:
+    return _data_folder() is not None
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text or "").upper()
+
+
+def _area_of(squashed: str) -> str:
+    """The postcode area ("LS" of "LS14AP"), or a PostcodeError for text that is no postcode we hold."""
+    if not FULL_POSTCODE.match(squashed) and not DISTRICT.match(squashed):
         raise PostcodeError(_("Enter a postcode, like LS6 1AA, or the first half, like LS6"))
     area = re.match(r"^[A-Z]+", squashed).group(0)  # type: ignore[union-attr]
     if area in NOT_IN_DATA_AREAS:
         raise PostcodeError(_("We can only find postcodes in England, Scotland and Wales"))
-    units, districts = _area(area)
+    return area
+
+
+def _lookup(
+    squashed: str, units: dict[str, tuple[float, float]], districts: dict[str, tuple[float, float]]
+) -> tuple[str, tuple[float, float]]:
+    """(tidy name, easting and northing) of a full postcode or a district, from its area's data."""
+    full = FULL_POSTCODE.match(squashed)
     if full:
         tidy = f"{full.group(1)} {full.group(2)}"
         found = units.get(tidy)
@@ -68,20 +119,11 @@ def postcode_locate(text: str) -> PostcodePlace:
                 _("We could not find the postcode %(postcode)s. Check it, or try the first half, like %(district)s")
                 % {"postcode": tidy, "district": full.group(1)}
             )
-        return _place(tidy, found, is_district=False)
+        return tidy, found
     centre = districts.get(squashed)
     if centre is None:
         raise PostcodeError(_("We could not find %(postcode)s. Check it and try again") % {"postcode": squashed})
-    return _place(squashed, centre, is_district=True)
-
-
-def postcode_data_available() -> bool:
-    return _data_folder() is not None
-
-
-def _place(name: str, position: tuple[float, float], *, is_district: bool) -> PostcodePlace:
-    latitude, longitude = from_bng(*position)
-    return PostcodePlace(name, position[0], position[1], latitude, longitude, is_district)
+    return squashed, centre
 
 
 @lru_cache(maxsize=AREA_FILES_CACHED)

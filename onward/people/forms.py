@@ -275,3 +275,14 @@ class LicenceIssueForm(forms.Form):
             self.add_error("conditions", _("Choose at least one condition."))
         data["chosen"] = chosen
         return data
+
+
+class PeopleImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("File of people"),
+        help_text=_(
+            "A CSV file saved as UTF-8, with a header row. We check every row and show you what would change "
+            "before anything is saved."
+        ),
+        error_messages={"required": _("Choose a CSV file."), "empty": _("The file is empty.")},
+    )

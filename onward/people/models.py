@@ -247,3 +247,24 @@ class LicenceCondition(models.Model):
 
     def explanation_in(self, language: str) -> str:
         return self.explanation_cy if language == "cy" and self.explanation_cy else self.explanation
+
+
+class ImportUpload(models.Model):
+    """A checked file of people waiting for its uploader to confirm the import, kept until it expires.
+
+    The confirmation imports exactly these bytes, and only if the import would still write what the
+    preview showed (`digest`). Deleted when confirmed, and by the retention job once expired.
+    """
+
+    key = models.CharField(max_length=64, unique=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    file_name = models.CharField(max_length=255)
+    content = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    # What the check found: counts, digest of the writes, and the first changes, for the preview page.
+    report = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return self.file_name

@@ -157,3 +157,27 @@ def _edit_role_covers(user: Any, unit: OrgUnit | None) -> bool:
 def _assignment_role(assigned: QuerySet[StaffAssignment]) -> Subquery:
     """The role of the actor's (first) current assignment to the person on the row."""
     return Subquery(assigned.filter(person=OuterRef("pk")).order_by("pk").values("role")[:1])
+
+
+# Who may import people in bulk, for the units their role covers.
+IMPORT_ROLES = (Role.ADMINISTRATOR, Role.SENIOR)
+
+
+@rule("person.import")
+def can_import_people(user: Any, unit: Any | None) -> bool:
+    """Administrators and senior practitioners; with a unit, only one their role covers."""
+    if not is_staff_user(user):
+        return False
+    paths = import_unit_paths(user)
+    return bool(paths) and (unit is None or any(unit.path.startswith(path) for path in paths))
+
+
+def import_unit_paths(user: Any) -> list[str]:
+    """The paths of the units where this user's administrator or senior role lets them import people."""
+    return [held.unit.path for held in staff_roles(user) if held.role in IMPORT_ROLES]
+
+
+def import_role(user: Any) -> str:
+    """The role an import is recorded under: administrator before senior."""
+    held = {held.role for held in staff_roles(user)}
+    return next((str(role) for role in IMPORT_ROLES if role in held), "")

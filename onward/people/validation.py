@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from onward.location.postcodes import FULL_POSTCODE, PostcodeError, postcode_locate
+from onward.location.postcodes import FULL_POSTCODE, PostcodeError, PostcodePlace, postcode_locate
 from onward.organisations.models import OrgUnit, UnitKind
 from onward.people.models import COMMUNITY_STATUSES, CUSTODY_STATUSES, Language, Person, RiskLevel, Status
 
@@ -173,6 +173,7 @@ def person_fields_clean(
     current: Person | None = None,
     taken: TakenIdentifiers | None = None,
     units: Mapping[str, OrgUnit] | None = None,
+    places: Mapping[str, PostcodePlace | PostcodeError] | None = None,
     today: date | None = None,
 ) -> PersonCheck:
     """Check and tidy a person's details. See the module's docstring.
@@ -180,6 +181,8 @@ def person_fields_clean(
     `raw` may name the unit as `unit` (an `OrgUnit`) or `unit_code` (a prison's 3-letter code or an
     office's code). Empty strings and None mean "not known". On success `values` holds every field of
     PERSON_FIELDS and DERIVED_FIELDS (the unit as an `OrgUnit`), merged with `current` for an update.
+    `places` (from `postcodes_locate`, keyed by the postcode without spaces, in capitals) places a
+    whole file's postcodes at once.
     """
     today = today or timezone.localdate()
     check = PersonCheck()
@@ -202,7 +205,7 @@ def person_fields_clean(
         merged["unit"] = _clean_unit(check, given.get("unit"), units)
     _check_unit_fits_status(check, merged)
     if any(name in given for name in ADDRESS_FIELDS) or current is None:
-        _clean_address(check, merged, given, update=current is not None)
+        _clean_address(check, merged, given, update=current is not None, places=places)
     if "phone" in given:
         merged["phone"] = _clean_phone(check, given["phone"])
     if "email" in given:
@@ -427,7 +430,14 @@ def _check_unit_fits_status(check: PersonCheck, merged: Mapping[str, Any]) -> No
         check.add("unit", _("Someone in the community must be supervised by a probation delivery unit or office."))
 
 
-def _clean_address(check: PersonCheck, merged: dict[str, Any], given: Mapping[str, Any], *, update: bool) -> None:
+def _clean_address(
+    check: PersonCheck,
+    merged: dict[str, Any],
+    given: Mapping[str, Any],
+    *,
+    update: bool,
+    places: Mapping[str, PostcodePlace | PostcodeError] | None = None,
+) -> None:
     """Lines and postcode; the position from the postcode's centre, with its precision.
 
     When an update leaves the parts as they were, the address and its position stay as they are (a
@@ -453,8 +463,12 @@ def _clean_address(check: PersonCheck, merged: dict[str, Any], given: Mapping[st
             merged["postcode"] = f"{squashed[:-3]} {squashed[-3:]}"
             if not line_1:
                 check.add("address_line_1", _("Enter the first line of the address, like 12 Quarry Street."))
+            place = places.get(squashed) if places is not None else None
             try:
-                place = postcode_locate(squashed)
+                if place is None:
+                    place = postcode_locate(squashed)
+                elif isinstance(place, PostcodeError):
+                    raise place
             except PostcodeError as error:
                 check.add("postcode", str(error))
             else:

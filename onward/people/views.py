@@ -24,13 +24,22 @@ from onward.people.forms import (
     CaseloadFilterForm,
     ContactCodeForm,
     LicenceIssueForm,
+    PeopleImportForm,
     PersonForm,
     ReleaseForm,
     SupervisionEndForm,
     person_form_initial,
 )
 from onward.people.home import home_sections
-from onward.people.models import ConditionType, ContactChannel, LicenceVersion, Person
+from onward.people.imports import (
+    ImportPlanChanged,
+    ImportReport,
+    ImportUploadGone,
+    import_upload_check,
+    import_upload_confirm,
+    import_upload_get,
+)
+from onward.people.models import ConditionType, ContactChannel, LicenceVersion, Person, Status
 from onward.people.record import record_sections
 from onward.people.selectors import (
     CaseloadFilter,
@@ -58,6 +67,7 @@ from onward.people.services import (
     person_update,
     subject_access_export,
 )
+from onward.people.sources import IMPORT_COLUMNS, KEY_COLUMNS, REQUIRED_COLUMNS
 from onward.people.validation import address_precision_words
 
 CASELOAD_PAGE_SIZE = 25
@@ -419,3 +429,82 @@ def subject_access(request: HttpRequest) -> HttpResponse:
         return response
     context = {"reference": reference, "person": person, "problem": problem}
     return render(request, "people/subject_access.html", context, status=400 if problem else 200)
+
+
+@permission("person.import")
+def people_import(request: HttpRequest) -> HttpResponse:
+    """Administrators and seniors upload a CSV file of people; it is checked, and kept for them to confirm."""
+    form = PeopleImportForm(request.POST or None, request.FILES or None)
+    report: ImportReport | None = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        # One byte past the limit at most: enough to refuse a file that is too big, in the service's words.
+        content = upload.read(settings.PEOPLE_IMPORT_MAX_BYTES + 1)
+        report, kept = import_upload_check(actor=request.user, content=content, file_name=upload.name or "")
+        if kept is not None:
+            return redirect("people:people_import_preview", key=kept.key)
+        form.add_error("file", _("Nothing has been imported. Fix the problems listed, then upload the file again."))
+    return _import_page(request, form, report)
+
+
+@permission("person.import")
+def people_import_preview(request: HttpRequest, key: str) -> HttpResponse:
+    """What the checked file would do; confirming imports exactly that file, if it would still do the same."""
+    try:
+        upload = import_upload_get(request.user, key)
+    except ImportUploadGone:
+        return _import_gone(request)
+    changed_since = False
+    if request.method == "POST":
+        try:
+            report = import_upload_confirm(actor=request.user, key=key)
+        except ImportUploadGone:
+            return _import_gone(request)
+        except ImportPlanChanged:
+            changed_since = True
+            upload = import_upload_get(request.user, key)
+        else:
+            if not report.ok:
+                form = PeopleImportForm()
+                form.add_error(
+                    None,
+                    _("The records changed since you checked the file, and now it has problems. Nothing was imported."),
+                )
+                return _import_page(request, form, report)
+            messages.success(
+                request,
+                _("Import finished: %(created)s people added, %(updated)s updated, %(unchanged)s already up to date.")
+                % {"created": report.created, "updated": report.updated, "unchanged": report.unchanged},
+            )
+            return redirect("people:people_import")
+    context = {
+        "upload": upload,
+        "report": upload.report,
+        "changed_since": changed_since,
+        "expires_at": timezone.localtime(upload.expires_at),
+    }
+    return render(request, "people/import_preview.html", context, status=409 if changed_since else 200)
+
+
+def _import_page(
+    request: HttpRequest, form: PeopleImportForm, report: ImportReport | None, problem: str = ""
+) -> HttpResponse:
+    context = {
+        "form": form,
+        "problem": problem,
+        "report": report,
+        "columns": IMPORT_COLUMNS,
+        "required": REQUIRED_COLUMNS,
+        "keys": KEY_COLUMNS,
+        "statuses": Status.choices,
+        "max_mb": settings.PEOPLE_IMPORT_MAX_BYTES // (1024 * 1024),
+    }
+    return render(request, "people/import_upload.html", context, status=400 if form.errors or problem else 200)
+
+
+def _import_gone(request: HttpRequest) -> HttpResponse:
+    problem = _(
+        "That upload is no longer waiting: it was imported, or it was not confirmed within %(minutes)s minutes. "
+        "Upload the file again."
+    ) % {"minutes": settings.PEOPLE_IMPORT_PREVIEW_MINUTES}
+    return _import_page(request, PeopleImportForm(), None, problem)

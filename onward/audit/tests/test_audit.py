@@ -172,3 +172,50 @@ def test_anonymous_visitors_are_sent_to_sign_in():
     response = Client().get("/staff/audit/")
     assert response.status_code == 302
     assert response["Location"].startswith("/sign-in/")
+
+
+def test_many_events_at_once_join_the_same_chain_in_a_fixed_number_of_queries(org, django_assert_max_num_queries):
+    from onward.audit.services import AuditEntry, audit_record_many
+
+    people = [PersonFactory(unit=org["wing_a"]) for _ in range(3)]
+    before = _events(2)
+    entries = [
+        AuditEntry(audit_action=AuditAction.PERSON_UPDATED, person=people[i % 3], target=people[i % 3], data={"i": i})
+        for i in range(50)
+    ]
+    with django_assert_max_num_queries(6):
+        written = audit_record_many(actor=None, role="administrator", entries=entries)
+    after = _events(1)
+    assert written == 50
+    stored = list(AuditEvent.objects.filter(action=AuditAction.PERSON_UPDATED).order_by("seq"))
+    assert [e.seq for e in stored] == list(range(3, 53))
+    assert stored[0].prev_hash == before[-1].hash
+    assert after[0].prev_hash == stored[-1].hash
+    assert [e.data["i"] for e in stored] == list(range(50))
+    assert stored[7].person_id == people[1].pk
+    assert stored[7].object_id == str(people[1].pk)
+    assert audit_verify() == (53, [])
+
+
+def test_many_events_refuse_an_action_outside_the_vocabulary_and_record_the_system_by_name(org):
+    from onward.audit.services import AuditEntry, audit_record_many
+    from onward.core.actors import SystemActor
+
+    with pytest.raises(ValueError, match="not an audit action"):
+        audit_record_many(actor=None, role="", entries=[AuditEntry(audit_action="made.up")])  # type: ignore[arg-type]
+    assert not AuditEvent.objects.exists()
+    audit_record_many(
+        actor=SystemActor("people_import"),
+        role="",
+        entries=[AuditEntry(audit_action=AuditAction.PERSON_IMPORT_COMPLETED)],
+    )
+    event = AuditEvent.objects.get()
+    assert (event.actor_id, event.actor_system, event.actor_role) == (None, "people_import", "system")
+    assert audit_verify() == (1, [])
+
+
+def test_nothing_to_record_writes_nothing():
+    from onward.audit.services import audit_record_many
+
+    assert audit_record_many(actor=None, role="", entries=[]) == 0
+    assert not AuditEvent.objects.exists()

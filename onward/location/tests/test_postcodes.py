@@ -3,7 +3,7 @@
 import pytest
 
 from onward.location.address import distance_m
-from onward.location.postcodes import PostcodeError, postcode_locate, postcode_tidy
+from onward.location.postcodes import PostcodeError, postcode_locate, postcode_tidy, postcodes_locate
 
 
 def test_a_full_postcode_is_placed_in_leeds_city_centre():
@@ -57,3 +57,19 @@ def test_postcode_tidy():
     assert postcode_tidy("ls14ap") == "LS1 4AP"
     assert postcode_tidy(" sw1a1aa") == "SW1A 1AA"
     assert postcode_tidy("ls6") == "LS6"
+
+
+def test_many_postcodes_at_once_answer_as_one_at_a_time_would():
+    texts = ["ls1 4ap", "LS6", "SW1A 1AA", "LS6 0QQ", "BT1 1AA", "not a postcode"]
+    answers = postcodes_locate(texts)
+    assert set(answers) == set(texts)
+    for text in texts:
+        assert answers[text] == _one_at_a_time(text) or str(answers[text]) == str(_one_at_a_time(text))
+    assert [type(answers[t]).__name__ for t in texts] == ["PostcodePlace"] * 3 + ["PostcodeError"] * 3
+
+
+def _one_at_a_time(text: str) -> object:
+    try:
+        return postcode_locate(text)
+    except PostcodeError as problem:
+        return problem
