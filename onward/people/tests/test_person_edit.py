@@ -158,7 +158,7 @@ def test_edit_scope_follows_the_unit_or_the_caseload(org: dict[str, Any], make_s
     with pytest.raises(PermissionDenied):
         person_update(actor=practitioner, person=mine, fields={"risk_level": "high"})
     StaffAssignmentFactory(person=mine, staff=practitioner, role=AssignmentRole.PRACTITIONER)
-    practitioner.__dict__.pop("_onward_assignments", None)  # the policy's per-user cache, as a new request has
+    practitioner.__dict__.pop("_onward_policy_answers", None)  # the answers the policy kept, as a new request has none
     assert person_update(actor=practitioner, person=mine, fields={"risk_level": "high"}).changed == ["risk_level"]
 
 
