@@ -84,6 +84,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    # After sign-in, so the plain 400 page can show the header for whoever is signed in.
+    "onward.core.middleware.NullCharacterMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -1,7 +1,8 @@
 import uuid
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import BadRequest
+from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from onward.core.context import RequestContext, reset_request_context, set_request_context
 
@@ -59,3 +60,21 @@ class SecurityHeadersMiddleware:
         if not request.path.startswith("/static/"):
             response.setdefault("Cache-Control", "no-store")
         return response
+
+
+class NullCharacterMiddleware:
+    """Refuses an address whose query holds a NUL character: 400, before any view reads it.
+
+    No form or search needs one, and PostgreSQL cannot compare text with it (the query would fail with
+    a server error). Pages get the plain 400 page; the API its JSON error.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if any("\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": "The address has a character that is not allowed."}, status=400)
+            raise BadRequest("NUL character in the query string")
+        return self.get_response(request)
