@@ -6,12 +6,14 @@ to rearrange; by text, a reply (YES or R) does the same (`appointment_reply`).
 """
 
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from onward.appointments.models import REMINDABLE_STATES, Appointment, AppointmentState
@@ -48,7 +50,9 @@ class AppointmentReminders(ReminderKind):
         return str(settings.PUBLIC_BASE_URL)
 
     def words(self, thing: Any, channel: str, link: str) -> tuple[str, str]:
-        when = formats.date_format(timezone.localtime(thing.starts_at), "l j F, H:i")
+        when = _when(
+            get_language(), timezone.get_current_timezone_name(), thing.starts_at.replace(second=0, microsecond=0)
+        )
         where = _("video call") if thing.is_video else thing.address.replace("\n", ", ")
         body = _("Reminder: %(what)s on %(when)s, %(where)s.") % {
             "what": thing.get_kind_display(),
@@ -85,6 +89,16 @@ def reminder_offsets(appointment: Appointment, preference: ReminderPreference | 
             return sorted({int(m) for m in preference.offsets_minutes}, reverse=True)
     kinds: dict[str, list[int]] = settings.APPOINTMENT_REMINDER_OFFSETS_MINUTES_BY_KIND
     return sorted(set(kinds.get(appointment.kind, settings.APPOINTMENT_REMINDER_OFFSETS_MINUTES)), reverse=True)
+
+
+@lru_cache(maxsize=4096)
+def _when(language: str | None, zone: str, starts_at: datetime) -> str:
+    """The start as the person reads it ("Tuesday 3 March, 14:30"), formatted once per language and minute.
+
+    A national day's reminders share a few hundred start times; formatting each one again cost more than the rest
+    of the reminder. The language and time zone are part of the key because the words depend on them.
+    """
+    return formats.date_format(timezone.localtime(starts_at), "l j F, H:i")
 
 
 _PATHS: dict[str, str] = {}

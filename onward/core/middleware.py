@@ -3,6 +3,7 @@ from collections.abc import Callable
 
 from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
 
 from onward.core.context import RequestContext, reset_request_context, set_request_context
 
@@ -66,15 +67,20 @@ class NullCharacterMiddleware:
     """Refuses an address whose query holds a NUL character: 400, before any view reads it.
 
     No form or search needs one, and PostgreSQL cannot compare text with it (the query would fail with
-    a server error). Pages get the plain 400 page; the API its JSON error.
+    a server error). Pages get the plain 400 page; the API its 422 naming the field.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if any("\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()):
-            if request.path.startswith("/api/"):
-                return JsonResponse({"detail": "The address has a character that is not allowed."}, status=400)
-            raise BadRequest("NUL character in the query string")
-        return self.get_response(request)
+        bad = [key for key, values in request.GET.lists() if "\x00" in key or any("\x00" in v for v in values)]
+        if not bad:
+            return self.get_response(request)
+        if request.path.startswith("/api/"):
+            # The API's own validation answer (422, naming each field), as for any other wrong query value.
+            message = _("This has a character that is not allowed. Take it out and try again.")
+            errors = [{"location": "query", "field": key.replace("\x00", ""), "message": message} for key in bad]
+            detail = _("Some of what was sent is not right. Check the errors and try again.")
+            return JsonResponse({"detail": detail, "errors": errors}, status=422)
+        raise BadRequest("NUL character in the query string")

@@ -276,10 +276,7 @@ def reminders_send_batch(
     stale = [r.pk for r in reminders if r.pk not in live_ids]
     with transaction.atomic():
         links = _links_issue(live, things)
-        messages = [
-            _reminder_message(r, things[(r.kind, r.object_id)], links.get(r.pk, ""), preferences, push_accounts, at)
-            for r in live
-        ]
+        messages = _reminder_messages(live, things, links, preferences, push_accounts, at)
         OutboxMessage.objects.bulk_create(
             [m for m in messages if m is not None], ignore_conflicts=True, batch_size=batch_size
         )
@@ -434,6 +431,30 @@ def _links_issue(reminders: list[Reminder], things: dict[tuple[str, int], Any]) 
     return links
 
 
+def _reminder_messages(
+    reminders: list[Reminder],
+    things: dict[tuple[str, int], Any],
+    links: dict[int, str],
+    preferences: dict[int, ReminderPreference],
+    push_accounts: set[int],
+    at: datetime,
+) -> list[OutboxMessage | None]:
+    """The outbox rows of a batch, in the reminders' order; the language is switched once per language, not per row."""
+    by_language: dict[str, list[int]] = defaultdict(list)
+    for index, reminder in enumerate(reminders):
+        by_language[things[(reminder.kind, reminder.object_id)].person.preferred_language].append(index)
+    messages: list[OutboxMessage | None] = [None] * len(reminders)
+    for language, indexes in by_language.items():
+        with override(language):
+            for index in indexes:
+                reminder = reminders[index]
+                thing = things[(reminder.kind, reminder.object_id)]
+                messages[index] = _reminder_message(
+                    reminder, thing, links.get(reminder.pk, ""), preferences, push_accounts, at
+                )
+    return messages
+
+
 def _reminder_message(
     reminder: Reminder,
     thing: Any,
@@ -442,7 +463,7 @@ def _reminder_message(
     push_accounts: set[int],
     at: datetime,
 ) -> OutboxMessage | None:
-    """The outbox row of one reminder: the person's channel (with fallback), text in their language.
+    """The outbox row of one reminder: the person's channel (with fallback), text in the active language.
 
     None when the only way left is the app and the person has no account yet.
     """
@@ -461,8 +482,7 @@ def _reminder_message(
         if user is None:
             return None
         recipient = str(user.pk)
-    with override(person.preferred_language):
-        subject, body = kind.words(thing, channel, link)
+    subject, body = kind.words(thing, channel, link)  # the caller has switched to the person's language
     return OutboxMessage(
         channel=channel,
         recipient=recipient,
