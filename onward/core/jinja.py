@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from django.utils.module_loading import import_string
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader, Undefined
 
+from onward.core.addresses import reverse_plain
 from onward.core.navigation import person_navigation, staff_navigation
 
 
@@ -45,6 +46,8 @@ def environment(**options: Any) -> Environment:
 
 
 def _url(name: str, *args: Any, **kwargs: Any) -> str:
+    if not args and not kwargs:
+        return reverse_plain(name)
     return reverse(name, args=args or None, kwargs=kwargs or None)
 
 

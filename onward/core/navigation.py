@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from markupsafe import Markup, escape
 
+from onward.core.addresses import reverse_plain
 from onward.core.permissions import can
 
 CountFunction = Callable[[Any], int]
@@ -45,7 +46,7 @@ def staff_navigation(request: HttpRequest) -> list[dict[str, Any]]:
     items = []
     for url_name, action, label in STAFF_ITEMS:
         if can(user, action):
-            href = reverse(url_name)
+            href = reverse_plain(url_name)
             item = {"href": href, "text": str(label), "active": request.path.startswith(href)}
             count = _COUNTS[url_name](user) if url_name in _COUNTS else 0
             if count:
