@@ -223,3 +223,31 @@ def test_sending_early_never_spends_a_reminder(case, settings, tmp_path):
     states = set(planned.values_list("state", flat=True))
     assert states == {ReminderState.SENT}
     assert OutboxMessage.objects.filter(person=person, idempotency_key__startswith="appointment-reminder:").exists()
+
+
+@pytest.mark.django_db
+def test_each_reminder_in_a_batch_is_in_its_own_persons_language(case, settings, tmp_path):
+    """One batch holds Welsh and English speakers in turn; each gets their own words and date (no leak between)."""
+    settings.SMS_LOG_PATH = tmp_path / "sms.log"
+    people = [
+        CommunityPersonFactory(unit=case["org"]["office_n"], preferred_language=language, phone=f"0770090000{i}")
+        for i, language in enumerate(["cy", "en", "cy", "en"])
+    ]
+    starts = _london(2026, 6, 10, 14, 0)  # a Wednesday
+    appointments = [AppointmentFactory(person=person, starts_at=starts) for person in people]
+    for person in people:
+        person.phone_verified_at = timezone.now()
+        person.save(update_fields=["phone_verified_at"])
+    reminders_plan_for(APPOINTMENT_REMINDERS, appointments, now=starts - dt.timedelta(days=7))
+    assert reminders_send(now=starts - dt.timedelta(hours=47))["sent"] == 4
+    bodies = {
+        m.person_id: m.body for m in OutboxMessage.objects.filter(idempotency_key__startswith="appointment-reminder:")
+    }
+    for person in people:
+        body = bodies[person.pk]
+        if person.preferred_language == "cy":
+            assert body.startswith("Nodyn atgoffa:"), body
+            assert "Dydd Mercher" in body, body
+        else:
+            assert body.startswith("Reminder:"), body
+            assert "Wednesday 10 June, 14:00" in body, body
