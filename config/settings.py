@@ -28,6 +28,16 @@ else:
     SECRET_KEY = env.str("SECRET_KEY", default="dev-only-secret-key-not-for-production-use-0123456789")
     DATA_KEYS = env.list("DATA_KEYS", default=["iDVQxsPgRhUcYiCO5cLsrVF6mW0HbzEMR1p9wNDt0L4="])
 
+# The audit trail's chain is keyed (HMAC-SHA256) with a key kept outside the database: "id:secret" entries,
+# newest first. New events use the first; older keys stay listed so that older events still verify. See
+# docs/audit.md for rotation. A signed checkpoint of the chain's head is appended every hour to
+# AUDIT_CHECKPOINT_PATH, a file the database role cannot change (empty: no checkpoints are written).
+if PRODUCTION:
+    AUDIT_KEYS = env.list("AUDIT_KEYS")
+else:
+    AUDIT_KEYS = env.list("AUDIT_KEYS", default=["dev1:dev-only-audit-key-not-for-production-use-0123456789"])
+AUDIT_CHECKPOINT_PATH = env.str("AUDIT_CHECKPOINT_PATH", default=str(VAR_DIR / "audit-checkpoints.jsonl"))
+
 # The site's public address, e.g. https://onward.example: every link sent in a text message or email, and
 # the address printed on letters and certificates, starts with it. Production must set it.
 _LOCAL_ADDRESS = f"http://127.0.0.1:{env.int('PORT', default=8000)}"  # where `make run` serves
@@ -131,6 +141,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# On PostgreSQL, migrations (run as the tables' owner) give this role what the application needs, less UPDATE,
+# DELETE and TRUNCATE on audit events. The application signs in as a role that is a member of it (docs/audit.md).
+DATABASE_APP_ROLE = env.str("DATABASE_APP_ROLE", default="onward_app")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------------

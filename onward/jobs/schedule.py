@@ -21,6 +21,7 @@ PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob("outbox_sweep", "onward.notifications.delivery.outbox_sweep", MINUTE_SECONDS),
     PeriodicJob("retention_run", "onward.core.retention.retention_run", DAY_SECONDS),
     PeriodicJob("audit_chain_verify", "onward.jobs.services.audit_chain_check", DAY_SECONDS),
+    PeriodicJob("audit_checkpoint", "onward.audit.checkpoints.checkpoint_write", 60 * MINUTE_SECONDS),
     PeriodicJob("task_results_prune", "onward.jobs.services.task_results_prune", DAY_SECONDS),
     PeriodicJob("worker_heartbeats_prune", "onward.jobs.heartbeat.worker_heartbeats_prune", DAY_SECONDS),
     PeriodicJob("checkins_create_due", "onward.checkins.services.checkins_create_due", 15 * MINUTE_SECONDS),
