@@ -438,6 +438,15 @@ LESSON_MEDIA_MAX_BYTES = 200 * 1024 * 1024  # an audio or video lesson uploaded 
 # --- Library ---
 LIBRARY_MEDIA_MAX_BYTES = env.int("LIBRARY_MEDIA_MAX_BYTES", default=100 * 1024 * 1024)  # audio, video and PDFs
 
+# --- Request bodies (onward/core/body_limit.py, in config/wsgi.py) ---
+# A body over the limit is refused before it is read. The largest single upload elsewhere is a check-in
+# video (25 MB) or a people import (32 MB); editors' media pages take more.
+REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_BYTES", default=40 * 1024 * 1024)
+REQUEST_BODY_LARGE_PATHS = {
+    "/staff/library/": LIBRARY_MEDIA_MAX_BYTES + 1024 * 1024,
+    "/admin/content/": LESSON_MEDIA_MAX_BYTES + 1024 * 1024,
+}
+
 # --- Retention (onward/core/retention.py): the daily job deletes each kind of data after its period ---
 RETENTION_SIGN_IN_ATTEMPTS_DAYS = env.int("RETENTION_SIGN_IN_ATTEMPTS_DAYS", default=365)
 RETENTION_SPENT_CODES_DAYS = env.int("RETENTION_SPENT_CODES_DAYS", default=30)
