@@ -210,6 +210,8 @@ class AuditAction(TextChoices):
     NOTIFICATIONS_PUSH_GONE = "notifications.push_gone", _("A device stopped accepting notifications")
     NOTIFICATIONS_PUSH_SUBSCRIBED = "notifications.push_subscribed", _("Turned on notifications on a device")
     NOTIFICATIONS_PUSH_UNSUBSCRIBED = "notifications.push_unsubscribed", _("Turned off notifications on a device")
+    NOTIFICATIONS_SMS_LOG_VIEWED = "notifications.sms_log_viewed", _("Looked at the log of text messages sent")
+    NOTIFICATIONS_OUTBOX_VIEWED = "notifications.outbox_viewed", _("Looked at messages sent, in the admin")
 
     # --- People's records and licences ----------------------------------------------------------
     LICENCE_CONFIRMED = "licence.confirmed", _("Confirmed they have read their licence")
