@@ -290,6 +290,9 @@ CHECKIN_WINDOW_HOURS = env.int("CHECKIN_WINDOW_HOURS", default=72)
 # Reminders before a check-in window ends (minutes); sent by the reminders job, quiet hours respected.
 CHECKIN_REMINDER_OFFSETS_MINUTES = env.list("CHECKIN_REMINDER_OFFSETS_MINUTES", cast=int, default=[24 * 60])
 CHECKIN_FACE_ATTEMPTS_MAX = 3
+# A face check still pending this long after it was queued or started (a worker died) is queued again once,
+# then failed plainly with the person's try given back (checkins.services.verifications_stale_sweep).
+CHECKIN_VERIFICATION_STALE_MINUTES = env.int("CHECKIN_VERIFICATION_STALE_MINUTES", default=15)
 CHECKIN_EXTRA_QUESTIONS_MAX = 3
 CHECKIN_PHOTO_MAX_BYTES = 8 * 1024 * 1024
 CHECKIN_VIDEO_MAX_BYTES = 25 * 1024 * 1024

@@ -104,6 +104,7 @@ class AuditAction(TextChoices):
     CHECKIN_SUBMITTED = "checkin.submitted", _("Sent a check-in")
     CHECKIN_TEMPLATE_DELETED = "checkin.template_deleted", _("Deleted a person's reference photo")
     CHECKIN_VERIFICATION_FAILED = "checkin.verification_failed", _("The face check could not be run")
+    CHECKIN_VERIFICATION_REQUEUED = "checkin.verification_requeued", _("Queued a face check again after it stalled")
     CHECKIN_VERIFIED = "checkin.verified", _("Ran the face check on a check-in")
     CHECKIN_VIEW = "checkin.view", _("Opened a check-in")
     CHECKIN_VIEW_FOR_CLOSE = "checkin.view_for_close", _("Opened a check-in to close or cancel it")

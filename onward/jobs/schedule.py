@@ -25,6 +25,8 @@ PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob("task_results_prune", "onward.jobs.services.task_results_prune", DAY_SECONDS),
     PeriodicJob("worker_heartbeats_prune", "onward.jobs.heartbeat.worker_heartbeats_prune", DAY_SECONDS),
     PeriodicJob("checkins_create_due", "onward.checkins.services.checkins_create_due", 15 * MINUTE_SECONDS),
+    PeriodicJob("checkins_stale_sweep", "onward.checkins.services.verifications_stale_sweep", 5 * MINUTE_SECONDS),
+    PeriodicJob("tasks_stuck_sweep", "onward.jobs.services.tasks_stuck_sweep", 5 * MINUTE_SECONDS),
     PeriodicJob("checkins_expire", "onward.checkins.services.checkins_expire", 5 * MINUTE_SECONDS),
     PeriodicJob("reminders_send", "onward.notifications.reminders.reminders_send", 5 * MINUTE_SECONDS),
     PeriodicJob("reminders_plan", "onward.notifications.reminders.reminders_plan", 60 * MINUTE_SECONDS),
