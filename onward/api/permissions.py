@@ -49,7 +49,7 @@ def permission_checked_before_input(api: NinjaAPI) -> None:
             for operation in path_view.operations:
                 action = declared_permission(operation.view_func)
                 if action and action != PUBLIC:
-                    operation._run_checks = _checks_then_permission(operation, action)  # type: ignore[method-assign]
+                    operation._run_checks = _checks_then_permission(operation, action)  # type: ignore[method-assign,assignment]
 
 
 def _checks_then_permission(operation: Any, action: str) -> Callable[[HttpRequest], HttpResponse | None]:
