@@ -28,6 +28,16 @@ else:
     SECRET_KEY = env.str("SECRET_KEY", default="dev-only-secret-key-not-for-production-use-0123456789")
     DATA_KEYS = env.list("DATA_KEYS", default=["iDVQxsPgRhUcYiCO5cLsrVF6mW0HbzEMR1p9wNDt0L4="])
 
+# The audit trail's chain is keyed (HMAC-SHA256) with a key kept outside the database: "id:secret" entries,
+# newest first. New events use the first; older keys stay listed so that older events still verify. See
+# docs/audit.md for rotation. A signed checkpoint of the chain's head is appended every hour to
+# AUDIT_CHECKPOINT_PATH, a file the database role cannot change (empty: no checkpoints are written).
+if PRODUCTION:
+    AUDIT_KEYS = env.list("AUDIT_KEYS")
+else:
+    AUDIT_KEYS = env.list("AUDIT_KEYS", default=["dev1:dev-only-audit-key-not-for-production-use-0123456789"])
+AUDIT_CHECKPOINT_PATH = env.str("AUDIT_CHECKPOINT_PATH", default=str(VAR_DIR / "audit-checkpoints.jsonl"))
+
 # The site's public address, e.g. https://onward.example: every link sent in a text message or email, and
 # the address printed on letters and certificates, starts with it. Production must set it.
 _LOCAL_ADDRESS = f"http://127.0.0.1:{env.int('PORT', default=8000)}"  # where `make run` serves
@@ -131,6 +141,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# On PostgreSQL, migrations (run as the tables' owner) give this role what the application needs, less UPDATE,
+# DELETE and TRUNCATE on audit events. The application signs in as a role that is a member of it (docs/audit.md).
+DATABASE_APP_ROLE = env.str("DATABASE_APP_ROLE", default="onward_app")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------------
@@ -277,6 +290,9 @@ CHECKIN_WINDOW_HOURS = env.int("CHECKIN_WINDOW_HOURS", default=72)
 # Reminders before a check-in window ends (minutes); sent by the reminders job, quiet hours respected.
 CHECKIN_REMINDER_OFFSETS_MINUTES = env.list("CHECKIN_REMINDER_OFFSETS_MINUTES", cast=int, default=[24 * 60])
 CHECKIN_FACE_ATTEMPTS_MAX = 3
+# A face check still pending this long after it was queued or started (a worker died) is queued again once,
+# then failed plainly with the person's try given back (checkins.services.verifications_stale_sweep).
+CHECKIN_VERIFICATION_STALE_MINUTES = env.int("CHECKIN_VERIFICATION_STALE_MINUTES", default=15)
 CHECKIN_EXTRA_QUESTIONS_MAX = 3
 CHECKIN_PHOTO_MAX_BYTES = 8 * 1024 * 1024
 CHECKIN_VIDEO_MAX_BYTES = 25 * 1024 * 1024
@@ -424,6 +440,15 @@ CERTIFICATE_VERIFY_BASE_URL = env.str("CERTIFICATE_VERIFY_BASE_URL", default="")
 LESSON_MEDIA_MAX_BYTES = 200 * 1024 * 1024  # an audio or video lesson uploaded by an editor
 # --- Library ---
 LIBRARY_MEDIA_MAX_BYTES = env.int("LIBRARY_MEDIA_MAX_BYTES", default=100 * 1024 * 1024)  # audio, video and PDFs
+
+# --- Request bodies (onward/core/body_limit.py, in config/wsgi.py) ---
+# A body over the limit is refused before it is read. The largest single upload elsewhere is a check-in
+# video (25 MB) or a people import (32 MB); editors' media pages take more.
+REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_BYTES", default=40 * 1024 * 1024)
+REQUEST_BODY_LARGE_PATHS = {
+    "/staff/library/": LIBRARY_MEDIA_MAX_BYTES + 1024 * 1024,
+    "/admin/content/": LESSON_MEDIA_MAX_BYTES + 1024 * 1024,
+}
 
 # --- Retention (onward/core/retention.py): the daily job deletes each kind of data after its period ---
 RETENTION_SIGN_IN_ATTEMPTS_DAYS = env.int("RETENTION_SIGN_IN_ATTEMPTS_DAYS", default=365)

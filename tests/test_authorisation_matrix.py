@@ -381,6 +381,7 @@ MESSAGING_GENERAL_PAGES = [
     ("/staff/contacts/", {Role.SECURITY}, 403),
     ("/staff/announcements/new/", MESSAGING_STAFF | {Role.CONTENT_EDITOR}, 403),
     ("/me/messages/", set(), 403),
+    ("/me/messages/staff/", set(), 403),
     ("/api/v1/conversations", MESSAGING_STAFF, 403),
 ]
 # Security see contact conversations and the review queue, never a person's conversation with their staff.
@@ -438,6 +439,7 @@ def test_people_read_only_their_own_conversations(world, person_client, who):
     for name, conversation_id in conversations.items():
         response = client.get(f"/me/messages/{conversation_id}/")
         assert response.status_code == (200 if name == who else 403), name
+    assert client.get("/me/messages/staff/").status_code in (200, 302)  # their own, started or not
     for path in ("/staff/messages/", "/staff/message-review/", "/staff/contacts/", "/staff/announcements/new/"):
         assert client.get(path).status_code == 403, path
     assert client.get(f"/staff/messages/{conversations[who]}/").status_code == 403

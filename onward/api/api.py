@@ -31,6 +31,7 @@ from onward.api import (
 )
 from onward.api.auth import DeviceTokenAuth, PersonOrStaffSessionAuth, StaffSessionAuth
 from onward.api.errors import install_error_handlers
+from onward.api.permissions import permission_checked_before_input
 from onward.core.permissions import require
 
 OPENAPI_PERMISSION = "account.signed_in"
@@ -83,3 +84,4 @@ api.add_router("", notifications.router)
 api.add_router("", directory.router)
 api.add_router("", learning.router)
 api.add_router("", library.router)
+permission_checked_before_input(api)  # after every router: a refused caller gets 403 before any 422

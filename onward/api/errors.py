@@ -7,8 +7,9 @@ from collections.abc import Sequence
 from functools import partial
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -53,6 +54,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(Http404, partial(_not_found, api=api))
     api.add_exception_handler(ValidationError, partial(_invalid, api=api))
     api.add_exception_handler(HttpError, partial(_http_error, api=api))
+    # A body too large, with too many fields, or a broken multipart: Django raises these while reading it.
+    api.add_exception_handler(SuspiciousOperation, partial(_unreadable, api=api))
+    api.add_exception_handler(MultiPartParserError, partial(_unreadable, api=api))
 
 
 def _unauthenticated(request: HttpRequest, exc: Exception, *, api: NinjaAPI) -> HttpResponse:
@@ -87,6 +91,14 @@ def _http_error(request: HttpRequest, exc: Exception, *, api: NinjaAPI) -> HttpR
     if exc.status_code == BAD_REQUEST and detail.startswith("Cannot parse request body"):
         detail = _('The request body must be JSON, like {"name": "My phone"}.')
     return api.create_response(request, {"detail": detail}, status=exc.status_code)
+
+
+def _unreadable(request: HttpRequest, exc: Exception, *, api: NinjaAPI) -> HttpResponse:
+    if isinstance(exc, RequestDataTooBig):
+        detail = _("What you sent is too large.")
+    else:
+        detail = _("What you sent could not be read. Check its format and try again.")
+    return api.create_response(request, {"detail": detail}, status=BAD_REQUEST)
 
 
 def _field_error(error: dict[str, Any]) -> dict[str, str]:

@@ -26,6 +26,8 @@ class AuditEvent(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # Which of AUDIT_KEYS keyed `hash` (HMAC-SHA256). Empty only on events written before the chain was keyed.
+    key_id = models.CharField(max_length=40, blank=True)
 
     class Meta:
         ordering = ["-seq"]

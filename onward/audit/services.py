@@ -11,6 +11,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
+from onward.audit.checkpoints import Checkpoint, checkpoints_read
+from onward.audit.keys import audit_keys, audit_mac
 from onward.audit.models import AuditChainHead, AuditEvent
 from onward.core.actors import SystemActor
 from onward.core.audit_actions import AuditAction
@@ -43,6 +45,7 @@ def audit_record(
     system = actor.name if isinstance(actor, SystemActor) else ""
     if system:
         actor, role = None, role or "system"
+    key_id = audit_keys().current_id
     with transaction.atomic():
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
         event = AuditEvent(
@@ -59,6 +62,7 @@ def audit_record(
             request_id=ctx.request_id,
             ip_address=ctx.ip_address,
             prev_hash=head.hash,
+            key_id=key_id,
         )
         event.hash = event_hash(event)
         event.save()
@@ -92,6 +96,7 @@ def audit_record_many(*, actor: Any | None, role: str, entries: Sequence[AuditEn
     system = actor.name if isinstance(actor, SystemActor) else ""
     if system:
         actor, role = None, role or "system"
+    key_id = audit_keys().current_id
     with transaction.atomic():
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
         seq, previous = head.seq, head.hash
@@ -114,6 +119,7 @@ def audit_record_many(*, actor: Any | None, role: str, entries: Sequence[AuditEn
                 request_id=ctx.request_id,
                 ip_address=ctx.ip_address,
                 prev_hash=previous,
+                key_id=key_id,
             )
             event.hash = previous = event_hash(event)
             events.append(event)
@@ -134,7 +140,12 @@ def audit_action_checked(action: str) -> AuditAction:
 
 
 def event_hash(event: AuditEvent) -> str:
-    """The hash of an event's content and the hash before it. Any change to a stored field changes it."""
+    """The keyed hash (HMAC-SHA256 under `event.key_id`) of an event's content and the hash before it.
+
+    Any change to a stored field changes it, and nobody without the key (kept outside the database) can
+    compute a new one. Events written before the chain was keyed have no key id and a plain SHA-256.
+    Raises KeyError when the event's key is not in AUDIT_KEYS.
+    """
     content = {
         "seq": event.seq,
         "at": _iso(event.at),
@@ -150,9 +161,12 @@ def event_hash(event: AuditEvent) -> str:
         "request_id": event.request_id,
         "ip_address": event.ip_address,
         "prev_hash": event.prev_hash,
+        **({"key_id": event.key_id} if event.key_id else {}),
     }
-    payload = json.dumps(content, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(payload.encode()).hexdigest()
+    payload = json.dumps(content, sort_keys=True, separators=(",", ":"), default=str).encode()
+    if event.key_id:
+        return audit_mac(event.key_id, payload)
+    return hashlib.sha256(payload).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -163,24 +177,55 @@ class ChainProblem:
 
 
 def audit_verify() -> tuple[int, list[ChainProblem]]:
-    """Walk the whole chain in order. Returns how many events were checked and every break found."""
+    """Walk the whole chain in order, then hold it against the signed checkpoints (AUDIT_CHECKPOINT_PATH).
+
+    Returns how many events were checked and every break found: an event changed, removed or re-hashed
+    without the key, an unkeyed event after keyed ones, an event whose key is not configured, a chain
+    that differs from a checkpoint (rewritten), or one that ends before a checkpoint (cut short).
+    A problem about a checkpoint has event id 0.
+    """
     problems: list[ChainProblem] = []
+    checkpoints, checkpoint_problems = checkpoints_read()
+    expected_at: dict[int, list[Checkpoint]] = {}
+    for checkpoint in checkpoints:
+        expected_at.setdefault(checkpoint.seq, []).append(checkpoint)
     expected_prev = GENESIS_HASH
     expected_seq = 1
     checked = 0
+    keyed_seen = False
     for event in _events_in_order():
         checked += 1
         if event.seq != expected_seq:
             problems.append(ChainProblem(event.seq, event.pk, f"missing events before seq {event.seq}"))
         if event.prev_hash != expected_prev:
             problems.append(ChainProblem(event.seq, event.pk, "does not follow the event before it"))
-        if event_hash(event) != event.hash:
-            problems.append(ChainProblem(event.seq, event.pk, "content does not match its hash (altered)"))
+        if event.key_id:
+            keyed_seen = True
+        elif keyed_seen:
+            problems.append(ChainProblem(event.seq, event.pk, "has no key after keyed events (re-hashed)"))
+        try:
+            matches = event_hash(event) == event.hash
+        except KeyError:
+            problems.append(ChainProblem(event.seq, event.pk, f"sealed with key {event.key_id!r}, not in AUDIT_KEYS"))
+        else:
+            if not matches:
+                problems.append(ChainProblem(event.seq, event.pk, "content does not match its hash (altered)"))
+        for checkpoint in expected_at.pop(event.seq, []):
+            if checkpoint.hash != event.hash:
+                problems.append(
+                    ChainProblem(event.seq, event.pk, f"differs from the checkpoint of {checkpoint.at} (rewritten)")
+                )
         expected_prev = event.hash
         expected_seq = event.seq + 1
     head = AuditChainHead.objects.filter(id=1).first()
     if head is not None and head.seq != expected_seq - 1:
         problems.append(ChainProblem(head.seq, 0, "events at the end of the chain are missing"))
+    for seq, missing in sorted(expected_at.items()):
+        if seq > 0:
+            problems.append(
+                ChainProblem(seq, 0, f"the checkpoint of {missing[0].at} saw event seq={seq}: gone (cut short)")
+            )
+    problems.extend(ChainProblem(0, 0, text) for text in checkpoint_problems)
     return checked, problems
 
 

@@ -368,6 +368,10 @@ class Verification(models.Model):
     voice_model_version = models.CharField(max_length=200, blank=True)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # When a worker took it (a run claims it by setting this), and when the sweep queued it again after a
+    # worker died: a second death fails it plainly and gives the person their try back.
+    started_at = models.DateTimeField(null=True, blank=True)
+    requeued_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
 

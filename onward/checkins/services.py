@@ -19,6 +19,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -663,7 +664,7 @@ def verification_run(verification_id: int) -> dict[str, Any]:
     verification = Verification.objects.select_related("media", "checkin__enrolment", "checkin__person").get(
         pk=verification_id
     )
-    if verification.status != VerificationStatus.PENDING:
+    if verification.status != VerificationStatus.PENDING or not _verification_claim(verification_id):
         return {"skipped": True}
     media = verification.media
     checkin = verification.checkin
@@ -1052,6 +1053,89 @@ def _checkin_media_delete(checkin: CheckIn, at: datetime) -> int:
 def _files_delete(names: list[str]) -> None:
     for name in names:
         default_storage.delete(name)
+
+
+def _verification_claim(verification_id: int) -> bool:
+    """Take a pending check for this run. False when another run holds it and has not been silent too long."""
+    at = timezone.now()
+    stale = at - timedelta(minutes=settings.CHECKIN_VERIFICATION_STALE_MINUTES)
+    return bool(
+        Verification.objects.filter(pk=verification_id, status=VerificationStatus.PENDING)
+        .filter(Q(started_at__isnull=True) | Q(started_at__lt=stale))
+        .update(started_at=at)
+    )
+
+
+SWEEP_ACTOR = SystemActor("checkins_verifications_sweep")
+
+
+def verifications_stale_sweep(now: datetime | None = None) -> dict[str, int]:
+    """Face checks pending too long (a worker died, or the task was lost): queue each again once; after that,
+    fail it in plain words and give the person back the try it used (a periodic job)."""
+    at = now or timezone.now()
+    cutoff = at - timedelta(minutes=settings.CHECKIN_VERIFICATION_STALE_MINUTES)
+    last_moved = Greatest("created_at", Coalesce("started_at", "created_at"), Coalesce("requeued_at", "created_at"))
+    stale = list(
+        Verification.objects.filter(status=VerificationStatus.PENDING, created_at__lt=cutoff)
+        .annotate(last_moved=last_moved)
+        .filter(last_moved__lt=cutoff)
+        .values_list("pk", "requeued_at")
+    )
+    requeued = failed = 0
+    for verification_id, requeued_at in stale:
+        if requeued_at is None:
+            requeued += _verification_requeue(verification_id, at)
+        else:
+            failed += _verification_give_up(verification_id, at)
+    return {"requeued": requeued, "failed": failed}
+
+
+def _verification_requeue(verification_id: int, at: datetime) -> int:
+    with transaction.atomic():
+        moved = Verification.objects.filter(
+            pk=verification_id, status=VerificationStatus.PENDING, requeued_at__isnull=True
+        ).update(requeued_at=at, started_at=None)
+        if not moved:
+            return 0
+        verification = Verification.objects.select_related("checkin__person").get(pk=verification_id)
+        audit_record(
+            actor=SWEEP_ACTOR,
+            action=AuditAction.CHECKIN_VERIFICATION_REQUEUED,
+            person=verification.checkin.person,
+            target=verification,
+        )
+        transaction.on_commit(lambda: _verification_enqueue(verification_id))
+    return 1
+
+
+def _verification_give_up(verification_id: int, at: datetime) -> int:
+    with transaction.atomic():
+        moved = Verification.objects.filter(pk=verification_id, status=VerificationStatus.PENDING).update(
+            status=VerificationStatus.FAILED,
+            error="The worker checking it stopped twice; given up by the sweep.",
+            message=_("We could not check your photo. You have your try back: try again or send your check-in."),
+            finished_at=at,
+        )
+        if not moved:
+            return 0
+        verification = Verification.objects.select_related("checkin").get(pk=verification_id)
+        locked = CheckIn.objects.select_for_update().select_related("person").get(pk=verification.checkin_id)
+        given_back = locked.state == State.CREATED and locked.face_attempts > 0
+        if given_back:
+            locked.face_attempts -= 1
+            locked.save(update_fields=["face_attempts"])
+        elif locked.state == State.SUBMITTED:
+            _flags_refresh(locked)
+            locked.save(update_fields=["flagged", "flag_reasons"])
+            _flagged_alert(locked)
+        audit_record(
+            actor=SWEEP_ACTOR,
+            action=AuditAction.CHECKIN_VERIFICATION_FAILED,
+            person=locked.person,
+            target=verification,
+            data={"reason": "worker_lost", "try_given_back": given_back},
+        )
+    return 1
 
 
 def _verification_enqueue(verification_id: int) -> None:

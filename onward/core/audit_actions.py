@@ -104,6 +104,7 @@ class AuditAction(TextChoices):
     CHECKIN_SUBMITTED = "checkin.submitted", _("Sent a check-in")
     CHECKIN_TEMPLATE_DELETED = "checkin.template_deleted", _("Deleted a person's reference photo")
     CHECKIN_VERIFICATION_FAILED = "checkin.verification_failed", _("The face check could not be run")
+    CHECKIN_VERIFICATION_REQUEUED = "checkin.verification_requeued", _("Queued a face check again after it stalled")
     CHECKIN_VERIFIED = "checkin.verified", _("Ran the face check on a check-in")
     CHECKIN_VIEW = "checkin.view", _("Opened a check-in")
     CHECKIN_VIEW_FOR_CLOSE = "checkin.view_for_close", _("Opened a check-in to close or cancel it")
@@ -210,6 +211,8 @@ class AuditAction(TextChoices):
     NOTIFICATIONS_PUSH_GONE = "notifications.push_gone", _("A device stopped accepting notifications")
     NOTIFICATIONS_PUSH_SUBSCRIBED = "notifications.push_subscribed", _("Turned on notifications on a device")
     NOTIFICATIONS_PUSH_UNSUBSCRIBED = "notifications.push_unsubscribed", _("Turned off notifications on a device")
+    NOTIFICATIONS_SMS_LOG_VIEWED = "notifications.sms_log_viewed", _("Looked at the log of text messages sent")
+    NOTIFICATIONS_OUTBOX_VIEWED = "notifications.outbox_viewed", _("Looked at messages sent, in the admin")
 
     # --- People's records and licences ----------------------------------------------------------
     LICENCE_CONFIRMED = "licence.confirmed", _("Confirmed they have read their licence")

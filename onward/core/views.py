@@ -179,7 +179,12 @@ def _period(days: int) -> str:
 # --- Error pages ---------------------------------------------------------------------------------
 
 
+API_PREFIX = "/api/"
+
+
 def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if request.path.startswith(API_PREFIX):  # the API answers JSON, even when Django refuses before it runs
+        return JsonResponse({"detail": _("What you sent could not be read.")}, status=400)
     return render(request, "core/400.html", status=400)
 
 
@@ -192,6 +197,8 @@ def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def error_500(request: HttpRequest) -> HttpResponse:
+    if request.path.startswith(API_PREFIX):
+        return JsonResponse({"detail": _("Sorry, there is a problem with the service. Try again later.")}, status=500)
     try:
         return render(request, "core/500.html", status=500)
     except Exception:  # the error page itself must never fail: fall back to plain words

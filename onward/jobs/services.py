@@ -14,14 +14,21 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from onward.audit.services import audit_verify
-from onward.jobs.models import ScheduledJob
+from onward.jobs.heartbeat import WORKER_HEARTBEAT_INTERVAL_SECONDS
+from onward.jobs.models import ScheduledJob, WorkerHeartbeat
 from onward.jobs.schedule import PeriodicJob, periodic_jobs
 
 logger = logging.getLogger(__name__)
 
 TASK_RESULTS_KEEP_DAYS = 14
+# A worker silent this long (several missed heartbeats) is taken for dead, and so are the tasks it was running.
+WORKER_DEAD_AFTER_SECONDS = 6 * WORKER_HEARTBEAT_INTERVAL_SECONDS
+# A task whose worker died this many times is failed, not run again: it may be what kills the worker.
+TASK_RUNS_MAX = 2
 AUDIT_PROBLEMS_LOGGED_MAX = 50
 ERROR_TEXT_MAX_CHARS = 2000
 
@@ -85,6 +92,42 @@ def audit_chain_check() -> dict[str, int]:
         raise AuditChainBroken(f"Audit chain broken: {len(problems)} problem(s) in {checked} events.")
     logger.info("Audit chain intact: %s events checked", checked)
     return {"checked": checked}
+
+
+class WorkerLost(Exception):
+    """The worker running a task stopped (killed, out of memory, host lost) before the task finished."""
+
+
+def tasks_stuck_sweep(now: datetime | None = None) -> dict[str, int]:
+    """Tasks left "running" by a worker that died: run each again, or fail it plainly after TASK_RUNS_MAX tries.
+
+    A worker is dead when its heartbeat is gone or silent for WORKER_DEAD_AFTER_SECONDS. A periodic job.
+    """
+    at = now or timezone.now()
+    silent_since = at - timedelta(seconds=WORKER_DEAD_AFTER_SECONDS)
+    alive = set(WorkerHeartbeat.objects.filter(beat_at__gte=silent_since).values_list("worker_id", flat=True))
+    running = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING, started_at__lt=silent_since).values_list(
+        "id", "worker_ids", "task_path"
+    )
+    requeued = failed = 0
+    for task_id, worker_ids, task_path in list(running):
+        if worker_ids and worker_ids[-1] in alive:
+            continue
+        still_running = DBTaskResult.objects.filter(id=task_id, status=TaskResultStatus.RUNNING)
+        if len(worker_ids) < TASK_RUNS_MAX:
+            if still_running.update(status=TaskResultStatus.READY, started_at=None):
+                requeued += 1
+                logger.warning("Task %s (%s) lost its worker; queued again", task_id, task_path)
+        elif still_running.update(
+            status=TaskResultStatus.FAILED,
+            finished_at=at,
+            exception_class_path=f"{WorkerLost.__module__}.{WorkerLost.__qualname__}",
+            traceback=f"WorkerLost: the worker running this task stopped {len(worker_ids)} times; not run again.",
+            return_value=None,
+        ):
+            failed += 1
+            logger.error("Task %s (%s) lost its worker %s times; failed", task_id, task_path, len(worker_ids))
+    return {"requeued": requeued, "failed": failed}
 
 
 def task_results_prune() -> dict[str, int]:

@@ -15,6 +15,7 @@ from onward.messaging.models import (
     BroadcastDelivery,
     ContactLink,
     Conversation,
+    ConversationKind,
     Draft,
     FlagKind,
     Message,
@@ -80,6 +81,19 @@ def conversation_get(
     CONVERSATIONS.remember(user, [conversation])  # the page's checks then need no query
     _audit_read(user, conversation, purpose)
     return conversation
+
+
+def staff_conversation_id(user: Any, person: Any) -> int | None:
+    """The id of the person's conversation with their staff, if it has been started and the user may read it.
+
+    Reads only: a page that only looks never starts a conversation (the first message sent does).
+    """
+    return (
+        conversations_visible_to(user)
+        .filter(person=person, kind=ConversationKind.STAFF)
+        .values_list("pk", flat=True)
+        .first()
+    )
 
 
 def conversation_for_draft(user: Any, conversation_id: int) -> Conversation:

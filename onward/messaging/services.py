@@ -12,6 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -168,16 +169,23 @@ def message_send(
     _check_attachments(attachments)
     person = conversation.person
     is_person = actor.kind == UserKind.PERSON
-    if is_person:
-        _rate_limit(
-            Message.objects.filter(author_user=actor),
-            timedelta(hours=1),
-            settings.MESSAGING_PERSON_MESSAGES_PER_HOUR,
-            _("You have sent %(count)s messages in the last hour, which is the most you can send. Try again later."),
-        )
     author_kind = AuthorKind.PERSON if is_person else AuthorKind.STAFF
+    conversation_participants_sync(conversation)  # today's staff hear of it (pages that only read do not sync)
     try:
         with transaction.atomic():
+            if is_person:
+                # Counted under a lock on the author's account row: two sends at once are counted one
+                # after the other, so the limit holds however many arrive together.
+                list(get_user_model().objects.select_for_update().filter(pk=actor.pk).values_list("pk", flat=True))
+                _rate_limit(
+                    Message.objects.filter(author_user=actor),
+                    timedelta(hours=1),
+                    settings.MESSAGING_PERSON_MESSAGES_PER_HOUR,
+                    _(
+                        "You have sent %(count)s messages in the last hour, which is the most you can send. "
+                        "Try again later."
+                    ),
+                )
             message = _message_store(
                 conversation=conversation,
                 author_kind=author_kind,
@@ -218,14 +226,15 @@ def message_send_by_contact(*, link: ContactLink, body: str, client_key: str = "
     if earlier is not None:
         return earlier
     body = _clean_body(body)
-    _rate_limit(
-        Message.objects.filter(author_contact=contact),
-        timedelta(days=1),
-        settings.MESSAGING_CONTACT_MESSAGES_PER_DAY,
-        _("You have sent %(count)s messages today, which is the most you can send. Try again tomorrow."),
-    )
     try:
         with transaction.atomic():
+            list(ApprovedContact.objects.select_for_update().filter(pk=contact.pk).values_list("pk"))  # one at a time
+            _rate_limit(
+                Message.objects.filter(author_contact=contact),
+                timedelta(days=1),
+                settings.MESSAGING_CONTACT_MESSAGES_PER_DAY,
+                _("You have sent %(count)s messages today, which is the most you can send. Try again tomorrow."),
+            )
             message = _message_store(
                 conversation=link.conversation,
                 author_kind=AuthorKind.CONTACT,

@@ -51,6 +51,7 @@ from onward.messaging.selectors import (
     last_sent_id,
     review_message_get,
     review_queue,
+    staff_conversation_id,
     units_needing_word_list,
     word_list_get,
     word_list_terms,
@@ -103,12 +104,25 @@ def contact_link_permission(view: Callable[..., HttpResponse]) -> Callable[..., 
 def inbox(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     person = Person.objects.select_related("unit").get(pk=user.person_id)
-    conversation_for_person(actor=user, person=person)  # their staff conversation is always there to write in
     context = {
         "entries": conversations_for(user),
+        # Their staff conversation is always there to write in; it is stored when they first write.
+        "staff_started": staff_conversation_id(user, person) is not None,
         "announcements": announcements_for(user)[:20],
     }
     return render(request, "messaging/inbox.html", context)
+
+
+@permission("person.self")
+def staff_conversation_start(request: HttpRequest) -> HttpResponse:
+    """Writing to their staff for the first time: the conversation is started by the first message, never by
+    opening this page."""
+    user: Any = request.user
+    person = Person.objects.select_related("unit").get(pk=user.person_id)
+    started = staff_conversation_id(user, person)
+    if started is not None:
+        return redirect("messaging:conversation", conversation_id=started)
+    return _first_message(request, person, "messaging/conversation_start.html", "messaging:conversation")
 
 
 @permission("person.self")
@@ -163,9 +177,34 @@ def staff_inbox(request: HttpRequest) -> HttpResponse:
 
 @permission("messaging.staff_inbox")
 def staff_person_conversation(request: HttpRequest, person_id: int) -> HttpResponse:
+    """The person's conversation with their staff; with none yet, a form whose first message starts it (a GET
+    only reads: it never stores a conversation)."""
     person = person_get(request.user, person_id, purpose=AuditAction.PERSON_VIEW_FOR_MESSAGES)
-    found = conversation_for_person(actor=signed_in_user(request), person=person)
-    return redirect("messaging:staff_conversation", conversation_id=found.pk)
+    started = staff_conversation_id(request.user, person)
+    if started is not None:
+        return redirect("messaging:staff_conversation", conversation_id=started)
+    return _first_message(request, person, "messaging/staff_conversation_start.html", "messaging:staff_conversation")
+
+
+def _first_message(request: HttpRequest, person: Any, template: str, conversation_url: str) -> HttpResponse:
+    form = MessageForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        actor = signed_in_user(request)
+        try:
+            found = conversation_for_person(actor=actor, person=person)
+            message_send(
+                actor=actor,
+                conversation=found,
+                body=form.cleaned_data["body"],
+                client_key=request.POST.get("client_key", ""),
+            )
+        except ValidationError as error:
+            form.add_error("body", error)
+        else:
+            messages.success(request, _("Your message has been sent."))
+            return redirect(conversation_url, conversation_id=found.pk)
+    context = {"person": person, "form": form, "client_key": get_random_string(32)}
+    return render(request, template, context, status=400 if form.errors else 200)
 
 
 @permission("conversation.view")

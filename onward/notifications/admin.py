@@ -1,15 +1,25 @@
-"""The outbox in the admin: read-only, because it is the record of what was sent to whom."""
+"""The outbox in the admin: read-only, because it is the record of what was sent to whom.
+
+Codes and links in messages are hidden (they would let the reader sign in as the person), and every look at
+the list or at one message is audited.
+"""
+
+from typing import Any
 
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
 
+from onward.audit.services import audit_record
 from onward.core.admin_mixins import PolicyAdmin, ReadOnlyAdmin
 from onward.core.admin_site import admin_site
+from onward.core.audit_actions import AuditAction
+from onward.notifications.masking import secrets_masked
 from onward.notifications.models import OutboxMessage, PushSubscription, Reminder, ReminderPreference
 
 
 @admin.register(OutboxMessage, site=admin_site)
 class OutboxMessageAdmin(ReadOnlyAdmin):
-    list_display = ["id", "channel", "status", "attempts", "created_at", "next_attempt_at", "sent_at"]
+    list_display = ["id", "channel", "status", "delivery_status", "attempts", "created_at", "sent_at"]
     list_filter = ["channel", "status"]
     search_fields = ["=id", "=idempotency_key", "=provider_reference"]
     date_hierarchy = "created_at"
@@ -18,8 +28,8 @@ class OutboxMessageAdmin(ReadOnlyAdmin):
         "recipient",
         "user",
         "person",
-        "subject",
-        "body",
+        "subject_hidden",
+        "body_hidden",
         "idempotency_key",
         "status",
         "attempts",
@@ -28,10 +38,40 @@ class OutboxMessageAdmin(ReadOnlyAdmin):
         "claim_token",
         "last_error",
         "provider_reference",
+        "delivery_status",
+        "delivery_status_at",
         "created_at",
         "sent_at",
         "read_at",
     ]
+    exclude = ["subject", "body"]
+
+    @admin.display(description="Subject (codes and links hidden)")
+    def subject_hidden(self, obj: OutboxMessage) -> str:
+        return secrets_masked(obj.subject)
+
+    @admin.display(description="Message (codes and links hidden)")
+    def body_hidden(self, obj: OutboxMessage) -> str:
+        return secrets_masked(obj.body)
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        response = super().changelist_view(request, extra_context)
+        if response.status_code == 200:
+            audit_record(actor=request.user, role="administrator", action=AuditAction.NOTIFICATIONS_OUTBOX_VIEWED)
+        return response
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if response.status_code == 200:
+            audit_record(
+                actor=request.user,
+                role="administrator",
+                action=AuditAction.NOTIFICATIONS_OUTBOX_VIEWED,
+                data={"message": object_id},
+            )
+        return response
 
 
 @admin.register(PushSubscription, site=admin_site)

@@ -9,9 +9,8 @@ from django.views.decorators.http import require_POST
 
 from onward.accounts.actors import signed_in_user
 from onward.core.permissions import permission
-from onward.notifications.models import Channel, OutboxMessage
 from onward.notifications.push import push_configured
-from onward.notifications.selectors import inbox_for, push_subscription_get, push_subscriptions_live
+from onward.notifications.selectors import inbox_for, push_subscription_get, push_subscriptions_live, sms_log_list
 from onward.notifications.services import inbox_mark_read, push_subscription_remove
 
 INBOX_PAGE_SIZE = 25
@@ -19,9 +18,8 @@ INBOX_PAGE_SIZE = 25
 
 @permission("admin.site")
 def sms_log(request: HttpRequest) -> HttpResponse:
-    """The embedded SMS channel's log: what would have gone to a phone. For administrators."""
-    messages = OutboxMessage.objects.filter(channel=Channel.SMS).order_by("-created_at")[:100]
-    return render(request, "notifications/sms_log.html", {"messages": messages})
+    """The embedded SMS channel's log: what would have gone to a phone, codes and links hidden. Audited."""
+    return render(request, "notifications/sms_log.html", {"messages": sms_log_list(signed_in_user(request))})
 
 
 @permission("notifications.push")

@@ -104,3 +104,33 @@ def test_task_results_prune_deletes_old_finished_results_only():
     remaining = set(DBTaskResult.objects.values_list("pk", flat=True))
     assert finished_old.pk not in remaining
     assert {finished_new.pk, waiting.pk} <= remaining
+
+
+@pytest.mark.django_db
+def test_tasks_left_running_by_a_dead_worker_run_again_then_fail_plainly():
+    from onward.jobs.models import WorkerHeartbeat
+    from onward.jobs.services import WORKER_DEAD_AFTER_SECONDS, tasks_stuck_sweep
+
+    now = timezone.now()
+    long_ago = now - timedelta(seconds=WORKER_DEAD_AFTER_SECONDS * 2)
+    WorkerHeartbeat.objects.create(worker_id="alive-1", hostname="h", pid=1, queues="default", beat_at=now)
+    WorkerHeartbeat.objects.create(worker_id="silent-1", hostname="h", pid=2, queues="default", beat_at=long_ago)
+    lost = run_periodic_job.enqueue("outbox_sweep").db_result
+    silent = run_periodic_job.enqueue("outbox_sweep").db_result
+    busy = run_periodic_job.enqueue("outbox_sweep").db_result
+    DBTaskResult.objects.filter(pk=lost.pk).update(status="RUNNING", started_at=long_ago, worker_ids=["gone-1"])
+    DBTaskResult.objects.filter(pk=silent.pk).update(status="RUNNING", started_at=long_ago, worker_ids=["silent-1"])
+    DBTaskResult.objects.filter(pk=busy.pk).update(status="RUNNING", started_at=long_ago, worker_ids=["alive-1"])
+    assert tasks_stuck_sweep(now=now) == {"requeued": 2, "failed": 0}
+    statuses = dict(DBTaskResult.objects.values_list("pk", "status"))
+    assert (statuses[lost.pk], statuses[silent.pk], statuses[busy.pk]) == ("READY", "READY", "RUNNING")
+    # Run again, and its second worker dies too: failed in plain words, not run a third time.
+    DBTaskResult.objects.filter(pk=lost.pk).update(
+        status="RUNNING", started_at=long_ago, worker_ids=["gone-1", "gone-2"]
+    )
+    assert tasks_stuck_sweep(now=now) == {"requeued": 0, "failed": 1}
+    failed = DBTaskResult.objects.get(pk=lost.pk)
+    assert failed.status == "FAILED"
+    assert failed.exception_class_path == "onward.jobs.services.WorkerLost"
+    assert "stopped 2 times" in failed.traceback
+    assert "tasks_stuck_sweep" in {job.name for job in PERIODIC_JOBS}
