@@ -35,10 +35,13 @@ from onward.accounts.services import (
     activation_code_issue,
     activation_code_redeem,
     device_token_revoke,
+    address_limited_message,
     one_time_code_send,
     one_time_code_verify,
     person_pin_set,
     person_pin_sign_in,
+    sign_in_address_failed,
+    sign_in_address_wait,
     sign_in_attempt_record,
     sign_in_link_is_live,
     sign_in_link_redeem,
@@ -61,13 +64,22 @@ def staff_sign_in(request: HttpRequest) -> HttpResponse:
     form = StaffSignInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"].lower()
-        user = auth.authenticate(request, username=email, password=form.cleaned_data["password"])
-        if getattr(request, "axes_locked_out", False):
+        address_wait = sign_in_address_wait()
+        user = (
+            None if address_wait else auth.authenticate(request, username=email, password=form.cleaned_data["password"])
+        )
+        if address_wait:
+            sign_in_attempt_record(
+                method=SignInMethod.STAFF_PASSWORD, identifier=email, succeeded=False, reason="address_limit"
+            )
+            form.add_error(None, address_limited_message(address_wait))
+        elif getattr(request, "axes_locked_out", False):
             sign_in_attempt_record(
                 method=SignInMethod.STAFF_PASSWORD, identifier=email, succeeded=False, reason="locked"
             )
             form.add_error(None, _locked_message())
         elif user is None or user.kind != UserKind.STAFF:
+            sign_in_address_failed()
             sign_in_attempt_record(
                 method=SignInMethod.STAFF_PASSWORD, identifier=email, succeeded=False, reason="wrong_credentials"
             )

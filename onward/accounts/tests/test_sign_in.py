@@ -139,18 +139,32 @@ def test_pin_sign_in_works_and_is_recorded(custody_person):
     assert SignInAttempt.objects.filter(user=user, method=SignInMethod.PIN, succeeded=True).exists()
 
 
-def test_pin_locks_after_five_wrong_tries_and_right_pin_is_then_refused(custody_person):
+def test_after_five_wrong_pins_each_try_waits_longer_but_never_for_long(custody_person, clock, settings):
+    settings.PERSON_PIN_WAIT_FIRST_MINUTES = 1
+    settings.PERSON_PIN_WAIT_MAX_MINUTES = 15
     for attempt in range(1, 6):
         with pytest.raises(SignInRefused) as refused:
             person_pin_sign_in(prison_number=custody_person.prison_number, pin="0000")
-        assert refused.value.reason == ("locked" if attempt == 5 else "wrong_credentials")
-    assert "Ask a member of staff" in refused.value.message
+        assert refused.value.reason == ("waiting" if attempt == 5 else "wrong_credentials")
+    assert "Wait 1 minute" in refused.value.message
+    # While it waits, even the right PIN is not checked.
     with pytest.raises(SignInRefused) as refused:
         person_pin_sign_in(prison_number=custody_person.prison_number, pin="4321")
-    assert refused.value.reason == "locked"
-    credential = PinCredential.objects.get(user__person=custody_person)
-    assert credential.is_locked
-    assert SignInAttempt.objects.filter(method=SignInMethod.PIN, succeeded=False).count() == 6
+    assert refused.value.reason == "waiting"
+    assert PinCredential.objects.get(user__person=custody_person).is_locked
+    # Each further wrong PIN doubles the wait, up to the most there is.
+    waits = []
+    for _ in range(6):
+        clock.move(minutes=16)
+        with pytest.raises(SignInRefused) as refused:
+            person_pin_sign_in(prison_number=custody_person.prison_number, pin="0000")
+        credential = PinCredential.objects.get(user__person=custody_person)
+        waits.append(round((credential.wait_until - clock.now).total_seconds() / 60))
+    assert waits == [2, 4, 8, 15, 15, 15]
+    # The person is never locked out for long: after the wait, the right PIN works and the count restarts.
+    clock.move(minutes=15, seconds=1)
+    assert person_pin_sign_in(prison_number=custody_person.prison_number, pin="4321").person == custody_person
+    assert PinCredential.objects.get(user__person=custody_person).failed_attempts == 0
     assert AuditEvent.objects.filter(action="account.pin_locked", person=custody_person).count() == 1
 
 
@@ -201,14 +215,17 @@ def test_unknown_prison_number_gives_the_same_answer_as_a_wrong_pin(custody_pers
     assert unknown.value.message == wrong.value.message
 
 
-def test_pin_sign_in_page_locks_with_a_clear_message(custody_person):
+def test_pin_sign_in_page_asks_to_wait_with_a_clear_message(custody_person, clock):
     client = Client()
     for _ in range(5):
         response = client.post("/me/sign-in/", {"prison_number": custody_person.prison_number, "pin": "0000"})
     assert response.status_code == 400
-    assert "Ask a member of staff to reset it" in response.content.decode()
+    assert "Wait 1 minute and try again, or ask a member of staff to reset it" in response.content.decode()
     response = client.post("/me/sign-in/", {"prison_number": custody_person.prison_number, "pin": "4321"})
-    assert "Ask a member of staff to reset it" in response.content.decode()
+    assert "Wait 1 minute" in response.content.decode()
+    clock.move(minutes=1, seconds=1)
+    response = client.post("/me/sign-in/", {"prison_number": custody_person.prison_number, "pin": "4321"})
+    assert response.status_code == 302
 
 
 def test_pin_sign_in_page_validates_the_prison_number_format():
@@ -331,13 +348,14 @@ def test_a_wrong_pin_is_never_written_back_into_the_page(custody_person):
 
 def test_device_tokens_need_a_name_and_work_only_for_people(custody_person, org, make_staff):
     from onward.accounts.models import DeviceToken
-    from onward.accounts.services import device_token_authenticate, device_token_create, person_account_ensure
+    from onward.accounts.services import device_token_create, device_token_use, person_account_ensure
 
     account = person_account_ensure(custody_person)
     with pytest.raises(ValueError, match="name"):
         device_token_create(actor=account, name="   ")
     issued = device_token_create(actor=account, name="Cell tablet")
-    assert device_token_authenticate(issued.token) == account
+    use = device_token_use(issued.token)
+    assert use is not None and use.user == account
     staff = make_staff(Role.KEY_WORKER, org["ngt"])
     DeviceToken.objects.filter(pk=issued.record.pk).update(user=staff)  # a token row that is not a person's
-    assert device_token_authenticate(issued.token) is None
+    assert device_token_use(issued.token) is None
