@@ -355,7 +355,8 @@ def test_device_tokens_need_a_name_and_work_only_for_people(custody_person, org,
         device_token_create(actor=account, name="   ")
     issued = device_token_create(actor=account, name="Cell tablet")
     use = device_token_use(issued.token)
-    assert use is not None and use.user == account
+    assert use is not None
+    assert use.user == account
     staff = make_staff(Role.KEY_WORKER, org["ngt"])
     DeviceToken.objects.filter(pk=issued.record.pk).update(user=staff)  # a token row that is not a person's
     assert device_token_use(issued.token) is None
