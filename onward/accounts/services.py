@@ -34,7 +34,14 @@ from onward.core.audit_actions import AuditAction
 from onward.core.context import current_request_context
 from onward.core.events import announce
 from onward.core.permissions import require
-from onward.core.throttle import address_in_networks, window_count, window_hit, window_seconds_left
+from onward.core.throttle import (
+    address_in_networks,
+    cool_down_remaining,
+    cool_down_start,
+    window_count,
+    window_hit,
+    window_seconds_left,
+)
 from onward.people.models import COMMUNITY_STATUSES, CUSTODY_STATUSES, Person
 from onward.people.rules import acting_role
 
@@ -351,6 +358,79 @@ def _activation_check(code: str) -> tuple[User | None, SignInRefused | None]:
         actor=record.user, role="person", action=AuditAction.ACCOUNT_ACTIVATED, person=record.user.person, target=record
     )
     return record.user, None
+
+
+class CodeRequestRefused(Exception):
+    """A request for a sign-in code beyond a limit, with words the person can act on."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.reason = reason
+
+
+def one_time_code_request(*, contact: str) -> None:
+    """A person asks for a sign-in code: checked against the limits, then queued for sending.
+
+    The same work whatever the contact: the counters, then one queued task that looks the contact up
+    (`one_time_code_send`). So the answer reads the same and takes the same time whether or not the
+    number is known. Limits (raising `CodeRequestRefused`): a cool-down between two asks for one
+    contact, and per hour a most for one contact, for one network address and for everyone together.
+    """
+    from onward.accounts.tasks import send_sign_in_code
+
+    contact = contact.strip()
+    subject = contact.lower() if "@" in contact else _normalise_phone(contact)
+    address = current_request_context().ip_address or ""
+    hour = 3600
+    cool_down = settings.SIGN_IN_CODE_COOL_DOWN_SECONDS
+    wait = cool_down_remaining("sign-in-code-contact", subject, cool_down)
+    if wait:
+        raise _cool_down_refusal(wait)
+    address_limit = (
+        settings.SIGN_IN_CODE_SHARED_ADDRESS_PER_HOUR
+        if address_in_networks(address, settings.SIGN_IN_SHARED_NETWORKS)
+        else settings.SIGN_IN_CODE_PER_ADDRESS_PER_HOUR
+    )
+    over = [
+        reason
+        for reason, scope, key, limit in (
+            ("contact_limit", "sign-in-code-contact", subject, settings.SIGN_IN_CODE_PER_CONTACT_PER_HOUR),
+            ("address_limit", "sign-in-code-address", address, address_limit),
+            ("total_limit", "sign-in-code-total", "all", settings.SIGN_IN_CODE_TOTAL_PER_HOUR),
+        )
+        if window_hit(scope, key, hour) > limit
+    ]
+    if over:
+        minutes = max(1, -(-window_seconds_left(hour) // 60))
+        sign_in_attempt_record(
+            method=SignInMethod.ONE_TIME_CODE, identifier=_mask(contact), succeeded=False, reason=over[0]
+        )
+        raise CodeRequestRefused(
+            ngettext(
+                "Too many codes have been asked for. Wait %(minutes)s minute, then try again.",
+                "Too many codes have been asked for. Wait %(minutes)s minutes, then try again.",
+                minutes,
+            )
+            % {"minutes": minutes},
+            over[0],
+        )
+    wait = cool_down_start("sign-in-code-contact", subject, cool_down)
+    if wait:  # another ask for the same contact came in at the same moment
+        raise _cool_down_refusal(wait)
+    send_sign_in_code.enqueue(contact, address)
+
+
+def _cool_down_refusal(wait: int) -> CodeRequestRefused:
+    return CodeRequestRefused(
+        ngettext(
+            "You asked for a code a moment ago. Wait %(seconds)s second for it to come, then ask again if it has not.",
+            "You asked for a code a moment ago. Wait %(seconds)s seconds for it to come, then ask again if it has not.",
+            wait,
+        )
+        % {"seconds": wait},
+        "cool_down",
+    )
 
 
 def one_time_code_send(*, contact: str) -> None:

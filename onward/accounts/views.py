@@ -31,12 +31,13 @@ from onward.accounts.forms import (
 )
 from onward.accounts.models import DeviceToken, SignInMethod
 from onward.accounts.services import (
+    CodeRequestRefused,
     SignInRefused,
     activation_code_issue,
     activation_code_redeem,
     address_limited_message,
     device_token_revoke,
-    one_time_code_send,
+    one_time_code_request,
     one_time_code_verify,
     person_pin_set,
     person_pin_sign_in,
@@ -222,11 +223,19 @@ def person_sign_in(request: HttpRequest) -> HttpResponse:
 @public
 def person_code_request(request: HttpRequest) -> HttpResponse:
     form = ContactForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        one_time_code_send(contact=form.cleaned_data["contact"])
-        request.session[PENDING_CONTACT] = form.cleaned_data["contact"]
-        return redirect("accounts:person_code_enter")
-    return render(request, "accounts/person_code_request.html", {"form": form}, status=400 if form.errors else 200)
+        try:
+            one_time_code_request(contact=form.cleaned_data["contact"])
+        except CodeRequestRefused as refused:
+            form.add_error(None, refused.message)
+            status = 429
+        else:
+            request.session[PENDING_CONTACT] = form.cleaned_data["contact"]
+            return redirect("accounts:person_code_enter")
+    if form.errors and status == 200:
+        status = 400
+    return render(request, "accounts/person_code_request.html", {"form": form}, status=status)
 
 
 @public

@@ -48,12 +48,25 @@ def window_seconds_left(window_seconds: int) -> int:
     return max(1, window_seconds - now % window_seconds)
 
 
+def _cool_down_key(scope: str, subject: str) -> str:
+    return f"throttle:{scope}:cool:{hashlib.sha256(subject.encode()).hexdigest()[:32]}"
+
+
+def cool_down_remaining(scope: str, subject: str, seconds: int) -> int:
+    """Seconds the subject must still wait after its last cool-down started (0: free), starting nothing."""
+    started = cache.get(_cool_down_key(scope, subject))
+    if started is None or seconds <= 0:
+        return 0
+    elapsed = timezone.now().timestamp() - float(started)
+    return 0 if elapsed >= seconds else max(1, int(seconds - elapsed + 0.999))
+
+
 def cool_down_start(scope: str, subject: str, seconds: int) -> int:
     """0 if the subject was free and its cool-down starts now; else the seconds it must still wait."""
     if seconds <= 0:
         return 0
     now = timezone.now().timestamp()
-    key = f"throttle:{scope}:{hashlib.sha256(subject.encode()).hexdigest()[:32]}"
+    key = _cool_down_key(scope, subject)
     if cache.add(key, now, seconds):
         return 0
     started = float(cache.get(key) or 0)

@@ -16,7 +16,13 @@ from onward.accounts.services import (
     person_pin_set,
     person_pin_sign_in,
 )
-from onward.accounts.tests.factories import TEST_PASSWORD, StaffFactory, StaffRoleFactory, totp_code
+from onward.accounts.tests.factories import (
+    TEST_PASSWORD,
+    StaffFactory,
+    StaffRoleFactory,
+    sign_in_codes_send_queued,
+    totp_code,
+)
 from onward.audit.models import AuditEvent
 from onward.notifications.models import OutboxMessage
 from onward.organisations.models import Role
@@ -285,6 +291,7 @@ def test_one_time_code_by_sms_signs_in(released):
     client = Client()
     response = client.post("/me/sign-in/code/", {"contact": "07700 900123"})
     assert response["Location"] == "/me/sign-in/code/enter/"
+    assert sign_in_codes_send_queued() == 1
     message = OutboxMessage.objects.get(person=person, channel="sms")
     assert message.recipient == "07700900123"
     code = re.search(r"\b(\d{6})\b", message.body).group(1)
@@ -311,6 +318,7 @@ def test_unknown_contact_reads_the_same_and_sends_nothing(db):
     client = Client()
     response = client.post("/me/sign-in/code/", {"contact": "07700900999"})
     assert response["Location"] == "/me/sign-in/code/enter/"
+    assert sign_in_codes_send_queued() == 1
     assert not OutboxMessage.objects.exists()
     assert SignInAttempt.objects.filter(reason="unknown_contact").exists()
 
