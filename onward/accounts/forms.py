@@ -34,6 +34,19 @@ class CodeForm(forms.Form):
         return str(self.cleaned_data["code"]).strip()
 
 
+class EnrolmentCodeForm(forms.Form):
+    code = forms.RegexField(
+        label=_("Set-up code from your administrator"),
+        regex=r"^[A-Za-z0-9\- ]{10,14}$",
+        max_length=14,
+        help_text=_("10 letters and numbers, like ABCDE-FGH23. Ask an administrator if you do not have one."),
+        error_messages={
+            "required": _("Enter the set-up code from your administrator"),
+            "invalid": _("A set-up code is 10 letters and numbers, like ABCDE-FGH23"),
+        },
+    )
+
+
 class PinSignInForm(forms.Form):
     prison_number = forms.CharField(
         label=_("Prison number"),

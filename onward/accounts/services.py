@@ -20,6 +20,7 @@ from onward.accounts.actors import PersonUser, StaffUser
 from onward.accounts.events import SignInCodeIssued
 from onward.accounts.models import (
     ActivationCode,
+    AuthenticatorEnrolment,
     DeviceToken,
     OneTimeCode,
     PinCredential,
@@ -547,14 +548,95 @@ class IssuedDeviceToken:
     token: str  # shown once
 
 
-def staff_totp_confirm(*, user: StaffUser, device: Any, code: str) -> bool:
-    """A staff member's first authenticator code: right, and the authenticator is theirs from now on."""
+# --- Staff: authenticator set-up, only with an administrator's code ---------------------------
+
+
+def authenticator_enrolment_issue(*, actor: StaffUser, user: User) -> str:
+    """An administrator lets a member of staff set up (or replace) their authenticator app.
+
+    Returns the code once (only its digest is kept): it works once, within AUTHENTICATOR_ENROLMENT_HOURS,
+    and replaces any earlier code not yet used. Knowing a new account's password is never enough.
+    """
+    require(actor, "admin.site")
+    if user.kind != UserKind.STAFF:
+        raise ValueError("Authenticator apps are for staff accounts.")
+    code = "".join(secrets.choice(ACTIVATION_ALPHABET) for _ in range(ACTIVATION_CODE_LENGTH))
+    now = timezone.now()
+    with transaction.atomic():
+        AuthenticatorEnrolment.objects.filter(user=user, used_at__isnull=True, revoked_at__isnull=True).update(
+            revoked_at=now
+        )
+        record = AuthenticatorEnrolment.objects.create(
+            user=user,
+            code_digest=code_digest("enrolment", code),
+            created_by=actor,
+            created_at=now,
+            expires_at=now + timedelta(hours=settings.AUTHENTICATOR_ENROLMENT_HOURS),
+        )
+        audit_record(
+            actor=actor,
+            role="administrator",
+            action=AuditAction.ACCOUNT_AUTHENTICATOR_ENROLMENT_ISSUED,
+            target=user,
+            data={"enrolment": record.pk, "expires_at": record.expires_at.isoformat()},
+        )
+    return f"{code[:5]}-{code[5:]}"
+
+
+def authenticator_enrolment_check(*, user: User, code: str) -> AuthenticatorEnrolment | None:
+    """The staff member's live set-up code, if this is it (nothing is used up yet)."""
+    record = AuthenticatorEnrolment.objects.filter(
+        user=user,
+        code_digest=code_digest("enrolment", code),
+        used_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    ).first()
+    if record is None:
+        sign_in_address_failed()
+        sign_in_attempt_record(
+            method=SignInMethod.STAFF_TOTP,
+            identifier=user.username,
+            user=user,
+            succeeded=False,
+            reason="wrong_enrolment_code",
+        )
+    return record
+
+
+def authenticator_enrolment_live(*, user: User, enrolment_id: Any) -> bool:
+    return AuthenticatorEnrolment.objects.filter(
+        pk=enrolment_id, user=user, used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+    ).exists()
+
+
+def staff_totp_confirm(*, user: StaffUser, device: Any, code: str, enrolment_id: int) -> bool:
+    """A staff member's first authenticator code, with their administrator's set-up code still live: the
+    authenticator is theirs from now on (any earlier one stops), and the set-up code is used up."""
     if not device.verify_token(code):
         return False
     with transaction.atomic():
+        enrolment = (
+            AuthenticatorEnrolment.objects.select_for_update()
+            .filter(
+                pk=enrolment_id, user=user, used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+            )
+            .first()
+        )
+        if enrolment is None:
+            return False
+        enrolment.used_at = timezone.now()
+        enrolment.save(update_fields=["used_at"])
+        type(device).objects.filter(user=user).exclude(pk=device.pk).delete()
         device.confirmed = True
         device.save(update_fields=["confirmed"])
-        audit_record(actor=user, role="staff", action=AuditAction.ACCOUNT_AUTHENTICATOR_SET_UP, target=user)
+        audit_record(
+            actor=user,
+            role="staff",
+            action=AuditAction.ACCOUNT_AUTHENTICATOR_SET_UP,
+            target=user,
+            data={"enrolment": enrolment.pk, "issued_by": enrolment.created_by_id},
+        )
     return True
 
 

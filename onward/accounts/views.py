@@ -24,6 +24,7 @@ from onward.accounts.forms import (
     CodeForm,
     ContactForm,
     DateOfBirthForm,
+    EnrolmentCodeForm,
     OneTimeCodeForm,
     PinResetForm,
     PinSignInForm,
@@ -36,6 +37,8 @@ from onward.accounts.services import (
     activation_code_issue,
     activation_code_redeem,
     address_limited_message,
+    authenticator_enrolment_check,
+    authenticator_enrolment_live,
     device_token_revoke,
     one_time_code_request,
     one_time_code_verify,
@@ -57,6 +60,7 @@ from onward.people.selectors import person_get
 
 PENDING_STAFF = "onward_pending_staff"
 PENDING_CONTACT = "onward_pending_contact"
+PENDING_ENROLMENT = "onward_pending_enrolment"
 PERSON_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
@@ -125,15 +129,18 @@ def staff_code(request: HttpRequest) -> HttpResponse:
 
 @public
 def staff_code_setup(request: HttpRequest) -> HttpResponse:
+    """Set up an authenticator app: first the administrator's set-up code, then the app's first code."""
     user = _pending_staff(request)
     if user is None:
         return redirect("accounts:staff_sign_in")
-    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
-        return redirect("accounts:staff_code")
+    enrolment_id = request.session.get(PENDING_ENROLMENT)
+    if not enrolment_id or not authenticator_enrolment_live(user=user, enrolment_id=enrolment_id):
+        return _staff_enrolment_code(request, user)
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first() or totp_device_new(user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if staff_totp_confirm(user=user, device=device, code=form.cleaned_data["code"]):
+        if staff_totp_confirm(user=user, device=device, code=form.cleaned_data["code"], enrolment_id=enrolment_id):
+            request.session.pop(PENDING_ENROLMENT, None)
             return _finish_staff_sign_in(request, user, device)
         sign_in_attempt_record(
             method=SignInMethod.STAFF_TOTP,
@@ -145,6 +152,28 @@ def staff_code_setup(request: HttpRequest) -> HttpResponse:
         form.add_error("code", _("That code is not right. Check the app is set up with this key and try again."))
     context = {"form": form, "qr_svg": totp_qr_svg(device), "secret": device_secret_for_display(device)}
     return render(request, "accounts/staff_code_setup.html", context, status=400 if form.errors else 200)
+
+
+def _staff_enrolment_code(request: HttpRequest, user: Any) -> HttpResponse:
+    form = EnrolmentCodeForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        wait = sign_in_address_wait()
+        enrolment = None if wait else authenticator_enrolment_check(user=user, code=form.cleaned_data["code"])
+        if wait:
+            form.add_error(None, address_limited_message(wait))
+            status = 429
+        elif enrolment is None:
+            form.add_error(
+                "code",
+                _("That set-up code is not right, or it has run out or been used. Ask an administrator for a new one."),
+            )
+        else:
+            request.session[PENDING_ENROLMENT] = enrolment.pk
+            return redirect("accounts:staff_code_setup")
+    if form.errors and status == 200:
+        status = 400
+    return render(request, "accounts/staff_enrolment_code.html", {"form": form}, status=status)
 
 
 def device_secret_for_display(device: TOTPDevice) -> str:

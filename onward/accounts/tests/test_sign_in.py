@@ -96,23 +96,6 @@ def test_staff_account_locks_after_repeated_failures(org, make_staff, settings):
     assert "/sign-in/code/" not in response.get("Location", "")
 
 
-def test_staff_without_authenticator_must_set_one_up(org):
-    user = StaffFactory()
-    StaffRoleFactory(user=user, role=Role.KEY_WORKER, unit=org["ngt"])
-    client = Client()
-    response = client.post("/sign-in/", {"email": user.username, "password": TEST_PASSWORD})
-    assert response["Location"] == "/sign-in/set-up-code/"
-    page = client.get("/sign-in/set-up-code/")
-    assert page.status_code == 200
-    assert "<svg" in page.content.decode()
-    device = user.totpdevice_set.get()
-    assert not device.confirmed
-    response = client.post("/sign-in/set-up-code/", {"code": totp_code(device)})
-    assert response.status_code == 302
-    device.refresh_from_db()
-    assert device.confirmed
-
-
 def test_pending_staff_session_cannot_skip_to_code_page():
     assert Client().get("/sign-in/code/")["Location"] == "/sign-in/"
 
