@@ -18,8 +18,6 @@ from onward.accounts.services import (
 )
 from onward.accounts.tests.factories import (
     TEST_PASSWORD,
-    StaffFactory,
-    StaffRoleFactory,
     sign_in_codes_send_queued,
     totp_code,
 )
