@@ -21,6 +21,19 @@ class StaffSignInForm(forms.Form):
     )
 
 
+class StaffUnlockForm(StaffSignInForm):
+    code = forms.RegexField(
+        label=_("Code from your authenticator app"),
+        regex=r"^\s*\d{6}\s*$",
+        max_length=12,
+        help_text=_("This is the 6-digit code shown in your authenticator app."),
+        error_messages={"required": _("Enter the 6-digit code"), "invalid": _("The code is 6 numbers")},
+    )
+
+    def clean_code(self) -> str:
+        return str(self.cleaned_data["code"]).strip()
+
+
 class CodeForm(forms.Form):
     code = forms.RegexField(
         label=_("Code from your authenticator app"),

@@ -604,6 +604,43 @@ def authenticator_enrolment_check(*, user: User, code: str) -> AuthenticatorEnro
     return record
 
 
+def staff_self_unlock(*, email: str, password: str, code: str) -> tuple[User, Any] | None:
+    """A member of staff locked out by wrong passwords unlocks their own account: the right password and
+    a code from their authenticator app, together. So someone who only knows their email address cannot
+    keep them out. Returns the account and the authenticator that proved it, or None (said the same way
+    whichever part was wrong)."""
+    from axes.utils import reset as axes_reset
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    email = email.strip().lower()
+    user = User.objects.filter(username=email, kind=UserKind.STAFF, is_active=True).first()
+    reason = ""
+    device = None
+    if user is None:
+        make_password(password)  # same work as a real check, so timing does not reveal who exists
+        reason = "unknown"
+    elif not check_password(password, user.password):
+        reason = "wrong_credentials"
+    else:
+        for candidate in TOTPDevice.objects.filter(user=user, confirmed=True):
+            if candidate.verify_is_allowed()[0] and candidate.verify_token(code):
+                device = candidate
+                break
+        if device is None:
+            reason = "wrong_code"
+    if user is None or device is None:
+        sign_in_address_failed()
+        sign_in_attempt_record(
+            method=SignInMethod.STAFF_TOTP, identifier=email, user=user, succeeded=False, reason=f"unlock_{reason}"
+        )
+        return None
+    with transaction.atomic():
+        axes_reset(username=user.username)
+        audit_record(actor=user, role="staff", action=AuditAction.ACCOUNT_STAFF_SELF_UNLOCKED, target=user)
+        sign_in_attempt_record(method=SignInMethod.STAFF_PASSWORD, identifier=email, user=user, succeeded=True)
+    return user, device
+
+
 def authenticator_enrolment_live(*, user: User, enrolment_id: Any) -> bool:
     return AuthenticatorEnrolment.objects.filter(
         pk=enrolment_id, user=user, used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()

@@ -29,6 +29,7 @@ from onward.accounts.forms import (
     PinResetForm,
     PinSignInForm,
     StaffSignInForm,
+    StaffUnlockForm,
 )
 from onward.accounts.models import DeviceToken, SignInMethod
 from onward.accounts.services import (
@@ -49,6 +50,7 @@ from onward.accounts.services import (
     sign_in_attempt_record,
     sign_in_link_is_live,
     sign_in_link_redeem,
+    staff_self_unlock,
     staff_totp_confirm,
 )
 from onward.accounts.totp import totp_device_new, totp_qr_svg
@@ -83,6 +85,7 @@ def staff_sign_in(request: HttpRequest) -> HttpResponse:
                 method=SignInMethod.STAFF_PASSWORD, identifier=email, succeeded=False, reason="locked"
             )
             form.add_error(None, _locked_message())
+            return render(request, "accounts/staff_sign_in.html", {"form": form, "locked": True}, status=403)
         elif user is None or user.kind != UserKind.STAFF:
             sign_in_address_failed()
             sign_in_attempt_record(
@@ -95,7 +98,43 @@ def staff_sign_in(request: HttpRequest) -> HttpResponse:
             request.session[PENDING_STAFF] = user.pk
             has_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
             return redirect("accounts:staff_code" if has_device else "accounts:staff_code_setup")
-    return render(request, "accounts/staff_sign_in.html", {"form": form}, status=400 if form.errors else 200)
+    return render(
+        request, "accounts/staff_sign_in.html", {"form": form, "locked": False}, status=400 if form.errors else 200
+    )
+
+
+@public
+def staff_unlock(request: HttpRequest) -> HttpResponse:
+    """A locked-out member of staff unlocks their own account with their password and authenticator code."""
+    form = StaffUnlockForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        wait = sign_in_address_wait()
+        unlocked = (
+            None
+            if wait
+            else staff_self_unlock(
+                email=form.cleaned_data["email"], password=form.cleaned_data["password"], code=form.cleaned_data["code"]
+            )
+        )
+        if wait:
+            form.add_error(None, address_limited_message(wait))
+            status = 429
+        elif unlocked is None:
+            form.add_error(
+                None,
+                _(
+                    "The email address, password or code is not right. Check them, and wait for a new code "
+                    "in your app before you try again."
+                ),
+            )
+        else:
+            user, device = unlocked
+            request.session.cycle_key()
+            return _finish_staff_sign_in(request, user, device)
+    if form.errors and status == 200:
+        status = 400
+    return render(request, "accounts/staff_unlock.html", {"form": form}, status=status)
 
 
 @public
@@ -188,13 +227,14 @@ def staff_locked_out(request: HttpRequest, credentials: Any = None, *args: Any, 
     form = StaffSignInForm(request.POST or None)
     form.is_valid()
     form.add_error(None, _locked_message())
-    return render(request, "accounts/staff_sign_in.html", {"form": form}, status=403)
+    return render(request, "accounts/staff_sign_in.html", {"form": form, "locked": True}, status=403)
 
 
 def _locked_message() -> str:
     return _(
-        "This account is locked because the password was wrong too many times. "
-        "Try again in %(hours)s hour, or ask an administrator to unlock it."
+        "This account is locked because the password was wrong too many times. If it is yours, unlock it "
+        "now with your password and a code from your authenticator app. Or try again in %(hours)s hour, "
+        "or ask an administrator to unlock it."
     ) % {"hours": settings.AXES_COOLOFF_TIME}
 
 
