@@ -17,6 +17,18 @@ def _english(settings: Any) -> None:
     settings.LANGUAGE_CODE = "en-gb"
 
 
+@pytest.fixture(autouse=True)
+def _cache_of_its_own(settings: Any) -> None:
+    """Each test counts its own sign-in tries and sends: a shared cache server (Redis) is not rolled back
+    with the database, so a new key prefix keeps one test's counters from reaching the next."""
+    import copy
+    import uuid
+
+    caches = copy.deepcopy(settings.CACHES)
+    caches["default"]["KEY_PREFIX"] = f"{caches['default'].get('KEY_PREFIX', '')}-{uuid.uuid4().hex[:8]}"
+    settings.CACHES = caches
+
+
 @pytest.fixture
 def org(db: None) -> dict[str, Any]:
     """Two regions, each with a prison (two wings) and a PDU (one office)."""
@@ -86,3 +98,26 @@ def person_client() -> Any:
         return client
 
     return sign_in
+
+
+class Clock:
+    """The time `django.utils.timezone.now()` gives, moved by the test: nothing waits for real time."""
+
+    def __init__(self, start: Any) -> None:
+        self.now = start
+
+    def move(self, **delta: float) -> Any:
+        from datetime import timedelta
+
+        self.now = self.now + timedelta(**delta)
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch: Any) -> Clock:
+    """A frozen clock, starting at the real time now, for code that reads `timezone.now()`."""
+    from django.utils import timezone
+
+    frozen = Clock(timezone.now())
+    monkeypatch.setattr(timezone, "now", lambda: frozen.now)
+    return frozen

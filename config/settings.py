@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "onward.api.middleware.DeviceTokenRotationMiddleware",
     # After sign-in, so the plain 400 page can show the header for whoever is signed in.
     "onward.core.middleware.NullCharacterMiddleware",
 ]
@@ -208,7 +209,31 @@ AXES_LOCKOUT_CALLABLE = "onward.accounts.views.staff_locked_out"
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 
-PERSON_PIN_FAILURE_LIMIT = 5
+PERSON_PIN_FAILURE_LIMIT = 5  # wrong PINs in a row before each further try must wait
+PERSON_PIN_WAIT_FIRST_MINUTES = env.int("PERSON_PIN_WAIT_FIRST_MINUTES", default=1)  # doubles with each wrong PIN
+PERSON_PIN_WAIT_MAX_MINUTES = env.int("PERSON_PIN_WAIT_MAX_MINUTES", default=15)  # never longer than this
+# Wrong PINs, staff passwords and codes from one network address within SIGN_IN_ADDRESS_WINDOW_MINUTES:
+# beyond the limit, that address must wait for the window to pass. Prisons and probation offices put
+# many people behind one address: list those networks, which get the higher limit.
+SIGN_IN_ADDRESS_WINDOW_MINUTES = env.int("SIGN_IN_ADDRESS_WINDOW_MINUTES", default=15)
+SIGN_IN_ADDRESS_FAILURE_LIMIT = env.int("SIGN_IN_ADDRESS_FAILURE_LIMIT", default=30)
+SIGN_IN_SHARED_NETWORKS = env.list("SIGN_IN_SHARED_NETWORKS", default=[])  # e.g. 10.20.0.0/16,192.0.2.0/24
+SIGN_IN_SHARED_ADDRESS_FAILURE_LIMIT = env.int("SIGN_IN_SHARED_ADDRESS_FAILURE_LIMIT", default=300)
+# Sign-in codes by text or email: at most this many asks per phone number or email address, per
+# network address and in all, each in an hour; and a wait between two codes to one number.
+SIGN_IN_CODE_PER_CONTACT_PER_HOUR = env.int("SIGN_IN_CODE_PER_CONTACT_PER_HOUR", default=5)
+SIGN_IN_CODE_PER_ADDRESS_PER_HOUR = env.int("SIGN_IN_CODE_PER_ADDRESS_PER_HOUR", default=20)
+SIGN_IN_CODE_SHARED_ADDRESS_PER_HOUR = env.int("SIGN_IN_CODE_SHARED_ADDRESS_PER_HOUR", default=200)
+SIGN_IN_CODE_TOTAL_PER_HOUR = env.int("SIGN_IN_CODE_TOTAL_PER_HOUR", default=2000)
+SIGN_IN_CODE_COOL_DOWN_SECONDS = env.int("SIGN_IN_CODE_COOL_DOWN_SECONDS", default=60)
+# Device tokens (the phone app's bearer tokens): a lifetime, an idle limit, and a new secret as they are
+# used. Custody devices are shared tablets: they follow the custody idle limit of web sessions.
+DEVICE_TOKEN_LIFETIME_DAYS = env.int("DEVICE_TOKEN_LIFETIME_DAYS", default=90)
+DEVICE_TOKEN_IDLE_DAYS = env.int("DEVICE_TOKEN_IDLE_DAYS", default=14)
+DEVICE_TOKEN_ROTATE_MINUTES = env.int("DEVICE_TOKEN_ROTATE_MINUTES", default=5)  # 0: a new secret on every use
+DEVICE_TOKEN_GRACE_SECONDS = env.int("DEVICE_TOKEN_GRACE_SECONDS", default=120)  # the old secret still works
+# Staff authenticator set-up: an administrator issues a one-use code; it runs out after this.
+AUTHENTICATOR_ENROLMENT_HOURS = env.int("AUTHENTICATOR_ENROLMENT_HOURS", default=72)
 ACTIVATION_CODE_DAYS = 7
 ONE_TIME_CODE_MINUTES = 10
 ONE_TIME_CODE_FAILURE_LIMIT = 5
@@ -218,6 +243,8 @@ SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 # In-cell tablets and kiosks are shared: a person in custody is signed out sooner.
 CUSTODY_SESSION_IDLE_MINUTES = env.int("CUSTODY_SESSION_IDLE_MINUTES", default=10)
+CUSTODY_DEVICE_TOKEN_IDLE_MINUTES = env.int("CUSTODY_DEVICE_TOKEN_IDLE_MINUTES", default=CUSTODY_SESSION_IDLE_MINUTES)
+CUSTODY_DEVICE_TOKEN_LIFETIME_HOURS = env.int("CUSTODY_DEVICE_TOKEN_LIFETIME_HOURS", default=12)
 SESSION_SAVE_EVERY_REQUEST = True  # so the age above is idle time, not time since sign-in
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

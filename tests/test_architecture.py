@@ -22,6 +22,7 @@ PUBLIC_ALLOWED = {
     "accounts:staff_sign_in",
     "accounts:staff_code",
     "accounts:staff_code_setup",
+    "accounts:staff_unlock",  # a locked-out member of staff: password and authenticator code together
     "accounts:person_sign_in",
     "accounts:person_code_request",
     "accounts:person_code_enter",

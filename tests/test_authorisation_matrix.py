@@ -917,3 +917,27 @@ def test_people_never_see_staff_alerts(world, alert_ids, person_client, who):
         assert client.get(f"/api/v1/alerts/{alert_ids[subject]}").status_code == 401  # staff sessions only
     assert client.get("/api/v1/alerts").status_code == 401
     assert client.get("/me/inbox/").status_code == 200
+
+
+# --- Sign-in safety (issue 15): self-unlock is public; only administrators issue authenticator set-up codes ---
+
+
+@pytest.mark.django_db
+def test_anyone_may_open_the_staff_unlock_page():
+    assert Client().get("/sign-in/unlock/").status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", STAFF_ROLES)
+def test_only_administrators_issue_authenticator_set_up_codes(world, staff_client, role):
+    from onward.accounts.models import AuthenticatorEnrolment
+    from onward.accounts.tests.factories import StaffFactory
+
+    newcomer = StaffFactory()
+    response = staff_client(world["staff"][role]).post(
+        "/admin/accounts/user/", {"action": "issue_authenticator_set_up_code", "_selected_action": [newcomer.pk]}
+    )
+    issued = AuthenticatorEnrolment.objects.filter(user=newcomer).exists()
+    assert issued == (role == Role.ADMINISTRATOR)
+    if role != Role.ADMINISTRATOR:
+        assert response.status_code in (302, 403)

@@ -92,12 +92,16 @@ PERSON_FACING = {
         "Enter a prison number in the right format, like A1234BC.",
         "Forgotten your PIN? Ask a member of staff to reset it.",
         "The prison number or PIN is not right. Check them and try again.",
-        "Your PIN is locked because it was entered wrongly too many times. Ask a member of staff to reset it.",
+        "The PIN was wrong too many times. Wait %(minutes)s minute and try again, "
+        "or ask a member of staff to reset it.",
+        "There have been too many wrong tries from this place. Wait %(minutes)s minute and try again.",
     ],
     "one-time code": [
         "Mobile phone number or email address",
         "Use the one you gave your probation practitioner.",
         "Enter your mobile phone number or email address",
+        "Too many codes have been asked for. Wait %(minutes)s minute, then try again.",
+        "You asked for a code a moment ago. Wait %(seconds)s second for it to come, then ask again if it has not.",
         "Enter a mobile phone number, like 07700 900123, or an email address",
         "Send me a code",
         "Enter your code",

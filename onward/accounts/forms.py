@@ -21,6 +21,19 @@ class StaffSignInForm(forms.Form):
     )
 
 
+class StaffUnlockForm(StaffSignInForm):
+    code = forms.RegexField(
+        label=_("Code from your authenticator app"),
+        regex=r"^\s*\d{6}\s*$",
+        max_length=12,
+        help_text=_("This is the 6-digit code shown in your authenticator app."),
+        error_messages={"required": _("Enter the 6-digit code"), "invalid": _("The code is 6 numbers")},
+    )
+
+    def clean_code(self) -> str:
+        return str(self.cleaned_data["code"]).strip()
+
+
 class CodeForm(forms.Form):
     code = forms.RegexField(
         label=_("Code from your authenticator app"),
@@ -32,6 +45,19 @@ class CodeForm(forms.Form):
 
     def clean_code(self) -> str:
         return str(self.cleaned_data["code"]).strip()
+
+
+class EnrolmentCodeForm(forms.Form):
+    code = forms.RegexField(
+        label=_("Set-up code from your administrator"),
+        regex=r"^[A-Za-z0-9\- ]{10,14}$",
+        max_length=14,
+        help_text=_("10 letters and numbers, like ABCDE-FGH23. Ask an administrator if you do not have one."),
+        error_messages={
+            "required": _("Enter the set-up code from your administrator"),
+            "invalid": _("A set-up code is 10 letters and numbers, like ABCDE-FGH23"),
+        },
+    )
 
 
 class PinSignInForm(forms.Form):

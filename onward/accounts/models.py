@@ -40,7 +40,10 @@ class PinCredential(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pin")
     pin_hash = models.CharField(max_length=200)
     failed_attempts = models.PositiveSmallIntegerField(default=0)
+    # Kept for records made before PINs waited instead of locking; nothing locks a PIN now.
     locked_at = models.DateTimeField(null=True, blank=True)
+    # After PERSON_PIN_FAILURE_LIMIT wrong tries in a row, each further try waits longer (never a hard lock).
+    wait_until = models.DateTimeField(null=True, blank=True)
     set_at = models.DateTimeField(default=timezone.now)
     set_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -48,7 +51,8 @@ class PinCredential(models.Model):
 
     @property
     def is_locked(self) -> bool:
-        return self.locked_at is not None
+        """Waiting after wrong tries (shown to staff on the record)."""
+        return self.wait_until is not None and self.wait_until > timezone.now()
 
 
 class ActivationCode(models.Model):
@@ -102,13 +106,22 @@ class SignInAttempt(models.Model):
 
 
 class DeviceToken(models.Model):
-    """A revocable bearer token for a person's phone or tablet. Only its digest is stored."""
+    """A revocable bearer token for a person's phone or tablet. Only digests are stored.
+
+    The device has a lifetime from `created_at` and an idle limit from `last_used_at` (shorter in custody).
+    Its secret is replaced as it is used (see `device_token_use`): the one before stays valid until
+    `previous_valid_until`, so calls already in flight, or an answer the app never received, lose nothing.
+    """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="device_tokens")
     name = models.CharField(max_length=100)
     token_digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    secret_issued_at = models.DateTimeField(default=timezone.now)
+    generation = models.PositiveIntegerField(default=0)
+    previous_digest = models.CharField(max_length=64, blank=True, db_index=True)
+    previous_valid_until = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -133,4 +146,21 @@ class SignInLink(models.Model):
     expires_at = models.DateTimeField()
     failed_attempts = models.PositiveSmallIntegerField(default=0)
     locked_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+
+class AuthenticatorEnrolment(models.Model):
+    """An administrator lets a member of staff set up their authenticator app: one use, soon expired.
+
+    Without one, knowing a new account's password is not enough to choose its second factor.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="authenticator_enrolments"
+    )
+    code_digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)

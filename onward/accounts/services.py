@@ -1,5 +1,6 @@
 """Sign-in and credentials. Every attempt, success or failure, is written to SignInAttempt."""
 
+import base64
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -7,17 +8,19 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from onward.accounts.actors import PersonUser, StaffUser
 from onward.accounts.events import SignInCodeIssued
 from onward.accounts.models import (
     ActivationCode,
+    AuthenticatorEnrolment,
     DeviceToken,
     OneTimeCode,
     PinCredential,
@@ -32,6 +35,14 @@ from onward.core.audit_actions import AuditAction
 from onward.core.context import current_request_context
 from onward.core.events import announce
 from onward.core.permissions import require
+from onward.core.throttle import (
+    address_in_networks,
+    cool_down_remaining,
+    cool_down_start,
+    window_count,
+    window_hit,
+    window_seconds_left,
+)
 from onward.people.models import COMMUNITY_STATUSES, CUSTODY_STATUSES, Person
 from onward.people.rules import acting_role
 
@@ -78,11 +89,24 @@ def code_digest(purpose: str, code: str) -> str:
 
 
 def person_pin_sign_in(*, prison_number: str, pin: str) -> User:
-    """Check a prison number and PIN. Locks the PIN after PERSON_PIN_FAILURE_LIMIT wrong tries in a row."""
+    """Check a prison number and PIN.
+
+    After PERSON_PIN_FAILURE_LIMIT wrong tries in a row, each further try must wait, twice as long each
+    time up to PERSON_PIN_WAIT_MAX_MINUTES: guessing stays slow, and nobody can lock a person out for
+    long by typing their prison number. Too many wrong tries from one network address stop that address.
+    """
+    address_wait = sign_in_address_wait()
+    if address_wait:
+        sign_in_attempt_record(
+            method=SignInMethod.PIN, identifier=prison_number.strip().upper(), succeeded=False, reason="address_limit"
+        )
+        raise _address_limited_error(address_wait)
     with transaction.atomic():
         user, refusal = _pin_check(prison_number.strip().upper(), pin)
     # Raised after the commit, so the count of wrong tries and the record of the attempt are kept.
     if refusal is not None:
+        if refusal.reason in ("wrong_credentials", "waiting"):
+            sign_in_address_failed()
         raise refusal
     assert user is not None
     return user
@@ -101,11 +125,12 @@ def _pin_check(prison_number: str, pin: str) -> tuple[User | None, SignInRefused
         sign_in_attempt_record(method=SignInMethod.PIN, identifier=prison_number, succeeded=False, reason="unknown")
         return None, wrong
     user = credential.user
-    if credential.is_locked:
+    now = timezone.now()
+    if credential.wait_until is not None and credential.wait_until > now:
         sign_in_attempt_record(
-            method=SignInMethod.PIN, identifier=prison_number, user=user, succeeded=False, reason="locked"
+            method=SignInMethod.PIN, identifier=prison_number, user=user, succeeded=False, reason="waiting"
         )
-        return None, _pin_locked_error()
+        return None, _pin_wait_error(credential.wait_until - now)
     if user.person is None or user.person.status not in CUSTODY_STATUSES:
         sign_in_attempt_record(
             method=SignInMethod.PIN, identifier=prison_number, user=user, succeeded=False, reason="not_in_custody"
@@ -115,32 +140,94 @@ def _pin_check(prison_number: str, pin: str) -> tuple[User | None, SignInRefused
         credential.failed_attempts = F("failed_attempts") + 1
         credential.save(update_fields=["failed_attempts"])
         credential.refresh_from_db(fields=["failed_attempts"])
-        locked = credential.failed_attempts >= settings.PERSON_PIN_FAILURE_LIMIT
-        if locked:
-            credential.locked_at = timezone.now()
-            credential.save(update_fields=["locked_at"])
-            audit_record(actor=None, action=AuditAction.ACCOUNT_PIN_LOCKED, person=user.person, target=credential)
+        beyond = credential.failed_attempts - settings.PERSON_PIN_FAILURE_LIMIT
+        wait = pin_wait_after(credential.failed_attempts)
+        if wait:
+            credential.wait_until = now + wait
+            credential.save(update_fields=["wait_until"])
+            if beyond == 0:
+                audit_record(actor=None, action=AuditAction.ACCOUNT_PIN_LOCKED, person=user.person, target=credential)
         sign_in_attempt_record(
             method=SignInMethod.PIN,
             identifier=prison_number,
             user=user,
             succeeded=False,
-            reason="locked_now" if locked else "wrong_pin",
+            reason="wait_now" if wait else "wrong_pin",
         )
-        if locked:
-            return None, _pin_locked_error()
-        return None, wrong
+        return None, (_pin_wait_error(wait) if wait else wrong)
     credential.failed_attempts = 0
-    credential.save(update_fields=["failed_attempts"])
+    credential.wait_until = None
+    credential.save(update_fields=["failed_attempts", "wait_until"])
     sign_in_attempt_record(method=SignInMethod.PIN, identifier=prison_number, user=user, succeeded=True)
     return user, None
 
 
-def _pin_locked_error() -> SignInRefused:
+def pin_wait_after(failed_attempts: int) -> timedelta:
+    """How long the next try must wait after this many wrong PINs in a row (nothing below the limit)."""
+    beyond = failed_attempts - settings.PERSON_PIN_FAILURE_LIMIT
+    if beyond < 0:
+        return timedelta(0)
+    minutes = min(settings.PERSON_PIN_WAIT_FIRST_MINUTES * 2 ** min(beyond, 20), settings.PERSON_PIN_WAIT_MAX_MINUTES)
+    return timedelta(minutes=minutes)
+
+
+def _pin_wait_error(wait: timedelta) -> SignInRefused:
+    minutes = max(1, -(-int(wait.total_seconds()) // 60))
     return SignInRefused(
-        _("Your PIN is locked because it was entered wrongly too many times. Ask a member of staff to reset it."),
-        "locked",
+        ngettext(
+            "The PIN was wrong too many times. Wait %(minutes)s minute and try again, "
+            "or ask a member of staff to reset it.",
+            "The PIN was wrong too many times. Wait %(minutes)s minutes and try again, "
+            "or ask a member of staff to reset it.",
+            minutes,
+        )
+        % {"minutes": minutes},
+        "waiting",
     )
+
+
+# --- Limits by network address (every sign-in method) ------------------------------------------
+
+
+def _address_limit(address: str | None) -> int:
+    if address_in_networks(address, settings.SIGN_IN_SHARED_NETWORKS):
+        return int(settings.SIGN_IN_SHARED_ADDRESS_FAILURE_LIMIT)
+    return int(settings.SIGN_IN_ADDRESS_FAILURE_LIMIT)
+
+
+def sign_in_address_wait() -> int:
+    """Seconds the current request's address must wait after too many wrong tries; 0 if it may try.
+
+    Shared prison and probation networks (SIGN_IN_SHARED_NETWORKS) have the higher limit. Calls with no
+    address (commands, jobs) are not limited here.
+    """
+    address = current_request_context().ip_address
+    if not address:
+        return 0
+    window = settings.SIGN_IN_ADDRESS_WINDOW_MINUTES * 60
+    if window_count("sign-in-address", address, window) < _address_limit(address):
+        return 0
+    return window_seconds_left(window)
+
+
+def sign_in_address_failed() -> None:
+    """Count one wrong PIN, password or code from the current request's address."""
+    address = current_request_context().ip_address
+    if address:
+        window_hit("sign-in-address", address, settings.SIGN_IN_ADDRESS_WINDOW_MINUTES * 60)
+
+
+def _address_limited_error(seconds: int) -> SignInRefused:
+    return SignInRefused(address_limited_message(seconds), "address_limit")
+
+
+def address_limited_message(seconds: int) -> str:
+    minutes = max(1, -(-seconds // 60))
+    return ngettext(
+        "There have been too many wrong tries from this place. Wait %(minutes)s minute and try again.",
+        "There have been too many wrong tries from this place. Wait %(minutes)s minutes and try again.",
+        minutes,
+    ) % {"minutes": minutes}
 
 
 def person_pin_set(*, actor: StaffUser, person: Person, pin: str, reason: str = "") -> PinCredential:
@@ -156,6 +243,7 @@ def person_pin_set(*, actor: StaffUser, person: Person, pin: str, reason: str = 
                 "pin_hash": make_password(pin),
                 "failed_attempts": 0,
                 "locked_at": None,
+                "wait_until": None,
                 "set_at": timezone.now(),
                 "set_by": actor,
             },
@@ -168,6 +256,8 @@ def person_pin_set(*, actor: StaffUser, person: Person, pin: str, reason: str = 
             target=credential,
             reason=reason,
         )
+        if not created:  # whoever knew the old PIN may be signed in: every device and session signs in again
+            person_access_end(actor=actor, person=person, reason="PIN reset by staff")
     return credential
 
 
@@ -269,6 +359,79 @@ def _activation_check(code: str) -> tuple[User | None, SignInRefused | None]:
         actor=record.user, role="person", action=AuditAction.ACCOUNT_ACTIVATED, person=record.user.person, target=record
     )
     return record.user, None
+
+
+class CodeRequestRefused(Exception):
+    """A request for a sign-in code beyond a limit, with words the person can act on."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.reason = reason
+
+
+def one_time_code_request(*, contact: str) -> None:
+    """A person asks for a sign-in code: checked against the limits, then queued for sending.
+
+    The same work whatever the contact: the counters, then one queued task that looks the contact up
+    (`one_time_code_send`). So the answer reads the same and takes the same time whether or not the
+    number is known. Limits (raising `CodeRequestRefused`): a cool-down between two asks for one
+    contact, and per hour a most for one contact, for one network address and for everyone together.
+    """
+    from onward.accounts.tasks import send_sign_in_code
+
+    contact = contact.strip()
+    subject = contact.lower() if "@" in contact else _normalise_phone(contact)
+    address = current_request_context().ip_address or ""
+    hour = 3600
+    cool_down = settings.SIGN_IN_CODE_COOL_DOWN_SECONDS
+    wait = cool_down_remaining("sign-in-code-contact", subject, cool_down)
+    if wait:
+        raise _cool_down_refusal(wait)
+    address_limit = (
+        settings.SIGN_IN_CODE_SHARED_ADDRESS_PER_HOUR
+        if address_in_networks(address, settings.SIGN_IN_SHARED_NETWORKS)
+        else settings.SIGN_IN_CODE_PER_ADDRESS_PER_HOUR
+    )
+    over = [
+        reason
+        for reason, scope, key, limit in (
+            ("contact_limit", "sign-in-code-contact", subject, settings.SIGN_IN_CODE_PER_CONTACT_PER_HOUR),
+            ("address_limit", "sign-in-code-address", address, address_limit),
+            ("total_limit", "sign-in-code-total", "all", settings.SIGN_IN_CODE_TOTAL_PER_HOUR),
+        )
+        if window_hit(scope, key, hour) > limit
+    ]
+    if over:
+        minutes = max(1, -(-window_seconds_left(hour) // 60))
+        sign_in_attempt_record(
+            method=SignInMethod.ONE_TIME_CODE, identifier=_mask(contact), succeeded=False, reason=over[0]
+        )
+        raise CodeRequestRefused(
+            ngettext(
+                "Too many codes have been asked for. Wait %(minutes)s minute, then try again.",
+                "Too many codes have been asked for. Wait %(minutes)s minutes, then try again.",
+                minutes,
+            )
+            % {"minutes": minutes},
+            over[0],
+        )
+    wait = cool_down_start("sign-in-code-contact", subject, cool_down)
+    if wait:  # another ask for the same contact came in at the same moment
+        raise _cool_down_refusal(wait)
+    send_sign_in_code.enqueue(contact, address)
+
+
+def _cool_down_refusal(wait: int) -> CodeRequestRefused:
+    return CodeRequestRefused(
+        ngettext(
+            "You asked for a code a moment ago. Wait %(seconds)s second for it to come, then ask again if it has not.",
+            "You asked for a code a moment ago. Wait %(seconds)s seconds for it to come, then ask again if it has not.",
+            wait,
+        )
+        % {"seconds": wait},
+        "cool_down",
+    )
 
 
 def one_time_code_send(*, contact: str) -> None:
@@ -376,6 +539,7 @@ def _mask(contact: str) -> str:
 # --- Device tokens ----------------------------------------------------------------------------
 
 DEVICE_TOKEN_PREFIX = "onw_"  # noqa: S105 - a visible prefix, not a secret
+DEVICE_TOKEN_TOUCH_SECONDS = 60  # how stale last_used_at may get before a call writes it
 
 
 @dataclass(frozen=True)
@@ -384,14 +548,132 @@ class IssuedDeviceToken:
     token: str  # shown once
 
 
-def staff_totp_confirm(*, user: StaffUser, device: Any, code: str) -> bool:
-    """A staff member's first authenticator code: right, and the authenticator is theirs from now on."""
+# --- Staff: authenticator set-up, only with an administrator's code ---------------------------
+
+
+def authenticator_enrolment_issue(*, actor: StaffUser, user: User) -> str:
+    """An administrator lets a member of staff set up (or replace) their authenticator app.
+
+    Returns the code once (only its digest is kept): it works once, within AUTHENTICATOR_ENROLMENT_HOURS,
+    and replaces any earlier code not yet used. Knowing a new account's password is never enough.
+    """
+    require(actor, "admin.site")
+    if user.kind != UserKind.STAFF:
+        raise ValueError("Authenticator apps are for staff accounts.")
+    code = "".join(secrets.choice(ACTIVATION_ALPHABET) for _ in range(ACTIVATION_CODE_LENGTH))
+    now = timezone.now()
+    with transaction.atomic():
+        AuthenticatorEnrolment.objects.filter(user=user, used_at__isnull=True, revoked_at__isnull=True).update(
+            revoked_at=now
+        )
+        record = AuthenticatorEnrolment.objects.create(
+            user=user,
+            code_digest=code_digest("enrolment", code),
+            created_by=actor,
+            created_at=now,
+            expires_at=now + timedelta(hours=settings.AUTHENTICATOR_ENROLMENT_HOURS),
+        )
+        audit_record(
+            actor=actor,
+            role="administrator",
+            action=AuditAction.ACCOUNT_AUTHENTICATOR_ENROLMENT_ISSUED,
+            target=user,
+            data={"enrolment": record.pk, "expires_at": record.expires_at.isoformat()},
+        )
+    return f"{code[:5]}-{code[5:]}"
+
+
+def authenticator_enrolment_check(*, user: User, code: str) -> AuthenticatorEnrolment | None:
+    """The staff member's live set-up code, if this is it (nothing is used up yet)."""
+    record = AuthenticatorEnrolment.objects.filter(
+        user=user,
+        code_digest=code_digest("enrolment", code),
+        used_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    ).first()
+    if record is None:
+        sign_in_address_failed()
+        sign_in_attempt_record(
+            method=SignInMethod.STAFF_TOTP,
+            identifier=user.username,
+            user=user,
+            succeeded=False,
+            reason="wrong_enrolment_code",
+        )
+    return record
+
+
+def staff_self_unlock(*, email: str, password: str, code: str) -> tuple[User, Any] | None:
+    """A member of staff locked out by wrong passwords unlocks their own account: the right password and
+    a code from their authenticator app, together. So someone who only knows their email address cannot
+    keep them out. Returns the account and the authenticator that proved it, or None (said the same way
+    whichever part was wrong)."""
+    from axes.utils import reset as axes_reset
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    email = email.strip().lower()
+    user = User.objects.filter(username=email, kind=UserKind.STAFF, is_active=True).first()
+    reason = ""
+    device = None
+    if user is None:
+        make_password(password)  # same work as a real check, so timing does not reveal who exists
+        reason = "unknown"
+    elif not check_password(password, user.password):
+        reason = "wrong_credentials"
+    else:
+        for candidate in TOTPDevice.objects.filter(user=user, confirmed=True):
+            if candidate.verify_is_allowed()[0] and candidate.verify_token(code):
+                device = candidate
+                break
+        if device is None:
+            reason = "wrong_code"
+    if user is None or device is None:
+        sign_in_address_failed()
+        sign_in_attempt_record(
+            method=SignInMethod.STAFF_TOTP, identifier=email, user=user, succeeded=False, reason=f"unlock_{reason}"
+        )
+        return None
+    with transaction.atomic():
+        axes_reset(username=user.username)
+        audit_record(actor=user, role="staff", action=AuditAction.ACCOUNT_STAFF_SELF_UNLOCKED, target=user)
+        sign_in_attempt_record(method=SignInMethod.STAFF_PASSWORD, identifier=email, user=user, succeeded=True)
+    return user, device
+
+
+def authenticator_enrolment_live(*, user: User, enrolment_id: Any) -> bool:
+    return AuthenticatorEnrolment.objects.filter(
+        pk=enrolment_id, user=user, used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+    ).exists()
+
+
+def staff_totp_confirm(*, user: StaffUser, device: Any, code: str, enrolment_id: int) -> bool:
+    """A staff member's first authenticator code, with their administrator's set-up code still live: the
+    authenticator is theirs from now on (any earlier one stops), and the set-up code is used up."""
     if not device.verify_token(code):
         return False
     with transaction.atomic():
+        enrolment = (
+            AuthenticatorEnrolment.objects.select_for_update()
+            .filter(
+                pk=enrolment_id, user=user, used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+            )
+            .first()
+        )
+        if enrolment is None:
+            return False
+        enrolment.used_at = timezone.now()
+        enrolment.save(update_fields=["used_at"])
+        type(device).objects.filter(user=user).exclude(pk=device.pk).delete()
         device.confirmed = True
         device.save(update_fields=["confirmed"])
-        audit_record(actor=user, role="staff", action=AuditAction.ACCOUNT_AUTHENTICATOR_SET_UP, target=user)
+        audit_record(
+            actor=user,
+            role="staff",
+            action=AuditAction.ACCOUNT_AUTHENTICATOR_SET_UP,
+            target=user,
+            data={"enrolment": enrolment.pk, "issued_by": enrolment.created_by_id},
+        )
     return True
 
 
@@ -403,8 +685,13 @@ def device_token_create(*, actor: PersonUser, name: str) -> IssuedDeviceToken:
         raise ValueError(_("Give the device a name, like “My phone”."))
     token = DEVICE_TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
+        now = timezone.now()
         record = DeviceToken.objects.create(
-            user=actor, name=name.strip()[:100], token_digest=code_digest("device", token)
+            user=actor,
+            name=name.strip()[:100],
+            token_digest=code_digest("device", token),
+            created_at=now,
+            secret_issued_at=now,
         )
         audit_record(
             actor=actor,
@@ -467,18 +754,122 @@ def person_access_end(*, actor: Any, person: Person, reason: str) -> int:
     return tokens
 
 
-def device_token_authenticate(token: str) -> User | None:
+@dataclass(frozen=True)
+class DeviceTokenUse:
+    """Who a device token signs in, and the token the device must send from now on ("" if unchanged)."""
+
+    user: User
+    replacement: str = ""
+
+
+def device_token_limits(record: DeviceToken) -> tuple[timedelta, timedelta]:
+    """(lifetime, idle limit) of a device: shorter for a person in custody, whose tablets are shared."""
+    person = record.user.person
+    if person is not None and person.in_custody:
+        return (
+            timedelta(hours=settings.CUSTODY_DEVICE_TOKEN_LIFETIME_HOURS),
+            timedelta(minutes=settings.CUSTODY_DEVICE_TOKEN_IDLE_MINUTES),
+        )
+    return timedelta(days=settings.DEVICE_TOKEN_LIFETIME_DAYS), timedelta(days=settings.DEVICE_TOKEN_IDLE_DAYS)
+
+
+def _device_token_successor(token: str, generation: int) -> str:
+    """The secret that follows `token`: derived with the site's key, so whoever presents the old secret
+    within its grace gets the same new one again (two calls in flight, or an answer that never arrived)."""
+    mac = salted_hmac("onward.accounts.device-rotation", f"{token}:{generation}").digest()
+    return DEVICE_TOKEN_PREFIX + base64.urlsafe_b64encode(mac).decode().rstrip("=")
+
+
+def device_token_use(token: str) -> DeviceTokenUse | None:
+    """Check a device token for one API call; None if it cannot sign in.
+
+    A device stops at the end of its lifetime (from when it was added) or when it was not used within
+    its idle limit. A secret older than DEVICE_TOKEN_ROTATE_MINUTES is replaced as it is used: the new
+    one is returned (the API sends it in the `Onward-Device-Token` header) and the old one keeps working
+    for DEVICE_TOKEN_GRACE_SECONDS, each time answering with the same new one. An old secret presented
+    after its grace means a copy is in use somewhere: the device is stopped.
+    """
     if not token.startswith(DEVICE_TOKEN_PREFIX):
         return None
-    record = DeviceToken.objects.select_related("user").filter(token_digest=code_digest("device", token)).first()
+    digest = code_digest("device", token)
+    record = (
+        DeviceToken.objects.select_related("user__person")
+        .filter(models.Q(token_digest=digest) | models.Q(previous_digest=digest))
+        .first()
+    )
     if record is None or record.revoked_at is not None or not record.user.is_active:
         return None
     if record.user.kind != UserKind.PERSON:
         return None  # device tokens are for people's phones and tablets only
     now = timezone.now()
-    if record.last_used_at is None or now - record.last_used_at > timedelta(minutes=5):
+    lifetime, idle = device_token_limits(record)
+    last_used = max(filter(None, (record.last_used_at, record.secret_issued_at, record.created_at)))
+    if now >= record.created_at + lifetime or now - last_used > idle:
+        _device_token_stop(record, now, reason="expired" if now >= record.created_at + lifetime else "idle")
+        return None
+    if record.token_digest != digest:  # a secret already replaced
+        if record.previous_valid_until is not None and now <= record.previous_valid_until:
+            return DeviceTokenUse(record.user, _device_token_successor(token, record.generation))
+        _device_token_stop(record, now, reason="replaced_token_reused")
+        return None
+    if now - record.secret_issued_at >= timedelta(minutes=settings.DEVICE_TOKEN_ROTATE_MINUTES):
+        return _device_token_rotate(record.pk, token, digest, now)
+    if record.last_used_at is None or now - record.last_used_at > timedelta(seconds=DEVICE_TOKEN_TOUCH_SECONDS):
         DeviceToken.objects.filter(pk=record.pk).update(last_used_at=now)  # coarse, to keep reads cheap
-    return record.user
+    return DeviceTokenUse(record.user)
+
+
+def _device_token_rotate(pk: int, token: str, digest: str, now: datetime) -> DeviceTokenUse | None:
+    with transaction.atomic():
+        record = DeviceToken.objects.select_for_update().select_related("user").get(pk=pk)
+        if record.revoked_at is not None:
+            return None
+        if record.token_digest == digest:
+            record.generation += 1
+            record.previous_digest = digest
+            record.previous_valid_until = now + timedelta(seconds=settings.DEVICE_TOKEN_GRACE_SECONDS)
+            record.token_digest = code_digest("device", _device_token_successor(token, record.generation))
+            record.secret_issued_at = now
+            record.last_used_at = now
+            record.save(
+                update_fields=[
+                    "generation",
+                    "previous_digest",
+                    "previous_valid_until",
+                    "token_digest",
+                    "secret_issued_at",
+                    "last_used_at",
+                ]
+            )
+        elif record.previous_digest != digest:  # replaced twice while this call waited: too old now
+            return None
+    # A call that waited for another to replace the same secret gets the same new one.
+    return DeviceTokenUse(record.user, _device_token_successor(token, record.generation))
+
+
+def _device_token_stop(record: DeviceToken, now: datetime, *, reason: str) -> None:
+    """A device that ran out, or whose replaced secret came back: it signs in no more."""
+    with transaction.atomic():
+        _device_token_stop_now(record, now, reason=reason)
+
+
+def _device_token_stop_now(record: DeviceToken, now: datetime, *, reason: str) -> None:
+    stopped = DeviceToken.objects.filter(pk=record.pk, revoked_at__isnull=True).update(revoked_at=now)
+    sign_in_attempt_record(
+        method=SignInMethod.DEVICE_TOKEN,
+        identifier=f"device:{record.pk}",
+        user=record.user,
+        succeeded=False,
+        reason=reason,
+    )
+    if stopped and reason == "replaced_token_reused" and record.user.person is not None:
+        audit_record(
+            actor=None,
+            action=AuditAction.ACCOUNT_DEVICE_TOKEN_REVOKED,
+            person=record.user.person,
+            target=record,
+            reason="A replaced device token was used again",
+        )
 
 
 # --- Sign-in links (with date of birth) --------------------------------------------------------

@@ -6,6 +6,7 @@ urlpatterns = [
     path("sign-in/", views.staff_sign_in, name="staff_sign_in"),
     path("sign-in/code/", views.staff_code, name="staff_code"),
     path("sign-in/set-up-code/", views.staff_code_setup, name="staff_code_setup"),
+    path("sign-in/unlock/", views.staff_unlock, name="staff_unlock"),
     path("sign-out/", views.sign_out, name="sign_out"),
     path("me/sign-in/", views.person_sign_in, name="person_sign_in"),
     path("me/sign-in/code/", views.person_code_request, name="person_code_request"),

@@ -24,24 +24,33 @@ from onward.accounts.forms import (
     CodeForm,
     ContactForm,
     DateOfBirthForm,
+    EnrolmentCodeForm,
     OneTimeCodeForm,
     PinResetForm,
     PinSignInForm,
     StaffSignInForm,
+    StaffUnlockForm,
 )
 from onward.accounts.models import DeviceToken, SignInMethod
 from onward.accounts.services import (
+    CodeRequestRefused,
     SignInRefused,
     activation_code_issue,
     activation_code_redeem,
+    address_limited_message,
+    authenticator_enrolment_check,
+    authenticator_enrolment_live,
     device_token_revoke,
-    one_time_code_send,
+    one_time_code_request,
     one_time_code_verify,
     person_pin_set,
     person_pin_sign_in,
+    sign_in_address_failed,
+    sign_in_address_wait,
     sign_in_attempt_record,
     sign_in_link_is_live,
     sign_in_link_redeem,
+    staff_self_unlock,
     staff_totp_confirm,
 )
 from onward.accounts.totp import totp_device_new, totp_qr_svg
@@ -53,6 +62,7 @@ from onward.people.selectors import person_get
 
 PENDING_STAFF = "onward_pending_staff"
 PENDING_CONTACT = "onward_pending_contact"
+PENDING_ENROLMENT = "onward_pending_enrolment"
 PERSON_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
@@ -61,13 +71,23 @@ def staff_sign_in(request: HttpRequest) -> HttpResponse:
     form = StaffSignInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"].lower()
-        user = auth.authenticate(request, username=email, password=form.cleaned_data["password"])
-        if getattr(request, "axes_locked_out", False):
+        address_wait = sign_in_address_wait()
+        user = (
+            None if address_wait else auth.authenticate(request, username=email, password=form.cleaned_data["password"])
+        )
+        if address_wait:
+            sign_in_attempt_record(
+                method=SignInMethod.STAFF_PASSWORD, identifier=email, succeeded=False, reason="address_limit"
+            )
+            form.add_error(None, address_limited_message(address_wait))
+        elif getattr(request, "axes_locked_out", False):
             sign_in_attempt_record(
                 method=SignInMethod.STAFF_PASSWORD, identifier=email, succeeded=False, reason="locked"
             )
             form.add_error(None, _locked_message())
+            return render(request, "accounts/staff_sign_in.html", {"form": form, "locked": True}, status=403)
         elif user is None or user.kind != UserKind.STAFF:
+            sign_in_address_failed()
             sign_in_attempt_record(
                 method=SignInMethod.STAFF_PASSWORD, identifier=email, succeeded=False, reason="wrong_credentials"
             )
@@ -78,7 +98,43 @@ def staff_sign_in(request: HttpRequest) -> HttpResponse:
             request.session[PENDING_STAFF] = user.pk
             has_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
             return redirect("accounts:staff_code" if has_device else "accounts:staff_code_setup")
-    return render(request, "accounts/staff_sign_in.html", {"form": form}, status=400 if form.errors else 200)
+    return render(
+        request, "accounts/staff_sign_in.html", {"form": form, "locked": False}, status=400 if form.errors else 200
+    )
+
+
+@public
+def staff_unlock(request: HttpRequest) -> HttpResponse:
+    """A locked-out member of staff unlocks their own account with their password and authenticator code."""
+    form = StaffUnlockForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        wait = sign_in_address_wait()
+        unlocked = (
+            None
+            if wait
+            else staff_self_unlock(
+                email=form.cleaned_data["email"], password=form.cleaned_data["password"], code=form.cleaned_data["code"]
+            )
+        )
+        if wait:
+            form.add_error(None, address_limited_message(wait))
+            status = 429
+        elif unlocked is None:
+            form.add_error(
+                None,
+                _(
+                    "The email address, password or code is not right. Check them, and wait for a new code "
+                    "in your app before you try again."
+                ),
+            )
+        else:
+            user, device = unlocked
+            request.session.cycle_key()
+            return _finish_staff_sign_in(request, user, device)
+    if form.errors and status == 200:
+        status = 400
+    return render(request, "accounts/staff_unlock.html", {"form": form}, status=status)
 
 
 @public
@@ -112,15 +168,18 @@ def staff_code(request: HttpRequest) -> HttpResponse:
 
 @public
 def staff_code_setup(request: HttpRequest) -> HttpResponse:
+    """Set up an authenticator app: first the administrator's set-up code, then the app's first code."""
     user = _pending_staff(request)
     if user is None:
         return redirect("accounts:staff_sign_in")
-    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
-        return redirect("accounts:staff_code")
+    enrolment_id = request.session.get(PENDING_ENROLMENT)
+    if not enrolment_id or not authenticator_enrolment_live(user=user, enrolment_id=enrolment_id):
+        return _staff_enrolment_code(request, user)
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first() or totp_device_new(user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if staff_totp_confirm(user=user, device=device, code=form.cleaned_data["code"]):
+        if staff_totp_confirm(user=user, device=device, code=form.cleaned_data["code"], enrolment_id=enrolment_id):
+            request.session.pop(PENDING_ENROLMENT, None)
             return _finish_staff_sign_in(request, user, device)
         sign_in_attempt_record(
             method=SignInMethod.STAFF_TOTP,
@@ -132,6 +191,28 @@ def staff_code_setup(request: HttpRequest) -> HttpResponse:
         form.add_error("code", _("That code is not right. Check the app is set up with this key and try again."))
     context = {"form": form, "qr_svg": totp_qr_svg(device), "secret": device_secret_for_display(device)}
     return render(request, "accounts/staff_code_setup.html", context, status=400 if form.errors else 200)
+
+
+def _staff_enrolment_code(request: HttpRequest, user: Any) -> HttpResponse:
+    form = EnrolmentCodeForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        wait = sign_in_address_wait()
+        enrolment = None if wait else authenticator_enrolment_check(user=user, code=form.cleaned_data["code"])
+        if wait:
+            form.add_error(None, address_limited_message(wait))
+            status = 429
+        elif enrolment is None:
+            form.add_error(
+                "code",
+                _("That set-up code is not right, or it has run out or been used. Ask an administrator for a new one."),
+            )
+        else:
+            request.session[PENDING_ENROLMENT] = enrolment.pk
+            return redirect("accounts:staff_code_setup")
+    if form.errors and status == 200:
+        status = 400
+    return render(request, "accounts/staff_enrolment_code.html", {"form": form}, status=status)
 
 
 def device_secret_for_display(device: TOTPDevice) -> str:
@@ -146,13 +227,14 @@ def staff_locked_out(request: HttpRequest, credentials: Any = None, *args: Any, 
     form = StaffSignInForm(request.POST or None)
     form.is_valid()
     form.add_error(None, _locked_message())
-    return render(request, "accounts/staff_sign_in.html", {"form": form}, status=403)
+    return render(request, "accounts/staff_sign_in.html", {"form": form, "locked": True}, status=403)
 
 
 def _locked_message() -> str:
     return _(
-        "This account is locked because the password was wrong too many times. "
-        "Try again in %(hours)s hour, or ask an administrator to unlock it."
+        "This account is locked because the password was wrong too many times. If it is yours, unlock it "
+        "now with your password and a code from your authenticator app. Or try again in %(hours)s hour, "
+        "or ask an administrator to unlock it."
     ) % {"hours": settings.AXES_COOLOFF_TIME}
 
 
@@ -210,11 +292,19 @@ def person_sign_in(request: HttpRequest) -> HttpResponse:
 @public
 def person_code_request(request: HttpRequest) -> HttpResponse:
     form = ContactForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        one_time_code_send(contact=form.cleaned_data["contact"])
-        request.session[PENDING_CONTACT] = form.cleaned_data["contact"]
-        return redirect("accounts:person_code_enter")
-    return render(request, "accounts/person_code_request.html", {"form": form}, status=400 if form.errors else 200)
+        try:
+            one_time_code_request(contact=form.cleaned_data["contact"])
+        except CodeRequestRefused as refused:
+            form.add_error(None, refused.message)
+            status = 429
+        else:
+            request.session[PENDING_CONTACT] = form.cleaned_data["contact"]
+            return redirect("accounts:person_code_enter")
+    if form.errors and status == 200:
+        status = 400
+    return render(request, "accounts/person_code_request.html", {"form": form}, status=status)
 
 
 @public

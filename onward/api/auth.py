@@ -17,14 +17,30 @@ from ninja.utils import check_csrf
 
 from onward.accounts.actors import PersonUser, StaffUser
 from onward.accounts.models import User
-from onward.accounts.services import device_token_authenticate
+from onward.accounts.services import device_token_use
 from onward.core.actors import UserKind, staff_verified
 
 BEARER_PREFIX = "bearer "
+# The answer to a call whose device token was replaced carries the new one here (see DeviceTokenAuth).
+NEW_TOKEN_HEADER = "Onward-Device-Token"  # noqa: S105 - a header name, not a secret
+NEW_TOKEN_ATTRIBUTE = "onward_new_device_token"  # noqa: S105 - an attribute name
 
 
 class DeviceTokenAuth(HttpBearer):
-    """`Authorization: Bearer onw_…`, a token a person made for their phone or tablet."""
+    """`Authorization: Bearer onw_…`, a token a person made for their phone or tablet.
+
+    Tokens expire and are replaced as they are used: see `openapi_description`.
+    """
+
+    openapi_description = (
+        "A device token, 'Bearer onw_…'. It stops working when it was not used for a while (10 minutes "
+        "for a person in custody, 14 days otherwise, by default) and at the end of its lifetime (12 hours in "
+        "custody, 90 days otherwise); the person then signs in and adds the device again. It is also "
+        "replaced as it is used: when an answer carries the header 'Onward-Device-Token', store that "
+        "token and send it from the next call on. The old token keeps working for 2 minutes (calls "
+        "already on their way are safe, and each of them answers with the same new token); after that, "
+        "using it again stops the device. A 401 answer means sign in again."
+    )
 
     def __call__(self, request: HttpRequest) -> Any | None:
         # Ninja's own parser logs an unexpected header whole in DEBUG; a header can carry a password.
@@ -34,10 +50,12 @@ class DeviceTokenAuth(HttpBearer):
         return self.authenticate(request, token)
 
     def authenticate(self, request: HttpRequest, token: str) -> Any | None:
-        user = device_token_authenticate(token.strip())
-        if user is None or user.kind != UserKind.PERSON:
+        use = device_token_use(token.strip())
+        if use is None or use.user.kind != UserKind.PERSON:
             return None  # staff never sign in by device token, whatever a database row says
-        return user
+        if use.replacement:
+            setattr(request, NEW_TOKEN_ATTRIBUTE, use.replacement)
+        return use.user
 
 
 class StaffSessionAuth(APIKeyCookie):

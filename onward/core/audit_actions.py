@@ -23,11 +23,19 @@ class AuditAction(TextChoices):
     ACCOUNT_DEVICE_TOKEN_CREATED = "account.device_token_created", _("Added a device to their account")
     ACCOUNT_DEVICE_TOKEN_REVOKED = "account.device_token_revoked", _("Removed a device from an account")
     ACCOUNT_AUTHENTICATOR_SET_UP = "account.authenticator_set_up", _("Set up their authenticator app")
+    ACCOUNT_AUTHENTICATOR_ENROLMENT_ISSUED = (
+        "account.authenticator_enrolment_issued",
+        _("Issued a code to set up a staff member's authenticator app"),
+    )
     ACCOUNT_PIN_LOCKED = "account.pin_locked", _("PIN locked after too many wrong tries")
     ACCOUNT_PIN_RESET = "account.pin_reset", _("Reset a person's PIN")
     ACCOUNT_PIN_SET = "account.pin_set", _("Set a person's first PIN")
     ACCOUNT_STAFF_ROLES_CHANGED = "account.staff_roles_changed", _("Changed a staff member's roles")
     ACCOUNT_STAFF_UNLOCKED = "account.staff_unlocked", _("Unlocked a staff member's sign-in")
+    ACCOUNT_STAFF_SELF_UNLOCKED = (
+        "account.staff_self_unlocked",
+        _("Unlocked their own sign-in with their password and authenticator code"),
+    )
 
     # --- The admin site -------------------------------------------------------------------------
     ADMIN_ORGUNIT_ADDED = "admin.orgunit.added", _("Added an organisation unit")

@@ -43,6 +43,15 @@ class SupervisionEnded:
 
 
 @dataclass(frozen=True)
+class PersonContactChanged:
+    """Staff changed the person's phone number or email: whoever was signed in by the old one must sign in again."""
+
+    person: Person
+    actor: Any
+    fields: tuple[str, ...]  # "phone", "email"
+
+
+@dataclass(frozen=True)
 class LicenceIssued:
     """A new version of the person's licence conditions: they must read and confirm it."""
 

@@ -28,6 +28,7 @@ from onward.organisations.roles import staff_roles
 from onward.people.events import (
     ContactCodeIssued,
     LicenceIssued,
+    PersonContactChanged,
     PersonReleased,
     PersonTransferred,
     ReleaseHandover,
@@ -505,6 +506,9 @@ def person_update(*, actor: Any, person: Person, fields: Mapping[str, Any], reas
             reason=reason,
             data={"before": _audit_values(current, changed), "after": _audit_values(values, changed)},
         )
+        contacts = tuple(name for name in ("phone", "email") if name in changed and current[name])
+        if contacts:  # a contact replaced or removed, not one given for the first time
+            announce(PersonContactChanged(person=locked, actor=actor, fields=contacts))
         transferred = "unit" in changed
         if transferred:
             announce(PersonTransferred(person=locked, actor=actor, from_unit=from_unit, to_unit=locked.unit))

@@ -18,7 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
 from onward.accounts.models import PinCredential
-from onward.accounts.services import person_account_ensure
+from onward.accounts.services import authenticator_enrolment_issue, person_account_ensure
 from onward.accounts.tests.factories import TEST_PASSWORD, StaffFactory, StaffRoleFactory, totp_code
 from onward.organisations.models import Role
 from onward.people.models import AssignmentRole, Person
@@ -36,8 +36,8 @@ PIN = "4821"
 WRONG_PIN = "1111"
 PIN_FAILURE_LIMIT = 5
 WRONG_PIN_MESSAGE = "The prison number or PIN is not right. Check them and try again."
-LOCKED_PIN_MESSAGE = (
-    "Your PIN is locked because it was entered wrongly too many times. Ask a member of staff to reset it."
+WAIT_PIN_MESSAGE = (
+    "The PIN was wrong too many times. Wait 1 minute and try again, or ask a member of staff to reset it."
 )
 
 
@@ -105,9 +105,10 @@ def test_practitioner_signs_in_finds_a_person_and_reads_their_record(page: Page,
         page.emulate_media(media="screen")
 
 
-def test_staff_without_an_authenticator_sets_one_up_and_signs_in(page: Page, org: Any) -> None:
+def test_staff_without_an_authenticator_sets_one_up_and_signs_in(page: Page, org: Any, make_staff: Any) -> None:
     worker = StaffFactory(first_name="Kim", last_name="Walker")
     StaffRoleFactory(user=worker, role=Role.KEY_WORKER, unit=org["ngt"])
+    set_up_code = authenticator_enrolment_issue(actor=make_staff(Role.ADMINISTRATOR, org["north"]), user=worker)
 
     page.goto("/sign-in/")
     page_check(page)
@@ -117,6 +118,10 @@ def test_staff_without_an_authenticator_sets_one_up_and_signs_in(page: Page, org
 
     page.wait_for_url("**/sign-in/set-up-code/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Set up your authenticator app")
+    page_check(page, phone=True)
+    page.get_by_label("Set-up code from your administrator").fill(set_up_code)
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_test_id("totp-secret")).to_be_visible()
     page_check(page, phone=True)
     secret = page.get_by_test_id("totp-secret").inner_text()
     page.get_by_label("Code from your authenticator app").fill(_authenticator_code(secret))
@@ -144,21 +149,21 @@ def test_person_in_custody_signs_in_and_sees_their_home_page(page: Page, org: An
     screenshot(page, "person-home-phone", phone=True)
 
 
-def test_five_wrong_pins_lock_the_account_until_staff_reset_it(page: Page, org: Any) -> None:
+def test_five_wrong_pins_make_the_next_try_wait(page: Page, org: Any) -> None:
     person = _person_in_custody(org, first_name="Rhys", last_name="Morgan")
 
     page.goto("/me/sign-in/")
     page_check(page, phone=True)
     for attempt in range(1, PIN_FAILURE_LIMIT + 1):
         _fill_pin_form(page, person.prison_number, WRONG_PIN)
-        expected = LOCKED_PIN_MESSAGE if attempt == PIN_FAILURE_LIMIT else WRONG_PIN_MESSAGE
+        expected = WAIT_PIN_MESSAGE if attempt == PIN_FAILURE_LIMIT else WRONG_PIN_MESSAGE
         expect(page.get_by_role("alert")).to_contain_text(expected)
         expect(page).to_have_title(re.compile(r"^Error: Sign in"))
         page_check(page, phone=attempt == PIN_FAILURE_LIMIT)
 
     _fill_pin_form(page, person.prison_number, PIN)
-    expect(page.get_by_role("alert")).to_contain_text(LOCKED_PIN_MESSAGE)
-    expect(page.get_by_role("alert")).to_contain_text("Ask a member of staff to reset it.")
+    expect(page.get_by_role("alert")).to_contain_text(WAIT_PIN_MESSAGE)
+    expect(page.get_by_role("alert")).to_contain_text("ask a member of staff to reset it.")
     assert page.url.endswith("/me/sign-in/")
     page_check(page)
     assert PinCredential.objects.get(user__person=person).is_locked

@@ -16,7 +16,11 @@ from onward.accounts.services import (
     person_pin_set,
     person_pin_sign_in,
 )
-from onward.accounts.tests.factories import TEST_PASSWORD, StaffFactory, StaffRoleFactory, totp_code
+from onward.accounts.tests.factories import (
+    TEST_PASSWORD,
+    sign_in_codes_send_queued,
+    totp_code,
+)
 from onward.audit.models import AuditEvent
 from onward.notifications.models import OutboxMessage
 from onward.organisations.models import Role
@@ -90,23 +94,6 @@ def test_staff_account_locks_after_repeated_failures(org, make_staff, settings):
     assert "/sign-in/code/" not in response.get("Location", "")
 
 
-def test_staff_without_authenticator_must_set_one_up(org):
-    user = StaffFactory()
-    StaffRoleFactory(user=user, role=Role.KEY_WORKER, unit=org["ngt"])
-    client = Client()
-    response = client.post("/sign-in/", {"email": user.username, "password": TEST_PASSWORD})
-    assert response["Location"] == "/sign-in/set-up-code/"
-    page = client.get("/sign-in/set-up-code/")
-    assert page.status_code == 200
-    assert "<svg" in page.content.decode()
-    device = user.totpdevice_set.get()
-    assert not device.confirmed
-    response = client.post("/sign-in/set-up-code/", {"code": totp_code(device)})
-    assert response.status_code == 302
-    device.refresh_from_db()
-    assert device.confirmed
-
-
 def test_pending_staff_session_cannot_skip_to_code_page():
     assert Client().get("/sign-in/code/")["Location"] == "/sign-in/"
 
@@ -139,18 +126,32 @@ def test_pin_sign_in_works_and_is_recorded(custody_person):
     assert SignInAttempt.objects.filter(user=user, method=SignInMethod.PIN, succeeded=True).exists()
 
 
-def test_pin_locks_after_five_wrong_tries_and_right_pin_is_then_refused(custody_person):
+def test_after_five_wrong_pins_each_try_waits_longer_but_never_for_long(custody_person, clock, settings):
+    settings.PERSON_PIN_WAIT_FIRST_MINUTES = 1
+    settings.PERSON_PIN_WAIT_MAX_MINUTES = 15
     for attempt in range(1, 6):
         with pytest.raises(SignInRefused) as refused:
             person_pin_sign_in(prison_number=custody_person.prison_number, pin="0000")
-        assert refused.value.reason == ("locked" if attempt == 5 else "wrong_credentials")
-    assert "Ask a member of staff" in refused.value.message
+        assert refused.value.reason == ("waiting" if attempt == 5 else "wrong_credentials")
+    assert "Wait 1 minute" in refused.value.message
+    # While it waits, even the right PIN is not checked.
     with pytest.raises(SignInRefused) as refused:
         person_pin_sign_in(prison_number=custody_person.prison_number, pin="4321")
-    assert refused.value.reason == "locked"
-    credential = PinCredential.objects.get(user__person=custody_person)
-    assert credential.is_locked
-    assert SignInAttempt.objects.filter(method=SignInMethod.PIN, succeeded=False).count() == 6
+    assert refused.value.reason == "waiting"
+    assert PinCredential.objects.get(user__person=custody_person).is_locked
+    # Each further wrong PIN doubles the wait, up to the most there is.
+    waits = []
+    for _ in range(6):
+        clock.move(minutes=16)
+        with pytest.raises(SignInRefused) as refused:
+            person_pin_sign_in(prison_number=custody_person.prison_number, pin="0000")
+        credential = PinCredential.objects.get(user__person=custody_person)
+        waits.append(round((credential.wait_until - clock.now).total_seconds() / 60))
+    assert waits == [2, 4, 8, 15, 15, 15]
+    # The person is never locked out for long: after the wait, the right PIN works and the count restarts.
+    clock.move(minutes=15, seconds=1)
+    assert person_pin_sign_in(prison_number=custody_person.prison_number, pin="4321").person == custody_person
+    assert PinCredential.objects.get(user__person=custody_person).failed_attempts == 0
     assert AuditEvent.objects.filter(action="account.pin_locked", person=custody_person).count() == 1
 
 
@@ -201,14 +202,17 @@ def test_unknown_prison_number_gives_the_same_answer_as_a_wrong_pin(custody_pers
     assert unknown.value.message == wrong.value.message
 
 
-def test_pin_sign_in_page_locks_with_a_clear_message(custody_person):
+def test_pin_sign_in_page_asks_to_wait_with_a_clear_message(custody_person, clock):
     client = Client()
     for _ in range(5):
         response = client.post("/me/sign-in/", {"prison_number": custody_person.prison_number, "pin": "0000"})
     assert response.status_code == 400
-    assert "Ask a member of staff to reset it" in response.content.decode()
+    assert "Wait 1 minute and try again, or ask a member of staff to reset it" in response.content.decode()
     response = client.post("/me/sign-in/", {"prison_number": custody_person.prison_number, "pin": "4321"})
-    assert "Ask a member of staff to reset it" in response.content.decode()
+    assert "Wait 1 minute" in response.content.decode()
+    clock.move(minutes=1, seconds=1)
+    response = client.post("/me/sign-in/", {"prison_number": custody_person.prison_number, "pin": "4321"})
+    assert response.status_code == 302
 
 
 def test_pin_sign_in_page_validates_the_prison_number_format():
@@ -268,6 +272,7 @@ def test_one_time_code_by_sms_signs_in(released):
     client = Client()
     response = client.post("/me/sign-in/code/", {"contact": "07700 900123"})
     assert response["Location"] == "/me/sign-in/code/enter/"
+    assert sign_in_codes_send_queued() == 1
     message = OutboxMessage.objects.get(person=person, channel="sms")
     assert message.recipient == "07700900123"
     code = re.search(r"\b(\d{6})\b", message.body).group(1)
@@ -294,6 +299,7 @@ def test_unknown_contact_reads_the_same_and_sends_nothing(db):
     client = Client()
     response = client.post("/me/sign-in/code/", {"contact": "07700900999"})
     assert response["Location"] == "/me/sign-in/code/enter/"
+    assert sign_in_codes_send_queued() == 1
     assert not OutboxMessage.objects.exists()
     assert SignInAttempt.objects.filter(reason="unknown_contact").exists()
 
@@ -331,13 +337,15 @@ def test_a_wrong_pin_is_never_written_back_into_the_page(custody_person):
 
 def test_device_tokens_need_a_name_and_work_only_for_people(custody_person, org, make_staff):
     from onward.accounts.models import DeviceToken
-    from onward.accounts.services import device_token_authenticate, device_token_create, person_account_ensure
+    from onward.accounts.services import device_token_create, device_token_use, person_account_ensure
 
     account = person_account_ensure(custody_person)
     with pytest.raises(ValueError, match="name"):
         device_token_create(actor=account, name="   ")
     issued = device_token_create(actor=account, name="Cell tablet")
-    assert device_token_authenticate(issued.token) == account
+    use = device_token_use(issued.token)
+    assert use is not None
+    assert use.user == account
     staff = make_staff(Role.KEY_WORKER, org["ngt"])
     DeviceToken.objects.filter(pk=issued.record.pk).update(user=staff)  # a token row that is not a person's
-    assert device_token_authenticate(issued.token) is None
+    assert device_token_use(issued.token) is None

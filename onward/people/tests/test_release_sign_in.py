@@ -8,6 +8,7 @@ from django.test import Client
 from django.utils import timezone
 
 from onward.accounts.services import SignInRefused, person_pin_set, person_pin_sign_in
+from onward.accounts.tests.factories import sign_in_codes_send_queued
 from onward.audit.models import AuditEvent
 from onward.notifications.models import OutboxMessage
 from onward.notifications.services import contact_for
@@ -93,6 +94,7 @@ def test_after_release_daniel_signs_in_by_a_code_to_the_phone_checked_at_release
         person_pin_sign_in(prison_number="A9876BC", pin="2468")
     client = Client()
     assert client.post("/me/sign-in/code/", {"contact": COMMUNITY_PHONE}).status_code == 302
+    sign_in_codes_send_queued()
     entered = client.post("/me/sign-in/code/enter/", {"code": _last_code("07700900321")})
     assert entered.status_code == 302
     home = client.get("/me/").content.decode()
@@ -180,6 +182,7 @@ def test_staff_confirm_in_person_on_the_contact_page(org: dict[str, Any], make_s
 def test_a_code_sign_in_is_refused_for_an_unchecked_phone(org: dict[str, Any]) -> None:
     CommunityPersonFactory(unit=org["office_n"], phone="07700900888", phone_verified_at=None)
     Client().post("/me/sign-in/code/", {"contact": "07700900888"})
+    assert sign_in_codes_send_queued() == 1
     assert not OutboxMessage.objects.filter(recipient="07700900888").exists()
 
 
