@@ -98,6 +98,8 @@ GENERAL_PAGES = [
     ("/admin/", {Role.ADMINISTRATOR}, 302),
     ("/me/", set(), 403),
     ("/api/v1/caseload", CASEWORK, 403),
+    ("/staff/?needs_attention=on&sort=attention", CASEWORK, 403),
+    ("/api/v1/caseload?needs_attention=true", CASEWORK, 403),
     ("/api/v1/me", set(), 403),
     ("/staff/check-ins/", {Role.PRACTITIONER, Role.SENIOR}, 403),
     ("/staff/check-ins/statistics/", {Role.SENIOR}, 403),
@@ -227,6 +229,8 @@ PERSON_CASES = [
     ("/admin/", 302),
     # The API takes a person's device token, not their browser session (except to add a device).
     ("/api/v1/caseload", 401),
+    ("/staff/?needs_attention=on", 403),  # a person never sees the caseload, nor who needs attention
+    ("/api/v1/caseload?needs_attention=true", 401),
     ("/api/v1/me/check-ins/current", 404),  # the check-in page's own calls take the session; none is open
     *[
         (template.format(id="{" + s + "}"), 401 if template.startswith("/api/") else 403)
@@ -905,6 +909,20 @@ def test_staff_alert_matrix(world, alert_ids, staff_client, role, template, subj
             mine = {"my_case"} if role == Role.PRACTITIONER else set()  # assigned to the case's practitioner
             shown = MAY_SEE_ALERT.get(role, set()) if "scope=team" in template else mine
             assert _mentions(body, person.reference) == (name in shown), f"{role} {template} {name}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [Role.KEY_WORKER, Role.POM, Role.PRACTITIONER, Role.SENIOR, Role.SECURITY])
+def test_who_needs_attention_stays_inside_the_caseload_scope(world, alert_ids, staff_client, role):
+    """Everyone has an open alert, so all need attention: each role still sees only the people in its scope."""
+    client = staff_client(world["staff"][role])
+    visible = MAY_VIEW.get(role, set())
+    page = client.get("/staff/", {"needs_attention": "on"}).content.decode()
+    api = client.get("/api/v1/caseload", {"needs_attention": "true"}).json()
+    assert {item["id"] for item in api["items"]} == {world["ids"][name] for name in visible}
+    assert all([reason["code"] for reason in item["attention"]] == ["alert_urgent"] for item in api["items"])
+    for name, person in world["subjects"].items():
+        assert _mentions(page, person.reference) == (name in visible), f"{role} {name}"
 
 
 @pytest.mark.django_db

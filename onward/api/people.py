@@ -16,6 +16,7 @@ from onward.api.schemas import (
     DATABASE_ID_MAX,
     AddressOut,
     AssignedStaffOut,
+    AttentionReasonOut,
     CaseloadEntryOut,
     CaseloadPageOut,
     CaseloadQuery,
@@ -31,6 +32,7 @@ from onward.api.schemas import (
 )
 from onward.core.audit_actions import AuditAction
 from onward.organisations.models import OrgUnit, UnitKind
+from onward.people.attention import attention_reasons
 from onward.people.models import AssignmentRole, Person, RiskLevel, Status
 from onward.people.selectors import CaseloadFilter, caseload_for, licence_current, person_for_edit, person_get
 from onward.people.services import PersonDetailsInvalid, person_create, person_update
@@ -67,10 +69,20 @@ def me(request: HttpRequest) -> MeOut:
 )
 @permission("caseload.view")
 def caseload(request: HttpRequest, filters: Query[CaseloadQuery]) -> CaseloadPageOut:
-    """Searched, filtered, sorted and paged. The number of queries does not grow with the page."""
+    """Searched, filtered, sorted and paged, each person with the reasons they need attention today.
+
+    By default who needs attention most comes first; `needs_attention=true` keeps only them. The number of
+    queries does not grow with the page.
+    """
     people = caseload_for(
         api_caller(request),
-        CaseloadFilter(search=filters.q, status=filters.status or "", unit_id=filters.unit, sort=filters.sort),
+        CaseloadFilter(
+            search=filters.q,
+            status=filters.status or "",
+            unit_id=filters.unit,
+            needs_attention=filters.needs_attention,
+            sort=filters.sort,
+        ),
     )
     count = people.count()
     start = (filters.page - 1) * filters.page_size
@@ -196,6 +208,10 @@ def _caseload_entry(person: Person) -> CaseloadEntryOut:
         **_person_fields(person),
         unit=_unit(person.unit),
         conditional_release_date=person.conditional_release_date,
+        attention=[
+            AttentionReasonOut(code=reason.code, label=str(reason.label), rank=reason.rank)
+            for reason in attention_reasons(person)
+        ],
     )
 
 

@@ -35,8 +35,15 @@ class CaseloadQuery(Schema):
     )
     status: Status | None = Field(None, description="Only people with this status.")
     unit: DatabaseId | None = Field(None, description="Only people at this organisation unit or below it.")
-    sort: Literal["release", "-release", "name"] = Field(
-        "release", description="release: soonest release first; -release: latest first; name: by last name."
+    needs_attention: bool = Field(
+        False, description="Only people with at least one reason to need attention today (see `attention`)."
+    )
+    sort: Literal["attention", "release", "-release", "name"] = Field(
+        "attention",
+        description=(
+            "attention: who needs attention most first (by their most urgent reason, then the next, then "
+            "soonest release); release: soonest release first; -release: latest first; name: by last name."
+        ),
     )
     page: int = Field(1, ge=1, le=CASELOAD_PAGE_MAX)
     page_size: int = Field(CASELOAD_PAGE_SIZE_DEFAULT, ge=1, le=CASELOAD_PAGE_SIZE_MAX)
@@ -183,6 +190,17 @@ class MeOut(Schema):
     licence: LicenceOut | None
 
 
+class AttentionReasonOut(Schema):
+    """One reason a person needs attention today. Codes, most urgent first (lowest rank): alert_urgent (an
+    open high-severity alert), checkin_missed, checkin_review, alert_open (another alert not closed),
+    appointment_today, message_unread (from the person, read by no member of staff), licence_unconfirmed,
+    release_soon (in custody, released within 12 weeks)."""
+
+    code: str = Field(description="A stable code, e.g. checkin_missed.")
+    label: str = Field(description="The reason in plain words, for showing.")
+    rank: int = Field(description="Lower is more urgent; the list is in this order.")
+
+
 class CaseloadEntryOut(Schema):
     id: int
     first_name: str
@@ -196,6 +214,7 @@ class CaseloadEntryOut(Schema):
     conditional_release_date: date | None
     next_key_date: KeyDateOut | None
     assigned_staff: list[AssignedStaffOut]
+    attention: list[AttentionReasonOut] = Field(description="Why they need attention today, most urgent first.")
 
 
 class CaseloadPageOut(Schema):

@@ -21,5 +21,7 @@ class CoreConfig(AppConfig):
         autodiscover_modules("record")
         # Every app's home.py adds its part of a person's home page (onward.people.home).
         autodiscover_modules("home")
+        # Every app's attention.py adds its reasons why a person needs attention (onward.people.attention).
+        autodiscover_modules("attention")
         # Every app's health.py adds its readiness checks to /readyz.
         autodiscover_modules("health")

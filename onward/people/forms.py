@@ -24,8 +24,14 @@ class CaseloadFilterForm(forms.Form):
     sort = forms.ChoiceField(
         label=_("Sort by"),
         required=False,
-        choices=[("release", _("Next release date")), ("-release", _("Latest release date")), ("name", _("Name"))],
+        choices=[
+            ("attention", _("Needs attention first")),
+            ("release", _("Next release date")),
+            ("-release", _("Latest release date")),
+            ("name", _("Name")),
+        ],
     )
+    needs_attention = forms.BooleanField(label=_("Only people who need attention today"), required=False)
 
     def __init__(self, *args: Any, units: list[OrgUnit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -12,10 +12,25 @@ from onward.core.permissions import can
 from onward.organisations.models import OrgUnit, UnitKind
 from onward.organisations.roles import staff_roles
 from onward.organisations.selectors import units_under
+from onward.people.attention import (
+    SCORE_ANNOTATION,
+    AttentionMoment,
+    attention_annotate,
+    attention_moment,
+    attention_needed,
+    attention_order,
+)
 from onward.people.models import LicenceVersion, Person, StaffAssignment, Status
 from onward.people.rules import EDIT_ROLES, PEOPLE, acting_role, people_visible_to
 
 CASELOAD_SORTS: dict[str, list[Any]] = {
+    # Who needs attention most first (onward/people/attention.py says the order), then by release date.
+    "attention": [
+        F(SCORE_ANNOTATION).desc(),
+        F("conditional_release_date").asc(nulls_last=True),
+        "last_name",
+        "first_name",
+    ],
     "release": [F("conditional_release_date").asc(nulls_last=True), "last_name"],
     "name": ["last_name", "first_name"],
     "-release": [F("conditional_release_date").desc(nulls_last=True), "last_name"],
@@ -27,21 +42,25 @@ class CaseloadFilter:
     search: str = ""
     status: str = ""
     unit_id: int | None = None
-    sort: str = "release"
+    needs_attention: bool = False
+    sort: str = "attention"
 
 
-def caseload_for(user: Any, filters: CaseloadFilter | None = None) -> QuerySet[Person]:
-    """The people a staff member may see, searched, filtered and sorted, in a fixed number of queries."""
+def caseload_for(
+    user: Any, filters: CaseloadFilter | None = None, *, moment: AttentionMoment | None = None
+) -> QuerySet[Person]:
+    """The people a staff member may see, searched, filtered and sorted, in a fixed number of queries.
+
+    Each person carries the reasons they need attention today (`attention_reasons(person)`), worked
+    out in the same query, on the policy's scope only.
+    """
     filters = filters or CaseloadFilter()
-    people = (
-        people_visible_to(user)
-        .select_related("unit", "unit__parent")
-        .prefetch_related(
-            Prefetch(
-                "assignments",
-                queryset=StaffAssignment.objects.filter(ended_at__isnull=True).select_related("staff"),
-                to_attr="active_assignments",
-            )
+    people = attention_annotate(people_visible_to(user), moment or attention_moment(user))
+    people = people.select_related("unit", "unit__parent").prefetch_related(
+        Prefetch(
+            "assignments",
+            queryset=StaffAssignment.objects.filter(ended_at__isnull=True).select_related("staff"),
+            to_attr="active_assignments",
         )
     )
     term = filters.search.strip()
@@ -56,7 +75,12 @@ def caseload_for(user: Any, filters: CaseloadFilter | None = None) -> QuerySet[P
     if filters.unit_id:
         unit = OrgUnit.objects.filter(pk=filters.unit_id).first()
         people = people.filter(unit__path__startswith=unit.path) if unit else people.none()
-    return people.order_by(*CASELOAD_SORTS.get(filters.sort, CASELOAD_SORTS["release"]))
+    if filters.needs_attention:
+        people = attention_needed(people)
+    sort = filters.sort if filters.sort in CASELOAD_SORTS else "attention"
+    if sort == "attention":
+        people = attention_order(people)
+    return people.order_by(*CASELOAD_SORTS[sort], "pk")
 
 
 def person_get(user: Any, person_id: int, *, purpose: AuditAction = AuditAction.PERSON_VIEW) -> Person:

@@ -19,6 +19,7 @@ from onward.core.permissions import can, permission
 from onward.organisations.models import OrgUnit
 from onward.organisations.roles import staff_roles
 from onward.organisations.selectors import units_under
+from onward.people.attention import attention_reasons
 from onward.people.forms import (
     OWN_WORDS_SLOTS,
     CaseloadFilterForm,
@@ -81,7 +82,11 @@ def caseload(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         filters = CaseloadFilter(
-            search=data["q"], status=data["status"], unit_id=data["unit"], sort=data["sort"] or "release"
+            search=data["q"],
+            status=data["status"],
+            unit_id=data["unit"],
+            needs_attention=data["needs_attention"],
+            sort=data["sort"] or "attention",
         )
     page = Paginator(caseload_for(request.user, filters), CASELOAD_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -91,6 +96,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
         "page": page,
         "query": query.urlencode(),
         "may_create": can(request.user, "person.create"),
+        "reasons": {person.pk: attention_reasons(person) for person in page.object_list},
     }
     return render(request, "people/caseload.html", context)
 
