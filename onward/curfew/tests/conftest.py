@@ -1,8 +1,9 @@
-from datetime import time
+from datetime import UTC, datetime, time
 from typing import Any
 
 import pytest
 
+from onward.curfew.models import CurfewTerms
 from onward.curfew.services import CurfewSpec, ZoneSpec, curfew_terms_set
 from onward.curfew.windows import Window
 from onward.location.zones import circle_feature
@@ -46,9 +47,13 @@ def keep_out_zone(radius_m: float = 300) -> ZoneSpec:
     )
 
 
+# The terms in the tests were issued at the start of 2026, before any fix the tests send.
+ISSUED = datetime(2026, 1, 1, tzinfo=UTC)
+
+
 @pytest.fixture
 def terms(case: dict[str, Any]) -> Any:
-    return curfew_terms_set(
+    made = curfew_terms_set(
         actor=case["practitioner"],
         person=case["person"],
         curfew=CurfewSpec(
@@ -56,3 +61,16 @@ def terms(case: dict[str, Any]) -> Any:
         ),
         zones=[keep_out_zone()],
     )
+    CurfewTerms.objects.filter(pk=made.pk).update(issued_at=ISSUED)
+    made.refresh_from_db()
+    return made
+
+
+@pytest.fixture
+def token_for() -> Any:
+    from onward.accounts.services import device_token_create, person_account_ensure
+
+    def make(person: Any, name: str = "Synthetic phone") -> str:
+        return device_token_create(actor=person_account_ensure(person), name=name).token
+
+    return make
