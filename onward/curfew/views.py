@@ -117,7 +117,7 @@ def own_terms_page(request: HttpRequest) -> HttpResponse:
     require(request.user, "curfew.view_own")
     person = request.user.person
     terms = selectors.own_terms(person, get_language() or "en-gb")
-    return render(request, "curfew/own_terms.html", {"terms": terms})
+    return render(request, "curfew/own_terms.html", {"terms": terms, "person": person})
 
 
 def _person(request: HttpRequest, person_id: int, action: str, purpose: AuditAction) -> Person:
