@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "onward.learning",
     "onward.messaging",
     "onward.checkins",
+    "onward.curfew",
     "onward.api",
     "onward.demo",
 ]
@@ -396,6 +397,41 @@ MESSAGING_WORD_LIST_UPLOAD_MAX_LINES = env.int("MESSAGING_WORD_LIST_UPLOAD_MAX_L
 ALERT_ESCALATION_WORKING_MINUTES = env.int("ALERT_ESCALATION_WORKING_MINUTES", default=4 * 60)
 # A closed alert is deleted this many days after it was closed (the audit trail keeps the decision).
 ALERT_RETENTION_CLOSED_DAYS = env.int("ALERT_RETENTION_CLOSED_DAYS", default=2 * 365)
+
+# --- Curfew, zones and location fixes ---
+# Each curfew window must last at least / at most this many hours by the clock. The default minimum is the
+# Home Detention Curfew's 9 hours a day (Criminal Justice Act 2003, s.253); the maximum is the Sentencing
+# Code's 20 hours a day for a curfew requirement (Schedule 9, para 9, as amended in 2022). Set both for your orders.
+CURFEW_MIN_HOURS_PER_NIGHT = env.float("CURFEW_MIN_HOURS_PER_NIGHT", default=9.0)
+CURFEW_MAX_HOURS_PER_NIGHT = env.float("CURFEW_MAX_HOURS_PER_NIGHT", default=20.0)
+# The Sentencing Code's 112 hours in any 7 days, for the weekly pattern.
+CURFEW_MAX_HOURS_PER_WEEK = env.float("CURFEW_MAX_HOURS_PER_WEEK", default=112.0)
+# How far from the curfew address's stored point counts as at home when no other zone is drawn.
+CURFEW_ADDRESS_RADIUS_M = env.float("CURFEW_ADDRESS_RADIUS_M", default=75.0)
+# At most this many fixes in one POST /api/v1/location/fixes, and how late a fix may arrive.
+LOCATION_FIX_BATCH_MAX = env.int("LOCATION_FIX_BATCH_MAX", default=500)
+LOCATION_FIX_MAX_AGE_DAYS = env.int("LOCATION_FIX_MAX_AGE_DAYS", default=14)
+LOCATION_FIX_MAX_FUTURE_MINUTES = 5
+LOCATION_FIX_MAX_ACCURACY_M = env.float("LOCATION_FIX_MAX_ACCURACY_M", default=5000.0)
+# A violation opens on sustained evidence only: this many certain fixes at least this many minutes apart
+# (with no fix in between showing the opposite), or one fix whose accuracy is better than the last setting.
+LOCATION_VIOLATION_MIN_FIXES = env.int("LOCATION_VIOLATION_MIN_FIXES", default=2)
+LOCATION_VIOLATION_MIN_MINUTES = env.float("LOCATION_VIOLATION_MIN_MINUTES", default=5.0)
+LOCATION_VIOLATION_SINGLE_FIX_ACCURACY_M = env.float("LOCATION_VIOLATION_SINGLE_FIX_ACCURACY_M", default=50.0)
+# Spoofing signals: faster than this between two fixes (after taking off both accuracies) is impossible;
+# an accuracy better than this is too good to be true for a phone.
+LOCATION_SPOOF_SPEED_MAX_KMH = env.float("LOCATION_SPOOF_SPEED_MAX_KMH", default=250.0)
+LOCATION_SPOOF_ACCURACY_MIN_M = env.float("LOCATION_SPOOF_ACCURACY_MIN_M", default=2.0)
+# Which country an IP address is in: a dotted path to a function (ip: str) -> "GB" | other code | None.
+# No offline source ships with Onward, so the default knows nothing and raises no flag; see docs/location.md.
+LOCATION_IP_COUNTRY_LOOKUP = env.str("LOCATION_IP_COUNTRY_LOOKUP", default="onward.curfew.ip_country.unknown")
+LOCATION_IP_COUNTRIES_ALLOWED = env.list("LOCATION_IP_COUNTRIES_ALLOWED", default=["GB", "IM", "JE", "GG"])
+# Map tiles for the staff maps: a URL template with {z}/{x}/{y}, and its attribution. Empty: no tiles, and the
+# maps draw zones and fixes on a plain grid in metres, which is also what shows when tiles cannot be reached.
+MAP_TILE_URL = env.str("MAP_TILE_URL", default="")
+MAP_TILE_ATTRIBUTION = env.str("MAP_TILE_ATTRIBUTION", default="")
+# Fixes are kept this long after they were recorded, unless an open alert needs them.
+LOCATION_FIX_RETENTION_DAYS = env.int("LOCATION_FIX_RETENTION_DAYS", default=90)
 
 # --- Appointments ---
 import datetime  # noqa: E402  (quiet hours are times of day)

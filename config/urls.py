@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include(("onward.people.urls", "people"))),
     path("", include(("onward.alerts.urls", "alerts"))),
     path("", include(("onward.checkins.urls", "checkins"))),
+    path("", include(("onward.curfew.urls", "curfew"))),
     path("", include(("onward.messaging.urls", "messaging"))),
     path("", include(("onward.appointments.urls", "appointments"))),
     path("", include(("onward.directory.urls", "directory"))),

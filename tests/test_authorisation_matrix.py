@@ -77,6 +77,13 @@ PERSON_PAGES = [
     ("GET", "/staff/people/{id}/contact/", MAY_EDIT),
     ("POST", "/staff/people/{id}/activation-code/", MAY_ISSUE_CODE),
     ("GET", "/api/v1/people/{id}", MAY_VIEW),
+    # Curfew and zones: set by those who issue licences; the day on the map for those who supervise.
+    ("GET", "/staff/people/{id}/curfew/", MAY_ISSUE_LICENCE),
+    (
+        "GET",
+        "/staff/people/{id}/location/2026-06-10/",
+        {Role.PRACTITIONER: {"my_case"}, Role.SENIOR: {"my_case", "same_pdu_other_team"}},
+    ),
     (
         "GET",
         "/staff/people/{id}/check-ins/",
@@ -104,6 +111,7 @@ GENERAL_PAGES = [
     ("/staff/check-ins/", {Role.PRACTITIONER, Role.SENIOR}, 403),
     ("/staff/check-ins/statistics/", {Role.SENIOR}, 403),
     ("/me/check-in/", set(), 403),
+    ("/me/curfew/", set(), 403),
     ("/api/v1/me/check-ins/current", set(), 403),
     ("/staff/licence/not-confirmed/", CASEWORK, 403),
     ("/staff/subject-access/", {Role.ADMINISTRATOR}, 403),
@@ -219,6 +227,7 @@ PERSON_CASES = [
     ("/me/", 200),
     ("/me/licence/", 200),
     ("/me/appointments/reminders/", 200),
+    ("/me/curfew/", 200),
     ("/staff/licence/not-confirmed/", 403),
     ("/staff/subject-access/", 403),
     ("/staff/people/import/", 403),

@@ -25,6 +25,8 @@ class AlertKind(models.TextChoices):
     SLOT_BOOKED = "slot_booked", _("Appointment booked")
     ZONE = "zone", _("Zone")
     CURFEW = "curfew", _("Curfew")
+    LOCATION_SPOOFING = "location_spoofing", _("Location looks faked")
+    CURFEW_CHECKIN_MISSED = "curfew_checkin_missed", _("Missed curfew check-in")
 
 
 class Severity(models.TextChoices):
@@ -46,6 +48,8 @@ DEFAULT_SEVERITY: dict[str, str] = {
     AlertKind.SLOT_BOOKED: Severity.LOW,
     AlertKind.ZONE: Severity.HIGH,
     AlertKind.CURFEW: Severity.HIGH,
+    AlertKind.LOCATION_SPOOFING: Severity.MEDIUM,
+    AlertKind.CURFEW_CHECKIN_MISSED: Severity.HIGH,
 }
 
 

@@ -24,6 +24,7 @@ from onward.api import (
     learning,
     library,
     licence,
+    location,
     messaging,
     notifications,
     people,
@@ -78,6 +79,7 @@ api.add_router("", licence.router)
 api.add_router("", devices.router)
 api.add_router("", appointments.router)
 api.add_router("", alerts.router)
+api.add_router("", location.router)
 api.add_router("", messaging.router)
 api.add_router("", checkins.router)
 api.add_router("", notifications.router)

@@ -118,6 +118,17 @@ class AuditAction(TextChoices):
     CHECKIN_VIEW_FOR_CLOSE = "checkin.view_for_close", _("Opened a check-in to close or cancel it")
     CHECKIN_VIEW_FOR_REVIEW = "checkin.view_for_review", _("Opened a check-in to review it")
 
+    # --- Curfew, zones and location -------------------------------------------------------------
+    CURFEW_TERMS_SET = "curfew.terms_set", _("Set a person's curfew hours and zones with a new licence version")
+    CURFEW_VARIATION_APPROVED = "curfew.variation_approved", _("Approved a change to one night's curfew")
+    CURFEW_VARIATION_WITHDRAWN = "curfew.variation_withdrawn", _("Withdrew a change to one night's curfew")
+    LOCATION_FIXES_RECEIVED = "location.fixes_received", _("Sent location fixes")
+    LOCATION_VIOLATION_OPENED = "location.violation_opened", _("Location fixes showed a zone or curfew was broken")
+    LOCATION_VIOLATION_CLOSED = "location.violation_closed", _("Location fixes showed a zone or curfew was kept again")
+    LOCATION_SPOOF_FLAGGED = "location.spoof_flagged", _("A location fix looked faked")
+    LOCATION_DAY_VIEWED = "location.day_viewed", _("Viewed a person's day on the map")
+    LOCATION_EVIDENCE_DOWNLOADED = "location.evidence_downloaded", _("Downloaded the evidence pack of an alert")
+    CURFEW_CHECKIN_PLANNED = "curfew.checkin_planned", _("Planned random curfew check-ins for a night")
     # --- The services directory -----------------------------------------------------------------
     DIRECTORY_SERVICE_CHECKED = "directory.service_checked", _("Confirmed a directory entry is up to date")
     DIRECTORY_SERVICE_CREATED = "directory.service_created", _("Added a directory entry")

@@ -51,6 +51,10 @@ KEPT_WITH_THE_RECORD: dict[str, str] = {
     "learning.SelfAssessmentResult": _WITH_THE_RECORD,
     "library.SavedItem": _WITH_THE_RECORD,
     "library.Rating": _WITH_THE_RECORD,
+    "curfew.CurfewTerms": _WITH_THE_RECORD + " (curfew and zones are part of the licence history)",
+    "curfew.Zone": _WITH_THE_RECORD + " (curfew and zones are part of the licence history)",
+    "curfew.CurfewVariation": _WITH_THE_RECORD + " (approved changes are part of the licence history)",
+    "curfew.Violation": _WITH_THE_RECORD + " (what raised an alert, and when)",
 }
 
 

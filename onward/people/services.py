@@ -244,6 +244,7 @@ class ConditionChoice:
 
     code: str = ""
     details: str = ""  # for a catalogue condition that needs them: a place, a name, hours
+    details_cy: str = ""  # the same details in Welsh, where they were written from data (curfew hours)
     text: str = ""  # own words: what the condition says
     explanation: str = ""  # own words: what it means, in plain words
 
@@ -302,7 +303,9 @@ def licence_condition_build(choice: ConditionChoice, types: dict[str, ConditionT
             condition_type=kind,
             details=details,
             text=kind.wording.replace("{details}", details),
-            text_cy=kind.wording_cy.replace("{details}", details),
+            text_cy=kind.wording_cy.replace(
+                "{details}", choice.details_cy.strip()[:LICENCE_DETAILS_MAX_CHARS] or details
+            ),
             explanation=kind.explanation,
             explanation_cy=kind.explanation_cy,
         )

@@ -1,0 +1,568 @@
+"""Location fixes in: stored once per device and time, judged against the curfew and zones, spoofing flagged.
+
+`fixes_ingest` takes a batch (late and out of order are fine) and costs a fixed number of queries however
+many fixes it holds: it reads the terms in force, the variations and the fixes already stored once, judges
+every fix at once (numpy arrays on the British National Grid, prepared geometries), and writes the new
+fixes and their flags in bulk. Only when a fix is evidence against a zone or the curfew, or a violation
+is open, does it look at the person's fixes around the batch (`violations_refresh`).
+
+A violation opens on sustained evidence (settings LOCATION_VIOLATION_*): certain fixes against the same zone
+(or the curfew) at least N minutes apart with no certain fix the other way between them, or one fix whose
+accuracy is better than the single-fix setting. It closes at the first certain fix the other way, or when
+the night's curfew ends. Opening one raises an alert; it never records a breach.
+"""
+
+import math
+from bisect import bisect_right
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import numpy as np
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from onward.alerts.models import AlertKind
+from onward.alerts.services import AlertCause, alert_raise
+from onward.audit.services import audit_record
+from onward.core.actors import SystemActor
+from onward.core.audit_actions import AuditAction
+from onward.core.permissions import require
+from onward.curfew.ip_country import country_of
+from onward.curfew.models import (
+    CurfewTerms,
+    CurfewVariation,
+    FixSource,
+    LocationFix,
+    SpoofFlag,
+    SpoofKind,
+    VariationState,
+    Violation,
+    ViolationKind,
+    Zone,
+    ZoneApplies,
+    ZoneKind,
+)
+from onward.curfew.windows import Interval, NightVariation, Window, interval_at, intervals, night_interval
+from onward.location.zones import (
+    INSIDE_CODE,
+    OUTSIDE_CODE,
+    UNCERTAIN_CODE,
+    VERDICT_CODES,
+    ZoneShape,
+    to_bng_many,
+    zone_shape_from_wkb,
+)
+from onward.people.models import Person
+
+EVALUATION_ACTOR = SystemActor("location_evaluation")
+CURFEW_SUBJECT = "curfew"
+DEVICE_MAX_CHARS = 64
+# How far around a batch the violation check reads the person's other fixes.
+VIOLATION_LOOKAROUND = timedelta(hours=12)
+KMH_PER_MS = 3.6
+
+
+@dataclass(frozen=True)
+class FixIn:
+    recorded_at: datetime
+    latitude: float
+    longitude: float
+    accuracy_m: float
+    source: str = FixSource.GPS
+    mock_location: bool | None = None
+    developer_mode: bool | None = None
+
+
+@dataclass
+class IngestResult:
+    accepted: int = 0
+    duplicates: int = 0
+    rejected: list[tuple[int, str]] = field(default_factory=list)  # (index in the batch, why in plain words)
+    flags: int = 0
+    violations_opened: int = 0
+    violations_closed: int = 0
+
+
+@dataclass
+class _Terms:
+    """The curfew and zones of one licence version, ready for the maths."""
+
+    issued_at: datetime
+    windows: list[Window]
+    zones: list[tuple[Zone, ZoneShape]]
+
+
+def fixes_ingest(
+    *, actor: Any, person: Person, device: str, fixes: list[FixIn], ip: str | None = None, now: datetime | None = None
+) -> IngestResult:
+    """Store and judge a batch of fixes from one device; the same device and time again is a duplicate."""
+    require(actor, "location.send", person)
+    now = now or timezone.now()
+    device = device.strip()[:DEVICE_MAX_CHARS] or "unnamed"
+    result = IngestResult()
+    valid: dict[datetime, FixIn] = {}
+    for index, fix in enumerate(fixes):
+        problem = _fix_problem(fix, now)
+        if problem:
+            result.rejected.append((index, problem))
+        elif fix.recorded_at in valid:
+            result.duplicates += 1
+        else:
+            valid[fix.recorded_at] = fix
+    if not valid:
+        return result
+    with transaction.atomic():
+        stored = set(
+            LocationFix.objects.filter(person=person, device=device, recorded_at__in=list(valid)).values_list(
+                "recorded_at", flat=True
+            )
+        )
+        result.duplicates += len(stored)
+        batch = sorted((fix for at, fix in valid.items() if at not in stored), key=lambda fix: fix.recorded_at)
+        if not batch:
+            return result
+        country = country_of(ip)
+        rows = _evaluate(person, device, batch, country)
+        LocationFix.objects.bulk_create(rows)
+        flags = _spoof_flags(person, rows, country)
+        if flags:
+            SpoofFlag.objects.bulk_create(flags)
+            _spoof_alert(person, flags)
+        result.accepted = len(rows)
+        result.flags = len(flags)
+        audit_record(
+            actor=actor,
+            action=AuditAction.LOCATION_FIXES_RECEIVED,
+            person=person,
+            data={
+                "device": device,
+                "accepted": len(rows),
+                "duplicates": result.duplicates,
+                "from": rows[0].recorded_at.isoformat(),
+                "to": rows[-1].recorded_at.isoformat(),
+                "flags": len(flags),
+            },
+        )
+        if any(row.against for row in rows) or Violation.objects.filter(person=person, ended_at__isnull=True).exists():
+            opened, closed = violations_refresh(person, rows[0].recorded_at, rows[-1].recorded_at, now=now)
+            result.violations_opened, result.violations_closed = opened, closed
+    return result
+
+
+def terms_in_force(person: Person, start: datetime, end: datetime) -> list[_Terms]:
+    """Every version's curfew and zones that could be in force between start and end, oldest first."""
+    issued = list(
+        CurfewTerms.objects.filter(person=person, issued_at__lte=end)
+        .order_by("issued_at")
+        .prefetch_related("windows", "zones")
+    )
+    # Versions replaced before `start` are not needed, except the last of them.
+    first = max((i for i, terms in enumerate(issued) if terms.issued_at <= start), default=0)
+    return [
+        _Terms(
+            issued_at=terms.issued_at,
+            windows=[Window(w.weekday, w.start, w.end) for w in terms.windows.all()],
+            zones=[(zone, zone_shape_from_wkb(zone.bng_wkb, zone.radius_m)) for zone in terms.zones.all()],
+        )
+        for terms in issued[first:]
+    ]
+
+
+def variations_between(person: Person, start: datetime, end: datetime) -> list[NightVariation]:
+    first = start.astimezone(UTC).date() - timedelta(days=2)
+    last = end.astimezone(UTC).date() + timedelta(days=1)
+    return [
+        NightVariation(v.night, v.start, v.end)
+        for v in CurfewVariation.objects.filter(
+            person=person, state=VariationState.APPROVED, night__range=(first, last)
+        ).only("night", "start", "end")
+    ]
+
+
+def violations_refresh(
+    person: Person, start: datetime, end: datetime, *, now: datetime | None = None
+) -> tuple[int, int]:
+    """Open and close the person's violations from their fixes around [start, end]. Returns (opened, closed)."""
+    now = now or timezone.now()
+    around_start, around_end = start - VIOLATION_LOOKAROUND, end + VIOLATION_LOOKAROUND
+    fixes = list(
+        LocationFix.objects.filter(person=person, recorded_at__range=(around_start, around_end))
+        .order_by("recorded_at", "pk")
+        .values("pk", "recorded_at", "accuracy_m", "verdicts", "curfew_night", "against")
+    )
+    zones = {
+        zone.pk: zone
+        for zone in Zone.objects.filter(person=person, terms__issued_at__lte=around_end).only(
+            "pk", "kind", "applies", "label", "terms_id"
+        )
+    }
+    runs = _runs(fixes, zones)
+    existing = defaultdict(list)
+    for violation in Violation.objects.filter(person=person, started_at__lte=around_end).exclude(
+        ended_at__lt=around_start
+    ):
+        existing[violation.subject].append(violation)
+    terms = terms_in_force(person, around_start, around_end)
+    variations = variations_between(person, around_start, around_end)
+    opened = closed = 0
+    for run in runs:
+        if not run.qualifies():
+            continue
+        ended_at = run.ended_at
+        if ended_at is None and run.night is not None:
+            interval = _night_interval_for(terms, variations, run.night)
+            if interval is not None and interval.end <= now:
+                ended_at = interval.end
+        match = next(
+            (v for v in existing[run.subject] if _overlaps(v, run.started_at, ended_at)),
+            None,
+        )
+        if match is None:
+            violation = Violation.objects.create(
+                person=person,
+                kind=run.kind,
+                zone=zones.get(run.zone_id) if run.zone_id else None,
+                subject=run.subject,
+                started_at=run.started_at,
+                last_evidence_at=run.last_at,
+                ended_at=ended_at,
+                fixes=run.count,
+                thresholds=thresholds_in_force(),
+            )
+            existing[run.subject].append(violation)
+            _violation_alert(person, violation)
+            audit_record(
+                actor=EVALUATION_ACTOR,
+                action=AuditAction.LOCATION_VIOLATION_OPENED,
+                person=person,
+                target=violation,
+                data={"subject": run.subject, "started_at": run.started_at.isoformat(), "fixes": run.count},
+            )
+            opened += 1
+            if ended_at is not None:
+                closed += 1
+            continue
+        was_open = match.ended_at is None
+        match.started_at = min(match.started_at, run.started_at)
+        match.last_evidence_at = max(match.last_evidence_at, run.last_at)
+        match.fixes = max(match.fixes, run.count)
+        if ended_at is not None and was_open:
+            match.ended_at = ended_at
+            audit_record(
+                actor=EVALUATION_ACTOR,
+                action=AuditAction.LOCATION_VIOLATION_CLOSED,
+                person=person,
+                target=match,
+                data={"subject": run.subject, "ended_at": ended_at.isoformat()},
+            )
+            closed += 1
+        match.save(update_fields=["started_at", "last_evidence_at", "fixes", "ended_at"])
+    return opened, closed
+
+
+def thresholds_in_force() -> dict[str, float]:
+    """The settings that decide a violation and a spoofing flag, kept with what they decided."""
+    return {
+        "violation_min_fixes": settings.LOCATION_VIOLATION_MIN_FIXES,
+        "violation_min_minutes": settings.LOCATION_VIOLATION_MIN_MINUTES,
+        "violation_single_fix_accuracy_m": settings.LOCATION_VIOLATION_SINGLE_FIX_ACCURACY_M,
+        "spoof_speed_max_kmh": settings.LOCATION_SPOOF_SPEED_MAX_KMH,
+        "spoof_accuracy_min_m": settings.LOCATION_SPOOF_ACCURACY_MIN_M,
+        "curfew_address_radius_m": settings.CURFEW_ADDRESS_RADIUS_M,
+    }
+
+
+# --- Judging a batch -------------------------------------------------------------------------------
+
+
+def _evaluate(person: Person, device: str, batch: list[FixIn], country: str | None) -> list[LocationFix]:
+    start, end = batch[0].recorded_at, batch[-1].recorded_at
+    terms = terms_in_force(person, start, end)
+    latitudes = np.fromiter((fix.latitude for fix in batch), dtype=float, count=len(batch))
+    longitudes = np.fromiter((fix.longitude for fix in batch), dtype=float, count=len(batch))
+    accuracy = np.fromiter((fix.accuracy_m for fix in batch), dtype=float, count=len(batch))
+    x, y = to_bng_many(latitudes, longitudes)
+    times = [fix.recorded_at for fix in batch]
+    verdicts: list[dict[str, str]] = [{} for _fix in batch]
+    nights: list[date | None] = [None] * len(batch)
+    against = np.zeros(len(batch), dtype=bool)
+    if terms:
+        variations = variations_between(person, start, end) if any(t.windows for t in terms) else []
+        starts = [t.issued_at for t in terms]
+        version_of = np.array([max(bisect_right(starts, at) - 1, -1) for at in times])
+        for index, version in enumerate(terms):
+            chosen = np.nonzero(version_of == index)[0]
+            if len(chosen):
+                _judge(version, variations, chosen, times, x, y, accuracy, verdicts, nights, against)
+    received = timezone.now()
+    return [
+        LocationFix(
+            person=person,
+            device=device,
+            recorded_at=fix.recorded_at,
+            received_at=received,
+            latitude=fix.latitude,
+            longitude=fix.longitude,
+            accuracy_m=fix.accuracy_m,
+            source=fix.source,
+            mock_location=fix.mock_location,
+            developer_mode=fix.developer_mode,
+            ip_country=country or "",
+            curfew_night=nights[i],
+            verdicts=verdicts[i],
+            against=bool(against[i]),
+        )
+        for i, fix in enumerate(batch)
+    ]
+
+
+def _judge(
+    terms: _Terms,
+    variations: list[NightVariation],
+    chosen: np.ndarray,
+    times: list[datetime],
+    x: np.ndarray,
+    y: np.ndarray,
+    accuracy: np.ndarray,
+    verdicts: list[dict[str, str]],
+    nights: list[date | None],
+    against: np.ndarray,
+) -> None:
+    """Judge the fixes `chosen` (indexes) against one version's zones and curfew, in place."""
+    cx, cy, cacc = x[chosen], y[chosen], accuracy[chosen]
+    in_curfew = np.zeros(len(chosen), dtype=bool)
+    if terms.windows:
+        found = intervals(terms.windows, variations, times[chosen[0]], times[chosen[-1]] + timedelta(seconds=1))
+        for position, index in enumerate(chosen):
+            interval = interval_at(found, times[index])
+            if interval is not None:
+                in_curfew[position] = True
+                nights[index] = interval.night
+    curfew_inside = np.zeros(len(chosen), dtype=bool)
+    curfew_uncertain = np.zeros(len(chosen), dtype=bool)
+    has_curfew_zone = False
+    for zone, shape in terms.zones:
+        applies = in_curfew if zone.applies == ZoneApplies.CURFEW else np.ones(len(chosen), dtype=bool)
+        if not applies.any():
+            continue
+        codes = shape.verdicts(cx, cy, cacc)
+        key = str(zone.pk)
+        for position in np.nonzero(applies)[0]:
+            verdicts[chosen[position]][key] = VERDICT_CODES[codes[position]]
+        if zone.applies == ZoneApplies.CURFEW and zone.kind == ZoneKind.INCLUSION:
+            has_curfew_zone = True
+            curfew_inside |= codes == INSIDE_CODE
+            curfew_uncertain |= codes == UNCERTAIN_CODE
+        elif zone.kind == ZoneKind.EXCLUSION:
+            against[chosen] |= applies & (codes == INSIDE_CODE)
+        else:
+            against[chosen] |= applies & (codes == OUTSIDE_CODE)
+    if has_curfew_zone:
+        # Away during curfew: certainly outside every zone that counts as home.
+        against[chosen] |= in_curfew & ~curfew_inside & ~curfew_uncertain
+
+
+def _fix_problem(fix: FixIn, now: datetime) -> str:
+    if fix.recorded_at.tzinfo is None:
+        return _("The time must include a time zone, for example 2026-05-01T21:30:00Z.")
+    if fix.recorded_at > now + timedelta(minutes=settings.LOCATION_FIX_MAX_FUTURE_MINUTES):
+        return _("The time is in the future.")
+    if fix.recorded_at < now - timedelta(days=settings.LOCATION_FIX_MAX_AGE_DAYS):
+        return _("The fix is more than %(n)d days old.") % {"n": settings.LOCATION_FIX_MAX_AGE_DAYS}
+    if not all(math.isfinite(value) for value in (fix.latitude, fix.longitude, fix.accuracy_m)):
+        return _("Latitude, longitude and accuracy must be numbers.")
+    if not (-90 <= fix.latitude <= 90 and -180 <= fix.longitude <= 180):
+        return _("Latitude must be between -90 and 90, and longitude between -180 and 180.")
+    if not 0 < fix.accuracy_m <= settings.LOCATION_FIX_MAX_ACCURACY_M:
+        return _("Accuracy must be more than 0 and at most %(n)d metres.") % {"n": settings.LOCATION_FIX_MAX_ACCURACY_M}
+    if fix.source not in FixSource.values:
+        return _("Unknown source. Use one of: %(sources)s.") % {"sources": ", ".join(FixSource.values)}
+    return ""
+
+
+# --- Spoofing --------------------------------------------------------------------------------------
+
+
+def _spoof_flags(person: Person, rows: list[LocationFix], country: str | None) -> list[SpoofFlag]:
+    """Reasons to doubt each new fix: the phone's own signals, its accuracy, its speed, exact repeats, its IP."""
+    flags: list[SpoofFlag] = []
+
+    def flag(row: LocationFix, kind: str, **detail: Any) -> None:
+        flags.append(SpoofFlag(person=person, fix=row, kind=kind, detail=detail))
+
+    previous = (
+        LocationFix.objects.filter(person=person, recorded_at__lt=rows[0].recorded_at)
+        .exclude(pk__in=[row.pk for row in rows])
+        .order_by("-recorded_at")
+        .only("recorded_at", "latitude", "longitude", "accuracy_m")
+        .first()
+    )
+    sequence = ([previous] if previous is not None else []) + rows
+    latitudes = np.array([fix.latitude for fix in sequence])
+    longitudes = np.array([fix.longitude for fix in sequence])
+    x, y = to_bng_many(latitudes, longitudes)
+    seconds = np.array([fix.recorded_at.timestamp() for fix in sequence])
+    accuracy = np.array([fix.accuracy_m for fix in sequence])
+    offset = len(sequence) - len(rows)
+    if len(sequence) > 1:
+        moved = np.hypot(np.diff(x), np.diff(y)) - accuracy[1:] - accuracy[:-1]
+        elapsed = np.maximum(np.diff(seconds), 1.0)
+        speed_kmh = np.maximum(moved, 0.0) / elapsed * KMH_PER_MS
+        same = (np.diff(latitudes) == 0) & (np.diff(longitudes) == 0) & (np.diff(accuracy) == 0)
+    else:
+        speed_kmh = np.zeros(0)
+        same = np.zeros(0, dtype=bool)
+    allowed = {code.upper() for code in settings.LOCATION_IP_COUNTRIES_ALLOWED}
+    for position, row in enumerate(rows):
+        step = position + offset - 1  # the step from the fix before to this one
+        if row.mock_location:
+            flag(row, SpoofKind.MOCK_LOCATION)
+        if row.developer_mode:
+            flag(row, SpoofKind.DEVELOPER_MODE)
+        if row.accuracy_m < settings.LOCATION_SPOOF_ACCURACY_MIN_M:
+            flag(row, SpoofKind.ACCURACY_TOO_GOOD, accuracy_m=row.accuracy_m)
+        if step >= 0 and speed_kmh[step] > settings.LOCATION_SPOOF_SPEED_MAX_KMH:
+            flag(row, SpoofKind.IMPOSSIBLE_SPEED, speed_kmh=round(float(speed_kmh[step]), 1))
+        if step >= 0 and same[step]:
+            flag(row, SpoofKind.EXACT_REPEAT)
+        if country and country not in allowed:
+            flag(row, SpoofKind.IP_COUNTRY, country=country)
+    return flags
+
+
+def _spoof_alert(person: Person, flags: list[SpoofFlag]) -> None:
+    day = flags[0].fix.recorded_at.astimezone(UTC).date()
+    kinds = sorted({flag.kind for flag in flags})
+    alert_raise(
+        kind=AlertKind.LOCATION_SPOOFING,
+        person=person,
+        key=f"location-spoofing:{person.pk}:{day.isoformat()}",
+        summary=_("Location fixes look faked: %(reasons)s")
+        % {"reasons": ", ".join(str(SpoofKind(kind).label) for kind in kinds)},
+        cause=_day_cause(person, day),
+        actor=EVALUATION_ACTOR,
+    )
+    audit_record(
+        actor=EVALUATION_ACTOR,
+        action=AuditAction.LOCATION_SPOOF_FLAGGED,
+        person=person,
+        data={"kinds": kinds, "fixes": len({flag.fix.pk for flag in flags})},
+    )
+
+
+# --- Violations ------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Run:
+    subject: str
+    kind: str
+    zone_id: int | None
+    night: date | None
+    started_at: datetime
+    last_at: datetime
+    count: int = 1
+    best_accuracy_m: float = math.inf
+    ended_at: datetime | None = None
+
+    def qualifies(self) -> bool:
+        if self.best_accuracy_m < settings.LOCATION_VIOLATION_SINGLE_FIX_ACCURACY_M:
+            return True
+        span = (self.last_at - self.started_at).total_seconds() / 60
+        return self.count >= settings.LOCATION_VIOLATION_MIN_FIXES and span >= settings.LOCATION_VIOLATION_MIN_MINUTES
+
+
+def _runs(fixes: list[dict[str, Any]], zones: dict[int, Zone]) -> list[_Run]:
+    """Stretches of certain evidence against each subject, ended by certain evidence the other way."""
+    open_runs: dict[str, _Run] = {}
+    done: list[_Run] = []
+    for fix in fixes:
+        evidence = _evidence(fix, zones)
+        for subject, (kind, zone_id, verdict) in evidence.items():
+            run = open_runs.get(subject)
+            night = fix["curfew_night"] if subject == CURFEW_SUBJECT else None
+            if run is not None and run.night != night:
+                done.append(open_runs.pop(subject))
+                run = None
+            if verdict == "against":
+                if run is None:
+                    open_runs[subject] = _Run(
+                        subject, kind, zone_id, night, fix["recorded_at"], fix["recorded_at"], 1, fix["accuracy_m"]
+                    )
+                else:
+                    run.last_at = fix["recorded_at"]
+                    run.count += 1
+                    run.best_accuracy_m = min(run.best_accuracy_m, fix["accuracy_m"])
+            elif verdict == "for" and run is not None:
+                run.ended_at = fix["recorded_at"]
+                done.append(open_runs.pop(subject))
+    return done + list(open_runs.values())
+
+
+def _evidence(fix: dict[str, Any], zones: dict[int, Zone]) -> dict[str, tuple[str, int | None, str]]:
+    """What one fix says about each subject: "against", "for" or nothing (uncertain)."""
+    found: dict[str, tuple[str, int | None, str]] = {}
+    home = []
+    for key, verdict in fix["verdicts"].items():
+        zone = zones.get(int(key))
+        if zone is None:
+            continue
+        if zone.applies == ZoneApplies.CURFEW and zone.kind == ZoneKind.INCLUSION:
+            home.append(verdict)
+            continue
+        bad = "inside" if zone.kind == ZoneKind.EXCLUSION else "outside"
+        good = "outside" if bad == "inside" else "inside"
+        kind = ViolationKind.EXCLUSION if zone.kind == ZoneKind.EXCLUSION else ViolationKind.INCLUSION
+        if verdict in (bad, good):
+            found[f"zone:{zone.pk}"] = (kind, zone.pk, "against" if verdict == bad else "for")
+    if home and fix["curfew_night"] is not None:
+        if "inside" in home:
+            found[CURFEW_SUBJECT] = (ViolationKind.CURFEW, None, "for")
+        elif all(verdict == "outside" for verdict in home):
+            found[CURFEW_SUBJECT] = (ViolationKind.CURFEW, None, "against")
+    return found
+
+
+def _night_interval_for(terms: list[_Terms], variations: list[NightVariation], night: date) -> Interval | None:
+    version = None
+    for candidate in terms:
+        if candidate.issued_at.astimezone(UTC).date() <= night:
+            version = candidate
+    if version is None or not version.windows:
+        return None
+    windows = {w.weekday: w for w in version.windows}
+    variation = next((v for v in variations if v.night == night), None)
+    return night_interval(night, windows.get(night.weekday()), variation)
+
+
+def _overlaps(violation: Violation, start: datetime, end: datetime | None) -> bool:
+    violation_end = violation.ended_at
+    return (violation_end is None or violation_end >= start) and (end is None or violation.started_at <= end)
+
+
+def _violation_alert(person: Person, violation: Violation) -> None:
+    at = timezone.localtime(violation.started_at)
+    if violation.kind == ViolationKind.CURFEW:
+        kind, summary = AlertKind.CURFEW, _("Away from the curfew address during curfew from %(time)s")
+    elif violation.kind == ViolationKind.EXCLUSION:
+        kind, summary = AlertKind.ZONE, _("Inside an exclusion zone (%(zone)s) from %(time)s")
+    else:
+        kind, summary = AlertKind.ZONE, _("Outside an inclusion zone (%(zone)s) from %(time)s")
+    alert = alert_raise(
+        kind=kind,
+        person=person,
+        key=f"location-violation:{violation.pk}",
+        summary=summary % {"time": f"{at:%d %b %Y %H:%M}", "zone": violation.zone.label if violation.zone else ""},
+        cause=_day_cause(person, at.date()),
+        actor=EVALUATION_ACTOR,
+    )
+    violation.alert = alert
+    violation.save(update_fields=["alert"])
+
+
+def _day_cause(person: Person, day: date) -> AlertCause:
+    return AlertCause("curfew:person_day", _("Fixes on the map"), [person.pk, day.isoformat()])

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from onward.curfew import views
+
+urlpatterns = [
+    path("staff/people/<int:person_id>/location/<str:day>/", views.person_day, name="person_day"),
+    path("staff/people/<int:person_id>/curfew/", views.terms_page, name="terms"),
+    path("staff/people/<int:person_id>/curfew/variations/", views.variation_add, name="variation_add"),
+    path("me/curfew/", views.own_terms_page, name="own_terms"),
+]
