@@ -1,7 +1,6 @@
 from django.urls import include, path
 
 from onward.core.admin_site import admin_site
-from onward.learning.admin import content_site
 
 urlpatterns = [
     path("", include(("onward.core.urls", "core"))),
@@ -18,7 +17,6 @@ urlpatterns = [
     path("staff/audit/", include(("onward.audit.urls", "audit"))),
     path("", include(("onward.notifications.urls", "notifications"))),
     path("api/v1/", include("onward.api.urls")),
-    path("admin/content/", content_site.urls),
     path("admin/", admin_site.urls),
 ]
 

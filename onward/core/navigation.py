@@ -31,6 +31,7 @@ STAFF_ITEMS = [
     ("directory:staff_directory", "directory.view", gettext_lazy("Services directory")),
     ("learning:completion_list", "learning.statistics", gettext_lazy("Course completion")),
     ("library:editor_list", "library.edit", gettext_lazy("Library")),
+    ("learning:editor_courses", "learning.edit", gettext_lazy("Courses")),
     ("audit:search", "audit.search", gettext_lazy("Audit trail")),
     ("people:subject_access", "person.subject_access", gettext_lazy("Subject access")),
     ("people:people_import", "person.import", gettext_lazy("Import people")),

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.i18n import set_language as django_set_language
 
 from onward.core.health import readiness_checks
+from onward.core.navigation import staff_landing
 from onward.core.permissions import public
 
 
@@ -22,7 +23,8 @@ def home(request: HttpRequest) -> HttpResponse:
         if getattr(user, "kind", None) == "person":  # as in navigation.py: core does not import accounts
             return redirect("people:person_home")
         if getattr(user, "is_verified", lambda: False)():
-            return redirect("people:caseload")
+            # Where their work starts: the caseload for casework, the library for editors, and so on.
+            return redirect(staff_landing(user))
     return render(request, "core/start.html")
 
 

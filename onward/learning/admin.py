@@ -1,7 +1,8 @@
-"""Course content is written on a small admin site for content editors (and administrators) at
-/admin/content/; the main admin shows the learning records read-only, as evidence.
+"""Course content in the Django admin, for administrators only (the admin site is theirs).
 
-Editors write lesson text in Markdown (onward/core/markdown.py renders it safely), never HTML. Every save is audited.
+Editors write courses on Onward's own pages (`/staff/courses/`, services in content.py), where the
+approval rule for custody applies; here the workflow fields are read-only, so publishing goes through
+those pages too. The learning records are shown read-only, as evidence. Every save is audited.
 """
 
 from typing import Any
@@ -15,9 +16,10 @@ from django.utils.translation import gettext as _
 
 from onward.audit.services import audit_record
 from onward.core.admin_mixins import ReadOnlyAdmin
-from onward.core.admin_site import OnwardAdminSite, admin_site
+from onward.core.admin_site import admin_site
 from onward.core.audit_actions import AuditAction
 from onward.core.permissions import can
+from onward.learning.content import MEDIA_SIGNATURES
 from onward.learning.models import (
     Certificate,
     Course,
@@ -34,27 +36,6 @@ from onward.learning.models import (
 )
 
 EDIT = "learning.edit"
-# What a lesson's audio or video may be: its type and the bytes its files start with.
-MEDIA_SIGNATURES: dict[str, tuple[tuple[int, bytes], ...]] = {
-    "audio/mpeg": ((0, b"ID3"), (0, b"\xff\xfb"), (0, b"\xff\xf3"), (0, b"\xff\xf2")),
-    "audio/mp4": ((4, b"ftyp"),),
-    "audio/ogg": ((0, b"OggS"),),
-    "video/mp4": ((4, b"ftyp"),),
-    "video/webm": ((0, b"\x1a\x45\xdf\xa3"),),
-}
-
-
-class ContentSite(OnwardAdminSite):
-    site_header = "Onward course content"
-    site_title = "Onward course content"
-    index_title = "Courses and self-assessments"
-
-    def has_permission(self, request: HttpRequest) -> bool:
-        return bool(request.user.is_active and can(request.user, EDIT))
-
-
-content_site = ContentSite(name="content")
-content_site.onward_permission = EDIT  # type: ignore[attr-defined]
 
 
 class ContentAdmin(admin.ModelAdmin):
@@ -169,6 +150,8 @@ class CourseAdmin(ContentAdmin):
     search_fields = ["title"]
     filter_horizontal = ["prisons"]
     exclude = ["created_at"]
+    # The workflow moves only through the editors' pages, where a second editor approves custody courses.
+    readonly_fields = ["published", "state", "changed_by", "approved_by", "approved_at"]
     inlines = [ModuleInline]
 
 
@@ -261,7 +244,6 @@ CONTENT = {
     SelfAssessmentQuestion: SelfAssessmentQuestionAdmin,
 }
 for model, model_admin in CONTENT.items():
-    content_site.register(model, model_admin)
     admin_site.register(model, model_admin)
 
 

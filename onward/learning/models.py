@@ -30,6 +30,24 @@ class Audience(models.TextChoices):
     BOTH = "both", _("Everyone")
 
 
+class CourseState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("Waiting for approval")
+    APPROVED = "approved", _("Approved")
+    PUBLISHED = "published", _("Published")
+
+
+# The workflow editors follow on Onward's own pages (onward/learning/content.py). Any change to a course,
+# its lessons or quizzes takes it back to draft and clears its approval; anything for custody is published
+# only once a second editor approves it (the rule in onward/core/approval.py, shared with the library).
+COURSE_TRANSITIONS: dict[str, frozenset[str]] = {
+    CourseState.DRAFT: frozenset({CourseState.IN_REVIEW, CourseState.PUBLISHED}),
+    CourseState.IN_REVIEW: frozenset({CourseState.APPROVED, CourseState.DRAFT}),
+    CourseState.APPROVED: frozenset({CourseState.PUBLISHED, CourseState.DRAFT}),
+    CourseState.PUBLISHED: frozenset({CourseState.DRAFT}),
+}
+
+
 class Course(models.Model):
     title = models.CharField(max_length=200)
     title_cy = models.CharField(_("title in Welsh"), max_length=200, blank=True)
@@ -44,12 +62,29 @@ class Course(models.Model):
         limit_choices_to={"kind": "prison"},
         help_text=_("Leave empty to offer it in every prison."),
     )
+    # People see a course only while `published` is set; `state` is where it is in the editors' workflow.
     published = models.BooleanField(default=False)
+    state = models.CharField(max_length=12, choices=CourseState.choices, default=CourseState.DRAFT)
+    # Who last changed the course or anything in it: the one person who may not approve it.
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["title"]
+        constraints = [
+            # Second-person approval, as an invariant: nobody approves their own changes.
+            models.CheckConstraint(
+                condition=models.Q(approved_by__isnull=True) | ~models.Q(approved_by=models.F("changed_by")),
+                name="learning_course_not_self_approved",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

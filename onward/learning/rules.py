@@ -2,10 +2,14 @@
 
 from typing import Any
 
+from django.db.models import QuerySet
+
 from onward.core.actors import UserKind, is_staff_user
+from onward.core.approval import may_approve, may_publish
 from onward.core.permissions import rule
-from onward.organisations.models import Role
-from onward.organisations.roles import CASEWORK_ROLES, has_role
+from onward.organisations.models import OrgUnit, Role, UnitKind
+from onward.organisations.roles import CASEWORK_ROLES, has_role, staff_roles
+from onward.organisations.selectors import units_under
 from onward.people.rules import person_in_scope
 
 # Staff who may put a person on a course (security follow learning but do not enrol).
@@ -52,3 +56,25 @@ def can_see_completion_rates(user: Any, obj: Any) -> bool:
 def can_edit_content(user: Any, obj: Any) -> bool:
     """Write courses, lessons, quizzes and self-assessment sets (on the content editing site)."""
     return is_staff_user(user) and has_role(user, *EDITOR_ROLES)
+
+
+@rule("learning.approve")
+def can_approve_course(user: Any, course: Any) -> bool:
+    """A second editor approves a course: never the one who last changed it (the rule the library follows)."""
+    if not can_edit_content(user, None):
+        return False
+    return course is None or may_approve(course.changed_by_id, user.pk)
+
+
+@rule("learning.publish")
+def can_publish_course(user: Any, course: Any) -> bool:
+    """Community-only courses go out on an editor's word; anything for custody only once approved."""
+    if not can_edit_content(user, None):
+        return False
+    return course is None or may_publish(course.audience, course.approved_by_id)
+
+
+def prisons_for_course_editor(user: Any) -> QuerySet[OrgUnit]:
+    """The prisons an editor may offer a course in: those under the units where they hold an editor role."""
+    paths = [held.unit.path for held in staff_roles(user) if held.role in EDITOR_ROLES]
+    return units_under(paths, [UnitKind.PRISON]).order_by("name")

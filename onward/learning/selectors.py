@@ -16,6 +16,8 @@ from onward.learning.models import (
     Lesson,
     LessonProgress,
     Module,
+    Option,
+    Question,
     SelfAssessmentResult,
     SelfAssessmentSet,
 )
@@ -255,3 +257,80 @@ def _require_sees(user: Any, person: Person) -> None:
         require(user, "learning.self", person)
     else:
         require(user, "learning.view", person)
+
+
+# --- Editors: every course, whatever its state ---------------------------------------------------
+
+
+def courses_for_editor(user: Any) -> list[Course]:
+    """Every course, with its state, for the editors' list: waiting for approval first."""
+    require(user, "learning.edit")
+    order = {"in_review": 0, "draft": 1, "approved": 2, "published": 3}
+    courses = list(Course.objects.select_related("changed_by").annotate(lessons=Count("modules__lessons")))
+    return sorted(courses, key=lambda course: (order.get(course.state, 9), course.title.lower()))
+
+
+def course_for_editor(user: Any, course_id: int) -> Course:
+    """A course with its parts, lessons and quiz questions in order (refused as if it were not there)."""
+    require(user, "learning.edit")
+    course = (
+        Course.objects.filter(pk=course_id)
+        .select_related("changed_by", "approved_by")
+        .prefetch_related(
+            "prisons",
+            Prefetch(
+                "modules",
+                queryset=Module.objects.order_by("position", "pk").prefetch_related(
+                    Prefetch(
+                        "lessons", queryset=Lesson.objects.order_by("position", "pk").annotate(quiz=Count("questions"))
+                    )
+                ),
+            ),
+        )
+        .first()
+    )
+    if course is None:
+        raise PermissionDenied("learning.edit")
+    return course
+
+
+def module_for_editor(user: Any, module_id: int) -> Module:
+    require(user, "learning.edit")
+    module = Module.objects.filter(pk=module_id).select_related("course").first()
+    if module is None:
+        raise PermissionDenied("learning.edit")
+    return module
+
+
+def lesson_for_editor(user: Any, lesson_id: int) -> Lesson:
+    """A lesson with its quiz questions and answers in order."""
+    require(user, "learning.edit")
+    lesson = (
+        Lesson.objects.filter(pk=lesson_id)
+        .select_related("module", "module__course")
+        .prefetch_related(
+            Prefetch(
+                "questions",
+                queryset=Question.objects.order_by("position", "pk").prefetch_related(
+                    Prefetch("options", queryset=Option.objects.order_by("position", "pk"))
+                ),
+            )
+        )
+        .first()
+    )
+    if lesson is None:
+        raise PermissionDenied("learning.edit")
+    return lesson
+
+
+def question_for_editor(user: Any, question_id: int) -> Question:
+    require(user, "learning.edit")
+    question = (
+        Question.objects.filter(pk=question_id)
+        .select_related("lesson", "lesson__module", "lesson__module__course")
+        .prefetch_related(Prefetch("options", queryset=Option.objects.order_by("position", "pk")))
+        .first()
+    )
+    if question is None:
+        raise PermissionDenied("learning.edit")
+    return question

@@ -7,23 +7,27 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from onward.accounts.actors import signed_in_user
+from onward.core.approval import needs_second_approval
 from onward.core.audit_actions import AuditAction
 from onward.core.context import current_request_context
 from onward.core.markdown import body_html
 from onward.core.permissions import can, permission, public, require
-from onward.learning import selectors, services
+from onward.learning import content, selectors, services
 from onward.learning.certificates import (
     certificate_check,
     certificate_check_allowed,
     certificate_pdf,
     certificate_verify_url,
 )
-from onward.learning.models import Course, in_language
+from onward.learning.forms import CourseForm, LessonForm, ModuleForm, QuestionForm, ReasonForm, question_initial
+from onward.learning.models import Course, CourseState, Lesson, Module, Question, in_language
+from onward.learning.rules import prisons_for_course_editor
 from onward.people.models import Person
 from onward.people.selectors import person_get
 
@@ -245,3 +249,282 @@ def _int(value: str | None) -> int | None:
         return int(value) if value else None
     except ValueError:
         return None
+
+
+# --- Editors: writing courses on Onward's own pages (the services are in content.py) -------------
+
+
+@permission("learning.edit")
+def editor_courses(request: HttpRequest) -> HttpResponse:
+    return render(request, "learning/editor/courses.html", {"courses": selectors.courses_for_editor(request.user)})
+
+
+@permission("learning.edit")
+def editor_course_new(request: HttpRequest) -> HttpResponse:
+    form = CourseForm(request.POST or None, prisons=prisons_for_course_editor(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            course = content.course_create(actor=signed_in_user(request), fields=_course_fields(form))
+        except ValidationError as problem:
+            form.add_error(None, problem)
+        else:
+            messages.success(request, _("Course saved as a draft. Now add its lessons."))
+            return redirect("learning:editor_course", course_id=course.pk)
+    return _form_page(request, "learning/editor/course_form.html", {"form": form, "course": None})
+
+
+@permission("learning.edit")
+def editor_course_edit(request: HttpRequest, course_id: int) -> HttpResponse:
+    course = selectors.course_for_editor(request.user, course_id)
+    initial = {
+        "title": course.title,
+        "title_cy": course.title_cy,
+        "summary": course.summary,
+        "summary_cy": course.summary_cy,
+        "audience": course.audience,
+        "prisons": [prison.pk for prison in course.prisons.all()],
+    }
+    form = CourseForm(request.POST or None, prisons=prisons_for_course_editor(request.user), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            content.course_edit(actor=signed_in_user(request), course=course, fields=_course_fields(form))
+        except ValidationError as problem:
+            form.add_error(None, problem)
+        else:
+            messages.success(request, _("Course saved."))
+            return redirect("learning:editor_course", course_id=course.pk)
+    return _form_page(request, "learning/editor/course_form.html", {"form": form, "course": course})
+
+
+@permission("learning.edit")
+def editor_course(request: HttpRequest, course_id: int) -> HttpResponse:
+    course = selectors.course_for_editor(request.user, course_id)
+    context = {
+        "course": course,
+        "needs_approval": needs_second_approval(course.audience),
+        "may_approve": can(request.user, "learning.approve", course),
+        "may_publish": can(request.user, "learning.publish", course),
+        "reason_form": ReasonForm(),
+        "states": CourseState,
+    }
+    return render(request, "learning/editor/course.html", context)
+
+
+@require_POST
+@permission("learning.edit")
+def editor_course_action(request: HttpRequest, course_id: int, action: str) -> HttpResponse:
+    course = selectors.course_for_editor(request.user, course_id)
+    actor = signed_in_user(request)
+    try:
+        if action == "submit":
+            content.course_submit(actor=actor, course=course)
+            done = _("Sent for approval. Another editor must approve it.")
+        elif action == "approve":
+            content.course_approve(actor=actor, course=course)
+            done = _("Approved. It can now be published.")
+        elif action == "publish":
+            content.course_publish(actor=actor, course=course)
+            done = _("Published. People can now find the course and join it.")
+        elif action in ("return", "unpublish"):
+            reason = ReasonForm(request.POST)
+            if not reason.is_valid():
+                raise ValidationError(_("Say why."))
+            if action == "return":
+                content.course_return(actor=actor, course=course, reason=reason.cleaned_data["reason"])
+                done = _("Sent back to draft.")
+            else:
+                content.course_unpublish(actor=actor, course=course, reason=reason.cleaned_data["reason"])
+                done = _("Taken down. People already on the course keep it; nobody new can join.")
+        else:
+            raise Http404
+    except PermissionDenied:
+        messages.error(request, _("You cannot do that to this course. Another editor must approve it."))
+    except ValidationError as problem:
+        messages.error(request, " ".join(problem.messages))
+    else:
+        messages.success(request, done)
+    return redirect("learning:editor_course", course_id=course.pk)
+
+
+@permission("learning.edit")
+def editor_module_new(request: HttpRequest, course_id: int) -> HttpResponse:
+    course = selectors.course_for_editor(request.user, course_id)
+    return _module_form(request, course, None)
+
+
+@permission("learning.edit")
+def editor_module_edit(request: HttpRequest, module_id: int) -> HttpResponse:
+    module = selectors.module_for_editor(request.user, module_id)
+    return _module_form(request, module.course, module)
+
+
+def _module_form(request: HttpRequest, course: Course, module: Module | None) -> HttpResponse:
+    initial = {"title": module.title, "title_cy": module.title_cy} if module else None
+    form = ModuleForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        fields = content.ModuleFields(title=form.cleaned_data["title"], title_cy=form.cleaned_data["title_cy"])
+        try:
+            if module is None:
+                content.module_create(actor=signed_in_user(request), course=course, fields=fields)
+            else:
+                content.module_edit(actor=signed_in_user(request), module=module, fields=fields)
+        except ValidationError as problem:
+            form.add_error(None, problem)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("learning:editor_course", course_id=course.pk)
+    return _form_page(request, "learning/editor/module_form.html", {"form": form, "course": course, "module": module})
+
+
+@permission("learning.edit")
+def editor_lesson_new(request: HttpRequest, course_id: int) -> HttpResponse:
+    course = selectors.course_for_editor(request.user, course_id)
+    modules = course.modules.order_by("position", "pk")
+    chosen = request.GET.get("module", "")
+    first = modules.first()
+    initial = {"module": int(chosen) if chosen.isdigit() else first.pk if first else None, "pass_mark_percent": 100}
+    return _lesson_form(request, course, None, initial)
+
+
+@permission("learning.edit")
+def editor_lesson_edit(request: HttpRequest, lesson_id: int) -> HttpResponse:
+    lesson = selectors.lesson_for_editor(request.user, lesson_id)
+    initial = {
+        "module": lesson.module_id,
+        "title": lesson.title,
+        "title_cy": lesson.title_cy,
+        "kind": lesson.kind,
+        "body": lesson.body,
+        "body_cy": lesson.body_cy,
+        "pass_mark_percent": lesson.pass_mark_percent,
+    }
+    return _lesson_form(request, lesson.module.course, lesson, initial)
+
+
+def _lesson_form(request: HttpRequest, course: Course, lesson: Lesson | None, initial: dict[str, Any]) -> HttpResponse:
+    modules = course.modules.order_by("position", "pk")
+    form = LessonForm(request.POST or None, request.FILES or None, modules=modules, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        fields = content.LessonFields(
+            module=data["module"],
+            title=data["title"],
+            title_cy=data["title_cy"],
+            kind=data["kind"],
+            body=data["body"],
+            body_cy=data["body_cy"],
+            pass_mark_percent=data["pass_mark_percent"],
+            media=data["media"] or None,
+        )
+        try:
+            if lesson is None:
+                lesson = content.lesson_create(actor=signed_in_user(request), fields=fields)
+                messages.success(
+                    request, _("Lesson saved. Add quiz questions if you want to check what people learnt.")
+                )
+            else:
+                content.lesson_edit(actor=signed_in_user(request), lesson=lesson, fields=fields)
+                messages.success(request, _("Lesson saved."))
+        except ValidationError as problem:
+            form.add_error(None, problem)
+        else:
+            return redirect("learning:editor_lesson", lesson_id=lesson.pk)
+    context = {"form": form, "course": course, "lesson": lesson}
+    return _form_page(request, "learning/editor/lesson_form.html", context)
+
+
+@permission("learning.edit")
+def editor_lesson(request: HttpRequest, lesson_id: int) -> HttpResponse:
+    """The lesson as people will read it, and its quiz."""
+    lesson = selectors.lesson_for_editor(request.user, lesson_id)
+    context = {"lesson": lesson, "course": lesson.module.course, "body": body_html(lesson.body)}
+    return render(request, "learning/editor/lesson.html", context)
+
+
+@require_POST
+@permission("learning.edit")
+def editor_lesson_delete(request: HttpRequest, lesson_id: int) -> HttpResponse:
+    lesson = selectors.lesson_for_editor(request.user, lesson_id)
+    course_id = lesson.module.course_id
+    try:
+        content.lesson_delete(actor=signed_in_user(request), lesson=lesson)
+    except ValidationError as problem:
+        messages.error(request, " ".join(problem.messages))
+        return redirect("learning:editor_lesson", lesson_id=lesson.pk)
+    messages.success(request, _("Lesson deleted."))
+    return redirect("learning:editor_course", course_id=course_id)
+
+
+@permission("learning.edit")
+def editor_question_new(request: HttpRequest, lesson_id: int) -> HttpResponse:
+    lesson = selectors.lesson_for_editor(request.user, lesson_id)
+    return _question_form(request, lesson, None)
+
+
+@permission("learning.edit")
+def editor_question_edit(request: HttpRequest, question_id: int) -> HttpResponse:
+    question = selectors.question_for_editor(request.user, question_id)
+    return _question_form(request, question.lesson, question)
+
+
+def _question_form(request: HttpRequest, lesson: Lesson, question: Question | None) -> HttpResponse:
+    form = QuestionForm(request.POST or None, initial=question_initial(question) if question else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            content.question_save(
+                actor=signed_in_user(request), lesson=lesson, question=question, fields=form.fields_out()
+            )
+        except ValidationError as problem:
+            form.add_error(None, problem)
+        else:
+            messages.success(request, _("Question saved."))
+            return redirect("learning:editor_lesson", lesson_id=lesson.pk)
+    context = {"form": form, "lesson": lesson, "question": question, "course": lesson.module.course}
+    return _form_page(request, "learning/editor/question_form.html", context)
+
+
+@require_POST
+@permission("learning.edit")
+def editor_question_delete(request: HttpRequest, question_id: int) -> HttpResponse:
+    question = selectors.question_for_editor(request.user, question_id)
+    content.question_delete(actor=signed_in_user(request), question=question)
+    messages.success(request, _("Question deleted."))
+    return redirect("learning:editor_lesson", lesson_id=question.lesson_id)
+
+
+MOVABLE = {
+    "module": selectors.module_for_editor,
+    "lesson": selectors.lesson_for_editor,
+    "question": selectors.question_for_editor,
+}
+
+
+@require_POST
+@permission("learning.edit")
+def editor_move(request: HttpRequest, what: str, thing_id: int, direction: str) -> HttpResponse:
+    """Move a part, a lesson or a question one place up or down (a button for each, no dragging)."""
+    if what not in MOVABLE or direction not in ("up", "down"):
+        raise Http404
+    thing = MOVABLE[what](request.user, thing_id)
+    content.content_move(actor=signed_in_user(request), thing=thing, up=direction == "up")
+    messages.success(request, _("Moved."))
+    if isinstance(thing, Question):
+        return redirect("learning:editor_lesson", lesson_id=thing.lesson_id)
+    course_id = thing.course_id if isinstance(thing, Module) else thing.module.course_id
+    return redirect(reverse("learning:editor_course", args=[course_id]) + f"#{what}-{thing.pk}")
+
+
+def _course_fields(form: CourseForm) -> content.CourseFields:
+    data = form.cleaned_data
+    return content.CourseFields(
+        title=data["title"],
+        title_cy=data["title_cy"],
+        summary=data["summary"],
+        summary_cy=data["summary_cy"],
+        audience=data["audience"],
+        prisons=tuple(data["prisons"]),
+    )
+
+
+def _form_page(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+    return render(request, template, context, status=400 if context["form"].errors else 200)

@@ -11,6 +11,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from onward.core import approval
+
 DEFAULT_LANGUAGE = "en-gb"
 
 
@@ -20,8 +22,9 @@ class Audience(models.TextChoices):
     BOTH = "both", _("Both")
 
 
-CUSTODY_AUDIENCES = frozenset({Audience.CUSTODY, Audience.BOTH})
-COMMUNITY_AUDIENCES = frozenset({Audience.COMMUNITY, Audience.BOTH})
+# The same audiences as learning's courses: the approval rule for both lives in onward/core/approval.py.
+CUSTODY_AUDIENCES = approval.CUSTODY_AUDIENCES
+COMMUNITY_AUDIENCES = approval.COMMUNITY_AUDIENCES
 
 
 class ItemKind(models.TextChoices):
@@ -156,7 +159,7 @@ class Revision(models.Model):
     @property
     def needs_approval(self) -> bool:
         """Anything people in custody will see needs a second person's approval before it is published."""
-        return self.audience in CUSTODY_AUDIENCES
+        return approval.needs_second_approval(self.audience)
 
     def text_in(self, language: str) -> "RevisionText":
         """The text in this language where there is a translation, else English (prefetch `texts`)."""

@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from onward.core.actors import UserKind, is_staff_user
+from onward.core.approval import may_approve, may_publish
 from onward.core.permissions import rule
 from onward.core.policy import Grant, Policy
 from onward.library.models import COMMUNITY_AUDIENCES, CUSTODY_AUDIENCES, Item, ItemState
@@ -81,7 +82,7 @@ def can_approve(user: Any, item: Item | None) -> bool:
     if item is None:
         return True
     newest = item.revisions.order_by("-number").first()
-    return newest is not None and newest.created_by_id != user.pk
+    return newest is not None and may_approve(newest.created_by_id, user.pk)
 
 
 @rule("library.publish")
@@ -94,4 +95,4 @@ def can_publish(user: Any, item: Item | None) -> bool:
     newest = item.revisions.order_by("-number").first()
     if newest is None:
         return False
-    return not newest.needs_approval or newest.approved_by_id is not None
+    return may_publish(newest.audience, newest.approved_by_id)

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from onward.accounts.actors import PersonUser, StaffUser
 from onward.audit.services import audit_record
 from onward.core.actors import SystemActor
+from onward.core.approval import may_approve
 from onward.core.audit_actions import AuditAction
 from onward.core.permissions import require
 from onward.library.models import (
@@ -154,7 +155,7 @@ def item_approve(*, actor: StaffUser, item: Item) -> Item:
     require(actor, "library.approve", item)
     with transaction.atomic():
         revision = _newest(item)
-        if revision.created_by_id == actor.pk:
+        if not may_approve(revision.created_by_id, actor.pk):
             raise PermissionDenied("library.approve")
         revision.approved_by = actor
         revision.approved_at = timezone.now()

@@ -114,6 +114,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         "may_enrol_checkins": can(request.user, "checkin.enrol", person),
         "may_issue_licence": can(request.user, "licence.issue", person),
         "may_edit": can(request.user, "person.edit", person),
+        "may_book_appointment": can(request.user, "appointment.manage", person),
         "precision": address_precision_words(person.address_precision_m),
     }
     return render(request, "people/person_detail.html", context)

@@ -8,6 +8,7 @@ import factory
 from onward.learning.models import (
     Audience,
     Course,
+    CourseState,
     Lesson,
     Module,
     Option,
@@ -26,6 +27,7 @@ class CourseFactory(factory.django.DjangoModelFactory[Course]):
     summary = "A short course."
     audience = Audience.BOTH
     published = True
+    state = factory.LazyAttribute(lambda course: CourseState.PUBLISHED if course.published else CourseState.DRAFT)
 
 
 class ModuleFactory(factory.django.DjangoModelFactory[Module]):
