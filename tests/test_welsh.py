@@ -159,7 +159,17 @@ PERSON_FACING = {
     ],
     "person home": [
         "Hello, %(name)s",
-        "This is your space. You can see your dates and who is helping you.",
+        "What to do now",
+        "You have nothing to do now.",
+        "Coming up",
+        "Other things",
+        "Your check-in is due",
+        "Start your check-in",
+        "Your next check-in",
+        "Your next check-in starts on %(day)s. We will send you a message then.",
+        "New messages",
+        "Tell us you will go",
+        "Your appointments this week",
         "Your next date",
         "You have no dates coming up.",
         "Who is helping you",
@@ -679,6 +689,8 @@ def test_person_home_in_welsh(org: dict[str, Any], make_staff: Any, person_clien
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "cy"
     page = client.get("/me/").content.decode()
     assert "Helo, Daniel" in page
+    assert "Does dim byd i chi ei wneud nawr." in page  # under "What to do now"
+    assert "Pethau eraill" in page
     assert "Eich dyddiad nesaf" in page
     assert "Gweithiwr allweddol: <strong>Kim Walker</strong>" in page
     assert "Allgofnodi" in page

@@ -60,7 +60,8 @@ def is_own_appointment(user: Any, obj: Any) -> bool:
 def can_have_calendar(user: Any, obj: Any) -> bool:
     """A private calendar feed: a person's own, or a member of staff's diary."""
     if getattr(user, "kind", None) == UserKind.PERSON:
-        return True
+        person = getattr(user, "person", None)
+        return person is not None and person.offers.phone_calendar  # in custody there is no phone to add it to
     return is_staff_user(user) and has_role(user, *CASEWORK_ROLES)
 
 

@@ -24,9 +24,12 @@ SCHEDULE_INTERVAL_DAYS = {Schedule.WEEKLY: 7, Schedule.FORTNIGHTLY: 14, Schedule
 
 
 class ContactPreference(models.TextChoices):
-    IN_APP = "in_app", _("In the app only")
+    """How the person is told of a check-in, besides in the app (a new enrolment starts with what reaches them)."""
+
     SMS = "sms", _("Text message")
     EMAIL = "email", _("Email")
+    PUSH = "push", _("Notification on their phone")
+    IN_APP = "in_app", _("In the app only")
 
 
 class OfficeVisits(models.TextChoices):

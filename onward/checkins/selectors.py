@@ -151,8 +151,9 @@ def checkin_face_status(checkin: CheckIn) -> FaceStatus:
         return FaceStatus("pending", _("We are checking your photo. This takes a few seconds."))
     if latest.status == VerificationStatus.FAILED:
         return FaceStatus("failed", _(latest.message) if latest.message else "")
-    matched = latest.decision == FaceDecision.MATCH
-    if matched and latest.liveness_passed is not False:
+    # "Matched" as the person is told it: the face matches and the move was seen (or not asked for).
+    matched = latest.decision == FaceDecision.MATCH and latest.liveness_passed is not False
+    if matched:
         message = _("Thank you. We could see it is you.")
     else:
         message = (

@@ -65,7 +65,7 @@ from onward.core.retention import RETENTION_ACTOR
 from onward.location.address import Fix, address_check
 from onward.notifications.models import Channel
 from onward.notifications.reminders import reminders_plan_for
-from onward.notifications.services import notification_queue
+from onward.notifications.services import contact_for, notification_queue
 from onward.people.models import Person
 from onward.people.rules import acting_role
 
@@ -103,6 +103,14 @@ class EnrolmentDetails:
     window_hours: int | None = None
     contact_preference: str = ContactPreference.SMS
     starts_on: date | None = None
+
+
+def contact_preference_default(person: Person) -> str:
+    """How a new enrolment tells the person: the way that reaches them now (their checked phone by text,
+    else their checked email, else notifications on their phone; their own reminder choice first),
+    "in the app only" only when nothing else does."""
+    channel, _address = contact_for(person)
+    return channel if channel in ContactPreference.values else ContactPreference.IN_APP
 
 
 def enrolment_save(*, actor: Any, person: Person, details: EnrolmentDetails, photo: bytes | None = None) -> Enrolment:
@@ -1170,20 +1178,21 @@ def _person_tell(checkin: CheckIn, *, kind: str, subject: str, body: str) -> Non
         idempotency_key=f"checkin-{kind}:{checkin.pk}:in_app",
     )
     preference = checkin.enrolment.contact_preference
-    # Only a phone or email shown to be theirs.
-    address = {
-        ContactPreference.SMS: person.phone if person.phone_verified else "",
-        ContactPreference.EMAIL: person.email if person.email_verified else "",
-    }.get(ContactPreference(preference), "")
-    if address:
-        notification_queue(
-            channel=preference,
-            recipient=address,
-            person=person,
-            subject=subject,
-            body=text,
-            idempotency_key=f"checkin-{kind}:{checkin.pk}:{preference}",
-        )
+    if preference == ContactPreference.IN_APP:
+        return
+    # The chosen way, else another that reaches them; only a phone or email shown to be theirs.
+    channel, address = contact_for(person, preference)
+    if channel == Channel.IN_APP:
+        return
+    notification_queue(
+        channel=channel,
+        recipient=address,
+        user=account if channel == Channel.PUSH else None,
+        person=person,
+        subject=subject,
+        body=text,
+        idempotency_key=f"checkin-{kind}:{checkin.pk}:{channel}",
+    )
 
 
 def _practitioner_alert(checkin: CheckIn) -> None:

@@ -29,6 +29,7 @@ from onward.checkins.forms import (
 )
 from onward.checkins.models import (
     CheckIn,
+    ContactPreference,
     Enrolment,
     ExtraQuestion,
     QuestionKind,
@@ -60,7 +61,10 @@ def enrolment(request: HttpRequest, person_id: int) -> HttpResponse:
             "office_visits_reason": current.office_visits_reason,
         }
         if current
-        else {"window_hours": settings.CHECKIN_WINDOW_HOURS}
+        else {
+            "window_hours": settings.CHECKIN_WINDOW_HOURS,
+            "contact_preference": services.contact_preference_default(person),
+        }
     )
     form = EnrolmentForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -90,6 +94,7 @@ def enrolment(request: HttpRequest, person_id: int) -> HttpResponse:
         "stop_form": ReasonForm(),
         "question_form": ExtraQuestionForm(),
         "voice_form": VoiceEnrolmentForm(),
+        "reachable": services.contact_preference_default(person) != ContactPreference.IN_APP,
         "voice_exempt_form": ReasonForm(prefix="voice"),
         "voice_phrases": _voice_phrases(),
         "waiting_questions": ExtraQuestion.objects.filter(person=person, checkin__isnull=True),

@@ -94,7 +94,9 @@ def person_navigation(request: HttpRequest) -> list[dict[str, Any]]:
         return []
     href = reverse("people:person_home")
     messages_href = reverse("messaging:inbox")
-    return [
+    # What the person is offered follows where they are (people's `Person.offers`; core may not import it).
+    offers = getattr(getattr(user, "person", None), "offers", None)
+    items = [
         {"href": href, "text": _("Home"), "active": request.path == href},
         {
             "href": reverse("appointments:person_appointments"),
@@ -113,9 +115,13 @@ def person_navigation(request: HttpRequest) -> list[dict[str, Any]]:
             "text": _("Library"),
             "active": request.path.startswith(reverse("library:home")),
         },
-        {
-            "href": reverse("checkins:person_checkin"),
-            "text": _("Check-in"),
-            "active": request.path.startswith(reverse("checkins:person_checkin")),
-        },
     ]
+    if offers is None or offers.checkins:
+        items.append(
+            {
+                "href": reverse("checkins:person_checkin"),
+                "text": _("Check-in"),
+                "active": request.path.startswith(reverse("checkins:person_checkin")),
+            }
+        )
+    return items

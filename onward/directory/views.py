@@ -37,8 +37,8 @@ from onward.people.selectors import person_get
 def person_directory(request: HttpRequest) -> HttpResponse:
     person = person_get(request.user, int(request.user.person_id), purpose=AuditAction.PERSON_VIEW_OWN_FOR_DIRECTORY)  # type: ignore[union-attr, arg-type]
     home = _home_origin(person)
-    search = _search(request, home=home)
-    context = {**search, "has_home": home is not None, "links_live": not person.in_custody}
+    search = _search(request, home=home, here_allowed=person.offers.phone_location)
+    context = {**search, "has_home": home is not None, "links_live": person.offers.outside_links}
     return render(request, "directory/person_list.html", context, status=400 if search["form"].errors else 200)
 
 
@@ -46,7 +46,7 @@ def person_directory(request: HttpRequest) -> HttpResponse:
 def person_service(request: HttpRequest, service_id: int) -> HttpResponse:
     person = person_get(request.user, int(request.user.person_id), purpose=AuditAction.PERSON_VIEW_OWN_FOR_DIRECTORY)  # type: ignore[union-attr, arg-type]
     service = selectors.service_get(request.user, service_id)
-    context = {**_entry(service), "links_live": not person.in_custody, "back": request.GET.get("back", "")}
+    context = {**_entry(service), "links_live": person.offers.outside_links, "back": request.GET.get("back", "")}
     return render(request, "directory/person_detail.html", context)
 
 
@@ -157,16 +157,27 @@ class Listed:
 
 
 def _search(
-    request: HttpRequest, *, home: Origin | None = None, include_withdrawn: bool = False, list_all: bool = False
+    request: HttpRequest,
+    *,
+    home: Origin | None = None,
+    include_withdrawn: bool = False,
+    list_all: bool = False,
+    here_allowed: bool = True,
 ) -> dict[str, Any]:
-    """Read the search form, work out where "near" is, and list what matches (or all, for staff)."""
+    """Read the search form, work out where "near" is, and list what matches (or all, for staff).
+
+    `here_allowed` is False for a reader with no phone of their own (in custody): "near where I am now"
+    is neither offered nor used.
+    """
     form = SearchForm(request.GET)
     origin, origin_label = None, ""
     rows: list[ServiceRow] = []
     searched = bool(request.GET) or list_all
     if searched and form.is_valid():
         data = form.cleaned_data
-        if data["near"] == "here" and data["lat"] is not None and data["lon"] is not None:
+        if data["near"] == "here" and not here_allowed:
+            pass  # not offered: the search is by words and postcode only
+        elif data["near"] == "here" and data["lat"] is not None and data["lon"] is not None:
             origin, origin_label = Origin(*to_bng(data["lat"], data["lon"])), _("where you are now")
         elif data["near"] == "here":
             form.add_error(None, _("Your phone did not share where you are. Type your postcode instead."))
@@ -211,6 +222,7 @@ def _search(
         "radius_km": settings.DIRECTORY_NEAR_ME_RADIUS_KM,
         "position_decimals": settings.DIRECTORY_POSITION_DECIMALS,
         "query": query.urlencode(),
+        "offer_here": here_allowed,
     }
 
 

@@ -1,5 +1,6 @@
 """One Person record from reception to the end of supervision."""
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
@@ -28,6 +29,33 @@ class Status(models.TextChoices):
 CUSTODY_STATUSES = frozenset({Status.REMAND, Status.SENTENCED})
 COMMUNITY_STATUSES = frozenset({Status.HDC, Status.LICENCE, Status.COMMUNITY_ORDER})
 RELEASE_STATUSES = frozenset({Status.HDC, Status.LICENCE})
+
+
+@dataclass(frozen=True)
+class Offers:
+    """What Onward offers a person, by where they are (`Person.offers`): every page asks this, not the status.
+
+    In custody a person has no phone of their own (they use the prison's tablets), so nothing that needs
+    one is offered: where their phone is now, notifications or a calendar on their phone, remote
+    check-ins. In the community all of it is; check-ins only while they are supervised there.
+    """
+
+    phone_location: bool
+    phone_calendar: bool
+    phone_notifications: bool
+    checkins: bool
+    outside_links: bool  # phone numbers, websites and emails as links (in custody they stay plain text)
+
+    @classmethod
+    def for_status(cls, status: str) -> "Offers":
+        own_phone = status not in CUSTODY_STATUSES
+        return cls(
+            phone_location=own_phone,
+            phone_calendar=own_phone,
+            phone_notifications=own_phone,
+            checkins=status in COMMUNITY_STATUSES,
+            outside_links=own_phone,
+        )
 
 
 class RiskLevel(models.TextChoices):
@@ -108,6 +136,11 @@ class Person(models.Model):
     @property
     def in_custody(self) -> bool:
         return self.status in CUSTODY_STATUSES
+
+    @property
+    def offers(self) -> Offers:
+        """What this person is offered where they are now (in custody or in the community); see `Offers`."""
+        return Offers.for_status(self.status)
 
     @property
     def phone_verified(self) -> bool:

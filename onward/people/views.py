@@ -31,7 +31,7 @@ from onward.people.forms import (
     SupervisionEndForm,
     person_form_initial,
 )
-from onward.people.home import home_sections
+from onward.people.home import home_sections_grouped
 from onward.people.imports import (
     ImportPlanChanged,
     ImportReport,
@@ -332,14 +332,7 @@ def person_supervision_end_view(request: HttpRequest, person_id: int) -> HttpRes
 @permission("person.self")
 def person_home(request: HttpRequest) -> HttpResponse:
     person = person_get(request.user, int(request.user.person_id), purpose=AuditAction.PERSON_VIEW_OWN)  # type: ignore[union-attr, arg-type]
-    workers = list(person.active_assignments)  # type: ignore[attr-defined]
-    context = {
-        "person": person,
-        "next_date": person.next_key_date(),
-        "workers": workers,
-        "licence": licence_current(person),
-        "sections": home_sections(request.user, person),
-    }
+    context = {"person": person, "groups": home_sections_grouped(request.user, person)}
     return render(request, "people/person_home.html", context)
 
 

@@ -50,6 +50,7 @@ export function initCamera(root) {
 
   let stream = null;
   start.disabled = true; // until the camera is on
+  showCameraStep(root, "starting");
   navigator.mediaDevices
     .getUserMedia({ video: { facingMode: "user", width: { ideal: 640 }, height: { ideal: 480 } }, audio: false })
     .then((s) => {
@@ -57,9 +58,11 @@ export function initCamera(root) {
       video.srcObject = s;
       status.textContent = texts.ready;
       start.disabled = false;
+      showCameraStep(root, "ready");
     })
     .catch(() => {
       // No camera, or the person said no: show the plain file input again.
+      delete root.dataset.cameraStep;
       ui.remove();
       fallback.forEach((element) => element?.removeAttribute("hidden"));
     });
@@ -67,6 +70,8 @@ export function initCamera(root) {
   start.addEventListener("click", async () => {
     if (!stream) return;
     start.disabled = true;
+    showCameraStep(root, "busy");
+    let next = "ready";
     try {
       let file;
       if (canRecord) {
@@ -82,18 +87,34 @@ export function initCamera(root) {
       status.textContent = texts.captured;
       retake.hidden = false;
       await uploadAndWait(form, root, file, status, texts);
+      next = cameraStepAfter(status, form);
     } catch (error) {
       status.textContent = texts.failed;
     } finally {
       start.disabled = false;
       challenge.textContent = "";
+      showCameraStep(root, next);
     }
   });
   retake.addEventListener("click", () => {
     input.value = "";
     retake.hidden = true;
     status.textContent = texts.ready;
+    showCameraStep(root, "ready");
   });
+}
+
+// One next action at a time: the camera's step, as data-camera-step on its root, says which of its
+// buttons onward.css shows ("starting"/"ready": Start; "busy": none; "retry": Try again; "done", after
+// a good face check or the last try: none, so the next action is "Send my check-in").
+function showCameraStep(root, step) {
+  root.dataset.cameraStep = step;
+}
+
+function cameraStepAfter(status, form) {
+  if (status.dataset.faceStatus === "matched") return "done";
+  if (form.querySelector(".onward-camera__start")?.hidden) return "done"; // no tries left
+  return status.dataset.faceStatus ? "retry" : "ready";
 }
 
 // Sends the photo or clip, then asks for the result every two seconds until the face check is
