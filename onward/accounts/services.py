@@ -844,7 +844,7 @@ def device_token_use(token: str) -> DeviceTokenUse | None:
 
 def _device_token_rotate(pk: int, token: str, digest: str, now: datetime) -> DeviceTokenUse | None:
     with transaction.atomic():
-        record = DeviceToken.objects.select_for_update().select_related("user").get(pk=pk)
+        record = DeviceToken.objects.select_for_update(of=("self",)).select_related("user").get(pk=pk)
         if record.revoked_at is not None:
             return None
         if record.token_digest == digest:
