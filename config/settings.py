@@ -4,11 +4,13 @@ Scaled profile: set DATABASE_URL (PostgreSQL), CACHE_URL (Redis), STORAGE_BACKEN
 variables, SECRET_KEY and DATA_KEYS, and ONWARD_PROFILE=production.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 from typing import Any
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("ONWARD_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -219,6 +221,13 @@ PERSON_PIN_WAIT_MAX_MINUTES = env.int("PERSON_PIN_WAIT_MAX_MINUTES", default=15)
 SIGN_IN_ADDRESS_WINDOW_MINUTES = env.int("SIGN_IN_ADDRESS_WINDOW_MINUTES", default=15)
 SIGN_IN_ADDRESS_FAILURE_LIMIT = env.int("SIGN_IN_ADDRESS_FAILURE_LIMIT", default=30)
 SIGN_IN_SHARED_NETWORKS = env.list("SIGN_IN_SHARED_NETWORKS", default=[])  # e.g. 10.20.0.0/16,192.0.2.0/24
+for _network in SIGN_IN_SHARED_NETWORKS:
+    try:
+        ipaddress.ip_network(_network.strip(), strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"SIGN_IN_SHARED_NETWORKS: {_network!r} is not a network. Write them like 10.20.0.0/16,192.0.2.0/24."
+        ) from None
 SIGN_IN_SHARED_ADDRESS_FAILURE_LIMIT = env.int("SIGN_IN_SHARED_ADDRESS_FAILURE_LIMIT", default=300)
 # Sign-in codes by text or email: at most this many asks per phone number or email address, per
 # network address and in all, each in an hour; and a wait between two codes to one number.

@@ -3,6 +3,7 @@
 from typing import Any
 
 from onward.accounts.models import DeviceToken, PinCredential
+from onward.accounts.services import device_tokens_live
 from onward.core.permissions import can
 from onward.people.models import Person
 from onward.people.record import RecordSection, record_section
@@ -14,7 +15,7 @@ def account_section(user: Any, person: Person) -> RecordSection:
         "accounts/_record_account.html",
         {
             "pin": PinCredential.objects.filter(user__person=person).first(),
-            "devices": list(DeviceToken.objects.filter(user__person=person, revoked_at__isnull=True)),
+            "devices": device_tokens_live(DeviceToken.objects.filter(user__person=person)),
             "may_reset_pin": can(user, "person.reset_pin", person),
             "may_issue_code": can(user, "person.issue_activation_code", person),
         },

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db.models import Q
 
-from onward.accounts.models import ActivationCode, OneTimeCode, SignInAttempt, SignInLink
+from onward.accounts.models import ActivationCode, AuthenticatorEnrolment, OneTimeCode, SignInAttempt, SignInLink
 from onward.core.retention import retention_rule
 
 
@@ -16,12 +16,12 @@ def sign_in_attempts_delete(now: datetime) -> int:
     return deleted
 
 
-@retention_rule("spent_codes_and_links", covers=[OneTimeCode, SignInLink, ActivationCode])
+@retention_rule("spent_codes_and_links", covers=[OneTimeCode, SignInLink, ActivationCode, AuthenticatorEnrolment])
 def spent_codes_and_links_delete(now: datetime) -> int:
     """Codes and links that can no longer be used: expired (or used, or revoked) over the period ago."""
     cutoff = now - timedelta(days=settings.RETENTION_SPENT_CODES_DAYS)
     deleted = 0
-    for model in (OneTimeCode, SignInLink, ActivationCode):
+    for model in (OneTimeCode, SignInLink, ActivationCode, AuthenticatorEnrolment):
         count, _counts = model.objects.filter(Q(expires_at__lt=cutoff)).delete()
         deleted += count
     return deleted

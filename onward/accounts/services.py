@@ -217,6 +217,13 @@ def sign_in_address_failed() -> None:
         window_hit("sign-in-address", address, settings.SIGN_IN_ADDRESS_WINDOW_MINUTES * 60)
 
 
+def _address_check() -> None:
+    """Refuse at once when the current request's address has made too many wrong tries."""
+    wait = sign_in_address_wait()
+    if wait:
+        raise _address_limited_error(wait)
+
+
 def _address_limited_error(seconds: int) -> SignInRefused:
     return SignInRefused(address_limited_message(seconds), "address_limit")
 
@@ -311,9 +318,11 @@ def activation_code_create(*, actor: Any, person: Person, role: str) -> str:
 
 
 def activation_code_redeem(*, code: str) -> User:
+    _address_check()
     with transaction.atomic():
         user, refusal = _activation_check(code)
     if refusal is not None:
+        sign_in_address_failed()
         raise refusal
     assert user is not None
     return user
@@ -477,9 +486,11 @@ def one_time_code_send(*, contact: str) -> None:
 
 
 def one_time_code_verify(*, contact: str, code: str) -> User:
+    _address_check()
     with transaction.atomic():
         user, refusal = _one_time_code_check(contact.strip(), code)
     if refusal is not None:
+        sign_in_address_failed()
         raise refusal
     assert user is not None
     return user
@@ -762,6 +773,18 @@ class DeviceTokenUse:
     replacement: str = ""
 
 
+def device_tokens_live(devices: Any) -> list[DeviceToken]:
+    """The devices (a DeviceToken queryset) that can still sign in: not stopped, not run out."""
+    now = timezone.now()
+    live = []
+    for record in devices.filter(revoked_at__isnull=True).select_related("user__person").order_by("-created_at"):
+        lifetime, idle = device_token_limits(record)
+        last_used = max(filter(None, (record.last_used_at, record.secret_issued_at, record.created_at)))
+        if now < record.created_at + lifetime and now - last_used <= idle:
+            live.append(record)
+    return live
+
+
 def device_token_limits(record: DeviceToken) -> tuple[timedelta, timedelta]:
     """(lifetime, idle limit) of a device: shorter for a person in custody, whose tablets are shared."""
     person = record.user.person
@@ -821,7 +844,7 @@ def device_token_use(token: str) -> DeviceTokenUse | None:
 
 def _device_token_rotate(pk: int, token: str, digest: str, now: datetime) -> DeviceTokenUse | None:
     with transaction.atomic():
-        record = DeviceToken.objects.select_for_update().select_related("user").get(pk=pk)
+        record = DeviceToken.objects.select_for_update(of=("self",)).select_related("user").get(pk=pk)
         if record.revoked_at is not None:
             return None
         if record.token_digest == digest:
@@ -920,9 +943,11 @@ def sign_in_links_issue_many(
 
 def sign_in_link_redeem(*, token: str, date_of_birth: Any) -> tuple[User, str]:
     """Check a link and the date of birth typed with it. Returns the person's account and where to go."""
+    _address_check()
     with transaction.atomic():
         result, refusal = _link_check(token, date_of_birth)
     if refusal is not None:
+        sign_in_address_failed()
         raise refusal
     assert result is not None
     return result

@@ -16,7 +16,7 @@ def account_section(person: Person) -> Section:
             "username": account.username,
             "created_at": account.date_joined,
             "last_sign_in": account.last_login,
-            "pin": {"set_at": pin.set_at, "locked_at": pin.locked_at} if pin else None,
+            "pin": {"set_at": pin.set_at, "locked_at": pin.locked_at, "wait_until": pin.wait_until} if pin else None,
             "devices": rows(
                 DeviceToken.objects.filter(user=account).order_by("created_at"),
                 "name",

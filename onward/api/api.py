@@ -62,7 +62,9 @@ api = NinjaAPI(
     title="Onward API",
     version="1",
     description=(
-        "For a person's phone or tablet (device token: 'Authorization: Bearer onw_…') and for staff "
+        "For a person's phone or tablet (device token: 'Authorization: Bearer onw_…'; tokens run out and are "
+        "replaced as they are used: store the token an answer brings in the 'Onward-Device-Token' header, "
+        "see the security scheme) and for staff "
         "(their signed-in browser session; calls that change something send the CSRF token as X-CSRFToken). "
         'Errors answer {"detail": "…"} in plain words; invalid input answers 422 with the fields that were wrong.'
     ),

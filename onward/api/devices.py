@@ -4,7 +4,7 @@ from django.http import Http404, HttpRequest
 from ninja import P, PathEx, Router, Status
 
 from onward.accounts.models import DeviceToken
-from onward.accounts.services import device_token_create, device_token_revoke
+from onward.accounts.services import device_token_create, device_token_revoke, device_tokens_live
 from onward.api.auth import DeviceTokenAuth, PersonOrStaffSessionAuth, api_caller
 from onward.api.errors import BAD_REQUEST, NOT_FOUND, UNPROCESSABLE, responses
 from onward.api.permissions import permission
@@ -37,7 +37,7 @@ def device_add(request: HttpRequest, device: DeviceIn) -> Status[DeviceCreatedOu
 @router.get("/devices", response=responses({200: list[DeviceOut]}), summary="The person's devices that can sign in")
 @permission("person.self")
 def device_list(request: HttpRequest) -> list[DeviceOut]:
-    tokens = DeviceToken.objects.filter(user=api_caller(request), revoked_at__isnull=True).order_by("-created_at")
+    tokens = device_tokens_live(DeviceToken.objects.filter(user=api_caller(request)))
     return [
         DeviceOut(id=token.pk, name=token.name, created_at=token.created_at, last_used_at=token.last_used_at)
         for token in tokens

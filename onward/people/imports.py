@@ -34,7 +34,7 @@ from onward.core.events import announce
 from onward.core.permissions import require
 from onward.location.postcodes import postcodes_locate
 from onward.organisations.models import OrgUnit, UnitKind
-from onward.people.events import PersonTransferred
+from onward.people.events import PersonContactChanged, PersonTransferred
 from onward.people.models import ImportUpload, Person
 from onward.people.rules import import_role, import_unit_paths
 from onward.people.services import _status_change_problem as status_change_problem
@@ -491,6 +491,10 @@ def _write(plan: ImportPlan, *, actor: Any, role: str, description: str) -> None
         Person.objects.bulk_update(people, [*names, "updated_at"], batch_size=IMPORT_CHUNK_ROWS)
     audit_record_many(actor=actor, role=role, entries=list(_audit_entries(plan, description)))
     for planned in plan.updates:
+        # A phone or email replaced, as when edited by hand: whoever signed in by the old one signs in again.
+        contacts = tuple(name for name in ("phone", "email") if name in planned.changed and planned.before.get(name))
+        if contacts:
+            announce(PersonContactChanged(person=planned.person, actor=actor, fields=contacts))
         # A new unit is a transfer, as when edited by hand: the apps above may react.
         if "unit" in planned.changed and planned.from_unit is not None:
             announce(

@@ -88,3 +88,17 @@ def test_wrong_staff_passwords_over_many_accounts_stop_the_address(org, make_sta
         "/sign-in/", {"email": staff[0].username, "password": TEST_PASSWORD}, REMOTE_ADDR=HOME_ADDRESS
     )
     assert signed_in.status_code == 302
+
+
+def test_wrong_sign_in_codes_count_against_the_address_too(org, settings):
+    from onward.people.tests.factories import CommunityPersonFactory
+
+    settings.SIGN_IN_ADDRESS_FAILURE_LIMIT = 3
+    CommunityPersonFactory(unit=org["office_n"], phone="07700900123")
+    client = Client()
+    client.post("/me/sign-in/code/", {"contact": "07700900123"}, REMOTE_ADDR=HOME_ADDRESS)
+    for _ in range(3):
+        wrong = client.post("/me/sign-in/code/enter/", {"code": "000000"}, REMOTE_ADDR=HOME_ADDRESS)
+        assert "not right or has run out" in wrong.content.decode()
+    stopped = client.post("/me/sign-in/code/enter/", {"code": "000000"}, REMOTE_ADDR=HOME_ADDRESS)
+    assert "too many wrong tries from this place" in stopped.content.decode()

@@ -115,3 +115,13 @@ def test_the_openapi_document_tells_the_app_how_tokens_are_replaced(org, token_f
     schemes = document["components"]["securitySchemes"]
     described = " ".join(scheme.get("description", "") for scheme in schemes.values())
     assert NEW_TOKEN_HEADER in described
+
+
+def test_a_device_that_ran_out_is_no_longer_listed(org, token_for, clock, settings) -> None:
+    settings.DEVICE_TOKEN_IDLE_DAYS = 14
+    person = CommunityPersonFactory(unit=org["office_n"])
+    token_for(person, name="Old phone")
+    clock.move(days=15)
+    current = token_for(person, name="New phone")
+    listed = Client().get("/api/v1/devices", headers=bearer(current)).json()
+    assert [device["name"] for device in listed] == ["New phone"]

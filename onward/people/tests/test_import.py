@@ -342,3 +342,16 @@ def test_a_new_unit_is_a_transfer_the_apps_above_hear_of(org, tmp_path, monkeypa
     assert [(e.person.pk, e.from_unit, e.to_unit) for e in heard] == [(moved.pk, org["office_n"], org["office_n2"])]
     event = AuditEvent.objects.get(action="person.updated")
     assert event.data["before"] == {"unit": {"id": org["office_n"].pk, "code": "OFF-N"}}
+
+
+def test_a_phone_number_replaced_by_an_import_ends_every_session_and_device(org, tmp_path):
+    from onward.accounts.models import DeviceToken
+    from onward.accounts.services import device_token_create, person_account_ensure
+
+    run(csv_file(tmp_path, *ROWS))
+    person = Person.objects.get(crn="X111111")
+    device_token_create(actor=person_account_ensure(person), name="Synthetic phone")
+    changed = ROWS[1].replace("07700900111", "07700900999")
+    run(csv_file(tmp_path, ROWS[0], changed, ROWS[2], name="second.csv"))
+    assert not DeviceToken.objects.filter(user__person=person, revoked_at__isnull=True).exists()
+    assert AuditEvent.objects.filter(action="account.access_ended", person=person).count() == 1
