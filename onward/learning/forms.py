@@ -85,7 +85,7 @@ class LessonForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 12}),
         help_text=_("Markdown: # for a heading, - for a list, a blank line between paragraphs. HTML is not shown."),
     )
-    media = forms.FileField(
+    upload = forms.FileField(
         label=_("Audio or video (optional)"),
         required=False,
         help_text=_("MP3, MP4, Ogg or WebM. Leave empty to keep the file you added before."),

@@ -414,7 +414,7 @@ def _lesson_form(request: HttpRequest, course: Course, lesson: Lesson | None, in
             body=data["body"],
             body_cy=data["body_cy"],
             pass_mark_percent=data["pass_mark_percent"],
-            media=data["media"] or None,
+            media=data["upload"] or None,
         )
         try:
             if lesson is None:
