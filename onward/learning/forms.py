@@ -65,7 +65,7 @@ class ModuleForm(forms.Form):
 
 
 class LessonForm(forms.Form):
-    module = forms.ModelChoiceField(
+    module: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("Which part of the course is it in?"),
         queryset=None,
         empty_label=None,

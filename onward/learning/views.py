@@ -1,6 +1,7 @@
 """The person's learning pages, staff views of a person's learning and of completion rates, and the
 public certificate check. Thin: parse, call a service or selector, render."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -492,7 +493,7 @@ def editor_question_delete(request: HttpRequest, question_id: int) -> HttpRespon
     return redirect("learning:editor_lesson", lesson_id=question.lesson_id)
 
 
-MOVABLE = {
+MOVABLE: dict[str, Callable[[Any, int], Module | Lesson | Question]] = {
     "module": selectors.module_for_editor,
     "lesson": selectors.lesson_for_editor,
     "question": selectors.question_for_editor,
