@@ -264,12 +264,10 @@ def question_save(
     if question is not None and question.lesson_id != lesson.pk:
         raise PermissionDenied("learning.edit")
     options = _check_question(fields)
+    adding = question is None
     with transaction.atomic():
         if question is None:
             question = Question(lesson=lesson, position=_next_position(lesson.questions.all()))
-            action = AuditAction.LEARNING_CONTENT_QUESTION_ADDED
-        else:
-            action = AuditAction.LEARNING_CONTENT_QUESTION_CHANGED
         question.text = fields.text.strip()
         question.text_cy = fields.text_cy.strip()
         question.multiple = fields.multiple
@@ -288,7 +286,12 @@ def question_save(
             for position, option in enumerate(options)
         )
         _changed(actor, course)
-        _audit(actor, action, question, {"lesson": lesson.pk, "options": len(options)})
+        _audit(
+            actor,
+            AuditAction.LEARNING_CONTENT_QUESTION_ADDED if adding else AuditAction.LEARNING_CONTENT_QUESTION_CHANGED,
+            question,
+            {"lesson": lesson.pk, "options": len(options)},
+        )
     return question
 
 
