@@ -777,12 +777,19 @@ COURSE_PAGES = [
     "/staff/courses/lessons/{lesson}/edit/",
     "/staff/courses/lessons/{lesson}/questions/new/",
     "/staff/courses/questions/{question}/edit/",
+    "/staff/self-assessments/new/",
+    "/staff/self-assessments/{assessment}/",
+    "/staff/self-assessments/{assessment}/edit/",
+    "/staff/self-assessments/{assessment}/questions/new/",
+    "/staff/self-assessments/questions/{assessment_question}/edit/",
 ]
 COURSE_ACTIONS = [
     "/staff/courses/{course}/submit/",
     "/staff/courses/{course}/publish/",
     "/staff/courses/move/lesson/{lesson}/down/",
     "/staff/courses/questions/{question}/delete/",
+    "/staff/self-assessments/{assessment}/approve/",
+    "/staff/self-assessments/{assessment}/unpublish/",
 ]
 
 
@@ -790,15 +797,18 @@ COURSE_ACTIONS = [
 @pytest.mark.parametrize("role", STAFF_ROLES)
 def test_only_editors_and_administrators_open_the_course_writing_pages(world, staff_client, role):
     from onward.learning.models import Lesson, Question
-    from onward.learning.tests.factories import demo_like_course
+    from onward.learning.tests.factories import assessment_build, demo_like_course
 
     course = demo_like_course()
+    assessment = assessment_build("Synthetic matrix check", ["How are you?"], [("Fine", 1), ("Not fine", 0)])
     lesson = Lesson.objects.filter(module__course=course, questions__isnull=False).first()
     ids = {
         "course": course.pk,
         "module": lesson.module_id,
         "lesson": lesson.pk,
         "question": lesson.questions.first().pk,
+        "assessment": assessment.pk,
+        "assessment_question": assessment.questions.first().pk,
     }
     client = staff_client(world["staff"][role])
     for template in COURSE_PAGES:
@@ -811,6 +821,8 @@ def test_only_editors_and_administrators_open_the_course_writing_pages(world, st
         assert client.post(path).status_code == 403, f"{role} POST {path}"
     assert Question.objects.filter(pk=ids["question"]).exists()
     assert Lesson.objects.filter(module__course=course).values_list("pk", flat=True).first() == lesson.pk
+    assessment.refresh_from_db()
+    assert assessment.published
 
 
 @pytest.mark.django_db
