@@ -97,3 +97,32 @@ def test_an_editor_writes_a_course_and_a_second_editor_approves_it(page: Page, o
     assert course.published
     assert course.approved_by_id == approver.pk
     assert course.changed_by_id == writer.pk
+
+
+def test_an_editor_writes_a_self_assessment_and_the_lists_fit_a_phone(page: Page, org: Any, make_staff: Any) -> None:
+    from onward.learning.tests.factories import demo_like_course
+
+    writer = make_staff(Role.CONTENT_EDITOR, org["north"])
+    demo_like_course(title="Synthetic course with a rather long title to wrap on a small phone screen")
+    staff_sign_in(page, writer)
+    page.goto("/staff/courses/")
+    page_check(page, phone=True)
+    page.get_by_role("button", name="Write a new self-assessment").click()
+    page_check(page, phone=True)
+    page.get_by_label("Title", exact=True).fill("Synthetic coping check")
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_test_id("assessment-state")).to_contain_text("Draft")
+    page_check(page, phone=True)
+    page.get_by_role("button", name="Add a question").click()
+    page.get_by_label("Question", exact=True).fill("How are you sleeping?")
+    page.get_by_label("Answer 1", exact=True).fill("Badly")
+    page.get_by_label("Answer 2", exact=True).fill("Well")
+    page.get_by_label("Score for answer 2").fill("3")
+    page.get_by_role("button", name="Save question").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter a score for answer 1.")
+    page_check(page, phone=True)
+    page.get_by_label("Score for answer 1").fill("0")
+    page.get_by_role("button", name="Save question").click()
+    expect(page.get_by_text("How are you sleeping?")).to_be_visible()
+    expect(page.get_by_text("You cannot approve your own changes.")).to_be_visible()
+    page_check(page, phone=True)
