@@ -721,11 +721,15 @@ LEARNING_STATISTICS = {
     Role.CONTENT_EDITOR,
     Role.ADMINISTRATOR,
 }
+COURSE_WRITERS = {Role.CONTENT_EDITOR, Role.ADMINISTRATOR}
 LEARNING_GENERAL = [
     ("/staff/learning/", LEARNING_STATISTICS, 403),
     ("/me/learning/", set(), 403),
-    ("/admin/content/", {Role.CONTENT_EDITOR, Role.ADMINISTRATOR}, 302),
     ("/certificates/verify/", set(STAFF_ROLES), 403),
+    # Editors write courses on Onward's own pages (issue 12): the Django admin stays for administrators.
+    ("/staff/courses/", COURSE_WRITERS, 403),
+    ("/staff/courses/new/", COURSE_WRITERS, 403),
+    ("/admin/learning/course/", {Role.ADMINISTRATOR}, 302),
 ]
 LEARNING_CASES = [
     (role, template, subject, 200 if subject in allowed.get(role, set()) else _denied(role, template))
@@ -772,10 +776,80 @@ def test_people_see_only_their_own_learning(world, person_client, who):
     assert client.get("/me/learning/").status_code == 200
     assert client.get(f"/me/learning/courses/{course.pk}/certificate/").status_code == 200  # their own
     assert client.get(f"/me/learning/lessons/{lessons[0].pk}/").status_code == 200
-    for path in ("/staff/learning/", f"/staff/learning/courses/{course.pk}/", "/admin/content/"):
+    for path in ("/staff/learning/", f"/staff/learning/courses/{course.pk}/", "/staff/courses/", "/admin/"):
         assert client.get(path).status_code in (302, 403), path
     for name, person_id in world["ids"].items():
         assert client.get(f"/staff/people/{person_id}/learning/").status_code == 403, name
+
+
+COURSE_PAGES = [
+    "/staff/courses/{course}/",
+    "/staff/courses/{course}/edit/",
+    "/staff/courses/{course}/parts/new/",
+    "/staff/courses/parts/{module}/edit/",
+    "/staff/courses/{course}/lessons/new/",
+    "/staff/courses/lessons/{lesson}/",
+    "/staff/courses/lessons/{lesson}/edit/",
+    "/staff/courses/lessons/{lesson}/questions/new/",
+    "/staff/courses/questions/{question}/edit/",
+    "/staff/self-assessments/new/",
+    "/staff/self-assessments/{assessment}/",
+    "/staff/self-assessments/{assessment}/edit/",
+    "/staff/self-assessments/{assessment}/questions/new/",
+    "/staff/self-assessments/questions/{assessment_question}/edit/",
+]
+COURSE_ACTIONS = [
+    "/staff/courses/{course}/submit/",
+    "/staff/courses/{course}/publish/",
+    "/staff/courses/move/lesson/{lesson}/down/",
+    "/staff/courses/questions/{question}/delete/",
+    "/staff/self-assessments/{assessment}/approve/",
+    "/staff/self-assessments/{assessment}/unpublish/",
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", STAFF_ROLES)
+def test_only_editors_and_administrators_open_the_course_writing_pages(world, staff_client, role):
+    from onward.learning.models import Lesson, Question
+    from onward.learning.tests.factories import assessment_build, demo_like_course
+
+    course = demo_like_course()
+    assessment = assessment_build("Synthetic matrix check", ["How are you?"], [("Fine", 1), ("Not fine", 0)])
+    lesson = Lesson.objects.filter(module__course=course, questions__isnull=False).first()
+    ids = {
+        "course": course.pk,
+        "module": lesson.module_id,
+        "lesson": lesson.pk,
+        "question": lesson.questions.first().pk,
+        "assessment": assessment.pk,
+        "assessment_question": assessment.questions.first().pk,
+    }
+    client = staff_client(world["staff"][role])
+    for template in COURSE_PAGES:
+        path = template.format(**ids)
+        assert client.get(path).status_code == (200 if role in COURSE_WRITERS else 403), f"{role} GET {path}"
+    if role in COURSE_WRITERS:
+        return
+    for template in COURSE_ACTIONS:
+        path = template.format(**ids)
+        assert client.post(path).status_code == 403, f"{role} POST {path}"
+    assert Question.objects.filter(pk=ids["question"]).exists()
+    assert Lesson.objects.filter(module__course=course).values_list("pk", flat=True).first() == lesson.pk
+    assessment.refresh_from_db()
+    assert assessment.published
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["in_my_prison", "my_case"])
+def test_people_cannot_open_the_course_writing_pages(world, person_client, who):
+    from onward.learning.tests.factories import demo_like_course
+
+    course = demo_like_course()
+    client = person_client(world["subjects"][who])
+    for path in ("/staff/courses/", "/staff/courses/new/", f"/staff/courses/{course.pk}/"):
+        assert client.get(path).status_code == 403, path
+    assert client.post(f"/staff/courses/{course.pk}/publish/").status_code == 403
 
 
 @pytest.mark.django_db

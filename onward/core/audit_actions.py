@@ -173,6 +173,18 @@ class AuditAction(TextChoices):
         "learning.content.selfassessmentset.deleted",
         _("Deleted a self-assessment"),
     )
+    LEARNING_CONTENT_SELFASSESSMENTSET_APPROVED = (
+        "learning.content.selfassessmentset.approved",
+        _("Approved a self-assessment"),
+    )
+    LEARNING_CONTENT_SELFASSESSMENTSET_PUBLISHED = (
+        "learning.content.selfassessmentset.published",
+        _("Published a self-assessment"),
+    )
+    LEARNING_CONTENT_SELFASSESSMENTSET_UNPUBLISHED = (
+        "learning.content.selfassessmentset.unpublished",
+        _("Took a self-assessment down"),
+    )
     LEARNING_CONTENT_SELFASSESSMENTQUESTION_ADDED = (
         "learning.content.selfassessmentquestion.added",
         _("Added a self-assessment question"),

@@ -34,6 +34,9 @@ from onward.learning.models import (
     Module,
     Option,
     Question,
+    SelfAssessmentOption,
+    SelfAssessmentQuestion,
+    SelfAssessmentSet,
 )
 from onward.learning.rules import prisons_for_course_editor
 from onward.organisations.models import OrgUnit
@@ -264,12 +267,10 @@ def question_save(
     if question is not None and question.lesson_id != lesson.pk:
         raise PermissionDenied("learning.edit")
     options = _check_question(fields)
+    adding = question is None
     with transaction.atomic():
         if question is None:
             question = Question(lesson=lesson, position=_next_position(lesson.questions.all()))
-            action = AuditAction.LEARNING_CONTENT_QUESTION_ADDED
-        else:
-            action = AuditAction.LEARNING_CONTENT_QUESTION_CHANGED
         question.text = fields.text.strip()
         question.text_cy = fields.text_cy.strip()
         question.multiple = fields.multiple
@@ -288,7 +289,12 @@ def question_save(
             for position, option in enumerate(options)
         )
         _changed(actor, course)
-        _audit(actor, action, question, {"lesson": lesson.pk, "options": len(options)})
+        _audit(
+            actor,
+            AuditAction.LEARNING_CONTENT_QUESTION_ADDED if adding else AuditAction.LEARNING_CONTENT_QUESTION_CHANGED,
+            question,
+            {"lesson": lesson.pk, "options": len(options)},
+        )
     return question
 
 
@@ -477,3 +483,154 @@ def _reason(reason: str) -> str:
     if len(reason) > REASON_MAX_CHARS:
         raise ValidationError(_("Your reason must be %(n)s characters or fewer.") % {"n": REASON_MAX_CHARS})
     return reason
+
+
+# --- Self-assessments (open to everyone, so a second editor approves them before they are published) ---
+
+
+@dataclass(frozen=True)
+class AssessmentFields:
+    title: str
+    introduction: str = ""
+    score_meaning: str = ""
+    title_cy: str = ""
+    introduction_cy: str = ""
+    score_meaning_cy: str = ""
+
+
+@dataclass(frozen=True)
+class ScoredOption:
+    text: str
+    score: int
+    text_cy: str = ""
+
+
+def assessment_create(*, actor: StaffUser, fields: AssessmentFields) -> SelfAssessmentSet:
+    require(actor, "learning.edit")
+    _check_title(fields.title, fields.title_cy)
+    with transaction.atomic():
+        assessment = SelfAssessmentSet(changed_by=actor)
+        _assessment_fill(assessment, fields)
+        _audit(actor, AuditAction.LEARNING_CONTENT_SELFASSESSMENTSET_ADDED, assessment, {})
+    return assessment
+
+
+def assessment_edit(*, actor: StaffUser, assessment: SelfAssessmentSet, fields: AssessmentFields) -> SelfAssessmentSet:
+    require(actor, "learning.edit")
+    _check_title(fields.title, fields.title_cy)
+    with transaction.atomic():
+        _assessment_fill(assessment, fields)
+        _assessment_changed(actor, assessment)
+        _audit(actor, AuditAction.LEARNING_CONTENT_SELFASSESSMENTSET_CHANGED, assessment, {})
+    return assessment
+
+
+def assessment_question_save(
+    *,
+    actor: StaffUser,
+    assessment: SelfAssessmentSet,
+    text: str,
+    options: list[ScoredOption],
+    text_cy: str = "",
+    question: SelfAssessmentQuestion | None = None,
+) -> SelfAssessmentQuestion:
+    """Add a question (or change one) with its scored answers, which replace the ones there."""
+    require(actor, "learning.edit")
+    if question is not None and question.assessment_id != assessment.pk:
+        raise PermissionDenied("learning.edit")
+    if not text.strip():
+        raise ValidationError(_("Enter the question."))
+    chosen = [option for option in options if option.text.strip()]
+    if len(chosen) < MIN_OPTIONS:
+        raise ValidationError(_("Give at least two answers to choose from."))
+    if any(not 0 <= option.score <= 100 for option in chosen):
+        raise ValidationError(_("Each score must be from 0 to 100."))
+    adding = question is None
+    with transaction.atomic():
+        if question is None:
+            question = SelfAssessmentQuestion(
+                assessment=assessment, position=_next_position(assessment.questions.all())
+            )
+        question.text = text.strip()[:500]
+        question.text_cy = text_cy.strip()[:500]
+        question.save()
+        question.options.all().delete()
+        SelfAssessmentOption.objects.bulk_create(
+            SelfAssessmentOption(
+                question=question,
+                text=option.text.strip()[:300],
+                text_cy=option.text_cy.strip()[:300],
+                score=option.score,
+                position=position,
+            )
+            for position, option in enumerate(chosen)
+        )
+        _assessment_changed(actor, assessment)
+        _audit(
+            actor,
+            AuditAction.LEARNING_CONTENT_SELFASSESSMENTQUESTION_ADDED
+            if adding
+            else AuditAction.LEARNING_CONTENT_SELFASSESSMENTQUESTION_CHANGED,
+            question,
+            {"assessment": assessment.pk, "options": len(chosen)},
+        )
+    return question
+
+
+def assessment_approve(*, actor: StaffUser, assessment: SelfAssessmentSet) -> SelfAssessmentSet:
+    """A second editor approves it as it is now. The editor who last changed it cannot."""
+    require(actor, "learning.approve", assessment)
+    with transaction.atomic():
+        assessment = SelfAssessmentSet.objects.select_for_update().get(pk=assessment.pk)
+        if not may_approve(assessment.changed_by_id, actor.pk):
+            raise PermissionDenied("learning.approve")
+        if not assessment.questions.exists():
+            raise ValidationError(_("Add at least one question first."))
+        assessment.approved_by = actor
+        assessment.approved_at = timezone.now()
+        assessment.save(update_fields=["approved_by", "approved_at"])
+        _audit(actor, AuditAction.LEARNING_CONTENT_SELFASSESSMENTSET_APPROVED, assessment, {})
+    return assessment
+
+
+def assessment_publish(*, actor: StaffUser, assessment: SelfAssessmentSet, published: bool) -> SelfAssessmentSet:
+    """Open it to people (once approved), or take it down (people's past scores stay)."""
+    require(actor, "learning.publish" if published else "learning.edit", assessment)
+    with transaction.atomic():
+        assessment = SelfAssessmentSet.objects.select_for_update().get(pk=assessment.pk)
+        if published:
+            require(actor, "learning.publish", assessment)
+        assessment.published = published
+        assessment.save(update_fields=["published"])
+        _audit(
+            actor,
+            AuditAction.LEARNING_CONTENT_SELFASSESSMENTSET_PUBLISHED
+            if published
+            else AuditAction.LEARNING_CONTENT_SELFASSESSMENTSET_UNPUBLISHED,
+            assessment,
+            {},
+        )
+    return assessment
+
+
+def _assessment_fill(assessment: SelfAssessmentSet, fields: AssessmentFields) -> None:
+    assessment.title = fields.title.strip()
+    assessment.title_cy = fields.title_cy.strip()
+    assessment.introduction = fields.introduction.strip()
+    assessment.introduction_cy = fields.introduction_cy.strip()
+    assessment.score_meaning = fields.score_meaning.strip()[:300]
+    assessment.score_meaning_cy = fields.score_meaning_cy.strip()[:300]
+    assessment.save()
+
+
+def _assessment_changed(actor: StaffUser, assessment: SelfAssessmentSet) -> None:
+    """Changed: unapproved and taken down until a second editor approves it again."""
+    SelfAssessmentSet.objects.filter(pk=assessment.pk).update(
+        changed_by=actor, approved_by=None, approved_at=None, published=False
+    )
+    assessment.changed_by, assessment.approved_by, assessment.approved_at, assessment.published = (
+        actor,
+        None,
+        None,
+        False,
+    )

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from onward.learning.content import REASON_MAX_CHARS, OptionFields, QuestionFields
+from onward.learning.content import REASON_MAX_CHARS, OptionFields, QuestionFields, ScoredOption
 from onward.learning.models import Audience, LessonKind
 from onward.organisations.models import OrgUnit
 
@@ -65,7 +65,7 @@ class ModuleForm(forms.Form):
 
 
 class LessonForm(forms.Form):
-    module = forms.ModelChoiceField(
+    module: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("Which part of the course is it in?"),
         queryset=None,
         empty_label=None,
@@ -85,7 +85,7 @@ class LessonForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 12}),
         help_text=_("Markdown: # for a heading, - for a list, a blank line between paragraphs. HTML is not shown."),
     )
-    media = forms.FileField(
+    upload = forms.FileField(
         label=_("Audio or video (optional)"),
         required=False,
         help_text=_("MP3, MP4, Ogg or WebM. Leave empty to keep the file you added before."),
@@ -218,3 +218,92 @@ class ReasonForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Say why.")},
     )
+
+
+ASSESSMENT_OPTIONS = 5
+
+
+class AssessmentForm(forms.Form):
+    title = forms.CharField(
+        label=_("Title"), max_length=TITLE_MAX_CHARS, error_messages={"required": _("Enter a title.")}
+    )
+    introduction = forms.CharField(
+        label=_("Introduction"), max_length=SUMMARY_MAX_CHARS, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    score_meaning = forms.CharField(
+        label=_("What the total means"),
+        max_length=300,
+        required=False,
+        help_text=_("For example: a higher score means you are coping better."),
+    )
+    title_cy = forms.CharField(label=_("Title in Welsh"), max_length=TITLE_MAX_CHARS, required=False)
+    introduction_cy = forms.CharField(
+        label=_("Introduction in Welsh"),
+        max_length=SUMMARY_MAX_CHARS,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    score_meaning_cy = forms.CharField(label=_("What the total means, in Welsh"), max_length=300, required=False)
+
+
+class AssessmentQuestionForm(forms.Form):
+    """A self-assessment question and up to five answers, each with a score; empty rows are left out."""
+
+    text = forms.CharField(label=_("Question"), max_length=500, error_messages={"required": _("Enter the question.")})
+    text_cy = forms.CharField(label=_("Question in Welsh"), max_length=500, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for n in range(1, ASSESSMENT_OPTIONS + 1):
+            self.fields[f"option_{n}"] = forms.CharField(
+                label=_("Answer %(n)s") % {"n": n}, max_length=300, required=False
+            )
+            self.fields[f"score_{n}"] = forms.IntegerField(
+                label=_("Score for answer %(n)s") % {"n": n},
+                min_value=0,
+                max_value=100,
+                required=False,
+                error_messages={
+                    "invalid": _("Enter a score from 0 to 100."),
+                    "min_value": _("Enter a score from 0 to 100."),
+                    "max_value": _("Enter a score from 0 to 100."),
+                },
+            )
+            self.fields[f"option_{n}_cy"] = forms.CharField(
+                label=_("Answer %(n)s in Welsh") % {"n": n}, max_length=300, required=False
+            )
+
+    def option_rows(self) -> list[dict[str, Any]]:
+        return [
+            {"text": self[f"option_{n}"], "score": self[f"score_{n}"], "text_cy": self[f"option_{n}_cy"]}
+            for n in range(1, ASSESSMENT_OPTIONS + 1)
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        answers = [n for n in range(1, ASSESSMENT_OPTIONS + 1) if (data.get(f"option_{n}") or "").strip()]
+        if len(answers) < 2:
+            self.add_error("option_1", _("Give at least two answers to choose from."))
+        for n in answers:
+            if data.get(f"score_{n}") is None and f"score_{n}" not in self.errors:
+                self.add_error(f"score_{n}", _("Enter a score for answer %(n)s.") % {"n": n})
+        return data
+
+    def options_out(self) -> list[ScoredOption]:
+        data = self.cleaned_data
+        return [
+            ScoredOption(
+                text=data.get(f"option_{n}", ""),
+                text_cy=data.get(f"option_{n}_cy", ""),
+                score=data.get(f"score_{n}") or 0,
+            )
+            for n in range(1, ASSESSMENT_OPTIONS + 1)
+            if (data.get(f"option_{n}") or "").strip()
+        ]
+
+
+def assessment_question_initial(question: Any) -> dict[str, Any]:
+    initial: dict[str, Any] = {"text": question.text, "text_cy": question.text_cy}
+    for n, option in enumerate(list(question.options.all())[:ASSESSMENT_OPTIONS], start=1):
+        initial.update({f"option_{n}": option.text, f"option_{n}_cy": option.text_cy, f"score_{n}": option.score})
+    return initial

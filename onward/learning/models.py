@@ -216,6 +216,8 @@ class Certificate(models.Model):
 class SelfAssessmentSet(models.Model):
     """A question set for a behaviour-change programme. Each answer has a score; a person can repeat it."""
 
+    audience = Audience.BOTH  # open to everyone, in prison and in the community
+
     title = models.CharField(max_length=200)
     title_cy = models.CharField(_("title in Welsh"), max_length=200, blank=True)
     introduction = models.TextField(blank=True)
@@ -224,9 +226,24 @@ class SelfAssessmentSet(models.Model):
     score_meaning = models.CharField(max_length=300, blank=True)
     score_meaning_cy = models.CharField(_("score meaning in Welsh"), max_length=300, blank=True)
     published = models.BooleanField(default=False)
+    # Self-assessments are open to everyone, people in prison too: a second editor approves them before
+    # they are published, as courses for custody (onward/core/approval.py). Any change clears the approval.
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(approved_by__isnull=True) | ~models.Q(approved_by=models.F("changed_by")),
+                name="learning_selfassessment_not_self_approved",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -18,6 +18,7 @@ from onward.learning.models import (
     Module,
     Option,
     Question,
+    SelfAssessmentQuestion,
     SelfAssessmentResult,
     SelfAssessmentSet,
 )
@@ -329,6 +330,38 @@ def question_for_editor(user: Any, question_id: int) -> Question:
         Question.objects.filter(pk=question_id)
         .select_related("lesson", "lesson__module", "lesson__module__course")
         .prefetch_related(Prefetch("options", queryset=Option.objects.order_by("position", "pk")))
+        .first()
+    )
+    if question is None:
+        raise PermissionDenied("learning.edit")
+    return question
+
+
+def assessments_for_editor(user: Any) -> list[SelfAssessmentSet]:
+    require(user, "learning.edit")
+    return list(SelfAssessmentSet.objects.annotate(question_count=Count("questions")).order_by("title"))
+
+
+def assessment_for_editor(user: Any, assessment_id: int) -> SelfAssessmentSet:
+    """A self-assessment with its questions and scored answers, in order."""
+    require(user, "learning.edit")
+    assessment = (
+        SelfAssessmentSet.objects.filter(pk=assessment_id)
+        .select_related("changed_by", "approved_by")
+        .prefetch_related("questions__options")
+        .first()
+    )
+    if assessment is None:
+        raise PermissionDenied("learning.edit")
+    return assessment
+
+
+def assessment_question_for_editor(user: Any, question_id: int) -> SelfAssessmentQuestion:
+    require(user, "learning.edit")
+    question = (
+        SelfAssessmentQuestion.objects.filter(pk=question_id)
+        .select_related("assessment")
+        .prefetch_related("options")
         .first()
     )
     if question is None:

@@ -51,4 +51,26 @@ urlpatterns = [
         views.editor_move,
         name="editor_move",
     ),
+    path("staff/self-assessments/new/", views.editor_assessment_new, name="editor_assessment_new"),
+    path("staff/self-assessments/<int:assessment_id>/", views.editor_assessment, name="editor_assessment"),
+    path(
+        "staff/self-assessments/<int:assessment_id>/edit/",
+        views.editor_assessment_edit,
+        name="editor_assessment_edit",
+    ),
+    path(
+        "staff/self-assessments/<int:assessment_id>/questions/new/",
+        views.editor_assessment_question_new,
+        name="editor_assessment_question_new",
+    ),
+    path(
+        "staff/self-assessments/questions/<int:question_id>/edit/",
+        views.editor_assessment_question_edit,
+        name="editor_assessment_question_edit",
+    ),
+    path(
+        "staff/self-assessments/<int:assessment_id>/<slug:action>/",
+        views.editor_assessment_action,
+        name="editor_assessment_action",
+    ),
 ]

@@ -1,6 +1,7 @@
 """The person's learning pages, staff views of a person's learning and of completion rates, and the
 public certificate check. Thin: parse, call a service or selector, render."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -25,8 +26,27 @@ from onward.learning.certificates import (
     certificate_pdf,
     certificate_verify_url,
 )
-from onward.learning.forms import CourseForm, LessonForm, ModuleForm, QuestionForm, ReasonForm, question_initial
-from onward.learning.models import Course, CourseState, Lesson, Module, Question, in_language
+from onward.learning.forms import (
+    AssessmentForm,
+    AssessmentQuestionForm,
+    CourseForm,
+    LessonForm,
+    ModuleForm,
+    QuestionForm,
+    ReasonForm,
+    assessment_question_initial,
+    question_initial,
+)
+from onward.learning.models import (
+    Course,
+    CourseState,
+    Lesson,
+    Module,
+    Question,
+    SelfAssessmentQuestion,
+    SelfAssessmentSet,
+    in_language,
+)
 from onward.learning.rules import prisons_for_course_editor
 from onward.people.models import Person
 from onward.people.selectors import person_get
@@ -256,7 +276,11 @@ def _int(value: str | None) -> int | None:
 
 @permission("learning.edit")
 def editor_courses(request: HttpRequest) -> HttpResponse:
-    return render(request, "learning/editor/courses.html", {"courses": selectors.courses_for_editor(request.user)})
+    context = {
+        "courses": selectors.courses_for_editor(request.user),
+        "assessments": selectors.assessments_for_editor(request.user),
+    }
+    return render(request, "learning/editor/courses.html", context)
 
 
 @permission("learning.edit")
@@ -414,7 +438,7 @@ def _lesson_form(request: HttpRequest, course: Course, lesson: Lesson | None, in
             body=data["body"],
             body_cy=data["body_cy"],
             pass_mark_percent=data["pass_mark_percent"],
-            media=data["media"] or None,
+            media=data["upload"] or None,
         )
         try:
             if lesson is None:
@@ -492,7 +516,7 @@ def editor_question_delete(request: HttpRequest, question_id: int) -> HttpRespon
     return redirect("learning:editor_lesson", lesson_id=question.lesson_id)
 
 
-MOVABLE = {
+MOVABLE: dict[str, Callable[[Any, int], Module | Lesson | Question]] = {
     "module": selectors.module_for_editor,
     "lesson": selectors.lesson_for_editor,
     "question": selectors.question_for_editor,
@@ -528,3 +552,105 @@ def _course_fields(form: CourseForm) -> content.CourseFields:
 
 def _form_page(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
     return render(request, template, context, status=400 if context["form"].errors else 200)
+
+
+# --- Editors: self-assessments ------------------------------------------------------------------
+
+
+@permission("learning.edit")
+def editor_assessment_new(request: HttpRequest) -> HttpResponse:
+    return _assessment_form(request, None)
+
+
+@permission("learning.edit")
+def editor_assessment_edit(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    return _assessment_form(request, selectors.assessment_for_editor(request.user, assessment_id))
+
+
+def _assessment_form(request: HttpRequest, assessment: SelfAssessmentSet | None) -> HttpResponse:
+    names = ("title", "introduction", "score_meaning", "title_cy", "introduction_cy", "score_meaning_cy")
+    initial = {name: getattr(assessment, name) for name in names} if assessment else None
+    form = AssessmentForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        fields = content.AssessmentFields(**{name: form.cleaned_data[name] for name in names})
+        try:
+            if assessment is None:
+                assessment = content.assessment_create(actor=signed_in_user(request), fields=fields)
+            else:
+                content.assessment_edit(actor=signed_in_user(request), assessment=assessment, fields=fields)
+        except ValidationError as problem:
+            form.add_error(None, problem)
+        else:
+            messages.success(request, _("Saved. Another editor must approve it before it is published."))
+            return redirect("learning:editor_assessment", assessment_id=assessment.pk)
+    context = {"form": form, "assessment": assessment}
+    return _form_page(request, "learning/editor/assessment_form.html", context)
+
+
+@permission("learning.edit")
+def editor_assessment(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    assessment = selectors.assessment_for_editor(request.user, assessment_id)
+    context = {
+        "assessment": assessment,
+        "may_approve": can(request.user, "learning.approve", assessment),
+        "may_publish": can(request.user, "learning.publish", assessment),
+    }
+    return render(request, "learning/editor/assessment.html", context)
+
+
+@require_POST
+@permission("learning.edit")
+def editor_assessment_action(request: HttpRequest, assessment_id: int, action: str) -> HttpResponse:
+    assessment = selectors.assessment_for_editor(request.user, assessment_id)
+    actor = signed_in_user(request)
+    try:
+        if action == "approve":
+            content.assessment_approve(actor=actor, assessment=assessment)
+            done = _("Approved. It can now be published.")
+        elif action in ("publish", "unpublish"):
+            content.assessment_publish(actor=actor, assessment=assessment, published=action == "publish")
+            done = _("Published.") if action == "publish" else _("Taken down. People's past scores stay.")
+        else:
+            raise Http404
+    except PermissionDenied:
+        messages.error(request, _("You cannot do that. Another editor must approve it."))
+    except ValidationError as problem:
+        messages.error(request, " ".join(problem.messages))
+    else:
+        messages.success(request, done)
+    return redirect("learning:editor_assessment", assessment_id=assessment.pk)
+
+
+@permission("learning.edit")
+def editor_assessment_question_new(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    return _assessment_question_form(request, selectors.assessment_for_editor(request.user, assessment_id), None)
+
+
+@permission("learning.edit")
+def editor_assessment_question_edit(request: HttpRequest, question_id: int) -> HttpResponse:
+    question = selectors.assessment_question_for_editor(request.user, question_id)
+    return _assessment_question_form(request, question.assessment, question)
+
+
+def _assessment_question_form(
+    request: HttpRequest, assessment: SelfAssessmentSet, question: SelfAssessmentQuestion | None
+) -> HttpResponse:
+    initial = assessment_question_initial(question) if question else None
+    form = AssessmentQuestionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            content.assessment_question_save(
+                actor=signed_in_user(request),
+                assessment=assessment,
+                question=question,
+                text=form.cleaned_data["text"],
+                text_cy=form.cleaned_data["text_cy"],
+                options=form.options_out(),
+            )
+        except ValidationError as problem:
+            form.add_error(None, problem)
+        else:
+            messages.success(request, _("Question saved."))
+            return redirect("learning:editor_assessment", assessment_id=assessment.pk)
+    context = {"form": form, "assessment": assessment, "question": question}
+    return _form_page(request, "learning/editor/assessment_question_form.html", context)

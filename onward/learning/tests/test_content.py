@@ -218,3 +218,46 @@ def test_the_courses_list_is_in_the_editors_menu_and_not_for_casework(editors, s
     body = staff_client(editors["writer"]).get("/staff/courses/").content.decode()
     assert 'href="/staff/courses/"' in body
     assert staff_client(editors["keyworker"]).get("/staff/courses/").status_code == 403
+
+
+# --- Self-assessments ---------------------------------------------------------------------------
+
+
+def test_a_self_assessment_is_published_only_once_a_second_editor_approves_it(editors, staff_client):
+    from onward.learning.models import SelfAssessmentSet
+
+    writer, second = editors["writer"], editors["second"]
+    client = staff_client(writer)
+    empty = client.post("/staff/self-assessments/new/", {"title": ""})
+    assert empty.status_code == 400
+    assert "Enter a title." in empty.content.decode()
+    response = client.post("/staff/self-assessments/new/", {"title": "Synthetic coping check"})
+    assessment = SelfAssessmentSet.objects.get(title="Synthetic coping check")
+    assert response["Location"] == f"/staff/self-assessments/{assessment.pk}/"
+    no_score = client.post(
+        f"/staff/self-assessments/{assessment.pk}/questions/new/",
+        {"text": "How are you sleeping?", "option_1": "Badly", "option_2": "Well", "score_2": "3"},
+    )
+    assert no_score.status_code == 400
+    assert "Enter a score for answer 1." in no_score.content.decode()
+    client.post(
+        f"/staff/self-assessments/{assessment.pk}/questions/new/",
+        {"text": "How are you sleeping?", "option_1": "Badly", "score_1": "0", "option_2": "Well", "score_2": "3"},
+    )
+    question = assessment.questions.get()
+    assert [(o.text, o.score) for o in question.options.all()] == [("Badly", 0), ("Well", 3)]
+    client.post(f"/staff/self-assessments/{assessment.pk}/publish/")
+    client.post(f"/staff/self-assessments/{assessment.pk}/approve/")
+    assessment.refresh_from_db()
+    assert not assessment.published  # not without a second editor
+    assert assessment.approved_by is None
+    with pytest.raises(PermissionDenied):
+        content.assessment_approve(actor=writer, assessment=assessment)
+    assessment = content.assessment_approve(actor=second, assessment=assessment)
+    content.assessment_publish(actor=writer, assessment=assessment, published=True)
+    assessment.refresh_from_db()
+    assert assessment.published
+    content.assessment_edit(actor=writer, assessment=assessment, fields=content.AssessmentFields(title="Changed"))
+    assessment.refresh_from_db()
+    assert not assessment.published  # a change takes it down until it is approved again
+    assert assessment.approved_by is None
