@@ -120,11 +120,11 @@ def main() -> None:
     # Batches: a random person each, 100 fixes 2 minutes apart over the last few hours, mostly at home.
     now = timezone.now()
     batches = []
-    for _ in range(BATCHES):
+    for number in range(BATCHES):
         pk = rng.choice(person_ids)
         lat, lon = homes[pk]
         wander = rng.random() < 0.1
-        first = now - dt.timedelta(minutes=2 * BATCH + rng.randint(0, 600))
+        first = now - dt.timedelta(minutes=2 * BATCH + rng.randint(0, 600), microseconds=number)
         fixes = []
         for i in range(BATCH):
             away = wander and 40 <= i < 60
@@ -140,12 +140,25 @@ def main() -> None:
         rng.shuffle(fixes)  # out of order, as a device flushing a queue may send them
         batches.append((users[pk], fixes))
 
+    # As in a running server, the URL configuration is loaded before the first request (alerts link to pages).
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 - loads every URL module once
     counter = QueryCounter()
+    profiler = None
+    if os.environ.get("BENCH_PROFILE"):
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
     with connection.execute_wrapper(counter):
         started = time.perf_counter()
         for user, fixes in batches:
             fixes_ingest(actor=user, person=user.person, device="bench-device", fixes=fixes, ip="192.0.2.1")
         seconds = time.perf_counter() - started
+    if profiler is not None:
+        profiler.disable()
+        profiler.print_stats(os.environ.get("BENCH_PROFILE_SORT", "cumulative"))
     stored = LocationFix.objects.count()
     assert stored == BATCHES * BATCH, stored
 

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,6 +35,7 @@ from onward.curfew.ip_country import country_of
 from onward.curfew.models import (
     CurfewTerms,
     CurfewVariation,
+    CurfewWindow,
     FixSource,
     LocationFix,
     SpoofFlag,
@@ -64,6 +65,7 @@ DEVICE_MAX_CHARS = 64
 # How far around a batch the violation check reads the person's other fixes.
 VIOLATION_LOOKAROUND = timedelta(hours=12)
 KMH_PER_MS = 3.6
+SOURCES = frozenset(FixSource.values)
 
 
 @dataclass(frozen=True)
@@ -87,13 +89,23 @@ class IngestResult:
     violations_closed: int = 0
 
 
+@dataclass(frozen=True)
+class ZoneInfo:
+    """What the evaluation needs of a zone, read without building model instances."""
+
+    pk: int
+    kind: str
+    applies: str
+    label: str
+
+
 @dataclass
 class _Terms:
     """The curfew and zones of one licence version, ready for the maths."""
 
     issued_at: datetime
     windows: list[Window]
-    zones: list[tuple[Zone, ZoneShape]]
+    zones: list[tuple[ZoneInfo, ZoneShape]]
 
 
 def fixes_ingest(
@@ -127,10 +139,10 @@ def fixes_ingest(
             return result
         country = country_of(ip)
         rows = _evaluate(person, device, batch, country)
-        LocationFix.objects.bulk_create(rows)
-        flags = _spoof_flags(person, rows, country)
+        doubts = _spoof_flags(person, rows, country)
+        _fixes_insert(rows)
+        flags = _flags_save(person, device, doubts)
         if flags:
-            SpoofFlag.objects.bulk_create(flags)
             _spoof_alert(person, flags)
         result.accepted = len(rows)
         result.flags = len(flags)
@@ -154,32 +166,38 @@ def fixes_ingest(
 
 
 def terms_in_force(person: Person, start: datetime, end: datetime) -> list[_Terms]:
-    """Every version's curfew and zones that could be in force between start and end, oldest first."""
+    """Every version's curfew and zones that could be in force between start and end, oldest first (3 queries)."""
     issued = list(
         CurfewTerms.objects.filter(person=person, issued_at__lte=end)
         .order_by("issued_at")
-        .prefetch_related("windows", "zones")
+        .values_list("pk", "issued_at")
     )
     # Versions replaced before `start` are not needed, except the last of them.
-    first = max((i for i, terms in enumerate(issued) if terms.issued_at <= start), default=0)
-    return [
-        _Terms(
-            issued_at=terms.issued_at,
-            windows=[Window(w.weekday, w.start, w.end) for w in terms.windows.all()],
-            zones=[(zone, zone_shape_from_wkb(zone.bng_wkb, zone.radius_m)) for zone in terms.zones.all()],
-        )
-        for terms in issued[first:]
-    ]
+    first = max((i for i, (_pk, at) in enumerate(issued) if at <= start), default=0)
+    wanted = {pk: _Terms(issued_at=at, windows=[], zones=[]) for pk, at in issued[first:]}
+    if not wanted:
+        return []
+    for terms_id, weekday, begins, ends in CurfewWindow.objects.filter(terms_id__in=list(wanted)).values_list(
+        "terms_id", "weekday", "start", "end"
+    ):
+        wanted[terms_id].windows.append(Window(weekday, begins, ends))
+    for pk, terms_id, kind, applies, label, wkb, radius in (
+        Zone.objects.filter(terms_id__in=list(wanted))
+        .order_by("pk")
+        .values_list("pk", "terms_id", "kind", "applies", "label", "bng_wkb", "radius_m")
+    ):
+        wanted[terms_id].zones.append((ZoneInfo(pk, kind, applies, label), zone_shape_from_wkb(wkb, radius)))
+    return list(wanted.values())
 
 
 def variations_between(person: Person, start: datetime, end: datetime) -> list[NightVariation]:
     first = start.astimezone(UTC).date() - timedelta(days=2)
     last = end.astimezone(UTC).date() + timedelta(days=1)
     return [
-        NightVariation(v.night, v.start, v.end)
-        for v in CurfewVariation.objects.filter(
+        NightVariation(night, begins, ends)
+        for night, begins, ends in CurfewVariation.objects.filter(
             person=person, state=VariationState.APPROVED, night__range=(first, last)
-        ).only("night", "start", "end")
+        ).values_list("night", "start", "end")
     ]
 
 
@@ -189,11 +207,12 @@ def violations_refresh(
     """Open and close the person's violations from their fixes around [start, end]. Returns (opened, closed)."""
     now = now or timezone.now()
     around_start, around_end = start - VIOLATION_LOOKAROUND, end + VIOLATION_LOOKAROUND
-    fixes = list(
-        LocationFix.objects.filter(person=person, recorded_at__range=(around_start, around_end))
+    fixes: list[dict[str, Any]] = [
+        dict(row)
+        for row in LocationFix.objects.filter(person=person, recorded_at__range=(around_start, around_end))
         .order_by("recorded_at", "pk")
         .values("pk", "recorded_at", "accuracy_m", "verdicts", "curfew_night", "against")
-    )
+    ]
     zones = {
         zone.pk: zone
         for zone in Zone.objects.filter(person=person, terms__issued_at__lte=around_end).only(
@@ -279,7 +298,64 @@ def thresholds_in_force() -> dict[str, float]:
 # --- Judging a batch -------------------------------------------------------------------------------
 
 
-def _evaluate(person: Person, device: str, batch: list[FixIn], country: str | None) -> list[LocationFix]:
+@dataclass(slots=True)
+class _NewFix:
+    """A judged fix about to be stored (plain values: the hot path builds no model instances)."""
+
+    person_id: int
+    device: str
+    recorded_at: datetime
+    received_at: datetime
+    latitude: float
+    longitude: float
+    accuracy_m: float
+    source: str
+    mock_location: bool | None
+    developer_mode: bool | None
+    ip_country: str
+    curfew_night: date | None
+    verdicts: dict[str, str]
+    against: bool
+
+
+_FIX_COLUMNS = tuple(f.name for f in _NewFix.__dataclass_fields__.values())
+
+
+def _fixes_insert(rows: list["_NewFix"]) -> None:
+    """All the batch's fixes in one INSERT of many rows, with values adapted as the ORM would adapt them."""
+    ops = connection.ops
+    table = connection.ops.quote_name(LocationFix._meta.db_table)
+    columns = ", ".join(ops.quote_name(_column(name)) for name in _FIX_COLUMNS)
+    placeholders = ", ".join(["%s"] * len(_FIX_COLUMNS))
+    values = [
+        (
+            row.person_id,
+            row.device,
+            ops.adapt_datetimefield_value(row.recorded_at),
+            ops.adapt_datetimefield_value(row.received_at),
+            row.latitude,
+            row.longitude,
+            row.accuracy_m,
+            row.source,
+            row.mock_location,
+            row.developer_mode,
+            row.ip_country,
+            ops.adapt_datefield_value(row.curfew_night),
+            ops.adapt_json_value(row.verdicts, None),
+            row.against,
+        )
+        for row in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", values)  # noqa: S608 - names from _meta
+
+
+def _column(name: str) -> str:
+    field = LocationFix._meta.get_field(name)
+    return str(getattr(field, "column", name))
+
+
+def _evaluate(person: Person, device: str, batch: list[FixIn], country: str | None) -> list[_NewFix]:
     start, end = batch[0].recorded_at, batch[-1].recorded_at
     terms = terms_in_force(person, start, end)
     latitudes = np.fromiter((fix.latitude for fix in batch), dtype=float, count=len(batch))
@@ -300,8 +376,8 @@ def _evaluate(person: Person, device: str, batch: list[FixIn], country: str | No
                 _judge(version, variations, chosen, times, x, y, accuracy, verdicts, nights, against)
     received = timezone.now()
     return [
-        LocationFix(
-            person=person,
+        _NewFix(
+            person_id=person.pk,
             device=device,
             recorded_at=fix.recorded_at,
             received_at=received,
@@ -351,8 +427,8 @@ def _judge(
             continue
         codes = shape.verdicts(cx, cy, cacc)
         key = str(zone.pk)
-        for position in np.nonzero(applies)[0]:
-            verdicts[chosen[position]][key] = VERDICT_CODES[codes[position]]
+        for index, code in zip(chosen[applies].tolist(), codes[applies].tolist(), strict=True):
+            verdicts[index][key] = VERDICT_CODES[code]
         if zone.applies == ZoneApplies.CURFEW and zone.kind == ZoneKind.INCLUSION:
             has_curfew_zone = True
             curfew_inside |= codes == INSIDE_CODE
@@ -379,7 +455,7 @@ def _fix_problem(fix: FixIn, now: datetime) -> str:
         return _("Latitude must be between -90 and 90, and longitude between -180 and 180.")
     if not 0 < fix.accuracy_m <= settings.LOCATION_FIX_MAX_ACCURACY_M:
         return _("Accuracy must be more than 0 and at most %(n)d metres.") % {"n": settings.LOCATION_FIX_MAX_ACCURACY_M}
-    if fix.source not in FixSource.values:
+    if fix.source not in SOURCES:
         return _("Unknown source. Use one of: %(sources)s.") % {"sources": ", ".join(FixSource.values)}
     return ""
 
@@ -387,21 +463,22 @@ def _fix_problem(fix: FixIn, now: datetime) -> str:
 # --- Spoofing --------------------------------------------------------------------------------------
 
 
-def _spoof_flags(person: Person, rows: list[LocationFix], country: str | None) -> list[SpoofFlag]:
+def _spoof_flags(
+    person: Person, rows: list[_NewFix], country: str | None
+) -> list[tuple[datetime, str, dict[str, Any]]]:
     """Reasons to doubt each new fix: the phone's own signals, its accuracy, its speed, exact repeats, its IP."""
-    flags: list[SpoofFlag] = []
+    flags: list[tuple[datetime, str, dict[str, Any]]] = []
 
-    def flag(row: LocationFix, kind: str, **detail: Any) -> None:
-        flags.append(SpoofFlag(person=person, fix=row, kind=kind, detail=detail))
+    def flag(row: _NewFix, kind: str, **detail: Any) -> None:
+        flags.append((row.recorded_at, kind, detail))
 
     previous = (
         LocationFix.objects.filter(person=person, recorded_at__lt=rows[0].recorded_at)
-        .exclude(pk__in=[row.pk for row in rows])
         .order_by("-recorded_at")
         .only("recorded_at", "latitude", "longitude", "accuracy_m")
         .first()
     )
-    sequence = ([previous] if previous is not None else []) + rows
+    sequence: list[Any] = ([previous] if previous is not None else []) + rows
     latitudes = np.array([fix.latitude for fix in sequence])
     longitudes = np.array([fix.longitude for fix in sequence])
     x, y = to_bng_many(latitudes, longitudes)
@@ -434,8 +511,24 @@ def _spoof_flags(person: Person, rows: list[LocationFix], country: str | None) -
     return flags
 
 
+def _flags_save(person: Person, device: str, doubts: list[tuple[datetime, str, dict[str, Any]]]) -> list[SpoofFlag]:
+    """The spoofing flags, tied to the fixes just stored (one look-up for their ids, only when there are flags)."""
+    if not doubts:
+        return []
+    ids = dict(
+        LocationFix.objects.filter(
+            person=person, device=device, recorded_at__in=list({at for at, _kind, _detail in doubts})
+        ).values_list("recorded_at", "pk")
+    )
+    flags = [
+        SpoofFlag(person=person, fix_id=ids[at], kind=kind, detail=detail) for at, kind, detail in doubts if at in ids
+    ]
+    SpoofFlag.objects.bulk_create(flags)
+    return flags
+
+
 def _spoof_alert(person: Person, flags: list[SpoofFlag]) -> None:
-    day = flags[0].fix.recorded_at.astimezone(UTC).date()
+    day = timezone.localdate()
     kinds = sorted({flag.kind for flag in flags})
     alert_raise(
         kind=AlertKind.LOCATION_SPOOFING,
@@ -450,7 +543,7 @@ def _spoof_alert(person: Person, flags: list[SpoofFlag]) -> None:
         actor=EVALUATION_ACTOR,
         action=AuditAction.LOCATION_SPOOF_FLAGGED,
         person=person,
-        data={"kinds": kinds, "fixes": len({flag.fix.pk for flag in flags})},
+        data={"kinds": kinds, "fixes": len({flag.fix_id for flag in flags})},
     )
 
 

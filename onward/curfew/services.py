@@ -10,7 +10,7 @@ conditions of the version before are carried over unchanged. The terms are then 
 """
 
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date, time, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -171,7 +171,7 @@ def curfew_variation_approve(
         if start == end:
             raise ValidationError(_("The curfew cannot start and end at the same time."))
         _window_hours_check(Window(night.weekday(), start, end).wall_hours(), night.weekday())
-    if night < timezone.localdate() - timezone.timedelta(days=1):
+    if night < timezone.localdate() - timedelta(days=1):
         raise ValidationError(_("A variation must be for tonight or a night to come."))
     with transaction.atomic():
         replaced = list(

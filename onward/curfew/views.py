@@ -2,7 +2,7 @@
 The person's page: their curfew and zones in plain words. Thin: parse, call a selector or service, render.
 """
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from onward.accounts.actors import signed_in_user
 from onward.core.audit_actions import AuditAction
 from onward.core.permissions import can, permission, require
 from onward.curfew import selectors, services
@@ -38,8 +39,8 @@ def person_day(request: HttpRequest, person_id: int, day: str) -> HttpResponse:
         "view": view,
         "shading": selectors.curfew_shading(view),
         "tiles": selectors.tile_settings(),
-        "previous_day": (wanted - timezone.timedelta(days=1)).isoformat(),
-        "next_day": (wanted + timezone.timedelta(days=1)).isoformat(),
+        "previous_day": (wanted - timedelta(days=1)).isoformat(),
+        "next_day": (wanted + timedelta(days=1)).isoformat(),
     }
     return render(request, "curfew/person_day.html", context)
 
@@ -114,8 +115,11 @@ def variation_add(request: HttpRequest, person_id: int) -> HttpResponse:
 @require_GET
 @permission("person.self")
 def own_terms_page(request: HttpRequest) -> HttpResponse:
-    require(request.user, "curfew.view_own")
-    person = request.user.person
+    user = signed_in_user(request)
+    require(user, "curfew.view_own")
+    person = user.person
+    if person is None:
+        raise PermissionDenied("curfew.view_own")
     terms = selectors.own_terms(person, get_language() or "en-gb")
     return render(request, "curfew/own_terms.html", {"terms": terms, "person": person})
 
