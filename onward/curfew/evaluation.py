@@ -16,12 +16,13 @@ import math
 from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import numpy as np
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,7 +36,6 @@ from onward.curfew.ip_country import country_of
 from onward.curfew.models import (
     CurfewTerms,
     CurfewVariation,
-    CurfewWindow,
     FixSource,
     LocationFix,
     SpoofFlag,
@@ -138,7 +138,7 @@ def fixes_ingest(
         if not batch:
             return result
         country = country_of(ip)
-        rows = _evaluate(person, device, batch, country)
+        rows, violation_open = _evaluate(person, device, batch, country)
         doubts = _spoof_flags(person, rows, country)
         _fixes_insert(rows)
         flags = _flags_save(person, device, doubts)
@@ -159,40 +159,61 @@ def fixes_ingest(
                 "flags": len(flags),
             },
         )
-        if any(row.against for row in rows) or Violation.objects.filter(person=person, ended_at__isnull=True).exists():
+        if violation_open or any(row.against for row in rows):
             opened, closed = violations_refresh(person, rows[0].recorded_at, rows[-1].recorded_at, now=now)
             result.violations_opened, result.violations_closed = opened, closed
     return result
 
 
 def terms_in_force(person: Person, start: datetime, end: datetime) -> list[_Terms]:
-    """Every version's curfew and zones that could be in force between start and end, oldest first (3 queries)."""
+    """Every version's curfew and zones that could be in force between start and end, oldest first (one query)."""
+    return _terms_and_hints(person, start, end)[0]
+
+
+def _terms_and_hints(person: Person, start: datetime, end: datetime) -> tuple[list[_Terms], bool, bool]:
+    """The terms, and whether the person has variations near these nights or an open violation, in one query."""
+    first_night, last_night = _nights_around(start, end)
     issued = list(
         CurfewTerms.objects.filter(person=person, issued_at__lte=end)
+        .annotate(
+            varied=Exists(
+                CurfewVariation.objects.filter(
+                    person_id=OuterRef("person_id"),
+                    state=VariationState.APPROVED,
+                    night__range=(first_night, last_night),
+                )
+            ),
+            violated=Exists(Violation.objects.filter(person_id=OuterRef("person_id"), ended_at__isnull=True)),
+        )
         .order_by("issued_at")
-        .values_list("pk", "issued_at")
+        .values_list("issued_at", "snapshot", "varied", "violated")
     )
     # Versions replaced before `start` are not needed, except the last of them.
-    first = max((i for i, (_pk, at) in enumerate(issued) if at <= start), default=0)
-    wanted = {pk: _Terms(issued_at=at, windows=[], zones=[]) for pk, at in issued[first:]}
-    if not wanted:
-        return []
-    for terms_id, weekday, begins, ends in CurfewWindow.objects.filter(terms_id__in=list(wanted)).values_list(
-        "terms_id", "weekday", "start", "end"
-    ):
-        wanted[terms_id].windows.append(Window(weekday, begins, ends))
-    for pk, terms_id, kind, applies, label, wkb, radius in (
-        Zone.objects.filter(terms_id__in=list(wanted))
-        .order_by("pk")
-        .values_list("pk", "terms_id", "kind", "applies", "label", "bng_wkb", "radius_m")
-    ):
-        wanted[terms_id].zones.append((ZoneInfo(pk, kind, applies, label), zone_shape_from_wkb(wkb, radius)))
-    return list(wanted.values())
+    first = max((i for i, row in enumerate(issued) if row[0] <= start), default=0)
+    terms = [_terms_from(row[0], row[1]) for row in issued[first:]]
+    varied = any(row[2] for row in issued)
+    violated = any(row[3] for row in issued)
+    return terms, varied, violated
+
+
+def _nights_around(start: datetime, end: datetime) -> tuple[date, date]:
+    return start.astimezone(UTC).date() - timedelta(days=2), end.astimezone(UTC).date() + timedelta(days=1)
+
+
+def _terms_from(issued_at: datetime, snapshot: dict[str, Any]) -> _Terms:
+    windows = [
+        Window(day, time.fromisoformat(begins), time.fromisoformat(ends))
+        for day, begins, ends in snapshot.get("windows", [])
+    ]
+    zones = [
+        (ZoneInfo(pk, kind, applies, label), zone_shape_from_wkb(bytes.fromhex(wkb), radius))
+        for pk, kind, applies, label, wkb, radius in snapshot.get("zones", [])
+    ]
+    return _Terms(issued_at=issued_at, windows=windows, zones=zones)
 
 
 def variations_between(person: Person, start: datetime, end: datetime) -> list[NightVariation]:
-    first = start.astimezone(UTC).date() - timedelta(days=2)
-    last = end.astimezone(UTC).date() + timedelta(days=1)
+    first, last = _nights_around(start, end)
     return [
         NightVariation(night, begins, ends)
         for night, begins, ends in CurfewVariation.objects.filter(
@@ -324,6 +345,7 @@ _FIX_COLUMNS = tuple(f.name for f in _NewFix.__dataclass_fields__.values())
 def _fixes_insert(rows: list["_NewFix"]) -> None:
     """All the batch's fixes in one INSERT of many rows, with values adapted as the ORM would adapt them."""
     ops = connection.ops
+    received = ops.adapt_datetimefield_value(rows[0].received_at)
     table = connection.ops.quote_name(LocationFix._meta.db_table)
     columns = ", ".join(ops.quote_name(_column(name)) for name in _FIX_COLUMNS)
     placeholders = ", ".join(["%s"] * len(_FIX_COLUMNS))
@@ -332,7 +354,7 @@ def _fixes_insert(rows: list["_NewFix"]) -> None:
             row.person_id,
             row.device,
             ops.adapt_datetimefield_value(row.recorded_at),
-            ops.adapt_datetimefield_value(row.received_at),
+            received,
             row.latitude,
             row.longitude,
             row.accuracy_m,
@@ -355,9 +377,10 @@ def _column(name: str) -> str:
     return str(getattr(field, "column", name))
 
 
-def _evaluate(person: Person, device: str, batch: list[FixIn], country: str | None) -> list[_NewFix]:
+def _evaluate(person: Person, device: str, batch: list[FixIn], country: str | None) -> tuple[list[_NewFix], bool]:
+    """The judged fixes, and whether the person has a violation open (learnt in the same query as the terms)."""
     start, end = batch[0].recorded_at, batch[-1].recorded_at
-    terms = terms_in_force(person, start, end)
+    terms, varied, violated = _terms_and_hints(person, start, end)
     latitudes = np.fromiter((fix.latitude for fix in batch), dtype=float, count=len(batch))
     longitudes = np.fromiter((fix.longitude for fix in batch), dtype=float, count=len(batch))
     accuracy = np.fromiter((fix.accuracy_m for fix in batch), dtype=float, count=len(batch))
@@ -367,7 +390,7 @@ def _evaluate(person: Person, device: str, batch: list[FixIn], country: str | No
     nights: list[date | None] = [None] * len(batch)
     against = np.zeros(len(batch), dtype=bool)
     if terms:
-        variations = variations_between(person, start, end) if any(t.windows for t in terms) else []
+        variations = variations_between(person, start, end) if varied and any(t.windows for t in terms) else []
         starts = [t.issued_at for t in terms]
         version_of = np.array([max(bisect_right(starts, at) - 1, -1) for at in times])
         for index, version in enumerate(terms):
@@ -375,7 +398,7 @@ def _evaluate(person: Person, device: str, batch: list[FixIn], country: str | No
             if len(chosen):
                 _judge(version, variations, chosen, times, x, y, accuracy, verdicts, nights, against)
     received = timezone.now()
-    return [
+    judged = [
         _NewFix(
             person_id=person.pk,
             device=device,
@@ -394,6 +417,7 @@ def _evaluate(person: Person, device: str, batch: list[FixIn], country: str | No
         )
         for i, fix in enumerate(batch)
     ]
+    return judged, violated
 
 
 def _judge(

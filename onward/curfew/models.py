@@ -29,6 +29,9 @@ class CurfewTerms(models.Model):
     longitude = models.FloatField(null=True, blank=True)
     issued_at = models.DateTimeField(default=timezone.now, db_index=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    # The windows and zones again, as the evaluation reads them in one query (written once with the rows;
+    # terms are never edited, a change is a new licence version). See `terms_snapshot` in services.py.
+    snapshot = models.JSONField(default=dict, editable=False)
 
     class Meta:
         ordering = ["person", "-issued_at"]
@@ -161,12 +164,12 @@ class LocationFix(models.Model):
 
     class Meta:
         ordering = ["person", "recorded_at"]
+        # One index serves both the uniqueness and the reads of a person's fixes by time.
         constraints = [
             models.UniqueConstraint(
-                fields=["person", "device", "recorded_at"], name="location_fix_once_per_device_time"
+                fields=["person", "recorded_at", "device"], name="location_fix_once_per_device_time"
             )
         ]
-        indexes = [models.Index(fields=["person", "recorded_at"])]
 
 
 class SpoofKind(models.TextChoices):
