@@ -36,6 +36,7 @@ from onward.checkins.models import (
     SCHEDULE_INTERVAL_DAYS,
     Answer,
     CheckIn,
+    CheckInKind,
     CheckInMedia,
     ContactPreference,
     Enrolment,
@@ -63,6 +64,7 @@ from onward.core.permissions import require
 from onward.core.retention import RETENTION_ACTOR
 from onward.location.address import Fix, address_check
 from onward.notifications.models import Channel
+from onward.notifications.push import push_reachable
 from onward.notifications.reminders import reminders_plan_for
 from onward.notifications.services import notification_queue
 from onward.people.models import Person
@@ -337,6 +339,7 @@ def extra_question_add(*, actor: Any, person: Person, text: str) -> ExtraQuestio
 # The system, as each job that acts on check-ins (the names of the periodic jobs and of the task).
 CREATE_DUE_ACTOR = SystemActor("checkins_create_due")
 EXPIRE_ACTOR = SystemActor("checkins_expire")
+PROMPT_ACTOR = SystemActor("curfew_prompts_send")
 VERIFY_ACTOR = SystemActor("verify_checkin_media")
 
 
@@ -373,6 +376,7 @@ def checkin_create(*, enrolment: Enrolment, due_date: date) -> tuple[CheckIn, bo
             checkin, created = CheckIn.objects.get_or_create(
                 person=enrolment.person,
                 due_date=due_date,
+                kind=CheckInKind.SCHEDULED,
                 defaults={
                     "enrolment": enrolment,
                     "questionnaire": questionnaire,
@@ -400,8 +404,45 @@ def checkin_create(*, enrolment: Enrolment, due_date: date) -> tuple[CheckIn, bo
                 reminders_plan_for(CHECKIN_REMINDERS, [checkin], now=now)
     except IntegrityError:
         # The other scheduler's insert won between our look-up and our insert.
-        return CheckIn.objects.get(person=enrolment.person, due_date=due_date), False
+        return CheckIn.objects.get(person=enrolment.person, due_date=due_date, kind=CheckInKind.SCHEDULED), False
     return checkin, created
+
+
+def checkin_prompt_open(*, enrolment: Enrolment, window_minutes: int, key: str) -> CheckIn:
+    """A random check-in asked now (a curfew check): open for `window_minutes`, told by push and text at once.
+
+    The same verification and review as a scheduled check-in; missed at the end of its window like one
+    (`checkins_expire`, which alerts the practitioner). `key` names the prompt, so a retried job asks once.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        found = CheckIn.objects.filter(prompt_key=key[:100]).first()
+        if found is not None:
+            return found
+        checkin = CheckIn.objects.create(
+            person=enrolment.person,
+            enrolment=enrolment,
+            questionnaire=questionnaire_current(),
+            kind=CheckInKind.CURFEW_PROMPT,
+            due_date=timezone.localdate(now),
+            opens_at=now,
+            closes_at=now + timedelta(minutes=window_minutes),
+            prompt_key=key[:100],
+        )
+        audit_record(
+            actor=PROMPT_ACTOR,
+            action=AuditAction.CHECKIN_CREATED,
+            person=enrolment.person,
+            target=checkin,
+            data={"kind": checkin.kind, "closes_at": checkin.closes_at},
+        )
+        with override(enrolment.person.preferred_language):
+            _person_prompt(
+                checkin,
+                subject=_("Curfew check-in now"),
+                body=_("Please do a check-in now, before %(when)s: %(link)s"),
+            )
+    return checkin
 
 
 def checkins_expire(now: datetime | None = None) -> dict[str, int]:
@@ -1099,6 +1140,29 @@ def _person_tell(checkin: CheckIn, *, kind: str, subject: str, body: str) -> Non
             subject=subject,
             body=text,
             idempotency_key=f"checkin-{kind}:{checkin.pk}:{preference}",
+        )
+
+
+def _person_prompt(checkin: CheckIn, *, subject: str, body: str) -> None:
+    """A curfew check goes everywhere at once: in the app, by push where set up, and by text to a checked phone."""
+    person = checkin.person
+    account = person_account_ensure(person)
+    when = formats.time_format(timezone.localtime(checkin.closes_at), "H:i")
+    text = body % {"when": when, "link": _checkin_link(checkin, account)}
+    sends = [(Channel.IN_APP, str(account.pk))]
+    if push_reachable(account):
+        sends.append((Channel.PUSH, str(account.pk)))
+    if person.phone_verified:
+        sends.append((Channel.SMS, person.phone))
+    for channel, recipient in sends:
+        notification_queue(
+            channel=channel,
+            recipient=recipient,
+            user=account if channel != Channel.SMS else None,
+            person=person,
+            subject=subject,
+            body=text,
+            idempotency_key=f"checkin-prompt:{checkin.pk}:{channel}",
         )
 
 

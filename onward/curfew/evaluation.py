@@ -190,7 +190,7 @@ def _terms_and_hints(person: Person, start: datetime, end: datetime) -> tuple[li
     )
     # Versions replaced before `start` are not needed, except the last of them.
     first = max((i for i, row in enumerate(issued) if row[0] <= start), default=0)
-    terms = [_terms_from(row[0], row[1]) for row in issued[first:]]
+    terms = [terms_from_snapshot(row[0], row[1]) for row in issued[first:]]
     varied = any(row[2] for row in issued)
     violated = any(row[3] for row in issued)
     return terms, varied, violated
@@ -200,7 +200,7 @@ def _nights_around(start: datetime, end: datetime) -> tuple[date, date]:
     return start.astimezone(UTC).date() - timedelta(days=2), end.astimezone(UTC).date() + timedelta(days=1)
 
 
-def _terms_from(issued_at: datetime, snapshot: dict[str, Any]) -> _Terms:
+def terms_from_snapshot(issued_at: datetime, snapshot: dict[str, Any]) -> _Terms:
     windows = [
         Window(day, time.fromisoformat(begins), time.fromisoformat(ends))
         for day, begins, ends in snapshot.get("windows", [])
