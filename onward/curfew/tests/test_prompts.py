@@ -1,4 +1,4 @@
-"""Random curfew check-ins: times apart by the gap, planned once a night, asked by push and text; a missed one alerts."""
+"""Random curfew check-ins: spaced by the gap, planned once a night, asked by push and text; a missed one alerts."""
 
 import itertools
 import random
