@@ -290,6 +290,8 @@ CHECKIN_RETENTION_MATCH_DAYS = env.int("CHECKIN_RETENTION_MATCH_DAYS", default=7
 CHECKIN_RETENTION_CONCERN_DAYS = env.int("CHECKIN_RETENTION_CONCERN_DAYS", default=6 * 365)
 CHECKIN_RETENTION_UNREVIEWED_DAYS = env.int("CHECKIN_RETENTION_UNREVIEWED_DAYS", default=28)
 CHECKIN_STATISTICS_DAYS = 28
+# A check-in's photos and videos are kept while an alert raised around it waits, and this long after it closes.
+CHECKIN_RETENTION_AFTER_ALERT_DAYS = env.int("CHECKIN_RETENTION_AFTER_ALERT_DAYS", default=28)
 
 # --- Voice (issue 13): speaker check on enrolment phrases and the check-in clip's sound track ---
 VOICE_VERIFIER = env.str("VOICE_VERIFIER", default="onward.biometrics.voice.Ge2eVoiceVerifier")

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from onward.accounts.services import person_account_ensure, sign_in_link_issue
-from onward.alerts.models import AlertKind
+from onward.alerts.models import WAITING_STATES, Alert, AlertKind
 from onward.alerts.services import AlertCause, alert_raise
 from onward.audit.services import audit_record
 from onward.checkins.flags import FACE_FLAGS, LOCATION_FLAGS, FlagReason
@@ -485,9 +485,20 @@ def checkin_media_retention(now: datetime | None = None) -> dict[str, int]:
         state__in=[State.CANCELLED, State.CLOSED, State.EXPIRED],
         state_changed_at__lte=at - timedelta(days=settings.CHECKIN_RETENTION_UNREVIEWED_DAYS),
     )
-    checkins = CheckIn.objects.filter(
-        (Q(state=State.REVIEWED) & reviewed) | unreviewed, media_deleted_at__isnull=True
-    ).filter(Exists(CheckInMedia.objects.filter(checkin=OuterRef("pk"), deleted_at__isnull=True)))
+    # Evidence for an alert about the person raised around the check-in (a missed or flagged check-in, a
+    # curfew or zone alert) is kept while the alert waits, and for a period after it closes.
+    held = Alert.objects.filter(
+        person_id=OuterRef("person_id"),
+        created_at__gte=OuterRef("opens_at") - timedelta(days=1),
+        created_at__lte=OuterRef("closes_at") + timedelta(days=1),
+    ).filter(
+        Q(state__in=WAITING_STATES) | Q(closed_at__gt=at - timedelta(days=settings.CHECKIN_RETENTION_AFTER_ALERT_DAYS))
+    )
+    checkins = (
+        CheckIn.objects.filter((Q(state=State.REVIEWED) & reviewed) | unreviewed, media_deleted_at__isnull=True)
+        .filter(Exists(CheckInMedia.objects.filter(checkin=OuterRef("pk"), deleted_at__isnull=True)))
+        .exclude(Exists(held))
+    )
     deleted_files = 0
     deleted_checkins = 0
     for checkin in checkins.select_related("person", "review"):
