@@ -15,9 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from onward.accounts.actors import signed_in_user
+from onward.alerts.selectors import alert_get
 from onward.core.audit_actions import AuditAction
 from onward.core.permissions import can, permission, require
 from onward.curfew import selectors, services
+from onward.curfew.evidence import evidence_pack
 from onward.curfew.forms import TermsForm, VariationForm, ZoneForm, clock
 from onward.curfew.models import CurfewTerms, CurfewVariation, VariationState
 from onward.curfew.services import ZoneSpec
@@ -110,6 +112,18 @@ def variation_add(request: HttpRequest, person_id: int) -> HttpResponse:
     else:
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     return redirect("curfew:terms", person_id=person.pk)
+
+
+@require_GET
+@permission("location.view")
+def evidence_download(request: HttpRequest, alert_id: int) -> HttpResponse:
+    """The alert's evidence pack as one ZIP (a PDF summary and the files); the download is audited."""
+    alert = alert_get(request.user, alert_id)
+    pack = evidence_pack(actor=request.user, alert=alert)
+    response = HttpResponse(pack.content, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{pack.filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_GET
