@@ -40,6 +40,7 @@ def person_day(request: HttpRequest, person_id: int, day: str) -> HttpResponse:
         "person": person,
         "view": view,
         "shading": selectors.curfew_shading(view),
+        "zone_names": {str(zone.pk): zone.label for zone in view.zones},
         "tiles": selectors.tile_settings(),
         "previous_day": (wanted - timedelta(days=1)).isoformat(),
         "next_day": (wanted + timedelta(days=1)).isoformat(),
