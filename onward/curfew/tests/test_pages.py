@@ -29,7 +29,8 @@ def test_the_day_page_draws_zones_and_fixes_on_a_plain_grid(
     page = staff_client(case["practitioner"]).get(f"/staff/people/{person.pk}/location/2026-06-10/")
     body = page.content.decode()
     assert page.status_code == 200
-    assert body.count('class="onward-map__fix') == 2 and "onward-map__fix--against" in body
+    assert body.count('class="onward-map__fix') == 2
+    assert "onward-map__fix--against" in body
     assert body.count("onward-map__zone onward-map__zone--") == 2  # the home circle and the exclusion zone
     assert "Synthetic victim" in body  # staff see their own name for the zone
     assert "19:00" in body or "20:00" in body  # the curfew's part of the day
@@ -56,7 +57,8 @@ def test_a_zone_typed_as_a_centre_and_radius_issues_a_new_version(case: dict[str
     terms = CurfewTerms.objects.get(person=person)
     assert terms.windows.count() == 7
     zone = Zone.objects.get(terms=terms, kind="exclusion")
-    assert zone.radius_m == 250 and zone.geojson["geometry"]["type"] == "Point"
+    assert zone.radius_m == 250
+    assert zone.geojson["geometry"]["type"] == "Point"
 
 
 def test_a_zone_typed_wrong_is_refused_in_plain_words(case: dict[str, Any], staff_client: Any) -> None:
@@ -90,5 +92,7 @@ def test_the_person_reads_their_curfew_and_zones_in_words_never_a_point(
 ) -> None:
     body = person_client(case["person"]).get("/me/curfew/").content.decode()
     assert "Monday to Sunday, 19:00 to 07:00" in body
-    assert "The streets around the market" in body and "about 600 m across" in body
-    assert "Synthetic victim" not in body and f"{KEEP_OUT[0]}" not in body
+    assert "The streets around the market" in body
+    assert "about 600 m across" in body
+    assert "Synthetic victim" not in body
+    assert f"{KEEP_OUT[0]}" not in body
