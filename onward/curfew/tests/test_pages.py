@@ -96,3 +96,12 @@ def test_the_person_reads_their_curfew_and_zones_in_words_never_a_point(
     assert "about 600 m across" in body
     assert "Synthetic victim" not in body
     assert f"{KEEP_OUT[0]}" not in body
+
+
+def test_a_tile_server_is_allowed_as_an_image_source_only_when_set(settings: Any) -> None:
+    from onward.core.middleware import content_security_policy
+
+    settings.MAP_TILE_URL = ""
+    assert "img-src 'self' data:;" in content_security_policy()
+    settings.MAP_TILE_URL = "https://{s}.tiles.example.org/{z}/{x}/{y}.png"  # a made-up tile server
+    assert "img-src 'self' data: https://*.tiles.example.org;" in content_security_policy()
