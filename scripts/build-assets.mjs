@@ -34,7 +34,7 @@ if (existsSync(leaflet)) {
   const leafletOut = join(root, "build", "static", "leaflet");
   rmSync(leafletOut, { recursive: true, force: true });
   mkdirSync(leafletOut, { recursive: true });
-  for (const file of ["leaflet.js", "leaflet.css"]) {
+  for (const file of ["leaflet.js", "leaflet.js.map", "leaflet.css"]) {
     cpSync(join(leaflet, file), join(leafletOut, file));
   }
   cpSync(join(leaflet, "images"), join(leafletOut, "images"), { recursive: true });
