@@ -33,6 +33,8 @@ def main() -> None:
     from onward.core.actors import UserKind
     from onward.curfew.evaluation import FixIn, fixes_ingest
     from onward.curfew.models import CurfewTerms, CurfewWindow, LocationFix, Zone
+    from onward.curfew.services import terms_snapshot
+    from onward.curfew.windows import Window
     from onward.location.zones import circle_feature, to_bng_many, zone_shape_from_geojson
     from onward.organisations.tests.factories import OfficeFactory, PduFactory
     from onward.people.models import LicenceVersion, Person, Status
@@ -115,16 +117,23 @@ def main() -> None:
                 )
             )
     Zone.objects.bulk_create(zones, batch_size=BUILD_BATCH)
+    # The evaluation reads each version's snapshot, written as curfew_terms_set writes it.
+    by_terms: dict[int, list] = {}
+    for zone in Zone.objects.order_by("pk"):
+        by_terms.setdefault(zone.terms_id, []).append(zone)
+    nightly = [Window(d, dt.time(19), dt.time(7)) for d in range(7)]
+    updated = [CurfewTerms(pk=pk, snapshot=terms_snapshot(nightly, found)) for pk, found in by_terms.items()]
+    CurfewTerms.objects.bulk_update(updated, ["snapshot"], batch_size=BUILD_BATCH)
     users = {user.person_id: user for user in User.objects.filter(kind=UserKind.PERSON).select_related("person")}
 
     # Batches: a random person each, 100 fixes 2 minutes apart over the last few hours, mostly at home.
     now = timezone.now()
     batches = []
-    for _ in range(BATCHES):
+    for number in range(BATCHES):
         pk = rng.choice(person_ids)
         lat, lon = homes[pk]
         wander = rng.random() < 0.1
-        first = now - dt.timedelta(minutes=2 * BATCH + rng.randint(0, 600))
+        first = now - dt.timedelta(minutes=2 * BATCH + rng.randint(0, 600), microseconds=number)
         fixes = []
         for i in range(BATCH):
             away = wander and 40 <= i < 60
@@ -140,12 +149,26 @@ def main() -> None:
         rng.shuffle(fixes)  # out of order, as a device flushing a queue may send them
         batches.append((users[pk], fixes))
 
+    # As in a running server, the URL configuration is loaded before the first request (alerts link to pages).
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 - loads every URL module once
+    sections = _sections_timed() if os.environ.get("BENCH_SECTIONS") else None
     counter = QueryCounter()
+    profiler = None
+    if os.environ.get("BENCH_PROFILE"):
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
     with connection.execute_wrapper(counter):
         started = time.perf_counter()
         for user, fixes in batches:
             fixes_ingest(actor=user, person=user.person, device="bench-device", fixes=fixes, ip="192.0.2.1")
         seconds = time.perf_counter() - started
+    if profiler is not None:
+        profiler.disable()
+        profiler.print_stats(os.environ.get("BENCH_PROFILE_SORT", "cumulative"))
     stored = LocationFix.objects.count()
     assert stored == BATCHES * BATCH, stored
 
@@ -165,9 +188,46 @@ def main() -> None:
         shape.verdicts(x, y, accuracy)
     zone_seconds = time.perf_counter() - zone_started
 
+    if sections is not None:
+        for name, spent in sorted(sections.items(), key=lambda item: -item[1]):
+            print(f"# {name}: {spent / BATCHES * 1000:.2f} ms a batch")
     print(f"fixes_per_second = {stored / seconds:.0f}")
     print(f"zone_eval_us_per_fix = {zone_seconds / count * 1e6:.2f}")
     print(f"queries_per_batch = {counter.count / BATCHES:.1f}")
+
+
+def _sections_timed() -> dict[str, float]:
+    """For finding where a batch's time goes: wrap the evaluation's steps with timers (BENCH_SECTIONS=1)."""
+    from onward.audit import services as audit_services
+    from onward.curfew import evaluation
+
+    spent: dict[str, float] = {}
+
+    def wrap(module, name):  # type: ignore[no-untyped-def]
+        original = getattr(module, name)
+
+        def timed(*args, **kwargs):  # type: ignore[no-untyped-def]
+            started = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                spent[name] = spent.get(name, 0.0) + time.perf_counter() - started
+
+        setattr(module, name, timed)
+
+    for name in (
+        "terms_in_force",
+        "variations_between",
+        "_fixes_insert",
+        "_spoof_flags",
+        "violations_refresh",
+        "_evaluate",
+        "fixes_ingest",
+    ):
+        wrap(evaluation, name)
+    evaluation.audit_record = audit_services.audit_record
+    wrap(evaluation, "audit_record")
+    return spent
 
 
 class QueryCounter:

@@ -342,6 +342,8 @@ CHECKIN_RETENTION_MATCH_DAYS = env.int("CHECKIN_RETENTION_MATCH_DAYS", default=7
 CHECKIN_RETENTION_CONCERN_DAYS = env.int("CHECKIN_RETENTION_CONCERN_DAYS", default=6 * 365)
 CHECKIN_RETENTION_UNREVIEWED_DAYS = env.int("CHECKIN_RETENTION_UNREVIEWED_DAYS", default=28)
 CHECKIN_STATISTICS_DAYS = 28
+# A check-in's photos and videos are kept while an alert raised around it waits, and this long after it closes.
+CHECKIN_RETENTION_AFTER_ALERT_DAYS = env.int("CHECKIN_RETENTION_AFTER_ALERT_DAYS", default=28)
 
 # --- Voice (issue 13): speaker check on enrolment phrases and the check-in clip's sound track ---
 VOICE_VERIFIER = env.str("VOICE_VERIFIER", default="onward.biometrics.voice.Ge2eVoiceVerifier")
@@ -439,6 +441,11 @@ LOCATION_IP_COUNTRIES_ALLOWED = env.list("LOCATION_IP_COUNTRIES_ALLOWED", defaul
 # maps draw zones and fixes on a plain grid in metres, which is also what shows when tiles cannot be reached.
 MAP_TILE_URL = env.str("MAP_TILE_URL", default="")
 MAP_TILE_ATTRIBUTION = env.str("MAP_TILE_ATTRIBUTION", default="")
+# Random check-ins in curfew hours: at most this many a night, never two within the gap, each answered
+# within the window (minutes).
+CURFEW_CHECKINS_PER_NIGHT_MAX = env.int("CURFEW_CHECKINS_PER_NIGHT_MAX", default=4)
+CURFEW_CHECKIN_MIN_GAP_MINUTES = env.int("CURFEW_CHECKIN_MIN_GAP_MINUTES", default=60)
+CURFEW_CHECKIN_WINDOW_MINUTES = env.int("CURFEW_CHECKIN_WINDOW_MINUTES", default=15)
 # Fixes are kept this long after they were recorded, unless an open alert needs them.
 LOCATION_FIX_RETENTION_DAYS = env.int("LOCATION_FIX_RETENTION_DAYS", default=90)
 

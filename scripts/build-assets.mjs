@@ -27,3 +27,16 @@ const compiled = sass.compile(join(root, "assets", "govuk.scss"), {
 writeFileSync(join(out, "govuk-frontend.min.css"), compiled.css);
 cpSync(join(dist, "assets"), join(out, "assets"), { recursive: true });
 console.log(`GOV.UK Frontend assets built into ${out}`);
+
+// Leaflet (BSD-2-Clause) for the staff maps: its script, stylesheet and marker images, into build/static/leaflet.
+const leaflet = join(root, "node_modules", "leaflet", "dist");
+if (existsSync(leaflet)) {
+  const leafletOut = join(root, "build", "static", "leaflet");
+  rmSync(leafletOut, { recursive: true, force: true });
+  mkdirSync(leafletOut, { recursive: true });
+  for (const file of ["leaflet.js", "leaflet.js.map", "leaflet.css"]) {
+    cpSync(join(leaflet, file), join(leafletOut, file));
+  }
+  cpSync(join(leaflet, "images"), join(leafletOut, "images"), { recursive: true });
+  console.log(`Leaflet built into ${leafletOut}`);
+}

@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Literal
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Router, Schema
 from pydantic import ConfigDict, Field
@@ -63,6 +64,8 @@ class FixBatchOut(Schema):
 def location_fixes(request: HttpRequest, batch: FixBatchIn) -> FixBatchOut:
     """Sending the same batch again is safe: what was kept already counts as duplicates."""
     user = api_user(request)
+    if user.person is None:
+        raise PermissionDenied("location.send")
     fixes = [
         FixIn(
             recorded_at=fix.time,

@@ -227,8 +227,17 @@ class LocationVerdict(models.TextChoices):
     UNCERTAIN = "uncertain", _("Uncertain")
 
 
+class CheckInKind(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    CURFEW_PROMPT = "curfew_prompt", _("Random curfew check")
+
+
 class CheckIn(models.Model):
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="checkins")
+    # Scheduled ones come one a due date; random curfew checks (asked by onward/curfew) come several a night.
+    kind = models.CharField(max_length=15, choices=CheckInKind.choices, default=CheckInKind.SCHEDULED)
+    # A random check's name from the app that asked for it: the same name asks once.
+    prompt_key = models.CharField(max_length=100, unique=True, null=True, blank=True)
     enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="checkins")
     questionnaire = models.ForeignKey(Questionnaire, on_delete=models.PROTECT, related_name="checkins")
     due_date = models.DateField()
@@ -260,7 +269,11 @@ class CheckIn(models.Model):
     class Meta:
         ordering = ["-due_date"]
         constraints = [
-            models.UniqueConstraint(fields=["person", "due_date"], name="one_checkin_per_person_per_due_date"),
+            models.UniqueConstraint(
+                fields=["person", "due_date"],
+                condition=models.Q(kind="scheduled"),
+                name="one_checkin_per_person_per_due_date",
+            ),
             models.CheckConstraint(condition=models.Q(closes_at__gt=models.F("opens_at")), name="checkin_window"),
             models.CheckConstraint(
                 condition=~models.Q(state__in=sorted(REASON_REQUIRED)) | ~models.Q(state_reason=""),

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from onward.accounts.services import person_account_ensure, sign_in_link_issue
-from onward.alerts.models import AlertKind
+from onward.alerts.models import WAITING_STATES, Alert, AlertKind
 from onward.alerts.services import AlertCause, alert_raise
 from onward.audit.services import audit_record
 from onward.checkins.flags import FACE_FLAGS, LOCATION_FLAGS, FlagReason
@@ -37,6 +37,7 @@ from onward.checkins.models import (
     SCHEDULE_INTERVAL_DAYS,
     Answer,
     CheckIn,
+    CheckInKind,
     CheckInMedia,
     ContactPreference,
     Enrolment,
@@ -64,6 +65,7 @@ from onward.core.permissions import require
 from onward.core.retention import RETENTION_ACTOR
 from onward.location.address import Fix, address_check
 from onward.notifications.models import Channel
+from onward.notifications.push import push_reachable
 from onward.notifications.reminders import reminders_plan_for
 from onward.notifications.services import contact_for, notification_queue
 from onward.people.models import Person
@@ -346,6 +348,7 @@ def extra_question_add(*, actor: Any, person: Person, text: str) -> ExtraQuestio
 # The system, as each job that acts on check-ins (the names of the periodic jobs and of the task).
 CREATE_DUE_ACTOR = SystemActor("checkins_create_due")
 EXPIRE_ACTOR = SystemActor("checkins_expire")
+PROMPT_ACTOR = SystemActor("curfew_prompts_send")
 VERIFY_ACTOR = SystemActor("verify_checkin_media")
 
 
@@ -382,6 +385,7 @@ def checkin_create(*, enrolment: Enrolment, due_date: date) -> tuple[CheckIn, bo
             checkin, created = CheckIn.objects.get_or_create(
                 person=enrolment.person,
                 due_date=due_date,
+                kind=CheckInKind.SCHEDULED,
                 defaults={
                     "enrolment": enrolment,
                     "questionnaire": questionnaire,
@@ -409,8 +413,45 @@ def checkin_create(*, enrolment: Enrolment, due_date: date) -> tuple[CheckIn, bo
                 reminders_plan_for(CHECKIN_REMINDERS, [checkin], now=now)
     except IntegrityError:
         # The other scheduler's insert won between our look-up and our insert.
-        return CheckIn.objects.get(person=enrolment.person, due_date=due_date), False
+        return CheckIn.objects.get(person=enrolment.person, due_date=due_date, kind=CheckInKind.SCHEDULED), False
     return checkin, created
+
+
+def checkin_prompt_open(*, enrolment: Enrolment, window_minutes: int, key: str) -> CheckIn:
+    """A random check-in asked now (a curfew check): open for `window_minutes`, told by push and text at once.
+
+    The same verification and review as a scheduled check-in; missed at the end of its window like one
+    (`checkins_expire`, which alerts the practitioner). `key` names the prompt, so a retried job asks once.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        found = CheckIn.objects.filter(prompt_key=key[:100]).first()
+        if found is not None:
+            return found
+        checkin = CheckIn.objects.create(
+            person=enrolment.person,
+            enrolment=enrolment,
+            questionnaire=questionnaire_current(),
+            kind=CheckInKind.CURFEW_PROMPT,
+            due_date=timezone.localdate(now),
+            opens_at=now,
+            closes_at=now + timedelta(minutes=window_minutes),
+            prompt_key=key[:100],
+        )
+        audit_record(
+            actor=PROMPT_ACTOR,
+            action=AuditAction.CHECKIN_CREATED,
+            person=enrolment.person,
+            target=checkin,
+            data={"kind": checkin.kind, "closes_at": checkin.closes_at},
+        )
+        with override(enrolment.person.preferred_language):
+            _person_prompt(
+                checkin,
+                subject=_("Curfew check-in now"),
+                body=_("Please do a check-in now, before %(when)s: %(link)s"),
+            )
+    return checkin
 
 
 def checkins_expire(now: datetime | None = None) -> dict[str, int]:
@@ -453,9 +494,20 @@ def checkin_media_retention(now: datetime | None = None) -> dict[str, int]:
         state__in=[State.CANCELLED, State.CLOSED, State.EXPIRED],
         state_changed_at__lte=at - timedelta(days=settings.CHECKIN_RETENTION_UNREVIEWED_DAYS),
     )
-    checkins = CheckIn.objects.filter(
-        (Q(state=State.REVIEWED) & reviewed) | unreviewed, media_deleted_at__isnull=True
-    ).filter(Exists(CheckInMedia.objects.filter(checkin=OuterRef("pk"), deleted_at__isnull=True)))
+    # Evidence for an alert about the person raised around the check-in (a missed or flagged check-in, a
+    # curfew or zone alert) is kept while the alert waits, and for a period after it closes.
+    held = Alert.objects.filter(
+        person_id=OuterRef("person_id"),
+        created_at__gte=OuterRef("opens_at") - timedelta(days=1),
+        created_at__lte=OuterRef("closes_at") + timedelta(days=1),
+    ).filter(
+        Q(state__in=WAITING_STATES) | Q(closed_at__gt=at - timedelta(days=settings.CHECKIN_RETENTION_AFTER_ALERT_DAYS))
+    )
+    checkins = (
+        CheckIn.objects.filter((Q(state=State.REVIEWED) & reviewed) | unreviewed, media_deleted_at__isnull=True)
+        .filter(Exists(CheckInMedia.objects.filter(checkin=OuterRef("pk"), deleted_at__isnull=True)))
+        .exclude(Exists(held))
+    )
     deleted_files = 0
     deleted_checkins = 0
     for checkin in checkins.select_related("person", "review"):
@@ -1193,6 +1245,29 @@ def _person_tell(checkin: CheckIn, *, kind: str, subject: str, body: str) -> Non
         body=text,
         idempotency_key=f"checkin-{kind}:{checkin.pk}:{channel}",
     )
+
+
+def _person_prompt(checkin: CheckIn, *, subject: str, body: str) -> None:
+    """A curfew check goes everywhere at once: in the app, by push where set up, and by text to a checked phone."""
+    person = checkin.person
+    account = person_account_ensure(person)
+    when = formats.time_format(timezone.localtime(checkin.closes_at), "H:i")
+    text = body % {"when": when, "link": _checkin_link(checkin, account)}
+    sends = [(Channel.IN_APP, str(account.pk))]
+    if push_reachable(account):
+        sends.append((Channel.PUSH, str(account.pk)))
+    if person.phone_verified:
+        sends.append((Channel.SMS, person.phone))
+    for channel, recipient in sends:
+        notification_queue(
+            channel=channel,
+            recipient=recipient,
+            user=account if channel != Channel.SMS else None,
+            person=person,
+            subject=subject,
+            body=text,
+            idempotency_key=f"checkin-prompt:{checkin.pk}:{channel}",
+        )
 
 
 def _practitioner_alert(checkin: CheckIn) -> None:

@@ -1,6 +1,8 @@
 import uuid
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
@@ -22,6 +24,18 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+
+
+def content_security_policy() -> str:
+    """Our policy, with the map tile server (MAP_TILE_URL) allowed as an image source when one is set.
+
+    A tile URL's "{s}." sub-domain placeholder allows that server's sub-domains.
+    """
+    tiles = urlsplit(getattr(settings, "MAP_TILE_URL", "") or "")
+    if tiles.scheme not in ("https", "http") or not tiles.netloc:
+        return CONTENT_SECURITY_POLICY
+    host = tiles.netloc.replace("{s}.", "*.")
+    return CONTENT_SECURITY_POLICY.replace("img-src 'self' data:", f"img-src 'self' data: {tiles.scheme}://{host}")
 
 
 class RequestContextMiddleware:
@@ -56,7 +70,7 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        response.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.setdefault("Content-Security-Policy", content_security_policy())
         response.setdefault("Permissions-Policy", "camera=(self), microphone=(self), geolocation=(self)")
         if not request.path.startswith("/static/"):
             response.setdefault("Cache-Control", "no-store")

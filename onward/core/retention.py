@@ -55,6 +55,9 @@ KEPT_WITH_THE_RECORD: dict[str, str] = {
     "curfew.Zone": _WITH_THE_RECORD + " (curfew and zones are part of the licence history)",
     "curfew.CurfewVariation": _WITH_THE_RECORD + " (approved changes are part of the licence history)",
     "curfew.Violation": _WITH_THE_RECORD + " (what raised an alert, and when)",
+    "curfew.RandomCheckins": _WITH_THE_RECORD,
+    "curfew.CurfewPrompt": _WITH_THE_RECORD
+    + " (when each random check-in was asked; the check-in keeps its media rule)",
 }
 
 

@@ -16,12 +16,13 @@ import math
 from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import numpy as np
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -64,6 +65,7 @@ DEVICE_MAX_CHARS = 64
 # How far around a batch the violation check reads the person's other fixes.
 VIOLATION_LOOKAROUND = timedelta(hours=12)
 KMH_PER_MS = 3.6
+SOURCES = frozenset(FixSource.values)
 
 
 @dataclass(frozen=True)
@@ -87,13 +89,23 @@ class IngestResult:
     violations_closed: int = 0
 
 
+@dataclass(frozen=True)
+class ZoneInfo:
+    """What the evaluation needs of a zone, read without building model instances."""
+
+    pk: int
+    kind: str
+    applies: str
+    label: str
+
+
 @dataclass
 class _Terms:
     """The curfew and zones of one licence version, ready for the maths."""
 
     issued_at: datetime
     windows: list[Window]
-    zones: list[tuple[Zone, ZoneShape]]
+    zones: list[tuple[ZoneInfo, ZoneShape]]
 
 
 def fixes_ingest(
@@ -126,11 +138,11 @@ def fixes_ingest(
         if not batch:
             return result
         country = country_of(ip)
-        rows = _evaluate(person, device, batch, country)
-        LocationFix.objects.bulk_create(rows)
-        flags = _spoof_flags(person, rows, country)
+        rows, violation_open = _evaluate(person, device, batch, country)
+        doubts = _spoof_flags(person, rows, country)
+        _fixes_insert(rows)
+        flags = _flags_save(person, device, doubts)
         if flags:
-            SpoofFlag.objects.bulk_create(flags)
             _spoof_alert(person, flags)
         result.accepted = len(rows)
         result.flags = len(flags)
@@ -147,39 +159,66 @@ def fixes_ingest(
                 "flags": len(flags),
             },
         )
-        if any(row.against for row in rows) or Violation.objects.filter(person=person, ended_at__isnull=True).exists():
+        if violation_open or any(row.against for row in rows):
             opened, closed = violations_refresh(person, rows[0].recorded_at, rows[-1].recorded_at, now=now)
             result.violations_opened, result.violations_closed = opened, closed
     return result
 
 
 def terms_in_force(person: Person, start: datetime, end: datetime) -> list[_Terms]:
-    """Every version's curfew and zones that could be in force between start and end, oldest first."""
+    """Every version's curfew and zones that could be in force between start and end, oldest first (one query)."""
+    return _terms_and_hints(person, start, end)[0]
+
+
+def _terms_and_hints(person: Person, start: datetime, end: datetime) -> tuple[list[_Terms], bool, bool]:
+    """The terms, and whether the person has variations near these nights or an open violation, in one query."""
+    first_night, last_night = _nights_around(start, end)
     issued = list(
         CurfewTerms.objects.filter(person=person, issued_at__lte=end)
+        .annotate(
+            varied=Exists(
+                CurfewVariation.objects.filter(
+                    person_id=OuterRef("person_id"),
+                    state=VariationState.APPROVED,
+                    night__range=(first_night, last_night),
+                )
+            ),
+            violated=Exists(Violation.objects.filter(person_id=OuterRef("person_id"), ended_at__isnull=True)),
+        )
         .order_by("issued_at")
-        .prefetch_related("windows", "zones")
+        .values_list("issued_at", "snapshot", "varied", "violated")
     )
     # Versions replaced before `start` are not needed, except the last of them.
-    first = max((i for i, terms in enumerate(issued) if terms.issued_at <= start), default=0)
-    return [
-        _Terms(
-            issued_at=terms.issued_at,
-            windows=[Window(w.weekday, w.start, w.end) for w in terms.windows.all()],
-            zones=[(zone, zone_shape_from_wkb(zone.bng_wkb, zone.radius_m)) for zone in terms.zones.all()],
-        )
-        for terms in issued[first:]
+    first = max((i for i, row in enumerate(issued) if row[0] <= start), default=0)
+    terms = [terms_from_snapshot(row[0], row[1]) for row in issued[first:]]
+    varied = any(row[2] for row in issued)
+    violated = any(row[3] for row in issued)
+    return terms, varied, violated
+
+
+def _nights_around(start: datetime, end: datetime) -> tuple[date, date]:
+    return start.astimezone(UTC).date() - timedelta(days=2), end.astimezone(UTC).date() + timedelta(days=1)
+
+
+def terms_from_snapshot(issued_at: datetime, snapshot: dict[str, Any]) -> _Terms:
+    windows = [
+        Window(day, time.fromisoformat(begins), time.fromisoformat(ends))
+        for day, begins, ends in snapshot.get("windows", [])
     ]
+    zones = [
+        (ZoneInfo(pk, kind, applies, label), zone_shape_from_wkb(bytes.fromhex(wkb), radius))
+        for pk, kind, applies, label, wkb, radius in snapshot.get("zones", [])
+    ]
+    return _Terms(issued_at=issued_at, windows=windows, zones=zones)
 
 
 def variations_between(person: Person, start: datetime, end: datetime) -> list[NightVariation]:
-    first = start.astimezone(UTC).date() - timedelta(days=2)
-    last = end.astimezone(UTC).date() + timedelta(days=1)
+    first, last = _nights_around(start, end)
     return [
-        NightVariation(v.night, v.start, v.end)
-        for v in CurfewVariation.objects.filter(
+        NightVariation(night, begins, ends)
+        for night, begins, ends in CurfewVariation.objects.filter(
             person=person, state=VariationState.APPROVED, night__range=(first, last)
-        ).only("night", "start", "end")
+        ).values_list("night", "start", "end")
     ]
 
 
@@ -189,11 +228,12 @@ def violations_refresh(
     """Open and close the person's violations from their fixes around [start, end]. Returns (opened, closed)."""
     now = now or timezone.now()
     around_start, around_end = start - VIOLATION_LOOKAROUND, end + VIOLATION_LOOKAROUND
-    fixes = list(
-        LocationFix.objects.filter(person=person, recorded_at__range=(around_start, around_end))
+    fixes: list[dict[str, Any]] = [
+        dict(row)
+        for row in LocationFix.objects.filter(person=person, recorded_at__range=(around_start, around_end))
         .order_by("recorded_at", "pk")
         .values("pk", "recorded_at", "accuracy_m", "verdicts", "curfew_night", "against")
-    )
+    ]
     zones = {
         zone.pk: zone
         for zone in Zone.objects.filter(person=person, terms__issued_at__lte=around_end).only(
@@ -279,9 +319,68 @@ def thresholds_in_force() -> dict[str, float]:
 # --- Judging a batch -------------------------------------------------------------------------------
 
 
-def _evaluate(person: Person, device: str, batch: list[FixIn], country: str | None) -> list[LocationFix]:
+@dataclass(slots=True)
+class _NewFix:
+    """A judged fix about to be stored (plain values: the hot path builds no model instances)."""
+
+    person_id: int
+    device: str
+    recorded_at: datetime
+    received_at: datetime
+    latitude: float
+    longitude: float
+    accuracy_m: float
+    source: str
+    mock_location: bool | None
+    developer_mode: bool | None
+    ip_country: str
+    curfew_night: date | None
+    verdicts: dict[str, str]
+    against: bool
+
+
+_FIX_COLUMNS = tuple(f.name for f in _NewFix.__dataclass_fields__.values())
+
+
+def _fixes_insert(rows: list["_NewFix"]) -> None:
+    """All the batch's fixes in one INSERT of many rows, with values adapted as the ORM would adapt them."""
+    ops = connection.ops
+    received = ops.adapt_datetimefield_value(rows[0].received_at)
+    table = connection.ops.quote_name(LocationFix._meta.db_table)
+    columns = ", ".join(ops.quote_name(_column(name)) for name in _FIX_COLUMNS)
+    placeholders = ", ".join(["%s"] * len(_FIX_COLUMNS))
+    values = [
+        (
+            row.person_id,
+            row.device,
+            ops.adapt_datetimefield_value(row.recorded_at),
+            received,
+            row.latitude,
+            row.longitude,
+            row.accuracy_m,
+            row.source,
+            row.mock_location,
+            row.developer_mode,
+            row.ip_country,
+            ops.adapt_datefield_value(row.curfew_night),
+            ops.adapt_json_value(row.verdicts, None),
+            row.against,
+        )
+        for row in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", values)  # noqa: S608 - names from _meta
+
+
+def _column(name: str) -> str:
+    field = LocationFix._meta.get_field(name)
+    return str(getattr(field, "column", name))
+
+
+def _evaluate(person: Person, device: str, batch: list[FixIn], country: str | None) -> tuple[list[_NewFix], bool]:
+    """The judged fixes, and whether the person has a violation open (learnt in the same query as the terms)."""
     start, end = batch[0].recorded_at, batch[-1].recorded_at
-    terms = terms_in_force(person, start, end)
+    terms, varied, violated = _terms_and_hints(person, start, end)
     latitudes = np.fromiter((fix.latitude for fix in batch), dtype=float, count=len(batch))
     longitudes = np.fromiter((fix.longitude for fix in batch), dtype=float, count=len(batch))
     accuracy = np.fromiter((fix.accuracy_m for fix in batch), dtype=float, count=len(batch))
@@ -291,7 +390,7 @@ def _evaluate(person: Person, device: str, batch: list[FixIn], country: str | No
     nights: list[date | None] = [None] * len(batch)
     against = np.zeros(len(batch), dtype=bool)
     if terms:
-        variations = variations_between(person, start, end) if any(t.windows for t in terms) else []
+        variations = variations_between(person, start, end) if varied and any(t.windows for t in terms) else []
         starts = [t.issued_at for t in terms]
         version_of = np.array([max(bisect_right(starts, at) - 1, -1) for at in times])
         for index, version in enumerate(terms):
@@ -299,9 +398,9 @@ def _evaluate(person: Person, device: str, batch: list[FixIn], country: str | No
             if len(chosen):
                 _judge(version, variations, chosen, times, x, y, accuracy, verdicts, nights, against)
     received = timezone.now()
-    return [
-        LocationFix(
-            person=person,
+    judged = [
+        _NewFix(
+            person_id=person.pk,
             device=device,
             recorded_at=fix.recorded_at,
             received_at=received,
@@ -318,6 +417,7 @@ def _evaluate(person: Person, device: str, batch: list[FixIn], country: str | No
         )
         for i, fix in enumerate(batch)
     ]
+    return judged, violated
 
 
 def _judge(
@@ -351,8 +451,8 @@ def _judge(
             continue
         codes = shape.verdicts(cx, cy, cacc)
         key = str(zone.pk)
-        for position in np.nonzero(applies)[0]:
-            verdicts[chosen[position]][key] = VERDICT_CODES[codes[position]]
+        for index, code in zip(chosen[applies].tolist(), codes[applies].tolist(), strict=True):
+            verdicts[index][key] = VERDICT_CODES[code]
         if zone.applies == ZoneApplies.CURFEW and zone.kind == ZoneKind.INCLUSION:
             has_curfew_zone = True
             curfew_inside |= codes == INSIDE_CODE
@@ -379,7 +479,7 @@ def _fix_problem(fix: FixIn, now: datetime) -> str:
         return _("Latitude must be between -90 and 90, and longitude between -180 and 180.")
     if not 0 < fix.accuracy_m <= settings.LOCATION_FIX_MAX_ACCURACY_M:
         return _("Accuracy must be more than 0 and at most %(n)d metres.") % {"n": settings.LOCATION_FIX_MAX_ACCURACY_M}
-    if fix.source not in FixSource.values:
+    if fix.source not in SOURCES:
         return _("Unknown source. Use one of: %(sources)s.") % {"sources": ", ".join(FixSource.values)}
     return ""
 
@@ -387,21 +487,22 @@ def _fix_problem(fix: FixIn, now: datetime) -> str:
 # --- Spoofing --------------------------------------------------------------------------------------
 
 
-def _spoof_flags(person: Person, rows: list[LocationFix], country: str | None) -> list[SpoofFlag]:
+def _spoof_flags(
+    person: Person, rows: list[_NewFix], country: str | None
+) -> list[tuple[datetime, str, dict[str, Any]]]:
     """Reasons to doubt each new fix: the phone's own signals, its accuracy, its speed, exact repeats, its IP."""
-    flags: list[SpoofFlag] = []
+    flags: list[tuple[datetime, str, dict[str, Any]]] = []
 
-    def flag(row: LocationFix, kind: str, **detail: Any) -> None:
-        flags.append(SpoofFlag(person=person, fix=row, kind=kind, detail=detail))
+    def flag(row: _NewFix, kind: str, **detail: Any) -> None:
+        flags.append((row.recorded_at, kind, detail))
 
     previous = (
         LocationFix.objects.filter(person=person, recorded_at__lt=rows[0].recorded_at)
-        .exclude(pk__in=[row.pk for row in rows])
         .order_by("-recorded_at")
         .only("recorded_at", "latitude", "longitude", "accuracy_m")
         .first()
     )
-    sequence = ([previous] if previous is not None else []) + rows
+    sequence: list[Any] = ([previous] if previous is not None else []) + rows
     latitudes = np.array([fix.latitude for fix in sequence])
     longitudes = np.array([fix.longitude for fix in sequence])
     x, y = to_bng_many(latitudes, longitudes)
@@ -434,8 +535,24 @@ def _spoof_flags(person: Person, rows: list[LocationFix], country: str | None) -
     return flags
 
 
+def _flags_save(person: Person, device: str, doubts: list[tuple[datetime, str, dict[str, Any]]]) -> list[SpoofFlag]:
+    """The spoofing flags, tied to the fixes just stored (one look-up for their ids, only when there are flags)."""
+    if not doubts:
+        return []
+    ids = dict(
+        LocationFix.objects.filter(
+            person=person, device=device, recorded_at__in=list({at for at, _kind, _detail in doubts})
+        ).values_list("recorded_at", "pk")
+    )
+    flags = [
+        SpoofFlag(person=person, fix_id=ids[at], kind=kind, detail=detail) for at, kind, detail in doubts if at in ids
+    ]
+    SpoofFlag.objects.bulk_create(flags)
+    return flags
+
+
 def _spoof_alert(person: Person, flags: list[SpoofFlag]) -> None:
-    day = flags[0].fix.recorded_at.astimezone(UTC).date()
+    day = timezone.localdate()
     kinds = sorted({flag.kind for flag in flags})
     alert_raise(
         kind=AlertKind.LOCATION_SPOOFING,
@@ -450,7 +567,7 @@ def _spoof_alert(person: Person, flags: list[SpoofFlag]) -> None:
         actor=EVALUATION_ACTOR,
         action=AuditAction.LOCATION_SPOOF_FLAGGED,
         person=person,
-        data={"kinds": kinds, "fixes": len({flag.fix.pk for flag in flags})},
+        data={"kinds": kinds, "fixes": len({flag.fix_id for flag in flags})},
     )
 
 

@@ -41,7 +41,7 @@ class TermsForm(forms.Form):
         return [(str(WEEKDAYS[day]), self[f"start_{day}"], self[f"end_{day}"]) for day in range(7)]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         windows = []
         for day in range(7):
             start, end = data.get(f"start_{day}"), data.get(f"end_{day}")
@@ -95,7 +95,7 @@ class ZoneForm(forms.Form):
     geojson = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         data["feature"] = self._feature(data)
         return data
 

@@ -29,6 +29,9 @@ class CurfewTerms(models.Model):
     longitude = models.FloatField(null=True, blank=True)
     issued_at = models.DateTimeField(default=timezone.now, db_index=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    # The windows and zones again, as the evaluation reads them in one query (written once with the rows;
+    # terms are never edited, a change is a new licence version). See `terms_snapshot` in services.py.
+    snapshot = models.JSONField(default=dict, editable=False)
 
     class Meta:
         ordering = ["person", "-issued_at"]
@@ -161,12 +164,12 @@ class LocationFix(models.Model):
 
     class Meta:
         ordering = ["person", "recorded_at"]
+        # One index serves both the uniqueness and the reads of a person's fixes by time.
         constraints = [
             models.UniqueConstraint(
-                fields=["person", "device", "recorded_at"], name="location_fix_once_per_device_time"
+                fields=["person", "recorded_at", "device"], name="location_fix_once_per_device_time"
             )
         ]
-        indexes = [models.Index(fields=["person", "recorded_at"])]
 
 
 class SpoofKind(models.TextChoices):
@@ -220,3 +223,37 @@ class Violation(models.Model):
     @property
     def is_open(self) -> bool:
         return self.ended_at is None
+
+
+class RandomCheckins(models.Model):
+    """How many random check-ins a person is asked for in each night's curfew (0: none)."""
+
+    person = models.OneToOneField("people.Person", on_delete=models.CASCADE, related_name="random_checkins")
+    per_night = models.PositiveSmallIntegerField(default=0)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    changed_at = models.DateTimeField(default=timezone.now)
+
+
+class PromptState(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    SENT = "sent", _("Sent")
+    SKIPPED = "skipped", _("Not sent")
+
+
+class CurfewPrompt(models.Model):
+    """One random check-in planned inside a night's curfew; at its time it becomes a check-in (onward/checkins)."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="curfew_prompts")
+    night = models.DateField()
+    due_at = models.DateTimeField(db_index=True)
+    state = models.CharField(max_length=10, choices=PromptState.choices, default=PromptState.PLANNED)
+    checkin = models.ForeignKey(
+        "checkins.CheckIn", null=True, blank=True, on_delete=models.SET_NULL, related_name="curfew_prompts"
+    )
+    reason = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["person", "due_at"]
+        constraints = [models.UniqueConstraint(fields=["person", "due_at"], name="curfew_prompt_once_a_time")]
+        indexes = [models.Index(fields=["state", "due_at"])]

@@ -56,7 +56,8 @@ def person_day(person: Person, day: date) -> DayView:
     for flag in SpoofFlag.objects.filter(fix__in=[fix.pk for fix in fixes]).only("fix_id", "kind"):
         flags.setdefault(flag.fix_id, []).append(flag.get_kind_display())
     terms = terms_in_force(person, start, end)
-    zones = [zone for version in terms[-1:] for zone, _shape in version.zones]
+    zone_ids = [info.pk for version in terms[-1:] for info, _shape in version.zones]
+    zones = list(Zone.objects.filter(pk__in=zone_ids).order_by("pk"))
     curfew: list[Interval] = []
     if terms and terms[-1].windows:
         curfew = intervals(terms[-1].windows, variations_between(person, start, end), start, end)
@@ -69,12 +70,12 @@ def person_day(person: Person, day: date) -> DayView:
     return view
 
 
-def curfew_shading(view: DayView) -> list[dict[str, float | str]]:
+def curfew_shading(view: DayView) -> list[dict[str, Any]]:
     """The curfew's parts of the day as percentages of a 24-hour bar, for the timeline."""
     start = datetime.combine(view.day, datetime.min.time(), tzinfo=LONDON).astimezone(UTC)
     end = datetime.combine(view.day + timedelta(days=1), datetime.min.time(), tzinfo=LONDON).astimezone(UTC)
     total = (end - start).total_seconds()
-    parts = []
+    parts: list[dict[str, Any]] = []
     for interval in view.curfew:
         a, b = max(interval.start, start), min(interval.end, end)
         if b > a:

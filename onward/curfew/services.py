@@ -10,7 +10,7 @@ conditions of the version before are carried over unchanged. The terms are then 
 """
 
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date, time, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -122,6 +122,8 @@ def curfew_terms_set(*, actor: Any, person: Person, curfew: CurfewSpec | None, z
             zone.terms = terms
             zone.person = person
         Zone.objects.bulk_create([zone for zone, _shape in built])
+        terms.snapshot = terms_snapshot(curfew.windows if curfew else [], [zone for zone, _shape in built])
+        terms.save(update_fields=["snapshot"])
         audit_record(
             actor=actor,
             role=acting_role(actor, person),
@@ -138,6 +140,16 @@ def curfew_terms_set(*, actor: Any, person: Person, curfew: CurfewSpec | None, z
             },
         )
     return terms
+
+
+def terms_snapshot(windows: list[Window], zones: list[Zone]) -> dict[str, Any]:
+    """What the evaluation needs of the terms, in one JSON value: windows, and each zone's kind and shape."""
+    return {
+        "windows": [[w.weekday, w.start.strftime("%H:%M:%S"), w.end.strftime("%H:%M:%S")] for w in windows],
+        "zones": [
+            [zone.pk, zone.kind, zone.applies, zone.label, bytes(zone.bng_wkb).hex(), zone.radius_m] for zone in zones
+        ],
+    }
 
 
 def windows_check(windows: list[Window]) -> None:
@@ -171,7 +183,7 @@ def curfew_variation_approve(
         if start == end:
             raise ValidationError(_("The curfew cannot start and end at the same time."))
         _window_hours_check(Window(night.weekday(), start, end).wall_hours(), night.weekday())
-    if night < timezone.localdate() - timezone.timedelta(days=1):
+    if night < timezone.localdate() - timedelta(days=1):
         raise ValidationError(_("A variation must be for tonight or a night to come."))
     with transaction.atomic():
         replaced = list(

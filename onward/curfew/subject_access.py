@@ -3,11 +3,32 @@
 from typing import Any
 
 from onward.core.subject_access import Section, rows, subject_access_section
-from onward.curfew.models import CurfewTerms, CurfewVariation, CurfewWindow, LocationFix, SpoofFlag, Violation, Zone
+from onward.curfew.models import (
+    CurfewPrompt,
+    CurfewTerms,
+    CurfewVariation,
+    CurfewWindow,
+    LocationFix,
+    RandomCheckins,
+    SpoofFlag,
+    Violation,
+    Zone,
+)
 
 
 @subject_access_section(
-    "curfew", covers=[CurfewTerms, CurfewWindow, CurfewVariation, Zone, LocationFix, SpoofFlag, Violation]
+    "curfew",
+    covers=[
+        CurfewPrompt,
+        RandomCheckins,
+        CurfewTerms,
+        CurfewWindow,
+        CurfewVariation,
+        Zone,
+        LocationFix,
+        SpoofFlag,
+        Violation,
+    ],
 )
 def curfew_section(person: Any) -> Section:
     return Section(
@@ -54,6 +75,10 @@ def curfew_section(person: Any) -> Section:
             ),
             "location_flags": rows(
                 SpoofFlag.objects.filter(person=person).order_by("created_at"), "fix_id", "kind", "detail", "created_at"
+            ),
+            "random_checkins": rows(RandomCheckins.objects.filter(person=person), "per_night", "changed_at"),
+            "curfew_prompts": rows(
+                CurfewPrompt.objects.filter(person=person).order_by("due_at"), "night", "due_at", "state", "checkin_id"
             ),
             "violations": rows(
                 Violation.objects.filter(person=person).order_by("started_at"),

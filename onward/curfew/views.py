@@ -2,7 +2,7 @@
 The person's page: their curfew and zones in plain words. Thin: parse, call a selector or service, render.
 """
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -14,9 +14,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from onward.accounts.actors import signed_in_user
+from onward.alerts.selectors import alert_get
 from onward.core.audit_actions import AuditAction
 from onward.core.permissions import can, permission, require
 from onward.curfew import selectors, services
+from onward.curfew.evidence import evidence_pack
 from onward.curfew.forms import TermsForm, VariationForm, ZoneForm, clock
 from onward.curfew.models import CurfewTerms, CurfewVariation, VariationState
 from onward.curfew.services import ZoneSpec
@@ -37,9 +40,10 @@ def person_day(request: HttpRequest, person_id: int, day: str) -> HttpResponse:
         "person": person,
         "view": view,
         "shading": selectors.curfew_shading(view),
+        "zone_names": {str(zone.pk): zone.label for zone in view.zones},
         "tiles": selectors.tile_settings(),
-        "previous_day": (wanted - timezone.timedelta(days=1)).isoformat(),
-        "next_day": (wanted + timezone.timedelta(days=1)).isoformat(),
+        "previous_day": (wanted - timedelta(days=1)).isoformat(),
+        "next_day": (wanted + timedelta(days=1)).isoformat(),
     }
     return render(request, "curfew/person_day.html", context)
 
@@ -112,10 +116,25 @@ def variation_add(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 @require_GET
+@permission("location.view")
+def evidence_download(request: HttpRequest, alert_id: int) -> HttpResponse:
+    """The alert's evidence pack as one ZIP (a PDF summary and the files); the download is audited."""
+    alert = alert_get(request.user, alert_id)
+    pack = evidence_pack(actor=request.user, alert=alert)
+    response = HttpResponse(pack.content, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{pack.filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
 @permission("person.self")
 def own_terms_page(request: HttpRequest) -> HttpResponse:
-    require(request.user, "curfew.view_own")
-    person = request.user.person
+    user = signed_in_user(request)
+    require(user, "curfew.view_own")
+    person = user.person
+    if person is None:
+        raise PermissionDenied("curfew.view_own")
     terms = selectors.own_terms(person, get_language() or "en-gb")
     return render(request, "curfew/own_terms.html", {"terms": terms, "person": person})
 

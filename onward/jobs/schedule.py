@@ -30,6 +30,8 @@ PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob("checkins_expire", "onward.checkins.services.checkins_expire", 5 * MINUTE_SECONDS),
     PeriodicJob("reminders_send", "onward.notifications.reminders.reminders_send", 5 * MINUTE_SECONDS),
     PeriodicJob("reminders_plan", "onward.notifications.reminders.reminders_plan", 60 * MINUTE_SECONDS),
+    PeriodicJob("curfew_prompts_plan", "onward.curfew.prompts.curfew_prompts_plan", 30 * MINUTE_SECONDS),
+    PeriodicJob("curfew_prompts_send", "onward.curfew.prompts.curfew_prompts_send", MINUTE_SECONDS),
     PeriodicJob("alerts_escalate", "onward.alerts.services.alerts_escalate", 5 * MINUTE_SECONDS),
     PeriodicJob("library_publish_due", "onward.library.services.items_publish_due", 5 * MINUTE_SECONDS),
 )

@@ -126,7 +126,7 @@ def zone_shape_from_geojson(feature: dict[str, Any]) -> ZoneShape:
     return result
 
 
-def zone_shape_from_wkb(wkb: bytes, radius_m: float) -> ZoneShape:
+def zone_shape_from_wkb(wkb: bytes | memoryview, radius_m: float) -> ZoneShape:
     """The stored British National Grid geometry, prepared for many containment tests."""
     return _shape_from_wkb(bytes(wkb), float(radius_m))
 

@@ -85,3 +85,35 @@ def test_media_of_a_check_in_never_reviewed_is_deleted_after_its_own_period(
     assert event.object_id == str(old.pk)
     assert event.data["state"] == state
     assert event.data["decision"] == ""
+
+
+@pytest.mark.django_db
+def test_media_tied_to_an_alert_is_kept_until_the_alert_closes_plus_the_period(
+    case, settings, django_capture_on_commit_callbacks
+):
+    from onward.alerts.models import Alert, AlertState
+
+    settings.CHECKIN_RETENTION_MATCH_DAYS = 7
+    settings.CHECKIN_RETENTION_AFTER_ALERT_DAYS = 28
+    enrolment = EnrolmentFactory(person=case["person"])
+    checkin, media = _reviewed(enrolment, ReviewDecision.MATCH, 30)
+    alert = Alert.objects.create(
+        kind="curfew",
+        severity="high",
+        person=case["person"],
+        summary="Synthetic curfew alert",
+        key="synthetic:1",
+        created_at=checkin.opens_at,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.checkin_media_retention()["checkins"] == 0  # the alert is open
+    Alert.objects.filter(pk=alert.pk).update(
+        state=AlertState.CLOSED, decision="no_action", reason="Test", closed_at=timezone.now() - dt.timedelta(days=10)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.checkin_media_retention()["checkins"] == 0  # closed 10 days ago: kept 28
+    Alert.objects.filter(pk=alert.pk).update(closed_at=timezone.now() - dt.timedelta(days=29))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.checkin_media_retention() == {"checkins": 1, "files": 1}
+    media.refresh_from_db()
+    assert media.deleted_at is not None

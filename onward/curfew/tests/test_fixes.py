@@ -38,7 +38,7 @@ def send(case: dict[str, Any], fixes: list[FixIn], device: str = "phone-1", ip: 
 def test_the_same_device_and_time_is_kept_once_and_late_fixes_are_taken(case: dict[str, Any], terms: Any) -> None:
     batch = [fix(NIGHT + timedelta(minutes=m), HOME, 20) for m in (10, 0, 5)]  # out of order
     first = send(case, batch)
-    again = send(case, batch + [fix(NIGHT - timedelta(hours=2), HOME, 20)])  # the same, and one late
+    again = send(case, [*batch, fix(NIGHT - timedelta(hours=2), HOME, 20)])  # the same, and one late
     other_device = send(case, batch[:1], device="tag-7")
     assert (first.accepted, first.duplicates) == (3, 0)
     assert (again.accepted, again.duplicates) == (1, 3)
@@ -58,11 +58,14 @@ def test_each_fix_is_judged_against_the_zones_and_the_curfew(case: dict[str, Any
     rows = {row.recorded_at: row for row in LocationFix.objects.filter(person=case["person"])}
     home_zone = str(terms.zones.get(is_curfew_address=True).pk)
     keep_out = str(terms.zones.get(kind="exclusion").pk)
-    assert rows[NIGHT].curfew_night is not None and rows[NIGHT].verdicts[home_zone] == "inside"
+    assert rows[NIGHT].curfew_night is not None
+    assert rows[NIGHT].verdicts[home_zone] == "inside"
     assert rows[NIGHT + timedelta(minutes=1)].verdicts[home_zone] == "uncertain"
     afternoon = rows[NIGHT - timedelta(hours=5)]
-    assert afternoon.curfew_night is None and home_zone not in afternoon.verdicts
-    assert afternoon.verdicts[keep_out] == "inside" and afternoon.against
+    assert afternoon.curfew_night is None
+    assert home_zone not in afternoon.verdicts
+    assert afternoon.verdicts[keep_out] == "inside"
+    assert afternoon.against
 
 
 def test_one_vague_fix_away_opens_nothing_but_two_five_minutes_apart_do(case: dict[str, Any], terms: Any) -> None:
@@ -73,9 +76,12 @@ def test_one_vague_fix_away_opens_nothing_but_two_five_minutes_apart_do(case: di
     assert not Violation.objects.exists()  # two fixes, but only 3 minutes apart
     send(case, [fix(NIGHT + timedelta(minutes=6), away, 120)])
     violation = Violation.objects.get()
-    assert violation.kind == ViolationKind.CURFEW and violation.started_at == NIGHT and violation.ended_at is None
+    assert violation.kind == ViolationKind.CURFEW
+    assert violation.started_at == NIGHT
+    assert violation.ended_at is None
     alert = Alert.objects.get(kind=AlertKind.CURFEW)
-    assert alert.person_id == case["person"].pk and violation.alert_id == alert.pk
+    assert alert.person_id == case["person"].pk
+    assert violation.alert_id == alert.pk
     assert violation.thresholds["violation_min_minutes"] == 5.0
 
 
@@ -102,7 +108,8 @@ def test_the_exclusion_zone_opens_its_own_violation_at_any_time(case: dict[str, 
     afternoon = NIGHT - timedelta(hours=6)
     send(case, [fix(afternoon, KEEP_OUT, 30)])
     violation = Violation.objects.get()
-    assert violation.kind == ViolationKind.EXCLUSION and violation.zone.kind == "exclusion"
+    assert violation.kind == ViolationKind.EXCLUSION
+    assert violation.zone.kind == "exclusion"
     assert Alert.objects.get().kind == AlertKind.ZONE
     assert "Synthetic victim" in Alert.objects.get().summary  # staff see their own name for the zone
 
@@ -194,7 +201,8 @@ def test_the_api_takes_a_batch_from_the_persons_device(case: dict[str, Any], ter
     }
     first = client.post("/api/v1/location/fixes", json.dumps(body), content_type="application/json")
     again = client.post("/api/v1/location/fixes", json.dumps(body), content_type="application/json")
-    assert first.status_code == 200 and first.json() == {"accepted": 3, "duplicates": 0, "refused": []}
+    assert first.status_code == 200
+    assert first.json() == {"accepted": 3, "duplicates": 0, "refused": []}
     assert again.json() == {"accepted": 0, "duplicates": 3, "refused": []}
 
 
@@ -205,7 +213,8 @@ def test_the_api_refuses_staff_and_malformed_batches(case: dict[str, Any], token
         json.dumps({"device": "x", "fixes": [{"time": "yesterday", "latitude": 1, "longitude": 2, "accuracy_m": 5}]}),
         content_type="application/json",
     )
-    assert wrong.status_code == 422 and "time" in json.dumps(wrong.json())
+    assert wrong.status_code == 422
+    assert "time" in json.dumps(wrong.json())
     staff = staff_client(case["practitioner"]).post(
         "/api/v1/location/fixes", json.dumps({"device": "x", "fixes": []}), content_type="application/json"
     )
