@@ -20,6 +20,8 @@ SECRET_MIN_CHARS = 32
 class AuditKeys:
     current_id: str
     secrets: dict[str, bytes]
+    # One keyed HMAC per key, copied for each message: the key is prepared once, not for every event.
+    prepared: dict[str, "hmac.HMAC"]
 
 
 def audit_keys() -> AuditKeys:
@@ -29,7 +31,9 @@ def audit_keys() -> AuditKeys:
 
 def audit_mac(key_id: str, payload: bytes) -> str:
     """HMAC-SHA256 of `payload` under the key `key_id` (KeyError when that key is not configured)."""
-    return hmac.new(audit_keys().secrets[key_id], payload, hashlib.sha256).hexdigest()
+    mac = audit_keys().prepared[key_id].copy()
+    mac.update(payload)
+    return mac.hexdigest()
 
 
 @lru_cache(maxsize=4)
@@ -49,4 +53,5 @@ def _parsed(entries: tuple[str, ...]) -> AuditKeys:
         secrets[key_id] = secret.encode()
     if not secrets:
         raise ImproperlyConfigured("AUDIT_KEYS is empty: set at least one 'id:secret' key.")
-    return AuditKeys(current_id=next(iter(secrets)), secrets=secrets)
+    prepared = {key_id: hmac.new(secret, digestmod=hashlib.sha256) for key_id, secret in secrets.items()}
+    return AuditKeys(current_id=next(iter(secrets)), secrets=secrets, prepared=prepared)
