@@ -45,6 +45,8 @@ test: install lint typecheck pytest
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	# Security lint: no finding of high severity (medium and low are for review, not for failing the build).
+	$(BIN)/bandit -r onward config scripts --severity-level high --quiet
 	$(BIN)/python scripts/extract_messages.py --check
 
 typecheck: install

@@ -375,6 +375,10 @@ FACE_REVIEW_MAX_DISTANCE = env.float("FACE_REVIEW_MAX_DISTANCE", default=0.60)  
 FACE_MIN_SIZE_PX = 80  # reference photo: face box width at detection scale
 BIOMETRIC_BLUR_MIN_VARIANCE = 25.0  # reference photo: Laplacian variance of the face at 160 px; sharp ≥ 80
 BIOMETRIC_MAX_IMAGE_BYTES = 10 * 1024 * 1024
+# A photo's size in pixels is read from its header and refused above this before it is decoded: decoding
+# costs memory by pixels, not bytes (a 39 KB PNG of 40 million pixels took 460 MB). 13 million covers a
+# phone camera's 4032 x 3024; faces are found on a copy scaled to FACE_DETECT_MAX_SIDE_PX anyway.
+BIOMETRIC_MAX_IMAGE_PIXELS = env.int("BIOMETRIC_MAX_IMAGE_PIXELS", default=13_000_000)
 BIOMETRIC_MAX_VIDEO_BYTES = 25 * 1024 * 1024
 BIOMETRIC_VIDEO_MIN_SECONDS = 2.0
 BIOMETRIC_VIDEO_MAX_SECONDS = 8.0

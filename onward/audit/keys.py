@@ -4,7 +4,6 @@ They live in the environment, never in the database: someone who can rewrite aud
 the hashes that would make the rewrite verify. docs/audit.md says how to rotate them.
 """
 
-import hashlib
 import hmac
 from dataclasses import dataclass
 from functools import lru_cache
@@ -29,7 +28,7 @@ def audit_keys() -> AuditKeys:
 
 def audit_mac(key_id: str, payload: bytes) -> str:
     """HMAC-SHA256 of `payload` under the key `key_id` (KeyError when that key is not configured)."""
-    return hmac.new(audit_keys().secrets[key_id], payload, hashlib.sha256).hexdigest()
+    return hmac.digest(audit_keys().secrets[key_id], payload, "sha256").hex()  # OpenSSL's one-shot HMAC: fastest
 
 
 @lru_cache(maxsize=4)

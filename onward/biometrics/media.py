@@ -14,8 +14,6 @@ import numpy as np
 from django.conf import settings
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-# Pillow refuses images over this many pixels before decoding them (a "decompression bomb").
-MAX_IMAGE_PIXELS = 40_000_000
 # The first bytes of webm/mkv (EBML), Ogg and AVI files; mp4 and mov say "ftyp" at byte 4.
 VIDEO_SIGNATURES = (b"\x1a\x45\xdf\xa3", b"OggS", b"RIFF")
 
@@ -40,7 +38,7 @@ def image_load(image_bytes: bytes) -> np.ndarray:
         raise MediaProblem("not_an_image")
     try:
         with Image.open(io.BytesIO(image_bytes)) as image:
-            if image.width * image.height > MAX_IMAGE_PIXELS:
+            if image.width * image.height > settings.BIOMETRIC_MAX_IMAGE_PIXELS:
                 raise MediaProblem("too_large")
             upright = ImageOps.exif_transpose(image)
             rgb = upright.convert("RGB")
@@ -85,7 +83,7 @@ def media_probe(data: bytes, *, is_video: bool) -> None:
         return
     try:
         with Image.open(io.BytesIO(data)) as image:
-            if image.width * image.height > MAX_IMAGE_PIXELS:
+            if image.width * image.height > settings.BIOMETRIC_MAX_IMAGE_PIXELS:
                 raise MediaProblem("too_large")
             image.verify()
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError) as error:

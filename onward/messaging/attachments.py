@@ -1,5 +1,6 @@
 """Attachments are checked by their content, not their name: JPEG, PNG or PDF, size-limited.
 
+A PDF with script, actions, links, embedded files or live forms is refused (onward/messaging/pdf_check.py).
 Images are decoded and re-encoded with Pillow, which drops their metadata (location, camera, …).
 """
 
@@ -11,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
+
+from onward.messaging.pdf_check import PdfRefused, pdf_active_content_check
 
 MAGIC_TYPES = [
     (b"\xff\xd8\xff", "image/jpeg", "JPEG", "jpg"),
@@ -37,9 +40,21 @@ def attachment_prepare(upload: UploadedFile) -> PreparedAttachment:
         raise ValidationError(_("Each file must be smaller than %(mb)s MB.") % {"mb": limit // (1024 * 1024)})
     for magic, content_type, pil_format, extension in MAGIC_TYPES:
         if raw.startswith(magic):
-            content = _reencode(raw, pil_format) if pil_format else raw
+            content = _reencode(raw, pil_format) if pil_format else _pdf_checked(raw)
             return PreparedAttachment(content=content, content_type=content_type, name=f"attachment.{extension}")
     raise ValidationError(_("You can only attach a photo (JPEG or PNG) or a PDF."))
+
+
+def _pdf_checked(raw: bytes) -> bytes:
+    try:
+        pdf_active_content_check(raw)
+    except PdfRefused as refused:
+        if str(refused) == "active":
+            raise ValidationError(
+                _("This PDF has links, scripts or forms in it, so we cannot send it. Send a photo of it instead.")
+            ) from None
+        raise ValidationError(_("This PDF could not be read. Try another one, or send a photo of it.")) from None
+    return raw
 
 
 def _reencode(raw: bytes, pil_format: str) -> bytes:

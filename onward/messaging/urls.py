@@ -5,6 +5,7 @@ from onward.messaging import views
 urlpatterns = [
     path("me/messages/", views.inbox, name="inbox"),
     path("me/messages/staff/", views.staff_conversation_start, name="staff_conversation_start"),
+    path("me/messages/staff/draft/", views.staff_conversation_start_draft, name="staff_conversation_start_draft"),
     path("me/messages/<int:conversation_id>/", views.conversation, name="conversation"),
     path("me/messages/<int:conversation_id>/draft/", views.conversation_draft, name="conversation_draft"),
     path("me/messages/announcements/<int:delivery_id>/", views.announcement, name="announcement"),

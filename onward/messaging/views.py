@@ -122,7 +122,25 @@ def staff_conversation_start(request: HttpRequest) -> HttpResponse:
     started = staff_conversation_id(user, person)
     if started is not None:
         return redirect("messaging:conversation", conversation_id=started)
-    return _first_message(request, person, "messaging/conversation_start.html", "messaging:conversation")
+    draft = _draft_context(f"{user.pk}-staff", reverse("messaging:staff_conversation_start_draft"), 0)
+    return _first_message(request, person, "messaging/conversation_start.html", "messaging:conversation", draft)
+
+
+@permission("person.self")
+@require_POST
+def staff_conversation_start_draft(request: HttpRequest) -> JsonResponse:
+    """The start page's script keeps what the person types: the first draft with words in it starts the
+    conversation (a POST), as sending would."""
+    user: Any = request.user
+    if not request.POST.get("body", "").strip():
+        return JsonResponse({"saved": False, "updated_at": None})
+    person = Person.objects.select_related("unit").get(pk=user.person_id)
+    found = conversation_for_person(actor=signed_in_user(request), person=person)
+    return _draft_answer(
+        request,
+        lambda body: draft_save(actor=signed_in_user(request), conversation=found, body=body),
+        last_sent_id(found, user=user),
+    )
 
 
 @permission("person.self")
@@ -186,24 +204,42 @@ def staff_person_conversation(request: HttpRequest, person_id: int) -> HttpRespo
     return _first_message(request, person, "messaging/staff_conversation_start.html", "messaging:staff_conversation")
 
 
-def _first_message(request: HttpRequest, person: Any, template: str, conversation_url: str) -> HttpResponse:
+def _first_message(
+    request: HttpRequest, person: Any, template: str, conversation_url: str, draft: dict[str, Any] | None = None
+) -> HttpResponse:
+    """The page before a conversation exists. Sending (or saving a draft) starts it; looking does not."""
     form = MessageForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
         actor = signed_in_user(request)
-        try:
-            found = conversation_for_person(actor=actor, person=person)
-            message_send(
-                actor=actor,
-                conversation=found,
-                body=form.cleaned_data["body"],
-                client_key=request.POST.get("client_key", ""),
-            )
-        except ValidationError as error:
-            form.add_error("body", error)
-        else:
-            messages.success(request, _("Your message has been sent."))
-            return redirect(conversation_url, conversation_id=found.pk)
-    context = {"person": person, "form": form, "client_key": get_random_string(32)}
+        if request.POST.get("action") == "save_draft":
+            if request.POST.get("body", "").strip():
+                found = conversation_for_person(actor=actor, person=person)
+                try:
+                    draft_save(actor=actor, conversation=found, body=request.POST.get("body", ""))
+                except ValidationError as error:
+                    form.add_error("body", error)
+                else:
+                    messages.success(request, _("Your draft is saved. Only you can see it."))
+                    return redirect(conversation_url, conversation_id=found.pk)
+            else:
+                form.add_error("body", _("Write your message."))
+        elif form.is_valid():
+            try:
+                prepared = [attachment_prepare(upload) for upload in request.FILES.getlist("attachments")]
+                found = conversation_for_person(actor=actor, person=person)
+                message_send(
+                    actor=actor,
+                    conversation=found,
+                    body=form.cleaned_data["body"],
+                    attachments=prepared,
+                    client_key=request.POST.get("client_key", ""),
+                )
+            except ValidationError as error:
+                form.add_error("body", error)
+            else:
+                messages.success(request, _("Your message has been sent."))
+                return redirect(conversation_url, conversation_id=found.pk)
+    context = {"person": person, "form": form, "client_key": get_random_string(32), "draft": draft}
     return render(request, template, context, status=400 if form.errors else 200)
 
 

@@ -289,3 +289,19 @@ def test_no_credentials_answer_401(open_checkin):
     response = Client().get(_api(open_checkin, "status"))
     assert response.status_code == 401
     assert response.json()["detail"].startswith("Sign in first.")
+
+
+@pytest.mark.django_db
+def test_a_photo_of_too_many_pixels_is_refused_before_it_is_decoded(open_checkin, case):
+    """A small file that would decode to a huge picture (15 million pixels in a few KB of PNG) uses no try."""
+    import io
+
+    from PIL import Image
+
+    bomb = io.BytesIO()
+    Image.new("L", (5000, 3000)).save(bomb, format="PNG")  # synthetic: one grey value, compresses to ~20 KB
+    assert len(bomb.getvalue()) < 100_000
+    refused = Phone(case["person"]).upload(_api(open_checkin, "media"), bomb.getvalue(), "small.png")
+    assert refused.status_code in (400, 422)
+    assert "too big" in str(refused.json())
+    assert CheckIn.objects.get(pk=open_checkin.pk).face_attempts == 0

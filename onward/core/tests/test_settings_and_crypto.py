@@ -30,6 +30,7 @@ def test_production_profile_passes_deploy_checks_with_no_warnings(tmp_path: Path
         ONWARD_PROFILE="production",
         SECRET_KEY=Fernet.generate_key().decode() * 2,
         DATA_KEYS=Fernet.generate_key().decode(),
+        AUDIT_KEYS="2026a:" + Fernet.generate_key().decode(),
         ALLOWED_HOSTS="onward.example",
         PUBLIC_BASE_URL="https://onward.example",
         ONWARD_VAR_DIR=str(tmp_path),
@@ -51,10 +52,25 @@ def test_production_profile_refuses_to_start_without_its_public_address(tmp_path
         ONWARD_PROFILE="production",
         SECRET_KEY=Fernet.generate_key().decode() * 2,
         DATA_KEYS=Fernet.generate_key().decode(),
+        AUDIT_KEYS="2026a:" + Fernet.generate_key().decode(),
         ONWARD_VAR_DIR=str(tmp_path),
     )
     assert result.returncode != 0
     assert "PUBLIC_BASE_URL" in result.stderr
+
+
+def test_production_profile_refuses_to_start_without_its_audit_key(tmp_path: Path) -> None:
+    # The audit chain's key lives outside the database; without one, rewrites could not be found.
+    result = _manage(
+        "check",
+        ONWARD_PROFILE="production",
+        SECRET_KEY=Fernet.generate_key().decode() * 2,
+        DATA_KEYS=Fernet.generate_key().decode(),
+        PUBLIC_BASE_URL="https://onward.example",
+        ONWARD_VAR_DIR=str(tmp_path),
+    )
+    assert result.returncode != 0
+    assert "AUDIT_KEYS" in result.stderr
 
 
 def test_the_public_address_comes_from_port_for_make_run_and_is_documented(tmp_path: Path) -> None:

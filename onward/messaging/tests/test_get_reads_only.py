@@ -61,3 +61,16 @@ def test_the_first_message_is_checked_like_any_other(msg_world: dict[str, Any], 
     assert answer.status_code == 400
     assert "Write your message" in answer.content.decode()
     assert not Conversation.objects.exists()
+
+
+def test_a_draft_with_words_starts_the_conversation_an_empty_one_does_not(msg_world: dict[str, Any], person_client):
+    from onward.messaging.models import Draft
+
+    client = person_client(msg_world["person"])
+    assert client.post("/me/messages/staff/draft/", {"body": "  "}).json() == {"saved": False, "updated_at": None}
+    assert not Conversation.objects.exists()
+    saved = client.post("/me/messages/staff/draft/", {"body": "Half a synthetic message"}).json()
+    assert saved["saved"] is True
+    conversation = Conversation.objects.get(person=msg_world["person"])
+    assert Draft.objects.get(conversation=conversation).body == "Half a synthetic message"
+    assert client.get("/me/messages/staff/")["Location"] == f"/me/messages/{conversation.pk}/"

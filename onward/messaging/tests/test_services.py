@@ -350,11 +350,23 @@ def test_attachments_are_checked_by_content_and_images_stripped(msg_world: dict[
         attachment_prepare(SimpleUploadedFile("cv.pdf", b"MZ\x90\x00 not really a pdf"))
     with pytest.raises(ValidationError, match="could not be read"):
         attachment_prepare(SimpleUploadedFile("x.png", b"\x89PNG\r\n\x1a\n broken"))
-    pdf = attachment_prepare(SimpleUploadedFile("x", b"%PDF-1.4\n%%EOF\n"))
+    pdf = attachment_prepare(SimpleUploadedFile("x", plain_pdf()))
     message = message_send(actor=w["person_user"], conversation=_conversation(w), body="My CV", attachments=[pdf])
     stored = message.attachments.get()
     assert stored.content_type == "application/pdf"
     assert stored.file.read().startswith(b"%PDF-")
+
+
+def plain_pdf() -> bytes:
+    from io import BytesIO
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def test_attachments_have_a_size_limit(settings: Any) -> None:
