@@ -18,7 +18,6 @@ from onward.people.attention import (
     attention_annotate,
     attention_moment,
     attention_needed,
-    attention_order,
 )
 from onward.people.models import LicenceVersion, Person, StaffAssignment, Status
 from onward.people.rules import EDIT_ROLES, PEOPLE, acting_role, people_visible_to
@@ -78,8 +77,6 @@ def caseload_for(
     if filters.needs_attention:
         people = attention_needed(people)
     sort = filters.sort if filters.sort in CASELOAD_SORTS else "attention"
-    if sort == "attention":
-        people = attention_order(people)
     return people.order_by(*CASELOAD_SORTS[sort], "pk")
 
 
