@@ -30,7 +30,7 @@ dictionary); people with the same reasons keep the caseload's other order (soone
 """
 
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import reduce
@@ -147,6 +147,21 @@ def attention_annotate(people: QuerySet[Person], moment: AttentionMoment) -> Que
     ]
     score: Expression = reduce(operator.add, bits) if bits else Value(0)
     return people.annotate(**{SCORE_ANNOTATION: ExpressionWrapper(score, output_field=IntegerField())})
+
+
+def attention_load(people: Sequence[Person], moment: AttentionMoment) -> None:
+    """Give a page of people loaded without `attention_annotate` their score: one query for the page.
+
+    A caseload sorted by name or date leaves the score out of its own query, because SQLite works out
+    every selected column for every row it sorts, not only for the page it returns.
+    """
+    missing = [person for person in people if not hasattr(person, SCORE_ANNOTATION)]
+    if not missing:
+        return
+    found = Person.objects.filter(pk__in=[person.pk for person in missing])
+    scores = dict(attention_annotate(found, moment).values_list("pk", SCORE_ANNOTATION))
+    for person in missing:
+        setattr(person, SCORE_ANNOTATION, scores.get(person.pk, 0))
 
 
 def attention_needed(people: QuerySet[Person]) -> QuerySet[Person]:
