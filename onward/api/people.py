@@ -32,7 +32,7 @@ from onward.api.schemas import (
 )
 from onward.core.audit_actions import AuditAction
 from onward.organisations.models import OrgUnit, UnitKind
-from onward.people.attention import attention_reasons
+from onward.people.attention import attention_load, attention_moment, attention_reasons
 from onward.people.models import AssignmentRole, Person, RiskLevel, Status
 from onward.people.selectors import CaseloadFilter, caseload_for, licence_current, person_for_edit, person_get
 from onward.people.services import PersonDetailsInvalid, person_create, person_update
@@ -74,8 +74,10 @@ def caseload(request: HttpRequest, filters: Query[CaseloadQuery]) -> CaseloadPag
     By default who needs attention most comes first; `needs_attention=true` keeps only them. The number of
     queries does not grow with the page.
     """
+    user = api_caller(request)
+    moment = attention_moment(user)
     people = caseload_for(
-        api_caller(request),
+        user,
         CaseloadFilter(
             search=filters.q,
             status=filters.status or "",
@@ -83,10 +85,12 @@ def caseload(request: HttpRequest, filters: Query[CaseloadQuery]) -> CaseloadPag
             needs_attention=filters.needs_attention,
             sort=filters.sort,
         ),
+        moment=moment,
     )
     count = people.count()
     start = (filters.page - 1) * filters.page_size
     page = list(people[start : start + filters.page_size]) if start < count else []
+    attention_load(page, moment)
     return CaseloadPageOut(
         count=count,
         page=filters.page,

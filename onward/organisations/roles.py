@@ -15,7 +15,8 @@ def staff_roles(user: Any) -> list[StaffRole]:
         if getattr(user, "kind", None) != UserKind.STAFF or not user.is_authenticated:
             cached = []
         else:
-            cached = list(StaffRole.objects.filter(user=user).select_related("unit"))
+            # In the order they were given: the first role that reaches a person names the role acted in.
+            cached = list(StaffRole.objects.filter(user=user).select_related("unit").order_by("pk"))
         user._onward_roles = cached
     return cached
 

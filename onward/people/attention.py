@@ -9,10 +9,10 @@ appointments). Each app registers its reasons in its own `attention.py` (found a
 
 A reason is a yes-or-no question about the person on the row, asked in SQL: an `Exists` correlated on
 `OuterRef("pk")` or a `Q` on the person's own fields. The caseload adds every reason to its one query
-(`attention_annotate`), so showing the reasons, keeping only the people who have one
-(`attention_needed`) and putting the most urgent first (`attention_order`) happen in the database,
-on the reader's scope only, with pagination still there: a page costs the same number of queries
-however many people it shows.
+as one number per person (`attention_annotate`), so showing the reasons, keeping only the people who
+have one (`attention_needed`) and putting the most urgent first happen in the database, on the
+reader's scope only, with pagination still there: a page costs the same number of queries however many
+people it shows.
 
 The order (lower rank first, most urgent first; `docs/attention.md` explains each):
 
@@ -30,14 +30,13 @@ dictionary); people with the same reasons keep the caseload's other order (soone
 """
 
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import reduce
 from typing import Any, TypeVar
 
 from django.db.models import (
-    BooleanField,
     Case,
     Exists,
     Expression,
@@ -62,7 +61,6 @@ RELEASE_SOON_DAYS = 12 * 7
 WAITING_DECISION_RANK = 30
 PLANNING_RANK = 50
 
-ANNOTATION_PREFIX = "attention_"
 SCORE_ANNOTATION = "attention_score"
 
 
@@ -93,10 +91,6 @@ class AttentionReason:
     rank: int
     label: Promise | str
     condition: Condition
-
-    @property
-    def annotation(self) -> str:
-        return f"{ANNOTATION_PREFIX}{self.code}"
 
     @property
     def tag_class(self) -> str:
@@ -139,39 +133,52 @@ def attention_moment(reader: Any, now: datetime | None = None) -> AttentionMomen
 
 
 def attention_annotate(people: QuerySet[Person], moment: AttentionMoment) -> QuerySet[Person]:
-    """Each person with one yes/no column per reason (`attention_<code>`), computed in the same query."""
-    return people.annotate(**{reason.annotation: _boolean(reason.condition(moment)) for reason in ATTENTION.all()})
+    """Each person with their reasons as one number, `attention_score`, computed in the same query.
 
-
-def attention_needed(people: QuerySet[Person]) -> QuerySet[Person]:
-    """Only the people with at least one reason (call on a queryset from `attention_annotate`)."""
-    reasons = ATTENTION.all()
-    if not reasons:
-        return people.none()
-    return people.filter(reduce(operator.or_, (Q(**{reason.annotation: True}) for reason in reasons)))
-
-
-def attention_order(people: QuerySet[Person]) -> QuerySet[Person]:
-    """Annotate the ranking score: one bit per reason, the most urgent the highest, so ordering by it
-    descending compares people by their most urgent reason, then the next, and so on."""
+    Each reason is a bit, the most urgent the highest, so ordering by the score descending compares
+    people by their most urgent reason, then the next, and so on; `attention_reasons` reads the bits
+    back. One number asks each reason's question once per row (several columns would ask it again
+    to rank), and keeps the query small to build.
+    """
     reasons = ATTENTION.all()
     bits = [
-        Case(When(Q(**{reason.annotation: True}), then=Value(1 << (len(reasons) - place))), default=Value(0))
+        Case(When(reason.condition(moment), then=Value(_bit(place, len(reasons)))), default=Value(0))
         for place, reason in enumerate(reasons, start=1)
     ]
     score: Expression = reduce(operator.add, bits) if bits else Value(0)
     return people.annotate(**{SCORE_ANNOTATION: ExpressionWrapper(score, output_field=IntegerField())})
 
 
+def attention_load(people: Sequence[Person], moment: AttentionMoment) -> None:
+    """Give a page of people loaded without `attention_annotate` their score: one query for the page.
+
+    A caseload sorted by name or date leaves the score out of its own query, because SQLite works out
+    every selected column for every row it sorts, not only for the page it returns.
+    """
+    missing = [person for person in people if not hasattr(person, SCORE_ANNOTATION)]
+    if not missing:
+        return
+    found = Person.objects.filter(pk__in=[person.pk for person in missing])
+    scores = dict(attention_annotate(found, moment).values_list("pk", SCORE_ANNOTATION))
+    for person in missing:
+        setattr(person, SCORE_ANNOTATION, scores.get(person.pk, 0))
+
+
+def attention_needed(people: QuerySet[Person]) -> QuerySet[Person]:
+    """Only the people with at least one reason (call on a queryset from `attention_annotate`)."""
+    return people.filter(**{f"{SCORE_ANNOTATION}__gt": 0})
+
+
 def attention_reasons(person: Person) -> list[AttentionReason]:
     """The reasons a person loaded through `attention_annotate` has, most urgent first."""
-    return [reason for reason in ATTENTION.all() if getattr(person, reason.annotation, False)]
+    score = getattr(person, SCORE_ANNOTATION, 0) or 0
+    reasons = ATTENTION.all()
+    return [reason for place, reason in enumerate(reasons, start=1) if score & _bit(place, len(reasons))]
 
 
-def _boolean(condition: Exists | Q) -> Exists | ExpressionWrapper:
-    if isinstance(condition, Q):
-        return ExpressionWrapper(condition, output_field=BooleanField())
-    return condition
+def _bit(place: int, count: int) -> int:
+    """The most urgent of `count` reasons (place 1) is the highest bit."""
+    return 1 << (count - place)
 
 
 # --- The reasons `people` knows itself -----------------------------------------------------------

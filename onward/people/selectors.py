@@ -18,7 +18,6 @@ from onward.people.attention import (
     attention_annotate,
     attention_moment,
     attention_needed,
-    attention_order,
 )
 from onward.people.models import LicenceVersion, Person, StaffAssignment, Status
 from onward.people.rules import EDIT_ROLES, PEOPLE, acting_role, people_visible_to
@@ -52,15 +51,19 @@ def caseload_for(
     """The people a staff member may see, searched, filtered and sorted, in a fixed number of queries.
 
     Each person carries the reasons they need attention today (`attention_reasons(person)`), worked
-    out in the same query, on the policy's scope only.
+    out in the same query on the policy's scope only when they filter or order it; otherwise call
+    `attention_load` on the page (one more query, whatever its size).
     """
     filters = filters or CaseloadFilter()
-    people = attention_annotate(people_visible_to(user), moment or attention_moment(user))
-    people = people.select_related("unit", "unit__parent").prefetch_related(
-        Prefetch(
-            "assignments",
-            queryset=StaffAssignment.objects.filter(ended_at__isnull=True).select_related("staff"),
-            to_attr="active_assignments",
+    people: QuerySet[Person] = (
+        people_visible_to(user)
+        .select_related("unit", "unit__parent")
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=StaffAssignment.objects.filter(ended_at__isnull=True).select_related("staff"),
+                to_attr="active_assignments",
+            )
         )
     )
     term = filters.search.strip()
@@ -75,11 +78,12 @@ def caseload_for(
     if filters.unit_id:
         unit = OrgUnit.objects.filter(pk=filters.unit_id).first()
         people = people.filter(unit__path__startswith=unit.path) if unit else people.none()
+    sort = filters.sort if filters.sort in CASELOAD_SORTS else "attention"
+    if filters.needs_attention or sort == "attention":
+        # Only when the reasons choose or order the rows; otherwise `attention_load` adds them to the page.
+        people = attention_annotate(people, moment or attention_moment(user))
     if filters.needs_attention:
         people = attention_needed(people)
-    sort = filters.sort if filters.sort in CASELOAD_SORTS else "attention"
-    if sort == "attention":
-        people = attention_order(people)
     return people.order_by(*CASELOAD_SORTS[sort], "pk")
 
 

@@ -19,7 +19,7 @@ from onward.core.permissions import can, permission
 from onward.organisations.models import OrgUnit
 from onward.organisations.roles import staff_roles
 from onward.organisations.selectors import units_under
-from onward.people.attention import attention_reasons
+from onward.people.attention import attention_load, attention_moment, attention_reasons
 from onward.people.forms import (
     OWN_WORDS_SLOTS,
     CaseloadFilterForm,
@@ -88,7 +88,12 @@ def caseload(request: HttpRequest) -> HttpResponse:
             needs_attention=data["needs_attention"],
             sort=data["sort"] or "attention",
         )
-    page = Paginator(caseload_for(request.user, filters), CASELOAD_PAGE_SIZE).get_page(request.GET.get("page"))
+    moment = attention_moment(request.user)
+    page = Paginator(caseload_for(request.user, filters, moment=moment), CASELOAD_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    page.object_list = list(page.object_list)
+    attention_load(page.object_list, moment)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
