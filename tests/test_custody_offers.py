@@ -75,6 +75,13 @@ def test_the_phone_calendar_is_only_offered_in_the_community(where: tuple[bool, 
     assert client.get("/me/appointments/calendar/").status_code == (403 if in_custody else 200)
 
 
+def test_reminders_by_notification_on_a_phone_are_only_offered_in_the_community(where: tuple[bool, Client]) -> None:
+    in_custody, client = where
+    page = _page(client, "/me/appointments/reminders/")
+    assert 'value="sms"' in page
+    assert ('value="push"' in page) is not in_custody
+
+
 def test_where_your_phone_is_now_is_only_offered_in_the_community(where: tuple[bool, Client]) -> None:
     in_custody, client = where
     page = _page(client, "/me/services/")
