@@ -162,6 +162,7 @@ def test_the_people_s_home_pages_say_what_to_do_next(demo: None) -> None:
     client.cookies["django_language"] = "en"
     home = _text(client.get("/me/", HTTP_ACCEPT_LANGUAGE="en"))
     do_now, rest = home.split('id="do-now"')[1].split('id="coming-up"')
+    assert "Licence ends" in rest.split('id="other"')[1]  # the rest comes last
     assert "New messages" in do_now  # "Hi Aled, see you on Tuesday at 10."
     assert "Tell us you will go" in do_now  # his appointment in two days, not confirmed yet
     assert "Licence ends" in rest
