@@ -266,6 +266,14 @@ def test_people_see_only_their_own_pages(world, person_client, who, path, expect
                 assert other.reference not in body
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize(("who", "expected"), [("in_my_prison", 403), ("my_case", 200)])
+def test_a_phone_calendar_is_only_for_a_person_in_the_community(world, person_client, who, expected):
+    """In custody there is no phone to add appointments to (Person.offers)."""
+    client = person_client(world["subjects"][who])
+    assert client.get("/me/appointments/calendar/").status_code == expected
+
+
 ANON_PATHS = [
     "/staff/",
     "/staff/people/1/",
@@ -479,6 +487,7 @@ APPOINTMENT_GENERAL = [
     ("/staff/appointments/slots/new/", BOOKING, 403),
     ("/api/v1/appointment-slots", BOOKING, 403),
     ("/me/appointments/book/", set(), 403),
+    ("/me/appointments/calendar/", set(), 403),
 ]
 
 

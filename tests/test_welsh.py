@@ -161,6 +161,7 @@ PERSON_FACING = {
         "Hello, %(name)s",
         "What to do now",
         "You have nothing to do now.",
+        "Nothing is coming up this week.",
         "Coming up",
         "Other things",
         "Your check-in is due",

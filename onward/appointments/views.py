@@ -376,6 +376,8 @@ def person_slot_book(request: HttpRequest, slot_id: int) -> HttpResponse:
 
 @permission("appointment.self")
 def person_calendar(request: HttpRequest) -> HttpResponse:
+    if not can(request.user, "appointment.calendar"):  # not in custody: there is no phone to add it to
+        raise PermissionDenied("appointment.calendar")
     return _calendar_page(request, "layouts/person.html", "appointments:person_calendar")
 
 

@@ -359,8 +359,8 @@ def checkins_create_due(today: date | None = None) -> dict[str, int]:
     due = 0
     enrolments = Enrolment.objects.filter(active=True, template_encrypted__isnull=False, starts_on__lte=day)
     for enrolment in enrolments.select_related("person"):
-        if not enrolment_due_on(enrolment, day):
-            continue
+        if not enrolment_due_on(enrolment, day) or not enrolment.person.offers.checkins:
+            continue  # not due, or not where check-ins are done (in custody after a recall)
         due += 1
         _checkin, was_created = checkin_create(enrolment=enrolment, due_date=day)
         created += int(was_created)

@@ -3,7 +3,8 @@
 An app registers a section in its own `home.py` with `@home_section(name, order=..., group=...)`; see
 `onward/people/sections.py`. The group says where it goes: `DO_NOW` (something the person must do:
 a check-in due, unread messages, an appointment to confirm), `COMING_UP` (appointments this week, the
-next check-in) or `OTHER` (the rest). The people app's own sections are at the end of this module.
+next check-in) or `OTHER` (the rest: their next key date, such as when their licence ends, who is
+helping them, their licence rules). The people app's own sections are at the end of this module.
 """
 
 from typing import Any
@@ -41,7 +42,7 @@ def contact_to_check(user: Any, person: Person) -> HomeSection | None:
     return None
 
 
-@home_section("next_date", order=50, group=COMING_UP)
+@home_section("next_date", order=5, group=OTHER)
 def next_date(user: Any, person: Person) -> HomeSection | None:
     return HomeSection("people/home_next_date.html", {"next_date": person.next_key_date()})
 

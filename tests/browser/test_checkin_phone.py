@@ -121,6 +121,7 @@ def test_the_check_in_fits_a_360_px_phone_and_shows_one_next_action_at_a_time(
     expect(tab.locator(".onward-camera__status")).to_contain_text("checking", timeout=20_000)
     expect(start).to_be_hidden()  # nothing to press while the photo is checked
     expect(retake).to_be_hidden()
+    assert _page_width(tab) <= PHONE_WIDTH  # the move's words and the status wrap, too
     call_command("run_worker", "--batch")
     expect(tab.locator(".onward-camera__status")).to_have_text("Thank you. We could see it is you.", timeout=30_000)
 
