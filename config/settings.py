@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "onward.learning",
     "onward.messaging",
     "onward.checkins",
+    "onward.resettlement",
     "onward.api",
     "onward.demo",
 ]

@@ -237,6 +237,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("biometrics",),
     ("alerts",),  # the domain apps raise alerts through its services; it imports none of them
     ("appointments", "checkins", "directory", "learning", "library", "messaging"),
+    ("resettlement",),  # the plan, requests and handover: it reads the library and appointments, raises alerts
     ("api", "demo"),
 ]
 RANK = {app: rank for rank, apps in enumerate(LAYERS) for app in apps}

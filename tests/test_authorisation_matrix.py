@@ -915,3 +915,67 @@ def test_people_never_see_staff_alerts(world, alert_ids, person_client, who):
         assert client.get(f"/api/v1/alerts/{alert_ids[subject]}").status_code == 401  # staff sessions only
     assert client.get("/api/v1/alerts").status_code == 401
     assert client.get("/me/inbox/").status_code == 200
+
+
+# --- Resettlement (issue 16): the plan, seen by staff who reach the person, changed by caseworkers ---
+
+MAY_MANAGE_PLAN = {
+    Role.KEY_WORKER: {"in_my_prison"},
+    Role.POM: {"in_my_prison"},
+    Role.PRACTITIONER: {"my_case"},
+    Role.SENIOR: {"my_case", "same_pdu_other_team"},
+}
+RESETTLEMENT_PERSON_PAGES = [
+    ("/staff/people/{id}/plan/", MAY_VIEW),
+    ("/staff/people/{id}/plan/assess/", MAY_MANAGE_PLAN),
+]
+RESETTLEMENT_GENERAL = [
+    ("/me/plan/", set(), 403),
+]
+RESETTLEMENT_CASES = [
+    (role, template, subject, 200 if subject in allowed.get(role, set()) else _denied(role, template))
+    for role in STAFF_ROLES
+    for template, allowed in RESETTLEMENT_PERSON_PAGES
+    for subject in SUBJECTS
+] + [
+    (role, path, "", 200 if role in roles else denied)
+    for role in STAFF_ROLES
+    for path, roles, denied in RESETTLEMENT_GENERAL
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "template", "subject", "expected"),
+    RESETTLEMENT_CASES,
+    ids=[f"{c[0]}-{c[1]}-{c[2] or 'page'}" for c in RESETTLEMENT_CASES],
+)
+def test_staff_resettlement_matrix(world, staff_client, role, template, subject, expected):
+    client = staff_client(world["staff"][role])
+    path = template.format(id=world["ids"][subject]) if subject else template
+    response = client.get(path)
+    assert response.status_code == expected, f"{role} GET {path}"
+    if subject in world["subjects"] and not template.startswith("/api/"):
+        assert _mentions(response.content.decode(), world["subjects"][subject].last_name) == (expected == 200)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["in_my_prison", "my_case"])
+def test_people_see_and_change_only_their_own_plan(world, person_client, who):
+    from onward.resettlement.models import PlanAction
+    from onward.resettlement.services import action_add
+
+    todos = {
+        name: action_add(actor=person_account_ensure(person), person=person, text=f"To-do of {person.last_name}")
+        for name, person in world["subjects"].items()
+    }
+    client = person_client(world["subjects"][who])
+    page = client.get("/me/plan/").content.decode()
+    assert f"To-do of {world['subjects'][who].last_name}" in page
+    for name, todo in todos.items():
+        if name != who:
+            assert todo.text not in page
+            assert client.post(f"/me/plan/actions/{todo.pk}/", {"done": "yes"}).status_code == 404
+    assert not PlanAction.objects.exclude(pk=todos[who].pk).filter(done_at__isnull=False).exists()
+    for person_id in world["ids"].values():
+        assert client.get(f"/staff/people/{person_id}/plan/").status_code == 403

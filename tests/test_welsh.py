@@ -438,6 +438,37 @@ PERSON_FACING = {
         "Ask your probation practitioner what this rule means for you.",
         "You said you had read these rules on %(date)s.",
     ],
+    "resettlement plan": [
+        "Your plan",
+        "Things for you to do",
+        "Tick this off",
+        "Add your own to-do",
+        "What do you need to do?",
+        "By when? (you can leave this empty)",
+        "Add to my list",
+        "Things others are doing for you",
+        "What your plan covers",
+        "Things to read that may help",
+        "Not done after all",
+        "Added to your list.",
+        "Well done. That is ticked off.",
+        "That is back on your list.",
+        "See your plan",
+        "Enter a real date, like 2027-03-31.",
+        "Write what needs doing.",
+        "The date must be today or later.",
+        "Not started",
+        "In progress",
+        "Not wanted",
+        "Prison staff",
+        "A partner service",
+        "Somewhere to live",
+        "Money and ID",
+        "Open a bank account",
+        "Get photo ID",
+        "Register with a doctor (GP)",
+        "Write your CV",
+    ],
     "learning": [
         "Learning",
         "Your courses",
@@ -1092,3 +1123,27 @@ def test_api_messages_for_a_person_are_in_welsh(supervised: dict[str, Any]) -> N
     response = Client().get("/api/v1/me/licence", headers=headers)
     assert response.status_code == 404
     assert response.json() == {"detail": "Does gennych chi ddim rheolau trwydded yma eto."}
+
+
+@pytest.mark.django_db
+def test_the_plan_page_and_adding_a_to_do_in_welsh(supervised: dict[str, Any], make_staff: Any) -> None:
+    from onward.resettlement.models import Need
+    from onward.resettlement.services import action_add, assessment_record
+
+    person = supervised["person"]
+    assessment_record(actor=supervised["practitioner"], person=person, kind="review", need_codes=["no_bank_account"])
+    action_add(actor=supervised["practitioner"], person=person, need=Need.objects.get(), text="Bring two letters")
+    client = supervised["client"]
+    page = _welsh_page(client, "/me/plan/")
+    assert "Eich cynllun" in page
+    assert "Pethau mae eraill yn eu gwneud i chi" in page
+    assert "Agor cyfrif banc" in page  # the need in plain words
+    assert "Heb ddechrau" in page  # its status
+    assert "Things for you to do" not in page
+    added = client.post("/me/plan/to-do/", {"text": "Ffonio fy chwaer", "due_on": ""}, follow=True)
+    assert "Wedi’i ychwanegu at eich rhestr." in added.content.decode()
+    refused = client.post("/me/plan/to-do/", {"text": "", "due_on": ""})
+    assert refused.status_code == 400
+    assert "Ysgrifennwch beth sydd angen ei wneud." in refused.content.decode()
+    home = _welsh_page(client, "/me/")
+    assert "Mae gennych chi 1 peth i’w wneud." in home

@@ -211,6 +211,22 @@ class AuditAction(TextChoices):
     NOTIFICATIONS_PUSH_SUBSCRIBED = "notifications.push_subscribed", _("Turned on notifications on a device")
     NOTIFICATIONS_PUSH_UNSUBSCRIBED = "notifications.push_unsubscribed", _("Turned off notifications on a device")
 
+    # --- Resettlement: the plan, requests, documents and the handover at release ----------------
+    RESETTLEMENT_ASSESSED = "resettlement.assessed", _("Recorded a resettlement needs assessment")
+    RESETTLEMENT_NEED_CHANGED = "resettlement.need_changed", _("Changed a resettlement need")
+    RESETTLEMENT_ACTION_ADDED = "resettlement.action_added", _("Added an action to a resettlement plan")
+    RESETTLEMENT_ACTION_DONE = "resettlement.action_done", _("Ticked off an action in a resettlement plan")
+    RESETTLEMENT_ACTION_REOPENED = "resettlement.action_reopened", _("Marked a plan action as not done")
+    RESETTLEMENT_PLAN_VIEWED = "resettlement.plan_viewed", _("Opened a resettlement plan")
+    RESETTLEMENT_HANDED_OVER = "resettlement.handed_over", _("Handed a resettlement plan to probation at release")
+    REQUEST_SUBMITTED = "request.submitted", _("Made a request (an app)")
+    REQUEST_ASSIGNED = "request.assigned", _("Took on a request")
+    REQUEST_REPLIED = "request.replied", _("Replied to a request")
+    REQUEST_CLOSED = "request.closed", _("Closed a request")
+    REQUEST_WITHDRAWN = "request.withdrawn", _("Withdrew their request")
+    REQUEST_ESCALATED = "request.escalated", _("Escalated a request not answered in time")
+    REQUEST_VIEWED = "request.viewed", _("Opened a request")
+
     # --- People's records and licences ----------------------------------------------------------
     LICENCE_CONFIRMED = "licence.confirmed", _("Confirmed they have read their licence")
     LICENCE_ISSUED = "licence.issued", _("Issued a licence")

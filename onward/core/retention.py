@@ -51,6 +51,10 @@ KEPT_WITH_THE_RECORD: dict[str, str] = {
     "learning.SelfAssessmentResult": _WITH_THE_RECORD,
     "library.SavedItem": _WITH_THE_RECORD,
     "library.Rating": _WITH_THE_RECORD,
+    "resettlement.Assessment": _WITH_THE_RECORD + " (the plan follows the person through the gate)",
+    "resettlement.Need": _WITH_THE_RECORD,
+    "resettlement.PlanAction": _WITH_THE_RECORD,
+    "resettlement.PlanEvent": _WITH_THE_RECORD + " (the plan's history is part of the case record)",
 }
 
 

@@ -1,0 +1,15 @@
+"""The person's plan on their home page: how many things are theirs to do, and the way to the plan."""
+
+from typing import Any
+
+from onward.core.permissions import can
+from onward.people.home import HomeSection, home_section
+from onward.people.models import Person
+from onward.resettlement.selectors import todos_open_count
+
+
+@home_section("plan", order=20)
+def plan_section(user: Any, person: Person) -> HomeSection | None:
+    if not can(user, "resettlement.self", person):
+        return None
+    return HomeSection("resettlement/_home_plan.html", {"todo_count": todos_open_count(person)})

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from onward.resettlement import views
+
+urlpatterns = [
+    path("me/plan/", views.my_plan, name="my_plan"),
+    path("me/plan/to-do/", views.my_todo_add, name="my_todo_add"),
+    path("me/plan/actions/<int:action_id>/", views.my_action_mark, name="my_action_mark"),
+    path("staff/people/<int:person_id>/plan/", views.person_plan, name="person_plan"),
+    path("staff/people/<int:person_id>/plan/assess/", views.person_assess, name="person_assess"),
+    path("staff/people/<int:person_id>/plan/needs/<int:need_id>/", views.need_change, name="need_change"),
+    path("staff/people/<int:person_id>/plan/actions/", views.action_add, name="action_add"),
+    path("staff/people/<int:person_id>/plan/actions/<int:action_id>/", views.action_mark, name="action_mark"),
+]
