@@ -354,6 +354,8 @@ MESSAGING_WORD_LIST_UPLOAD_MAX_LINES = env.int("MESSAGING_WORD_LIST_UPLOAD_MAX_L
 ALERT_ESCALATION_WORKING_MINUTES = env.int("ALERT_ESCALATION_WORKING_MINUTES", default=4 * 60)
 # A closed alert is deleted this many days after it was closed (the audit trail keeps the decision).
 ALERT_RETENTION_CLOSED_DAYS = env.int("ALERT_RETENTION_CLOSED_DAYS", default=2 * 365)
+# Requests ("apps") that are closed or withdrawn go this long after they were closed.
+REQUEST_RETENTION_CLOSED_DAYS = env.int("REQUEST_RETENTION_CLOSED_DAYS", default=2 * 365)
 
 # --- Appointments ---
 import datetime  # noqa: E402  (quiet hours are times of day)

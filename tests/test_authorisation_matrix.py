@@ -931,6 +931,8 @@ RESETTLEMENT_PERSON_PAGES = [
 ]
 RESETTLEMENT_GENERAL = [
     ("/me/plan/", set(), 403),
+    ("/me/requests/", set(), 403),
+    ("/staff/requests/", {Role.KEY_WORKER, Role.POM, Role.SENIOR}, 403),
 ]
 RESETTLEMENT_CASES = [
     (role, template, subject, 200 if subject in allowed.get(role, set()) else _denied(role, template))
@@ -979,3 +981,27 @@ def test_people_see_and_change_only_their_own_plan(world, person_client, who):
     assert not PlanAction.objects.exclude(pk=todos[who].pk).filter(done_at__isnull=False).exists()
     for person_id in world["ids"].values():
         assert client.get(f"/staff/people/{person_id}/plan/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_people_see_only_their_own_requests_and_prison_staff_only_their_prisons(world, person_client, staff_client):
+    from onward.resettlement.prison_requests import request_submit
+
+    made = {
+        name: request_submit(
+            actor=person_account_ensure(person), person=person, kind="visits", text=f"Visit for {person.last_name}"
+        )
+        for name, person in world["subjects"].items()
+        if person.in_custody
+    }
+    client = person_client(world["subjects"]["in_my_prison"])
+    page = client.get("/me/requests/").content.decode()
+    assert f"Visit for {world['subjects']['in_my_prison'].last_name}" in page
+    assert f"Visit for {world['subjects']['other_prison'].last_name}" not in page
+    assert client.get(f"/me/requests/{made['other_prison'].pk}/").status_code == 404
+    assert client.get(f"/staff/requests/{made['in_my_prison'].pk}/").status_code == 403
+    for role in STAFF_ROLES:
+        staff = staff_client(world["staff"][role])
+        mine = staff.get(f"/staff/requests/{made['in_my_prison'].pk}/").status_code
+        assert mine == (200 if role in (Role.KEY_WORKER, Role.POM) else 403), role
+        assert staff.get(f"/staff/requests/{made['other_prison'].pk}/").status_code == 403, role

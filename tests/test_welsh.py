@@ -438,6 +438,36 @@ PERSON_FACING = {
         "Ask your probation practitioner what this rule means for you.",
         "You said you had read these rules on %(date)s.",
     ],
+    "requests": [
+        "Your requests",
+        "Make a request",
+        "What is it about?",
+        "What are you asking for?",
+        "Send request",
+        "Requests you have made",
+        "You have not made any requests.",
+        "You should get an answer by %(date)s.",
+        "What has happened",
+        "Withdraw this request",
+        "You have withdrawn this request.",
+        "Your request has been sent. You will get an answer by %(date)s.",
+        "Write what you are asking for.",
+        "Choose what your request is about.",
+        "You can make requests like this while you are in prison.",
+        "Visits",
+        "Healthcare",
+        "Property",
+        "Money",
+        "Complaint",
+        "Something else",
+        "Sent",
+        "Being looked at",
+        "Answered",
+        "Withdrawn",
+        "You sent the request",
+        "Someone is looking at it",
+        "Not answered in time: passed to a manager",
+    ],
     "resettlement plan": [
         "Your plan",
         "Things for you to do",
@@ -1147,3 +1177,22 @@ def test_the_plan_page_and_adding_a_to_do_in_welsh(supervised: dict[str, Any], m
     assert "Ysgrifennwch beth sydd angen ei wneud." in refused.content.decode()
     home = _welsh_page(client, "/me/")
     assert "Mae gennych chi 1 peth i’w wneud." in home
+
+
+@pytest.mark.django_db
+def test_making_a_request_and_reading_its_history_in_welsh(org: dict[str, Any], person_client: Any) -> None:
+    person = PersonFactory(unit=org["wing_a"], first_name="Daniel")
+    client = person_client(person)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "cy"
+    page = _welsh_page(client, "/me/requests/")
+    assert "Gwneud cais" in page
+    assert "Ymweliadau" in page  # a kind of request, a model choice
+    assert "Make a request" not in page
+    refused = client.post("/me/requests/", {"kind": "visits", "text": ""})
+    assert refused.status_code == 400
+    assert "Ysgrifennwch beth rydych chi’n gofyn amdano." in refused.content.decode()
+    sent = client.post("/me/requests/", {"kind": "visits", "text": "Ymweliad dydd Sadwrn"}, follow=True)
+    body = sent.content.decode()
+    assert "Mae eich cais wedi’i anfon." in body
+    assert "Fe anfonoch chi’r cais" in body
+    assert "Wedi’i hanfon" in body  # its state

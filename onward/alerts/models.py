@@ -25,6 +25,7 @@ class AlertKind(models.TextChoices):
     SLOT_BOOKED = "slot_booked", _("Appointment booked")
     ZONE = "zone", _("Zone")
     CURFEW = "curfew", _("Curfew")
+    REQUEST_LATE = "request_late", _("Request not answered in time")
 
 
 class Severity(models.TextChoices):
@@ -46,6 +47,7 @@ DEFAULT_SEVERITY: dict[str, str] = {
     AlertKind.SLOT_BOOKED: Severity.LOW,
     AlertKind.ZONE: Severity.HIGH,
     AlertKind.CURFEW: Severity.HIGH,
+    AlertKind.REQUEST_LATE: Severity.MEDIUM,
 }
 
 

@@ -28,6 +28,7 @@ PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob("reminders_send", "onward.notifications.reminders.reminders_send", 5 * MINUTE_SECONDS),
     PeriodicJob("reminders_plan", "onward.notifications.reminders.reminders_plan", 60 * MINUTE_SECONDS),
     PeriodicJob("alerts_escalate", "onward.alerts.services.alerts_escalate", 5 * MINUTE_SECONDS),
+    PeriodicJob("requests_escalate", "onward.resettlement.prison_requests.requests_escalate", 5 * MINUTE_SECONDS),
     PeriodicJob("library_publish_due", "onward.library.services.items_publish_due", 5 * MINUTE_SECONDS),
 )
 

@@ -5,6 +5,7 @@ from typing import Any
 from onward.core.permissions import can
 from onward.people.home import HomeSection, home_section
 from onward.people.models import Person
+from onward.resettlement.models import PrisonRequest
 from onward.resettlement.selectors import todos_open_count
 
 
@@ -12,4 +13,9 @@ from onward.resettlement.selectors import todos_open_count
 def plan_section(user: Any, person: Person) -> HomeSection | None:
     if not can(user, "resettlement.self", person):
         return None
-    return HomeSection("resettlement/_home_plan.html", {"todo_count": todos_open_count(person)})
+    context = {
+        "todo_count": todos_open_count(person),
+        "in_custody": person.in_custody,
+        "requests": PrisonRequest.objects.filter(person=person).exists(),
+    }
+    return HomeSection("resettlement/_home_plan.html", context)

@@ -5,6 +5,8 @@ or declined need may be opened again. Services refuse every other move. The plan
 person, not to the prison: it stays the same rows through a transfer and through release.
 """
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -131,3 +133,133 @@ class PlanEvent(models.Model):
     class Meta:
         ordering = ["-at", "-pk"]
         indexes = [models.Index(fields=["person", "at"])]
+
+
+# --- Requests ("apps" in prison) --------------------------------------------------------------------
+
+
+class RequestKind(models.TextChoices):
+    VISITS = "visits", _("Visits")
+    HEALTHCARE = "healthcare", _("Healthcare")
+    PROPERTY = "property", _("Property")
+    MONEY = "money", _("Money")
+    COMPLAINT = "complaint", _("Complaint")
+    OTHER = "other", _("Something else")
+
+
+class Department(models.Model):
+    """A part of a prison that answers requests (the visits hall, healthcare, reception, ...)."""
+
+    prison = models.ForeignKey("organisations.OrgUnit", on_delete=models.PROTECT, related_name="request_departments")
+    name = models.CharField(max_length=100)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["prison", "name"]
+        constraints = [models.UniqueConstraint(fields=["prison", "name"], name="department_name_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prison})"
+
+
+class RequestType(models.Model):
+    """At one prison, a kind of request: which department answers it and in how many working days."""
+
+    prison = models.ForeignKey("organisations.OrgUnit", on_delete=models.PROTECT, related_name="request_types")
+    kind = models.CharField(max_length=20, choices=RequestKind.choices)
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="request_types")
+    response_working_days = models.PositiveSmallIntegerField(default=5)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["prison", "kind"]
+        constraints = [models.UniqueConstraint(fields=["prison", "kind"], name="request_type_once_per_prison")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} at {self.prison}"
+
+
+class RequestState(models.TextChoices):
+    SUBMITTED = "submitted", _("Sent")
+    ASSIGNED = "assigned", _("Being looked at")
+    ANSWERED = "answered", _("Answered")
+    CLOSED = "closed", _("Closed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+R = RequestState
+REQUEST_TRANSITIONS: dict[str, frozenset[str]] = {
+    R.SUBMITTED: frozenset({R.ASSIGNED, R.ANSWERED, R.WITHDRAWN, R.CLOSED}),
+    R.ASSIGNED: frozenset({R.ASSIGNED, R.ANSWERED, R.WITHDRAWN, R.CLOSED}),
+    R.ANSWERED: frozenset({R.CLOSED}),
+    R.CLOSED: frozenset(),
+    R.WITHDRAWN: frozenset(),
+}
+# Waiting for an answer: these count towards the deadline and escalate when it passes.
+AWAITING_STATES = frozenset({R.SUBMITTED, R.ASSIGNED})
+
+
+def request_transition_allowed(current: str, target: str) -> bool:
+    return target in REQUEST_TRANSITIONS.get(current, frozenset())
+
+
+class PrisonRequest(models.Model):
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="prison_requests")
+    prison = models.ForeignKey("organisations.OrgUnit", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20, choices=RequestKind.choices)
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="requests")
+    text = models.TextField()
+    state = models.CharField(max_length=20, choices=RequestState.choices, default=RequestState.SUBMITTED)
+    created_at = models.DateTimeField(default=timezone.now)
+    due_at = models.DateTimeField()
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="requests_assigned"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    # The same submission sent twice (a double tap, a retry) makes one request.
+    idempotency_key = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["state", "due_at"]),
+            models.Index(fields=["prison", "state"]),
+            models.Index(fields=["person", "created_at"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="request_idempotency_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} request {self.pk} ({self.state})"
+
+    def is_late(self, now: datetime | None = None) -> bool:
+        return self.state in AWAITING_STATES and self.due_at < (now or timezone.now())
+
+
+class RequestEventKind(models.TextChoices):
+    SUBMITTED = "submitted", _("You sent the request")
+    ASSIGNED = "assigned", _("Someone is looking at it")
+    REPLIED = "replied", _("Reply")
+    CLOSED = "closed", _("Closed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    ESCALATED = "escalated", _("Not answered in time: passed to a manager")
+
+
+class RequestEvent(models.Model):
+    """A request's history: what the person sees of it, in order."""
+
+    request = models.ForeignKey(PrisonRequest, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=RequestEventKind.choices)
+    text = models.TextField(blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]

@@ -4,21 +4,30 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from onward.audit.services import audit_record
+from onward.core.audit_actions import AuditAction
 from onward.core.permissions import require
 from onward.library.selectors import ItemView, items_in_topic_slugs
 from onward.people.models import Person
+from onward.people.rules import acting_role
 from onward.resettlement.models import (
+    AWAITING_STATES,
     OPEN_NEED_STATUSES,
     Assessment,
     AssessmentKind,
+    Department,
     Need,
     PlanAction,
     PlanEvent,
+    PrisonRequest,
+    RequestEvent,
 )
 from onward.resettlement.needs import NEEDS_BY_CODE, Owner, Pathway, library_topics_for
+from onward.resettlement.rules import requests_scope
 
 PRE_RELEASE_WEEKS = 12
 HISTORY_SHOWN = 50
@@ -140,3 +149,59 @@ def open_need_codes(person: Person) -> list[str]:
 
 def has_assessment(person: Person) -> bool:
     return Assessment.objects.filter(person=person).exists()
+
+
+# --- Requests ---------------------------------------------------------------------------------
+
+REQUEST_QUEUE_MAX = 200
+
+
+def requests_for_person(user: Any, person: Person) -> list[PrisonRequest]:
+    require(user, "resettlement.self", person)
+    return list(PrisonRequest.objects.filter(person=person).select_related("department").order_by("-created_at"))
+
+
+def request_for_person(user: Any, person: Person, request_id: int) -> PrisonRequest:
+    require(user, "resettlement.self", person)
+    return PrisonRequest.objects.select_related("department", "person", "prison").get(person=person, pk=request_id)
+
+
+def request_queue(user: Any, *, department_id: int | None = None, waiting: bool = True) -> list[PrisonRequest]:
+    """Requests at the user's prisons: waiting ones, the nearest deadline (so the late ones) first."""
+    require(user, "requests.handle")
+    found = PrisonRequest.objects.filter(requests_scope(user))
+    if waiting:
+        found = found.filter(state__in=sorted(AWAITING_STATES))
+    if department_id:
+        found = found.filter(department_id=department_id)
+    return list(
+        found.select_related("person", "department", "assigned_to").order_by("due_at", "pk")[:REQUEST_QUEUE_MAX]
+    )
+
+
+def request_for_staff(user: Any, request_id: int) -> PrisonRequest:
+    """One request for staff who may handle it; a request outside their prisons is refused like a missing one."""
+    found = (
+        PrisonRequest.objects.filter(requests_scope(user), pk=request_id)
+        .select_related("person", "department", "prison", "assigned_to")
+        .first()
+    )
+    if found is None:
+        raise PermissionDenied("requests.handle")
+    audit_record(
+        actor=user,
+        role=acting_role(user, found.person) or "request_handler",
+        action=AuditAction.REQUEST_VIEWED,
+        person=found.person,
+        target=found,
+    )
+    return found
+
+
+def request_history(request: PrisonRequest) -> list[RequestEvent]:
+    return list(request.events.select_related("actor").order_by("at", "pk"))
+
+
+def departments_for(user: Any) -> list[Department]:
+    prisons = PrisonRequest.objects.filter(requests_scope(user)).values("prison_id")
+    return list(Department.objects.filter(prison_id__in=prisons, active=True).select_related("prison").order_by("name"))

@@ -2,10 +2,10 @@
 
 from onward.core.subject_access import Section, rows, subject_access_section
 from onward.people.models import Person
-from onward.resettlement.models import Assessment, Need, PlanAction, PlanEvent
+from onward.resettlement.models import Assessment, Need, PlanAction, PlanEvent, PrisonRequest, RequestEvent
 
 
-@subject_access_section("resettlement", covers=[Assessment, Need, PlanAction, PlanEvent])
+@subject_access_section("resettlement", covers=[Assessment, Need, PlanAction, PlanEvent, PrisonRequest, RequestEvent])
 def resettlement_section(person: Person) -> Section:
     return Section(
         {
@@ -29,5 +29,23 @@ def resettlement_section(person: Person) -> Section:
                 "done_at",
             ),
             "history": rows(PlanEvent.objects.filter(person=person).order_by("at", "pk"), "kind", "data", "note", "at"),
+            "requests": rows(
+                PrisonRequest.objects.filter(person=person).order_by("created_at"),
+                "kind",
+                "department__name",
+                "text",
+                "state",
+                "created_at",
+                "due_at",
+                "answered_at",
+                "closed_at",
+            ),
+            "request_history": rows(
+                RequestEvent.objects.filter(request__person=person).order_by("at", "pk"),
+                "request_id",
+                "kind",
+                "text",
+                "at",
+            ),
         }
     )

@@ -11,4 +11,9 @@ urlpatterns = [
     path("staff/people/<int:person_id>/plan/needs/<int:need_id>/", views.need_change, name="need_change"),
     path("staff/people/<int:person_id>/plan/actions/", views.action_add, name="action_add"),
     path("staff/people/<int:person_id>/plan/actions/<int:action_id>/", views.action_mark, name="action_mark"),
+    path("me/requests/", views.my_requests, name="my_requests"),
+    path("me/requests/<int:request_id>/", views.my_request, name="my_request"),
+    path("me/requests/<int:request_id>/withdraw/", views.my_request_withdraw, name="my_request_withdraw"),
+    path("staff/requests/", views.staff_requests, name="staff_requests"),
+    path("staff/requests/<int:request_id>/", views.staff_request, name="staff_request"),
 ]

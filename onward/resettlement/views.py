@@ -1,6 +1,9 @@
 """The resettlement plan's pages: the person's to-do list, and the staff page to assess and manage.
-Thin: parse, call a service or selector, render."""
+Thin: parse, call a service or selector, render.
 
+Also the requests' pages: the person makes requests and reads each one's history; prison staff work the queue."""
+
+import secrets
 from datetime import date
 from typing import Any
 
@@ -8,6 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,8 +21,8 @@ from onward.core.audit_actions import AuditAction
 from onward.core.permissions import can, permission
 from onward.people.models import Person
 from onward.people.selectors import person_get
-from onward.resettlement import selectors, services
-from onward.resettlement.models import AssessmentKind, Need, NeedStatus, PlanAction
+from onward.resettlement import prison_requests, selectors, services
+from onward.resettlement.models import AssessmentKind, Need, NeedStatus, PlanAction, PrisonRequest
 from onward.resettlement.needs import Owner, needs_by_pathway
 
 # --- The person ---------------------------------------------------------------------------------
@@ -70,14 +74,14 @@ def my_action_mark(request: HttpRequest, action_id: int) -> HttpResponse:
 
 @permission("resettlement.view")
 def person_plan(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = person_get(request.user, person_id, purpose=AuditAction.RESETTLEMENT_PLAN_VIEWED)
+    person = person_get(request.user, person_id, purpose=AuditAction.PERSON_VIEW_RESETTLEMENT)
     return render(request, "resettlement/person_plan.html", _staff_context(request, person))
 
 
 @permission("resettlement.manage")
 def person_assess(request: HttpRequest, person_id: int) -> HttpResponse:
     """Record a new version of the needs assessment: tick the needs found, per pathway."""
-    person = person_get(request.user, person_id, purpose=AuditAction.RESETTLEMENT_PLAN_VIEWED)
+    person = person_get(request.user, person_id, purpose=AuditAction.PERSON_VIEW_FOR_PLAN_CHANGE)
     if not can(request.user, "resettlement.manage", person):
         raise PermissionDenied("resettlement.manage")
     error, chosen, kind, notes = "", set(selectors.open_need_codes(person)), "", ""
@@ -111,7 +115,7 @@ def person_assess(request: HttpRequest, person_id: int) -> HttpResponse:
 @permission("resettlement.manage")
 @require_POST
 def need_change(request: HttpRequest, person_id: int, need_id: int) -> HttpResponse:
-    person = person_get(request.user, person_id, purpose=AuditAction.RESETTLEMENT_PLAN_VIEWED)
+    person = person_get(request.user, person_id, purpose=AuditAction.PERSON_VIEW_FOR_PLAN_CHANGE)
     need = _need(person, need_id)
     actor = signed_in_user(request)
     try:
@@ -131,7 +135,7 @@ def need_change(request: HttpRequest, person_id: int, need_id: int) -> HttpRespo
 @permission("resettlement.manage")
 @require_POST
 def action_add(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = person_get(request.user, person_id, purpose=AuditAction.RESETTLEMENT_PLAN_VIEWED)
+    person = person_get(request.user, person_id, purpose=AuditAction.PERSON_VIEW_FOR_PLAN_CHANGE)
     need_id = _int(request.POST.get("need"))
     need = _need(person, need_id) if need_id else None
     try:
@@ -153,11 +157,111 @@ def action_add(request: HttpRequest, person_id: int) -> HttpResponse:
 @permission("resettlement.manage")
 @require_POST
 def action_mark(request: HttpRequest, person_id: int, action_id: int) -> HttpResponse:
-    person = person_get(request.user, person_id, purpose=AuditAction.RESETTLEMENT_PLAN_VIEWED)
+    person = person_get(request.user, person_id, purpose=AuditAction.PERSON_VIEW_FOR_PLAN_CHANGE)
     services.action_mark(
         actor=signed_in_user(request), action=_action(person, action_id), done=request.POST.get("done") == "yes"
     )
     return redirect("resettlement:person_plan", person_id=person.pk)
+
+
+# --- Requests: the person ----------------------------------------------------------------------
+
+
+@permission("resettlement.self")
+def my_requests(request: HttpRequest) -> HttpResponse:
+    """My requests, newest first, and the form to make one. The same form posted twice makes one request."""
+    person = _me(request, AuditAction.PERSON_VIEW_OWN_REQUESTS)
+    error, kind, text = "", "", ""
+    if request.method == "POST":
+        kind, text = request.POST.get("kind", ""), request.POST.get("text", "")
+        try:
+            made = prison_requests.request_submit(
+                actor=signed_in_user(request),
+                person=person,
+                kind=kind,
+                text=text,
+                idempotency_key=request.POST.get("idempotency_key", ""),
+            )
+        except ValidationError as refused:
+            error = " ".join(refused.messages)
+        else:
+            messages.success(
+                request,
+                _("Your request has been sent. You will get an answer by %(date)s.")
+                % {"date": timezone.localtime(made.due_at).strftime("%d/%m/%Y")},
+            )
+            return redirect("resettlement:my_request", request_id=made.pk)
+    context = {
+        "requests": selectors.requests_for_person(request.user, person),
+        "kinds": prison_requests.kinds_offered(person),
+        "in_custody": person.in_custody,
+        "error": error,
+        "kind": kind,
+        "text": text,
+        "key": _new_key(),
+    }
+    return render(request, "resettlement/my_requests.html", context, status=400 if error else 200)
+
+
+@permission("resettlement.self")
+def my_request(request: HttpRequest, request_id: int) -> HttpResponse:
+    person = _me(request, AuditAction.PERSON_VIEW_OWN_REQUESTS)
+    found = _mine(request, person, request_id)
+    context = {"r": found, "history": selectors.request_history(found), "now": timezone.now()}
+    return render(request, "resettlement/my_request.html", context)
+
+
+@permission("resettlement.self")
+@require_POST
+def my_request_withdraw(request: HttpRequest, request_id: int) -> HttpResponse:
+    person = _me(request, AuditAction.PERSON_VIEW_OWN_REQUESTS)
+    try:
+        prison_requests.request_withdraw(actor=signed_in_user(request), request=_mine(request, person, request_id))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("You have withdrawn this request."))
+    return redirect("resettlement:my_request", request_id=request_id)
+
+
+# --- Requests: staff ---------------------------------------------------------------------------
+
+
+@permission("requests.handle")
+def staff_requests(request: HttpRequest) -> HttpResponse:
+    department = _int(request.GET.get("department"))
+    context = {
+        "requests": selectors.request_queue(request.user, department_id=department),
+        "departments": selectors.departments_for(request.user),
+        "department": department,
+        "now": timezone.now(),
+    }
+    return render(request, "resettlement/staff_requests.html", context)
+
+
+@permission("requests.handle")
+def staff_request(request: HttpRequest, request_id: int) -> HttpResponse:
+    found = selectors.request_for_staff(request.user, request_id)
+    if request.method == "POST":
+        actor = signed_in_user(request)
+        action = request.POST.get("action", "")
+        try:
+            if action == "assign":
+                prison_requests.request_assign(actor=actor, request=found)
+                messages.success(request, _("You have taken this request on."))
+            elif action == "reply":
+                prison_requests.request_reply(actor=actor, request=found, text=request.POST.get("text", ""))
+                messages.success(request, _("Reply sent."))
+            elif action == "close":
+                prison_requests.request_close(actor=actor, request=found, note=request.POST.get("text", ""))
+                messages.success(request, _("Request closed."))
+            else:
+                messages.error(request, _("Choose what to do."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect("resettlement:staff_request", request_id=found.pk)
+    context = {"r": found, "history": selectors.request_history(found), "now": timezone.now()}
+    return render(request, "resettlement/staff_request.html", context)
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -175,11 +279,22 @@ def _staff_context(request: HttpRequest, person: Person) -> dict[str, Any]:
     }
 
 
-def _me(request: HttpRequest) -> Person:
+def _mine(request: HttpRequest, person: Person, request_id: int) -> PrisonRequest:
+    try:
+        return selectors.request_for_person(request.user, person, request_id)
+    except PrisonRequest.DoesNotExist:
+        raise Http404 from None
+
+
+def _new_key() -> str:
+    return secrets.token_urlsafe(16)
+
+
+def _me(request: HttpRequest, purpose: AuditAction = AuditAction.PERSON_VIEW_OWN_PLAN) -> Person:
     person_id = getattr(request.user, "person_id", None)
     if person_id is None:
         raise PermissionDenied("resettlement.self")
-    return person_get(request.user, int(person_id), purpose=AuditAction.RESETTLEMENT_PLAN_VIEWED)
+    return person_get(request.user, int(person_id), purpose=purpose)
 
 
 def _need(person: Person, need_id: int | None) -> Need:
