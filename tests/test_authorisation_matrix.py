@@ -927,6 +927,8 @@ MAY_MANAGE_PLAN = {
 }
 RESETTLEMENT_PERSON_PAGES = [
     ("/staff/people/{id}/plan/", MAY_VIEW),
+    ("/staff/people/{id}/plan/handover.pdf", MAY_VIEW),
+    ("/staff/people/{id}/plan/release-pack.pdf", MAY_VIEW),
     ("/staff/people/{id}/plan/assess/", MAY_MANAGE_PLAN),
 ]
 RESETTLEMENT_GENERAL = [
@@ -957,7 +959,7 @@ def test_staff_resettlement_matrix(world, staff_client, role, template, subject,
     path = template.format(id=world["ids"][subject]) if subject else template
     response = client.get(path)
     assert response.status_code == expected, f"{role} GET {path}"
-    if subject in world["subjects"] and not template.startswith("/api/"):
+    if subject in world["subjects"] and not template.endswith(".pdf"):
         assert _mentions(response.content.decode(), world["subjects"][subject].last_name) == (expected == 200)
 
 
@@ -979,8 +981,10 @@ def test_people_see_and_change_only_their_own_plan(world, person_client, who):
             assert todo.text not in page
             assert client.post(f"/me/plan/actions/{todo.pk}/", {"done": "yes"}).status_code == 404
     assert not PlanAction.objects.exclude(pk=todos[who].pk).filter(done_at__isnull=False).exists()
+    assert client.get("/me/plan/release-pack.pdf").status_code == 200
     for person_id in world["ids"].values():
         assert client.get(f"/staff/people/{person_id}/plan/").status_code == 403
+        assert client.get(f"/staff/people/{person_id}/plan/handover.pdf").status_code == 403
 
 
 @pytest.mark.django_db

@@ -468,6 +468,18 @@ PERSON_FACING = {
         "Someone is looking at it",
         "Not answered in time: passed to a manager",
     ],
+    "release pack": [
+        "Download your release pack (PDF)",
+        "Your release pack",
+        "Your next appointments",
+        "Your probation practitioner will tell you when your first appointment is.",
+        "Signing in to Onward",
+        "Use Onward on your phone or any computer. Go to:",
+        "Choose “Get a code to sign in” and enter your mobile number or email address.",
+        "We send you a code. Type it in to sign in. You keep the same account you used in prison.",
+        "Your plan and your documents are there too: %(url)s",
+        "Know how you will get to where you are staying",
+    ],
     "resettlement plan": [
         "Your plan",
         "Things for you to do",
@@ -1196,3 +1208,13 @@ def test_making_a_request_and_reading_its_history_in_welsh(org: dict[str, Any], 
     assert "Mae eich cais wedi’i anfon." in body
     assert "Fe anfonoch chi’r cais" in body
     assert "Wedi’i hanfon" in body  # its state
+
+
+@pytest.mark.django_db
+def test_the_release_pack_in_welsh(supervised: dict[str, Any]) -> None:
+    response = supervised["client"].get("/me/plan/release-pack.pdf")
+    assert response.status_code == 200
+    text = pdf_text(response.content)
+    assert "Eich pecyn rhyddhau" in text
+    assert "Mewngofnodi i Onward" in text
+    assert "Your release pack" not in text

@@ -57,6 +57,14 @@ NEEDS: tuple[NeedKind, ...] = (
         ("housing",),
     ),
     NeedKind(
+        "travel_home",
+        Pathway.ACCOMMODATION,
+        "Travel to the release address to arrange",
+        _("Know how you will get to where you are staying"),
+        Owner.PRISON,
+        ("housing",),
+    ),
+    NeedKind(
         "thinking_skills",
         Pathway.ATTITUDES,
         "Wants support with thinking and behaviour",

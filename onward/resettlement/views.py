@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -22,6 +22,7 @@ from onward.core.permissions import can, permission
 from onward.people.models import Person
 from onward.people.selectors import person_get
 from onward.resettlement import prison_requests, selectors, services
+from onward.resettlement.handover import handover_pdf, release_checklist, release_pack_pdf
 from onward.resettlement.models import AssessmentKind, Need, NeedStatus, PlanAction, PrisonRequest
 from onward.resettlement.needs import Owner, needs_by_pathway
 
@@ -164,6 +165,28 @@ def action_mark(request: HttpRequest, person_id: int, action_id: int) -> HttpRes
     return redirect("resettlement:person_plan", person_id=person.pk)
 
 
+@permission("resettlement.self")
+def my_release_pack(request: HttpRequest) -> HttpResponse:
+    """The release pack to print or keep: next appointments, how to sign in, the service's address."""
+    return _pdf_response(release_pack_pdf(_me(request)), "release-pack.pdf")
+
+
+@permission("resettlement.view")
+def person_handover_pdf(request: HttpRequest, person_id: int) -> HttpResponse:
+    """The handover summary for the community practitioner: checklist, needs, actions and history."""
+    person = person_get(request.user, person_id, purpose=AuditAction.PERSON_VIEW_RESETTLEMENT)
+    return _pdf_response(handover_pdf(person), f"handover-{person.reference}.pdf")
+
+
+@permission("resettlement.view")
+def person_release_pack(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Staff print the person's release pack (in the person's language)."""
+    person = person_get(request.user, person_id, purpose=AuditAction.PERSON_VIEW_RESETTLEMENT)
+    with translation.override(person.preferred_language):
+        body = release_pack_pdf(person)
+    return _pdf_response(body, f"release-pack-{person.reference}.pdf")
+
+
 # --- Requests: the person ----------------------------------------------------------------------
 
 
@@ -269,6 +292,7 @@ def staff_request(request: HttpRequest, request_id: int) -> HttpResponse:
 
 def _staff_context(request: HttpRequest, person: Person) -> dict[str, Any]:
     return {
+        "checklist": release_checklist(person),
         "person": person,
         "plan": selectors.plan_for_staff(request.user, person),
         "may_manage": can(request.user, "resettlement.manage", person),
@@ -284,6 +308,13 @@ def _mine(request: HttpRequest, person: Person, request_id: int) -> PrisonReques
         return selectors.request_for_person(request.user, person, request_id)
     except PrisonRequest.DoesNotExist:
         raise Http404 from None
+
+
+def _pdf_response(body: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _new_key() -> str:
