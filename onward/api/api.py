@@ -28,6 +28,7 @@ from onward.api import (
     notifications,
     people,
     people_import,
+    resettlement,
 )
 from onward.api.auth import DeviceTokenAuth, PersonOrStaffSessionAuth, StaffSessionAuth
 from onward.api.errors import install_error_handlers
@@ -83,3 +84,4 @@ api.add_router("", notifications.router)
 api.add_router("", directory.router)
 api.add_router("", learning.router)
 api.add_router("", library.router)
+api.add_router("", resettlement.router)
