@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "onward.messaging",
     "onward.checkins",
     "onward.curfew",
+    "onward.resettlement",
     "onward.api",
     "onward.demo",
 ]
@@ -412,6 +413,8 @@ MESSAGING_WORD_LIST_UPLOAD_MAX_LINES = env.int("MESSAGING_WORD_LIST_UPLOAD_MAX_L
 ALERT_ESCALATION_WORKING_MINUTES = env.int("ALERT_ESCALATION_WORKING_MINUTES", default=4 * 60)
 # A closed alert is deleted this many days after it was closed (the audit trail keeps the decision).
 ALERT_RETENTION_CLOSED_DAYS = env.int("ALERT_RETENTION_CLOSED_DAYS", default=2 * 365)
+# Requests ("apps") that are closed or withdrawn go this long after they were closed.
+REQUEST_RETENTION_CLOSED_DAYS = env.int("REQUEST_RETENTION_CLOSED_DAYS", default=2 * 365)
 
 # --- Curfew, zones and location fixes ---
 # Each curfew window must last at least / at most this many hours by the clock. The default minimum is the

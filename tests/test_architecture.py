@@ -239,6 +239,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("alerts",),  # the domain apps raise alerts through its services; it imports none of them
     ("appointments", "checkins", "directory", "learning", "library", "messaging"),
     ("curfew",),  # curfew check-ins reuse checkins; violations raise alerts
+    ("resettlement",),  # the plan, requests and handover: it reads the library and appointments, raises alerts
     ("api", "demo"),
 ]
 RANK = {app: rank for rank, apps in enumerate(LAYERS) for app in apps}

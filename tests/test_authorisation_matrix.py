@@ -1051,3 +1051,100 @@ def test_only_administrators_issue_authenticator_set_up_codes(world, staff_clien
     assert issued == (role == Role.ADMINISTRATOR)
     if role != Role.ADMINISTRATOR:
         assert response.status_code in (302, 403)
+
+
+# --- Resettlement (issue 16): the plan, seen by staff who reach the person, changed by caseworkers ---
+
+MAY_MANAGE_PLAN = {
+    Role.KEY_WORKER: {"in_my_prison"},
+    Role.POM: {"in_my_prison"},
+    Role.PRACTITIONER: {"my_case"},
+    Role.SENIOR: {"my_case", "same_pdu_other_team"},
+}
+RESETTLEMENT_PERSON_PAGES = [
+    ("/staff/people/{id}/plan/", MAY_VIEW),
+    ("/staff/people/{id}/plan/handover.pdf", MAY_VIEW),
+    ("/staff/people/{id}/plan/release-pack.pdf", MAY_VIEW),
+    ("/staff/people/{id}/plan/assess/", MAY_MANAGE_PLAN),
+]
+RESETTLEMENT_GENERAL = [
+    ("/me/plan/", set(), 403),
+    ("/me/requests/", set(), 403),
+    ("/staff/requests/", {Role.KEY_WORKER, Role.POM, Role.SENIOR}, 403),
+    ("/api/v1/me/plan", set(), 403),
+    ("/api/v1/me/requests", set(), 403),
+    ("/api/v1/requests", {Role.KEY_WORKER, Role.POM, Role.SENIOR}, 403),
+]
+RESETTLEMENT_CASES = [
+    (role, template, subject, 200 if subject in allowed.get(role, set()) else _denied(role, template))
+    for role in STAFF_ROLES
+    for template, allowed in RESETTLEMENT_PERSON_PAGES
+    for subject in SUBJECTS
+] + [
+    (role, path, "", 200 if role in roles else denied)
+    for role in STAFF_ROLES
+    for path, roles, denied in RESETTLEMENT_GENERAL
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "template", "subject", "expected"),
+    RESETTLEMENT_CASES,
+    ids=[f"{c[0]}-{c[1]}-{c[2] or 'page'}" for c in RESETTLEMENT_CASES],
+)
+def test_staff_resettlement_matrix(world, staff_client, role, template, subject, expected):
+    client = staff_client(world["staff"][role])
+    path = template.format(id=world["ids"][subject]) if subject else template
+    response = client.get(path)
+    assert response.status_code == expected, f"{role} GET {path}"
+    if subject in world["subjects"] and not template.endswith(".pdf") and not template.startswith("/api/"):
+        assert _mentions(response.content.decode(), world["subjects"][subject].last_name) == (expected == 200)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["in_my_prison", "my_case"])
+def test_people_see_and_change_only_their_own_plan(world, person_client, who):
+    from onward.resettlement.models import PlanAction
+    from onward.resettlement.services import action_add
+
+    todos = {
+        name: action_add(actor=person_account_ensure(person), person=person, text=f"To-do of {person.last_name}")
+        for name, person in world["subjects"].items()
+    }
+    client = person_client(world["subjects"][who])
+    page = client.get("/me/plan/").content.decode()
+    assert f"To-do of {world['subjects'][who].last_name}" in page
+    for name, todo in todos.items():
+        if name != who:
+            assert todo.text not in page
+            assert client.post(f"/me/plan/actions/{todo.pk}/", {"done": "yes"}).status_code == 404
+    assert not PlanAction.objects.exclude(pk=todos[who].pk).filter(done_at__isnull=False).exists()
+    assert client.get("/me/plan/release-pack.pdf").status_code == 200
+    for person_id in world["ids"].values():
+        assert client.get(f"/staff/people/{person_id}/plan/").status_code == 403
+        assert client.get(f"/staff/people/{person_id}/plan/handover.pdf").status_code == 403
+
+
+@pytest.mark.django_db
+def test_people_see_only_their_own_requests_and_prison_staff_only_their_prisons(world, person_client, staff_client):
+    from onward.resettlement.prison_requests import request_submit
+
+    made = {
+        name: request_submit(
+            actor=person_account_ensure(person), person=person, kind="visits", text=f"Visit for {person.last_name}"
+        )
+        for name, person in world["subjects"].items()
+        if person.in_custody
+    }
+    client = person_client(world["subjects"]["in_my_prison"])
+    page = client.get("/me/requests/").content.decode()
+    assert f"Visit for {world['subjects']['in_my_prison'].last_name}" in page
+    assert f"Visit for {world['subjects']['other_prison'].last_name}" not in page
+    assert client.get(f"/me/requests/{made['other_prison'].pk}/").status_code == 404
+    assert client.get(f"/staff/requests/{made['in_my_prison'].pk}/").status_code == 403
+    for role in STAFF_ROLES:
+        staff = staff_client(world["staff"][role])
+        mine = staff.get(f"/staff/requests/{made['in_my_prison'].pk}/").status_code
+        assert mine == (200 if role in (Role.KEY_WORKER, Role.POM) else 403), role
+        assert staff.get(f"/staff/requests/{made['other_prison'].pk}/").status_code == 403, role

@@ -453,6 +453,79 @@ PERSON_FACING = {
         "Ask your probation practitioner what this rule means for you.",
         "You said you had read these rules on %(date)s.",
     ],
+    "requests": [
+        "Your requests",
+        "Make a request",
+        "What is it about?",
+        "What are you asking for?",
+        "Send request",
+        "Requests you have made",
+        "You have not made any requests.",
+        "You should get an answer by %(date)s.",
+        "What has happened",
+        "Withdraw this request",
+        "You have withdrawn this request.",
+        "Your request has been sent. You will get an answer by %(date)s.",
+        "Write what you are asking for.",
+        "Choose what your request is about.",
+        "You can make requests like this while you are in prison.",
+        "Visits",
+        "Healthcare",
+        "Property",
+        "Money",
+        "Complaint",
+        "Something else",
+        "Sent",
+        "Being looked at",
+        "Answered",
+        "Withdrawn",
+        "You sent the request",
+        "Someone is looking at it",
+        "Not answered in time: passed to a manager",
+    ],
+    "release pack": [
+        "Download your release pack (PDF)",
+        "Your release pack",
+        "Your next appointments",
+        "Your probation practitioner will tell you when your first appointment is.",
+        "Signing in to Onward",
+        "Use Onward on your phone or any computer. Go to:",
+        "Choose “Get a code to sign in” and enter your mobile number or email address.",
+        "We send you a code. Type it in to sign in. You keep the same account you used in prison.",
+        "Your plan and your documents are there too: %(url)s",
+        "Know how you will get to where you are staying",
+    ],
+    "resettlement plan": [
+        "Your plan",
+        "Things for you to do",
+        "Tick this off",
+        "Add your own to-do",
+        "What do you need to do?",
+        "By when? (you can leave this empty)",
+        "Add to my list",
+        "Things others are doing for you",
+        "What your plan covers",
+        "Things to read that may help",
+        "Not done after all",
+        "Added to your list.",
+        "Well done. That is ticked off.",
+        "That is back on your list.",
+        "See your plan",
+        "Enter a real date, like 2027-03-31.",
+        "Write what needs doing.",
+        "The date must be today or later.",
+        "Not started",
+        "In progress",
+        "Not wanted",
+        "Prison staff",
+        "A partner service",
+        "Somewhere to live",
+        "Money and ID",
+        "Open a bank account",
+        "Get photo ID",
+        "Register with a doctor (GP)",
+        "Write your CV",
+    ],
     "learning": [
         "Learning",
         "Your courses",
@@ -1109,3 +1182,56 @@ def test_api_messages_for_a_person_are_in_welsh(supervised: dict[str, Any]) -> N
     response = Client().get("/api/v1/me/licence", headers=headers)
     assert response.status_code == 404
     assert response.json() == {"detail": "Does gennych chi ddim rheolau trwydded yma eto."}
+
+
+@pytest.mark.django_db
+def test_the_plan_page_and_adding_a_to_do_in_welsh(supervised: dict[str, Any], make_staff: Any) -> None:
+    from onward.resettlement.models import Need
+    from onward.resettlement.services import action_add, assessment_record
+
+    person = supervised["person"]
+    assessment_record(actor=supervised["practitioner"], person=person, kind="review", need_codes=["no_bank_account"])
+    action_add(actor=supervised["practitioner"], person=person, need=Need.objects.get(), text="Bring two letters")
+    client = supervised["client"]
+    page = _welsh_page(client, "/me/plan/")
+    assert "Eich cynllun" in page
+    assert "Pethau mae eraill yn eu gwneud i chi" in page
+    assert "Agor cyfrif banc" in page  # the need in plain words
+    assert "Heb ddechrau" in page  # its status
+    assert "Things for you to do" not in page
+    added = client.post("/me/plan/to-do/", {"text": "Ffonio fy chwaer", "due_on": ""}, follow=True)
+    assert "Wedi’i ychwanegu at eich rhestr." in added.content.decode()
+    refused = client.post("/me/plan/to-do/", {"text": "", "due_on": ""})
+    assert refused.status_code == 400
+    assert "Ysgrifennwch beth sydd angen ei wneud." in refused.content.decode()
+    home = _welsh_page(client, "/me/")
+    assert "Mae gennych chi 1 peth i’w wneud." in home
+
+
+@pytest.mark.django_db
+def test_making_a_request_and_reading_its_history_in_welsh(org: dict[str, Any], person_client: Any) -> None:
+    person = PersonFactory(unit=org["wing_a"], first_name="Daniel")
+    client = person_client(person)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "cy"
+    page = _welsh_page(client, "/me/requests/")
+    assert "Gwneud cais" in page
+    assert "Ymweliadau" in page  # a kind of request, a model choice
+    assert "Make a request" not in page
+    refused = client.post("/me/requests/", {"kind": "visits", "text": ""})
+    assert refused.status_code == 400
+    assert "Ysgrifennwch beth rydych chi’n gofyn amdano." in refused.content.decode()
+    sent = client.post("/me/requests/", {"kind": "visits", "text": "Ymweliad dydd Sadwrn"}, follow=True)
+    body = sent.content.decode()
+    assert "Mae eich cais wedi’i anfon." in body
+    assert "Fe anfonoch chi’r cais" in body
+    assert "Wedi’i hanfon" in body  # its state
+
+
+@pytest.mark.django_db
+def test_the_release_pack_in_welsh(supervised: dict[str, Any]) -> None:
+    response = supervised["client"].get("/me/plan/release-pack.pdf")
+    assert response.status_code == 200
+    text = pdf_text(response.content)
+    assert "Eich pecyn rhyddhau" in text
+    assert "Mewngofnodi i Onward" in text
+    assert "Your release pack" not in text

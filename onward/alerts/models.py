@@ -27,6 +27,7 @@ class AlertKind(models.TextChoices):
     CURFEW = "curfew", _("Curfew")
     LOCATION_SPOOFING = "location_spoofing", _("Location looks faked")
     CURFEW_CHECKIN_MISSED = "curfew_checkin_missed", _("Missed curfew check-in")
+    REQUEST_LATE = "request_late", _("Request not answered in time")
 
 
 class Severity(models.TextChoices):
@@ -50,6 +51,7 @@ DEFAULT_SEVERITY: dict[str, str] = {
     AlertKind.CURFEW: Severity.HIGH,
     AlertKind.LOCATION_SPOOFING: Severity.MEDIUM,
     AlertKind.CURFEW_CHECKIN_MISSED: Severity.HIGH,
+    AlertKind.REQUEST_LATE: Severity.MEDIUM,
 }
 
 

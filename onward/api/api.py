@@ -29,6 +29,7 @@ from onward.api import (
     notifications,
     people,
     people_import,
+    resettlement,
 )
 from onward.api.auth import DeviceTokenAuth, PersonOrStaffSessionAuth, StaffSessionAuth
 from onward.api.errors import install_error_handlers
@@ -88,4 +89,5 @@ api.add_router("", notifications.router)
 api.add_router("", directory.router)
 api.add_router("", learning.router)
 api.add_router("", library.router)
+api.add_router("", resettlement.router)
 permission_checked_before_input(api)  # after every router: a refused caller gets 403 before any 422

@@ -41,6 +41,18 @@ class AuditAction(TextChoices):
     ADMIN_ORGUNIT_ADDED = "admin.orgunit.added", _("Added an organisation unit")
     ADMIN_ORGUNIT_CHANGED = "admin.orgunit.changed", _("Changed an organisation unit")
     ADMIN_ORGUNIT_DELETED = "admin.orgunit.deleted", _("Deleted an organisation unit")
+    ADMIN_DEPARTMENT_ADDED = "admin.department.added", _("Added a department that answers requests")
+    ADMIN_DEPARTMENT_CHANGED = (
+        "admin.department.changed",
+        _("Changed a department that answers requests"),
+    )
+    ADMIN_DEPARTMENT_DELETED = (
+        "admin.department.deleted",
+        _("Deleted a department that answers requests"),
+    )
+    ADMIN_REQUESTTYPE_ADDED = "admin.requesttype.added", _("Added where a kind of request goes")
+    ADMIN_REQUESTTYPE_CHANGED = "admin.requesttype.changed", _("Changed where a kind of request goes")
+    ADMIN_REQUESTTYPE_DELETED = "admin.requesttype.deleted", _("Deleted where a kind of request goes")
     ADMIN_USER_ADDED = "admin.user.added", _("Added a staff account")
     ADMIN_USER_CHANGED = "admin.user.changed", _("Changed a staff account")
     ADMIN_USER_DELETED = "admin.user.deleted", _("Deleted a staff account")
@@ -251,6 +263,21 @@ class AuditAction(TextChoices):
     NOTIFICATIONS_SMS_LOG_VIEWED = "notifications.sms_log_viewed", _("Looked at the log of text messages sent")
     NOTIFICATIONS_OUTBOX_VIEWED = "notifications.outbox_viewed", _("Looked at messages sent, in the admin")
 
+    # --- Resettlement: the plan, requests, documents and the handover at release ----------------
+    RESETTLEMENT_ASSESSED = "resettlement.assessed", _("Recorded a resettlement needs assessment")
+    RESETTLEMENT_NEED_CHANGED = "resettlement.need_changed", _("Changed a resettlement need")
+    RESETTLEMENT_ACTION_ADDED = "resettlement.action_added", _("Added an action to a resettlement plan")
+    RESETTLEMENT_ACTION_DONE = "resettlement.action_done", _("Ticked off an action in a resettlement plan")
+    RESETTLEMENT_ACTION_REOPENED = "resettlement.action_reopened", _("Marked a plan action as not done")
+    RESETTLEMENT_HANDED_OVER = "resettlement.handed_over", _("Handed a resettlement plan to probation at release")
+    REQUEST_SUBMITTED = "request.submitted", _("Made a request (an app)")
+    REQUEST_ASSIGNED = "request.assigned", _("Took on a request")
+    REQUEST_REPLIED = "request.replied", _("Replied to a request")
+    REQUEST_CLOSED = "request.closed", _("Closed a request")
+    REQUEST_WITHDRAWN = "request.withdrawn", _("Withdrew their request")
+    REQUEST_ESCALATED = "request.escalated", _("Escalated a request not answered in time")
+    REQUEST_VIEWED = "request.viewed", _("Opened a request")
+
     # --- People's records and licences ----------------------------------------------------------
     LICENCE_CONFIRMED = "licence.confirmed", _("Confirmed they have read their licence")
     LICENCE_ISSUED = "licence.issued", _("Issued a licence")
@@ -305,7 +332,11 @@ class AuditAction(TextChoices):
         _("Opened a person's record to end their supervision"),
     )
     PERSON_VIEW_LEARNING = "person.view_learning", _("Opened a person's learning")
+    PERSON_VIEW_RESETTLEMENT = "person.view_resettlement", _("Opened a person's resettlement plan")
+    PERSON_VIEW_FOR_PLAN_CHANGE = "person.view_for_plan_change", _("Opened a person's resettlement plan to change it")
     PERSON_VIEW_OWN = "person.view_own", _("Opened their own record")
+    PERSON_VIEW_OWN_PLAN = "person.view_own_plan", _("Opened their own resettlement plan")
+    PERSON_VIEW_OWN_REQUESTS = "person.view_own_requests", _("Opened their own requests")
     PERSON_VIEW_OWN_CONTACT = "person.view_own_contact", _("Opened their own phone and email to check them")
     PERSON_VIEW_OWN_APPOINTMENTS = "person.view_own_appointments", _("Opened their own appointments")
     PERSON_VIEW_OWN_FOR_DIRECTORY = "person.view_own_for_directory", _("Searched the services directory near them")

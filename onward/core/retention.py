@@ -58,6 +58,10 @@ KEPT_WITH_THE_RECORD: dict[str, str] = {
     "curfew.RandomCheckins": _WITH_THE_RECORD,
     "curfew.CurfewPrompt": _WITH_THE_RECORD
     + " (when each random check-in was asked; the check-in keeps its media rule)",
+    "resettlement.Assessment": _WITH_THE_RECORD + " (the plan follows the person through the gate)",
+    "resettlement.Need": _WITH_THE_RECORD,
+    "resettlement.PlanAction": _WITH_THE_RECORD,
+    "resettlement.PlanEvent": _WITH_THE_RECORD + " (the plan's history is part of the case record)",
 }
 
 

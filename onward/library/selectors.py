@@ -44,6 +44,14 @@ def items_in_topic(person: Person, topic: Topic, language: str) -> list[ItemView
     )
 
 
+def items_in_topic_slugs(person: Person, slugs: list[str], language: str, limit: int = NEW_ITEMS_MAX) -> list[ItemView]:
+    """Items the person may read in any of these topics (by slug), for apps that suggest reading."""
+    if not slugs:
+        return []
+    found = items_visible_to_person(person).filter(topics__slug__in=slugs).distinct()
+    return _views(found.order_by("series_position", "-published_at", "pk")[:limit], language)
+
+
 def items_saved(person: Person, language: str) -> list[ItemView]:
     saved = SavedItem.objects.filter(person=person).values("item_id")
     return _views(items_visible_to_person(person).filter(pk__in=saved).order_by("-published_at"), language)
