@@ -163,9 +163,18 @@ def checkin_face_status(checkin: CheckIn) -> FaceStatus:
     return FaceStatus("done", message, matched)
 
 
-def checkin_challenge_issued(checkin: CheckIn) -> str:
-    """The liveness challenge last issued for this check-in (`services.checkin_challenge_issue`), or ""."""
-    return str(cache.get(CHALLENGE_CACHE_KEY.format(checkin_id=checkin.pk), ""))
+def checkin_challenge_issued(checkin: CheckIn) -> Any:
+    """The liveness challenge last issued for this check-in (`services.checkin_challenge_issue`) and
+    not yet used, as a biometrics.liveness.Challenge, or None."""
+    from onward.biometrics.liveness import Challenge
+
+    stored = cache.get(CHALLENGE_CACHE_KEY.format(checkin_id=checkin.pk))
+    if not isinstance(stored, dict):
+        return None
+    try:
+        return Challenge.from_dict(stored)
+    except ValueError:
+        return None
 
 
 def media_open(user: Any, media_id: int) -> CheckInMedia:

@@ -41,7 +41,8 @@ def turned(name: str, yaw_deg: float) -> np.ndarray:
 
 
 def turn_frames(name: str, to_yaw_deg: float, seconds: float = 3.0, fps: int = CLIP_FPS) -> list[np.ndarray]:
-    """Hold still half a second, turn smoothly over 1.5 s, hold the turn: a real head turn."""
+    """Hold still half a second, turn smoothly over 1.5 s, hold the turn: synthetic.py's 2D warp of one
+    still photo. An ATTACK (a photo made to look as if it turned), not a real head turn."""
     count = round(seconds * fps)
     frames = []
     for i in range(count):
