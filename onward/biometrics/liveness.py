@@ -193,9 +193,7 @@ def challenge_new(*, seed: int | None = None, now: datetime | None = None) -> Ch
         at += length
     nonce = f"{rng.getrandbits(128):032x}" if seed is not None else secrets.token_hex(16)
     digits = "".join(str(rng.randrange(10)) for _index in range(6))
-    return Challenge(
-        nonce=nonce, issued_at=issued, expires_at=issued + _lifetime(), steps=tuple(steps), digits=digits
-    )
+    return Challenge(nonce=nonce, issued_at=issued, expires_at=issued + _lifetime(), steps=tuple(steps), digits=digits)
 
 
 # --- What the checker reads in each frame -------------------------------------------------------------
@@ -500,13 +498,14 @@ def _screen_at(challenge: Challenge, ms: float) -> Step | None:
 
 def colour_response(tracked: list[TrackedFrame], challenge: Challenge) -> ColourResponse:
     """How the face's colour follows the screen's (see the module docstring), at the best time offset."""
-    best: ColourResponse | None = None
-    for offset_ms in range(settings.LIVENESS_OFFSET_MIN_MS, settings.LIVENESS_OFFSET_MAX_MS + 1, 50):
-        found = _colour_at_offset(tracked, challenge, offset_ms)
-        if best is None or found.correlation > best.correlation:
-            best = found
-    assert best is not None
-    return best
+    found = [
+        _colour_at_offset(tracked, challenge, offset_ms)
+        for offset_ms in range(settings.LIVENESS_OFFSET_MIN_MS, settings.LIVENESS_OFFSET_MAX_MS + 1, 50)
+    ]
+    best = max(r.correlation for r in found)
+    # Frames near a change are left out, so neighbouring offsets can tie: take the middle of the best run.
+    near_best = [r for r in found if r.correlation >= best - 0.005]
+    return near_best[len(near_best) // 2]
 
 
 def _colour_at_offset(tracked: list[TrackedFrame], challenge: Challenge, offset_ms: int) -> ColourResponse:
@@ -610,9 +609,10 @@ def _step_result(step: Step, yaws: np.ndarray, pitches: np.ndarray, openness: np
     elif step.move == "look_down":
         passed, measured = pitch_min <= -nod and pitch_max < nod, f"looked {pitch_min:+.0f}°"
     elif step.move == "blink":
-        shut = float(openness.min())
-        calm = bool((np.abs(yaws) < turn).all())
-        passed, measured = shut <= settings.LIVENESS_BLINK_EYE_RATIO and calm, f"eyes {shut:.0%} of open"
+        # Only frames facing the camera count: eyes look narrower in a turned face.
+        facing = np.abs(yaws) < settings.LIVENESS_CALM_YAW_DEG
+        shut = float(openness[facing].min()) if facing.any() else 1.0
+        passed, measured = shut <= settings.LIVENESS_BLINK_EYE_RATIO, f"eyes {shut:.0%} of open"
     else:  # hold_still
         still = max(abs(yaw_max), abs(yaw_min)) < settings.LIVENESS_CALM_YAW_DEG
         still = still and max(abs(pitch_max), abs(pitch_min)) < nod

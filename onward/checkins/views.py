@@ -227,6 +227,7 @@ def checkin_review(request: HttpRequest, checkin_id: int) -> HttpResponse:
     verifications = list(checkin.verifications.select_related("media").order_by("created_at"))
     for verification in verifications:
         verification.words = selectors.score_in_words(verification.distance, verification.decision)  # type: ignore[attr-defined]
+        verification.liveness = selectors.liveness_report(verification)  # type: ignore[attr-defined]
     context = {
         "checkin": checkin,
         "flags": flag_reasons_described(checkin.flag_reasons),
@@ -236,6 +237,7 @@ def checkin_review(request: HttpRequest, checkin_id: int) -> HttpResponse:
         "answers": answers,
         "verifications": verifications,
         "frames": selectors.best_frames(checkin),
+        "trace_size": (selectors.TRACE_WIDTH, selectors.TRACE_HEIGHT),
         "face_words": selectors.score_in_words(checkin.face_distance, checkin.face_decision),
         "has_reference": bool(checkin.enrolment.reference_photo),
         "may_decide": checkin.state == State.SUBMITTED,

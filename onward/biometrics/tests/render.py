@@ -45,8 +45,9 @@ WALL_SCREEN_SHARE = 0.12
 RECORDING_LEAD_MS = 250  # the page starts recording this long before the first step
 REACTION_MS = 300
 GAMMA = 2.2
-# How far the person turns or nods when asked (people asked to turn their head turn it 30 to 60 degrees).
-MOVE_ANGLES = {"turn_left": (35.0, 0.0), "turn_right": (-35.0, 0.0), "look_up": (0.0, 20.0), "look_down": (0.0, -20.0)}
+# How far the person turns or nods when asked (people asked to turn their head turn it 30 to 60 degrees;
+# less here, as the renderer does not hide the far side of the face, which smears beyond about 30).
+MOVE_ANGLES = {"turn_left": (28.0, 0.0), "turn_right": (-28.0, 0.0), "look_up": (0.0, 20.0), "look_down": (0.0, -20.0)}
 
 
 @dataclass(frozen=True)
@@ -254,12 +255,12 @@ def _noise(frame: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return np.clip(frame.astype(np.float32) + rng.normal(0, 2.0, frame.shape), 0, 255).astype(np.uint8)
 
 
-def genuine_frames(name: str, challenge: Challenge) -> list[np.ndarray]:
+def genuine_frames(name: str, challenge: Challenge, fps: int = FPS) -> list[np.ndarray]:
     """A person following the challenge, lit by the page's colours (synthetic: see the module docstring)."""
     model = head(name)
     rng = np.random.default_rng(1)
     frames = []
-    for ms, step in timeline(challenge):
+    for ms, step in timeline(challenge, fps=fps):
         yaw, pitch, shut = pose_at(challenge, ms)
         screen = step.screen_rgb if step else (255, 255, 255)
         frames.append(_noise(_encoded(render_head(model, yaw, pitch, screen, shut)), rng))

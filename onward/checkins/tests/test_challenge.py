@@ -121,7 +121,9 @@ def test_the_same_clip_sent_again_in_another_checkin_is_marked_and_flagged(case,
     account, first = person_checkin
     clip = _clip(1)
     earlier = clip_for_challenge(account, first, clock, lambda challenge: clip)
-    second = CheckInFactory(enrolment=first.enrolment, person=case["person"], due_date=first.due_date + timedelta(days=7))
+    second = CheckInFactory(
+        enrolment=first.enrolment, person=case["person"], due_date=first.due_date + timedelta(days=7)
+    )
 
     again = clip_for_challenge(account, second, clock, lambda challenge: clip)
 
@@ -136,8 +138,12 @@ def test_a_nearly_identical_clip_is_found_by_its_perceptual_hash(case, person_ch
     account, first = person_checkin
     earlier = clip_for_challenge(account, first, clock, lambda challenge: _clip(1))
     services.verification_run(earlier.verification.pk)
-    second = CheckInFactory(enrolment=first.enrolment, person=case["person"], due_date=first.due_date + timedelta(days=7))
-    other = CheckInFactory(enrolment=first.enrolment, person=case["person"], due_date=first.due_date + timedelta(days=14))
+    second = CheckInFactory(
+        enrolment=first.enrolment, person=case["person"], due_date=first.due_date + timedelta(days=7)
+    )
+    other = CheckInFactory(
+        enrolment=first.enrolment, person=case["person"], due_date=first.due_date + timedelta(days=14)
+    )
 
     noisy = clip_for_challenge(account, second, clock, lambda challenge: _clip(1, noise=4.0))
     different = clip_for_challenge(account, other, clock, lambda challenge: _clip(7))
