@@ -323,32 +323,6 @@ def _largest(faces: list[engines.FoundFace]) -> engines.FoundFace | None:
     return max(faces, key=lambda f: f.area) if faces else None
 
 
-def _faces_in_clip(verifier: engines.FaceVerifier, frames: list[media.VideoFrame]) -> dict[int, engines.FoundFace]:
-    """The largest face in each frame, by index. Looks first near the last face seen (a third of the
-    pixels, so about three times faster), and in the whole frame when it is not there."""
-    faces: dict[int, engines.FoundFace] = {}
-    previous: engines.FoundFace | None = None
-    for index, frame in enumerate(frames):
-        face = _face_near(verifier, frame.rgb, previous) if previous else None
-        face = face or _largest(verifier.find_faces(frame.rgb))
-        if face:
-            faces[index] = previous = face
-    return faces
-
-
-def _face_near(
-    verifier: engines.FaceVerifier, rgb: np.ndarray, previous: engines.FoundFace
-) -> engines.FoundFace | None:
-    left, top, right, bottom = previous.box
-    width, height = right - left, bottom - top
-    x0, y0 = max(0, left - width), max(0, top - height * 3 // 4)
-    x1, y1 = min(rgb.shape[1], right + width), min(rgb.shape[0], bottom + height * 3 // 4)
-    if (x1 - x0) * (y1 - y0) > 0.6 * rgb.shape[0] * rgb.shape[1]:
-        return None  # the face fills the frame: the whole frame costs about the same
-    face = _largest(verifier.find_faces(rgb[y0:y1, x0:x1]))
-    return face.moved(x0, y0) if face else None
-
-
 def _jpeg(rgb: np.ndarray) -> bytes:
     """A frame for the reviewer: at most BIOMETRIC_FRAME_MAX_SIDE_PX, and no metadata (no EXIF, no GPS)."""
     image = Image.fromarray(rgb)
