@@ -41,14 +41,14 @@ def main() -> None:
     from onward.biometrics.tests import render
     from onward.biometrics.tests.clips import encode_clip, photo_bytes
 
-    template = api.enrol_reference_photo(photo_bytes("obama_1")).template
+    template = api.enrol_reference_photo(photo_bytes("obama_2")).template
     assert template is not None
-    selfie = photo_bytes("obama_2")
+    selfie = photo_bytes("obama_1")
     # As a browser records it: 640 x 480 at 30 frames a second, VP8 in webm, about 8 seconds.
     challenge = challenge_new(seed=1)
     frames = [
         np.asarray(Image.fromarray(f).resize((640, 480), Image.Resampling.BILINEAR))
-        for f in render.genuine_frames("obama_2", challenge, fps=CLIP_FPS)
+        for f in render.genuine_frames("obama_1", challenge, fps=CLIP_FPS)
     ]
     clip = encode_clip(frames, "webm", fps=CLIP_FPS)
     clip_seconds = len(frames) / CLIP_FPS
