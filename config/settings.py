@@ -369,7 +369,7 @@ FACE_ONNX_MEAN = env.float("FACE_ONNX_MEAN", default=127.5)
 FACE_ONNX_STD = env.float("FACE_ONNX_STD", default=127.5)
 FACE_ONNX_CHANNEL_ORDER = env.str("FACE_ONNX_CHANNEL_ORDER", default="RGB")
 FACE_ONNX_THREADS = env.int("FACE_ONNX_THREADS", default=1)
-LIVENESS_CHECKER = env.str("LIVENESS_CHECKER", default="onward.biometrics.engines.HeadTurnLivenessChecker")
+LIVENESS_CHECKER = env.str("LIVENESS_CHECKER", default="onward.biometrics.liveness.ChallengeLivenessChecker")
 FACE_DETECT_MAX_SIDE_PX = 640  # images are scaled to this longest side before face detection
 FACE_MATCH_MAX_DISTANCE = env.float("FACE_MATCH_MAX_DISTANCE", default=0.50)  # at or under: match
 FACE_REVIEW_MAX_DISTANCE = env.float("FACE_REVIEW_MAX_DISTANCE", default=0.60)  # at or under: review
@@ -388,9 +388,27 @@ BIOMETRIC_VIDEO_MAX_FRAMES = 15
 BIOMETRIC_FRAME_MAX_SIDE_PX = 640  # video frames are decoded at this longest side
 BIOMETRIC_VIDEO_MIRRORED = env.bool("BIOMETRIC_VIDEO_MIRRORED", default=False)  # see engines.py
 BIOMETRIC_REVIEW_JPEG_QUALITY = 85
-LIVENESS_MIN_YAW_CHANGE_DEG = 15.0  # the head must turn at least this much in the asked way
-LIVENESS_MIN_TURNED_YAW_DEG = 10.0  # ...and end up pointing at least this far that way
-LIVENESS_MIN_FRAME_CHANGE = 3.0  # mean grey change (0-255) between sampled frames; codec noise ≤ 1.2, a turn 8+
+# Liveness against a challenge (onward/biometrics/liveness.py explains each check).
+LIVENESS_CHALLENGE_SECONDS = 180  # a challenge must be recorded within this long of being issued
+LIVENESS_UPLOAD_GRACE_SECONDS = 120  # ...and its clip arrive within this long after it expired (slow signal)
+LIVENESS_CLOCK_SKEW_SECONDS = 10  # slack on the recording times a phone reports
+CHECKIN_MEDIA_SIMILAR_MAX_BITS = 3  # perceptual hashes this close (of 64 bits) are the same picture
+LIVENESS_SAMPLE_FPS = 10.0  # challenge clips are sampled this often (a blink lasts 0.1-0.4 s)
+LIVENESS_MAX_FRAMES = 90
+LIVENESS_TRACK_MAX_SIDE_PX = 320  # frames are scaled to this longest side to find and follow landmarks
+LIVENESS_OFFSET_MIN_MS = -200  # recording start to the first colour: searched in this range
+LIVENESS_OFFSET_MAX_MS = 1000
+LIVENESS_COLOUR_EDGE_MS = 150  # frames this close to a colour change are left out
+LIVENESS_COLOUR_MIN_CORRELATION = 0.6
+LIVENESS_COLOUR_MIN_RESPONSE = 0.02  # face chromaticity change per unit of screen chromaticity
+LIVENESS_COLOUR_FACE_OVER_BACKGROUND = 2.0
+LIVENESS_REACTION_MS = 200  # a move is looked for from this long after its prompt...
+LIVENESS_LATE_MS = 500  # ...to this long after its step ends
+LIVENESS_MIN_TURN_DEG = 12.0  # from the resting pose, as dlib's points read it (they under-read big turns)
+LIVENESS_MIN_PITCH_DEG = 8.0
+LIVENESS_CALM_YAW_DEG = 10.0
+LIVENESS_BLINK_EYE_RATIO = 0.8  # a blink: the eyes at most this share of their resting openness
+LIVENESS_MIN_NOSE_DEPTH = 0.12  # eye distances; a rigid head about 0.3-0.5, a flat or folded print about 0
 LIVENESS_SAME_PERSON_MAX_DISTANCE = FACE_REVIEW_MAX_DISTANCE
 
 # --- Messaging ---

@@ -1,10 +1,11 @@
 """A person's remote check-in, for their phone's app (device token) and for the check-in page (session).
 
-The steps, in any order while the check-in is open: answer the questions, send a photo or a short
-clip of the asked head turn (ask for the move first), share the phone's position, then send the
-check-in. Only the person answers, and only their own check-in: someone else's, or one that does not
-exist, is the same 404. Staff are refused (403); they review check-ins on their own pages.
-The services in onward.checkins.services make every change; this module only translates.
+The steps, in any order while the check-in is open: answer the questions, send a short clip recorded
+live for a challenge (ask for it first: moves and screen colours on time; the clip carries its nonce)
+or a photo, share the phone's position, then send the check-in. Only the person answers, and only
+their own check-in: someone else's, or one that does not exist, is the same 404. Staff are refused
+(403); they review check-ins on their own pages. The services in onward.checkins.services make
+every change; this module only translates.
 """
 
 import datetime as dt
@@ -16,7 +17,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from ninja import File, P, PathEx, Router, Schema, Status, UploadedFile
+from ninja import File, Form, P, PathEx, Router, Schema, Status, UploadedFile
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import ConfigDict, Field, StringConstraints
@@ -104,11 +105,27 @@ class AnswersSavedOut(Schema):
     message: str
 
 
-class ChallengeOut(Schema):
-    move: Literal["turn_left", "turn_right"] = Field(
-        description="What the person does in the clip: turn their own head that way, then look back."
+Move = Literal["turn_left", "turn_right", "look_up", "look_down", "blink", "hold_still"]
+
+
+class ChallengeStepOut(Schema):
+    start_ms: int = Field(description="When to show this step, in ms after the first step is shown.")
+    end_ms: int
+    move: Move = Field(
+        description="What the person does: turn THEIR head that way, look up or down, blink, or keep still."
     )
-    instruction: str = Field(description="The move in plain words, to show while the camera records.")
+    screen_rgb: list[int] = Field(description="The colour to fill the whole screen with during the step (0-255 each).")
+    instruction: str = Field(description="The move in plain words, to show on time over the colour.")
+
+
+class ChallengeOut(Schema):
+    nonce: str = Field(description="Send it back with the clip as `challenge_nonce`. One clip per challenge.")
+    issued_at: dt.datetime
+    expires_at: dt.datetime = Field(description="Record and send the clip before this (a few minutes).")
+    steps: list[ChallengeStepOut] = Field(
+        description="Start recording, then show each step full-screen at its time; stop after the last."
+    )
+    digits: str = Field(description="Six digits for the person to read aloud while recording (the voice check).")
 
 
 class MediaAcceptedOut(Schema):
@@ -217,13 +234,29 @@ def checkin_answers_put(request: HttpRequest, checkin_id: CheckInId, body: Answe
 )
 @permission("checkin.respond")
 def checkin_challenge(request: HttpRequest, checkin_id: CheckInId) -> ChallengeOut:
-    """Ask just before recording. The clip sent next is judged against the last move given here."""
+    """Ask just before recording. The clip sent next is judged against the last challenge given here:
+    the moves in order at their times, and the screen's colours on the face."""
     checkin = _own(request, checkin_id)
     try:
-        move = services.checkin_challenge_issue(actor=api_caller(request), checkin=checkin)
+        challenge = services.checkin_challenge_issue(actor=api_caller(request), checkin=checkin)
     except DjangoValidationError as error:
         raise _refused(error) from None
-    return ChallengeOut(move=move, instruction=_move_words(move))  # type: ignore[arg-type]
+    return ChallengeOut(
+        nonce=challenge.nonce,
+        issued_at=challenge.issued_at,
+        expires_at=challenge.expires_at,
+        digits=challenge.digits,
+        steps=[
+            ChallengeStepOut(
+                start_ms=step.start_ms,
+                end_ms=step.end_ms,
+                move=step.move,
+                screen_rgb=list(step.screen_rgb),
+                instruction=_(services.liveness_engine().MOVE_WORDS[step.move]),
+            )
+            for step in challenge.steps
+        ],
+    )
 
 
 @router.post(
@@ -232,22 +265,29 @@ def checkin_challenge(request: HttpRequest, checkin_id: CheckInId) -> ChallengeO
     summary="Send a photo or a short clip of the person's face",
 )
 @permission("checkin.respond")
-def checkin_media(request: HttpRequest, checkin_id: CheckInId, media: File[UploadedFile]) -> Status[MediaAcceptedOut]:
-    """multipart/form-data with the file as `media`: a JPEG or PNG photo, or a 2 to 8 second WebM or
-    MP4 clip of the move from POST …/challenge. The file's own bytes decide its type, not its name.
-    A file that is too big, not a photo or video, or will not open is refused with 400 and does not
-    use a try. Accepted files are checked in the background: ask …/status for the result."""
-    # The clip is judged against the challenge the server issued for this check-in, never one the caller
-    # names; a challenge with a nonce would come as one more form field beside `media`, e.g.
-    # `challenge_nonce: Form[str]`, handed to the service in place of the issued one looked up here.
+def checkin_media(
+    request: HttpRequest,
+    checkin_id: CheckInId,
+    media: File[UploadedFile],
+    challenge_nonce: Form[str] = "",
+    recorded_at: Form[dt.datetime | None] = None,
+) -> Status[MediaAcceptedOut]:
+    """multipart/form-data with the file as `media`: a JPEG or PNG photo, or a WebM or MP4 clip
+    recorded live for the challenge from POST …/challenge, with its `challenge_nonce` and, if known,
+    `recorded_at` (when recording started, ISO 8601 with time zone). The file's own bytes decide its
+    type, not its name. A clip for another or an expired challenge, a file that is too big, not a
+    photo or video, or will not open is refused with 400 and does not use a try. Accepted files are
+    checked in the background: ask …/status for the result."""
     user = api_caller(request)
     checkin = _own(request, checkin_id)
     limit = max(settings.CHECKIN_VIDEO_MAX_BYTES, settings.CHECKIN_PHOTO_MAX_BYTES)
     try:
         if media.size is not None and media.size > limit:  # refused before it is read into memory
             raise services.MediaRefused(_("The file is too large. Record a shorter video or take the photo again."))
+        if recorded_at is not None and recorded_at.tzinfo is None:
+            raise services.MediaRefused(_("Something went wrong with the recording time. Press Start to try again."))
         added = services.checkin_media_add(
-            actor=user, checkin=checkin, data=media.read(), challenge=selectors.checkin_challenge_issued(checkin)
+            actor=user, checkin=checkin, data=media.read(), challenge_nonce=challenge_nonce, recorded_at=recorded_at
         )
     except DjangoValidationError as error:
         raise _refused(error) from None
@@ -350,9 +390,3 @@ def _checkin_out(checkin: CheckIn) -> CheckInOut:
 def _face_out(checkin: CheckIn) -> FaceOut:
     face = selectors.checkin_face_status(checkin)
     return FaceOut(status=face.status, matched=face.matched, message=face.message)  # type: ignore[arg-type]
-
-
-def _move_words(move: str) -> str:
-    if move == "turn_left":
-        return _("Now turn your head to your left, then look back")
-    return _("Now turn your head to your right, then look back")

@@ -23,18 +23,17 @@ verify_photo(template, image_bytes, enrolled_engine="") -> Verification
     `liveness` is None: a photo proves no liveness, and the check-in should say so.
 
 verify_video(template, video_bytes, challenge, enrolled_engine="") -> Verification
-    A 2–8 s clip (webm VP8/VP9 or mp4 H.264, as browsers record) sampled a few frames a second.
-    challenge is "turn_left" or "turn_right": the person turns THEIR head that way. Recorded
-    clips are the camera's own (unmirrored) view, so "turn_left" moves the nose towards the
-    right-hand side of the frame; BIOMETRIC_VIDEO_MIRRORED flips this for mirrored sources.
-    The face is compared in the first and last frames with a face and the most frontal one;
-    face.distance is the smallest of those. liveness.reason_code: "ok"; "no_turn" (yaw moved
-    less than LIVENESS_MIN_YAW_CHANGE_DEG the asked way); "wrong_direction"; "still_image" (the
-    frames hardly change: a photo held up or a frozen stream); "different_person" (the first or
-    last face is not within LIVENESS_SAME_PERSON_MAX_DISTANCE of the template); "no_face" (a face
-    in fewer than 2 frames). yaw_start_deg / yaw_peak_deg: where the turn began and ended,
-    positive = the person's own left. message: the media problem's, else the face decision's,
-    except that a face that matches with failed liveness gets the liveness message.
+    A 2–8 s clip (webm VP8/VP9 or mp4 H.264, as browsers record) sampled LIVENESS_SAMPLE_FPS times a
+    second, judged against `challenge` (a liveness.Challenge issued by the server: moves in order,
+    screen colours on the face, a 3D head; see liveness.py). Recorded clips are the camera's own
+    (unmirrored) view; BIOMETRIC_VIDEO_MIRRORED flips this for mirrored sources. The face is compared
+    in the first and last frames with a face and the most frontal one; face.distance is the smallest.
+    liveness is a liveness.LivenessOutcome: reason_code "ok", "no_face", "no_screen_light",
+    "wrong_moves", "not_3d" or "different_person" (the first or last face is not within
+    LIVENESS_SAME_PERSON_MAX_DISTANCE of the template), with each step's result and the colour trace.
+    The challenge's expiry is not checked here (the clip may be judged after it was recorded in
+    time): the caller checks when the clip was recorded. message: the media problem's, else the face
+    decision's, except that a face that matches with failed liveness gets the liveness message.
 
 Both verify functions put up to 3 JPEGs for the reviewer in best_frames_jpeg, in time order (the
 photo; or the compared frames, or with no face the first, middle and last), at most
@@ -58,16 +57,15 @@ from __future__ import annotations
 
 import io
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from django.conf import settings
 from django.utils.translation import gettext_noop as _noop
 from PIL import Image
 
-from onward.biometrics import engines, media
-
-CHALLENGES = ("turn_left", "turn_right")
+from onward.biometrics import engines, liveness, media
+from onward.biometrics.liveness import Challenge, LivenessOutcome
 
 # English here; marked for translation, so a page shows gettext(message) in the person's language.
 ENROLMENT_MESSAGES = {
@@ -93,15 +91,6 @@ CHECKIN_MESSAGES = {
     "unreadable": _noop("We could not play your video. Please record it again."),
 }
 
-LIVENESS_MESSAGES = {
-    "ok": _noop("You turned your head the right way."),
-    "no_turn": _noop("We did not see your head turn. Try again and turn your head slowly."),
-    "wrong_direction": _noop("You turned your head the other way. Try again and turn the way we ask."),
-    "still_image": _noop("The video did not move. Try again and turn your head slowly."),
-    "different_person": _noop("We could not see the same face all the way through. Try again."),
-    "no_face": _noop("We could not see your face in the video. Try again in better light."),
-}
-
 
 @dataclass(frozen=True)
 class EnrolmentOutcome:
@@ -124,33 +113,6 @@ class FaceMatch:
     model_version: str
     frames_with_face: int
     frames_checked: int
-
-
-@dataclass(frozen=True)
-class LivenessOutcome:
-    passed: bool
-    reason_code: str  # ok | no_turn | wrong_direction | still_image | different_person | no_face
-    message: str
-    yaw_start_deg: float
-    yaw_peak_deg: float
-    challenge: str
-
-    @classmethod
-    def succeeded(cls, challenge: str, yaw_start_deg: float, yaw_peak_deg: float) -> LivenessOutcome:
-        return cls(True, "ok", LIVENESS_MESSAGES["ok"], round(yaw_start_deg, 1), round(yaw_peak_deg, 1), challenge)
-
-    @classmethod
-    def failed(
-        cls, reason_code: str, challenge: str, yaw_start_deg: float = 0.0, yaw_peak_deg: float = 0.0
-    ) -> LivenessOutcome:
-        return cls(
-            False,
-            reason_code,
-            LIVENESS_MESSAGES[reason_code],
-            round(yaw_start_deg, 1),
-            round(yaw_peak_deg, 1),
-            challenge,
-        )
 
 
 @dataclass(frozen=True)
@@ -206,38 +168,47 @@ def verify_photo(template: bytes, image_bytes: bytes, enrolled_engine: str = "")
     return _verification(verifier, distance, 1 if face else 0, 1, None, frames, clock)
 
 
-def verify_video(template: bytes, video_bytes: bytes, challenge: str, enrolled_engine: str = "") -> Verification:
-    if challenge not in CHALLENGES:
-        raise ValueError(f"challenge must be one of {CHALLENGES}, not {challenge!r}")
+def verify_video(template: bytes, video_bytes: bytes, challenge: Challenge, enrolled_engine: str = "") -> Verification:
+    if not isinstance(challenge, Challenge):
+        raise ValueError(f"challenge must be a liveness.Challenge, not {challenge!r}")
     verifier = _verifier_for(template, enrolled_engine)
+    checker = engines.liveness_checker()
     clock = _Clock()
     try:
-        frames = media.video_frames(video_bytes)
+        frames = media.video_frames(
+            video_bytes, sample_fps=settings.LIVENESS_SAMPLE_FPS, max_frames=settings.LIVENESS_MAX_FRAMES
+        )
     except media.MediaProblem as problem:
         return _media_refused(verifier, problem.reason_code, clock)
     clock.lap("decode")
-    faces = _faces_in_clip(verifier, frames)
-    clock.lap("detect")
+    tracked = checker.track(frames)
+    clock.lap("track")
+    with_face = [i for i, t in enumerate(tracked) if t.landmarks is not None]
     distances: dict[int, float] = {}
-    if faces:
+    if with_face:
         # Compare the first and last faces (same person throughout) and the most frontal one.
-        order = sorted(faces)
-        frontal = min(order, key=lambda i: abs(engines.yaw_deg(faces[i])))
-        for i in dict.fromkeys([order[0], frontal, order[-1]]):
-            distances[i] = verifier.distance(template, verifier.descriptor(frames[i].rgb, faces[i]))
+        frontal = min(with_face, key=lambda i: abs(liveness.pose(tracked[i].landmarks)[0]))  # type: ignore[arg-type]
+        for i in dict.fromkeys([with_face[0], frontal, with_face[-1]]):
+            face = _largest(verifier.find_faces(frames[i].rgb))
+            if face is not None:
+                distances[i] = verifier.distance(template, verifier.descriptor(frames[i].rgb, face))
     clock.lap("describe")
-    observations = [
-        engines.FrameObservation(time_s=frame.time_s, rgb=frame.rgb, face=faces.get(i), distance=distances.get(i))
-        for i, frame in enumerate(frames)
-    ]
-    liveness = engines.liveness_checker().check(observations, challenge)
+    outcome = checker.check(tracked, challenge)
+    ends = [distances.get(with_face[0]), distances.get(with_face[-1])] if with_face else [None]
+    if outcome.passed and any(d is None or d > settings.LIVENESS_SAME_PERSON_MAX_DISTANCE for d in ends):
+        outcome = replace(
+            outcome,
+            passed=False,
+            reason_code="different_person",
+            message=liveness.LIVENESS_MESSAGES["different_person"],
+        )
     clock.lap("liveness")
     # The compared frames; with no face anywhere, the start, middle and end, so the reviewer sees why.
     shown = sorted(distances) or sorted({0, len(frames) // 2, len(frames) - 1})
     jpegs = [_jpeg(frames[i].rgb) for i in shown]
     clock.lap("jpeg")
     distance = min(distances.values()) if distances else None
-    return _verification(verifier, distance, len(faces), len(frames), liveness, jpegs, clock)
+    return _verification(verifier, distance, len(with_face), len(frames), outcome, jpegs, clock)
 
 
 def media_problem(data: bytes, *, is_video: bool) -> str:
@@ -250,6 +221,27 @@ def media_problem(data: bytes, *, is_video: bool) -> str:
     except media.MediaProblem as problem:
         return problem.reason_code
     return ""
+
+
+def perceptual_hash(data: bytes, *, is_video: bool) -> str:
+    """A 64-bit difference hash (16 hex digits) of a photo, or of the mean of a clip's sampled frames.
+
+    Re-encoding, resizing or a little noise change few of its bits; another picture changes about half.
+    "" when the file does not open.
+    """
+    try:
+        frames = [frame.rgb for frame in media.video_frames(data)] if is_video else [media.image_load(data)]
+    except media.MediaProblem:
+        return ""
+    greys = [
+        np.asarray(Image.fromarray(rgb).convert("L").resize((9, 8), Image.Resampling.BOX), float) for rgb in frames
+    ]
+    mean = np.mean(greys, axis=0)
+    bits = (mean[:, 1:] > mean[:, :-1]).reshape(-1)
+    value = 0
+    for bit in bits:
+        value = (value << 1) | int(bit)
+    return f"{value:016x}"
 
 
 def decision_for(distance: float | None) -> str:
@@ -329,32 +321,6 @@ def _media_refused(verifier: engines.FaceVerifier, reason_code: str, clock: _Clo
 
 def _largest(faces: list[engines.FoundFace]) -> engines.FoundFace | None:
     return max(faces, key=lambda f: f.area) if faces else None
-
-
-def _faces_in_clip(verifier: engines.FaceVerifier, frames: list[media.VideoFrame]) -> dict[int, engines.FoundFace]:
-    """The largest face in each frame, by index. Looks first near the last face seen (a third of the
-    pixels, so about three times faster), and in the whole frame when it is not there."""
-    faces: dict[int, engines.FoundFace] = {}
-    previous: engines.FoundFace | None = None
-    for index, frame in enumerate(frames):
-        face = _face_near(verifier, frame.rgb, previous) if previous else None
-        face = face or _largest(verifier.find_faces(frame.rgb))
-        if face:
-            faces[index] = previous = face
-    return faces
-
-
-def _face_near(
-    verifier: engines.FaceVerifier, rgb: np.ndarray, previous: engines.FoundFace
-) -> engines.FoundFace | None:
-    left, top, right, bottom = previous.box
-    width, height = right - left, bottom - top
-    x0, y0 = max(0, left - width), max(0, top - height * 3 // 4)
-    x1, y1 = min(rgb.shape[1], right + width), min(rgb.shape[0], bottom + height * 3 // 4)
-    if (x1 - x0) * (y1 - y0) > 0.6 * rgb.shape[0] * rgb.shape[1]:
-        return None  # the face fills the frame: the whole frame costs about the same
-    face = _largest(verifier.find_faces(rgb[y0:y1, x0:x1]))
-    return face.moved(x0, y0) if face else None
 
 
 def _jpeg(rgb: np.ndarray) -> bytes:

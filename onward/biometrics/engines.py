@@ -3,7 +3,7 @@
 FACE_VERIFIER names a class with the FaceVerifier shape; LIVENESS_CHECKER one with the
 LivenessChecker shape. Each is built once per process and reused (models are large to load).
 
-Yaw convention (used by the liveness check and by anyone making test clips):
+Yaw convention (used by the liveness check, onward/biometrics/liveness.py, and by anyone making test clips):
     yaw_deg > 0 means the person has turned their head to THEIR left.
     Browsers record the camera's own view (the mirrored selfie preview is only a CSS transform),
     so when a person turns to their left, their nose moves towards the RIGHT-hand side of the
@@ -13,7 +13,6 @@ Yaw convention (used by the liveness check and by anyone making test clips):
 
 from __future__ import annotations
 
-import itertools
 import math
 import threading
 from dataclasses import dataclass, field, replace
@@ -26,7 +25,7 @@ from django.utils.module_loading import import_string
 from PIL import Image
 
 if TYPE_CHECKING:
-    from onward.biometrics.api import LivenessOutcome
+    from onward.biometrics.liveness import Challenge, LivenessOutcome, TrackedFrame
 
 DESCRIPTOR_DTYPE = "<f8"
 DESCRIPTOR_LENGTH = 128  # dlib's ResNet; other engines may make longer vectors
@@ -62,16 +61,6 @@ class FoundFace:
         )
 
 
-@dataclass(frozen=True)
-class FrameObservation:
-    """What the face engine saw in one sampled frame of a clip (for a liveness checker)."""
-
-    time_s: float
-    rgb: np.ndarray
-    face: FoundFace | None
-    distance: float | None  # to the enrolled template, where the frame was compared
-
-
 class FaceVerifier(Protocol):
     """Finds faces and compares them with a template. Built once per process; must be thread-safe.
 
@@ -93,11 +82,20 @@ class FaceVerifier(Protocol):
 
 
 class LivenessChecker(Protocol):
-    """Judges a clip's sampled frames (with the face engine's findings) against the challenge."""
+    """Follows the face through a clip's frames, then judges them against a server-issued challenge.
+
+    track(frames) takes media.VideoFrame objects and returns one liveness.TrackedFrame each;
+    check(tracked, challenge) returns a liveness.LivenessOutcome. Built once per process; thread-safe.
+    The default is liveness.ChallengeLivenessChecker; a passive presentation-attack model would sit
+    behind this same interface.
+    """
 
     engine: str
+    model_version: str
 
-    def check(self, observations: list[FrameObservation], challenge: str) -> LivenessOutcome: ...
+    def track(self, frames: list[Any]) -> list[TrackedFrame]: ...
+
+    def check(self, tracked: list[TrackedFrame], challenge: Challenge) -> LivenessOutcome: ...
 
 
 def face_verifier() -> FaceVerifier:
@@ -220,62 +218,6 @@ class DlibFaceVerifier:
 
     def distance(self, template: bytes, descriptor: np.ndarray) -> float:
         return descriptor_distance(template, descriptor)
-
-
-class HeadTurnLivenessChecker:
-    """Passed when the head turns clearly the asked way, the same person throughout, in a moving clip."""
-
-    engine = "head-turn-5-point-v1"
-
-    def check(self, observations: list[FrameObservation], challenge: str) -> LivenessOutcome:
-        from onward.biometrics.api import LivenessOutcome
-
-        with_face = [o for o in observations if o.face is not None]
-        if len(with_face) < 2:
-            return LivenessOutcome.failed("no_face", challenge)
-        yaws = [yaw_deg(o.face) for o in with_face if o.face is not None]
-        wanted = 1.0 if challenge == "turn_left" else -1.0
-        asked_start, asked_peak, asked_move = _largest_turn(yaws, wanted)
-        other_start, other_peak, other_move = _largest_turn(yaws, -wanted)
-        if _largest_frame_change(observations) < settings.LIVENESS_MIN_FRAME_CHANGE:
-            return LivenessOutcome.failed("still_image", challenge, yaws[0], max(yaws, key=lambda y: abs(y - yaws[0])))
-        ends = [with_face[0].distance, with_face[-1].distance]
-        if any(d is None or d > settings.LIVENESS_SAME_PERSON_MAX_DISTANCE for d in ends):
-            return LivenessOutcome.failed("different_person", challenge, asked_start, asked_peak)
-        if asked_move >= settings.LIVENESS_MIN_YAW_CHANGE_DEG:
-            return LivenessOutcome.succeeded(challenge, asked_start, asked_peak)
-        if other_move >= settings.LIVENESS_MIN_YAW_CHANGE_DEG:
-            return LivenessOutcome.failed("wrong_direction", challenge, other_start, other_peak)
-        return LivenessOutcome.failed("no_turn", challenge, asked_start, asked_peak)
-
-
-def _largest_turn(yaws: list[float], direction: float) -> tuple[float, float, float]:
-    """The largest turn one way within the clip, as (start, peak, size in degrees).
-
-    A turn counts only if it ends with the head pointing that way (LIVENESS_MIN_TURNED_YAW_DEG), so
-    coming back to the front after turning the other way is not a turn. Any start in the clip
-    counts, so a clip that begins a moment late still shows the turn.
-    """
-    best = (yaws[0], yaws[0], 0.0)
-    lowest_so_far = yaws[0]
-    for yaw in yaws[1:]:
-        lowest_so_far = min(lowest_so_far, yaw, key=lambda y: direction * y)
-        move = direction * (yaw - lowest_so_far)
-        if direction * yaw >= settings.LIVENESS_MIN_TURNED_YAW_DEG and move > best[2]:
-            best = (lowest_so_far, yaw, move)
-    return best
-
-
-def _largest_frame_change(observations: list[FrameObservation]) -> float:
-    """The largest mean grey-level change (0–255) between neighbouring sampled frames."""
-    greys = [_grey_thumbnail(o.rgb) for o in observations]
-    changes = [float(np.abs(a - b).mean()) for a, b in itertools.pairwise(greys) if a.shape == b.shape]
-    return max(changes, default=0.0)
-
-
-def _grey_thumbnail(rgb: np.ndarray) -> np.ndarray:
-    step = max(1, max(rgb.shape[:2]) // 64)
-    return np.asarray(rgb[::step, ::step].mean(axis=2), dtype=np.float32)
 
 
 def laplacian_variance(rgb: np.ndarray, box: tuple[int, int, int, int], size_px: int = 160) -> float:

@@ -48,8 +48,11 @@ def image_load(image_bytes: bytes) -> np.ndarray:
     return np.asarray(rgb)
 
 
-def video_frames(video_bytes: bytes) -> list[VideoFrame]:
-    """Frames sampled a few times a second from a browser clip (webm VP8/VP9, mp4 H.264), upright.
+def video_frames(
+    video_bytes: bytes, sample_fps: float | None = None, max_frames: int | None = None
+) -> list[VideoFrame]:
+    """Frames sampled a few times a second (sample_fps, default BIOMETRIC_VIDEO_SAMPLE_FPS) from a
+    browser clip (webm VP8/VP9, mp4 H.264), upright; at most max_frames (BIOMETRIC_VIDEO_MAX_FRAMES).
 
     Raises MediaProblem: "too_large", "not_a_video", "unreadable", "too_short", "too_long".
     """
@@ -65,10 +68,10 @@ def video_frames(video_bytes: bytes) -> list[VideoFrame]:
     with container:
         if not container.streams.video:
             raise MediaProblem("not_a_video")
-        frames = _sample(container)
+        frames = _sample(container, sample_fps or settings.BIOMETRIC_VIDEO_SAMPLE_FPS)
     if not frames:
         raise MediaProblem("unreadable")
-    return frames
+    return _thin(frames, max_frames or settings.BIOMETRIC_VIDEO_MAX_FRAMES)
 
 
 def media_probe(data: bytes, *, is_video: bool) -> None:
@@ -108,9 +111,9 @@ def _looks_like_video(head: bytes) -> bool:
     return head.startswith(VIDEO_SIGNATURES) or head[4:8] == b"ftyp"
 
 
-def _sample(container: av.container.InputContainer) -> list[VideoFrame]:
+def _sample(container: av.container.InputContainer, sample_fps: float) -> list[VideoFrame]:
     stream = container.streams.video[0]
-    interval_s = 1.0 / settings.BIOMETRIC_VIDEO_SAMPLE_FPS
+    interval_s = 1.0 / sample_fps
     max_s = settings.BIOMETRIC_VIDEO_MAX_SECONDS
     sampled: list[VideoFrame] = []
     first_s: float | None = None
@@ -143,7 +146,7 @@ def _sample(container: av.container.InputContainer) -> list[VideoFrame]:
         raise MediaProblem("too_short")
     if duration_s > max_s:
         raise MediaProblem("too_long")
-    return _thin(sampled, settings.BIOMETRIC_VIDEO_MAX_FRAMES)
+    return sampled
 
 
 def _upright_rgb(frame: av.VideoFrame) -> np.ndarray:

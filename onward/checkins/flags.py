@@ -34,6 +34,7 @@ class FlagReason(TextChoices):
     VOICE_REVIEW = "voice_review", _("Voice: perhaps not the same voice")
     VOICE_NO_MATCH = "voice_no_match", _("Voice: a different voice")
     VOICE_RETRY = "voice_retry", _("Voice: not enough clear speech to check")
+    MEDIA_SEEN_BEFORE = "media_seen_before", _("The photo or video was sent before (the same or nearly the same)")
 
 
 # Every face decision but a match, and every location verdict but "at their address", raises a flag.

@@ -336,12 +336,36 @@ class CheckInMedia(models.Model):
     size_bytes = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
     attempt = models.PositiveSmallIntegerField(default=1)
-    challenge = models.CharField(max_length=20, blank=True)
+    challenge = models.CharField(max_length=20, blank=True)  # before issue 13: the one move asked
+    # The challenge the clip was recorded for (liveness.Challenge.to_dict), its nonce, and when the
+    # phone says recording started (kept as evidence; the server's own clock decides).
+    challenge_data = models.JSONField(default=dict, blank=True)
+    challenge_nonce = models.CharField(max_length=64, blank=True)
+    recorded_at = models.DateTimeField(null=True, blank=True)
+    # A 64-bit perceptual hash (dHash, 16 hex digits) of the picture, and an earlier upload this one
+    # repeats exactly (the same SHA-256) or nearly (a perceptual hash a few bits away), if any.
+    perceptual_hash = models.CharField(max_length=16, blank=True)
+    seen_before = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="seen_again")
     uploaded_at = models.DateTimeField(default=timezone.now)
     deleted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["checkin", "uploaded_at"]
+        indexes = [models.Index(fields=["sha256"])]
+
+
+class MediaFingerprint(models.Model):
+    """One quarter (16 bits) of a media's perceptual hash, so near-duplicates are found by an index.
+
+    Two hashes at most 3 bits apart share at least one quarter exactly; those candidates are then
+    compared bit by bit (services._seen_before)."""
+
+    media = models.ForeignKey(CheckInMedia, on_delete=models.CASCADE, related_name="fingerprints")
+    band = models.PositiveSmallIntegerField()
+    value = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["band", "value"])]
 
 
 class VerificationStatus(models.TextChoices):
@@ -369,6 +393,11 @@ class Verification(models.Model):
     yaw_start_deg = models.FloatField(null=True, blank=True)
     yaw_peak_deg = models.FloatField(null=True, blank=True)
     challenge = models.CharField(max_length=20, blank=True)
+    # What the reviewer sees of the liveness check: each step with its result, the colour trace, the
+    # 3D measure (liveness.LivenessOutcome.details()), and the checker's name and version for reports.
+    liveness_details = models.JSONField(default=dict, blank=True)
+    liveness_engine = models.CharField(max_length=100, blank=True)
+    liveness_model_version = models.CharField(max_length=200, blank=True)
     media_problem = models.CharField(max_length=50, blank=True)
     message = models.CharField(max_length=300, blank=True)
     timings_ms = models.JSONField(default=dict, blank=True)

@@ -164,9 +164,18 @@ def checkin_face_status(checkin: CheckIn) -> FaceStatus:
     return FaceStatus("done", message, matched)
 
 
-def checkin_challenge_issued(checkin: CheckIn) -> str:
-    """The liveness challenge last issued for this check-in (`services.checkin_challenge_issue`), or ""."""
-    return str(cache.get(CHALLENGE_CACHE_KEY.format(checkin_id=checkin.pk), ""))
+def checkin_challenge_issued(checkin: CheckIn) -> Any:
+    """The liveness challenge last issued for this check-in (`services.checkin_challenge_issue`) and
+    not yet used, as a biometrics.liveness.Challenge, or None."""
+    from onward.biometrics.liveness import Challenge
+
+    stored = cache.get(CHALLENGE_CACHE_KEY.format(checkin_id=checkin.pk))
+    if not isinstance(stored, dict):
+        return None
+    try:
+        return Challenge.from_dict(stored)
+    except ValueError:
+        return None
 
 
 def media_open(user: Any, media_id: int) -> CheckInMedia:
@@ -291,3 +300,108 @@ def checkin_statistics(user: Any, days: int | None = None) -> CheckinStatistics:
 def checkins_visible_to_manager(user: Any) -> QuerySet[CheckIn]:
 
     return CheckIn.objects.filter(person__in=people_visible_to(user))
+
+
+# --- What the reviewer sees of a clip's liveness check -------------------------------------------------
+
+TRACE_WIDTH, TRACE_HEIGHT = 600, 120  # the colour-response chart, in SVG units
+
+
+@dataclass(frozen=True)
+class LivenessStepRow:
+    number: int
+    move: str  # the words the person was shown
+    when: str  # "0.0–1.3 s"
+    colour: str  # CSS rgb()
+    passed: bool
+    measured: str
+
+
+@dataclass(frozen=True)
+class LivenessReport:
+    summary: str  # one plain sentence
+    steps: list[LivenessStepRow]
+    colour_words: str
+    bands: list[tuple[float, float, str]]  # the chart: (x, width, CSS colour) of each step's screen colour
+    lines: list[tuple[str, str]]  # (CSS colour, SVG points) of the face's red, green and blue change
+    nose_depth: float | None
+    engine: str
+    model_version: str
+
+
+def liveness_report(verification: Any) -> LivenessReport | None:
+    """Each step with its result, the colour-response trace and one plain summary, from what the
+    liveness checker kept (Verification.liveness_details); None for a photo or an older check."""
+    from onward.biometrics.liveness import LIVENESS_MESSAGES, MOVE_WORDS
+
+    details = verification.liveness_details or {}
+    if not verification.liveness_checked or (not details.get("steps") and not details.get("reason_code")):
+        return None
+    steps = [
+        LivenessStepRow(
+            number=index,
+            move=_(MOVE_WORDS.get(step["move"], step["move"])),
+            when=f"{step['start_ms'] / 1000:.1f}–{step['end_ms'] / 1000:.1f} s",
+            colour="rgb({}, {}, {})".format(*step["screen_rgb"]),
+            passed=bool(step["passed"]),
+            measured=str(step.get("measured", "")),
+        )
+        for index, step in enumerate(details.get("steps", []), start=1)
+    ]
+    colour = details.get("colour") or {}
+    reason = details.get("reason_code", verification.liveness_reason)
+    done = sum(step.passed for step in steps)
+    summary = _("Liveness passed: each move at its time, the screen's colours on the face, and a real head.")
+    if reason != "ok":
+        summary = _("Liveness not passed: %(why)s (%(done)d of %(all)d moves seen at their times).") % {
+            "why": _(LIVENESS_MESSAGES.get(reason, reason)),
+            "done": done,
+            "all": len(steps),
+        }
+    colour_words = ""
+    if colour:
+        colour_words = _(
+            "Face colour followed the screen with correlation %(corr).2f; the face changed %(face).1f times "
+            "as much as the background (response %(response).3f)."
+        ) % {
+            "corr": colour.get("correlation", 0.0),
+            "face": colour.get("face_response", 0.0) / max(abs(colour.get("background_response", 0.0)), 0.001),
+            "response": colour.get("face_response", 0.0),
+        }
+    bands, lines = _trace_chart(details.get("steps", []), colour.get("trace", []))
+    return LivenessReport(
+        summary=summary,
+        steps=steps,
+        colour_words=colour_words,
+        bands=bands,
+        lines=lines,
+        nose_depth=details.get("nose_depth"),
+        engine=verification.liveness_engine,
+        model_version=verification.liveness_model_version,
+    )
+
+
+def _trace_chart(steps: list[dict[str, Any]], trace: list[Any]) -> tuple[list[tuple[float, float, str]], list[Any]]:
+    if not steps:
+        return [], []
+    end_ms = max(step["end_ms"] for step in steps) or 1
+    scale = TRACE_WIDTH / end_ms
+    bands = [
+        (
+            round(s["start_ms"] * scale, 1),
+            round((s["end_ms"] - s["start_ms"]) * scale, 1),
+            "rgb({}, {}, {})".format(*s["screen_rgb"]),
+        )
+        for s in steps
+    ]
+    if not trace:
+        return bands, []
+    biggest = max((abs(v) for _ms, _rgb, face in trace for v in face), default=1.0) or 1.0
+    lines = []
+    for channel, css in enumerate(("#d4351c", "#00703c", "#1d70b8")):
+        points = " ".join(
+            f"{round(ms * scale, 1)},{round(TRACE_HEIGHT / 2 - face[channel] / biggest * TRACE_HEIGHT * 0.45, 1)}"
+            for ms, _rgb, face in trace
+        )
+        lines.append((css, points))
+    return bands, lines

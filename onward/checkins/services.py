@@ -44,6 +44,7 @@ from onward.checkins.models import (
     ExtraQuestion,
     FaceDecision,
     LocationVerdict,
+    MediaFingerprint,
     MediaKind,
     OfficeVisits,
     QuestionKind,
@@ -57,7 +58,7 @@ from onward.checkins.models import (
     VoiceStatus,
 )
 from onward.checkins.reminders import CHECKIN_REMINDERS
-from onward.checkins.selectors import CHALLENGE_CACHE_KEY
+from onward.checkins.selectors import CHALLENGE_CACHE_KEY, checkin_challenge_issued
 from onward.core.actors import SystemActor
 from onward.core.audit_actions import AuditAction
 from onward.core.crypto import decrypt_bytes, encrypt_bytes
@@ -80,7 +81,6 @@ MP4_BRAND_OFFSET = 4
 MP4_BRAND = b"ftyp"
 PHOTO_TYPES = frozenset({"image/jpeg", "image/png"})
 VIDEO_TYPES = frozenset({"video/webm", "video/mp4"})
-CHALLENGES = ("turn_left", "turn_right")
 REASON_MIN_CHARS = 3
 IDEMPOTENCY_KEY_MAX_CHARS = 64
 
@@ -571,22 +571,46 @@ def checkin_answers_save(
     return saved
 
 
-def checkin_challenge_issue(*, actor: Any, checkin: CheckIn) -> str:
-    """A new liveness challenge for the next clip, kept on the server until the window closes.
+def checkin_challenge_issue(*, actor: Any, checkin: CheckIn) -> Any:
+    """A new liveness challenge (biometrics.liveness.Challenge) for the next clip, kept on the server.
 
-    The clip is judged against the challenge we asked for (`checkin_challenge_issued`), never one the
-    caller names. Kept in the cache, so a phone with a device token and a browser session share it.
+    The clip is judged against the challenge we issued (`checkin_challenge_issued`), never one the
+    caller sends: the caller sends only its nonce. Kept in the cache until it expires (or the window
+    closes), so a phone with a device token and a browser session share it. A new one replaces the last.
     """
     require(actor, "checkin.respond", checkin)
     _open_check(checkin)
-    challenge = secrets.choice(CHALLENGES)
-    seconds_left = max(int((checkin.closes_at - timezone.now()).total_seconds()), 1)
-    cache.set(CHALLENGE_CACHE_KEY.format(checkin_id=checkin.pk), challenge, timeout=seconds_left)
+    challenge = liveness_engine().challenge_new()
+    seconds_left = (checkin.closes_at - timezone.now()).total_seconds()
+    keep = min(settings.LIVENESS_CHALLENGE_SECONDS + settings.LIVENESS_UPLOAD_GRACE_SECONDS, seconds_left)
+    cache.set(CHALLENGE_CACHE_KEY.format(checkin_id=checkin.pk), challenge.to_dict(), timeout=max(int(keep), 1))
+    audit_record(
+        actor=actor,
+        role="person",
+        action=AuditAction.CHECKIN_CHALLENGE_ISSUED,
+        person=checkin.person,
+        target=checkin,
+        data={"nonce": challenge.nonce, "moves": [step.move for step in challenge.steps]},
+    )
     return challenge
 
 
-def checkin_media_add(*, actor: Any, checkin: CheckIn, data: bytes, challenge: str = "") -> CheckInMedia:
-    """Take one photo or video for the face step (up to CHECKIN_FACE_ATTEMPTS_MAX) and queue its check."""
+def checkin_media_add(
+    *,
+    actor: Any,
+    checkin: CheckIn,
+    data: bytes,
+    challenge_nonce: str = "",
+    recorded_at: datetime | None = None,
+) -> CheckInMedia:
+    """Take one photo or video for the face step (up to CHECKIN_FACE_ATTEMPTS_MAX) and queue its check.
+
+    A video must carry the nonce of the challenge last issued for this check-in and arrive while it is
+    valid: not sooner after issue than the challenge takes to perform (it cannot have been recorded
+    after the challenge was issued), not later than LIVENESS_UPLOAD_GRACE_SECONDS after it expired.
+    recorded_at is the phone's word for when recording started, refused outside the same window.
+    Each challenge takes one clip. An upload with the same bytes as any earlier one is marked.
+    """
     require(actor, "checkin.respond", checkin)
     if not data:
         raise MediaRefused(_("The file was empty. Try again."))
@@ -597,16 +621,18 @@ def checkin_media_add(*, actor: Any, checkin: CheckIn, data: bytes, challenge: s
     limit = settings.CHECKIN_VIDEO_MAX_BYTES if is_video else settings.CHECKIN_PHOTO_MAX_BYTES
     if len(data) > limit:
         raise MediaRefused(_("The file is too large. Record a shorter video or take the photo again."))
-    if is_video and challenge not in CHALLENGES:
-        raise MediaRefused(_("We did not ask you for a move yet. Press Start to try again."))
     problem = biometrics().media_problem(data, is_video=is_video)
     if problem:  # a broken file is refused here, before it uses one of the person's tries
         raise MediaRefused(_(biometrics().CHECKIN_MESSAGES[problem]))
+    challenge = _challenge_for_clip(checkin, challenge_nonce, recorded_at) if is_video else None
+    sha256 = hashlib.sha256(data).hexdigest()
     with transaction.atomic():
         locked = CheckIn.objects.select_for_update().get(pk=checkin.pk)
         _open_check(locked)
         if locked.face_attempts >= settings.CHECKIN_FACE_ATTEMPTS_MAX:
             raise MediaRefused(_("You have used all your tries. You can send your check-in without a face match."))
+        if challenge is not None and not cache.delete(CHALLENGE_CACHE_KEY.format(checkin_id=checkin.pk)):
+            raise MediaRefused(_("This video was already sent. Press Start to record a new one."))
         locked.face_attempts += 1
         locked.save(update_fields=["face_attempts"])
         media = CheckInMedia(
@@ -614,9 +640,14 @@ def checkin_media_add(*, actor: Any, checkin: CheckIn, data: bytes, challenge: s
             kind=MediaKind.VIDEO if is_video else MediaKind.PHOTO,
             content_type=content_type,
             size_bytes=len(data),
-            sha256=hashlib.sha256(data).hexdigest(),
+            sha256=sha256,
             attempt=locked.face_attempts,
-            challenge=challenge if is_video else "",
+            challenge_data=challenge.to_dict() if challenge else {},
+            challenge_nonce=challenge.nonce if challenge else "",
+            recorded_at=recorded_at if challenge else None,
+            seen_before=CheckInMedia.objects.filter(sha256=sha256, kind__in=[MediaKind.PHOTO, MediaKind.VIDEO])
+            .order_by("uploaded_at")
+            .first(),
         )
         media.file.save("upload", ContentFile(data), save=False)
         media.save()
@@ -627,11 +658,35 @@ def checkin_media_add(*, actor: Any, checkin: CheckIn, data: bytes, challenge: s
             action=AuditAction.CHECKIN_MEDIA_ADDED,
             person=locked.person,
             target=media,
-            data={"kind": media.kind, "bytes": len(data), "attempt": media.attempt},
+            data={
+                "kind": media.kind,
+                "bytes": len(data),
+                "attempt": media.attempt,
+                "nonce": media.challenge_nonce,
+                "seen_before": media.seen_before_id,
+            },
         )
         transaction.on_commit(lambda: _verification_enqueue(verification.pk))
     checkin.face_attempts = locked.face_attempts
     return media
+
+
+def _challenge_for_clip(checkin: CheckIn, nonce: str, recorded_at: datetime | None) -> Any:
+    """The issued challenge this clip was recorded for, or MediaRefused in plain words."""
+    issued = checkin_challenge_issued(checkin)
+    if issued is None or not nonce or not secrets.compare_digest(nonce, issued.nonce):
+        raise MediaRefused(_("This video was not made for the moves we asked. Press Start to try again."))
+    now = timezone.now()
+    performed = timedelta(milliseconds=issued.duration_ms)
+    grace = timedelta(seconds=settings.LIVENESS_UPLOAD_GRACE_SECONDS)
+    skew = timedelta(seconds=settings.LIVENESS_CLOCK_SKEW_SECONDS)
+    if now > issued.expires_at + grace or (recorded_at is not None and recorded_at > issued.expires_at + skew):
+        raise MediaRefused(_("The time for this video ran out. Press Start to try again."))
+    # The server's own clock: a clip cannot arrive sooner than the moves take (a second's slack).
+    too_soon = now < issued.issued_at + performed - timedelta(seconds=1)
+    if too_soon or (recorded_at is not None and recorded_at < issued.issued_at - skew):
+        raise MediaRefused(_("This video was recorded before we asked for the moves. Press Start to try again."))
+    return issued
 
 
 def checkin_location_save(
@@ -737,9 +792,11 @@ def verification_run(verification_id: int) -> dict[str, Any]:
             data = handle.read()
         engine = biometrics()
         if media.kind == MediaKind.VIDEO:
-            result = engine.verify_video(template, data, media.challenge, enrolment.engine)
+            challenge = liveness_engine().Challenge.from_dict(media.challenge_data)
+            result = engine.verify_video(template, data, challenge, enrolment.engine)
         else:
             result = engine.verify_photo(template, data, enrolment.engine)
+        fingerprint = engine.perceptual_hash(data, is_video=media.kind == MediaKind.VIDEO)
         heard = _voice_check(enrolment, media, data)
     except Exception as error:
         logger.exception("Verification %s failed", verification_id)
@@ -792,14 +849,15 @@ def verification_run(verification_id: int) -> dict[str, Any]:
             verification.liveness_passed = liveness.passed
             verification.liveness_reason = liveness.reason_code[:50]
             verification.liveness_message = liveness.message[:300]
-            verification.yaw_start_deg = liveness.yaw_start_deg
-            verification.yaw_peak_deg = liveness.yaw_peak_deg
-            verification.challenge = liveness.challenge
+            verification.liveness_details = liveness.details()
+            verification.liveness_engine = liveness.engine[:100]
+            verification.liveness_model_version = liveness.model_version[:200]
         verification.media_problem = (result.media_problem or "")[:50]
         verification.message = (result.message or "")[:300]
         verification.timings_ms = dict(result.timings_ms)
         verification.finished_at = timezone.now()
         locked = CheckIn.objects.select_for_update().get(pk=checkin.pk)
+        _fingerprint_save(media, fingerprint)
         verification.location_line = locked.location_line
         _voice_apply(verification, heard)
         verification.save()
@@ -868,6 +926,43 @@ def checkin_cancel(*, actor: Any, checkin: CheckIn, reason: str) -> CheckIn:
 
 
 # --- Helpers ------------------------------------------------------------------------------------
+
+
+def liveness_engine() -> ModuleType:
+    """The liveness module: challenges and their checks (imported late, like the face engines)."""
+    from onward.biometrics import liveness
+
+    return liveness
+
+
+def _fingerprint_save(media: CheckInMedia, fingerprint: str) -> None:
+    """Keep the media's perceptual hash, and mark it if an earlier upload in any check-in looks the same."""
+    if not fingerprint:
+        return
+    value = int(fingerprint, 16)
+    bands = [(band, (value >> (16 * band)) & 0xFFFF) for band in range(4)]
+    match = Q()
+    for band, part in bands:
+        match |= Q(band=band, value=part)
+    candidates = (
+        CheckInMedia.objects.filter(pk__in=MediaFingerprint.objects.filter(match).values("media_id"))
+        .exclude(pk=media.pk)
+        .exclude(perceptual_hash="")
+        .order_by("uploaded_at")
+        .values_list("pk", "perceptual_hash")
+    )
+    near = [
+        pk
+        for pk, other in candidates
+        if bin(value ^ int(other, 16)).count("1") <= settings.CHECKIN_MEDIA_SIMILAR_MAX_BITS
+    ]
+    media.perceptual_hash = fingerprint
+    fields = ["perceptual_hash"]
+    if media.seen_before_id is None and near:
+        media.seen_before_id = near[0]
+        fields.append("seen_before")
+    media.save(update_fields=fields)
+    MediaFingerprint.objects.bulk_create([MediaFingerprint(media=media, band=b, value=v) for b, v in bands])
 
 
 def voice_engine() -> ModuleType:
@@ -1069,6 +1164,8 @@ def _flags_refresh(checkin: CheckIn) -> None:
     elif checkin.location_verdict != LocationVerdict.AT_ADDRESS:
         reasons.append(LOCATION_FLAGS[LocationVerdict(checkin.location_verdict)])
     reasons.extend(_voice_flags(checkin))
+    if checkin.media.filter(seen_before__isnull=False).exists():
+        reasons.append(FlagReason.MEDIA_SEEN_BEFORE)
     checkin.flag_reasons = [str(reason) for reason in reasons]
     checkin.flagged = bool(reasons)
 

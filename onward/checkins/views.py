@@ -232,6 +232,7 @@ def checkin_review(request: HttpRequest, checkin_id: int) -> HttpResponse:
     verifications = list(checkin.verifications.select_related("media").order_by("created_at"))
     for verification in verifications:
         verification.words = selectors.score_in_words(verification.distance, verification.decision)  # type: ignore[attr-defined]
+        verification.liveness = selectors.liveness_report(verification)  # type: ignore[attr-defined]
     context = {
         "checkin": checkin,
         "flags": flag_reasons_described(checkin.flag_reasons),
@@ -241,6 +242,7 @@ def checkin_review(request: HttpRequest, checkin_id: int) -> HttpResponse:
         "answers": answers,
         "verifications": verifications,
         "frames": selectors.best_frames(checkin),
+        "trace_size": (selectors.TRACE_WIDTH, selectors.TRACE_HEIGHT),
         "face_words": selectors.score_in_words(checkin.face_distance, checkin.face_decision),
         "has_reference": bool(checkin.enrolment.reference_photo),
         "may_decide": checkin.state == State.SUBMITTED,
@@ -284,7 +286,9 @@ def statistics(request: HttpRequest) -> HttpResponse:
 # The page's script does each step through the API (onward/api/checkins.py). Without the script,
 # the page's own forms post here, to the same services, and come back to the page.
 
-PERSON_STEPS = ("answers", "media", "location", "submit")
+# No "media" step: a check-in video is recorded live by the page's camera script for a challenge and
+# sent through the API; the page takes no files from the phone's gallery.
+PERSON_STEPS = ("answers", "location", "submit")
 
 
 @permission("person.self")
@@ -317,7 +321,7 @@ def person_sent(request: HttpRequest, checkin_id: int) -> HttpResponse:
 
 
 def _person_step(request: HttpRequest, checkin: CheckIn | None) -> HttpResponse:
-    """One step sent by the page's plain form (no script): answers, a photo, the position, or the send."""
+    """One step sent by the page's plain form (no script): answers, the position, or the send."""
     step = request.POST.get("step", "")
     if checkin is None or step not in PERSON_STEPS:
         messages.error(request, _("This check-in has already been sent or has closed."))
@@ -326,20 +330,6 @@ def _person_step(request: HttpRequest, checkin: CheckIn | None) -> HttpResponse:
         if step == "answers":
             services.checkin_answers_save(actor=request.user, checkin=checkin, answers=_answers_from(request, checkin))
             messages.success(request, _("Your answers are saved."))
-        elif step == "media":
-            upload = request.FILES.get("media")
-            if upload is None:
-                raise services.MediaRefused(_("Choose a photo to send."))
-            limit = max(settings.CHECKIN_VIDEO_MAX_BYTES, settings.CHECKIN_PHOTO_MAX_BYTES)
-            if upload.size is not None and upload.size > limit:
-                raise services.MediaRefused(_("The file is too large. Record a shorter video or take the photo again."))
-            services.checkin_media_add(
-                actor=request.user,
-                checkin=checkin,
-                data=upload.read(),
-                challenge=selectors.checkin_challenge_issued(checkin),
-            )
-            messages.success(request, _("Thank you. We are checking your photo now."))
         elif step == "location":
             form = LocationForm(request.POST)
             if not form.is_valid():

@@ -113,6 +113,7 @@ class AuditAction(TextChoices):
     CHECKIN_EXPIRED = "checkin.expired", _("A check-in was missed")
     CHECKIN_LOCATION_SHARED = "checkin.location_shared", _("Shared their location for a check-in")
     CHECKIN_MEDIA_ADDED = "checkin.media_added", _("Added a photo or video to a check-in")
+    CHECKIN_CHALLENGE_ISSUED = "checkin.challenge_issued", _("Was given the moves and colours for a check-in video")
     CHECKIN_MEDIA_DELETED = "checkin.media_deleted", _("Deleted a check-in's photos and videos")
     CHECKIN_MEDIA_VIEWED = "checkin.media_viewed", _("Viewed a check-in photo or video")
     CHECKIN_MISSED_CLOSED = "checkin.missed_closed", _("Closed a missed check-in")

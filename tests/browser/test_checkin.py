@@ -1,7 +1,13 @@
 """The remote check-in, end to end in headless Chromium: the invitation link and date of birth, the
-questions, a 4-second clip from a fake camera showing a real head turn, the phone's position, the
-send (each step through /api/v1/me/check-ins/… with the page's session and CSRF token); then the
-practitioner reviews it. Every page is checked by `page_check` (axe-core included)."""
+questions, the challenge video (the page fills the screen with each step's colour and move on time
+while it records from the camera, then sends the clip with the challenge's nonce), the phone's
+position, the send (each step through /api/v1/me/check-ins/… with the page's session and CSRF token);
+then the practitioner reviews it, with each liveness step. Every page is checked by `page_check`.
+
+Chromium's fake camera plays a SYNTHETIC clip (rendered from a fixture photo by
+onward/biometrics/tests/render.py) in a loop from when the camera opens, so it cannot keep time with
+the challenge: this test checks the capture page and the path of the clip, not that liveness passes
+(onward/biometrics/tests/test_verify_video.py does that)."""
 
 import datetime as dt
 import re
@@ -14,7 +20,9 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from onward.accounts.tests.factories import TEST_PASSWORD, totp_code
-from onward.biometrics.tests.clips import fake_camera_y4m
+from onward.biometrics import liveness
+from onward.biometrics.tests import render
+from onward.biometrics.tests.clips import y4m
 from onward.checkins import services
 from onward.checkins.models import State
 from onward.checkins.tests.factories import questionnaire_ensure
@@ -29,6 +37,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 FIXTURES = Path(__file__).resolve().parents[2] / "onward" / "biometrics" / "tests" / "fixtures"
 HOME = (53.8008, -1.5491)
+CHALLENGE = liveness.challenge_new(seed=31)
 
 
 @pytest.fixture(autouse=True)
@@ -38,9 +47,9 @@ def questionnaire(transactional_db: None) -> None:
 
 @pytest.fixture
 def camera_page(browser: Browser, live_server: Any, tmp_path: Path) -> Any:
-    """A second Chromium whose camera plays a head turn to the person's left, at home."""
-    clip = tmp_path / "turn-left.y4m"
-    clip.write_bytes(fake_camera_y4m("turn_left"))
+    """A second Chromium whose camera plays a rendered person doing a challenge, at home."""
+    clip = tmp_path / "person.y4m"
+    clip.write_bytes(y4m(render.genuine_frames("obama_1", CHALLENGE, fps=10), 10))
     chromium = browser.browser_type.launch(
         executable_path=CHROMIUM_PATH,
         args=[
@@ -90,7 +99,9 @@ def test_a_person_checks_in_from_their_phone_and_the_practitioner_reviews_it(
     checkin, _ = services.checkin_create(enrolment=enrolment, due_date=timezone.localdate())
     invitation = OutboxMessage.objects.filter(person=person, channel="in_app").latest("created_at")
     link = re.search(r"(/me/link/[^/\s]+/)", invitation.body).group(1)
-    monkeypatch.setattr(services, "CHALLENGES", ("turn_left",))  # the camera plays a turn to the left
+    # The server issues the challenge the fake camera's clip was rendered for (new times, same steps).
+    real_challenge_new = liveness.challenge_new
+    monkeypatch.setattr(liveness, "challenge_new", lambda **kwargs: real_challenge_new(seed=31))
 
     # The link and date of birth open the check-in.
     tab = camera_page
@@ -114,13 +125,27 @@ def test_a_person_checks_in_from_their_phone_and_the_practitioner_reviews_it(
     tab.get_by_role("button", name="Save my answers").click()  # through the API, with the page's CSRF token
     expect(tab.get_by_text("Your answers are saved.")).to_be_visible()
 
-    # 2. The camera: a 4-second clip of the asked turn, sent at once, checked while the page waits.
-    expect(tab.locator(".onward-camera__status")).to_have_text("Look at the camera, then press Start.")
+    # 2. The camera: no file picker; the challenge fills the screen with its colours and moves on time.
+    assert tab.locator('#face input[type="file"]').count() == 0
+    expect(tab.locator(".onward-camera__status")).to_have_text(
+        "Hold your phone in front of your face, then press Start."
+    )
     tab.get_by_role("button", name="Start").click()
-    expect(tab.locator(".onward-camera__challenge")).to_contain_text("turn your head to your left")
+    overlay = tab.locator(".onward-challenge")
+    first, second = CHALLENGE.steps[0], CHALLENGE.steps[1]
+    expect(overlay).to_have_css("background-color", "rgb({}, {}, {})".format(*first.screen_rgb))
+    expect(overlay.locator(".onward-challenge__move")).to_have_text(str(liveness.MOVE_WORDS[first.move]))
+    expect(overlay.locator(".onward-challenge__say")).to_contain_text(" ".join(CHALLENGE.digits))
+    expect(overlay).to_have_css("background-color", "rgb({}, {}, {})".format(*second.screen_rgb))
+    expect(overlay.locator(".onward-challenge__move")).to_have_text(str(liveness.MOVE_WORDS[second.move]))
+    expect(overlay).to_have_count(0, timeout=20_000)  # gone when the recording ends
     expect(tab.locator(".onward-camera__status")).to_contain_text("checking", timeout=20_000)
+    media = checkin.media.get()
+    assert media.challenge_nonce == CHALLENGE.nonce
+    assert media.recorded_at is not None
+    assert abs((media.recorded_at - media.uploaded_at).total_seconds()) < 30
     call_command("run_worker", "--batch")  # the worker that runs beside the web server in production
-    expect(tab.locator(".onward-camera__status")).to_have_text("Thank you. We could see it is you.", timeout=30_000)
+    expect(tab.locator(".onward-camera__status")).not_to_contain_text("checking", timeout=30_000)
 
     # 3. Where they are, with their agreement.
     tab.get_by_label("I agree to share my location for this check-in").check()
@@ -135,7 +160,8 @@ def test_a_person_checks_in_from_their_phone_and_the_practitioner_reviews_it(
     assert checkin.state == State.SUBMITTED
     verification = checkin.verifications.latest("created_at")
     assert verification.decision == "match"
-    assert verification.liveness_passed is True
+    assert verification.liveness_checked
+    assert len(verification.liveness_details["steps"]) == len(CHALLENGE.steps)
 
     # The practitioner reviews it.
     page.goto("/sign-in/")
@@ -152,6 +178,10 @@ def test_a_person_checks_in_from_their_phone_and_the_practitioner_reviews_it(
     page.get_by_role("link", name=re.compile(person.last_name)).first.click()
     page_check(page)
     expect(page.get_by_role("main")).to_contain_text("match", ignore_case=True)
+    expect(page.get_by_test_id("liveness-summary")).to_contain_text("Liveness")
+    expect(page.get_by_role("table", name="Each step the person was asked to do").locator("tbody tr")).to_have_count(
+        len(CHALLENGE.steps)
+    )
     page.get_by_label("Match", exact=True).check()
     page.get_by_role("button", name="Record decision").click()
     expect(page.get_by_text("Your decision is recorded.")).to_be_visible()

@@ -41,7 +41,8 @@ def turned(name: str, yaw_deg: float) -> np.ndarray:
 
 
 def turn_frames(name: str, to_yaw_deg: float, seconds: float = 3.0, fps: int = CLIP_FPS) -> list[np.ndarray]:
-    """Hold still half a second, turn smoothly over 1.5 s, hold the turn: a real head turn."""
+    """Hold still half a second, turn smoothly over 1.5 s, hold the turn: synthetic.py's 2D warp of one
+    still photo. An ATTACK (a photo made to look as if it turned), not a real head turn."""
     count = round(seconds * fps)
     frames = []
     for i in range(count):
@@ -95,15 +96,8 @@ def on_camera_canvas(rgb: np.ndarray, width: int = 640, height: int = 480, share
     return canvas
 
 
-def fake_camera_y4m(challenge: str, name: str = "obama_1", fps: int = 10) -> bytes:
-    """A Y4M file for Chromium's --use-file-for-fake-video-capture that shows the asked head turn.
-
-    Chromium plays it unmirrored and in a loop: half a second facing the camera, a 1.5 s turn, a
-    one-second hold. Any 3-second recording of it contains a turn from the front (see engines.py for
-    which way "turn_left" moves the nose in the frame).
-    """
-    turn_deg = {"turn_left": 30.0, "turn_right": -30.0}[challenge]
-    frames = [on_camera_canvas(frame, 480, 360) for frame in turn_frames(name, turn_deg, seconds=3.0, fps=fps)]
+def y4m(frames: list[np.ndarray], fps: int) -> bytes:
+    """Frames as an uncompressed Y4M file (4:2:0), which Chromium's fake camera plays in a loop."""
     height, width = frames[0].shape[:2]
     chunks = [f"YUV4MPEG2 W{width} H{height} F{fps}:1 Ip A1:1 C420jpeg\n".encode()]
     for rgb in frames:

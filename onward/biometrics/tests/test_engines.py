@@ -25,9 +25,11 @@ class AlwaysSameVerifier:
         return 0.55
 
 
-def test_the_default_engines_are_dlib_and_head_turn():
+def test_the_default_engines_are_dlib_and_the_challenge_checker():
+    from onward.biometrics.liveness import ChallengeLivenessChecker
+
     assert isinstance(engines.face_verifier(), engines.DlibFaceVerifier)
-    assert isinstance(engines.liveness_checker(), engines.HeadTurnLivenessChecker)
+    assert isinstance(engines.liveness_checker(), ChallengeLivenessChecker)
 
 
 def test_models_load_once_per_process():

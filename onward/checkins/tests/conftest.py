@@ -1,7 +1,9 @@
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from onward.organisations.models import Role
 from onward.people.models import AssignmentRole
@@ -55,3 +57,34 @@ def _questionnaire(request: pytest.FixtureRequest) -> None:
     from onward.checkins.tests.factories import questionnaire_ensure
 
     questionnaire_ensure()
+
+
+class Clock:
+    """Django's clock (timezone.now) moved forward by `advance`: for a clip that takes seconds to record."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta(0)
+
+    def advance(self, seconds: float) -> None:
+        self.offset += timedelta(seconds=seconds)
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    moved = Clock()
+    real_now = timezone.now
+    monkeypatch.setattr(timezone, "now", lambda: real_now() + moved.offset)
+    return moved
+
+
+def clip_for_challenge(account: Any, checkin: Any, clock: Clock, make_clip: Any) -> Any:
+    """Ask for a challenge as the page does, record make_clip(challenge) for it, and send it after the
+    challenge's length has passed (as it would in life); returns the CheckInMedia."""
+    from onward.checkins import services
+
+    challenge = services.checkin_challenge_issue(actor=account, checkin=checkin)
+    clip = make_clip(challenge)
+    clock.advance(challenge.duration_ms / 1000 + 2)
+    return services.checkin_media_add(
+        actor=account, checkin=checkin, data=clip, challenge_nonce=challenge.nonce, recorded_at=challenge.issued_at
+    )

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from onward.accounts.services import device_token_create, person_account_ensure
 from onward.audit.models import AuditEvent
-from onward.biometrics.tests.clips import encode_clip, turn_frames
+from onward.biometrics.tests.clips import encode_clip, still_frames
 from onward.checkins import services
 from onward.checkins.models import Answer, CheckIn, CheckInMedia, State
 from onward.checkins.tests.conftest import HOME
@@ -41,10 +41,10 @@ class Phone:
         send = getattr(self.client, method)
         return send(path, body, content_type="application/json", headers=self.headers)
 
-    def upload(self, path: str, data: bytes, name: str = "me.jpg") -> Any:
+    def upload(self, path: str, data: bytes, name: str = "me.jpg", **fields: str) -> Any:
         from django.core.files.uploadedfile import SimpleUploadedFile
 
-        return self.client.post(path, {"media": SimpleUploadedFile(name, data)}, headers=self.headers)
+        return self.client.post(path, {"media": SimpleUploadedFile(name, data), **fields}, headers=self.headers)
 
 
 @pytest.fixture
@@ -110,30 +110,41 @@ def test_a_person_checks_in_from_their_phone_through_the_api(case, photo):
 
 
 @pytest.mark.django_db
-def test_a_clip_is_judged_against_the_move_the_server_gave(case, photo, monkeypatch):
+def test_a_clip_carries_the_nonce_of_the_challenge_the_server_gave(case, photo, clock):
     enrolment = services.enrolment_save(
         actor=case["practitioner"], person=case["person"], details=DETAILS, photo=photo("obama_2.jpg")
     )
     checkin = CheckInFactory(enrolment=enrolment, person=case["person"])
     phone = Phone(case["person"])
-    clip = encode_clip(turn_frames("obama_1", 30.0))
+    clip = encode_clip(still_frames("obama_1"))
     unasked = phone.upload(_api(checkin, "media"), clip, "clip.webm")
     assert unasked.status_code == 400
-    assert unasked.json() == {"detail": "We did not ask you for a move yet. Press Start to try again."}
+    assert unasked.json() == {"detail": "This video was not made for the moves we asked. Press Start to try again."}
 
-    monkeypatch.setattr(services, "CHALLENGES", ("turn_left",))
-    move = phone.json("post", _api(checkin, "challenge"), {})
-    assert move.status_code == 200
-    assert move.json() == {"move": "turn_left", "instruction": "Now turn your head to your left, then look back"}
-    uploaded = phone.upload(_api(checkin, "media"), clip, "clip.webm")
+    asked = phone.json("post", _api(checkin, "challenge"), {})
+    assert asked.status_code == 200
+    challenge = asked.json()
+    assert set(challenge) == {"nonce", "issued_at", "expires_at", "steps", "digits"}
+    assert len(challenge["steps"]) >= 4
+    assert len(challenge["digits"]) == 6
+    first = challenge["steps"][0]
+    assert first["start_ms"] == 0
+    assert first["move"] in {"turn_left", "turn_right", "look_up", "look_down", "blink", "hold_still"}
+    assert len(first["screen_rgb"]) == 3
+    assert first["instruction"]
+    clock.advance(10)
+    uploaded = phone.upload(_api(checkin, "media"), clip, "clip.webm", challenge_nonce=challenge["nonce"])
     assert uploaded.status_code == 202
     assert uploaded.json()["kind"] == "video"
     media = CheckInMedia.objects.get(checkin=checkin)
-    assert media.challenge == "turn_left"
+    assert media.challenge_nonce == challenge["nonce"]
+    assert [s["move"] for s in media.challenge_data["steps"]] == [s["move"] for s in challenge["steps"]]
+    again = phone.upload(_api(checkin, "media"), clip, "clip.webm", challenge_nonce=challenge["nonce"])
+    assert again.status_code == 400  # one clip per challenge
     services.verification_run(checkin.verifications.get().pk)
     face = phone.get(_api(checkin, "status")).json()["face"]
-    assert (face["status"], face["matched"]) == ("done", True)
-    assert checkin.verifications.get().liveness_passed is True
+    assert (face["status"], face["matched"]) == ("done", True)  # the right face...
+    assert checkin.verifications.get().liveness_passed is False  # ...but a still photo
 
 
 @pytest.mark.django_db
@@ -237,8 +248,8 @@ def test_without_the_script_the_page_forms_still_work(open_checkin, case, person
     answered = client.post("/me/check-in/", {"step": "answers", **ANSWERS})
     assert answered.status_code == 302
     assert Answer.objects.filter(checkin=open_checkin).count() == 4
-    refused = client.post("/me/check-in/", {"step": "media"}, follow=True)
-    assert "Choose a photo to send." in refused.content.decode()
+    page = client.get("/me/check-in/").content.decode()
+    assert 'type="file"' not in page  # check-in media only from the live camera, by the page's script
     sent = client.post("/me/check-in/", {"step": "submit", "idempotency_key": "page-key-1"})
     assert sent.status_code == 302
     assert sent["Location"] == f"/me/check-in/{open_checkin.pk}/sent/"

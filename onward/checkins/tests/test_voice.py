@@ -9,6 +9,7 @@ from onward.audit.models import AuditEvent
 from onward.biometrics.tests.voices import clip_with_sound, enrolment_phrases, samples_of, wav_bytes
 from onward.checkins import services
 from onward.checkins.models import Enrolment, VerificationStatus, VoiceStatus
+from onward.checkins.tests.conftest import clip_for_challenge
 from onward.checkins.tests.factories import CheckInFactory, EnrolmentFactory
 from onward.core.crypto import decrypt_bytes
 
@@ -20,10 +21,10 @@ def _enrolment(case) -> Enrolment:
     return EnrolmentFactory(person=case["person"], engine="dlib-resnet-v1")
 
 
-def _clip_checked(case, enrolment, clip: bytes):
+def _clip_checked(case, enrolment, clip: bytes, clock):
     account = person_account_ensure(case["person"])
     checkin = CheckInFactory(enrolment=enrolment, person=case["person"])
-    media = services.checkin_media_add(actor=account, checkin=checkin, data=clip, challenge="turn_left")
+    media = clip_for_challenge(account, checkin, clock, lambda challenge: clip)
     services.verification_run(media.verification.pk)
     media.verification.refresh_from_db()
     return media.verification
@@ -72,7 +73,7 @@ def test_only_their_practitioner_may_enrol_a_voice(case):
 
 
 @pytest.mark.django_db
-def test_a_person_who_cannot_speak_or_hear_is_enrolled_without_voice_with_the_reason(case):
+def test_a_person_who_cannot_speak_or_hear_is_enrolled_without_voice_with_the_reason(case, clock):
     enrolment = services.voice_enrol(
         actor=case["practitioner"], enrolment=_enrolment(case), phrases=enrolment_phrases("awb")
     )
@@ -90,19 +91,19 @@ def test_a_person_who_cannot_speak_or_hear_is_enrolled_without_voice_with_the_re
     event = AuditEvent.objects.get(action="checkin.voice_exempted", person=case["person"])
     assert event.reason == "Profoundly deaf; uses British Sign Language."
     # Their check-in clips are not listened to.
-    verification = _clip_checked(case, enrolment, clip_with_sound(samples_of("awb", "digits_1")))
+    verification = _clip_checked(case, enrolment, clip_with_sound(samples_of("awb", "digits_1")), clock)
     assert verification.status == VerificationStatus.DONE
     assert not verification.voice_checked
     assert verification.voice_decision == ""
 
 
 @pytest.mark.django_db
-def test_the_check_in_clip_is_heard_and_the_result_kept_on_the_verification(case):
+def test_the_check_in_clip_is_heard_and_the_result_kept_on_the_verification(case, clock):
     enrolment = services.voice_enrol(
         actor=case["practitioner"], enrolment=_enrolment(case), phrases=enrolment_phrases("rms")
     )
 
-    verification = _clip_checked(case, enrolment, clip_with_sound(samples_of("rms", "digits_2")))
+    verification = _clip_checked(case, enrolment, clip_with_sound(samples_of("rms", "digits_2")), clock)
 
     assert verification.status == VerificationStatus.DONE
     assert verification.voice_checked
@@ -117,24 +118,24 @@ def test_the_check_in_clip_is_heard_and_the_result_kept_on_the_verification(case
 
 
 @pytest.mark.django_db
-def test_another_voice_is_kept_as_no_match(case):
+def test_another_voice_is_kept_as_no_match(case, clock):
     enrolment = services.voice_enrol(
         actor=case["practitioner"], enrolment=_enrolment(case), phrases=enrolment_phrases("rms")
     )
 
-    verification = _clip_checked(case, enrolment, clip_with_sound(samples_of("slt", "digits_2")))
+    verification = _clip_checked(case, enrolment, clip_with_sound(samples_of("slt", "digits_2")), clock)
 
     assert verification.voice_decision == "no_match"
     assert verification.voice_similarity < 0.7
 
 
 @pytest.mark.django_db
-def test_a_clip_without_sound_is_a_retry_not_a_mismatch(case):
+def test_a_clip_without_sound_is_a_retry_not_a_mismatch(case, clock):
     enrolment = services.voice_enrol(
         actor=case["practitioner"], enrolment=_enrolment(case), phrases=enrolment_phrases("rms")
     )
 
-    verification = _clip_checked(case, enrolment, clip_with_sound(None))
+    verification = _clip_checked(case, enrolment, clip_with_sound(None), clock)
 
     assert verification.voice_checked
     assert verification.voice_decision == "retry"
@@ -157,13 +158,13 @@ def test_the_voice_template_is_deleted_when_supervision_ends(case):
 
 
 @pytest.mark.django_db
-def test_the_reviewer_sees_the_voice_result_of_each_try(case, staff_client):
+def test_the_reviewer_sees_the_voice_result_of_each_try(case, clock, staff_client):
     from django.urls import reverse
 
     enrolment = services.voice_enrol(
         actor=case["practitioner"], enrolment=_enrolment(case), phrases=enrolment_phrases("rms")
     )
-    verification = _clip_checked(case, enrolment, clip_with_sound(samples_of("rms", "digits_1")))
+    verification = _clip_checked(case, enrolment, clip_with_sound(samples_of("rms", "digits_1")), clock)
     account = person_account_ensure(case["person"])
     services.checkin_answers_save(actor=account, checkin=verification.checkin, answers=ANSWERS)
     services.checkin_submit(actor=account, checkin=verification.checkin, idempotency_key="voice-review")
@@ -233,14 +234,14 @@ def test_the_enrolment_page_records_a_person_without_voice(case, staff_client):
 
 
 @pytest.mark.django_db
-def test_a_different_voice_flags_the_check_in_for_review_and_a_match_does_not(case):
+def test_a_different_voice_flags_the_check_in_for_review_and_a_match_does_not(case, clock):
     enrolment = services.voice_enrol(
         actor=case["practitioner"], enrolment=_enrolment(case), phrases=enrolment_phrases("rms")
     )
     account = person_account_ensure(case["person"])
     flags = {}
     for speaker in ("rms", "slt"):
-        verification = _clip_checked(case, enrolment, clip_with_sound(samples_of(speaker, "digits_1")))
+        verification = _clip_checked(case, enrolment, clip_with_sound(samples_of(speaker, "digits_1")), clock)
         services.checkin_answers_save(actor=account, checkin=verification.checkin, answers=ANSWERS)
         submitted = services.checkin_submit(actor=account, checkin=verification.checkin, idempotency_key=speaker)
         flags[speaker] = submitted.flag_reasons

@@ -2,9 +2,10 @@
 // each step goes through the JSON API (onward/api/checkins.py) with the browser's session and the
 // page's CSRF token, and the page stays where it is:
 //   - the questions: PUT {answers} to the form's data-api-url;
-//   - the camera asks for the move to do (data-challenge-url), records a short clip (or, where the
-//     browser cannot record video, takes a photo), sends it as multipart "media" and asks
-//     data-status-url for the face result until it is ready;
+//   - the camera asks for a challenge (data-challenge-url), records a clip from the live camera while
+//     the whole screen shows each step's colour and move on time, sends it as multipart "media" with
+//     the challenge's nonce, and asks data-status-url for the face result until it is ready. There is
+//     no file picker: a browser that cannot record says so, and the check-in can be sent without;
 //   - the location step asks for the phone's position once the person agrees, then sends it;
 //   - sending retries after a lost connection with the same idempotency key, so a retry never makes
 //     a second check-in, then opens data-sent-url.
@@ -13,6 +14,8 @@
 const RETRY_DELAYS_MS = [1000, 3000, 7000, 15000];
 const STATUS_POLL_MS = 2000;
 const STATUS_POLLS_MAX = 60;
+const LEAD_MS = 300; // recording starts this long before the first step is shown
+const TAIL_MS = 400; // and goes on this long after the last
 
 export function initCheckinSteps(form) {
   const step = form.dataset.onwardStep;
@@ -23,36 +26,32 @@ export function initCheckinSteps(form) {
 
 export function initCamera(root) {
   const form = root.closest("form");
-  const input = root.querySelector('input[type="file"]');
-  if (!form || !input || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
-    return; // keep the plain file input: the phone's own camera app takes over
+  const canRecord =
+    navigator.mediaDevices && navigator.mediaDevices.getUserMedia && typeof MediaRecorder !== "undefined" && pickVideoType() !== "";
+  if (!form || !canRecord) {
+    return; // the page's words stay: this browser cannot record; the check-in can be sent without a video
   }
-  const seconds = Number(root.dataset.seconds || "4");
   const texts = readTexts(root);
-  const canRecord = typeof MediaRecorder !== "undefined" && pickVideoType() !== "";
+  root.querySelector(".onward-camera__cannot")?.setAttribute("hidden", "");
 
   const ui = document.createElement("div");
   ui.className = "onward-camera";
   ui.innerHTML = `
     <video class="onward-camera__preview" autoplay muted playsinline aria-label="${escapeHtml(texts.preview)}"></video>
-    <p class="govuk-body-l onward-camera__challenge" aria-live="assertive"></p>
     <p class="govuk-body onward-camera__status" role="status" aria-live="polite"></p>
-    <button type="button" class="govuk-button onward-button-large onward-camera__start">${escapeHtml(canRecord ? texts.record : texts.photo)}</button>
-    <button type="button" class="govuk-button govuk-button--secondary onward-camera__retake" hidden>${escapeHtml(texts.retake)}</button>`;
+    <button type="button" class="govuk-button onward-button-large onward-camera__start">${escapeHtml(texts.record)}</button>`;
   root.prepend(ui);
   const video = ui.querySelector("video");
   const status = ui.querySelector(".onward-camera__status");
-  const challenge = ui.querySelector(".onward-camera__challenge");
   const start = ui.querySelector(".onward-camera__start");
-  const retake = ui.querySelector(".onward-camera__retake");
-  const fallback = [input.closest(".govuk-form-group"), root.querySelector(".onward-camera__fallback-send")];
-  fallback.forEach((element) => element?.setAttribute("hidden", ""));
 
   let stream = null;
   start.disabled = true; // until the camera is on
   showCameraStep(root, "starting");
+  const constraints = { facingMode: "user", width: { ideal: 640 }, height: { ideal: 480 } };
   navigator.mediaDevices
-    .getUserMedia({ video: { facingMode: "user", width: { ideal: 640 }, height: { ideal: 480 } }, audio: false })
+    .getUserMedia({ video: constraints, audio: true })
+    .catch(() => navigator.mediaDevices.getUserMedia({ video: constraints, audio: false }))
     .then((s) => {
       stream = s;
       video.srcObject = s;
@@ -61,10 +60,8 @@ export function initCamera(root) {
       showCameraStep(root, "ready");
     })
     .catch(() => {
-      // No camera, or the person said no: show the plain file input again.
-      delete root.dataset.cameraStep;
-      ui.remove();
-      fallback.forEach((element) => element?.removeAttribute("hidden"));
+      status.textContent = texts.noCamera;
+      showCameraStep(root, "done"); // nothing to press: the check-in can be sent without a video
     });
 
   start.addEventListener("click", async () => {
@@ -73,55 +70,94 @@ export function initCamera(root) {
     showCameraStep(root, "busy");
     let next = "ready";
     try {
-      let file;
-      if (canRecord) {
-        const move = await callApi(form, root.dataset.challengeUrl, { method: "POST" });
-        if (!move.ok) {
-          status.textContent = errorText(move.body);
-          return;
-        }
-        file = await record(stream, seconds, move.body.instruction, challenge, status, texts);
-      } else {
-        file = await takePhoto(video);
+      const asked = await callApi(form, root.dataset.challengeUrl, { method: "POST" });
+      if (!asked.ok) {
+        status.textContent = errorText(asked.body);
+        return;
       }
+      const received = performance.now();
+      const clip = await recordChallenge(stream, asked.body, texts);
       status.textContent = texts.captured;
-      retake.hidden = false;
-      await uploadAndWait(form, root, file, status, texts);
-      next = cameraStepAfter(status, form);
+      // When recording started, on the server's clock: the challenge's issue time plus the time since
+      // it arrived (the phone's own clock may be wrong).
+      const recordedAt = new Date(Date.parse(asked.body.issued_at) + (clip.startedAt - received)).toISOString();
+      await uploadAndWait(form, root, clip.file, { challenge_nonce: asked.body.nonce, recorded_at: recordedAt }, status, texts);
+      next = cameraStepAfter(status, start);
     } catch (error) {
       status.textContent = texts.failed;
     } finally {
       start.disabled = false;
-      challenge.textContent = "";
       showCameraStep(root, next);
     }
   });
-  retake.addEventListener("click", () => {
-    input.value = "";
-    retake.hidden = true;
-    status.textContent = texts.ready;
-    showCameraStep(root, "ready");
-  });
 }
 
-// One next action at a time: the camera's step, as data-camera-step on its root, says which of its
-// buttons onward.css shows ("starting"/"ready": Start; "busy": none; "retry": Try again; "done", after
-// a good face check or the last try: none, so the next action is "Send my check-in").
+// One next action at a time: the camera's step, as data-camera-step on its root, says whether
+// onward.css shows its button ("starting"/"ready": Start; "retry": Start again, for another try;
+// "busy": none; "done", after a good check or the last try: none, so the next action is "Send my check-in").
 function showCameraStep(root, step) {
   root.dataset.cameraStep = step;
 }
 
-function cameraStepAfter(status, form) {
+function cameraStepAfter(status, start) {
   if (status.dataset.faceStatus === "matched") return "done";
-  if (form.querySelector(".onward-camera__start")?.hidden) return "done"; // no tries left
+  if (start.hidden) return "done"; // no tries left
   return status.dataset.faceStatus ? "retry" : "ready";
 }
 
-// Sends the photo or clip, then asks for the result every two seconds until the face check is
-// done, and shows it in plain words.
-async function uploadAndWait(form, root, file, status, texts) {
+// Records the clip for a challenge: the whole screen takes each step's colour at its time, with the
+// move in large words (and the numbers to read aloud), while the camera records the face lit by it.
+async function recordChallenge(stream, challenge, texts) {
+  const type = pickVideoType();
+  const recorder = new MediaRecorder(stream, { mimeType: type, videoBitsPerSecond: 1_000_000 });
+  const chunks = [];
+  recorder.addEventListener("dataavailable", (event) => event.data.size && chunks.push(event.data));
+  const stopped = new Promise((resolve) => recorder.addEventListener("stop", resolve));
+  const overlay = document.createElement("div");
+  overlay.className = "onward-challenge";
+  overlay.setAttribute("role", "dialog");
+  overlay.setAttribute("aria-modal", "true");
+  overlay.innerHTML = `
+    <p class="onward-challenge__move" aria-live="assertive"></p>
+    <p class="onward-challenge__say"></p>`;
+  const move = overlay.querySelector(".onward-challenge__move");
+  const say = overlay.querySelector(".onward-challenge__say");
+  if (challenge.digits) say.textContent = `${texts.say} ${challenge.digits.split("").join(" ")}`;
+  document.body.append(overlay);
+  document.documentElement.classList.add("onward-challenge-open");
+  try {
+    recorder.start(250);
+    const startedAt = performance.now();
+    await wait(LEAD_MS);
+    const firstStep = performance.now();
+    for (const step of challenge.steps) {
+      await wait(Math.max(0, firstStep + step.start_ms - performance.now()));
+      const [r, g, b] = step.screen_rgb;
+      overlay.style.backgroundColor = `rgb(${r}, ${g}, ${b})`;
+      overlay.style.color = 0.299 * r + 0.587 * g + 0.114 * b > 150 ? "#0b0c0c" : "#ffffff";
+      overlay.dataset.move = step.move;
+      move.textContent = step.instruction;
+    }
+    const last = challenge.steps[challenge.steps.length - 1];
+    await wait(Math.max(0, firstStep + last.end_ms + TAIL_MS - performance.now()));
+    recorder.stop();
+    await stopped;
+    const blob = new Blob(chunks, { type: type.split(";")[0] });
+    const extension = blob.type.includes("mp4") ? "mp4" : "webm";
+    return { file: new File([blob], `check-in.${extension}`, { type: blob.type }), startedAt };
+  } finally {
+    if (recorder.state !== "inactive") recorder.stop();
+    overlay.remove();
+    document.documentElement.classList.remove("onward-challenge-open");
+  }
+}
+
+// Sends the clip with its challenge's nonce, then asks for the result every two seconds until the
+// face check is done, and shows it in plain words.
+async function uploadAndWait(form, root, file, fields, status, texts) {
   const body = new FormData();
   body.append("media", file);
+  for (const [name, value] of Object.entries(fields)) body.append(name, value);
   const answer = await withRetries(() => callApi(form, form.dataset.apiUrl, { method: "POST", body }), status, texts);
   if (answer === null) {
     status.textContent = texts.lost;
@@ -268,34 +304,6 @@ function errorText(body, form) {
     .join(" ");
 }
 
-async function record(stream, seconds, instruction, challenge, status, texts) {
-  const type = pickVideoType();
-  const recorder = new MediaRecorder(stream, { mimeType: type, videoBitsPerSecond: 1_000_000 });
-  const chunks = [];
-  recorder.addEventListener("dataavailable", (event) => event.data.size && chunks.push(event.data));
-  const stopped = new Promise((resolve) => recorder.addEventListener("stop", resolve));
-  recorder.start(250);
-  challenge.textContent = instruction;
-  for (let left = seconds; left > 0; left -= 1) {
-    status.textContent = `${texts.recording} ${left}`;
-    await wait(1000);
-  }
-  recorder.stop();
-  await stopped;
-  const blob = new Blob(chunks, { type: type.split(";")[0] });
-  const extension = blob.type.includes("mp4") ? "mp4" : "webm";
-  return new File([blob], `check-in.${extension}`, { type: blob.type });
-}
-
-async function takePhoto(video) {
-  const canvas = document.createElement("canvas");
-  canvas.width = video.videoWidth || 640;
-  canvas.height = video.videoHeight || 480;
-  canvas.getContext("2d").drawImage(video, 0, 0, canvas.width, canvas.height);
-  const blob = await new Promise((resolve) => canvas.toBlob(resolve, "image/jpeg", 0.9));
-  return new File([blob], "check-in.jpg", { type: "image/jpeg" });
-}
-
 function pickVideoType() {
   if (typeof MediaRecorder === "undefined") return "";
   for (const type of ["video/webm;codecs=vp8", "video/webm", "video/mp4;codecs=avc1", "video/mp4"]) {
@@ -309,8 +317,8 @@ function readTexts(root) {
   return {
     preview: d.textPreview || "Your camera",
     record: d.textRecord || "Start recording",
-    photo: d.textPhoto || "Take a photo",
-    retake: d.textRetake || "Do it again",
+    say: d.textSay || "",
+    noCamera: d.textNoCamera || "",
     ready: d.textReady || "",
     recording: d.textRecording || "",
     captured: d.textCaptured || "",
