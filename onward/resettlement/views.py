@@ -352,7 +352,9 @@ def _date(text: str) -> date | None:
 
 
 def _int(value: str | None) -> int | None:
+    """An id from the address, or None when it is not one (no database holds an id outside 1 to 2**63 - 1)."""
     try:
-        return int(value) if value else None
+        number = int(value) if value else None
     except ValueError:
         return None
+    return number if number is not None and 0 < number < 2**63 else None

@@ -1,7 +1,8 @@
 """The check-in page on a small phone (issue 12, point 4): Chromium emulating a 360 px touch phone, with
-its fake camera playing a head turn. The page never grows wider than the phone once the camera is on,
-shows one next action at a time (after a good face check only "Send my check-in"), and that button
-answers a tap."""
+its fake camera playing a still photo of a face (an attack: it cannot follow the challenge's moves and
+colours, so liveness fails). The page never grows wider than the phone once the camera is on, shows one
+next action at a time (Start; nothing while recording and checking; Start again for another try), and
+"Send my check-in" answers a tap."""
 
 import datetime as dt
 import re
@@ -14,7 +15,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
-from onward.biometrics.tests.clips import fake_camera_y4m
+from onward.biometrics.tests.clips import on_camera_canvas, photo_rgb, y4m
 from onward.checkins import services
 from onward.checkins.models import State
 from onward.checkins.tests.factories import questionnaire_ensure
@@ -34,9 +35,9 @@ PHONE_WIDTH = 360
 
 @pytest.fixture
 def phone(browser: Browser, live_server: Any, tmp_path: Path) -> Iterator[Page]:
-    """A 360 px touch phone (Playwright's device emulation) whose front camera plays a turn to the left."""
-    clip = tmp_path / "turn-left.y4m"
-    clip.write_bytes(fake_camera_y4m("turn_left"))
+    """A 360 px touch phone (Playwright's device emulation) whose front camera plays a still photo (an attack)."""
+    clip = tmp_path / "still-photo.y4m"
+    clip.write_bytes(y4m([on_camera_canvas(photo_rgb("obama_1"), 480, 360)] * 10, fps=10))
     chromium = browser.browser_type.launch(
         executable_path=CHROMIUM_PATH,
         args=[
@@ -88,7 +89,6 @@ def test_the_check_in_fits_a_360_px_phone_and_shows_one_next_action_at_a_time(
     )
     checkin, _ = services.checkin_create(enrolment=enrolment, due_date=timezone.localdate())
     invitation = OutboxMessage.objects.filter(person=person, channel="in_app").latest("created_at")
-    monkeypatch.setattr(services, "CHALLENGES", ("turn_left",))  # the camera plays a turn to the left
 
     tab = phone
     tab.goto(re.search(r"(/me/link/[^/\s]+/)", invitation.body).group(1))
@@ -118,15 +118,14 @@ def test_the_check_in_fits_a_360_px_phone_and_shows_one_next_action_at_a_time(
     expect(tab.get_by_role("button", name="Send photo")).to_be_hidden()
 
     start.tap()
-    expect(tab.locator(".onward-camera__status")).to_contain_text("checking", timeout=20_000)
-    expect(start).to_be_hidden()  # nothing to press while the photo is checked
-    expect(retake).to_be_hidden()
-    assert _page_width(tab) <= PHONE_WIDTH  # the move's words and the status wrap, too
+    expect(start).to_be_hidden()  # nothing to press while it records and checks
+    expect(tab.locator(".onward-camera__status")).to_contain_text("checking", timeout=30_000)
+    assert _page_width(tab) <= PHONE_WIDTH  # the status wraps, too
     call_command("run_worker", "--batch")
-    expect(tab.locator(".onward-camera__status")).to_have_text("Thank you. We could see it is you.", timeout=30_000)
 
-    # After a good face check the only next action is to send.
-    expect(start).to_be_hidden()
+    # A still photo fails liveness: the one camera action is Start again, for another try.
+    expect(start).to_be_visible(timeout=30_000)
+    expect(tab.locator(".onward-camera__status")).not_to_contain_text("We could see it is you")
     expect(retake).to_be_hidden()
     expect(tab.get_by_role("button", name="Send photo")).to_be_hidden()
     assert _page_width(tab) <= PHONE_WIDTH
