@@ -5,6 +5,8 @@ The "person" is SYNTHETIC: a clip rendered from one fixture photo with a lightin
 (frozen, no screen light) is flagged.
 """
 
+from functools import partial
+
 import pytest
 
 from onward.accounts.services import person_account_ensure
@@ -36,7 +38,13 @@ def _video_checkin(case, photo, clock, make_clip) -> CheckIn:
 
 
 @pytest.mark.django_db
-def test_a_live_challenge_at_home_is_a_clean_checkin(case, photo, clock):
+def test_a_live_challenge_at_home_is_a_clean_checkin(case, photo, clock, monkeypatch):
+    # The challenge is the one the biometrics tests' genuine clips are measured on (seed 11), not a random
+    # one: the rendered head is not a real one, and on some random challenges dlib under-reads its turn
+    # (the known false reject, marked in test_verify_video.py), which would make this test pass by chance.
+    from onward.biometrics import liveness
+
+    monkeypatch.setattr(liveness, "challenge_new", partial(liveness.challenge_new, seed=11))
     checkin = _video_checkin(case, photo, clock, lambda challenge: render.genuine_clip("obama_1", challenge))
 
     verification = checkin.verifications.get()

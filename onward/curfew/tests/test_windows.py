@@ -69,7 +69,7 @@ def test_a_nights_length_differs_from_the_clock_only_by_a_clock_change(night: da
     window = Window(night.weekday(), start, end)
     interval = night_interval(night, window, None)
     assert interval is not None
-    difference = interval.hours - window.wall_hours()
+    difference = round(interval.hours - window.wall_hours(), 9)  # hours as floats: 1 - 2e-15 is a whole hour
     assert difference in (-1.0, 0.0, 1.0) or abs(difference) < 1.0  # a start or end inside the lost hour
     if abs(difference) > 0:
         assert any(night <= change <= night + timedelta(days=1) for change in CHANGE_DAYS)
