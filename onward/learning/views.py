@@ -339,34 +339,31 @@ def editor_course(request: HttpRequest, course_id: int) -> HttpResponse:
 def editor_course_action(request: HttpRequest, course_id: int, action: str) -> HttpResponse:
     course = selectors.course_for_editor(request.user, course_id)
     actor = signed_in_user(request)
-    try:
+
+    def act() -> str:
         if action == "submit":
             content.course_submit(actor=actor, course=course)
-            done = _("Sent for approval. Another editor must approve it.")
+            return _("Sent for approval. Another editor must approve it.")
         elif action == "approve":
             content.course_approve(actor=actor, course=course)
-            done = _("Approved. It can now be published.")
+            return _("Approved. It can now be published.")
         elif action == "publish":
             content.course_publish(actor=actor, course=course)
-            done = _("Published. People can now find the course and join it.")
+            return _("Published. People can now find the course and join it.")
         elif action in ("return", "unpublish"):
             reason = ReasonForm(request.POST)
             if not reason.is_valid():
                 raise ValidationError(_("Say why."))
             if action == "return":
                 content.course_return(actor=actor, course=course, reason=reason.cleaned_data["reason"])
-                done = _("Sent back to draft.")
+                return _("Sent back to draft.")
             else:
                 content.course_unpublish(actor=actor, course=course, reason=reason.cleaned_data["reason"])
-                done = _("Taken down. People already on the course keep it; nobody new can join.")
+                return _("Taken down. People already on the course keep it; nobody new can join.")
         else:
             raise Http404
-    except PermissionDenied:
-        messages.error(request, _("You cannot do that to this course. Another editor must approve it."))
-    except ValidationError as problem:
-        messages.error(request, " ".join(problem.messages))
-    else:
-        messages.success(request, done)
+
+    _editor_act(request, act, _("You cannot do that to this course. Another editor must approve it."))
     return redirect("learning:editor_course", course_id=course.pk)
 
 
@@ -603,21 +600,18 @@ def editor_assessment(request: HttpRequest, assessment_id: int) -> HttpResponse:
 def editor_assessment_action(request: HttpRequest, assessment_id: int, action: str) -> HttpResponse:
     assessment = selectors.assessment_for_editor(request.user, assessment_id)
     actor = signed_in_user(request)
-    try:
+
+    def act() -> str:
         if action == "approve":
             content.assessment_approve(actor=actor, assessment=assessment)
-            done = _("Approved. It can now be published.")
+            return _("Approved. It can now be published.")
         elif action in ("publish", "unpublish"):
             content.assessment_publish(actor=actor, assessment=assessment, published=action == "publish")
-            done = _("Published.") if action == "publish" else _("Taken down. People's past scores stay.")
+            return _("Published.") if action == "publish" else _("Taken down. People's past scores stay.")
         else:
             raise Http404
-    except PermissionDenied:
-        messages.error(request, _("You cannot do that. Another editor must approve it."))
-    except ValidationError as problem:
-        messages.error(request, " ".join(problem.messages))
-    else:
-        messages.success(request, done)
+
+    _editor_act(request, act, _("You cannot do that. Another editor must approve it."))
     return redirect("learning:editor_assessment", assessment_id=assessment.pk)
 
 
@@ -654,3 +648,15 @@ def _assessment_question_form(
             return redirect("learning:editor_assessment", assessment_id=assessment.pk)
     context = {"form": form, "assessment": assessment, "question": question}
     return _form_page(request, "learning/editor/assessment_question_form.html", context)
+
+
+def _editor_act(request: HttpRequest, act: Callable[[], str], refused: str) -> None:
+    """Run one of an editor's workflow actions and tell them the outcome (a refusal or a problem in plain words)."""
+    try:
+        done = act()
+    except PermissionDenied:
+        messages.error(request, refused)
+    except ValidationError as problem:
+        messages.error(request, " ".join(problem.messages))
+    else:
+        messages.success(request, done)
