@@ -15,7 +15,7 @@ def account_section(user: Any, person: Person) -> RecordSection:
         "accounts/_record_account.html",
         {
             "pin": PinCredential.objects.filter(user__person=person).first(),
-            "devices": device_tokens_live(DeviceToken.objects.filter(user__person=person)),
+            "devices": device_tokens_live(DeviceToken.objects.filter(user__person=person), person),
             "may_reset_pin": can(user, "person.reset_pin", person),
             "may_issue_code": can(user, "person.issue_activation_code", person),
         },

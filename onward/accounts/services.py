@@ -773,21 +773,28 @@ class DeviceTokenUse:
     replacement: str = ""
 
 
-def device_tokens_live(devices: Any) -> list[DeviceToken]:
-    """The devices (a DeviceToken queryset) that can still sign in: not stopped, not run out."""
+def device_tokens_live(devices: Any, person: Any = None) -> list[DeviceToken]:
+    """The devices (a DeviceToken queryset) that can still sign in: not stopped, not run out.
+
+    Give `person` when every device is theirs (a staff record's list): their limits are then read from
+    it, not from each device's user.
+    """
     now = timezone.now()
     live = []
-    for record in devices.filter(revoked_at__isnull=True).select_related("user__person").order_by("-created_at"):
-        lifetime, idle = device_token_limits(record)
+    rows = devices.filter(revoked_at__isnull=True)
+    if person is None:
+        rows = rows.select_related("user__person")
+    for record in rows.order_by("-created_at"):
+        lifetime, idle = device_token_limits(record, person)
         last_used = max(filter(None, (record.last_used_at, record.secret_issued_at, record.created_at)))
         if now < record.created_at + lifetime and now - last_used <= idle:
             live.append(record)
     return live
 
 
-def device_token_limits(record: DeviceToken) -> tuple[timedelta, timedelta]:
+def device_token_limits(record: DeviceToken, person: Any = None) -> tuple[timedelta, timedelta]:
     """(lifetime, idle limit) of a device: shorter for a person in custody, whose tablets are shared."""
-    person = record.user.person
+    person = person if person is not None else record.user.person
     if person is not None and person.in_custody:
         return (
             timedelta(hours=settings.CUSTODY_DEVICE_TOKEN_LIFETIME_HOURS),

@@ -15,6 +15,7 @@ from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader, Undef
 
 from onward.core.addresses import reverse_plain
 from onward.core.navigation import person_navigation, staff_navigation
+from onward.core.pagination import pagination_params
 
 
 def environment(**options: Any) -> Environment:
@@ -38,6 +39,7 @@ def environment(**options: Any) -> Environment:
             "get_messages": get_messages,
             "staff_navigation": staff_navigation,
             "person_navigation": person_navigation,
+            "pagination": pagination_params,
         }
     )
     env.filters["date"] = _date
