@@ -1,3 +1,5 @@
+from itertools import pairwise
+
 from django.core.paginator import Paginator
 from hypothesis import given
 from hypothesis import strategies as st
@@ -22,7 +24,7 @@ def test_the_numbers_are_in_order_include_the_ends_and_the_current_page(last: in
     assert shown == sorted(set(shown))
     assert {1, last, current} <= set(shown)
     assert len(numbers) <= 7
-    for before, after in zip(numbers, numbers[1:]):
+    for before, after in pairwise(numbers):
         assert not (before is None and after is None)
 
 
