@@ -30,6 +30,7 @@ from onward.audit.services import AuditEntry, audit_record_many
 from onward.core.actors import SystemActor
 from onward.core.audit_actions import AuditAction
 from onward.core.bulk import bulk_insert
+from onward.core.database import database_statistics_refresh
 from onward.core.events import announce
 from onward.core.permissions import require
 from onward.location.postcodes import postcodes_locate
@@ -147,6 +148,10 @@ class ImportPlanChanged(Exception):
         self.report = report
 
 
+# An import that writes at least this many people refreshes the database's planner statistics.
+STATISTICS_REFRESH_ROWS = 1000
+
+
 def people_import(
     *,
     actor: Any,
@@ -181,6 +186,8 @@ def people_import(
         if not plan.creates and not plan.updates:
             return report  # the same file again: nothing to write, nothing to audit
         _write(plan, actor=actor, role=_role(actor), description=str(getattr(source, "description", "")))
+    if len(plan.creates) + len(plan.updates) >= STATISTICS_REFRESH_ROWS:
+        database_statistics_refresh()  # so lists of these people are read by the right index at once
     return report
 
 

@@ -355,3 +355,21 @@ def test_a_phone_number_replaced_by_an_import_ends_every_session_and_device(org,
     run(csv_file(tmp_path, ROWS[0], changed, ROWS[2], name="second.csv"))
     assert not DeviceToken.objects.filter(user__person=person, revoked_at__isnull=True).exists()
     assert AuditEvent.objects.filter(action="account.access_ended", person=person).count() == 1
+
+
+def test_a_large_import_refreshes_the_planner_statistics_and_a_small_one_does_not(org, tmp_path, monkeypatch):
+    refreshed: list[bool] = []
+    monkeypatch.setattr(imports, "database_statistics_refresh", lambda: refreshed.append(True))
+    monkeypatch.setattr(imports, "STATISTICS_REFRESH_ROWS", 3)
+    run(csv_file(tmp_path, *ROWS[:2], name="two.csv"))
+    assert refreshed == []
+    run(
+        csv_file(
+            tmp_path,
+            *ROWS[2:],
+            ROWS[0].replace("A1111AA", "C3333CC").replace("One", "Four"),
+            "D4444DD,,Test,Custody-Five,1991-02-02,sentenced,NGT,,,,",
+            name="three.csv",
+        )
+    )
+    assert refreshed == [True]
