@@ -1130,7 +1130,7 @@ def test_people_see_and_change_only_their_own_plan(world, person_client, who):
 
 
 @pytest.fixture
-def _documents_everywhere(world, settings, tmp_path):
+def documents_everywhere(world, settings, tmp_path):
     """A document for every subject, in a private store of the test's own."""
     from django.core.files.uploadedfile import SimpleUploadedFile
     from pypdf import PdfWriter
@@ -1165,11 +1165,11 @@ DOCUMENT_CASES = [(role, subject) for role in STAFF_ROLES for subject in SUBJECT
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("role", "subject"), DOCUMENT_CASES, ids=[f"{r}-{s}" for r, s in DOCUMENT_CASES])
-def test_staff_download_documents_only_of_people_they_reach(world, staff_client, _documents_everywhere, role, subject):
+def test_staff_download_documents_only_of_people_they_reach(world, staff_client, documents_everywhere, role, subject):
     from onward.audit.models import AuditEvent
     from onward.core.audit_actions import AuditAction
 
-    document = _documents_everywhere[subject]
+    document = documents_everywhere[subject]
     allowed = subject in MAY_VIEW.get(role, set())
     response = staff_client(world["staff"][role]).get(f"/staff/people/{document.person_id}/documents/{document.pk}/")
     assert response.status_code == (200 if allowed else 403), f"{role} {subject}"
@@ -1178,12 +1178,12 @@ def test_staff_download_documents_only_of_people_they_reach(world, staff_client,
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("who", ["in_my_prison", "my_case"])
-def test_people_see_and_download_only_their_own_documents(world, person_client, _documents_everywhere, who):
+def test_people_see_and_download_only_their_own_documents(world, person_client, documents_everywhere, who):
     client = person_client(world["subjects"][who])
     page = client.get("/me/documents/").content.decode()
     assert f"Letter of {world['subjects'][who].last_name}" in page
-    assert client.get(f"/me/documents/{_documents_everywhere[who].pk}/").status_code == 200
-    for name, document in _documents_everywhere.items():
+    assert client.get(f"/me/documents/{documents_everywhere[who].pk}/").status_code == 200
+    for name, document in documents_everywhere.items():
         if name != who:
             assert document.title not in page
             assert client.get(f"/me/documents/{document.pk}/").status_code == 404
