@@ -409,7 +409,7 @@ def my_documents(request: HttpRequest) -> HttpResponse:
 @permission("resettlement.self")
 def my_document_download(request: HttpRequest, document_id: int) -> FileResponse:
     person = _me(request, AuditAction.PERSON_VIEW_OWN_DOCUMENTS)
-    return _document_response(request, _document(request, document_id, person))
+    return document_response(request.user, _document(request, document_id, person))
 
 
 @permission("resettlement.self")
@@ -457,7 +457,7 @@ def person_document_upload(request: HttpRequest, person_id: int) -> HttpResponse
 @permission("resettlement.view")
 def person_document_download(request: HttpRequest, person_id: int, document_id: int) -> FileResponse:
     person = person_get(request.user, person_id, purpose=AuditAction.PERSON_VIEW_DOCUMENTS)
-    return _document_response(request, _document(request, document_id, person))
+    return document_response(request.user, _document(request, document_id, person))
 
 
 @permission("resettlement.manage")
@@ -542,8 +542,9 @@ def _document(request: HttpRequest, document_id: int, person: Person) -> Documen
     return found
 
 
-def _document_response(request: HttpRequest, document: Document) -> FileResponse:
-    response = FileResponse(documents.document_open(request.user, document), content_type=document.content_type)
+def document_response(user: Any, document: Document) -> FileResponse:
+    """The file as an attachment in its real type, never sniffed or cached (the page and the API send it)."""
+    response = FileResponse(documents.document_open(user, document), content_type=document.content_type)
     response["Content-Disposition"] = f'attachment; filename="{document.filename}"'
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
