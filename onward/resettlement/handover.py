@@ -31,6 +31,7 @@ from onward.resettlement.models import (
     APPLICATION_OPEN_STATUSES,
     OPEN_NEED_STATUSES,
     Application,
+    Document,
     Need,
     NeedStatus,
     PlanAction,
@@ -134,7 +135,8 @@ def plan_hand_over(*, person: Person, actor: Any, practitioner: Any | None, rele
 
 
 def handover_pdf(person: Person) -> bytes:
-    """The handover summary for the community practitioner: checklist, needs with actions, and history."""
+    """The handover summary for the community practitioner: checklist, needs with actions, applications,
+    documents and history."""
     pdf = _pdf(_("Handover summary: %(name)s") % {"name": person.full_name})
     _heading(pdf, _("Handover summary"))
     _line(pdf, f"{person.full_name}, {person.reference}", bold=True)
@@ -159,6 +161,20 @@ def handover_pdf(person: Person) -> bytes:
         _heading(pdf, _("The person's own to-dos"), size=14)
         for todo in todos:
             _line(pdf, f"  - {todo.text} {'(' + _('done') + ')' if todo.done_at else ''}")
+    applications = Application.objects.filter(person=person).order_by("created_at", "pk")
+    if applications:
+        _heading(pdf, _("ID and bank account applications"), size=14)
+        for application in applications:
+            info = APPLICATION_KINDS_BY_CODE.get(application.kind)
+            words = str(info.staff_words) if info else application.kind
+            reason = f" – {application.reason}" if application.reason else ""
+            _line(pdf, f"{words}: {application.get_status_display()}{reason}")
+    documents = Document.objects.filter(person=person, removed_at__isnull=True).order_by("uploaded_at", "pk")
+    if documents:
+        _heading(pdf, _("Documents kept on Onward"), size=14)
+        for document in documents:
+            when = date_format(timezone.localtime(document.uploaded_at), "j M Y")
+            _line(pdf, f"  - {document.title} ({document.get_kind_display()}, {when})")
     _heading(pdf, _("History"), size=14)
     for event in PlanEvent.objects.filter(person=person).order_by("at", "pk")[:200]:
         when = date_format(timezone.localtime(event.at), "j M Y H:i")

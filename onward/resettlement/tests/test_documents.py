@@ -18,6 +18,7 @@ from onward.audit.models import AuditEvent
 from onward.core.audit_actions import AuditAction
 from onward.core.retention import retention_run
 from onward.core.subject_access import subject_access_sections
+from onward.learning.tests.factories import pdf_text
 from onward.people.models import Status
 from onward.people.services import ReleaseDetails, person_release, person_update
 from onward.resettlement.documents import document_remove, document_upload
@@ -302,6 +303,9 @@ def test_documents_and_applications_survive_release_and_transfer(plan_world, sta
     assert list(Document.objects.filter(person=released).values_list("pk", flat=True)) == [document.pk]
     practitioner = staff_client(plan_world["practitioner"])
     assert practitioner.get(f"/staff/people/{person.pk}/documents/{document.pk}/").status_code == 200
+    summary = pdf_text(practitioner.get(f"/staff/people/{person.pk}/plan/handover.pdf").content)
+    assert "Basic bank account: Not started" in summary
+    assert "Birth certificate (ID" in summary
     response = person_client(released).get(f"/me/documents/{document.pk}/")
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
