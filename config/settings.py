@@ -433,6 +433,10 @@ ALERT_ESCALATION_WORKING_MINUTES = env.int("ALERT_ESCALATION_WORKING_MINUTES", d
 ALERT_RETENTION_CLOSED_DAYS = env.int("ALERT_RETENTION_CLOSED_DAYS", default=2 * 365)
 # Requests ("apps") that are closed or withdrawn go this long after they were closed.
 REQUEST_RETENTION_CLOSED_DAYS = env.int("REQUEST_RETENTION_CLOSED_DAYS", default=2 * 365)
+# Documents kept for a person (ID, licence, CV, certificates, letters): JPEG, PNG or PDF up to this size.
+RESETTLEMENT_DOCUMENT_MAX_BYTES = env.int("RESETTLEMENT_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# A removed document's file and row go this many days after it was removed (time to undo a mistake).
+RESETTLEMENT_DOCUMENT_REMOVED_DAYS = env.int("RESETTLEMENT_DOCUMENT_REMOVED_DAYS", default=30)
 
 # --- Curfew, zones and location fixes ---
 # Each curfew window must last at least / at most this many hours by the clock. The default minimum is the

@@ -4,6 +4,7 @@ Each case is (who, what, whose record) -> the answer expected. People outside a 
 scope and ids that do not exist get the same answer (403), so ids cannot be probed.
 """
 
+import io
 import json
 import re
 from typing import Any
@@ -1066,10 +1067,12 @@ RESETTLEMENT_PERSON_PAGES = [
     ("/staff/people/{id}/plan/handover.pdf", MAY_VIEW),
     ("/staff/people/{id}/plan/release-pack.pdf", MAY_VIEW),
     ("/staff/people/{id}/plan/assess/", MAY_MANAGE_PLAN),
+    ("/staff/people/{id}/documents/", MAY_VIEW),
 ]
 RESETTLEMENT_GENERAL = [
     ("/me/plan/", set(), 403),
     ("/me/requests/", set(), 403),
+    ("/me/documents/", set(), 403),
     ("/staff/requests/", {Role.KEY_WORKER, Role.POM, Role.SENIOR}, 403),
     ("/api/v1/me/plan", set(), 403),
     ("/api/v1/me/requests", set(), 403),
@@ -1124,6 +1127,68 @@ def test_people_see_and_change_only_their_own_plan(world, person_client, who):
     for person_id in world["ids"].values():
         assert client.get(f"/staff/people/{person_id}/plan/").status_code == 403
         assert client.get(f"/staff/people/{person_id}/plan/handover.pdf").status_code == 403
+
+
+@pytest.fixture
+def documents_everywhere(world, settings, tmp_path):
+    """A document for every subject, in a private store of the test's own."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from pypdf import PdfWriter
+
+    from onward.resettlement.documents import document_upload
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
+        },
+    }
+    writer = PdfWriter()
+    writer.add_blank_page(width=100, height=100)
+    out = io.BytesIO()
+    writer.write(out)
+    return {
+        name: document_upload(
+            actor=person_account_ensure(person),
+            person=person,
+            upload=SimpleUploadedFile("letter.pdf", out.getvalue()),
+            kind="letter",
+            title=f"Letter of {person.last_name}",
+        )
+        for name, person in world["subjects"].items()
+    }
+
+
+DOCUMENT_CASES = [(role, subject) for role in STAFF_ROLES for subject in SUBJECTS if subject != "guessed_id"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("role", "subject"), DOCUMENT_CASES, ids=[f"{r}-{s}" for r, s in DOCUMENT_CASES])
+def test_staff_download_documents_only_of_people_they_reach(world, staff_client, documents_everywhere, role, subject):
+    from onward.audit.models import AuditEvent
+    from onward.core.audit_actions import AuditAction
+
+    document = documents_everywhere[subject]
+    allowed = subject in MAY_VIEW.get(role, set())
+    response = staff_client(world["staff"][role]).get(f"/staff/people/{document.person_id}/documents/{document.pk}/")
+    assert response.status_code == (200 if allowed else 403), f"{role} {subject}"
+    assert AuditEvent.objects.filter(action=AuditAction.DOCUMENT_DOWNLOADED).exists() == allowed
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["in_my_prison", "my_case"])
+def test_people_see_and_download_only_their_own_documents(world, person_client, documents_everywhere, who):
+    client = person_client(world["subjects"][who])
+    page = client.get("/me/documents/").content.decode()
+    assert f"Letter of {world['subjects'][who].last_name}" in page
+    assert client.get(f"/me/documents/{documents_everywhere[who].pk}/").status_code == 200
+    for name, document in documents_everywhere.items():
+        if name != who:
+            assert document.title not in page
+            assert client.get(f"/me/documents/{document.pk}/").status_code == 404
+            assert client.post(f"/me/documents/{document.pk}/remove/").status_code == 404
+            assert client.get(f"/staff/people/{document.person_id}/documents/{document.pk}/").status_code == 403
 
 
 @pytest.mark.django_db

@@ -553,6 +553,56 @@ PERSON_FACING = {
         "Register with a doctor (GP)",
         "Write your CV",
     ],
+    "documents and applications": [
+        "Your documents",
+        "Your ID, CV, certificates and letters. They stay with you when you move or leave prison.",
+        "Your files",
+        "Added on %(date)s",
+        "Download %(title)s",
+        "Remove",
+        "Remove %(title)s",
+        "You have no documents yet.",
+        "Add a document",
+        "What is it?",
+        "Name it (you can leave this empty)",
+        "The file",
+        "A photo (JPEG or PNG) or a PDF, smaller than %(mb)s MB.",
+        "Add document",
+        "Your ID and bank account",
+        "Where it is now: %(status)s",
+        "Who is doing it: %(owner)s",
+        "Why: %(reason)s",
+        "Nobody is applying for ID or a bank account for you right now.",
+        "Back to your plan",
+        "Your documents, ID and bank account",
+        "Your document has been saved.",
+        "The document has been removed.",
+        "Choose a file to add.",
+        "Choose what kind of document this is.",
+        "You can only remove documents you added yourself.",
+        "You can only use a photo (JPEG or PNG) or a PDF. Other kinds of file cannot be used.",
+        "This PDF has links, scripts or forms in it, so we cannot take it. Use a photo of it instead.",
+        "This PDF could not be read. Try another one, or use a photo of it.",
+        "This picture could not be read. Try another one.",
+        "Each file must be smaller than %(mb)s MB.",
+        "ID",
+        "Licence",
+        "CV",
+        "Certificate",
+        "Letter",
+        "Asked for the forms",
+        "Sent off",
+        "Waiting for an answer",
+        "Received or opened",
+        "Refused",
+        "Stopped",
+        "Get a copy of your birth certificate",
+        "Get a provisional driving licence (photo ID)",
+        "Get a passport",
+        "Get your National Insurance number",
+        "Claim Universal Credit before you leave",
+        "Get a CSCS card to work on building sites",
+    ],
     "learning": [
         "Learning",
         "Your courses",
@@ -1233,6 +1283,34 @@ def test_the_plan_page_and_adding_a_to_do_in_welsh(supervised: dict[str, Any], m
     assert "Ysgrifennwch beth sydd angen ei wneud." in refused.content.decode()
     home = _welsh_page(client, "/me/")
     assert "Mae gennych chi 1 peth i’w wneud." in home
+
+
+@pytest.mark.django_db
+def test_documents_and_applications_in_welsh(supervised: dict[str, Any], settings: Any, tmp_path: Path) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from onward.resettlement.services import application_start, application_status_change
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
+        },
+    }
+    person, client = supervised["person"], supervised["client"]
+    application = application_start(actor=supervised["practitioner"], person=person, kind="passport")
+    application_status_change(actor=supervised["practitioner"], application=application, status="submitted")
+    page = _welsh_page(client, "/me/documents/")
+    assert "Eich dogfennau" in page
+    assert "Cael pasbort" in page  # the application in plain words
+    assert "Wedi’i anfon" in page  # its status
+    assert "Your documents" not in page
+    refused = client.post(
+        "/me/documents/", {"kind": "letter", "file": SimpleUploadedFile("a.pdf", b"MZ" + b"\x00" * 50)}
+    )
+    assert refused.status_code == 400
+    assert "Dim ond llun (JPEG neu PNG) neu PDF y gallwch ei ddefnyddio." in refused.content.decode()
 
 
 @pytest.mark.django_db

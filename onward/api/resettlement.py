@@ -1,5 +1,6 @@
-"""Resettlement: the person's plan and to-dos, their requests (device token or session); staff read and
-assess a person's plan and work the request queue of their prisons (session).
+"""Resettlement: the person's plan and to-dos, their requests, documents and ID applications (device token
+or session); staff read and assess a person's plan, track their applications, keep their documents and
+work the request queue of their prisons (session).
 
 A person's plan, request or action that is not theirs is a 404, like one that does not exist.
 """
@@ -10,8 +11,8 @@ from typing import Annotated, Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, HttpRequest
-from ninja import P, PathEx, Router, Schema
+from django.http import FileResponse, Http404, HttpRequest
+from ninja import File, Form, P, PathEx, Router, Schema, UploadedFile
 from ninja.errors import HttpError
 from pydantic import ConfigDict, StringConstraints
 
@@ -22,9 +23,10 @@ from onward.api.schemas import DATABASE_ID_MAX
 from onward.core.audit_actions import AuditAction
 from onward.people.models import Person
 from onward.people.selectors import person_get
-from onward.resettlement import prison_requests, selectors, services
+from onward.resettlement import documents, prison_requests, selectors, services
+from onward.resettlement.applications import APPLICATION_KINDS_BY_CODE
 from onward.resettlement.handover import release_checklist
-from onward.resettlement.models import Need, PlanAction, PrisonRequest
+from onward.resettlement.models import Application, Document, Need, PlanAction, PrisonRequest
 from onward.resettlement.needs import NEEDS_BY_CODE
 
 router = Router(auth=[DeviceTokenAuth(), PersonOrStaffSessionAuth()], tags=["resettlement"])
@@ -138,6 +140,66 @@ class ReplyIn(Schema):
     text: Annotated[str, StringConstraints(max_length=4000)]
 
 
+class ApplicationOut(Schema):
+    id: int
+    kind: str
+    words: str
+    status: str
+    owner: str
+    need: str | None
+    reference: str
+    reason: str
+    created_at: dt.datetime
+    requested_at: dt.datetime | None
+    submitted_at: dt.datetime | None
+    received_at: dt.datetime | None
+    finished_at: dt.datetime | None
+
+
+class ApplicationIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Annotated[str, StringConstraints(max_length=40)]
+    owner: Annotated[str, StringConstraints(max_length=20)] = ""
+    reference: Annotated[str, StringConstraints(max_length=100)] = ""
+
+
+class ApplicationStatusIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    status: Annotated[str, StringConstraints(max_length=20)]
+    reason: Annotated[str, StringConstraints(max_length=2000)] = ""
+    reference: Annotated[str, StringConstraints(max_length=100)] | None = None
+
+
+class DocumentOut(Schema):
+    id: int
+    kind: str
+    title: str
+    content_type: str
+    size_bytes: int
+    uploaded_at: dt.datetime
+    application: int | None
+
+
+class DocumentsOut(Schema):
+    documents: list[DocumentOut]
+    applications: list[ApplicationOut]
+
+
+FILE_RESPONSE = {
+    "responses": {
+        200: {
+            "description": "The document, as an attachment, in its real type (PDF, JPEG or PNG).",
+            "content": {
+                content_type: {"schema": {"type": "string", "format": "binary"}}
+                for content_type in ("application/pdf", "image/jpeg", "image/png")
+            },
+        }
+    }
+}
+
+
 # --- The person ---------------------------------------------------------------------------------
 
 
@@ -214,7 +276,143 @@ def my_request(request: HttpRequest, request_id: Id) -> RequestOut:
     return _request_out(_found(lambda: selectors.request_for_person(user, _me(user), request_id)))
 
 
+@router.get(
+    "/me/documents", response=responses({200: DocumentsOut}), summary="The person's documents and ID applications"
+)
+@permission("resettlement.self")
+def my_documents(request: HttpRequest) -> DocumentsOut:
+    user = api_user(request)
+    return _documents_out(user, _me(user))
+
+
+@router.post(
+    "/me/documents",
+    response=responses({200: DocumentOut}, BAD_REQUEST, UNPROCESSABLE),
+    summary="Add a document (multipart: file, kind, title)",
+)
+@permission("resettlement.self")
+def my_document_upload(
+    request: HttpRequest, file: File[UploadedFile], kind: Form[str], title: Form[str] = ""
+) -> DocumentOut:
+    """A JPEG, PNG or PDF, judged by its bytes, not its name; anything else, a broken file or one over the
+    size limit is refused with 400 in plain words and nothing is kept."""
+    user = api_user(request)
+    person = _me(user)
+    return _document_out(
+        _service(lambda: documents.document_upload(actor=user, person=person, upload=file, kind=kind, title=title))
+    )
+
+
+@router.get(
+    "/me/documents/{document_id}",
+    response=responses({200: None}, NOT_FOUND, UNPROCESSABLE),
+    summary="Download one of the person's documents",
+    openapi_extra=FILE_RESPONSE,
+)
+@permission("resettlement.self")
+def my_document_download(request: HttpRequest, document_id: Id) -> FileResponse:
+    from onward.resettlement.views import document_response
+
+    user = api_user(request)
+    person = _me(user)
+    found = _found(lambda: documents.document_get(user, document_id))
+    if found.person_id != person.pk:
+        raise Http404
+    return document_response(user, found)
+
+
 # --- Staff --------------------------------------------------------------------------------------
+
+
+@router.get(
+    "/people/{person_id}/documents",
+    response=responses({200: DocumentsOut}, NOT_FOUND, UNPROCESSABLE),
+    summary="A person's documents and ID and bank account applications",
+)
+@permission("resettlement.view")
+def person_documents(request: HttpRequest, person_id: Id) -> DocumentsOut:
+    user = api_user(request)
+    return _documents_out(user, _person(user, person_id, AuditAction.PERSON_VIEW_DOCUMENTS))
+
+
+@router.post(
+    "/people/{person_id}/documents",
+    response=responses({200: DocumentOut}, BAD_REQUEST, NOT_FOUND, UNPROCESSABLE),
+    summary="Add a document for a person (multipart: file, kind, title)",
+)
+@permission("resettlement.manage")
+def person_document_upload(
+    request: HttpRequest, person_id: Id, file: File[UploadedFile], kind: Form[str], title: Form[str] = ""
+) -> DocumentOut:
+    """Checked by content like the person's own uploads: JPEG, PNG or PDF under the size limit."""
+    user = api_user(request)
+    person = _person(user, person_id, AuditAction.PERSON_VIEW_DOCUMENTS)
+    return _document_out(
+        _found(
+            lambda: _service(
+                lambda: documents.document_upload(actor=user, person=person, upload=file, kind=kind, title=title)
+            )
+        )
+    )
+
+
+@router.get(
+    "/people/{person_id}/documents/{document_id}",
+    response=responses({200: None}, NOT_FOUND, UNPROCESSABLE),
+    summary="Download a person's document",
+    openapi_extra=FILE_RESPONSE,
+)
+@permission("resettlement.view")
+def person_document_download(request: HttpRequest, person_id: Id, document_id: Id) -> FileResponse:
+    from onward.resettlement.views import document_response
+
+    user = api_user(request)
+    person = _person(user, person_id, AuditAction.PERSON_VIEW_DOCUMENTS)
+    found = _found(lambda: documents.document_get(user, document_id))
+    if found.person_id != person.pk:
+        raise Http404
+    return document_response(user, found)
+
+
+@router.post(
+    "/people/{person_id}/applications",
+    response=responses({200: ApplicationOut}, BAD_REQUEST, NOT_FOUND, UNPROCESSABLE),
+    summary="Start tracking an ID or bank account application",
+)
+@permission("resettlement.manage")
+def application_start(request: HttpRequest, person_id: Id, body: ApplicationIn) -> ApplicationOut:
+    user = api_user(request)
+    person = _person(user, person_id, AuditAction.PERSON_VIEW_FOR_PLAN_CHANGE)
+    started = _found(
+        lambda: _service(
+            lambda: services.application_start(
+                actor=user, person=person, kind=body.kind, owner=body.owner, reference=body.reference
+            )
+        )
+    )
+    return _application_out(started)
+
+
+@router.post(
+    "/people/{person_id}/applications/{application_id}/status",
+    response=responses({200: ApplicationOut}, BAD_REQUEST, NOT_FOUND, UNPROCESSABLE),
+    summary="Move an application on (a move the status table does not allow is refused with 400)",
+)
+@permission("resettlement.manage")
+def application_status(
+    request: HttpRequest, person_id: Id, application_id: Id, body: ApplicationStatusIn
+) -> ApplicationOut:
+    user = api_user(request)
+    person = _person(user, person_id, AuditAction.PERSON_VIEW_FOR_PLAN_CHANGE)
+    application = _found(lambda: selectors.application_in_plan(person, application_id))
+    changed = _found(
+        lambda: _service(
+            lambda: services.application_status_change(
+                actor=user, application=application, status=body.status, reason=body.reason, reference=body.reference
+            )
+        )
+    )
+    return _application_out(changed)
 
 
 @router.get(
@@ -292,7 +490,13 @@ def _person(user: Any, person_id: int, purpose: AuditAction) -> Person:
 def _found(call: Callable[[], T]) -> T:
     try:
         return call()
-    except (PermissionDenied, PlanAction.DoesNotExist, PrisonRequest.DoesNotExist):
+    except (
+        PermissionDenied,
+        PlanAction.DoesNotExist,
+        PrisonRequest.DoesNotExist,
+        Application.DoesNotExist,
+        Document.DoesNotExist,
+    ):
         raise Http404 from None
 
 
@@ -356,4 +560,42 @@ def _request_out(found: PrisonRequest) -> RequestOut:
         due_at=found.due_at,
         late=found.is_late(),
         history=[RequestEventOut(kind=e.kind, text=e.text, at=e.at) for e in selectors.request_history(found)],
+    )
+
+
+def _documents_out(user: Any, person: Person) -> DocumentsOut:
+    return DocumentsOut(
+        documents=[_document_out(d) for d in documents.documents_for(user, person)],
+        applications=[_application_out(a) for a in selectors.applications_for(person)],
+    )
+
+
+def _document_out(document: Document) -> DocumentOut:
+    return DocumentOut(
+        id=document.pk,
+        kind=document.kind,
+        title=document.title,
+        content_type=document.content_type,
+        size_bytes=document.size_bytes,
+        uploaded_at=document.uploaded_at,
+        application=document.application_id,
+    )
+
+
+def _application_out(application: Application) -> ApplicationOut:
+    info = APPLICATION_KINDS_BY_CODE.get(application.kind)
+    return ApplicationOut(
+        id=application.pk,
+        kind=application.kind,
+        words=str(info.plain_words) if info else application.kind,
+        status=application.status,
+        owner=application.owner,
+        need=application.need.code if application.need_id and application.need else None,
+        reference=application.reference,
+        reason=application.reason,
+        created_at=application.created_at,
+        requested_at=application.requested_at,
+        submitted_at=application.submitted_at,
+        received_at=application.received_at,
+        finished_at=application.finished_at,
     )

@@ -62,6 +62,7 @@ KEPT_WITH_THE_RECORD: dict[str, str] = {
     "resettlement.Need": _WITH_THE_RECORD,
     "resettlement.PlanAction": _WITH_THE_RECORD,
     "resettlement.PlanEvent": _WITH_THE_RECORD + " (the plan's history is part of the case record)",
+    "resettlement.Application": _WITH_THE_RECORD + " (ID and bank account applications follow the person)",
 }
 
 

@@ -5,7 +5,17 @@ from django.contrib import admin
 from onward.core.admin_mixins import AuditedAdmin, ReadOnlyAdmin
 from onward.core.admin_site import admin_site
 from onward.core.audit_actions import AuditAction
-from onward.resettlement.models import Assessment, Department, Need, PlanAction, PlanEvent, PrisonRequest, RequestType
+from onward.resettlement.models import (
+    Application,
+    Assessment,
+    Department,
+    Document,
+    Need,
+    PlanAction,
+    PlanEvent,
+    PrisonRequest,
+    RequestType,
+)
 
 
 @admin.register(Assessment, site=admin_site)
@@ -54,3 +64,18 @@ class RequestTypeAdmin(AuditedAdmin):
 class PrisonRequestAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "person", "kind", "department", "state", "due_at", "escalated_at"]
     list_filter = ["state", "kind"]
+
+
+@admin.register(Application, site=admin_site)
+class ApplicationAdmin(ReadOnlyAdmin):
+    list_display = ["person", "kind", "status", "owner", "created_at", "finished_at"]
+    list_filter = ["kind", "status"]
+
+
+@admin.register(Document, site=admin_site)
+class DocumentAdmin(ReadOnlyAdmin):
+    """What is kept, never the file: documents go out only through the checked, audited download views."""
+
+    list_display = ["person", "kind", "title", "content_type", "size_bytes", "uploaded_at", "removed_at"]
+    list_filter = ["kind"]
+    exclude = ["file"]

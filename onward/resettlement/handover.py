@@ -25,7 +25,19 @@ from onward.audit.services import audit_record
 from onward.core.audit_actions import AuditAction
 from onward.people.models import AssignmentRole, Person, StaffAssignment
 from onward.people.rules import acting_role
-from onward.resettlement.models import OPEN_NEED_STATUSES, Need, NeedStatus, PlanAction, PlanEvent, PlanEventKind
+from onward.resettlement.applications import APPLICATION_KINDS_BY_CODE, CHECKLIST_BANK_ACCOUNT, CHECKLIST_ID
+from onward.resettlement.models import (
+    APPLICATION_HELD_STATUSES,
+    APPLICATION_OPEN_STATUSES,
+    OPEN_NEED_STATUSES,
+    Application,
+    Document,
+    Need,
+    NeedStatus,
+    PlanAction,
+    PlanEvent,
+    PlanEventKind,
+)
 from onward.resettlement.needs import NEEDS_BY_CODE, Owner
 
 FONT = "SourceSansPro"
@@ -56,6 +68,22 @@ def release_checklist(person: Person, now: datetime | None = None) -> ReleaseChe
     def settled(code: str) -> bool:  # no such need found, or it is met
         return needs.get(code, NeedStatus.MET) == NeedStatus.MET
 
+    applications: dict[str, set[str]] = {CHECKLIST_ID: set(), CHECKLIST_BANK_ACCOUNT: set()}
+    for kind, status in Application.objects.filter(person=person).values_list("kind", "status"):
+        info = APPLICATION_KINDS_BY_CODE.get(kind)
+        if info is not None and info.checklist in applications:
+            applications[info.checklist].add(status)
+
+    def held(item: str, code: str) -> bool:
+        """Done when an application for it has come back (received, opened or done); while one is still
+        on its way it is missing; with none, the plan's need decides (no such need: they have it)."""
+        statuses = applications[item]
+        if statuses & APPLICATION_HELD_STATUSES:
+            return True
+        if statuses & APPLICATION_OPEN_STATUSES:
+            return False
+        return settled(code)
+
     has_address = bool(person.postcode or person.address.strip())
     booked = Appointment.objects.filter(person=person, state=AppointmentState.BOOKED, starts_at__gte=at).exists()
     practitioner = StaffAssignment.objects.filter(
@@ -66,8 +94,8 @@ def release_checklist(person: Person, now: datetime | None = None) -> ReleaseChe
             ChecklistItem("address", _("Address confirmed"), has_address and settled("no_address")),
             ChecklistItem("practitioner", _("Community practitioner allocated"), practitioner),
             ChecklistItem("appointment", _("First appointment booked"), booked),
-            ChecklistItem("id", _("ID"), settled("no_id")),
-            ChecklistItem("bank_account", _("Bank account"), settled("no_bank_account")),
+            ChecklistItem("id", _("ID"), held(CHECKLIST_ID, "no_id")),
+            ChecklistItem("bank_account", _("Bank account"), held(CHECKLIST_BANK_ACCOUNT, "no_bank_account")),
             ChecklistItem("medication", _("Medication"), settled("medication")),
             ChecklistItem("travel", _("Travel"), needs.get("travel_home") == NeedStatus.MET),
         ]
@@ -107,7 +135,8 @@ def plan_hand_over(*, person: Person, actor: Any, practitioner: Any | None, rele
 
 
 def handover_pdf(person: Person) -> bytes:
-    """The handover summary for the community practitioner: checklist, needs with actions, and history."""
+    """The handover summary for the community practitioner: checklist, needs with actions, applications,
+    documents and history."""
     pdf = _pdf(_("Handover summary: %(name)s") % {"name": person.full_name})
     _heading(pdf, _("Handover summary"))
     _line(pdf, f"{person.full_name}, {person.reference}", bold=True)
@@ -132,6 +161,20 @@ def handover_pdf(person: Person) -> bytes:
         _heading(pdf, _("The person's own to-dos"), size=14)
         for todo in todos:
             _line(pdf, f"  - {todo.text} {'(' + _('done') + ')' if todo.done_at else ''}")
+    applications = Application.objects.filter(person=person).order_by("created_at", "pk")
+    if applications:
+        _heading(pdf, _("ID and bank account applications"), size=14)
+        for application in applications:
+            info = APPLICATION_KINDS_BY_CODE.get(application.kind)
+            words = str(info.staff_words) if info else application.kind
+            reason = f" – {application.reason}" if application.reason else ""
+            _line(pdf, f"{words}: {application.get_status_display()}{reason}")
+    documents = Document.objects.filter(person=person, removed_at__isnull=True).order_by("uploaded_at", "pk")
+    if documents:
+        _heading(pdf, _("Documents kept on Onward"), size=14)
+        for document in documents:
+            when = date_format(timezone.localtime(document.uploaded_at), "j M Y")
+            _line(pdf, f"  - {document.title} ({document.get_kind_display()}, {when})")
     _heading(pdf, _("History"), size=14)
     for event in PlanEvent.objects.filter(person=person).order_by("at", "pk")[:200]:
         when = date_format(timezone.localtime(event.at), "j M Y H:i")

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from onward.resettlement.applications import APPLICATION_KIND_CODES
 from onward.resettlement.needs import NEED_CODES, Owner, Pathway
 
 
@@ -116,6 +117,10 @@ class PlanEventKind(models.TextChoices):
     ACTION_DONE = "action_done", _("Action done")
     ACTION_REOPENED = "action_reopened", _("Action not done after all")
     HANDED_OVER = "handed_over", _("Handed over at release")
+    APPLICATION_ADDED = "application_added", _("Application started")
+    APPLICATION_STATUS = "application_status", _("Application moved on")
+    DOCUMENT_ADDED = "document_added", _("Document added")
+    DOCUMENT_REMOVED = "document_removed", _("Document removed")
 
 
 class PlanEvent(models.Model):
@@ -263,3 +268,125 @@ class RequestEvent(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+
+
+# --- ID and bank account applications ----------------------------------------------------------
+
+
+class ApplicationStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    REQUESTED = "requested", _("Asked for the forms")
+    SUBMITTED = "submitted", _("Sent off")
+    WAITING = "waiting", _("Waiting for an answer")
+    RECEIVED = "received", _("Received or opened")
+    DONE = "done", _("Done")
+    REFUSED = "refused", _("Refused")
+    WITHDRAWN = "withdrawn", _("Stopped")
+
+
+A = ApplicationStatus
+APPLICATION_TRANSITIONS: dict[str, frozenset[str]] = {
+    A.NOT_STARTED: frozenset({A.REQUESTED, A.SUBMITTED, A.WITHDRAWN}),
+    A.REQUESTED: frozenset({A.SUBMITTED, A.REFUSED, A.WITHDRAWN}),
+    A.SUBMITTED: frozenset({A.WAITING, A.RECEIVED, A.REFUSED, A.WITHDRAWN}),
+    A.WAITING: frozenset({A.RECEIVED, A.REFUSED, A.WITHDRAWN}),
+    A.RECEIVED: frozenset({A.DONE}),
+    A.DONE: frozenset(),
+    A.REFUSED: frozenset(),
+    A.WITHDRAWN: frozenset(),
+}
+# Refused and withdrawn need a reason; a finished application stays as it is (a new one starts again).
+APPLICATION_REASON_REQUIRED = frozenset({A.REFUSED, A.WITHDRAWN})
+APPLICATION_OPEN_STATUSES = frozenset({A.NOT_STARTED, A.REQUESTED, A.SUBMITTED, A.WAITING})
+APPLICATION_HELD_STATUSES = frozenset({A.RECEIVED, A.DONE})  # the person has the ID, or the account is open
+# The date each step is reached is kept on the application.
+APPLICATION_STATUS_DATES: dict[str, str] = {
+    A.REQUESTED: "requested_at",
+    A.SUBMITTED: "submitted_at",
+    A.RECEIVED: "received_at",
+    A.DONE: "finished_at",
+    A.REFUSED: "finished_at",
+    A.WITHDRAWN: "finished_at",
+}
+
+
+def application_transition_allowed(current: str, target: str) -> bool:
+    return target in APPLICATION_TRANSITIONS.get(current, frozenset())
+
+
+class Application(models.Model):
+    """One application for ID, a bank account or a card, tracked from start to finish."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="resettlement_applications")
+    kind = models.CharField(max_length=40, choices=[(code, code) for code in APPLICATION_KIND_CODES])
+    status = models.CharField(max_length=20, choices=ApplicationStatus.choices, default=ApplicationStatus.NOT_STARTED)
+    owner = models.CharField(max_length=20, choices=Owner.choices)
+    need = models.ForeignKey(Need, null=True, blank=True, on_delete=models.SET_NULL, related_name="applications")
+    reference = models.CharField(max_length=100, blank=True)  # the issuer's reference, when there is one
+    reason = models.TextField(blank=True)  # why it was refused or stopped
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    requested_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    received_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["person", "created_at", "pk"]
+        indexes = [models.Index(fields=["person", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} ({self.status}) of {self.person_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in APPLICATION_OPEN_STATUSES
+
+
+# --- Documents ---------------------------------------------------------------------------------
+
+
+class DocumentKind(models.TextChoices):
+    ID = "id", _("ID")
+    LICENCE = "licence", _("Licence")
+    CV = "cv", _("CV")
+    CERTIFICATE = "certificate", _("Certificate")
+    LETTER = "letter", _("Letter")
+    OTHER = "other", _("Something else")
+
+
+class Document(models.Model):
+    """A file kept for the person (ID, licence, CV, certificates, letters), stored privately.
+
+    Never served by a URL of its own: it goes out only through the permission-checked download view.
+    It belongs to the person, not the prison: it stays the same row through transfer and release.
+    """
+
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="resettlement_documents")
+    kind = models.CharField(max_length=20, choices=DocumentKind.choices)
+    title = models.CharField(max_length=120)
+    file = models.FileField(upload_to="resettlement/documents/%Y/%m/")
+    content_type = models.CharField(max_length=40)
+    size_bytes = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    application = models.ForeignKey(
+        Application, null=True, blank=True, on_delete=models.SET_NULL, related_name="documents"
+    )
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    removed_at = models.DateTimeField(null=True, blank=True)  # the file goes by the retention rule
+    removed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+        indexes = [models.Index(fields=["person", "removed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.kind}) of {self.person_id}"
+
+    @property
+    def filename(self) -> str:
+        """The name it downloads as: from its kind and real type, never from what was uploaded."""
+        extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}.get(self.content_type, "bin")
+        return f"{self.kind}-{self.pk}.{extension}"

@@ -15,8 +15,11 @@ from onward.library.selectors import ItemView, items_in_topic_slugs
 from onward.people.models import Person
 from onward.people.rules import acting_role
 from onward.resettlement.models import (
+    APPLICATION_TRANSITIONS,
     AWAITING_STATES,
     OPEN_NEED_STATUSES,
+    Application,
+    ApplicationStatus,
     Assessment,
     AssessmentKind,
     Department,
@@ -205,3 +208,22 @@ def request_history(request: PrisonRequest) -> list[RequestEvent]:
 def departments_for(user: Any) -> list[Department]:
     prisons = PrisonRequest.objects.filter(requests_scope(user)).values("prison_id")
     return list(Department.objects.filter(prison_id__in=prisons, active=True).select_related("prison").order_by("name"))
+
+
+# --- ID and bank account applications -----------------------------------------------------------
+
+
+def applications_for(person: Person) -> list[Application]:
+    """The person's applications, the ones still going first (the caller has checked who may look)."""
+    found = list(Application.objects.filter(person=person).select_related("need").order_by("created_at", "pk"))
+    return sorted(found, key=lambda a: (not a.is_open, a.created_at))
+
+
+def application_in_plan(person: Person, application_id: int) -> Application:
+    return Application.objects.select_related("person").get(pk=application_id, person=person)
+
+
+def application_next_statuses(application: Application) -> list[tuple[str, str]]:
+    """The statuses this application may move to, in the order of `ApplicationStatus`."""
+    allowed = APPLICATION_TRANSITIONS.get(application.status, frozenset())
+    return [(value, str(label)) for value, label in ApplicationStatus.choices if value in allowed]

@@ -20,8 +20,13 @@ from onward.core.audit_actions import AuditAction
 from onward.core.permissions import require
 from onward.people.models import Person
 from onward.people.rules import acting_role
+from onward.resettlement.applications import APPLICATION_KINDS_BY_CODE
 from onward.resettlement.models import (
+    APPLICATION_REASON_REQUIRED,
+    APPLICATION_STATUS_DATES,
     NOTE_REQUIRED,
+    Application,
+    ApplicationStatus,
     Assessment,
     AssessmentKind,
     Need,
@@ -29,12 +34,14 @@ from onward.resettlement.models import (
     PlanAction,
     PlanEvent,
     PlanEventKind,
+    application_transition_allowed,
     need_transition_allowed,
 )
 from onward.resettlement.needs import NEEDS_BY_CODE, Owner
 
 ACTION_TEXT_MAX_CHARS = 300
 NOTE_MAX_CHARS = 2000
+REFERENCE_MAX_CHARS = 100
 
 
 def assessment_record(
@@ -269,3 +276,105 @@ def _status_set(need: Need, status: str, actor: Any, now: Any, *, note: str = ""
 
 def _assessed(assessment: Assessment) -> dict[str, Any]:
     return {"number": assessment.number, "kind": assessment.kind, "needs": assessment.need_codes}
+
+
+# --- ID and bank account applications ----------------------------------------------------------
+
+
+def application_start(
+    *, actor: StaffUser, person: Person, kind: str, owner: str = "", reference: str = ""
+) -> Application:
+    """Start tracking an application. It joins the plan's need it answers (when the plan has it), and
+    the need's history says so."""
+    require(actor, "resettlement.manage", person)
+    info = APPLICATION_KINDS_BY_CODE.get(kind)
+    if info is None:
+        raise ValidationError(_("Choose what the application is for."))
+    owner = owner or Owner.PRISON
+    if owner not in Owner.values:
+        raise ValidationError(_("Choose who is doing this."))
+    reference = reference.strip()[:REFERENCE_MAX_CHARS]
+    now = timezone.now()
+    with transaction.atomic():
+        need = Need.objects.filter(person=person, code=info.need_code).first()
+        application = Application.objects.create(
+            person=person,
+            kind=kind,
+            owner=owner,
+            need=need,
+            reference=reference,
+            created_by=actor,
+            created_at=now,
+            updated_at=now,
+        )
+        PlanEvent.objects.create(
+            person=person,
+            kind=PlanEventKind.APPLICATION_ADDED,
+            need=need,
+            actor=actor,
+            at=now,
+            data={"application": application.pk, "kind": kind, "owner": owner},
+        )
+        audit_record(
+            actor=actor,
+            role=acting_role(actor, person),
+            action=AuditAction.APPLICATION_STARTED,
+            person=person,
+            target=application,
+            data={"kind": kind, "owner": owner, "need": need.code if need else None},
+        )
+    return application
+
+
+def application_status_change(
+    *, actor: StaffUser, application: Application, status: str, reason: str = "", reference: str | None = None
+) -> Application:
+    """Move an application along `APPLICATION_TRANSITIONS`, keeping the date of each step. Refused or
+    stopped needs a reason. The need it answers gets a history entry (the person reads it in their plan)."""
+    require(actor, "resettlement.manage", application.person)
+    reason = reason.strip()[:NOTE_MAX_CHARS]
+    if status not in ApplicationStatus.values:
+        raise ValidationError(_("Choose a status."))
+    if status in APPLICATION_REASON_REQUIRED and not reason:
+        raise ValidationError(_("Say why the application was refused or stopped."))
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().select_related("person").get(pk=application.pk)
+        if locked.status == status:
+            return locked
+        if not application_transition_allowed(locked.status, status):
+            raise ValidationError(
+                _("This application cannot go from %(from)s to %(to)s.")
+                % {"from": locked.get_status_display().lower(), "to": ApplicationStatus(status).label.lower()}
+            )
+        before, now = locked.status, timezone.now()
+        changed = ["status", "updated_at"]
+        locked.status, locked.updated_at = status, now
+        if status in APPLICATION_STATUS_DATES:
+            setattr(locked, APPLICATION_STATUS_DATES[status], now)
+            changed.append(APPLICATION_STATUS_DATES[status])
+        if status in APPLICATION_REASON_REQUIRED:
+            locked.reason = reason
+            changed.append("reason")
+        if reference is not None and reference.strip() != locked.reference:
+            locked.reference = reference.strip()[:REFERENCE_MAX_CHARS]
+            changed.append("reference")
+        locked.save(update_fields=changed)
+        PlanEvent.objects.create(
+            person=locked.person,
+            kind=PlanEventKind.APPLICATION_STATUS,
+            need_id=locked.need_id,
+            actor=actor,
+            at=now,
+            note=reason,
+            data={"application": locked.pk, "kind": locked.kind, "from": before, "to": status},
+        )
+        audit_record(
+            actor=actor,
+            role=acting_role(actor, locked.person),
+            action=AuditAction.APPLICATION_CHANGED,
+            person=locked.person,
+            target=locked,
+            reason=reason,
+            data={"kind": locked.kind, "status": {"from": before, "to": status}},
+        )
+    return locked

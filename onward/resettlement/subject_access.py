@@ -1,8 +1,17 @@
-"""The resettlement plan: assessments, needs, actions and to-dos, and the plan's history."""
+"""The resettlement plan (assessments, needs, actions, to-dos, history, requests); applications and documents."""
 
 from onward.core.subject_access import Section, rows, subject_access_section
 from onward.people.models import Person
-from onward.resettlement.models import Assessment, Need, PlanAction, PlanEvent, PrisonRequest, RequestEvent
+from onward.resettlement.models import (
+    Application,
+    Assessment,
+    Document,
+    Need,
+    PlanAction,
+    PlanEvent,
+    PrisonRequest,
+    RequestEvent,
+)
 
 
 @subject_access_section("resettlement", covers=[Assessment, Need, PlanAction, PlanEvent, PrisonRequest, RequestEvent])
@@ -48,4 +57,29 @@ def resettlement_section(person: Person) -> Section:
                 "at",
             ),
         }
+    )
+
+
+@subject_access_section("documents", covers=[Application, Document])
+def documents_section(person: Person) -> Section:
+    """ID and bank account applications, and the documents kept for the person (with their files)."""
+    documents = Document.objects.filter(person=person, removed_at__isnull=True).order_by("pk")
+    return Section(
+        {
+            "applications": rows(
+                Application.objects.filter(person=person).order_by("pk"),
+                "kind",
+                "status",
+                "owner",
+                "reference",
+                "reason",
+                "created_at",
+                "requested_at",
+                "submitted_at",
+                "received_at",
+                "finished_at",
+            ),
+            "documents": rows(documents, "id", "kind", "title", "content_type", "size_bytes", "uploaded_at"),
+        },
+        files=[(d.file.name, f"documents/{d.filename}") for d in documents if d.file],
     )

@@ -19,4 +19,25 @@ urlpatterns = [
     path("me/requests/<int:request_id>/withdraw/", views.my_request_withdraw, name="my_request_withdraw"),
     path("staff/requests/", views.staff_requests, name="staff_requests"),
     path("staff/requests/<int:request_id>/", views.staff_request, name="staff_request"),
+    path("me/documents/", views.my_documents, name="my_documents"),
+    path("me/documents/<int:document_id>/", views.my_document_download, name="my_document_download"),
+    path("me/documents/<int:document_id>/remove/", views.my_document_remove, name="my_document_remove"),
+    path("staff/people/<int:person_id>/documents/", views.person_documents, name="person_documents"),
+    path("staff/people/<int:person_id>/documents/upload/", views.person_document_upload, name="person_document_upload"),
+    path(
+        "staff/people/<int:person_id>/documents/<int:document_id>/",
+        views.person_document_download,
+        name="person_document_download",
+    ),
+    path(
+        "staff/people/<int:person_id>/documents/<int:document_id>/remove/",
+        views.person_document_remove,
+        name="person_document_remove",
+    ),
+    path("staff/people/<int:person_id>/applications/", views.application_start, name="application_start"),
+    path(
+        "staff/people/<int:person_id>/applications/<int:application_id>/",
+        views.application_change,
+        name="application_change",
+    ),
 ]

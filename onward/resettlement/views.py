@@ -1,15 +1,17 @@
 """The resettlement plan's pages: the person's to-do list, and the staff page to assess and manage.
 Thin: parse, call a service or selector, render.
 
-Also the requests' pages: the person makes requests and reads each one's history; prison staff work the queue."""
+Also the requests' pages: the person makes requests and reads each one's history; prison staff work the queue.
+And documents and ID applications: staff and the person add documents; each download goes through a checked view."""
 
 import secrets
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import get_language
@@ -21,9 +23,19 @@ from onward.core.audit_actions import AuditAction
 from onward.core.permissions import can, permission
 from onward.people.models import Person
 from onward.people.selectors import person_get
-from onward.resettlement import prison_requests, selectors, services
+from onward.resettlement import documents, prison_requests, selectors, services
+from onward.resettlement.applications import APPLICATION_KINDS, APPLICATION_KINDS_BY_CODE
 from onward.resettlement.handover import handover_pdf, release_checklist, release_pack_pdf
-from onward.resettlement.models import AssessmentKind, Need, NeedStatus, PlanAction, PrisonRequest
+from onward.resettlement.models import (
+    Application,
+    AssessmentKind,
+    Document,
+    DocumentKind,
+    Need,
+    NeedStatus,
+    PlanAction,
+    PrisonRequest,
+)
 from onward.resettlement.needs import Owner, needs_by_pathway
 
 # --- The person ---------------------------------------------------------------------------------
@@ -358,3 +370,189 @@ def _int(value: str | None) -> int | None:
     except ValueError:
         return None
     return number if number is not None and 0 < number < 2**63 else None
+
+
+# --- ID and bank account applications, and documents --------------------------------------------
+
+
+@permission("resettlement.self")
+def my_documents(request: HttpRequest) -> HttpResponse:
+    """My documents to download, my applications in plain words, and the form to add a document."""
+    person = _me(request, AuditAction.PERSON_VIEW_OWN_DOCUMENTS)
+    error, status = "", 200
+    if request.method == "POST":
+        try:
+            documents.document_upload(
+                actor=signed_in_user(request),
+                person=person,
+                upload=_one_file(request),
+                kind=request.POST.get("kind", ""),
+                title=request.POST.get("title", ""),
+            )
+        except ValidationError as refused:
+            error, status = " ".join(refused.messages), 400
+        else:
+            messages.success(request, _("Your document has been saved."))
+            return redirect("resettlement:my_documents")
+    context = {
+        "documents": documents.documents_for(request.user, person),
+        "applications": selectors.applications_for(person),
+        "kinds": DocumentKind.choices,
+        "kind_words": APPLICATION_KINDS_BY_CODE,
+        "error": error,
+        "max_mb": settings.RESETTLEMENT_DOCUMENT_MAX_BYTES // (1024 * 1024),
+        "me": request.user,
+    }
+    return render(request, "resettlement/my_documents.html", context, status=status)
+
+
+@permission("resettlement.self")
+def my_document_download(request: HttpRequest, document_id: int) -> FileResponse:
+    person = _me(request, AuditAction.PERSON_VIEW_OWN_DOCUMENTS)
+    return document_response(request.user, _document(request, document_id, person))
+
+
+@permission("resettlement.self")
+@require_POST
+def my_document_remove(request: HttpRequest, document_id: int) -> HttpResponse:
+    person = _me(request, AuditAction.PERSON_VIEW_OWN_DOCUMENTS)
+    try:
+        documents.document_remove(actor=signed_in_user(request), document=_document(request, document_id, person))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The document has been removed."))
+    return redirect("resettlement:my_documents")
+
+
+@permission("resettlement.view")
+def person_documents(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Staff: the person's ID and bank account applications, and their documents."""
+    person = person_get(request.user, person_id, purpose=AuditAction.PERSON_VIEW_DOCUMENTS)
+    return render(request, "resettlement/person_documents.html", _documents_context(request, person))
+
+
+@permission("resettlement.manage")
+@require_POST
+def person_document_upload(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = person_get(request.user, person_id, purpose=AuditAction.PERSON_VIEW_DOCUMENTS)
+    application_id = _int(request.POST.get("application"))
+    try:
+        documents.document_upload(
+            actor=signed_in_user(request),
+            person=person,
+            upload=_one_file(request),
+            kind=request.POST.get("kind", ""),
+            title=request.POST.get("title", ""),
+            application=_application(person, application_id) if application_id else None,
+        )
+    except ValidationError as refused:
+        context = _documents_context(request, person)
+        context["upload_error"] = " ".join(refused.messages)
+        return render(request, "resettlement/person_documents.html", context, status=400)
+    messages.success(request, _("Document saved."))
+    return redirect("resettlement:person_documents", person_id=person.pk)
+
+
+@permission("resettlement.view")
+def person_document_download(request: HttpRequest, person_id: int, document_id: int) -> FileResponse:
+    person = person_get(request.user, person_id, purpose=AuditAction.PERSON_VIEW_DOCUMENTS)
+    return document_response(request.user, _document(request, document_id, person))
+
+
+@permission("resettlement.manage")
+@require_POST
+def person_document_remove(request: HttpRequest, person_id: int, document_id: int) -> HttpResponse:
+    person = person_get(request.user, person_id, purpose=AuditAction.PERSON_VIEW_DOCUMENTS)
+    documents.document_remove(actor=signed_in_user(request), document=_document(request, document_id, person))
+    messages.success(request, _("Document removed."))
+    return redirect("resettlement:person_documents", person_id=person.pk)
+
+
+@permission("resettlement.manage")
+@require_POST
+def application_start(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = person_get(request.user, person_id, purpose=AuditAction.PERSON_VIEW_FOR_PLAN_CHANGE)
+    try:
+        services.application_start(
+            actor=signed_in_user(request),
+            person=person,
+            kind=request.POST.get("kind", ""),
+            owner=request.POST.get("owner", ""),
+            reference=request.POST.get("reference", ""),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Application added."))
+    return redirect("resettlement:person_documents", person_id=person.pk)
+
+
+@permission("resettlement.manage")
+@require_POST
+def application_change(request: HttpRequest, person_id: int, application_id: int) -> HttpResponse:
+    person = person_get(request.user, person_id, purpose=AuditAction.PERSON_VIEW_FOR_PLAN_CHANGE)
+    try:
+        services.application_status_change(
+            actor=signed_in_user(request),
+            application=_application(person, application_id),
+            status=request.POST.get("status", ""),
+            reason=request.POST.get("reason", ""),
+            reference=request.POST.get("reference"),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Application updated."))
+    return redirect("resettlement:person_documents", person_id=person.pk)
+
+
+def _documents_context(request: HttpRequest, person: Person) -> dict[str, Any]:
+    applications = selectors.applications_for(person)
+    return {
+        "person": person,
+        "applications": applications,
+        "documents": documents.documents_for(request.user, person),
+        "may_manage": can(request.user, "resettlement.manage", person),
+        "application_kinds": APPLICATION_KINDS,
+        "kind_words": APPLICATION_KINDS_BY_CODE,
+        "next_statuses": {a.pk: selectors.application_next_statuses(a) for a in applications},
+        "document_kinds": DocumentKind.choices,
+        "owners": Owner.choices,
+        "upload_error": "",
+        "max_mb": settings.RESETTLEMENT_DOCUMENT_MAX_BYTES // (1024 * 1024),
+    }
+
+
+def _one_file(request: HttpRequest) -> Any:
+    upload = request.FILES.get("file")
+    if upload is None:
+        raise ValidationError(_("Choose a file to add."))
+    return upload
+
+
+def _document(request: HttpRequest, document_id: int, person: Person) -> Document:
+    """A document of this person's that the user may see; 404 for anything else (another's, removed)."""
+    try:
+        found = documents.document_get(request.user, document_id)
+    except Document.DoesNotExist:
+        raise Http404 from None
+    if found.person_id != person.pk:
+        raise Http404
+    return found
+
+
+def document_response(user: Any, document: Document) -> FileResponse:
+    """The file as an attachment in its real type, never sniffed or cached (the page and the API send it)."""
+    response = FileResponse(documents.document_open(user, document), content_type=document.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{document.filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _application(person: Person, application_id: int | None) -> Application:
+    try:
+        return selectors.application_in_plan(person, application_id or 0)
+    except Application.DoesNotExist:
+        raise Http404 from None

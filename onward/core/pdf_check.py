@@ -1,4 +1,5 @@
-"""PDF attachments are refused when they carry script, actions, embedded files or forms that run.
+"""PDF uploads (message attachments, documents) are refused when they carry script, actions, embedded
+files or forms that run.
 
 A PDF is read with pypdf and every object reachable from its trailer is walked: a document that opens with an
 action, a link or button that runs one, JavaScript, an embedded file or an XFA form is refused in plain words,
