@@ -1,8 +1,8 @@
 """Suitability for remote check-ins, for staff: a person's screens, a new screen, a senior's approval, whether
 check-ins supplement or replace office visits (the same gate as the pages), and the follow-up after a review.
 
-Staff only (their signed-in browser session). A person outside the caller's scope gets 403, as on the other
-person routes. The services in onward.checkins.services make every change and every refusal; this module
+Staff only (their signed-in browser session). A person outside the caller's scope gets the same 404 as one
+that does not exist, as on the other person routes. The services in onward.checkins.services make every change and every refusal; this module
 only translates (a refusal is 400 with the services' plain words).
 """
 
@@ -12,7 +12,7 @@ from typing import Annotated, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, P, PathEx, Router, Schema, Status
 from ninja.errors import HttpError
@@ -129,7 +129,7 @@ class FollowUpOut(Schema):
 
 @router.get(
     "/people/{person_id}/check-in-suitability",
-    response=responses({200: SuitabilityOut}, UNPROCESSABLE),
+    response=responses({200: SuitabilityOut}, NOT_FOUND, UNPROCESSABLE),
     summary="A person's suitability screens for remote check-ins",
 )
 @permission("checkin.suitability_screen")
@@ -141,7 +141,7 @@ def suitability_get(request: HttpRequest, person_id: PersonId) -> SuitabilityOut
 
 @router.post(
     "/people/{person_id}/check-in-suitability",
-    response=responses({201: SuitabilityOut}, BAD_REQUEST, UNPROCESSABLE),
+    response=responses({201: SuitabilityOut}, BAD_REQUEST, NOT_FOUND, UNPROCESSABLE),
     summary="Record a new suitability screen",
 )
 @permission("checkin.suitability_screen")
@@ -211,7 +211,7 @@ def enrolment_mode_put(request: HttpRequest, person_id: PersonId, body: ModeIn) 
 
 @router.put(
     "/check-ins/{checkin_id}/follow-up",
-    response=responses({200: FollowUpOut}, BAD_REQUEST, UNPROCESSABLE),
+    response=responses({200: FollowUpOut}, BAD_REQUEST, NOT_FOUND, UNPROCESSABLE),
     summary="After a review: whether the check-in helped manage risk, and whether it is sensitive",
 )
 @permission("checkin.review")
@@ -233,7 +233,10 @@ def review_follow_up_put(request: HttpRequest, checkin_id: CheckInId, body: Foll
 
 
 def _person(user: object, person_id: int, action: str) -> Person:
-    person = person_get(user, person_id, purpose=AuditAction.PERSON_VIEW_FOR_CHECKIN_SUITABILITY)
+    try:
+        person = person_get(user, person_id, purpose=AuditAction.PERSON_VIEW_FOR_CHECKIN_SUITABILITY)
+    except PermissionDenied:
+        raise Http404 from None  # the same answer as for no such person, so ids cannot be probed
     if not can(user, action, person):
         raise PermissionDenied(action)
     return person

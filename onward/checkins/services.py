@@ -127,6 +127,7 @@ def enrolment_save(*, actor: Any, person: Person, details: EnrolmentDetails, pho
     """
     require(actor, "checkin.enrol", person)
     _details_check(details)
+    _mode_check(person, details.office_visits)  # before the face engine's slow work; again inside the transaction
     existing = Enrolment.objects.filter(person=person).first()
     if photo is None and (existing is None or not existing.has_template):
         raise EnrolmentRefused(_("Upload a photo of their face to enrol them."))
@@ -998,11 +999,11 @@ def suitability_screen_approve(*, actor: Any, screen: SuitabilityScreen, rationa
             raise ValidationError(
                 _("You made this screen, so you cannot approve it. Ask another senior practitioner to approve it.")
             )
-        if locked.approved:
-            raise ValidationError(_("This screen is already approved."))
         current = suitability_screen_current(locked.person)
         if current is None or current.pk != locked.pk:
             raise ValidationError(_("A newer screen has replaced this one. Approve the newest screen instead."))
+        if locked.approved:
+            raise ValidationError(_("This screen is already approved."))
         locked.approved_by = actor
         locked.approved_at = timezone.now()
         locked.approval_rationale = rationale

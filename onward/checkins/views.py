@@ -70,6 +70,7 @@ def enrolment(request: HttpRequest, person_id: int) -> HttpResponse:
         else {
             "window_hours": settings.CHECKIN_WINDOW_HOURS,
             "contact_preference": services.contact_preference_default(person),
+            "office_visits": OfficeVisits.SUPPLEMENTS,  # replacing them needs an approved suitability screen
         }
     )
     form = EnrolmentForm(request.POST or None, request.FILES or None, initial=initial)
