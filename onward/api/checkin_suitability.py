@@ -2,8 +2,8 @@
 check-ins supplement or replace office visits (the same gate as the pages), and the follow-up after a review.
 
 Staff only (their signed-in browser session). A person outside the caller's scope gets the same 404 as one
-that does not exist, as on the other person routes. The services in onward.checkins.services make every change and every refusal; this module
-only translates (a refusal is 400 with the services' plain words).
+that does not exist, as on the other person routes. The services in onward.checkins.services make every
+change and every refusal; this module only translates (a refusal is 400 with the services' plain words).
 """
 
 import datetime as dt
