@@ -90,7 +90,14 @@ PERSON_PAGES = [
         "/staff/people/{id}/check-ins/",
         {Role.PRACTITIONER: {"my_case"}, Role.SENIOR: {"my_case", "same_pdu_other_team"}},
     ),
+    # Suitability for remote check-ins: screened by those who supervise (approval: see the test below).
+    (
+        "GET",
+        "/staff/people/{id}/check-ins/suitability/",
+        {Role.PRACTITIONER: {"my_case"}, Role.SENIOR: {"my_case", "same_pdu_other_team"}},
+    ),
 ]
+MAY_SCREEN = {Role.PRACTITIONER: {"my_case"}, Role.SENIOR: {"my_case", "same_pdu_other_team"}}
 
 
 def _denied(role: str, template: str) -> int:
@@ -213,6 +220,45 @@ def test_staff_add_a_person_through_the_api_only_in_their_area(org, world, staff
     response = staff_client(world["staff"][role]).post("/api/v1/people", body, content_type="application/json")
     may = role in (Role.PRACTITIONER, Role.SENIOR, Role.ADMINISTRATOR)
     assert response.status_code == (201 if may else 403)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("role", "subject"), PATCH_CASES, ids=[f"{r}-suitability-{s}" for r, s in PATCH_CASES])
+def test_staff_screen_and_approve_check_in_suitability_only_in_their_area(world, staff_client, role, subject):
+    """Screens through the API: 200 or 201 in scope; 404 for a supervising role outside it; 403 for roles
+    that never supervise check-ins. Approving: a senior in scope only (404 outside it); anyone else 403."""
+    from onward.checkins.models import SuitabilityScreen
+
+    client = staff_client(world["staff"][role])
+    path = f"/api/v1/people/{world['ids'][subject]}/check-in-suitability"
+    in_scope = subject in MAY_SCREEN.get(role, set())
+    refused = 404 if role in MAY_SCREEN else 403
+    assert client.get(path).status_code == (200 if in_scope else refused)
+    body = (
+        '{"very_high_rosh": false, "mappa_level": "none", "domestic_abuse": false, "sexual_offending": false,'
+        ' "youth_case": false, "child_protection": false, "rationale": "Matrix test"}'
+    )
+    assert client.post(path, body, content_type="application/json").status_code == (201 if in_scope else refused)
+    person = world["subjects"].get(subject)
+    if person is None:
+        return
+    screen = SuitabilityScreen.objects.create(
+        person=person,
+        very_high_rosh=False,
+        mappa_level="none",
+        domestic_abuse=False,
+        sexual_offending=False,
+        youth_case=False,
+        child_protection=False,
+        rationale="Made by someone else",
+        outcome="suitable",
+        rules_version="test",
+    )
+    response = client.post(f"{path}/{screen.pk}/approve", '{"rationale": "Agreed"}', content_type="application/json")
+    may_approve = role == Role.SENIOR and in_scope
+    assert response.status_code == (200 if may_approve else 404 if role == Role.SENIOR else 403)
+    screen.refresh_from_db()
+    assert screen.approved == may_approve
 
 
 def _mentions(body: str, text: str) -> bool:

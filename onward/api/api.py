@@ -18,6 +18,7 @@ from ninja.errors import AuthenticationError, HttpError
 from onward.api import (
     alerts,
     appointments,
+    checkin_suitability,
     checkins,
     devices,
     directory,
@@ -85,6 +86,7 @@ api.add_router("", alerts.router)
 api.add_router("", location.router)
 api.add_router("", messaging.router)
 api.add_router("", checkins.router)
+api.add_router("", checkin_suitability.router)
 api.add_router("", notifications.router)
 api.add_router("", directory.router)
 api.add_router("", learning.router)

@@ -9,6 +9,7 @@ from onward.checkins.models import (
     Question,
     Questionnaire,
     Review,
+    SuitabilityScreen,
     Verification,
 )
 from onward.core.admin_mixins import ReadOnlyAdmin
@@ -72,3 +73,10 @@ class VerificationAdmin(ReadOnlyAdmin):
 class ReviewAdmin(ReadOnlyAdmin):
     list_display = ["checkin", "decision", "reviewer", "reviewed_at"]
     list_filter = ["decision"]
+
+
+@admin.register(SuitabilityScreen, site=admin_site)
+class SuitabilityScreenAdmin(ReadOnlyAdmin):
+    list_display = ["person", "outcome", "screened_at", "screened_by", "approved_at", "approved_by", "rules_version"]
+    list_filter = ["outcome"]
+    list_select_related = ["person", "screened_by", "approved_by"]

@@ -3,7 +3,14 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from onward.checkins.models import ContactPreference, OfficeVisits, ReviewDecision, Schedule
+from onward.checkins.models import (
+    ContactPreference,
+    HelpedManageRisk,
+    MappaLevel,
+    OfficeVisits,
+    ReviewDecision,
+    Schedule,
+)
 
 WEEKDAY_CHOICES = [
     ("0", _("Monday")),
@@ -51,6 +58,42 @@ class ExtraQuestionForm(forms.Form):
 class ReviewForm(forms.Form):
     decision = forms.ChoiceField(label=_("Your decision"), choices=ReviewDecision.choices)
     notes = forms.CharField(label=_("Notes"), widget=forms.Textarea, required=False, max_length=5000)
+    helped_manage_risk = forms.ChoiceField(
+        label=_("Did this check-in help you manage their risk?"), choices=HelpedManageRisk.choices, required=False
+    )
+    sensitive = forms.BooleanField(
+        label=_("This check-in has sensitive information: keep it out of what the person can see"), required=False
+    )
+
+
+class ReviewFollowUpForm(forms.Form):
+    helped_manage_risk = forms.ChoiceField(
+        label=_("Did this check-in help you manage their risk?"), choices=HelpedManageRisk.choices
+    )
+    sensitive = forms.BooleanField(
+        label=_("This check-in has sensitive information: keep it out of what the person can see"), required=False
+    )
+
+
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+
+
+class SuitabilityScreenForm(forms.Form):
+    """The screen's questions, each answered yes or no (MAPPA: its level), and why."""
+
+    very_high_rosh = forms.ChoiceField(label=_("Is their risk of serious harm (RoSH) very high?"), choices=YES_NO)
+    mappa_level = forms.ChoiceField(label=_("What is their MAPPA level?"), choices=MappaLevel.choices)
+    domestic_abuse = forms.ChoiceField(label=_("Is there domestic abuse in their case?"), choices=YES_NO)
+    sexual_offending = forms.ChoiceField(label=_("Is there sexual offending in their case?"), choices=YES_NO)
+    youth_case = forms.ChoiceField(label=_("Are they under 18 (a youth case)?"), choices=YES_NO)
+    child_protection = forms.ChoiceField(label=_("Are there child protection concerns?"), choices=YES_NO)
+    rationale = forms.CharField(label=_("Why you gave these answers"), widget=forms.Textarea, max_length=5000)
+
+    YES_NO_FIELDS = ("very_high_rosh", "domestic_abuse", "sexual_offending", "youth_case", "child_protection")
+
+
+class SuitabilityApprovalForm(forms.Form):
+    rationale = forms.CharField(label=_("Why you approve this screen"), widget=forms.Textarea, max_length=5000)
 
 
 class LocationForm(forms.Form):

@@ -426,11 +426,90 @@ class ReviewDecision(models.TextChoices):
     MATCH_WITH_CONCERN = "match_with_concern", _("Match, with a concern")
 
 
+class HelpedManageRisk(models.TextChoices):
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+    NOT_SURE = "not_sure", _("Not sure")
+
+
 class Review(models.Model):
-    """The practitioner's own decision. Automated checks inform it; they never replace it."""
+    """The practitioner's own decision. Automated checks inform it; they never replace it.
+
+    After the decision the practitioner may mark the notes as sensitive (left out of the person's own
+    export) and say whether the check-in helped manage risk: plain fields, counted by month for reports.
+    """
 
     checkin = models.OneToOneField(CheckIn, on_delete=models.CASCADE, related_name="review")
     decision = models.CharField(max_length=20, choices=ReviewDecision.choices)
     notes = models.TextField(blank=True)
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     reviewed_at = models.DateTimeField(default=timezone.now)
+    sensitive = models.BooleanField(default=False)
+    helped_manage_risk = models.CharField(max_length=10, choices=HelpedManageRisk.choices, blank=True)
+    follow_up_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    follow_up_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        # Reports count answers by month of review: a range on reviewed_at, grouped by the answer.
+        indexes = [models.Index(fields=["reviewed_at", "helped_manage_risk"], name="review_month_helped")]
+
+
+# --- Suitability for remote check-ins (issue 17) ---------------------------------------------------
+
+
+class MappaLevel(models.TextChoices):
+    NONE = "none", _("Not managed under MAPPA")
+    LEVEL_1 = "1", _("Level 1")
+    LEVEL_2 = "2", _("Level 2")
+    LEVEL_3 = "3", _("Level 3")
+
+
+class Suitability(models.TextChoices):
+    SUITABLE = "suitable", _("Suitable")
+    SUPPLEMENT_ONLY = "supplement_only", _("Supplement only: alongside face-to-face contact, never instead of it")
+    NOT_SUITABLE = "not_suitable", _("Not suitable")
+
+
+class SuitabilityScreen(models.Model):
+    """The answers of one suitability screen, the outcome they give (onward/checkins/suitability.py) and
+    its approval by a senior practitioner. Screens are never changed: a new screen replaces the latest
+    one for the gate, and the history stays."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="checkin_screens")
+    very_high_rosh = models.BooleanField()
+    mappa_level = models.CharField(max_length=4, choices=MappaLevel.choices)
+    domestic_abuse = models.BooleanField()
+    sexual_offending = models.BooleanField()
+    youth_case = models.BooleanField()
+    child_protection = models.BooleanField()
+    rationale = models.TextField()
+    outcome = models.CharField(max_length=20, choices=Suitability.choices)
+    reasons = models.JSONField(default=list, blank=True)  # the rule codes that limited the outcome
+    rules_version = models.CharField(max_length=20)
+    screened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    screened_at = models.DateTimeField(default=timezone.now)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approval_rationale = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-screened_at", "-pk"]
+        indexes = [models.Index(fields=["person", "-screened_at"], name="checkin_screen_latest")]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(rationale=""), name="checkin_screen_rationale_given"),
+            models.CheckConstraint(
+                condition=models.Q(approved_at__isnull=True) | ~models.Q(approval_rationale=""),
+                name="checkin_screen_approval_rationale_given",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Check-in suitability screen {self.pk} for person {self.person_id} ({self.outcome})"
+
+    @property
+    def approved(self) -> bool:
+        return self.approved_at is not None

@@ -8,7 +8,7 @@ from onward.checkins.models import CheckIn
 from onward.core.actors import UserKind, is_staff_user
 from onward.core.permissions import rule
 from onward.organisations.models import Role
-from onward.organisations.roles import has_role
+from onward.organisations.roles import has_role, staff_roles
 from onward.people.models import COMMUNITY_STATUSES, Person
 from onward.people.rules import people_visible_to, person_in_scope
 
@@ -67,3 +67,25 @@ def can_respond(user: Any, obj: Any) -> bool:
         return False
     person = _person_of(obj)
     return person is None or person.pk == user.person_id
+
+
+@rule("checkin.suitability_screen")
+def can_screen(user: Any, obj: Any) -> bool:
+    """See a person's suitability screens and record a new one: their practitioner or a senior in scope."""
+    return _supervises(user, obj)
+
+
+@rule("checkin.suitability_approve")
+def can_approve_screen(user: Any, obj: Any) -> bool:
+    """Approve a screen: a senior practitioner whose role is held at the person's unit or above it.
+
+    Whether they made the screen themselves is the service's check (suitability_screen_approve)."""
+    if not is_staff_user(user):
+        return False
+    person = _person_of(obj)
+    if person is None:
+        return has_role(user, Role.SENIOR)
+    unit_path = person.unit.path if person.unit_id else ""
+    return any(
+        held.role == Role.SENIOR and unit_path.startswith(held.unit.path) for held in staff_roles(user)
+    ) and person_in_scope(user, person)

@@ -21,6 +21,7 @@ from onward.checkins.models import (
     MediaKind,
     ReviewDecision,
     State,
+    SuitabilityScreen,
     Verification,
     VerificationStatus,
 )
@@ -405,3 +406,17 @@ def _trace_chart(steps: list[dict[str, Any]], trace: list[Any]) -> tuple[list[tu
         )
         lines.append((css, points))
     return bands, lines
+
+
+def suitability_screen_current(person: Person) -> SuitabilityScreen | None:
+    """The newest suitability screen: the one the gate reads (older ones are history)."""
+    return SuitabilityScreen.objects.filter(person=person).order_by("-screened_at", "-pk").first()
+
+
+def suitability_screens(person: Person) -> list[SuitabilityScreen]:
+    """Every screen, newest first, with who made and approved it."""
+    return list(
+        SuitabilityScreen.objects.filter(person=person)
+        .select_related("screened_by", "approved_by")
+        .order_by("-screened_at", "-pk")
+    )

@@ -43,6 +43,7 @@ from onward.checkins.models import (
     Enrolment,
     ExtraQuestion,
     FaceDecision,
+    HelpedManageRisk,
     LocationVerdict,
     MediaFingerprint,
     MediaKind,
@@ -53,12 +54,15 @@ from onward.checkins.models import (
     ReviewDecision,
     Schedule,
     State,
+    Suitability,
+    SuitabilityScreen,
     Verification,
     VerificationStatus,
     VoiceStatus,
 )
 from onward.checkins.reminders import CHECKIN_REMINDERS
-from onward.checkins.selectors import CHALLENGE_CACHE_KEY, checkin_challenge_issued
+from onward.checkins.selectors import CHALLENGE_CACHE_KEY, checkin_challenge_issued, suitability_screen_current
+from onward.checkins.suitability import MODES_ALLOWED, RULES_VERSION, ScreenAnswers, suitability_outcome
 from onward.core.actors import SystemActor
 from onward.core.audit_actions import AuditAction
 from onward.core.crypto import decrypt_bytes, encrypt_bytes
@@ -82,6 +86,7 @@ MP4_BRAND = b"ftyp"
 PHOTO_TYPES = frozenset({"image/jpeg", "image/png"})
 VIDEO_TYPES = frozenset({"video/webm", "video/mp4"})
 REASON_MIN_CHARS = 3
+RATIONALE_MAX_CHARS = 5000
 IDEMPOTENCY_KEY_MAX_CHARS = 64
 
 
@@ -122,6 +127,7 @@ def enrolment_save(*, actor: Any, person: Person, details: EnrolmentDetails, pho
     """
     require(actor, "checkin.enrol", person)
     _details_check(details)
+    _mode_check(person, details.office_visits)  # before the face engine's slow work; again inside the transaction
     existing = Enrolment.objects.filter(person=person).first()
     if photo is None and (existing is None or not existing.has_template):
         raise EnrolmentRefused(_("Upload a photo of their face to enrol them."))
@@ -137,6 +143,7 @@ def enrolment_save(*, actor: Any, person: Person, details: EnrolmentDetails, pho
         if not outcome.ok or not outcome.template:
             raise EnrolmentRefused(outcome.message or _("We could not use this photo. Try another."))
     with transaction.atomic():
+        _mode_check(person, details.office_visits)
         enrolment = existing or Enrolment(person=person, enrolled_by=actor)
         before = _enrolment_snapshot(enrolment) if existing else {}
         enrolment.schedule = details.schedule
@@ -883,21 +890,246 @@ def verification_run(verification_id: int) -> dict[str, Any]:
     return {"decision": face.decision, "distance": face.distance}
 
 
+# --- Suitability: the screen, its approval and the gate ------------------------------------------
+
+
+def checkin_mode_refusal(person: Person, office_visits: str) -> str | None:
+    """Why check-ins may not run for this person in this mode (supplementing or replacing office visits),
+    in words that tell staff what to do next; None when they may.
+
+    The newest screen decides. Without one, check-ins may only supplement face-to-face contact; they
+    replace it only under an approved "suitable" screen; "not suitable" allows neither."""
+    screen = suitability_screen_current(person)
+    if screen is not None and screen.outcome == Suitability.NOT_SUITABLE:
+        return _(
+            "Remote check-ins are not suitable for this person: their latest suitability screen says so. "
+            "Keep to face-to-face contact, or record a new screen if their circumstances have changed."
+        )
+    if office_visits != OfficeVisits.REPLACES:
+        return None
+    if screen is None:
+        return _(
+            "Check-ins can only replace office visits after a suitability screen approved by a senior "
+            "practitioner. Record a screen first, or choose “Supplements office visits”."
+        )
+    if OfficeVisits.REPLACES not in MODES_ALLOWED[screen.outcome]:
+        return _(
+            "Their suitability screen says check-ins can only be used alongside face-to-face contact. "
+            "Choose “Supplements office visits”."
+        )
+    if not screen.approved:
+        return _(
+            "Their suitability screen is waiting for a senior practitioner to approve it. Ask a senior "
+            "practitioner to approve it, or choose “Supplements office visits” for now."
+        )
+    return None
+
+
+def checkin_modes_allowed(person: Person) -> list[str]:
+    """The modes the gate allows now, for pages and the API."""
+    return [mode for mode in OfficeVisits.values if checkin_mode_refusal(person, mode) is None]
+
+
+def suitability_screen_record(
+    *, actor: Any, person: Person, answers: ScreenAnswers, rationale: str
+) -> SuitabilityScreen:
+    """Record a new screen: it replaces the latest one for the gate at once, before anyone approves it.
+
+    Check-ins that the new screen does not allow change in the same transaction: a "replaces" enrolment
+    goes back to supplementing office visits (until a senior approves a "suitable" screen), and
+    check-ins stop when the screen says they are not suitable. Each change is audited."""
+    require(actor, "checkin.suitability_screen", person)
+    rationale = rationale.strip()
+    errors: dict[str, str] = {}
+    if len(rationale) < REASON_MIN_CHARS:
+        errors["rationale"] = _("Say why you gave these answers.")
+    elif len(rationale) > RATIONALE_MAX_CHARS:
+        errors["rationale"] = _("Keep the rationale to 5,000 characters or fewer.")
+    try:
+        result = suitability_outcome(answers)
+    except ValueError:
+        errors["mappa_level"] = _("Choose their MAPPA level, or that they are not managed under MAPPA.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        previous = suitability_screen_current(person)
+        screen = SuitabilityScreen.objects.create(
+            person=person,
+            very_high_rosh=answers.very_high_rosh,
+            mappa_level=answers.mappa_level,
+            domestic_abuse=answers.domestic_abuse,
+            sexual_offending=answers.sexual_offending,
+            youth_case=answers.youth_case,
+            child_protection=answers.child_protection,
+            rationale=rationale,
+            outcome=result.outcome,
+            reasons=list(result.reasons),
+            rules_version=RULES_VERSION,
+            screened_by=actor,
+        )
+        audit_record(
+            actor=actor,
+            role=acting_role(actor, person),
+            action=AuditAction.CHECKIN_SUITABILITY_SCREENED,
+            person=person,
+            target=screen,
+            reason=rationale,
+            data={
+                "outcome": result.outcome,
+                "reasons": list(result.reasons),
+                "rules_version": RULES_VERSION,
+                "replaces_screen": previous.pk if previous else None,
+            },
+        )
+        _enrolment_limit(actor=actor, person=person, screen=screen)
+    return screen
+
+
+def suitability_screen_approve(*, actor: Any, screen: SuitabilityScreen, rationale: str) -> SuitabilityScreen:
+    """A senior practitioner approves the newest screen, with their rationale. Not the one who made it."""
+    require(actor, "checkin.suitability_approve", screen.person)
+    rationale = rationale.strip()
+    if len(rationale) < REASON_MIN_CHARS:
+        raise ValidationError({"rationale": _("Say why you approve this screen.")})
+    if len(rationale) > RATIONALE_MAX_CHARS:
+        raise ValidationError({"rationale": _("Keep the rationale to 5,000 characters or fewer.")})
+    with transaction.atomic():
+        locked = SuitabilityScreen.objects.select_for_update(of=("self",)).select_related("person").get(pk=screen.pk)
+        if locked.screened_by_id is not None and locked.screened_by_id == getattr(actor, "pk", None):
+            raise ValidationError(
+                _("You made this screen, so you cannot approve it. Ask another senior practitioner to approve it.")
+            )
+        current = suitability_screen_current(locked.person)
+        if current is None or current.pk != locked.pk:
+            raise ValidationError(_("A newer screen has replaced this one. Approve the newest screen instead."))
+        if locked.approved:
+            raise ValidationError(_("This screen is already approved."))
+        locked.approved_by = actor
+        locked.approved_at = timezone.now()
+        locked.approval_rationale = rationale
+        locked.save(update_fields=["approved_by", "approved_at", "approval_rationale"])
+        audit_record(
+            actor=actor,
+            role=acting_role(actor, locked.person),
+            action=AuditAction.CHECKIN_SUITABILITY_APPROVED,
+            person=locked.person,
+            target=locked,
+            reason=rationale,
+            data={"outcome": locked.outcome, "screened_by": locked.screened_by_id},
+        )
+    return locked
+
+
+def enrolment_mode_change(*, actor: Any, enrolment: Enrolment, office_visits: str, reason: str) -> Enrolment:
+    """Change only whether check-ins supplement or replace office visits (the API's way; the page saves
+    the whole set-up with enrolment_save). The gate applies the same way."""
+    require(actor, "checkin.enrol", enrolment.person)
+    errors: dict[str, str] = {}
+    if office_visits not in OfficeVisits.values:
+        errors["office_visits"] = _("Say whether check-ins replace or supplement office visits.")
+    if len(reason.strip()) < REASON_MIN_CHARS:
+        errors["reason"] = _("Give a reason.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = Enrolment.objects.select_for_update(of=("self",)).select_related("person").get(pk=enrolment.pk)
+        _mode_check(locked.person, office_visits)
+        before = _enrolment_snapshot(locked)
+        if locked.office_visits == office_visits and locked.office_visits_reason == reason.strip():
+            return locked
+        locked.office_visits = office_visits
+        locked.office_visits_reason = reason.strip()
+        locked.save(update_fields=["office_visits", "office_visits_reason"])
+        audit_record(
+            actor=actor,
+            role=acting_role(actor, locked.person),
+            action=AuditAction.CHECKIN_ENROLMENT_CHANGED,
+            person=locked.person,
+            target=locked,
+            reason=locked.office_visits_reason,
+            data={"before": before, "after": _enrolment_snapshot(locked)},
+        )
+    return locked
+
+
+def _mode_check(person: Person, office_visits: str) -> None:
+    refusal = checkin_mode_refusal(person, office_visits)
+    if refusal is not None:
+        raise ValidationError({"office_visits": refusal})
+
+
+def _enrolment_limit(*, actor: Any, person: Person, screen: SuitabilityScreen) -> None:
+    """Bring a running enrolment within what the new screen allows (see suitability_screen_record)."""
+    enrolment = Enrolment.objects.select_for_update(of=("self",)).filter(person=person).first()
+    if enrolment is None:
+        return
+    before = {**_enrolment_snapshot(enrolment), "active": enrolment.active}
+    now = timezone.now()
+    with override(settings.LANGUAGE_CODE):
+        if screen.outcome == Suitability.NOT_SUITABLE and enrolment.active:
+            enrolment.active = False
+            enrolment.status_reason = _("Stopped: a suitability screen says remote check-ins are not suitable.")
+            enrolment.status_changed_at = now
+        elif enrolment.office_visits == OfficeVisits.REPLACES:
+            enrolment.office_visits = OfficeVisits.SUPPLEMENTS
+            enrolment.office_visits_reason = _(
+                "Changed to supplement office visits: a new suitability screen needs a senior practitioner's "
+                "approval before check-ins replace them. Before: %(reason)s"
+            ) % {"reason": enrolment.office_visits_reason}
+        else:
+            return
+    enrolment.save(
+        update_fields=["active", "status_reason", "status_changed_at", "office_visits", "office_visits_reason"]
+    )
+    audit_record(
+        actor=actor,
+        role=acting_role(actor, person),
+        action=AuditAction.CHECKIN_SUITABILITY_LIMITED,
+        person=person,
+        target=enrolment,
+        reason=enrolment.status_reason if not enrolment.active else enrolment.office_visits_reason,
+        data={
+            "before": before,
+            "after": {**_enrolment_snapshot(enrolment), "active": enrolment.active},
+            "screen": screen.pk,
+        },
+    )
+
+
 # --- Staff decisions ----------------------------------------------------------------------------
 
 
-def checkin_review_record(*, actor: Any, checkin: CheckIn, decision: str, notes: str = "") -> Review:
-    """The practitioner's decision on a submitted check-in. It is theirs; the scores only inform it."""
+def checkin_review_record(
+    *,
+    actor: Any,
+    checkin: CheckIn,
+    decision: str,
+    notes: str = "",
+    sensitive: bool = False,
+    helped_manage_risk: str = "",
+) -> Review:
+    """The practitioner's decision on a submitted check-in. It is theirs; the scores only inform it.
+
+    With it (or later, review_follow_up_record) they may mark it sensitive and say whether it helped manage risk."""
     require(actor, "checkin.review", checkin)
     if decision not in ReviewDecision.values:
         raise ValidationError(_("Choose match, no match, or match with a concern."))
     if decision != ReviewDecision.MATCH and not notes.strip():
         raise ValidationError(_("Add a note to say why."))
+    if helped_manage_risk and helped_manage_risk not in HelpedManageRisk.values:
+        raise ValidationError(_("Say whether the check-in helped manage risk: yes, no or not sure."))
     with transaction.atomic():
         locked = CheckIn.objects.select_for_update(of=("self",)).select_related("person").get(pk=checkin.pk)
         _transition(locked, State.REVIEWED)
         locked.save()
-        review = Review.objects.create(checkin=locked, decision=decision, notes=notes.strip(), reviewer=actor)
+        review = Review.objects.create(
+            checkin=locked,
+            decision=decision,
+            notes=notes.strip(),
+            reviewer=actor,
+            sensitive=sensitive,
+            helped_manage_risk=helped_manage_risk,
+        )
         audit_record(
             actor=actor,
             role=acting_role(actor, locked.person),
@@ -905,9 +1137,45 @@ def checkin_review_record(*, actor: Any, checkin: CheckIn, decision: str, notes:
             person=locked.person,
             target=locked,
             reason=notes.strip(),
-            data={"decision": decision, "automated": locked.face_decision, "distance": locked.face_distance},
+            data={
+                "decision": decision,
+                "automated": locked.face_decision,
+                "distance": locked.face_distance,
+                "sensitive": sensitive,
+                "helped_manage_risk": helped_manage_risk,
+            },
         )
     return review
+
+
+def review_follow_up_record(*, actor: Any, review: Review, sensitive: bool, helped_manage_risk: str) -> Review:
+    """After the review: mark the check-in's information sensitive (left out of the person's own export)
+    or not, and say whether the check-in helped manage risk (yes, no, not sure). Nothing changed, nothing written."""
+    require(actor, "checkin.review", review.checkin)
+    if helped_manage_risk not in HelpedManageRisk.values:
+        raise ValidationError(
+            {"helped_manage_risk": _("Say whether the check-in helped manage risk: yes, no or not sure.")}
+        )
+    with transaction.atomic():
+        locked = Review.objects.select_for_update(of=("self",)).select_related("checkin__person").get(pk=review.pk)
+        before = {"sensitive": locked.sensitive, "helped_manage_risk": locked.helped_manage_risk}
+        after = {"sensitive": sensitive, "helped_manage_risk": helped_manage_risk}
+        if before == after:
+            return locked
+        locked.sensitive = sensitive
+        locked.helped_manage_risk = helped_manage_risk
+        locked.follow_up_by = actor
+        locked.follow_up_at = timezone.now()
+        locked.save(update_fields=["sensitive", "helped_manage_risk", "follow_up_by", "follow_up_at"])
+        audit_record(
+            actor=actor,
+            role=acting_role(actor, locked.checkin.person),
+            action=AuditAction.CHECKIN_REVIEW_FOLLOW_UP,
+            person=locked.checkin.person,
+            target=locked.checkin,
+            data={"before": before, "after": after},
+        )
+    return locked
 
 
 def checkin_close_missed(*, actor: Any, checkin: CheckIn, reason: str) -> CheckIn:
@@ -1072,6 +1340,8 @@ def _enrolment_active_set(*, actor: Any, enrolment: Enrolment, active: bool, rea
             raise ValidationError(
                 _("Check-ins are already running.") if active else _("Check-ins are already stopped.")
             )
+        if active:
+            _mode_check(locked.person, locked.office_visits)
         locked.active = active
         locked.status_reason = reason.strip()
         locked.status_changed_at = timezone.now()

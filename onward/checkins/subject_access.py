@@ -1,17 +1,27 @@
 """Remote check-ins: the enrolment, each check-in with its answers, results and review, and the media.
 
 The face and voice templates themselves are not exported (it is a vector of numbers, not something a person can
-read); the export says whether one is held. Photos and clips still held are included as files.
+read); the export says whether one is held. Photos and clips still held are included as files. A review the
+practitioner marked sensitive keeps its decision and date but not its notes, and says nothing of the mark.
 """
 
 from typing import Any
 
-from onward.checkins.models import Answer, CheckIn, CheckInMedia, Enrolment, ExtraQuestion, Review, Verification
+from onward.checkins.models import (
+    Answer,
+    CheckIn,
+    CheckInMedia,
+    Enrolment,
+    ExtraQuestion,
+    Review,
+    SuitabilityScreen,
+    Verification,
+)
 from onward.core.subject_access import Section, rows, subject_access_section
 from onward.people.models import Person
 
 
-@subject_access_section("check_ins", covers=[Enrolment, ExtraQuestion, CheckIn])
+@subject_access_section("check_ins", covers=[Enrolment, ExtraQuestion, CheckIn, SuitabilityScreen])
 def checkins_section(person: Person) -> Section:
     enrolment = Enrolment.objects.filter(person=person).first()
     files: list[tuple[str, str]] = []
@@ -63,10 +73,12 @@ def checkins_section(person: Person) -> Section:
             Verification,
             ("created_at", "decision", "distance", "liveness_passed", "message", "voice_decision", "voice_similarity"),
         ),
-        ("review", Review, ("decision", "notes", "reviewed_at")),
+        ("review", Review, ("decision", "notes", "reviewed_at", "sensitive")),
     ]
     for key, model, fields in related:
         for row in rows(model.objects.filter(checkin__person=person).order_by("pk"), "checkin_id", *fields):
+            if model is Review and row.pop("sensitive"):
+                row.pop("notes")
             by_checkin[row.pop("checkin_id")].setdefault(key, []).append(row)
     media = CheckInMedia.objects.filter(checkin__person=person, deleted_at__isnull=True).exclude(file="")
     for item in media.order_by("pk"):
@@ -76,6 +88,21 @@ def checkins_section(person: Person) -> Section:
             "enrolment": enrolled,
             "extra_questions": rows(ExtraQuestion.objects.filter(person=person), "text", "created_at"),
             "check_ins": [{**c, **by_checkin[c["id"]]} for c in checkins],
+            "suitability_screens": rows(
+                SuitabilityScreen.objects.filter(person=person).order_by("screened_at", "pk"),
+                "screened_at",
+                "very_high_rosh",
+                "mappa_level",
+                "domestic_abuse",
+                "sexual_offending",
+                "youth_case",
+                "child_protection",
+                "rationale",
+                "outcome",
+                "reasons",
+                "approved_at",
+                "approval_rationale",
+            ),
         },
         files=files,
     )

@@ -10,6 +10,13 @@ urlpatterns = [
     path("staff/people/<int:person_id>/check-ins/reference-photo/", views.reference_photo, name="reference_photo"),
     path("staff/people/<int:person_id>/check-ins/voice/", views.voice_enrol, name="voice_enrol"),
     path("staff/people/<int:person_id>/check-ins/no-voice/", views.voice_exempt, name="voice_exempt"),
+    path("staff/people/<int:person_id>/check-ins/suitability/", views.suitability, name="suitability"),
+    path(
+        "staff/people/<int:person_id>/check-ins/suitability/<int:screen_id>/approve/",
+        views.suitability_approve,
+        name="suitability_approve",
+    ),
+    path("staff/check-ins/<int:checkin_id>/after-review/", views.review_follow_up, name="review_follow_up"),
     path("staff/check-ins/", views.review_queue, name="review_queue"),
     path("staff/check-ins/statistics/", views.statistics, name="statistics"),
     path("staff/check-ins/<int:checkin_id>/", views.checkin_review, name="review"),

@@ -23,7 +23,10 @@ from onward.checkins.forms import (
     ExtraQuestionForm,
     LocationForm,
     ReasonForm,
+    ReviewFollowUpForm,
     ReviewForm,
+    SuitabilityApprovalForm,
+    SuitabilityScreenForm,
     VoiceEnrolmentForm,
     weekday_numbers,
 )
@@ -32,9 +35,12 @@ from onward.checkins.models import (
     ContactPreference,
     Enrolment,
     ExtraQuestion,
+    OfficeVisits,
     QuestionKind,
     State,
+    SuitabilityScreen,
 )
+from onward.checkins.suitability import ScreenAnswers, reasons_described
 from onward.core.audit_actions import AuditAction
 from onward.core.permissions import can, permission
 from onward.people.selectors import person_get
@@ -64,6 +70,7 @@ def enrolment(request: HttpRequest, person_id: int) -> HttpResponse:
         else {
             "window_hours": settings.CHECKIN_WINDOW_HOURS,
             "contact_preference": services.contact_preference_default(person),
+            "office_visits": OfficeVisits.SUPPLEMENTS,  # replacing them needs an approved suitability screen
         }
     )
     form = EnrolmentForm(request.POST or None, request.FILES or None, initial=initial)
@@ -211,6 +218,8 @@ def checkin_review(request: HttpRequest, checkin_id: int) -> HttpResponse:
                 checkin=checkin,
                 decision=form.cleaned_data["decision"],
                 notes=form.cleaned_data["notes"],
+                sensitive=form.cleaned_data["sensitive"],
+                helped_manage_risk=form.cleaned_data["helped_manage_risk"],
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -247,6 +256,7 @@ def checkin_review(request: HttpRequest, checkin_id: int) -> HttpResponse:
         "has_reference": bool(checkin.enrolment.reference_photo),
         "may_decide": checkin.state == State.SUBMITTED,
         "may_close": checkin.state == State.EXPIRED,
+        "follow_up_form": _follow_up_form(checkin),
     }
     return render(request, "checkins/review.html", context, status=400 if form.errors else 200)
 
@@ -265,6 +275,118 @@ def checkin_close(request: HttpRequest, checkin_id: int) -> HttpResponse:
         return redirect("checkins:review", checkin_id=checkin.pk)
     messages.success(request, _("The missed check-in is closed."))
     return redirect("checkins:review_queue")
+
+
+@permission("checkin.review")
+@require_POST
+def review_follow_up(request: HttpRequest, checkin_id: int) -> HttpResponse:
+    """After the decision: whether the check-in helped manage risk, and whether it is sensitive."""
+    checkin = selectors.checkin_get(request.user, checkin_id, purpose=AuditAction.CHECKIN_VIEW_FOR_REVIEW)
+    review = getattr(checkin, "review", None)
+    if review is None:
+        messages.error(request, _("Record your decision on this check-in first."))
+        return redirect("checkins:review", checkin_id=checkin.pk)
+    form = ReviewFollowUpForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Say whether the check-in helped manage risk: yes, no or not sure."))
+        services.review_follow_up_record(
+            actor=request.user,
+            review=review,
+            sensitive=form.cleaned_data["sensitive"],
+            helped_manage_risk=form.cleaned_data["helped_manage_risk"],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("checkins:review", checkin_id=checkin.pk)
+
+
+# --- Practitioner: suitability for remote check-ins -----------------------------------------------
+
+
+@permission("checkin.suitability_screen")
+def suitability(request: HttpRequest, person_id: int) -> HttpResponse:
+    """The person's screens, newest first; a new screen; approval of the newest by a senior practitioner."""
+    person = person_get(request.user, person_id, purpose=AuditAction.PERSON_VIEW_FOR_CHECKIN_SUITABILITY)
+    if not can(request.user, "checkin.suitability_screen", person):
+        raise PermissionDenied("checkin.suitability_screen")
+    form = SuitabilityScreenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        yes = {name: data[name] == "yes" for name in SuitabilityScreenForm.YES_NO_FIELDS}
+        try:
+            screen = services.suitability_screen_record(
+                actor=request.user,
+                person=person,
+                answers=ScreenAnswers(mappa_level=data["mappa_level"], **yes),
+                rationale=data["rationale"],
+            )
+        except ValidationError as error:
+            _form_errors_add(form, error, photo_field=False)
+        else:
+            messages.success(
+                request,
+                _("The screen is recorded: %(outcome)s. A senior practitioner needs to approve it.")
+                % {"outcome": screen.get_outcome_display()},
+            )
+            return redirect("checkins:suitability", person_id=person.pk)
+    return _suitability_page(request, person, form, SuitabilityApprovalForm())
+
+
+@permission("checkin.suitability_approve")
+def suitability_approve(request: HttpRequest, person_id: int, screen_id: int) -> HttpResponse:
+    person = person_get(request.user, person_id, purpose=AuditAction.PERSON_VIEW_FOR_CHECKIN_SUITABILITY)
+    screen = SuitabilityScreen.objects.filter(person=person, pk=screen_id).first()
+    if screen is None or not can(request.user, "checkin.suitability_approve", person):
+        raise PermissionDenied("checkin.suitability_approve")
+    if request.method != "POST":
+        return redirect("checkins:suitability", person_id=person.pk)
+    approval_form = SuitabilityApprovalForm(request.POST)
+    if approval_form.is_valid():
+        try:
+            services.suitability_screen_approve(
+                actor=request.user, screen=screen, rationale=approval_form.cleaned_data["rationale"]
+            )
+        except ValidationError as error:
+            _form_errors_add(approval_form, error, photo_field=False)
+        else:
+            messages.success(request, _("You approved the screen."))
+            return redirect("checkins:suitability", person_id=person.pk)
+    return _suitability_page(request, person, SuitabilityScreenForm(), approval_form)
+
+
+def _suitability_page(request: HttpRequest, person: Any, form: Any, approval_form: Any) -> HttpResponse:
+    screens = selectors.suitability_screens(person)
+    for screen in screens:
+        screen.reasons_words = reasons_described(screen.reasons)  # type: ignore[attr-defined]
+    current = screens[0] if screens else None
+    allowed = services.checkin_modes_allowed(person)
+    context = {
+        "person": person,
+        "form": form,
+        "approval_form": approval_form,
+        "current": current,
+        "history": screens[1:],
+        "may_approve": current is not None
+        and not current.approved
+        and current.screened_by_id != request.user.pk
+        and can(request.user, "checkin.suitability_approve", person),
+        "made_it_yourself": current is not None and not current.approved and current.screened_by_id == request.user.pk,
+        "may_replace": OfficeVisits.REPLACES in allowed,
+        "may_supplement": OfficeVisits.SUPPLEMENTS in allowed,
+        "replace_refusal": services.checkin_mode_refusal(person, OfficeVisits.REPLACES),
+    }
+    status = 400 if form.errors or approval_form.errors else 200
+    return render(request, "checkins/suitability.html", context, status=status)
+
+
+def _follow_up_form(checkin: CheckIn) -> ReviewFollowUpForm | None:
+    review = getattr(checkin, "review", None) if checkin.state == State.REVIEWED else None
+    if review is None:
+        return None
+    return ReviewFollowUpForm(initial={"helped_manage_risk": review.helped_manage_risk, "sensitive": review.sensitive})
 
 
 @permission("checkin.review")

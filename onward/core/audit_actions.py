@@ -123,6 +123,16 @@ class AuditAction(TextChoices):
     CHECKIN_REVIEWED = "checkin.reviewed", _("Reviewed a check-in")
     CHECKIN_STOPPED = "checkin.stopped", _("Stopped a person's check-ins")
     CHECKIN_SUBMITTED = "checkin.submitted", _("Sent a check-in")
+    CHECKIN_SUITABILITY_SCREENED = "checkin.suitability_screened", _("Recorded a check-in suitability screen")
+    CHECKIN_SUITABILITY_APPROVED = "checkin.suitability_approved", _("Approved a check-in suitability screen")
+    CHECKIN_SUITABILITY_LIMITED = (
+        "checkin.suitability_limited",
+        _("Changed or stopped a person's check-ins because a new suitability screen does not allow them"),
+    )
+    CHECKIN_REVIEW_FOLLOW_UP = (
+        "checkin.review_follow_up",
+        _("Said whether a reviewed check-in helped manage risk, or marked it sensitive"),
+    )
     CHECKIN_TEMPLATE_DELETED = "checkin.template_deleted", _("Deleted a person's reference photo")
     CHECKIN_VERIFICATION_FAILED = "checkin.verification_failed", _("The face check could not be run")
     CHECKIN_VERIFICATION_REQUEUED = "checkin.verification_requeued", _("Queued a face check again after it stalled")
@@ -313,6 +323,10 @@ class AuditAction(TextChoices):
     PERSON_VIEW_FOR_CHECKIN_QUESTION = (
         "person.view_for_checkin_question",
         _("Opened a person's record to add a check-in question"),
+    )
+    PERSON_VIEW_FOR_CHECKIN_SUITABILITY = (
+        "person.view_for_checkin_suitability",
+        _("Opened a person's check-in suitability screens"),
     )
     PERSON_VIEW_FOR_CHECKIN_STATUS = "person.view_for_checkin_status", _("Opened a person's check-in history")
     PERSON_VIEW_FOR_CHECKIN_VOICE = "person.view_for_checkin_voice", _("Opened a person's voice enrolment")

@@ -41,6 +41,7 @@ KEPT_WITH_THE_RECORD: dict[str, str] = {
     "checkins.Enrolment": "the face template and reference photo go when supervision ends; the rest "
     + _WITH_THE_RECORD,
     "checkins.ExtraQuestion": _WITH_THE_RECORD,
+    "checkins.SuitabilityScreen": _WITH_THE_RECORD,
     "checkins.CheckIn": "media by its own rule (check_in_media); the answers and decisions " + _WITH_THE_RECORD,
     "messaging.Conversation": _WITH_THE_RECORD,
     "messaging.ApprovedContact": _WITH_THE_RECORD,

@@ -18,7 +18,7 @@ from onward.checkins.tests.conftest import HOME
 from onward.checkins.tests.factories import TINY_JPEG, CheckInFactory, EnrolmentFactory
 
 ANSWERS = {"mood": "not_great", "help": ["money", "housing"], "call_back": "yes", "comment": "Rent is late"}
-DETAILS = services.EnrolmentDetails(schedule="weekly", office_visits="replaces", office_visits_reason="Low risk")
+DETAILS = services.EnrolmentDetails(schedule="weekly", office_visits="supplements", office_visits_reason="Low risk")
 BROKEN_WEBM = b"\x1a\x45\xdf\xa3" + b"\x42\x86\x81\x01" + b"\x00" * 400  # starts like a WebM, plays nothing
 
 

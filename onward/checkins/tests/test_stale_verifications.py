@@ -18,7 +18,7 @@ from onward.jobs.schedule import periodic_jobs
 pytestmark = pytest.mark.django_db
 
 DETAILS = services.EnrolmentDetails(
-    schedule=Schedule.WEEKLY, office_visits="replaces", office_visits_reason="Synthetic case for the sweep test."
+    schedule=Schedule.WEEKLY, office_visits="supplements", office_visits_reason="Synthetic case for the sweep test."
 )
 
 

@@ -12,7 +12,7 @@ from onward.core.crypto import decrypt_bytes
 
 DETAILS = services.EnrolmentDetails(
     schedule=Schedule.WEEKLY,
-    office_visits="replaces",
+    office_visits="supplements",
     office_visits_reason="Stable, low risk: weekly check-ins instead.",
 )
 ANSWERS = {"mood": "well", "help": ["none"], "call_back": "no"}

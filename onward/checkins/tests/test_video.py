@@ -16,7 +16,9 @@ from onward.checkins.models import CheckIn, FaceDecision, Schedule
 from onward.checkins.tests.conftest import HOME, clip_for_challenge
 from onward.checkins.tests.factories import CheckInFactory
 
-DETAILS = services.EnrolmentDetails(schedule=Schedule.WEEKLY, office_visits="replaces", office_visits_reason="Low risk")
+DETAILS = services.EnrolmentDetails(
+    schedule=Schedule.WEEKLY, office_visits="supplements", office_visits_reason="Low risk"
+)
 ANSWERS = {"mood": "very_well", "help": ["none"], "call_back": "no"}
 
 
