@@ -62,6 +62,8 @@ from onward.people.models import Person
 EVALUATION_ACTOR = SystemActor("location_evaluation")
 CURFEW_SUBJECT = "curfew"
 DEVICE_MAX_CHARS = 64
+# The device name of a fix from a check-in: this prefix and the check-in's id.
+CHECKIN_DEVICE_PREFIX = "checkin-"
 # How far around a batch the violation check reads the person's other fixes.
 VIOLATION_LOOKAROUND = timedelta(hours=12)
 KMH_PER_MS = 3.6
@@ -113,6 +115,35 @@ def fixes_ingest(
 ) -> IngestResult:
     """Store and judge a batch of fixes from one device; the same device and time again is a duplicate."""
     require(actor, "location.send", person)
+    return _ingest(actor=actor, person=person, device=device, fixes=fixes, ip=ip, now=now)
+
+
+def checkin_fix_record(
+    *,
+    actor: Any,
+    person: Person,
+    checkin_id: int,
+    recorded_at: datetime,
+    latitude: float,
+    longitude: float,
+    accuracy_m: float,
+) -> IngestResult | None:
+    """Keep the position shared with a check-in as a fix (source "checkin"), judged like any other.
+
+    Called when checkins announces `CheckinLocationShared`, inside its transaction: the check-in's own
+    permission was checked there. Only for people with curfew or zones set (no terms, nothing to judge, so
+    the position stays with the check-in alone). A position the fix format would refuse (say an accuracy
+    of 0) is left with the check-in and not kept as a fix.
+    """
+    if not CurfewTerms.objects.filter(person=person).exists():
+        return None
+    fix = FixIn(recorded_at, latitude, longitude, accuracy_m, source=FixSource.CHECKIN)
+    return _ingest(actor=actor, person=person, device=f"{CHECKIN_DEVICE_PREFIX}{checkin_id}", fixes=[fix])
+
+
+def _ingest(
+    *, actor: Any, person: Person, device: str, fixes: list[FixIn], ip: str | None = None, now: datetime | None = None
+) -> IngestResult:
     now = now or timezone.now()
     device = device.strip()[:DEVICE_MAX_CHARS] or "unnamed"
     result = IngestResult()
