@@ -145,7 +145,7 @@ class RandomCheckinsForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["per_night"].max_value = settings.CURFEW_CHECKINS_PER_NIGHT_MAX
+        # The limit is a setting, read when the form is made (not when the module is imported).
         self.fields["per_night"].validators.append(MaxValueValidator(settings.CURFEW_CHECKINS_PER_NIGHT_MAX))
 
 
