@@ -205,15 +205,15 @@ def terms_in_force(person: Person, start: datetime, end: datetime) -> list[_Term
 def _terms_and_hints(person: Person, start: datetime, end: datetime) -> tuple[list[_Terms], bool, bool]:
     """The terms, and whether the person has variations near these nights or an open violation, in one query."""
     first_night, last_night = _nights_around(start, end)
-    terms, variation, violation = CurfewTerms, CurfewVariation, Violation
-    t_person, t_issued = _col(terms, "person"), _col(terms, "issued_at")
+    version, variation, violation = CurfewTerms, CurfewVariation, Violation
+    t_person, t_issued = _col(version, "person"), _col(version, "issued_at")
     sql = (
-        f"SELECT t.{t_issued}, t.{_col(terms, 'snapshot')}, "  # noqa: S608 - names from _meta
+        f"SELECT t.{t_issued}, t.{_col(version, 'snapshot')}, "  # noqa: S608 - names from _meta
         f"EXISTS(SELECT 1 FROM {_table(variation)} v WHERE v.{_col(variation, 'person')} = t.{t_person} "
         f"AND v.{_col(variation, 'state')} = %s AND v.{_col(variation, 'night')} BETWEEN %s AND %s), "
         f"EXISTS(SELECT 1 FROM {_table(violation)} w WHERE w.{_col(violation, 'person')} = t.{t_person} "
         f"AND w.{_col(violation, 'ended_at')} IS NULL) "
-        f"FROM {_table(terms)} t WHERE t.{t_person} = %s AND t.{t_issued} <= %s ORDER BY t.{t_issued}"
+        f"FROM {_table(version)} t WHERE t.{t_person} = %s AND t.{t_issued} <= %s ORDER BY t.{t_issued}"
     )
     ops = connection.ops
     params = [
