@@ -261,6 +261,38 @@ def test_staff_screen_and_approve_check_in_suitability_only_in_their_area(world,
     assert screen.approved == may_approve
 
 
+MAY_SUPERVISE = {Role.PRACTITIONER: {"my_case"}, Role.SENIOR: {"my_case", "same_pdu_other_team"}}
+RANDOM_CHECKIN_CASES = [(role, subject) for role in STAFF_ROLES for subject in SUBJECTS]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "subject"), RANDOM_CHECKIN_CASES, ids=[f"{r}-random-{s}" for r, s in RANDOM_CHECKIN_CASES]
+)
+def test_staff_set_random_curfew_check_ins_only_for_people_they_supervise(world, staff_client, role, subject):
+    """Those who supervise, on their case or team: the page saves (0 needs no curfew); the API reads and sets.
+
+    Roles that never vary a curfew are refused before any record is read (403); a supervisor outside their
+    scope, or a guessed id, gets the API's 404 and the page's 403, the same for everyone.
+    """
+    from onward.curfew.models import RandomCheckins
+
+    client = staff_client(world["staff"][role])
+    allowed = subject in MAY_SUPERVISE.get(role, set())
+    person_id = world["ids"][subject]
+    api = f"/api/v1/people/{person_id}/curfew/random-check-ins"
+    refused_api = 404 if role in MAY_SUPERVISE else 403
+    read = client.get(api)
+    assert read.status_code == (200 if allowed else refused_api)
+    if allowed:
+        assert read.json()["person_id"] == person_id
+    put = client.put(api, '{"per_night": 0}', content_type="application/json")
+    assert put.status_code == (200 if allowed else refused_api)
+    page = client.post(f"/staff/people/{person_id}/curfew/random-check-ins/", {"per_night": "0"})
+    assert page.status_code == (302 if allowed else 403)
+    assert RandomCheckins.objects.filter(person_id=person_id).exists() == allowed
+
+
 def _mentions(body: str, text: str) -> bool:
     """Whether a page (escaped HTML) or an API answer (JSON) shows this text, as a whole word.
 

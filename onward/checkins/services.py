@@ -29,6 +29,7 @@ from onward.accounts.services import person_account_ensure, sign_in_link_issue
 from onward.alerts.models import WAITING_STATES, Alert, AlertKind
 from onward.alerts.services import AlertCause, alert_raise
 from onward.audit.services import audit_record
+from onward.checkins.events import CheckinLocationShared
 from onward.checkins.flags import FACE_FLAGS, LOCATION_FLAGS, FlagReason
 from onward.checkins.models import (
     FACE_DECISION_RANK,
@@ -66,6 +67,7 @@ from onward.checkins.suitability import MODES_ALLOWED, RULES_VERSION, ScreenAnsw
 from onward.core.actors import SystemActor
 from onward.core.audit_actions import AuditAction
 from onward.core.crypto import decrypt_bytes, encrypt_bytes
+from onward.core.events import announce
 from onward.core.permissions import require
 from onward.core.retention import RETENTION_ACTOR
 from onward.location.address import Fix, address_check
@@ -731,6 +733,18 @@ def checkin_location_save(
             person=person,
             target=locked,
             data={"verdict": result.verdict, "accuracy_m": accuracy_m},
+        )
+        announce(
+            CheckinLocationShared(
+                person=person,
+                actor=actor,
+                checkin_id=locked.pk,
+                kind=locked.kind,
+                recorded_at=timezone.now(),
+                latitude=latitude,
+                longitude=longitude,
+                accuracy_m=accuracy_m,
+            )
         )
     return locked
 

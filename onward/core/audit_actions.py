@@ -152,6 +152,7 @@ class AuditAction(TextChoices):
     LOCATION_DAY_VIEWED = "location.day_viewed", _("Viewed a person's day on the map")
     LOCATION_EVIDENCE_DOWNLOADED = "location.evidence_downloaded", _("Downloaded the evidence pack of an alert")
     CURFEW_CHECKIN_PLANNED = "curfew.checkin_planned", _("Planned random curfew check-ins for a night")
+    CURFEW_RANDOM_CHECKINS_SET = "curfew.random_checkins_set", _("Set how many random curfew check-ins a night")
     # --- The services directory -----------------------------------------------------------------
     DIRECTORY_SERVICE_CHECKED = "directory.service_checked", _("Confirmed a directory entry is up to date")
     DIRECTORY_SERVICE_CREATED = "directory.service_created", _("Added a directory entry")

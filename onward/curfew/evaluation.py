@@ -12,6 +12,7 @@ accuracy is better than the single-fix setting. It closes at the first certain f
 the night's curfew ends. Opening one raises an alert; it never records a breach.
 """
 
+import json
 import math
 from bisect import bisect_right
 from collections import defaultdict
@@ -22,7 +23,6 @@ from typing import Any
 import numpy as np
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -62,6 +62,8 @@ from onward.people.models import Person
 EVALUATION_ACTOR = SystemActor("location_evaluation")
 CURFEW_SUBJECT = "curfew"
 DEVICE_MAX_CHARS = 64
+# The device name of a fix from a check-in: this prefix and the check-in's id.
+CHECKIN_DEVICE_PREFIX = "checkin-"
 # How far around a batch the violation check reads the person's other fixes.
 VIOLATION_LOOKAROUND = timedelta(hours=12)
 KMH_PER_MS = 3.6
@@ -113,12 +115,42 @@ def fixes_ingest(
 ) -> IngestResult:
     """Store and judge a batch of fixes from one device; the same device and time again is a duplicate."""
     require(actor, "location.send", person)
+    return _ingest(actor=actor, person=person, device=device, fixes=fixes, ip=ip, now=now)
+
+
+def checkin_fix_record(
+    *,
+    actor: Any,
+    person: Person,
+    checkin_id: int,
+    recorded_at: datetime,
+    latitude: float,
+    longitude: float,
+    accuracy_m: float,
+) -> IngestResult | None:
+    """Keep the position shared with a check-in as a fix (source "checkin"), judged like any other.
+
+    Called when checkins announces `CheckinLocationShared`, inside its transaction: the check-in's own
+    permission was checked there. Only for people with curfew or zones set (no terms, nothing to judge, so
+    the position stays with the check-in alone). A position the fix format would refuse (say an accuracy
+    of 0) is left with the check-in and not kept as a fix.
+    """
+    if not CurfewTerms.objects.filter(person=person).exists():
+        return None
+    fix = FixIn(recorded_at, latitude, longitude, accuracy_m, source=FixSource.CHECKIN)
+    return _ingest(actor=actor, person=person, device=f"{CHECKIN_DEVICE_PREFIX}{checkin_id}", fixes=[fix])
+
+
+def _ingest(
+    *, actor: Any, person: Person, device: str, fixes: list[FixIn], ip: str | None = None, now: datetime | None = None
+) -> IngestResult:
     now = now or timezone.now()
     device = device.strip()[:DEVICE_MAX_CHARS] or "unnamed"
     result = IngestResult()
     valid: dict[datetime, FixIn] = {}
+    limits = _Limits.now(now)
     for index, fix in enumerate(fixes):
-        problem = _fix_problem(fix, now)
+        problem = _fix_problem(fix, limits)
         if problem:
             result.rejected.append((index, problem))
         elif fix.recorded_at in valid:
@@ -128,18 +160,18 @@ def fixes_ingest(
     if not valid:
         return result
     with transaction.atomic():
-        stored = set(
-            LocationFix.objects.filter(person=person, device=device, recorded_at__in=list(valid)).values_list(
-                "recorded_at", flat=True
-            )
-        )
-        result.duplicates += len(stored)
+        stored, before = _stored_around(person.pk, device, min(valid), max(valid))
+        result.duplicates += sum(1 for at in stored if at in valid)
         batch = sorted((fix for at, fix in valid.items() if at not in stored), key=lambda fix: fix.recorded_at)
         if not batch:
             return result
+        # The fix before the first new one: the person's last before the batch, or a fix of this batch's
+        # device already stored (sent again) if that is later and still before it.
+        earlier = [(at, position) for at, position in stored.items() if at < batch[0].recorded_at]
+        previous = max([*earlier, *([before] if before else [])], key=lambda item: item[0], default=None)
         country = country_of(ip)
         rows, violation_open = _evaluate(person, device, batch, country)
-        doubts = _spoof_flags(person, rows, country)
+        doubts = _spoof_flags(rows, country, previous)
         _fixes_insert(rows)
         flags = _flags_save(person, device, doubts)
         if flags:
@@ -173,21 +205,30 @@ def terms_in_force(person: Person, start: datetime, end: datetime) -> list[_Term
 def _terms_and_hints(person: Person, start: datetime, end: datetime) -> tuple[list[_Terms], bool, bool]:
     """The terms, and whether the person has variations near these nights or an open violation, in one query."""
     first_night, last_night = _nights_around(start, end)
-    issued = list(
-        CurfewTerms.objects.filter(person=person, issued_at__lte=end)
-        .annotate(
-            varied=Exists(
-                CurfewVariation.objects.filter(
-                    person_id=OuterRef("person_id"),
-                    state=VariationState.APPROVED,
-                    night__range=(first_night, last_night),
-                )
-            ),
-            violated=Exists(Violation.objects.filter(person_id=OuterRef("person_id"), ended_at__isnull=True)),
-        )
-        .order_by("issued_at")
-        .values_list("issued_at", "snapshot", "varied", "violated")
+    version, variation, violation = CurfewTerms, CurfewVariation, Violation
+    t_person, t_issued = _col(version, "person"), _col(version, "issued_at")
+    sql = (
+        f"SELECT t.{t_issued}, t.{_col(version, 'snapshot')}, "  # noqa: S608 - names from _meta
+        f"EXISTS(SELECT 1 FROM {_table(variation)} v WHERE v.{_col(variation, 'person')} = t.{t_person} "
+        f"AND v.{_col(variation, 'state')} = %s AND v.{_col(variation, 'night')} BETWEEN %s AND %s), "
+        f"EXISTS(SELECT 1 FROM {_table(violation)} w WHERE w.{_col(violation, 'person')} = t.{t_person} "
+        f"AND w.{_col(violation, 'ended_at')} IS NULL) "
+        f"FROM {_table(version)} t WHERE t.{t_person} = %s AND t.{t_issued} <= %s ORDER BY t.{t_issued}"
     )
+    ops = connection.ops
+    params = [
+        str(VariationState.APPROVED),
+        ops.adapt_datefield_value(first_night),
+        ops.adapt_datefield_value(last_night),
+        person.pk,
+        ops.adapt_datetimefield_value(end),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        issued = [
+            (_aware(at), snapshot if isinstance(snapshot, dict) else json.loads(snapshot), bool(varied), bool(violated))
+            for at, snapshot, varied, violated in cursor.fetchall()
+        ]
     # Versions replaced before `start` are not needed, except the last of them.
     first = max((i for i, row in enumerate(issued) if row[0] <= start), default=0)
     terms = [terms_from_snapshot(row[0], row[1]) for row in issued[first:]]
@@ -218,7 +259,9 @@ def variations_between(person: Person, start: datetime, end: datetime) -> list[N
         NightVariation(night, begins, ends)
         for night, begins, ends in CurfewVariation.objects.filter(
             person=person, state=VariationState.APPROVED, night__range=(first, last)
-        ).values_list("night", "start", "end")
+        )
+        .order_by()
+        .values_list("night", "start", "end")
     ]
 
 
@@ -236,14 +279,16 @@ def violations_refresh(
     ]
     zones = {
         zone.pk: zone
-        for zone in Zone.objects.filter(person=person, terms__issued_at__lte=around_end).only(
-            "pk", "kind", "applies", "label", "terms_id"
-        )
+        for zone in Zone.objects.filter(person=person, terms__issued_at__lte=around_end)
+        .order_by()
+        .only("pk", "kind", "applies", "label", "terms_id")
     }
     runs = _runs(fixes, zones)
     existing = defaultdict(list)
-    for violation in Violation.objects.filter(person=person, started_at__lte=around_end).exclude(
-        ended_at__lt=around_start
+    for violation in (
+        Violation.objects.filter(person=person, started_at__lte=around_end)
+        .exclude(ended_at__lt=around_start)
+        .order_by("started_at")
     ):
         existing[violation.subject].append(violation)
     terms = terms_in_force(person, around_start, around_end)
@@ -349,11 +394,12 @@ def _fixes_insert(rows: list["_NewFix"]) -> None:
     table = connection.ops.quote_name(LocationFix._meta.db_table)
     columns = ", ".join(ops.quote_name(_column(name)) for name in _FIX_COLUMNS)
     placeholders = ", ".join(["%s"] * len(_FIX_COLUMNS))
+    moment, day, verdicts = _datetime_adapter(), _date_adapter(), _json_adapter()
     values = [
         (
             row.person_id,
             row.device,
-            ops.adapt_datetimefield_value(row.recorded_at),
+            moment(row.recorded_at),
             received,
             row.latitude,
             row.longitude,
@@ -362,14 +408,46 @@ def _fixes_insert(rows: list["_NewFix"]) -> None:
             row.mock_location,
             row.developer_mode,
             row.ip_country,
-            ops.adapt_datefield_value(row.curfew_night),
-            ops.adapt_json_value(row.verdicts, None),
+            day(row.curfew_night),
+            verdicts(row.verdicts),
             row.against,
         )
         for row in rows
     ]
     with connection.cursor() as cursor:
         cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", values)  # noqa: S608 - names from _meta
+
+
+# On SQLite the ORM stores a datetime as the text of its UTC wall clock and JSON as text; the adapters below
+# give the same text with fewer calls a fix (and the same verdicts text once a batch). Other databases take
+# the ORM's own adapters.
+
+
+def _datetime_adapter() -> Any:
+    if connection.vendor != "sqlite" or connection.timezone != UTC:
+        return connection.ops.adapt_datetimefield_value
+    return lambda value: str(value.astimezone(UTC).replace(tzinfo=None))
+
+
+def _date_adapter() -> Any:
+    if connection.vendor != "sqlite":
+        return connection.ops.adapt_datefield_value
+    return lambda value: None if value is None else str(value)
+
+
+def _json_adapter() -> Any:
+    if connection.vendor != "sqlite":
+        return lambda value: connection.ops.adapt_json_value(value, None)
+    seen: dict[tuple[tuple[str, str], ...], str] = {}
+
+    def adapt(value: dict[str, str]) -> str:
+        key = tuple(value.items())
+        text = seen.get(key)
+        if text is None:
+            text = seen[key] = json.dumps(value)
+        return text
+
+    return adapt
 
 
 def _column(name: str) -> str:
@@ -398,9 +476,10 @@ def _evaluate(person: Person, device: str, batch: list[FixIn], country: str | No
             if len(chosen):
                 _judge(version, variations, chosen, times, x, y, accuracy, verdicts, nights, against)
     received = timezone.now()
+    person_id = person.pk
     judged = [
         _NewFix(
-            person_id=person.pk,
+            person_id=person_id,
             device=device,
             recorded_at=fix.recorded_at,
             received_at=received,
@@ -466,50 +545,122 @@ def _judge(
         against[chosen] |= in_curfew & ~curfew_inside & ~curfew_uncertain
 
 
-def _fix_problem(fix: FixIn, now: datetime) -> str:
-    if fix.recorded_at.tzinfo is None:
+@dataclass(frozen=True, slots=True)
+class _Limits:
+    """What a fix must meet, read from the settings once a batch (not once a fix)."""
+
+    latest: datetime
+    earliest: datetime
+    max_age_days: int
+    max_accuracy_m: float
+
+    @classmethod
+    def now(cls, now: datetime) -> "_Limits":
+        return cls(
+            latest=now + timedelta(minutes=settings.LOCATION_FIX_MAX_FUTURE_MINUTES),
+            earliest=now - timedelta(days=settings.LOCATION_FIX_MAX_AGE_DAYS),
+            max_age_days=settings.LOCATION_FIX_MAX_AGE_DAYS,
+            max_accuracy_m=settings.LOCATION_FIX_MAX_ACCURACY_M,
+        )
+
+
+def _fix_problem(fix: FixIn, limits: _Limits) -> str:
+    at = fix.recorded_at
+    if at.tzinfo is None or at.utcoffset() is None:
         return _("The time must include a time zone, for example 2026-05-01T21:30:00Z.")
-    if fix.recorded_at > now + timedelta(minutes=settings.LOCATION_FIX_MAX_FUTURE_MINUTES):
+    if at > limits.latest:
         return _("The time is in the future.")
-    if fix.recorded_at < now - timedelta(days=settings.LOCATION_FIX_MAX_AGE_DAYS):
-        return _("The fix is more than %(n)d days old.") % {"n": settings.LOCATION_FIX_MAX_AGE_DAYS}
-    if not all(math.isfinite(value) for value in (fix.latitude, fix.longitude, fix.accuracy_m)):
+    if at < limits.earliest:
+        return _("The fix is more than %(n)d days old.") % {"n": limits.max_age_days}
+    latitude, longitude, accuracy = fix.latitude, fix.longitude, fix.accuracy_m
+    if not (math.isfinite(latitude) and math.isfinite(longitude) and math.isfinite(accuracy)):
         return _("Latitude, longitude and accuracy must be numbers.")
-    if not (-90 <= fix.latitude <= 90 and -180 <= fix.longitude <= 180):
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
         return _("Latitude must be between -90 and 90, and longitude between -180 and 180.")
-    if not 0 < fix.accuracy_m <= settings.LOCATION_FIX_MAX_ACCURACY_M:
-        return _("Accuracy must be more than 0 and at most %(n)d metres.") % {"n": settings.LOCATION_FIX_MAX_ACCURACY_M}
+    if not 0 < accuracy <= limits.max_accuracy_m:
+        return _("Accuracy must be more than 0 and at most %(n)d metres.") % {"n": limits.max_accuracy_m}
     if fix.source not in SOURCES:
         return _("Unknown source. Use one of: %(sources)s.") % {"sources": ", ".join(FixSource.values)}
     return ""
+
+
+# --- Reading in one go ------------------------------------------------------------------------------
+# The hot path reads with plain SQL (table and column names from the models' _meta): building the same
+# ORM query for every batch cost more than running it. Values come back as the driver gives them.
+
+Place = tuple[float, float, float]  # latitude, longitude, accuracy in metres
+
+
+def _table(model: Any) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _col(model: Any, name: str) -> str:
+    return connection.ops.quote_name(model._meta.get_field(name).column)
+
+
+def _aware(value: Any) -> datetime:
+    """A datetime read with plain SQL: SQLite gives it naive in the connection's time zone (UTC)."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=connection.timezone or UTC)
+    return value
+
+
+def _stored_around(
+    person_id: int, device: str, first: datetime, last: datetime
+) -> tuple[dict[datetime, Place], tuple[datetime, Place] | None]:
+    """This device's fixes already stored between first and last (sent again), and the person's last fix
+    before first (from any device), in one query."""
+    fix = LocationFix
+    table, person, at, dev = _table(fix), _col(fix, "person"), _col(fix, "recorded_at"), _col(fix, "device")
+    place = f"{_col(fix, 'latitude')}, {_col(fix, 'longitude')}, {_col(fix, 'accuracy_m')}"
+    sql = (
+        f"SELECT 0, {at}, {place} FROM {table} WHERE {person} = %s AND {dev} = %s AND {at} BETWEEN %s AND %s "  # noqa: S608 - names from _meta
+        f"UNION ALL SELECT 1, previous.* FROM (SELECT {at}, {place} FROM {table} "
+        f"WHERE {person} = %s AND {at} < %s ORDER BY {at} DESC LIMIT 1) previous"
+    )
+    adapt = connection.ops.adapt_datetimefield_value
+    low, high = adapt(first), adapt(last)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [person_id, device, low, high, person_id, low])
+        found = cursor.fetchall()
+    stored: dict[datetime, Place] = {}
+    before = None
+    for which, recorded, latitude, longitude, accuracy in found:
+        if which:
+            before = (_aware(recorded), (latitude, longitude, accuracy))
+        else:
+            stored[_aware(recorded)] = (latitude, longitude, accuracy)
+    return stored, before
 
 
 # --- Spoofing --------------------------------------------------------------------------------------
 
 
 def _spoof_flags(
-    person: Person, rows: list[_NewFix], country: str | None
+    rows: list["_NewFix"], country: str | None, previous: tuple[datetime, Place] | None
 ) -> list[tuple[datetime, str, dict[str, Any]]]:
-    """Reasons to doubt each new fix: the phone's own signals, its accuracy, its speed, exact repeats, its IP."""
+    """Reasons to doubt each new fix: the phone's own signals, its accuracy, its speed, exact repeats, its IP.
+
+    `previous` is the fix before the first new one (its time and place), for the first step's speed.
+    """
     flags: list[tuple[datetime, str, dict[str, Any]]] = []
-
-    def flag(row: _NewFix, kind: str, **detail: Any) -> None:
-        flags.append((row.recorded_at, kind, detail))
-
-    previous = (
-        LocationFix.objects.filter(person=person, recorded_at__lt=rows[0].recorded_at)
-        .order_by("-recorded_at")
-        .only("recorded_at", "latitude", "longitude", "accuracy_m")
-        .first()
-    )
-    sequence: list[Any] = ([previous] if previous is not None else []) + rows
-    latitudes = np.array([fix.latitude for fix in sequence])
-    longitudes = np.array([fix.longitude for fix in sequence])
+    count = len(rows)
+    latitudes = np.fromiter((row.latitude for row in rows), dtype=float, count=count)
+    longitudes = np.fromiter((row.longitude for row in rows), dtype=float, count=count)
+    accuracy = np.fromiter((row.accuracy_m for row in rows), dtype=float, count=count)
+    seconds = np.fromiter((row.recorded_at.timestamp() for row in rows), dtype=float, count=count)
+    if previous is not None:
+        at, (latitude, longitude, accuracy_m) = previous
+        latitudes = np.concatenate(([latitude], latitudes))
+        longitudes = np.concatenate(([longitude], longitudes))
+        accuracy = np.concatenate(([accuracy_m], accuracy))
+        seconds = np.concatenate(([at.timestamp()], seconds))
     x, y = to_bng_many(latitudes, longitudes)
-    seconds = np.array([fix.recorded_at.timestamp() for fix in sequence])
-    accuracy = np.array([fix.accuracy_m for fix in sequence])
-    offset = len(sequence) - len(rows)
-    if len(sequence) > 1:
+    offset = len(latitudes) - count
+    if len(latitudes) > 1:
         moved = np.hypot(np.diff(x), np.diff(y)) - accuracy[1:] - accuracy[:-1]
         elapsed = np.maximum(np.diff(seconds), 1.0)
         speed_kmh = np.maximum(moved, 0.0) / elapsed * KMH_PER_MS
@@ -517,21 +668,31 @@ def _spoof_flags(
     else:
         speed_kmh = np.zeros(0)
         same = np.zeros(0, dtype=bool)
+    too_fast = speed_kmh > settings.LOCATION_SPOOF_SPEED_MAX_KMH
+    too_good = accuracy[offset:] < settings.LOCATION_SPOOF_ACCURACY_MIN_M
     allowed = {code.upper() for code in settings.LOCATION_IP_COUNTRIES_ALLOWED}
+    foreign = bool(country) and country not in allowed
+    # Most fixes raise nothing: look closely only at those with a reason.
+    suspect = too_good.copy()
+    if len(speed_kmh):
+        steps = too_fast | same
+        suspect |= steps[len(steps) - count :] if offset else np.concatenate(([False], steps))
     for position, row in enumerate(rows):
+        if not (suspect[position] or row.mock_location or row.developer_mode or foreign):
+            continue
         step = position + offset - 1  # the step from the fix before to this one
         if row.mock_location:
-            flag(row, SpoofKind.MOCK_LOCATION)
+            flags.append((row.recorded_at, SpoofKind.MOCK_LOCATION, {}))
         if row.developer_mode:
-            flag(row, SpoofKind.DEVELOPER_MODE)
-        if row.accuracy_m < settings.LOCATION_SPOOF_ACCURACY_MIN_M:
-            flag(row, SpoofKind.ACCURACY_TOO_GOOD, accuracy_m=row.accuracy_m)
-        if step >= 0 and speed_kmh[step] > settings.LOCATION_SPOOF_SPEED_MAX_KMH:
-            flag(row, SpoofKind.IMPOSSIBLE_SPEED, speed_kmh=round(float(speed_kmh[step]), 1))
+            flags.append((row.recorded_at, SpoofKind.DEVELOPER_MODE, {}))
+        if too_good[position]:
+            flags.append((row.recorded_at, SpoofKind.ACCURACY_TOO_GOOD, {"accuracy_m": row.accuracy_m}))
+        if step >= 0 and too_fast[step]:
+            flags.append((row.recorded_at, SpoofKind.IMPOSSIBLE_SPEED, {"speed_kmh": round(float(speed_kmh[step]), 1)}))
         if step >= 0 and same[step]:
-            flag(row, SpoofKind.EXACT_REPEAT)
-        if country and country not in allowed:
-            flag(row, SpoofKind.IP_COUNTRY, country=country)
+            flags.append((row.recorded_at, SpoofKind.EXACT_REPEAT, {}))
+        if foreign:
+            flags.append((row.recorded_at, SpoofKind.IP_COUNTRY, {"country": country}))
     return flags
 
 

@@ -5,7 +5,9 @@ from datetime import time
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
@@ -132,6 +134,19 @@ class ZoneForm(forms.Form):
             ring.append(ring[0])
             return {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [ring]}, "properties": {}}
         raise ValidationError(_("Draw the zone on the map, or type a centre and radius, or its corners."))
+
+
+class RandomCheckinsForm(forms.Form):
+    per_night = forms.IntegerField(
+        label=_("Random check-ins each night"),
+        min_value=0,
+        help_text=_("0 stops them. They come at random times during curfew, never two within an hour."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The limit is a setting, read when the form is made (not when the module is imported).
+        self.fields["per_night"].validators.append(MaxValueValidator(settings.CURFEW_CHECKINS_PER_NIGHT_MAX))
 
 
 class VariationForm(forms.Form):

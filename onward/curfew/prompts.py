@@ -41,16 +41,32 @@ from onward.people.rules import acting_role
 PLAN_ACTOR = SystemActor("curfew_prompts_plan")
 SEND_ACTOR = SystemActor("curfew_prompts_send")
 SEND_BATCH = 200
+CLOCK_CHANGE_MINUTES = 60
 _system_random = random.SystemRandom()
 
 
 def random_checkins_set(*, actor: Any, person: Person, per_night: int) -> RandomCheckins:
-    """How many random check-ins a night (0 stops them). Audited."""
+    """How many random check-ins a night (0 stops them), never more than the curfew nights can hold. Audited.
+
+    Prompts are at least `CURFEW_CHECKIN_MIN_GAP_MINUTES` apart and each leaves its answer window before the
+    curfew ends, so a count is refused when the person's shortest curfew night cannot hold it.
+    """
     require(actor, "curfew.vary", person)
-    if not 0 <= per_night <= settings.CURFEW_CHECKINS_PER_NIGHT_MAX:
-        raise ValidationError(
-            _("Choose between 0 and %(n)d random check-ins a night.") % {"n": settings.CURFEW_CHECKINS_PER_NIGHT_MAX}
-        )
+    most = settings.CURFEW_CHECKINS_PER_NIGHT_MAX
+    if not 0 <= per_night <= most:
+        raise ValidationError(_("Choose between 0 and %(n)d random check-ins a night.") % {"n": most})
+    if per_night > 0:
+        fit = random_checkins_fit(person)
+        if fit is None:
+            raise ValidationError(_("Set the curfew hours first. Random check-ins are asked during curfew."))
+        if per_night > fit:
+            raise ValidationError(
+                _(
+                    "Check-ins must be at least %(gap)d minutes apart, so the shortest curfew night has room "
+                    "for %(fit)d at most."
+                )
+                % {"gap": settings.CURFEW_CHECKIN_MIN_GAP_MINUTES, "fit": fit}
+            )
     with transaction.atomic():
         row, _created = RandomCheckins.objects.select_for_update().get_or_create(person=person)
         before = row.per_night
@@ -61,12 +77,35 @@ def random_checkins_set(*, actor: Any, person: Person, per_night: int) -> Random
         audit_record(
             actor=actor,
             role=acting_role(actor, person),
-            action=AuditAction.CURFEW_CHECKIN_PLANNED,
+            action=AuditAction.CURFEW_RANDOM_CHECKINS_SET,
             person=person,
             target=row,
             data={"per_night": {"before": before, "after": per_night}},
         )
     return row
+
+
+def random_checkins_count(person: Person) -> RandomCheckins:
+    """The person's count a night (an unsaved row of 0 when never set)."""
+    return RandomCheckins.objects.filter(person=person).first() or RandomCheckins(person=person, per_night=0)
+
+
+def random_checkins_fit(person: Person) -> int | None:
+    """How many prompts the shortest curfew night of the terms in force holds (None: no curfew hours set)."""
+    terms = CurfewTerms.objects.filter(person=person, issued_at__lte=timezone.now()).order_by("-issued_at").first()
+    if terms is None:
+        return None
+    windows = terms_from_snapshot(terms.issued_at, terms.snapshot).windows
+    if not windows:
+        return None
+    most = settings.CURFEW_CHECKINS_PER_NIGHT_MAX
+    gap = settings.CURFEW_CHECKIN_MIN_GAP_MINUTES
+    # The night the clocks go forward is an hour shorter than the wall clock says.
+    shortest = min(window.wall_hours() for window in windows) * 60 - CLOCK_CHANGE_MINUTES
+    usable = shortest - settings.CURFEW_CHECKIN_WINDOW_MINUTES
+    if usable < 0:
+        return 0
+    return min(int(usable // gap) + 1, most) if gap > 0 else most
 
 
 def random_times(

@@ -5,12 +5,14 @@ The person's page: their curfew and zones in plain words. Thin: parse, call a se
 from datetime import date, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -20,8 +22,9 @@ from onward.core.audit_actions import AuditAction
 from onward.core.permissions import can, permission, require
 from onward.curfew import selectors, services
 from onward.curfew.evidence import evidence_pack
-from onward.curfew.forms import TermsForm, VariationForm, ZoneForm, clock
+from onward.curfew.forms import RandomCheckinsForm, TermsForm, VariationForm, ZoneForm, clock
 from onward.curfew.models import CurfewTerms, CurfewVariation, VariationState
+from onward.curfew.prompts import random_checkins_count, random_checkins_fit, random_checkins_set
 from onward.curfew.services import ZoneSpec
 from onward.people.models import Person
 from onward.people.selectors import person_get
@@ -85,6 +88,10 @@ def terms_page(request: HttpRequest, person_id: int) -> HttpResponse:
             :20
         ],
         "may_vary": can(request.user, "curfew.vary", person),
+        "random_checkins": random_checkins_count(person),
+        "random_checkins_fit": random_checkins_fit(person),
+        "window_minutes": settings.CURFEW_CHECKIN_WINDOW_MINUTES,
+        "random_form": RandomCheckinsForm(initial={"per_night": random_checkins_count(person).per_night}),
         "today": timezone.localdate().isoformat(),
     }
     return render(request, "curfew/terms.html", context)
@@ -113,6 +120,35 @@ def variation_add(request: HttpRequest, person_id: int) -> HttpResponse:
     else:
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     return redirect("curfew:terms", person_id=person.pk)
+
+
+@require_POST
+@permission("curfew.vary")
+def random_checkins(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Set how many random check-ins the person is asked for each night of curfew."""
+    person = _person(request, person_id, "curfew.vary", AuditAction.PERSON_VIEW)
+    form = RandomCheckinsForm(request.POST)
+    if form.is_valid():
+        try:
+            row = random_checkins_set(actor=request.user, person=person, per_night=form.cleaned_data["per_night"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            if row.per_night:
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(n)d random check-in each night of curfew.",
+                        "%(n)d random check-ins each night of curfew.",
+                        row.per_night,
+                    )
+                    % {"n": row.per_night},
+                )
+            else:
+                messages.success(request, _("Random check-ins are stopped."))
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect(reverse("curfew:terms", kwargs={"person_id": person.pk}) + "#random-checkins")
 
 
 @require_GET

@@ -19,7 +19,7 @@ function fixLayer(L, feature) {
   const [lon, lat] = feature.geometry.coordinates;
   const props = feature.properties;
   const colour = props.against ? "#d4351c" : "#0b0c0c";
-  return L.layerGroup([
+  return L.featureGroup([
     L.circle([lat, lon], { radius: props.accuracy_m, color: colour, weight: 0, fillOpacity: 0.08 }),
     L.circleMarker([lat, lon], { radius: 4, color: colour, fillOpacity: 1 }).bindTooltip(props.time),
   ]);
@@ -46,6 +46,8 @@ function dayMap(L, holder) {
   container.className = "onward-map__tiles";
   holder.prepend(container);
   const map = tiled(L, holder, container);
+  // A view first: Leaflet adds layers (and can measure a circle's bounds) only once the map has one.
+  map.setView([54.5, -2.5], 6);
   const data = JSON.parse(holder.dataset.geojson || '{"features": []}');
   const group = L.featureGroup(
     data.features.map((feature) => (feature.properties && feature.properties.fix ? fixLayer(L, feature) : zoneLayer(L, feature))),
@@ -72,12 +74,20 @@ function drawMap(L, holder) {
   button.type = "button";
   button.className = "govuk-button govuk-button--secondary";
   button.textContent = holder.dataset.useLabel || "Use this area";
+  // Says what happened, for everyone and for screen readers: the area is taken, or more corners are needed.
+  const status = document.createElement("p");
+  status.className = "govuk-body";
+  status.setAttribute("role", "status");
   button.addEventListener("click", () => {
-    if (corners.length < 3) return;
+    if (corners.length < 3) {
+      status.textContent = holder.dataset.tooFewLabel || "Click at least 3 corners on the map first.";
+      return;
+    }
     const ring = [...corners, corners[0]];
     target.value = JSON.stringify({ type: "Feature", geometry: { type: "Polygon", coordinates: [ring] }, properties: {} });
+    status.textContent = (holder.dataset.readyLabel || "Area drawn with {n} corners.").replace("{n}", String(corners.length));
   });
-  holder.after(button);
+  holder.after(button, status);
 }
 
 function start() {
