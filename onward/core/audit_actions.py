@@ -225,7 +225,7 @@ class AuditAction(TextChoices):
         _("Recorded the sentence facts early release is worked out from"),
     )
     OPPORTUNITY_DECIDED = "opportunities.decided", _("Decided on early release (put forward, refused or later)")
-    OPPORTUNITY_HDC_CASE_MOVED = "opportunities.hdc_case_moved", _("Moved a home detention curfew case to its next step")
+    OPPORTUNITY_HDC_CASE_MOVED = "opportunities.hdc_case_moved", _("Moved a home detention curfew case on a step")
     OPPORTUNITY_ADDRESS_PROPOSED = (
         "opportunities.address_proposed",
         _("Gave an address they could live at on home detention curfew"),

@@ -252,7 +252,8 @@ def test_rotl_category_a_is_excluded_and_category_b_has_no_resettlement_release(
     hdc = hdc_on(date(2026, 1, 1))
     day = date(2040, 1, 1)
     category_a = rotl_assess(clean(security_category="A"), rotl, hdc, day)
-    assert category_a.status == NOT_ELIGIBLE and not any(category_a.types.values())
+    assert category_a.status == NOT_ELIGIBLE
+    assert not any(category_a.types.values())
     category_b = rotl_assess(clean(security_category="B", term_months=300), rotl, hdc, day)
     assert category_b.types == {"rdr": False, "ror": False, "crl": False, "spl": True}
     carer = rotl_assess(clean(security_category="D", sole_carer=True, term_months=300), rotl, hdc, day)
