@@ -137,7 +137,8 @@ def unit_opportunities(
     rules = rules_all()
     sentences = {s.person_id: s for s in Sentence.objects.filter(person__in=people.values("pk"))}
     decisions: dict[int, list[Decision]] = {}
-    for decision in Decision.objects.filter(person__in=people.values("pk")).order_by("-decided_at", "-pk"):
+    found = Decision.objects.filter(person__in=people.values("pk")).select_related("ruleset")
+    for decision in found.order_by("-decided_at", "-pk"):
         decisions.setdefault(decision.person_id, []).append(decision)
     cases: dict[int, HdcCase] = {}
     for case in HdcCase.objects.filter(person__in=people.values("pk")).order_by("opened_at", "pk"):
