@@ -15,7 +15,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 ELIGIBLE = "eligible"
 ALMOST = "almost"
@@ -61,7 +61,7 @@ class Rules:
         return rule.value.get(key, default) if rule else default
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Facts:
     """What the rules read about one person and their sentence (None: not known)."""
 
@@ -86,8 +86,9 @@ class Facts:
     parole_eligibility_date: date | None = None
 
 
-@dataclass(frozen=True)
-class Criterion:
+class Criterion(NamedTuple):
+    """One rule's result for one person (a tuple: a prison's list makes tens of thousands)."""
+
     code: str
     label: str
     citation: str

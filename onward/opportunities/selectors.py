@@ -41,6 +41,18 @@ from onward.organisations.roles import staff_roles
 from onward.people.models import CUSTODY_STATUSES, Person, Status
 from onward.people.rules import people_visible_to
 
+# What the list shows and the rules read of each person: loading only these keeps a big prison quick.
+LIST_PERSON_FIELDS = (
+    "pk",
+    "first_name",
+    "last_name",
+    "prison_number",
+    "crn",
+    "status",
+    "unit_id",
+    "parole_eligibility_date",
+)
+
 
 def rules_all() -> dict[str, list[Rules]]:
     """Every version of every scheme's rules (two queries)."""
@@ -145,7 +157,7 @@ def unit_opportunities(
         cases[case.person_id] = case  # the latest wins
     rows = [
         _build(p, sentences.get(p.pk), decisions.get(p.pk, []), cases.get(p.pk), rules, today)
-        for p in people.select_related("unit")
+        for p in people.only(*LIST_PERSON_FIELDS)
     ]
     if status in (ELIGIBLE, ALMOST, NOT_ELIGIBLE):
         rows = [r for r in rows if r.hdc.status == status]
