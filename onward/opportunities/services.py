@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from onward.alerts.models import AlertKind
 from onward.alerts.services import AlertCause, alert_raise
 from onward.audit.services import audit_record
+from onward.core.actors import SystemActor
 from onward.core.audit_actions import AuditAction
 from onward.core.permissions import require
 from onward.curfew.services import CurfewSpec, curfew_terms_set
@@ -46,6 +47,7 @@ from onward.people.models import Person
 from onward.people.rules import acting_role
 from onward.people.services import person_update
 
+OVERDUE_ACTOR = SystemActor("rotl_overdue_alert")
 TEXT_MAX_CHARS = 2000
 TERM_MONTHS_MAX = 12 * 100
 REMAND_DAYS_MAX = 365 * 20
@@ -381,9 +383,10 @@ def rotl_returned(*, actor: Any, absence: RotlAbsence, returned_at: datetime) ->
     return locked
 
 
-def rotl_overdue_alert(now: datetime | None = None, actor: Any | None = None) -> int:
-    """Raise an alert for everyone still out after they were due back (for a job to run every few minutes)."""
+def rotl_overdue_alert(now: datetime | None = None) -> dict[str, int]:
+    """Raise an alert for everyone still out after they were due back (the periodic job `rotl_overdue_alert`)."""
     now = now or timezone.now()
+    actor = OVERDUE_ACTOR
     raised = 0
     overdue = RotlAbsence.objects.filter(returned_at__isnull=True, due_back_at__lt=now, late_alert_raised=False)
     for absence in overdue.select_related("person"):
@@ -391,7 +394,7 @@ def rotl_overdue_alert(now: datetime | None = None, actor: Any | None = None) ->
             _late_alert(absence, actor)
             absence.save(update_fields=["late_alert_raised"])
         raised += 1
-    return raised
+    return {"raised": raised}
 
 
 # --- Helpers ------------------------------------------------------------------------------------

@@ -258,9 +258,9 @@ def test_still_out_after_the_due_time_raises_one_alert(org, pom, clock):
         valid_until=today + dt.timedelta(days=3),
     )
     services.rotl_out(actor=pom, grant=grant, out_at=clock.now, due_back_at=clock.now + dt.timedelta(hours=2))
-    assert services.rotl_overdue_alert(clock.now + dt.timedelta(hours=1)) == 0
-    assert services.rotl_overdue_alert(clock.now + dt.timedelta(hours=3)) == 1
-    assert services.rotl_overdue_alert(clock.now + dt.timedelta(hours=4)) == 0
+    assert services.rotl_overdue_alert(clock.now + dt.timedelta(hours=1)) == {"raised": 0}
+    assert services.rotl_overdue_alert(clock.now + dt.timedelta(hours=3)) == {"raised": 1}
+    assert services.rotl_overdue_alert(clock.now + dt.timedelta(hours=4)) == {"raised": 0}
     assert Alert.objects.filter(kind=AlertKind.ROTL_LATE_RETURN, person=person).count() == 1
 
 
