@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy
 
-from onward.opportunities.models import Decision, DecisionOutcome, Scheme
+from onward.opportunities.models import Decision, DecisionOutcome, Scheme, Sentence
 from onward.people.attention import AttentionMoment, attention_reason
 from onward.people.models import Status
 
@@ -15,10 +15,12 @@ HDC_ATTENTION_LEAD_DAYS = 70
 
 @attention_reason("hdc_not_considered", rank=75, label=gettext_lazy("Eligible for HDC, not yet considered"))
 def _hdc_not_considered(moment: AttentionMoment) -> Q:
-    """Sentenced, with an HDC eligibility date within 10 weeks (or past), and no decision that still counts
-    (a "look again later" counts until its date)."""
+    """Sentenced, with a sentence recorded and the HDC eligibility date worked out from it within 10 weeks (or
+    past), and no decision that still counts (a "look again later" counts until its date)."""
     counting = Decision.objects.filter(person=OuterRef("pk"), scheme=Scheme.HDC).exclude(
         outcome=DecisionOutcome.SNOOZED, snoozed_until__lte=moment.today
     )
     until = moment.today + timedelta(days=HDC_ATTENTION_LEAD_DAYS)
-    return Q(status=Status.SENTENCED, hdc_eligibility_date__lte=until) & ~Q(Exists(counting))
+    # Only a date worked out here (a sentence recorded): one typed in or imported by hand is not checked.
+    worked_out = Sentence.objects.filter(person=OuterRef("pk"))
+    return Q(status=Status.SENTENCED, hdc_eligibility_date__lte=until) & Q(Exists(worked_out)) & ~Q(Exists(counting))
