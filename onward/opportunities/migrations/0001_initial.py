@@ -5,190 +5,385 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
+from onward.opportunities.rulesets import rulesets_load
+
+
+def _load_rulesets(apps, schema_editor):
+    """The rules as shipped in rulesets.json; later versions come with migrations of their own."""
+    rulesets_load(apps.get_model("opportunities", "RuleSet"), apps.get_model("opportunities", "Rule"))
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('people', '0006_people_import_upload'),
+        ("people", "0006_people_import_upload"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AddressProposal',
+            name="AddressProposal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('address', models.TextField()),
-                ('postcode', models.CharField(max_length=8)),
-                ('living_there', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='hdc_address_proposals', to='people.person')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("address", models.TextField()),
+                ("postcode", models.CharField(max_length=8)),
+                ("living_there", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="hdc_address_proposals",
+                        to="people.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Decision',
+            name="Decision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scheme', models.CharField(choices=[('hdc', 'Home detention curfew'), ('rotl', 'Release on temporary licence')], max_length=10)),
-                ('outcome', models.CharField(choices=[('put_forward', 'Put forward'), ('refused', 'Refused'), ('snoozed', 'Look again later')], max_length=20)),
-                ('reason', models.TextField(blank=True)),
-                ('snoozed_until', models.DateField(blank=True, null=True)),
-                ('exceptional_reason', models.TextField(blank=True)),
-                ('assessment', models.JSONField(default=dict)),
-                ('decided_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('decided_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='opportunity_decisions', to='people.person')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "scheme",
+                    models.CharField(
+                        choices=[("hdc", "Home detention curfew"), ("rotl", "Release on temporary licence")],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("put_forward", "Put forward"),
+                            ("refused", "Refused"),
+                            ("snoozed", "Look again later"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("reason", models.TextField(blank=True)),
+                ("snoozed_until", models.DateField(blank=True, null=True)),
+                ("exceptional_reason", models.TextField(blank=True)),
+                ("assessment", models.JSONField(default=dict)),
+                ("decided_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="opportunity_decisions",
+                        to="people.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-decided_at', '-pk'],
+                "ordering": ["-decided_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='HdcCase',
+            name="HdcCase",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('stage', models.CharField(choices=[('risk', 'Risk assessment'), ('address', 'Home circumstances check'), ('decision', 'Decision'), ('licence', 'Curfew licence granted'), ('refused', 'Refused')], default='risk', max_length=20)),
-                ('risk_notes', models.TextField(blank=True)),
-                ('address', models.TextField(blank=True)),
-                ('postcode', models.CharField(blank=True, max_length=8)),
-                ('address_notes', models.TextField(blank=True)),
-                ('decision_reasons', models.TextField(blank=True)),
-                ('curfew_terms_id', models.PositiveIntegerField(blank=True, null=True)),
-                ('opened_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('decision', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='hdc_case', to='opportunities.decision')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='hdc_cases', to='people.person')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("risk", "Risk assessment"),
+                            ("address", "Home circumstances check"),
+                            ("decision", "Decision"),
+                            ("licence", "Curfew licence granted"),
+                            ("refused", "Refused"),
+                        ],
+                        default="risk",
+                        max_length=20,
+                    ),
+                ),
+                ("risk_notes", models.TextField(blank=True)),
+                ("address", models.TextField(blank=True)),
+                ("postcode", models.CharField(blank=True, max_length=8)),
+                ("address_notes", models.TextField(blank=True)),
+                ("decision_reasons", models.TextField(blank=True)),
+                ("curfew_terms_id", models.PositiveIntegerField(blank=True, null=True)),
+                ("opened_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "decision",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="hdc_case",
+                        to="opportunities.decision",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="hdc_cases", to="people.person"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-opened_at', '-pk'],
+                "ordering": ["-opened_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='HdcStep',
+            name="HdcStep",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_stage', models.CharField(blank=True, max_length=20)),
-                ('to_stage', models.CharField(max_length=20)),
-                ('notes', models.TextField(blank=True)),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='steps', to='opportunities.hdccase')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("from_stage", models.CharField(blank=True, max_length=20)),
+                ("to_stage", models.CharField(max_length=20)),
+                ("notes", models.TextField(blank=True)),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="steps", to="opportunities.hdccase"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'pk'],
+                "ordering": ["at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='RuleSet',
+            name="RuleSet",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scheme', models.CharField(choices=[('hdc', 'Home detention curfew'), ('rotl', 'Release on temporary licence')], max_length=10)),
-                ('version', models.PositiveIntegerField()),
-                ('in_force_from', models.DateField()),
-                ('title', models.CharField(max_length=200)),
-                ('source_note', models.TextField(blank=True)),
-                ('loaded_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "scheme",
+                    models.CharField(
+                        choices=[("hdc", "Home detention curfew"), ("rotl", "Release on temporary licence")],
+                        max_length=10,
+                    ),
+                ),
+                ("version", models.PositiveIntegerField()),
+                ("in_force_from", models.DateField()),
+                ("title", models.CharField(max_length=200)),
+                ("source_note", models.TextField(blank=True)),
+                ("loaded_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'ordering': ['scheme', 'in_force_from', 'version'],
-                'constraints': [models.UniqueConstraint(fields=('scheme', 'version'), name='ruleset_scheme_version_unique')],
+                "ordering": ["scheme", "in_force_from", "version"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("scheme", "version"), name="ruleset_scheme_version_unique")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='RotlGrant',
+            name="RotlGrant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rotl_type', models.CharField(choices=[('rdr', 'Resettlement day release'), ('ror', 'Resettlement overnight release'), ('crl', 'Childcare resettlement licence'), ('spl', 'Special purpose licence')], max_length=5)),
-                ('risk_assessment', models.TextField()),
-                ('conditions', models.TextField()),
-                ('valid_from', models.DateField()),
-                ('valid_until', models.DateField()),
-                ('granted_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('granted_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rotl_grants', to='people.person')),
-                ('ruleset', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='opportunities.ruleset')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "rotl_type",
+                    models.CharField(
+                        choices=[
+                            ("rdr", "Resettlement day release"),
+                            ("ror", "Resettlement overnight release"),
+                            ("crl", "Childcare resettlement licence"),
+                            ("spl", "Special purpose licence"),
+                        ],
+                        max_length=5,
+                    ),
+                ),
+                ("risk_assessment", models.TextField()),
+                ("conditions", models.TextField()),
+                ("valid_from", models.DateField()),
+                ("valid_until", models.DateField()),
+                ("granted_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "granted_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="rotl_grants", to="people.person"
+                    ),
+                ),
+                (
+                    "ruleset",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="opportunities.ruleset"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-granted_at', '-pk'],
+                "ordering": ["-granted_at", "-pk"],
             },
         ),
         migrations.AddField(
-            model_name='hdccase',
-            name='ruleset',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='opportunities.ruleset'),
+            model_name="hdccase",
+            name="ruleset",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to="opportunities.ruleset"
+            ),
         ),
         migrations.AddField(
-            model_name='decision',
-            name='ruleset',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='decisions', to='opportunities.ruleset'),
+            model_name="decision",
+            name="ruleset",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="decisions", to="opportunities.ruleset"
+            ),
         ),
         migrations.CreateModel(
-            name='Sentence',
+            name="Sentence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sentence_type', models.CharField(choices=[('sds', 'Standard determinate sentence'), ('extended', 'Extended sentence'), ('sopc', 'Special custodial sentence (offender of particular concern)'), ('indeterminate', 'Life or indeterminate sentence')], default='sds', max_length=20)),
-                ('sentenced_on', models.DateField()),
-                ('term_months', models.PositiveIntegerField(default=0)),
-                ('term_days', models.PositiveIntegerField(default=0)),
-                ('remand_days', models.PositiveIntegerField(default=0)),
-                ('offence_categories', models.JSONField(blank=True, default=list)),
-                ('sds40_excluded', models.BooleanField(blank=True, null=True)),
-                ('sex_offender_registration', models.BooleanField(blank=True, null=True)),
-                ('liable_to_removal', models.BooleanField(blank=True, null=True)),
-                ('recalled_from_hdc', models.BooleanField(blank=True, null=True)),
-                ('failed_to_return', models.BooleanField(blank=True, null=True)),
-                ('security_category', models.CharField(blank=True, choices=[('', 'Not known'), ('A', 'Category A'), ('B', 'Category B'), ('C', 'Category C'), ('D', 'Category D (open)'), ('YOI_closed', 'Young offender, closed'), ('YOI_open', 'Young offender, open')], max_length=12)),
-                ('escape_list', models.BooleanField(default=False)),
-                ('extradition', models.BooleanField(default=False)),
-                ('further_charges', models.BooleanField(default=False)),
-                ('sole_carer', models.BooleanField(default=False)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('person', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='sentence', to='people.person')),
-                ('updated_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "sentence_type",
+                    models.CharField(
+                        choices=[
+                            ("sds", "Standard determinate sentence"),
+                            ("extended", "Extended sentence"),
+                            ("sopc", "Special custodial sentence (offender of particular concern)"),
+                            ("indeterminate", "Life or indeterminate sentence"),
+                        ],
+                        default="sds",
+                        max_length=20,
+                    ),
+                ),
+                ("sentenced_on", models.DateField()),
+                ("term_months", models.PositiveIntegerField(default=0)),
+                ("term_days", models.PositiveIntegerField(default=0)),
+                ("remand_days", models.PositiveIntegerField(default=0)),
+                ("offence_categories", models.JSONField(blank=True, default=list)),
+                ("sds40_excluded", models.BooleanField(blank=True, null=True)),
+                ("sex_offender_registration", models.BooleanField(blank=True, null=True)),
+                ("liable_to_removal", models.BooleanField(blank=True, null=True)),
+                ("recalled_from_hdc", models.BooleanField(blank=True, null=True)),
+                ("failed_to_return", models.BooleanField(blank=True, null=True)),
+                (
+                    "security_category",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Not known"),
+                            ("A", "Category A"),
+                            ("B", "Category B"),
+                            ("C", "Category C"),
+                            ("D", "Category D (open)"),
+                            ("YOI_closed", "Young offender, closed"),
+                            ("YOI_open", "Young offender, open"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("escape_list", models.BooleanField(default=False)),
+                ("extradition", models.BooleanField(default=False)),
+                ("further_charges", models.BooleanField(default=False)),
+                ("sole_carer", models.BooleanField(default=False)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "person",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="sentence", to="people.person"
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='RotlAbsence',
+            name="RotlAbsence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('out_at', models.DateTimeField()),
-                ('due_back_at', models.DateTimeField()),
-                ('returned_at', models.DateTimeField(blank=True, null=True)),
-                ('late_alert_raised', models.BooleanField(default=False)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rotl_absences', to='people.person')),
-                ('grant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='absences', to='opportunities.rotlgrant')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("out_at", models.DateTimeField()),
+                ("due_back_at", models.DateTimeField()),
+                ("returned_at", models.DateTimeField(blank=True, null=True)),
+                ("late_alert_raised", models.BooleanField(default=False)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="rotl_absences", to="people.person"
+                    ),
+                ),
+                (
+                    "grant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="absences",
+                        to="opportunities.rotlgrant",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-out_at', '-pk'],
-                'indexes': [models.Index(fields=['returned_at', 'due_back_at'], name='opportuniti_returne_b2163c_idx')],
+                "ordering": ["-out_at", "-pk"],
+                "indexes": [models.Index(fields=["returned_at", "due_back_at"], name="opportuniti_returne_b2163c_idx")],
             },
         ),
         migrations.CreateModel(
-            name='Rule',
+            name="Rule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=60)),
-                ('kind', models.CharField(choices=[('parameter', 'Number the law sets'), ('exclusion', 'Not eligible'), ('presumed_unsuitable', 'Presumed unsuitable'), ('date', 'Eligibility date'), ('process', 'Step of the process')], max_length=30)),
-                ('label', models.CharField(max_length=300)),
-                ('value', models.JSONField(blank=True, default=dict)),
-                ('citation', models.CharField(max_length=300)),
-                ('source_url', models.URLField(blank=True, max_length=300)),
-                ('confirmed', models.BooleanField(default=False)),
-                ('note', models.TextField(blank=True)),
-                ('ruleset', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='rules', to='opportunities.ruleset')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=60)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("parameter", "Number the law sets"),
+                            ("exclusion", "Not eligible"),
+                            ("presumed_unsuitable", "Presumed unsuitable"),
+                            ("date", "Eligibility date"),
+                            ("process", "Step of the process"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("label", models.CharField(max_length=300)),
+                ("value", models.JSONField(blank=True, default=dict)),
+                ("citation", models.CharField(max_length=300)),
+                ("source_url", models.URLField(blank=True, max_length=300)),
+                ("confirmed", models.BooleanField(default=False)),
+                ("note", models.TextField(blank=True)),
+                (
+                    "ruleset",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="rules", to="opportunities.ruleset"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['ruleset', 'pk'],
-                'constraints': [models.UniqueConstraint(fields=('ruleset', 'code'), name='rule_code_unique_in_ruleset')],
+                "ordering": ["ruleset", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("ruleset", "code"), name="rule_code_unique_in_ruleset")
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='decision',
-            index=models.Index(fields=['person', 'scheme', '-decided_at'], name='opportuniti_person__97c2c4_idx'),
+            model_name="decision",
+            index=models.Index(fields=["person", "scheme", "-decided_at"], name="opportuniti_person__97c2c4_idx"),
         ),
+        migrations.RunPython(_load_rulesets, migrations.RunPython.noop),
     ]
