@@ -43,6 +43,7 @@ DOCUMENTED_ORDER = [
     "appointment_today",
     "message_unread",
     "licence_unconfirmed",
+    "hdc_not_considered",
     "release_soon",
 ]
 # A fixed moment: Tuesday 10 March 2026, 11:00 in London.
@@ -272,3 +273,24 @@ def _account(person: Any) -> Any:
     from onward.accounts.services import person_account_ensure
 
     return person_account_ensure(person)
+
+
+def test_eligible_for_hdc_and_not_considered_until_a_decision(org: dict[str, Any], make_staff: Any) -> None:
+    from onward.opportunities.models import Decision, RuleSet
+    from onward.opportunities.tests.factories import SentenceFactory
+
+    pom = make_staff(Role.POM, org["ngt"])
+    soon = PersonFactory(unit=org["wing_a"], hdc_eligibility_date=NOW.date() + dt.timedelta(days=30))
+    later = PersonFactory(unit=org["wing_a"], hdc_eligibility_date=NOW.date() + dt.timedelta(days=200))
+    typed_in = PersonFactory(unit=org["wing_a"], hdc_eligibility_date=NOW.date() + dt.timedelta(days=30))
+    SentenceFactory(person=soon)
+    SentenceFactory(person=later)
+    reasons = _reasons(pom)
+    assert "hdc_not_considered" in reasons[soon.pk]
+    assert "hdc_not_considered" not in reasons[later.pk]
+    assert "hdc_not_considered" not in reasons[typed_in.pk]  # no sentence recorded: the date was not worked out
+    ruleset = RuleSet.objects.get(scheme="hdc", version=2)
+    Decision.objects.create(person=soon, scheme="hdc", outcome="snoozed", snoozed_until=NOW.date(), ruleset=ruleset)
+    assert "hdc_not_considered" in _reasons(pom)[soon.pk]  # the snooze has run out
+    Decision.objects.create(person=soon, scheme="hdc", outcome="refused", reason="Risk", ruleset=ruleset)
+    assert "hdc_not_considered" not in _reasons(pom)[soon.pk]

@@ -742,6 +742,39 @@ PERSON_FACING = {
         "Reading help",
         "This device cannot read aloud. You can still make the text bigger or change the colours.",
     ],
+    "early_release": [
+        "Leaving early",
+        "Some people can leave prison before their release date. Staff check if you can.",
+        "Home detention curfew (a tag)",
+        "You live at home with a tag and stay in at night.",
+        "The law says you cannot get this for this sentence.",
+        "The earliest date is %(date)s.",
+        "Staff have not worked out your date yet.",
+        "Your release date is %(date)s.",
+        "Staff are looking at it now. Step: %(step)s.",
+        "These dates can change. Ask your offender manager if you are not sure.",
+        "Time out on licence",
+        "You go out for the day or a night, to work, train or see family, and come back.",
+        "You cannot get this now.",
+        "You can ask from %(date)s.",
+        "Tell us where you could live",
+        "For a tag you need a safe place to live. Staff will check it with the people who live there.",
+        "You told us: %(address)s, %(postcode)s.",
+        "Who lives there?",
+        "Send the address",
+        "Tag (home detention curfew) from %(date)s at the earliest.",
+        "Time out on licence from %(date)s.",
+        "You can tell us where you could live.",
+        "See your dates",
+        "Thank you. Staff will check the address.",
+        "Write the address.",
+        "Write the postcode, like LS1 4AP.",
+        "Risk assessment",
+        "Home circumstances check",
+        "Decision",
+        "Curfew licence granted",
+        "Refused",
+    ],
     "api": [
         "This request had no valid CSRF token. Send the page's token as X-CSRFToken.",
         "Sign in first. A phone or tablet sends its device token as 'Authorization: Bearer …'; in a browser, sign in to Onward (staff with their authenticator code).",  # noqa: E501
@@ -1340,3 +1373,24 @@ def test_the_release_pack_in_welsh(supervised: dict[str, Any]) -> None:
     assert "Eich pecyn rhyddhau" in text
     assert "Mewngofnodi i Onward" in text
     assert "Your release pack" not in text
+
+
+@pytest.mark.django_db
+def test_early_release_dates_and_address_in_welsh(org: dict[str, Any], person_client: Any) -> None:
+    from onward.opportunities.tests.factories import SentenceFactory
+
+    person = PersonFactory(unit=org["wing_a"], first_name="Daniel")
+    SentenceFactory(person=person, sentenced_on=timezone.localdate() - dt.timedelta(days=120), term_months=24)
+    client = person_client(person)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "cy"
+    page = _welsh_page(client, "/me/early-release/")
+    assert "Gadael yn gynnar" in page
+    assert "Y dyddiad cynharaf yw" in page
+    assert "Dywedwch wrthym ble gallech chi fyw" in page
+    home = client.get("/me/").content.decode()
+    assert "Gweld eich dyddiadau" in home
+    refused = client.post("/me/early-release/", {"address": "", "postcode": "LS1 4AP"})
+    assert refused.status_code == 400
+    assert "Ysgrifennwch y cyfeiriad." in refused.content.decode()
+    sent = client.post("/me/early-release/", {"address": "1 Park Row", "postcode": "ls14ap"}, follow=True)
+    assert "Diolch. Bydd staff yn gwirio" in sent.content.decode()  # the apostrophe is escaped

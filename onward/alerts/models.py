@@ -28,6 +28,7 @@ class AlertKind(models.TextChoices):
     LOCATION_SPOOFING = "location_spoofing", _("Location looks faked")
     CURFEW_CHECKIN_MISSED = "curfew_checkin_missed", _("Missed curfew check-in")
     REQUEST_LATE = "request_late", _("Request not answered in time")
+    ROTL_LATE_RETURN = "rotl_late_return", _("Late back from temporary release")
 
 
 class Severity(models.TextChoices):
@@ -52,6 +53,7 @@ DEFAULT_SEVERITY: dict[str, str] = {
     AlertKind.LOCATION_SPOOFING: Severity.MEDIUM,
     AlertKind.CURFEW_CHECKIN_MISSED: Severity.HIGH,
     AlertKind.REQUEST_LATE: Severity.MEDIUM,
+    AlertKind.ROTL_LATE_RETURN: Severity.HIGH,
 }
 
 

@@ -28,6 +28,7 @@ from onward.api import (
     location,
     messaging,
     notifications,
+    opportunities,
     people,
     people_import,
     resettlement,
@@ -93,4 +94,5 @@ api.add_router("", directory.router)
 api.add_router("", learning.router)
 api.add_router("", library.router)
 api.add_router("", resettlement.router)
+api.add_router("", opportunities.router)
 permission_checked_before_input(api)  # after every router: a refused caller gets 403 before any 422

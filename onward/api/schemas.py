@@ -194,7 +194,8 @@ class AttentionReasonOut(Schema):
     """One reason a person needs attention today. Codes, most urgent first (lowest rank): alert_urgent (an
     open high-severity alert), checkin_missed, checkin_review, alert_open (another alert not closed),
     appointment_today, message_unread (from the person, read by no member of staff), licence_unconfirmed,
-    release_soon (in custody, released within 12 weeks)."""
+    hdc_not_considered (eligible for home detention curfew within 10 weeks, no decision yet), release_soon (in
+    custody, released within 12 weeks)."""
 
     code: str = Field(description="A stable code, e.g. checkin_missed.")
     label: str = Field(description="The reason in plain words, for showing.")

@@ -230,6 +230,21 @@ class AuditAction(TextChoices):
         _("Changed a self-assessment question's answers"),
     )
 
+    # --- Early release: home detention curfew and temporary release -----------------------------
+    OPPORTUNITY_SENTENCE_RECORDED = (
+        "opportunities.sentence_recorded",
+        _("Recorded the sentence facts early release is worked out from"),
+    )
+    OPPORTUNITY_DECIDED = "opportunities.decided", _("Decided on early release (put forward, refused or later)")
+    OPPORTUNITY_HDC_CASE_MOVED = "opportunities.hdc_case_moved", _("Moved a home detention curfew case on a step")
+    OPPORTUNITY_ADDRESS_PROPOSED = (
+        "opportunities.address_proposed",
+        _("Gave an address they could live at on home detention curfew"),
+    )
+    OPPORTUNITY_ROTL_GRANTED = "opportunities.rotl_granted", _("Granted release on temporary licence")
+    OPPORTUNITY_ROTL_OUT = "opportunities.rotl_out", _("Recorded a person going out on temporary licence")
+    OPPORTUNITY_ROTL_RETURNED = "opportunities.rotl_returned", _("Recorded a person coming back from temporary licence")
+
     # --- The library ----------------------------------------------------------------------------
     LIBRARY_ITEM_APPROVED = "library.item_approved", _("Approved a library item")
     LIBRARY_ITEM_CREATED = "library.item_created", _("Added a library item")
@@ -355,6 +370,12 @@ class AuditAction(TextChoices):
     PERSON_VIEW_LEARNING = "person.view_learning", _("Opened a person's learning")
     PERSON_VIEW_RESETTLEMENT = "person.view_resettlement", _("Opened a person's resettlement plan")
     PERSON_VIEW_FOR_PLAN_CHANGE = "person.view_for_plan_change", _("Opened a person's resettlement plan to change it")
+    PERSON_VIEW_OPPORTUNITIES = "person.view_opportunities", _("Opened a person's early release criteria")
+    PERSON_VIEW_FOR_OPPORTUNITY_DECISION = (
+        "person.view_for_opportunity_decision",
+        _("Opened a person's early release criteria to decide or record"),
+    )
+    PERSON_VIEW_OWN_OPPORTUNITIES = "person.view_own_opportunities", _("Opened their own early release dates")
     PERSON_VIEW_OWN = "person.view_own", _("Opened their own record")
     PERSON_VIEW_OWN_PLAN = "person.view_own_plan", _("Opened their own resettlement plan")
     PERSON_VIEW_OWN_REQUESTS = "person.view_own_requests", _("Opened their own requests")

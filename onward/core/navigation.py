@@ -20,6 +20,7 @@ STAFF_ITEMS = [
     ("people:person_create", "person.create", gettext_lazy("Add a person")),
     ("alerts:alert_list", "alert.view", gettext_lazy("Alerts")),
     ("resettlement:staff_requests", "requests.handle", gettext_lazy("Requests")),
+    ("opportunities:staff_list", "opportunities.view", gettext_lazy("Early release")),
     ("people:licence_unconfirmed", "caseload.view", gettext_lazy("Licences not confirmed")),
     ("appointments:diary", "appointment.view", gettext_lazy("Diary")),
     ("checkins:review_queue", "checkin.review", gettext_lazy("Check-ins to review")),

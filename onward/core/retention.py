@@ -59,6 +59,12 @@ KEPT_WITH_THE_RECORD: dict[str, str] = {
     "curfew.RandomCheckins": _WITH_THE_RECORD,
     "curfew.CurfewPrompt": _WITH_THE_RECORD
     + " (when each random check-in was asked; the check-in keeps its media rule)",
+    "opportunities.Sentence": _WITH_THE_RECORD + " (early release dates are worked out from it)",
+    "opportunities.Decision": _WITH_THE_RECORD + " (each early release decision, with the rules it used)",
+    "opportunities.HdcCase": _WITH_THE_RECORD + " (the home detention curfew case and its steps)",
+    "opportunities.AddressProposal": _WITH_THE_RECORD + " (addresses offered for the home circumstances check)",
+    "opportunities.RotlGrant": _WITH_THE_RECORD + " (temporary release granted, and on what conditions)",
+    "opportunities.RotlAbsence": _WITH_THE_RECORD + " (each time out and back)",
     "resettlement.Assessment": _WITH_THE_RECORD + " (the plan follows the person through the gate)",
     "resettlement.Need": _WITH_THE_RECORD,
     "resettlement.PlanAction": _WITH_THE_RECORD,

@@ -28,6 +28,9 @@ from onward.learning.tests.factories import QuizSpec, assessment_build, course_b
 from onward.messaging.models import ScreeningPolicy, Term, WordList
 from onward.messaging.services import contact_approve, conversation_for_person, message_send
 from onward.notifications.reminders import reminders_plan_for
+from onward.opportunities.engine import NOT_ELIGIBLE, add_months
+from onward.opportunities.selectors import person_opportunities
+from onward.opportunities.tests.factories import SentenceFactory
 from onward.organisations.models import OrgUnit, Role, StaffRole
 from onward.organisations.tests.factories import OfficeFactory, PduFactory, PrisonFactory, RegionFactory, WingFactory
 from onward.people.models import AssignmentRole, Person, RiskLevel, StaffAssignment, Status
@@ -138,6 +141,8 @@ def _people(rng: random.Random, units: dict[str, OrgUnit], staff: dict[str, User
     )
     _assign(demo, keyworker, AssignmentRole.KEY_WORKER)
     _assign(demo, pom, AssignmentRole.POM)
+    # Two years from eleven months ago: eligible for HDC within the weeks the checks take.
+    _sentence(demo, today, sentenced_days_ago=330, term_months=24)
     _set_pin(demo)
     for i in range(29):
         status = Status.REMAND if i % 5 == 0 else Status.SENTENCED
@@ -148,12 +153,21 @@ def _people(rng: random.Random, units: dict[str, OrgUnit], staff: dict[str, User
             risk_level=rng.choice(list(RiskLevel)),
             sentence_date=None if status == Status.REMAND else today - dt.timedelta(days=rng.randint(60, 1500)),
             conditional_release_date=None if status == Status.REMAND else crd,
-            hdc_eligibility_date=None
-            if status == Status.REMAND or i % 3
-            else crd - dt.timedelta(days=rng.randint(28, 135)),
+            hdc_eligibility_date=None,  # worked out from the sentence below
             licence_expiry_date=None if status == Status.REMAND else crd + dt.timedelta(days=rng.randint(180, 1100)),
             sentence_expiry_date=None if status == Status.REMAND else crd + dt.timedelta(days=rng.randint(180, 1100)),
         )
+        if status == Status.SENTENCED:
+            months = rng.choice([4, 9, 18, 30, 44, 60])
+            _sentence(
+                person,
+                today,
+                sentenced_days_ago=rng.randint(30, months * 13),  # under half the term: not yet released
+                term_months=months,
+                unknown=i % 7 == 0,
+                presumed_unsuitable=i % 11 == 0,
+                excluded=i % 13 == 0,
+            )
         if i % 3 == 0:
             _assign(person, keyworker, AssignmentRole.KEY_WORKER)
         if i % 4 == 0 and status == Status.SENTENCED:
@@ -520,3 +534,32 @@ def _learning_welsh(course: Any) -> None:
             option.text_cy = welsh[option.text]
             option.feedback_cy = feedback[option.text]
             option.save(update_fields=["text_cy", "feedback_cy"])
+
+
+def _sentence(
+    person: Person,
+    today: dt.date,
+    *,
+    sentenced_days_ago: int,
+    term_months: int,
+    unknown: bool = False,
+    presumed_unsuitable: bool = False,
+    excluded: bool = False,
+) -> None:
+    """A sentence for a person in custody, and the dates worked out from it on their record (as staff would)."""
+    SentenceFactory.create(
+        person=person,
+        sentenced_on=today - dt.timedelta(days=sentenced_days_ago),
+        term_months=term_months,
+        sex_offender_registration=None if unknown else excluded,
+        offence_categories=["harassment"] if presumed_unsuitable else [],
+    )
+    found = person_opportunities(person, today)
+    Person.objects.filter(pk=person.pk).update(
+        sentence_date=today - dt.timedelta(days=sentenced_days_ago),
+        conditional_release_date=found.hdc.release_date,
+        hdc_eligibility_date=found.hdc.eligible_on if found.hdc.status != NOT_ELIGIBLE else None,
+        rotl_eligibility_date=found.rotl.eligible_on if found.rotl.status != NOT_ELIGIBLE else None,
+        sentence_expiry_date=add_months(today - dt.timedelta(days=sentenced_days_ago), term_months),
+        licence_expiry_date=add_months(today - dt.timedelta(days=sentenced_days_ago), term_months),
+    )
