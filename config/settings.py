@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "onward.checkins",
     "onward.curfew",
     "onward.resettlement",
+    "onward.reports",
     "onward.api",
     "onward.demo",
 ]

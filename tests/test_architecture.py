@@ -240,6 +240,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("appointments", "checkins", "directory", "learning", "library", "messaging"),
     ("curfew",),  # curfew check-ins reuse checkins; violations raise alerts
     ("resettlement",),  # the plan, requests and handover: it reads the library and appointments, raises alerts
+    ("reports",),  # figures by unit and month: aggregate reads of every domain app, its own rollup tables
     ("api", "demo"),
 ]
 RANK = {app: rank for rank, apps in enumerate(LAYERS) for app in apps}

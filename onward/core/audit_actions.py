@@ -264,6 +264,11 @@ class AuditAction(TextChoices):
     NOTIFICATIONS_SMS_LOG_VIEWED = "notifications.sms_log_viewed", _("Looked at the log of text messages sent")
     NOTIFICATIONS_OUTBOX_VIEWED = "notifications.outbox_viewed", _("Looked at messages sent, in the admin")
 
+    # --- Reports for managers ------------------------------------------------------------------
+    REPORT_VIEWED = "report.viewed", _("Opened the reports for a unit")
+    REPORT_DOWNLOADED = "report.downloaded", _("Downloaded a report for a unit as a spreadsheet (CSV)")
+    REPORT_READ_BY_API = "report.read_by_api", _("Read the reports for a unit through the API")
+
     # --- Resettlement: the plan, requests, documents and the handover at release ----------------
     RESETTLEMENT_ASSESSED = "resettlement.assessed", _("Recorded a resettlement needs assessment")
     RESETTLEMENT_NEED_CHANGED = "resettlement.need_changed", _("Changed a resettlement need")

@@ -34,6 +34,7 @@ PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob("curfew_prompts_send", "onward.curfew.prompts.curfew_prompts_send", MINUTE_SECONDS),
     PeriodicJob("alerts_escalate", "onward.alerts.services.alerts_escalate", 5 * MINUTE_SECONDS),
     PeriodicJob("requests_escalate", "onward.resettlement.prison_requests.requests_escalate", 5 * MINUTE_SECONDS),
+    PeriodicJob("reports_refresh", "onward.reports.services.reports_refresh", 60 * MINUTE_SECONDS),
     PeriodicJob("library_publish_due", "onward.library.services.items_publish_due", 5 * MINUTE_SECONDS),
 )
 
