@@ -37,9 +37,12 @@ class ReportForm(forms.Form):
             }
         super().__init__(data)
         self.units = {str(unit.pk): unit for unit in units}
-        self.fields["unit"].choices = [(str(u.pk), f"{u.name} ({u.get_kind_display()})") for u in units]
-        self.fields["date_from"].choices = months
-        self.fields["date_to"].choices = months
+        choices = {"unit": [(str(u.pk), f"{u.name} ({u.get_kind_display()})") for u in units]}
+        choices["date_from"] = choices["date_to"] = months
+        for name, found in choices.items():
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = found
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -34,7 +34,7 @@ from onward.reports.months import month_add, month_key, months_between
 from onward.reports.rules import report_role_for
 
 Value = float | None
-COST_SHORT_LABELS = {
+COST_SHORT_LABELS: dict[str, Any] = {
     CostKind.SUPERVISION: _lazy("Supervision"),
     CostKind.TAG: _lazy("Tag"),
     CostKind.CUSTODY: _lazy("Custody"),
