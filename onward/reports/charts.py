@@ -74,12 +74,12 @@ def line_chart(
 
 
 def axis_top(largest: float) -> float:
-    """A round number at or above the largest value (1, 2 or 5 times a power of ten, times the ticks)."""
+    """A round number at or above the largest value (1, 2, 2.5 or 5 times a power of ten, times the ticks)."""
     if largest <= 0:
         return float(TICKS)
     raw = largest / TICKS
     power = 10 ** math.floor(math.log10(raw))
-    for nice in (1, 2, 5, 10):
+    for nice in (1, 2, 2.5, 5, 10):
         if raw <= nice * power:
             return float(nice * power * TICKS)
     return float(10 * power * TICKS)  # pragma: no cover (the loop always ends at 10)

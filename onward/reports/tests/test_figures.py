@@ -57,9 +57,7 @@ def world(org: dict[str, Any], make_staff: Any) -> dict[str, Any]:
 
 def _sign_ins(ann: Any, ben: Any, dee: Any) -> None:
     def sign_in(user: Any, when: dt.datetime, succeeded: bool = True) -> None:
-        SignInAttempt.objects.create(
-            at=when, method=SignInMethod.PIN, identifier="x", user=user, succeeded=succeeded
-        )
+        SignInAttempt.objects.create(at=when, method=SignInMethod.PIN, identifier="x", user=user, succeeded=succeeded)
 
     a, b, d = (person_account_ensure(p) for p in (ann, ben, dee))
     sign_in(a, at(2))
@@ -106,7 +104,11 @@ def _checkins(ann: Any, ben: Any) -> None:
 
     def verified(checkin: Any, decision: str, engine: str = "dlib", version: str = "1.0") -> None:
         VerificationFactory(
-            media__checkin=checkin, checkin=checkin, decision=decision, engine=engine, model_version=version,
+            media__checkin=checkin,
+            checkin=checkin,
+            decision=decision,
+            engine=engine,
+            model_version=version,
             created_at=checkin.opens_at,
         )
 
@@ -144,8 +146,14 @@ def _requests(cal: Any, prison: Any) -> None:
     def request(closed: dt.datetime | None, days: int) -> None:
         created = (closed or at(20)) - dt.timedelta(days=days, hours=1)
         PrisonRequest.objects.create(
-            person=cal, prison=prison, kind=RequestKind.OTHER, department=department, text="A request",
-            created_at=created, due_at=created + dt.timedelta(days=5), closed_at=closed,
+            person=cal,
+            prison=prison,
+            kind=RequestKind.OTHER,
+            department=department,
+            text="A request",
+            created_at=created,
+            due_at=created + dt.timedelta(days=5),
+            closed_at=closed,
         )
 
     for days in (1, 2, 3, 10):
@@ -156,11 +164,15 @@ def _requests(cal: Any, prison: Any) -> None:
 
 def _releases(ann: Any, ben: Any) -> None:
     PlanEvent.objects.create(
-        person=ann, kind=PlanEventKind.HANDED_OVER, at=at(10),
+        person=ann,
+        kind=PlanEventKind.HANDED_OVER,
+        at=at(10),
         data={"needs_passed_to_probation": ["no_address"], "checklist_missing": ["address", "id"]},
     )
     PlanEvent.objects.create(
-        person=ben, kind=PlanEventKind.HANDED_OVER, at=at(11),
+        person=ben,
+        kind=PlanEventKind.HANDED_OVER,
+        at=at(11),
         data={"needs_passed_to_probation": ["no_address"], "checklist_missing": ["id"]},
     )
 
