@@ -59,10 +59,12 @@ def test_a_senior_sees_every_figure_with_its_chart_and_table(counted: Any, make_
     assert 'aria-labelledby="chart-sign_ins-title chart-sign_ins-desc"' in page
     assert "Figures up to" in page
     # HDC and ROTL take-up come later: the page says so, and shows no number for them
-    assert "Home detention curfew (HDC) take-up" in page and "Release on temporary licence (ROTL) take-up" in page
+    assert "Home detention curfew (HDC) take-up" in page
+    assert "Release on temporary licence (ROTL) take-up" in page
     assert "These figures are not available yet" in page
     # the published costs, with the one read only in a press report marked for checking
-    assert "Check by hand" in page and "£141.71" in page
+    assert "Check by hand" in page
+    assert "£141.71" in page
     assert AuditEvent.objects.filter(action=AuditAction.REPORT_VIEWED, data__unit="PDU-N").count() == 1
 
 
@@ -98,7 +100,8 @@ def test_the_costs_csv_lists_every_cost_with_its_source(counted: Any, make_staff
     assert rows[0][:3] == ["Kind", "Pence per day", "Valid from"]
     assert len(rows) == 1 + UnitCost.objects.count() == 5
     custody = [row for row in rows if row[1] == "14171"]
-    assert custody and custody[0][5] == "no: check by hand"
+    assert custody
+    assert custody[0][5] == "no: check by hand"
 
 
 @pytest.mark.django_db
@@ -124,7 +127,9 @@ def test_an_unknown_figure_is_not_found(counted: Any, make_staff: Any, staff_cli
 def test_a_senior_sees_only_their_own_units(counted: Any, make_staff: Any, staff_client: Any) -> None:
     client = staff_client(make_staff("senior", counted["pdu_n"]))
     page = client.get("/staff/reports/").content.decode()
-    assert "Northgate east office" in page and "Southtown PDU" not in page and "HMP Northgate" not in page
+    assert "Northgate east office" in page
+    assert "Southtown PDU" not in page
+    assert "HMP Northgate" not in page
     for unit in ("pdu_s", "north", "ngt"):
         assert client.get(f"/staff/reports/?{query(counted, unit)}").status_code == 400
         assert client.get(f"/staff/reports/sign_ins.csv?{query(counted, unit)}").status_code == 400
@@ -167,7 +172,8 @@ def test_the_api_gives_the_same_figures_as_the_page(counted: Any, make_staff: An
     client = staff_client(make_staff("senior", counted["pdu_n"]))
     body = client.get(f"/api/v1/reports?{query(counted, 'pdu_n')}").json()
     assert body["unit_name"] == "Northgate PDU"
-    assert body["date_from"] == LAST_MONTH and body["date_to"] == THIS_MONTH
+    assert body["date_from"] == LAST_MONTH
+    assert body["date_to"] == THIS_MONTH
     sign_ins = next(f for f in body["figures"] if f["code"] == "sign_ins")
     assert sign_ins["columns"] == ["Sign-ins", "People"]
     assert [row["values"] for row in sign_ins["rows"]] == [[0, 0], [3, 2]]
