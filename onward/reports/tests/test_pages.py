@@ -191,3 +191,28 @@ def test_the_last_month_must_not_come_before_the_first(counted: Any, make_staff:
     assert "The last month must be the same as or after the first month" in response.content.decode()
     assert client.get(f"/api/v1/reports?{backwards}").status_code == 400
     assert client.get(f"/api/v1/reports?{query(counted, 'pdu_n', first='1999-01')}").status_code == 400
+
+
+@pytest.mark.django_db
+def test_an_administrator_adds_a_newer_cost_and_the_page_uses_it(
+    counted: Any, make_staff: Any, staff_client: Any
+) -> None:
+    admin = make_staff("administrator", counted["north"])
+    client = staff_client(admin)
+    response = client.post(
+        "/admin/reports/unitcost/add/",
+        {
+            "kind": "tag",
+            "pence_per_day": "2500",
+            "valid_from": "2020-04-01",
+            "source_title": "A newer published cost",
+            "source_url": "https://example.org/cost",
+            "note": "",
+        },
+    )
+    assert response.status_code == 302, response.content[:2000]
+    assert AuditEvent.objects.filter(action=AuditAction.ADMIN_UNITCOST_ADDED, actor=admin).exists()
+    body = client.get(f"/api/v1/reports?{query(counted, 'north')}").json()
+    tag = next(c for c in body["costs_in_force"] if c["kind"] == "tag")
+    assert tag["pence_per_day"] == 2500
+    assert tag["confirmed"] is False
