@@ -216,3 +216,13 @@ def test_an_administrator_adds_a_newer_cost_and_the_page_uses_it(
     tag = next(c for c in body["costs_in_force"] if c["kind"] == "tag")
     assert tag["pence_per_day"] == 2500
     assert tag["confirmed"] is False
+
+
+@pytest.mark.django_db
+def test_the_staff_menu_offers_reports_only_to_those_who_may_see_them(
+    counted: Any, make_staff: Any, staff_client: Any
+) -> None:
+    senior = staff_client(make_staff("senior", counted["pdu_n"])).get("/staff/").content.decode()
+    practitioner = staff_client(make_staff("practitioner", counted["office_n"])).get("/staff/").content.decode()
+    assert 'href="/staff/reports/"' in senior
+    assert 'href="/staff/reports/"' not in practitioner
