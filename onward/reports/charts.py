@@ -1,7 +1,7 @@
 """Small server-drawn SVG charts: grouped bars and lines, with a title and a description.
 
-The SVG is decoration for sighted readers: each chart carries <title> and <desc> (named by
-aria-labelledby), and the page puts the same numbers in a table beside it for screen readers. No
+The SVG is for sighted readers: each chart carries <title> (its name, by aria-labelledby) and <desc> (by
+aria-describedby), and the page puts the same numbers in a table beside it for screen readers. No
 script, no inline style (the CSP forbids both): colours are presentation attributes.
 """
 
@@ -89,7 +89,8 @@ def _frame(chart_id: str, title: str, description: str, top: float, categories: 
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" role="img" '
-        f'aria-labelledby="{chart_id}-title {chart_id}-desc" class="onward-chart" font-family="sans-serif" '
+        f'aria-labelledby="{chart_id}-title" aria-describedby="{chart_id}-desc" class="onward-chart" '
+        f'font-family="sans-serif" '
         f'font-size="13" fill="{TEXT}">',
         f'<title id="{chart_id}-title">{escape(title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(description)}</desc>',

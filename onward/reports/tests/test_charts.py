@@ -23,7 +23,8 @@ def test_a_bar_chart_is_valid_svg_with_a_title_and_a_description() -> None:
     )
     assert svg.tag == f"{SVG}svg"
     assert svg.get("role") == "img"
-    assert svg.get("aria-labelledby") == "c1-title c1-desc"
+    assert svg.get("aria-labelledby") == "c1-title"
+    assert svg.get("aria-describedby") == "c1-desc"
     title, desc = svg.find(f"{SVG}title"), svg.find(f"{SVG}desc")
     assert title is not None
     assert title.get("id") == "c1-title"

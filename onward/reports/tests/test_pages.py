@@ -56,7 +56,7 @@ def test_a_senior_sees_every_figure_with_its_chart_and_table(counted: Any, make_
     # a chart for each monthly figure and the costs; no face checks yet, so no chart of them
     assert page.count('class="onward-chart"') == 9
     assert "Nothing to show for these months." in page
-    assert 'aria-labelledby="chart-sign_ins-title chart-sign_ins-desc"' in page
+    assert 'aria-labelledby="chart-sign_ins-title" aria-describedby="chart-sign_ins-desc"' in page
     assert "Figures up to" in page
     # HDC and ROTL take-up come later: the page says so, and shows no number for them
     assert "Home detention curfew (HDC) take-up" in page
