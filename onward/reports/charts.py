@@ -56,18 +56,20 @@ def line_chart(
     parts = _frame(chart_id, title, description, top, categories)
     for s, (label, values) in enumerate(series):
         colour = COLOURS[s % len(COLOURS)]
-        points = []
+        runs: list[list[str]] = [[]]  # a missing value ends one run of the line and starts the next
         for c, value in enumerate(values):
             if value is None:
+                runs.append([])
                 continue
             x, y = LEFT + step * (c + 0.5), TOP + plot_h - plot_h * value / top
-            points.append(f"{x:.1f},{y:.1f}")
+            runs[-1].append(f"{x:.1f},{y:.1f}")
             tip = f"{categories[c]}, {label}: {_number(value)}"
             parts.append(
                 f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{colour}"><title>{escape(tip)}</title></circle>'
             )
-        if len(points) > 1:
-            parts.append(f'<polyline points="{" ".join(points)}" fill="none" stroke="{colour}" stroke-width="3"/>')
+        for points in runs:
+            if len(points) > 1:
+                parts.append(f'<polyline points="{" ".join(points)}" fill="none" stroke="{colour}" stroke-width="3"/>')
     parts += _legend(series)
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 - every text in it went through escape()

@@ -62,13 +62,16 @@ def test_bars_are_in_proportion_to_their_values() -> None:
 def test_a_line_chart_leaves_a_gap_for_a_missing_value() -> None:
     svg = parse(
         line_chart(
-            chart_id="c3", title="t", description="d", categories=["a", "b", "c"], series=[("Median", [1.0, None, 3.0])]
+            chart_id="c3",
+            title="t",
+            description="d",
+            categories=["a", "b", "c", "d", "e"],
+            series=[("Median", [1.0, 2.0, None, 3.0, 4.0])],
         )
     )
-    assert len(list(svg.iter(f"{SVG}circle"))) == 2
-    line = svg.find(f"{SVG}polyline")
-    assert line is not None
-    assert len(line.get("points", "").split()) == 2
+    assert len(list(svg.iter(f"{SVG}circle"))) == 4
+    lines = list(svg.iter(f"{SVG}polyline"))
+    assert [len(line.get("points", "").split()) for line in lines] == [2, 2]  # no line across the gap
 
 
 def test_the_axis_ends_on_a_round_number() -> None:
