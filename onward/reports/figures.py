@@ -35,7 +35,7 @@ from onward.checkins.models import CheckIn, FaceDecision, ReviewDecision, State,
 from onward.core.actors import UserKind
 from onward.learning.models import Certificate, LessonProgress
 from onward.messaging.models import AuthorKind, Message
-from onward.resettlement.models import PlanEvent, PlanEventKind, PrisonRequest
+from onward.resettlement.models import PlanEvent, PlanEventKind, PrisonRequest, RequestState
 
 # (unit id, first day of the month, series, bucket, count)
 FigureRow = tuple[int, date, str, int, int]
@@ -328,7 +328,8 @@ def attendance(start: date, end: date) -> Iterable[FigureRow]:
     order=80,
     title=_("Request turnaround"),
     description=_(
-        "Requests closed in the month, and how many days they took from being sent to being closed: "
+        "Requests staff closed in the month (not those the person withdrew), and how many days they took "
+        "from being sent to being closed: "
         "the median (half took this long or less) and the 90th percentile (9 in 10 took this long or less)."
     ),
     columns=(
@@ -340,7 +341,10 @@ def attendance(start: date, end: date) -> Iterable[FigureRow]:
 )
 def request_turnaround(start: date, end: date) -> Iterable[FigureRow]:
     grouped = (
-        PrisonRequest.objects.filter(closed_at__gte=_midnight(start), closed_at__lt=_midnight(end))
+        # Closed by staff; a request the person withdrew says nothing about how quickly staff answer.
+        PrisonRequest.objects.filter(
+            state=RequestState.CLOSED, closed_at__gte=_midnight(start), closed_at__lt=_midnight(end)
+        )
         .values(
             unit_id=F("person__unit"),
             month=TruncMonth("closed_at", output_field=models.DateField()),

@@ -27,7 +27,14 @@ from onward.people.tests.factories import CommunityPersonFactory, PersonFactory
 from onward.reports.models import MonthlyFigure, RollupRun
 from onward.reports.selectors import Report, percentile, report_build
 from onward.reports.services import REPORTS_HISTORY_MONTHS, reports_refresh
-from onward.resettlement.models import Department, PlanEvent, PlanEventKind, PrisonRequest, RequestKind
+from onward.resettlement.models import (
+    Department,
+    PlanEvent,
+    PlanEventKind,
+    PrisonRequest,
+    RequestKind,
+    RequestState,
+)
 
 LONDON = ZoneInfo("Europe/London")
 NOV, OCT = dt.date(2026, 11, 1), dt.date(2026, 10, 1)
@@ -143,7 +150,7 @@ def _appointments(ann: Any, ben: Any) -> None:
 def _requests(cal: Any, prison: Any) -> None:
     department = Department.objects.create(prison=prison, name="Wing office")
 
-    def request(closed: dt.datetime | None, days: int) -> None:
+    def request(closed: dt.datetime | None, days: int, state: str = RequestState.CLOSED) -> None:
         created = (closed or at(20)) - dt.timedelta(days=days, hours=1)
         PrisonRequest.objects.create(
             person=cal,
@@ -151,6 +158,7 @@ def _requests(cal: Any, prison: Any) -> None:
             kind=RequestKind.OTHER,
             department=department,
             text="A request",
+            state=state if closed else RequestState.SUBMITTED,
             created_at=created,
             due_at=created + dt.timedelta(days=5),
             closed_at=closed,
@@ -159,6 +167,7 @@ def _requests(cal: Any, prison: Any) -> None:
     for days in (1, 2, 3, 10):
         request(at(20), days)
     request(None, 4)  # still open: not counted
+    request(at(21), 30, state=RequestState.WITHDRAWN)  # withdrawn by the person: not counted
     request(at(15, month=10), 5)
 
 
