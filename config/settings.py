@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "onward.curfew",
     "onward.resettlement",
     "onward.opportunities",
+    "onward.reports",
     "onward.api",
     "onward.demo",
 ]

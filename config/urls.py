@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include(("onward.library.urls", "library"))),
     path("", include(("onward.resettlement.urls", "resettlement"))),
     path("", include(("onward.opportunities.urls", "opportunities"))),
+    path("", include(("onward.reports.urls", "reports"))),
     path("staff/audit/", include(("onward.audit.urls", "audit"))),
     path("", include(("onward.notifications.urls", "notifications"))),
     path("api/v1/", include("onward.api.urls")),

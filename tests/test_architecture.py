@@ -241,6 +241,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("curfew",),  # curfew check-ins reuse checkins; violations raise alerts
     ("resettlement",),  # the plan, requests and handover: it reads the library and appointments, raises alerts
     ("opportunities",),  # early release (HDC, ROTL): a granted curfew licence goes through curfew's services
+    ("reports",),  # figures by unit and month: aggregate reads of every domain app, its own rollup tables
     ("api", "demo"),
 ]
 RANK = {app: rank for rank, apps in enumerate(LAYERS) for app in apps}

@@ -118,6 +118,8 @@ GENERAL_PAGES = [
     ("/api/v1/me", set(), 403),
     ("/staff/check-ins/", {Role.PRACTITIONER, Role.SENIOR}, 403),
     ("/staff/check-ins/statistics/", {Role.SENIOR}, 403),
+    ("/staff/reports/", {Role.SENIOR, Role.ADMINISTRATOR}, 403),
+    ("/staff/reports/sign_ins.csv", {Role.SENIOR, Role.ADMINISTRATOR}, 403),
     ("/me/check-in/", set(), 403),
     ("/me/curfew/", set(), 403),
     ("/api/v1/me/check-ins/current", set(), 403),

@@ -31,6 +31,7 @@ from onward.api import (
     opportunities,
     people,
     people_import,
+    reports,
     resettlement,
 )
 from onward.api.auth import DeviceTokenAuth, PersonOrStaffSessionAuth, StaffSessionAuth
@@ -95,4 +96,5 @@ api.add_router("", learning.router)
 api.add_router("", library.router)
 api.add_router("", resettlement.router)
 api.add_router("", opportunities.router)
+api.add_router("", reports.router)
 permission_checked_before_input(api)  # after every router: a refused caller gets 403 before any 422

@@ -53,6 +53,9 @@ class AuditAction(TextChoices):
     ADMIN_REQUESTTYPE_ADDED = "admin.requesttype.added", _("Added where a kind of request goes")
     ADMIN_REQUESTTYPE_CHANGED = "admin.requesttype.changed", _("Changed where a kind of request goes")
     ADMIN_REQUESTTYPE_DELETED = "admin.requesttype.deleted", _("Deleted where a kind of request goes")
+    ADMIN_UNITCOST_ADDED = "admin.unitcost.added", _("Added a published cost per person per day")
+    ADMIN_UNITCOST_CHANGED = "admin.unitcost.changed", _("Changed a published cost per person per day")
+    ADMIN_UNITCOST_DELETED = "admin.unitcost.deleted", _("Deleted a published cost per person per day")
     ADMIN_USER_ADDED = "admin.user.added", _("Added a staff account")
     ADMIN_USER_CHANGED = "admin.user.changed", _("Changed a staff account")
     ADMIN_USER_DELETED = "admin.user.deleted", _("Deleted a staff account")
@@ -289,6 +292,11 @@ class AuditAction(TextChoices):
     NOTIFICATIONS_PUSH_UNSUBSCRIBED = "notifications.push_unsubscribed", _("Turned off notifications on a device")
     NOTIFICATIONS_SMS_LOG_VIEWED = "notifications.sms_log_viewed", _("Looked at the log of text messages sent")
     NOTIFICATIONS_OUTBOX_VIEWED = "notifications.outbox_viewed", _("Looked at messages sent, in the admin")
+
+    # --- Reports for managers ------------------------------------------------------------------
+    REPORT_VIEWED = "report.viewed", _("Opened the reports for a unit")
+    REPORT_DOWNLOADED = "report.downloaded", _("Downloaded a report for a unit as a spreadsheet (CSV)")
+    REPORT_READ_BY_API = "report.read_by_api", _("Read the reports for a unit through the API")
 
     # --- Resettlement: the plan, requests, documents and the handover at release ----------------
     RESETTLEMENT_ASSESSED = "resettlement.assessed", _("Recorded a resettlement needs assessment")

@@ -32,6 +32,7 @@ STAFF_ITEMS = [
     ("messaging:broadcast_new", "broadcast.send", gettext_lazy("Announcements")),
     ("directory:staff_directory", "directory.view", gettext_lazy("Services directory")),
     ("learning:completion_list", "learning.statistics", gettext_lazy("Course completion")),
+    ("reports:report_page", "report.view", gettext_lazy("Reports")),
     ("library:editor_list", "library.edit", gettext_lazy("Library")),
     ("learning:editor_courses", "learning.edit", gettext_lazy("Courses")),
     ("audit:search", "audit.search", gettext_lazy("Audit trail")),

@@ -36,6 +36,7 @@ PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob("requests_escalate", "onward.resettlement.prison_requests.requests_escalate", 5 * MINUTE_SECONDS),
     PeriodicJob("database_statistics", "onward.core.database.database_statistics_refresh", 60 * MINUTE_SECONDS),
     PeriodicJob("rotl_overdue_alert", "onward.opportunities.services.rotl_overdue_alert", 5 * MINUTE_SECONDS),
+    PeriodicJob("reports_refresh", "onward.reports.services.reports_refresh", 60 * MINUTE_SECONDS),
     PeriodicJob("library_publish_due", "onward.library.services.items_publish_due", 5 * MINUTE_SECONDS),
 )
 
