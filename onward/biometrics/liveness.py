@@ -585,7 +585,10 @@ def steps_judged(tracked: list[TrackedFrame], challenge: Challenge, offset_s: fl
     for step in challenge.steps:
         late = 0 if step.move == "hold_still" else settings.LIVENESS_LATE_MS
         inside = (times >= step.start_ms + settings.LIVENESS_REACTION_MS) & (times <= step.end_ms + late)
-        results.append(_step_result(step, yaws[inside], pitches[inside], openness[inside]))
+        # The wrong way is looked for in the step's own time only: in the late tail the person may already
+        # be doing the next step (look down, then look up).
+        own = inside & (times <= step.end_ms)
+        results.append(_step_result(step, yaws[inside], pitches[inside], openness[inside], yaws[own], pitches[own]))
     return results
 
 
@@ -593,21 +596,32 @@ def steps_judged(tracked: list[TrackedFrame], challenge: Challenge, offset_s: fl
 NOSE_TIP_DEPTH_PER_EYE_DISTANCE = 0.65
 
 
-def _step_result(step: Step, yaws: np.ndarray, pitches: np.ndarray, openness: np.ndarray) -> StepResult:
+def _step_result(
+    step: Step,
+    yaws: np.ndarray,
+    pitches: np.ndarray,
+    openness: np.ndarray,
+    own_yaws: np.ndarray | None = None,
+    own_pitches: np.ndarray | None = None,
+) -> StepResult:
+    """One step judged on the frames of its window; own_yaws/own_pitches: those of the step's own time
+    (without the late tail), where a move the wrong way fails the step."""
     if yaws.size == 0:
         return StepResult(step.move, step.start_ms, step.end_ms, step.screen_rgb, False, "no face seen")
     turn = settings.LIVENESS_MIN_TURN_DEG
     nod = settings.LIVENESS_MIN_PITCH_DEG
     yaw_max, yaw_min = float(yaws.max()), float(yaws.min())
     pitch_max, pitch_min = float(pitches.max()), float(pitches.min())
+    own_yaws = yaws if own_yaws is None or own_yaws.size == 0 else own_yaws
+    own_pitches = pitches if own_pitches is None or own_pitches.size == 0 else own_pitches
     if step.move == "turn_left":
-        passed, measured = yaw_max >= turn and yaw_min > -turn, f"turned {yaw_max:+.0f}°"
+        passed, measured = yaw_max >= turn and float(own_yaws.min()) > -turn, f"turned {yaw_max:+.0f}°"
     elif step.move == "turn_right":
-        passed, measured = yaw_min <= -turn and yaw_max < turn, f"turned {yaw_min:+.0f}°"
+        passed, measured = yaw_min <= -turn and float(own_yaws.max()) < turn, f"turned {yaw_min:+.0f}°"
     elif step.move == "look_up":
-        passed, measured = pitch_max >= nod and pitch_min > -nod, f"looked {pitch_max:+.0f}°"
+        passed, measured = pitch_max >= nod and float(own_pitches.min()) > -nod, f"looked {pitch_max:+.0f}°"
     elif step.move == "look_down":
-        passed, measured = pitch_min <= -nod and pitch_max < nod, f"looked {pitch_min:+.0f}°"
+        passed, measured = pitch_min <= -nod and float(own_pitches.max()) < nod, f"looked {pitch_min:+.0f}°"
     elif step.move == "blink":
         # Only frames facing the camera count: eyes look narrower in a turned face.
         facing = np.abs(yaws) < settings.LIVENESS_CALM_YAW_DEG
