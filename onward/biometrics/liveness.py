@@ -576,6 +576,9 @@ def steps_judged(tracked: list[TrackedFrame], challenge: Challenge, offset_s: fl
     rest_drop = float(np.median(drops[rest]))
     # The nose tip stands about NOSE_TIP_DEPTH_PER_EYE_DISTANCE in front of the eyes: drop → degrees.
     pitches = np.degrees(np.arcsin(np.clip((rest_drop - drops) / NOSE_TIP_DEPTH_PER_EYE_DISTANCE, -1, 1)))
+    # dlib's points now and then jump for one frame (a nose tip placed a few pixels high reads as a 14° nod):
+    # a median over three frames in a row (0.3 s) keeps every held move and drops such single-frame jumps.
+    yaws, pitches = _median_of_three(yaws), _median_of_three(pitches)
     rest_ratio, rest_contrast = float(np.median(ratios[rest])), float(np.median(contrasts[rest]))
     openness = np.minimum(
         ratios / rest_ratio if rest_ratio else np.ones(len(seen)),
@@ -590,6 +593,15 @@ def steps_judged(tracked: list[TrackedFrame], challenge: Challenge, offset_s: fl
         own = inside & (times <= step.end_ms)
         results.append(_step_result(step, yaws[inside], pitches[inside], openness[inside], yaws[own], pitches[own]))
     return results
+
+
+def _median_of_three(values: np.ndarray) -> np.ndarray:
+    """Each value replaced by the median of itself and its two neighbours (the ends keep their own)."""
+    if values.size < 3:
+        return values
+    smoothed = values.copy()
+    smoothed[1:-1] = np.median(np.stack([values[:-2], values[1:-1], values[2:]]), axis=0)
+    return smoothed
 
 
 # How far the nose tip stands in front of the eye corners, in eye distances (an average adult head).

@@ -175,3 +175,12 @@ def test_a_move_the_wrong_way_in_the_steps_own_time_fails_it():
     judged = _judged("look_down", [0, 11, 0, -20, -20, 0, 0, 0], own=6)
 
     assert not judged.passed
+
+
+def test_a_one_frame_jump_of_the_points_is_smoothed_away_and_a_held_move_is_kept():
+    jumpy = np.array([0.0, 0.0, 14.0, 0.0, -20.0, -20.0, -20.0, 0.0])
+
+    smoothed = liveness._median_of_three(jumpy)
+
+    assert smoothed.max() < 1.0
+    assert smoothed.min() == -20.0
