@@ -404,6 +404,7 @@ CHECKIN_MEDIA_SIMILAR_MAX_BITS = 3  # perceptual hashes this close (of 64 bits) 
 LIVENESS_SAMPLE_FPS = 10.0  # challenge clips are sampled this often (a blink lasts 0.1-0.4 s)
 LIVENESS_MAX_FRAMES = 90
 LIVENESS_TRACK_MAX_SIDE_PX = 320  # frames are scaled to this longest side to find and follow landmarks
+LIVENESS_DETECT_EVERY_N_FRAMES = env.int("LIVENESS_DETECT_EVERY_N_FRAMES", default=1)  # 1: the detector on every frame
 LIVENESS_OFFSET_MIN_MS = -200  # recording start to the first colour: searched in this range
 LIVENESS_OFFSET_MAX_MS = 1000
 LIVENESS_COLOUR_EDGE_MS = 150  # frames this close to a colour change are left out

@@ -297,15 +297,19 @@ class ChallengeLivenessChecker:
         """Landmarks and colours in each frame (frames: media.VideoFrame). Faces are found on a small copy
         of the frame (LIVENESS_TRACK_MAX_SIDE_PX) and followed from the last one where the detector (which
         sees only faces turned less than about 30°) misses; the 68 points are placed on the full frame,
-        where eyelids have enough pixels to tell a blink."""
+        where eyelids have enough pixels to tell a blink. With LIVENESS_DETECT_EVERY_N_FRAMES above 1 the
+        detector runs only on every Nth frame (and wherever the face was lost); the frames between follow
+        the box of the last frame's landmarks."""
         tracked: list[TrackedFrame] = []
         box: Any = None  # in the frame's own pixels
-        for frame in frames:
+        every = max(1, int(settings.LIVENESS_DETECT_EVERY_N_FRAMES))
+        for index, frame in enumerate(frames):
             rgb = np.ascontiguousarray(frame.rgb)
             scale = min(1.0, settings.LIVENESS_TRACK_MAX_SIDE_PX / max(rgb.shape[:2]))
             small = np.ascontiguousarray(_resize(rgb, scale))
+            following = box is not None and tracked and tracked[-1].landmarks is not None
             with self._lock:  # dlib's objects are not shared between threads
-                found = self._detector(small, 0)
+                found = self._detector(small, 0) if index % every == 0 or not following else []
                 if len(found):
                     best = max(found, key=lambda b: b.area())
                     box = self._dlib.rectangle(
