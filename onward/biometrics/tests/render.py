@@ -9,7 +9,7 @@ rendered from one public-domain fixture photo with a physical model:
   tip, as a real nose does), shallow sockets at the eyes, and a chin. The head rotates rigidly in 3D
   (yaw about the vertical axis, pitch about the horizontal) and is projected orthographically: every
   surface point is moved forward and drawn through a depth buffer, so the nose hides the cheek behind
-  it. At rest the head faces the camera (a fixture photo with its head turned is turned back first).
+  it.
 - Light: the photo is taken as the skin's albedo (in linear light, gamma 2.2). Each pixel's light is
   ambient (1.0) plus the phone's screen: SCREEN_LIGHT × screen colour × cos(angle between the surface
   normal and the camera), as the screen sits beside the lens (Lambertian). The wall behind gets
@@ -60,7 +60,6 @@ class Head:
     inside: np.ndarray  # h x w bool: the head
     centre: tuple[float, float]  # rotation axis through here (x, y)
     wall: np.ndarray  # what is behind the head, linear light
-    rest_yaw: float = 0.0  # the turn that makes the photo's head face the camera (see head())
 
 
 def _landmarks68(rgb: np.ndarray) -> np.ndarray:
@@ -151,15 +150,7 @@ def head(name: str) -> Head:
     shut = np.where(eyes_region[..., None], shut, canvas)
     # Behind the head: the photo itself, unmoved (shoulders do not turn with the head; where the turned
     # head uncovers its own first place, the photo's hair and ears show).
-    # A person doing a check-in looks at their screen, but some fixture photos show the head turned (obama_2
-    # by about 15°). The head's resting pose turns it back to face the camera: the turn that puts the base of
-    # the nose midway between the eyes on this depth map. Without it, "turn 28° more" would take such a head
-    # to over 40°, beyond what one photo can show and where dlib's 68 points stop following the nose.
-    depth_at = _sample(depth, marks[:, 0], marks[:, 1])
-    eyes_x = float(marks[36:48, 0].mean())
-    eyes_z = float(depth_at[36:48].mean())
-    rest_yaw = -math.degrees(math.atan2(float(marks[33, 0]) - eyes_x, float(depth_at[33]) - eyes_z))
-    return Head(albedo, _linear(shut), depth, inside, (centre_x, centre_y), albedo, rest_yaw)
+    return Head(albedo, _linear(shut), depth, inside, (centre_x, centre_y), albedo)
 
 
 def _linear(rgb: np.ndarray) -> np.ndarray:
@@ -221,7 +212,7 @@ def render_head(
     """
     height, width = model.depth.shape
     cx, cy = model.centre
-    yaw, pitch = math.radians(yaw_deg + model.rest_yaw), math.radians(pitch_deg)
+    yaw, pitch = math.radians(yaw_deg), math.radians(pitch_deg)
     sx, sy, z, normal = _surface(model)
     x, y = sx - cx, sy - cy
     # Yaw about the vertical axis, then pitch about the horizontal one.
