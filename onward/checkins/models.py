@@ -411,6 +411,8 @@ class Verification(models.Model):
     voice_speech_seconds = models.FloatField(null=True, blank=True)
     voice_engine = models.CharField(max_length=100, blank=True)
     voice_model_version = models.CharField(max_length=200, blank=True)
+    # The number read aloud: digits_expected, digits_heard, digits_passed, recogniser (name and version).
+    voice_details = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     # When a worker took it (a run claims it by setting this), and when the sweep queued it again after a

@@ -1265,7 +1265,8 @@ def _voice_check(enrolment: Enrolment, media: CheckInMedia, data: bytes) -> Any:
         return None
     try:
         template = decrypt_bytes(bytes(enrolment.voice_template_encrypted))
-        return voice_engine().verify_voice(template, data, enrolment.voice_engine)
+        digits = str((media.challenge_data or {}).get("digits", ""))  # the number shown with the challenge
+        return voice_engine().verify_voice(template, data, enrolment.voice_engine, expected_digits=digits)
     except Exception:
         logger.exception("Voice check of media %s failed", media.pk)
         return None
@@ -1282,6 +1283,7 @@ def _voice_apply(verification: Verification, heard: Any) -> None:
     verification.voice_speech_seconds = heard.speech_seconds
     verification.voice_engine = heard.engine
     verification.voice_model_version = heard.model_version[:200]
+    verification.voice_details = heard.details()
     verification.timings_ms = {**verification.timings_ms, **{f"voice_{k}": v for k, v in heard.timings_ms.items()}}
 
 

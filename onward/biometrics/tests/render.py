@@ -5,9 +5,11 @@ rendered from one public-domain fixture photo with a physical model:
 
 - Geometry: the head is a depth map over the photo: an ellipsoid around the face (half-width 0.6 ×
   the face box, depth equal to its half-width), a ridge and tip for the nose (0.65 × the eye distance
-  in front of the eyes at the tip), shallow sockets at the eyes, and a chin. The head rotates rigidly
-  in 3D (yaw about the vertical axis, pitch about the horizontal) and is projected orthographically;
-  each output pixel finds its surface point by fixed-point iteration on the depth map.
+  in front of the eyes at the tip, widening from the bridge to about the width of the nostrils at the
+  tip, as a real nose does), shallow sockets at the eyes, and a chin. The head rotates rigidly in 3D
+  (yaw about the vertical axis, pitch about the horizontal) and is projected orthographically: every
+  surface point is moved forward and drawn through a depth buffer, so the nose hides the cheek behind
+  it.
 - Light: the photo is taken as the skin's albedo (in linear light, gamma 2.2). Each pixel's light is
   ambient (1.0) plus the phone's screen: SCREEN_LIGHT × screen colour × cos(angle between the surface
   normal and the camera), as the screen sits beside the lens (Lambertian). The wall behind gets
@@ -106,9 +108,9 @@ def head(name: str) -> Head:
     for share in np.linspace(0, 1, 8):
         x = bridge[0] + (tip[0] - bridge[0]) * share
         y = bridge[1] + (tip[1] - bridge[1]) * share
-        ridge = np.maximum(
-            ridge, bump(x, y, 0.13 * eye_distance, 0.16 * eye_distance, (0.25 + 0.4 * share) * eye_distance)
-        )
+        # Narrow at the bridge, as wide as the nostrils' wings at the tip (they stand out with the tip).
+        width = (0.10 + 0.12 * share) * eye_distance
+        ridge = np.maximum(ridge, bump(x, y, width, 0.16 * eye_distance, (0.25 + 0.4 * share) * eye_distance))
     depth += ridge
     depth -= bump(*eye_r, 0.25 * eye_distance, 0.18 * eye_distance, 0.12 * eye_distance)
     depth -= bump(*eye_l, 0.25 * eye_distance, 0.18 * eye_distance, 0.12 * eye_distance)
@@ -173,41 +175,90 @@ def _sample(image: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
     return top * (1 - fy) + bottom * fy
 
 
-def render_head(
-    model: Head, yaw_deg: float, pitch_deg: float, screen_rgb: tuple[int, int, int], blink: bool
-) -> np.ndarray:
-    """One frame: the head turned in 3D, lit by ambient light plus the screen (see the module docstring)."""
-    height, width = model.depth.shape
-    ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
-    cx, cy = model.centre
-    yaw, pitch = math.radians(yaw_deg), math.radians(pitch_deg)
-    # Rotation: yaw about the vertical axis, then pitch about the horizontal one (orthographic view).
-    # Forward: u = cx + (x-cx)cos(yaw) + z sin(yaw); v = cy + (y-cy)cos(p) - z' sin(p),
-    # with z' = z cos(yaw) - (x-cx) sin(yaw). Inverted here by fixed-point iteration on the depth map.
-    source_x, source_y = xs.copy(), ys.copy()
-    for _iteration in range(8):
-        z = _sample(model.depth, source_x, source_y)
-        z_turned = z * math.cos(yaw) - (source_x - cx) * math.sin(yaw)
-        source_x = cx + (xs - cx - z * math.sin(yaw)) / math.cos(yaw)
-        source_y = cy + (ys - cy + z_turned * math.sin(pitch)) / math.cos(pitch)
-    on_head = _sample(model.inside.astype(np.float32), source_x, source_y) > 0.5
-    albedo = _sample(model.eyes_shut if blink else model.albedo, source_x, source_y)
-    # Surface normal from the depth map, turned with the head; its part towards the camera.
+SUPERSAMPLE = 3  # surface points per pixel side, so a stretched surface (the side turning into view) leaves no gaps
+
+
+_SURFACES: dict[int, tuple[Head, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]] = {}
+
+
+def _surface(model: Head) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The head's surface points (SUPERSAMPLE² per pixel inside the head): x, y, depth, and normal."""
+    kept = _SURFACES.get(id(model))
+    if kept is not None and kept[0] is model:
+        return kept[1]
+    ys, xs = np.nonzero(model.inside)
+    offsets = (np.arange(SUPERSAMPLE) + 0.5) / SUPERSAMPLE - 0.5
+    ox, oy = np.meshgrid(offsets, offsets)
+    sx = (xs[:, None] + ox.reshape(1, -1)).reshape(-1).astype(np.float32)
+    sy = (ys[:, None] + oy.reshape(1, -1)).reshape(-1).astype(np.float32)
     gy, gx = np.gradient(model.depth)
     normal = np.stack([-gx, -gy, np.ones_like(gx)], axis=-1)
     normal /= np.linalg.norm(normal, axis=-1, keepdims=True)
-    n = _sample(normal, source_x, source_y)
-    nx = n[..., 0] * math.cos(yaw) + n[..., 2] * math.sin(yaw)
-    nz = n[..., 2] * math.cos(yaw) - n[..., 0] * math.sin(yaw)
-    ny = n[..., 1]
-    facing = np.clip(nz * math.cos(pitch) + ny * math.sin(pitch), 0, 1)
-    del nx
-    screen = _linear(np.array(screen_rgb, dtype=np.uint8).reshape(1, 1, 3))
-    light_head = 1.0 + SCREEN_LIGHT * screen * facing[..., None]
-    light_wall = 1.0 + SCREEN_LIGHT * WALL_SCREEN_SHARE * screen
+    surface = (sx, sy, _sample(model.depth, sx, sy), _sample(normal, sx, sy))
+    _SURFACES[id(model)] = (model, surface)
+    return surface
+
+
+def render_head(
+    model: Head, yaw_deg: float, pitch_deg: float, screen_rgb: tuple[int, int, int], blink: bool
+) -> np.ndarray:
+    """One frame: the head turned in 3D, lit by ambient light plus the screen (see the module docstring).
+
+    Every surface point is moved forward (rotated, projected orthographically) and drawn with a depth
+    buffer: where two points land on one pixel the nearer one shows, so the nose hides the cheek behind
+    it and the far side of the face goes out of view, as on a real head. (An earlier version inverted the
+    map by fixed-point iteration, which does not converge where the nose is steep and smeared the nose
+    across the cheek in a turn.) Pixels the stretched surface leaves empty are filled from neighbours.
+    """
+    height, width = model.depth.shape
+    cx, cy = model.centre
+    yaw, pitch = math.radians(yaw_deg), math.radians(pitch_deg)
+    sx, sy, z, normal = _surface(model)
+    x, y = sx - cx, sy - cy
+    # Yaw about the vertical axis, then pitch about the horizontal one.
+    x_turned = x * math.cos(yaw) + z * math.sin(yaw)
+    z_turned = z * math.cos(yaw) - x * math.sin(yaw)
+    y_seen = y * math.cos(pitch) - z_turned * math.sin(pitch)
+    z_seen = z_turned * math.cos(pitch) + y * math.sin(pitch)
+    u = np.round(cx + x_turned).astype(np.int64)
+    v = np.round(cy + y_seen).astype(np.int64)
+    on_frame = np.flatnonzero((u >= 0) & (u < width) & (v >= 0) & (v < height))
+    pixel = v[on_frame] * width + u[on_frame]
+    order = np.lexsort((-z_seen[on_frame], pixel))  # by pixel, nearest first
+    nearest = np.ones(order.size, dtype=bool)
+    nearest[1:] = pixel[order][1:] != pixel[order][:-1]
+    shown = on_frame[order[nearest]]
+    albedo = _sample(model.eyes_shut if blink else model.albedo, sx[shown], sy[shown])
+    # The surface normal turned with the head; its part towards the camera (and the screen beside it).
+    n = normal[shown]
+    nz = n[:, 2] * math.cos(yaw) - n[:, 0] * math.sin(yaw)
+    facing = np.clip(nz * math.cos(pitch) + n[:, 1] * math.sin(pitch), 0, 1)
+    screen = _linear(np.array(screen_rgb, dtype=np.uint8).reshape(1, 3))
+    head_light = np.zeros((height * width, 3), dtype=np.float32)
+    head_light[pixel[order[nearest]]] = albedo * (1.0 + SCREEN_LIGHT * screen * facing[:, None])
+    on_head = np.zeros(height * width, dtype=bool)
+    on_head[pixel[order[nearest]]] = True
+    lit, on_head = _fill_gaps(head_light.reshape(height, width, 3), on_head.reshape(height, width))
+    light_wall = 1.0 + SCREEN_LIGHT * WALL_SCREEN_SHARE * screen.reshape(1, 1, 3)
     norm = 1.0 + SCREEN_LIGHT * 0.5
-    out = np.where(on_head[..., None], albedo * light_head, model.wall * light_wall) / norm
+    out = np.where(on_head[..., None], lit, model.wall * light_wall) / norm
     return out.astype(np.float32)
+
+
+def _fill_gaps(image: np.ndarray, filled: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Empty pixels with at least half their 8 neighbours drawn take those neighbours' mean (twice over)."""
+    for _round in range(2):
+        total = np.zeros_like(image)
+        count = np.zeros(filled.shape, dtype=np.float32)
+        for dy in (-1, 0, 1):
+            for dx in (-1, 0, 1):
+                total += np.roll(image * filled[..., None], (dy, dx), axis=(0, 1))
+                count += np.roll(filled, (dy, dx), axis=(0, 1))
+        gap = ~filled & (count >= 4)
+        image = image.copy()
+        image[gap] = total[gap] / count[gap, None]
+        filled = filled | gap
+    return image, filled
 
 
 def timeline(challenge: Challenge, seconds: float | None = None, fps: int = FPS) -> list[tuple[float, Step | None]]:

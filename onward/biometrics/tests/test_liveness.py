@@ -154,3 +154,33 @@ def test_a_mirrored_source_flips_the_yaw():
     points[33] = (40.0, 30.0)  # the nose to the right of the eyes' middle
 
     assert liveness.pose(points)[0] < 0
+
+
+def _judged(move: str, pitches: list[float], own: int) -> liveness.StepResult:
+    """One step judged on made-up pitches; the first `own` frames are the step's own time, the rest its late tail."""
+    step = liveness.Step(0, 1200, move, (255, 40, 40))
+    values = np.array(pitches)
+    zeros = np.zeros(len(values))
+    return liveness._step_result(step, zeros, values, np.ones(len(values)), zeros[:own], values[:own])
+
+
+def test_the_next_move_starting_in_a_steps_late_tail_does_not_fail_it():
+    # Look down, then look up: the person lifts their head for the next step before this one's tail ends.
+    judged = _judged("look_down", [0, -12, -20, -20, -8, 0, 6, 11], own=6)
+
+    assert judged.passed, judged.measured
+
+
+def test_a_move_the_wrong_way_in_the_steps_own_time_fails_it():
+    judged = _judged("look_down", [0, 11, 0, -20, -20, 0, 0, 0], own=6)
+
+    assert not judged.passed
+
+
+def test_a_one_frame_jump_of_the_points_is_smoothed_away_and_a_held_move_is_kept():
+    jumpy = np.array([0.0, 0.0, 14.0, 0.0, -20.0, -20.0, -20.0, 0.0])
+
+    smoothed = liveness._median_of_three(jumpy)
+
+    assert smoothed.max() < 1.0
+    assert smoothed.min() == -20.0

@@ -56,8 +56,9 @@ def test_the_challenges_used_here_ask_for_a_turn_a_blink_and_different_colours()
     assert [s.move for s in CHALLENGE.steps] != [s.move for s in OTHER_CHALLENGE.steps]
 
 
-# Known false rejects of the synthetic genuine clips (reason "wrong_moves": a rendered turn that dlib's
-# points read under LIVENESS_MIN_TURN_DEG). Left visible, not hidden: see the branch's report.
+# Known false reject of the synthetic genuine clips (reason "wrong_moves"): obama_2's photo shows the head
+# already turned about 15° to the right, so the rendered 28° turn right takes it to about 43°, where dlib's
+# 68 points stop following the nose; it reads 7-12°, under LIVENESS_MIN_TURN_DEG. Left visible, not hidden.
 KNOWN_FALSE_REJECT = pytest.mark.xfail(reason="rendered turn read under the threshold (wrong_moves)", strict=False)
 
 
@@ -81,7 +82,7 @@ def test_a_rendered_person_doing_the_challenge_passes(templates, name):
     assert 1 <= len(result.best_frames_jpeg) <= 3
 
 
-@pytest.mark.parametrize("seed", [pytest.param(21, marks=KNOWN_FALSE_REJECT), 22])
+@pytest.mark.parametrize("seed", [21, 22])
 def test_other_challenges_pass_too(templates, seed):
     challenge = challenge_new(seed=seed)
 

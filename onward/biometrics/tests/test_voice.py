@@ -16,10 +16,13 @@ from django.conf import settings
 
 from onward.biometrics import voice
 from onward.biometrics.tests.voices import (
+    DIGIT_VOICES,
+    DIGITS_READ,
     VOICES,
     clip_with_sound,
     encode_audio,
     enrolment_phrases,
+    read_digits,
     samples_of,
     voice_bytes,
     wav_bytes,
@@ -234,7 +237,8 @@ def test_a_template_from_another_engine_is_a_programmers_error(voice_templates):
 
 
 def test_every_message_is_marked_for_translation_and_plain():
-    for message in [*voice.ENROLMENT_MESSAGES.values(), *voice.CHECKIN_MESSAGES.values()]:
+    messages = [*voice.ENROLMENT_MESSAGES.values(), *voice.CHECKIN_MESSAGES.values(), *voice.DIGIT_MESSAGES.values()]
+    for message in messages:
         assert message.endswith(".")
         assert len(message.split()) <= 16
 
@@ -262,3 +266,112 @@ def test_speech_without_any_pause_is_not_called_noisy(voice_templates):
     assert result.reason_code == "ok"
     assert result.snr_db is not None
     assert result.snr_db >= settings.VOICE_MIN_SNR_DB + 5
+
+
+# --- The digits read aloud ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["digits_1", "digits_2"])
+@pytest.mark.parametrize("speaker", VOICES)
+def test_the_right_digits_read_aloud_pass_with_what_was_heard_kept(voice_templates, speaker, name):
+    clip = clip_with_sound(samples_of(speaker, name), seconds=4.0)
+
+    result = voice.verify_voice(voice_templates[speaker], clip, expected_digits=DIGITS_READ[name])
+
+    assert result.decision == "match"
+    assert result.reason_code == "ok"
+    assert result.digits_passed is True
+    assert result.digits_heard == DIGITS_READ[name]
+    assert result.details()["digits_expected"] == DIGITS_READ[name]
+    assert result.recogniser.startswith("pocketsphinx-digits-v1 (pocketsphinx 5.1.1;")
+    assert "digits" in result.timings_ms
+
+
+@pytest.mark.parametrize("speaker", DIGIT_VOICES)
+def test_any_number_read_digit_by_digit_is_heard(voice_templates, speaker):
+    for number in ("000000", "123456", "789012", "905183", "364729"):
+        result = voice.verify_voice(voice_templates[speaker], wav_bytes(read_digits(speaker, number)), "", number)
+
+        assert result.digits_heard == number
+        assert result.digits_passed
+
+
+@pytest.mark.parametrize("speaker", VOICES)
+def test_the_wrong_digits_fail_with_a_reason_even_in_the_right_voice(voice_templates, speaker):
+    # The number of another challenge (a recording made before, or a misread).
+    clip = clip_with_sound(samples_of(speaker, "digits_1"), seconds=4.0)
+
+    result = voice.verify_voice(voice_templates[speaker], clip, expected_digits=DIGITS_READ["digits_2"])
+
+    assert result.similarity is not None
+    assert result.similarity >= settings.VOICE_MATCH_MIN_SIMILARITY  # the voice is theirs...
+    assert result.decision == "no_match"  # ...but not the number asked
+    assert result.reason_code == "wrong_digits"
+    assert result.digits_passed is False
+    assert result.digits_heard == DIGITS_READ["digits_1"]
+    assert result.message == voice.DIGIT_MESSAGES["wrong_digits"]
+
+
+def test_one_digit_misheard_still_passes_two_do_not(voice_templates):
+    spoken = wav_bytes(read_digits("rms", "472918"))
+
+    assert voice.verify_voice(voice_templates["rms"], spoken, "", "472915").digits_passed
+    assert voice.verify_voice(voice_templates["rms"], spoken, "", "472155").reason_code == "wrong_digits"
+
+
+def test_words_that_are_not_the_digits_fail(voice_templates):
+    result = voice.verify_voice(voice_templates["rms"], voice_bytes("rms", "phrase_1"), "", "472918")
+
+    assert result.reason_code == "wrong_digits"
+    assert result.decision == "no_match"
+
+
+@pytest.mark.parametrize(
+    ("recording", "reason_code"),
+    [
+        (np.zeros(4 * 16000, dtype=np.float32), "too_little_speech"),
+        (white_noise(4.0, 0.05, seed=3), "too_noisy"),
+    ],
+)
+def test_silence_or_noise_with_digits_asked_is_a_retry_not_a_mismatch(voice_templates, recording, reason_code):
+    result = voice.verify_voice(voice_templates["rms"], wav_bytes(recording), expected_digits="472918")
+
+    assert result.decision == "retry"
+    assert result.reason_code == reason_code
+    assert result.digits_passed is None
+
+
+def test_speech_drowned_in_noise_with_digits_asked_is_a_retry(voice_templates):
+    noisy = with_noise(samples_of("rms", "digits_1"), snr_db=3, seed=4)
+
+    result = voice.verify_voice(voice_templates["rms"], wav_bytes(noisy), expected_digits="472918")
+
+    assert result.decision == "retry"
+    assert result.reason_code == "too_noisy"
+
+
+def test_without_a_number_asked_or_a_recogniser_the_words_are_not_checked(voice_templates, settings):
+    clip = clip_with_sound(samples_of("rms", "digits_1"), seconds=4.0)
+
+    unasked = voice.verify_voice(voice_templates["rms"], clip)
+    settings.VOICE_DIGIT_RECOGNISER = ""
+    switched_off = voice.verify_voice(voice_templates["rms"], clip, expected_digits="603582")
+
+    for result in (unasked, switched_off):
+        assert result.decision == "match"
+        assert result.digits_passed is None
+        assert result.digits_heard == ""
+        assert "digits" not in result.timings_ms
+
+
+def test_a_number_to_read_that_is_not_six_digits_is_a_programmers_error(voice_templates):
+    with pytest.raises(ValueError, match="6 digits"):
+        voice.verify_voice(voice_templates["rms"], voice_bytes("rms", "digits_1"), expected_digits="12ab56")
+
+
+def test_the_distance_between_numbers_counts_added_missing_and_changed_digits():
+    assert voice.digits_distance("472918", "472918") == 0
+    assert voice.digits_distance("472915", "472918") == 1
+    assert voice.digits_distance("47918", "472918") == 1
+    assert voice.digits_distance("4729188", "472918") == 1
+    assert voice.digits_distance("603582", "472918") == 6

@@ -14,10 +14,12 @@ import numpy as np
 VOICES = ("awb", "rms", "slt", "kal16")
 FOLDER = Path(__file__).parent / "fixtures" / "voices"
 RATE_HZ = 16_000
+DIGITS_READ = {"digits_1": "472918", "digits_2": "603582"}  # what the digits_N fixtures say (generate.sh)
 
 
 def voice_path(voice: str, name: str) -> Path:
-    """name: "phrase_1".."phrase_3" (the enrolment phrases) or "digits_1", "digits_2" (six digits read out)."""
+    """name: "phrase_1".."phrase_3" (the enrolment phrases), "digits_1", "digits_2" (six digits read out:
+    DIGITS_READ), or "digit_0".."digit_9" (one digit: DIGIT_VOICES only)."""
     return FOLDER / f"{voice}_{name}.wav"
 
 
@@ -34,6 +36,20 @@ def samples_of(voice: str, name: str) -> np.ndarray:
     with av.open(str(voice_path(voice, name))) as container:
         frames = [f.to_ndarray().reshape(-1) for f in container.decode(audio=0)]
     return (np.concatenate(frames).astype(np.float32) / 32768).astype(np.float32)
+
+
+DIGIT_VOICES = ("rms", "slt")  # the voices with one file a digit
+
+
+def read_digits(voice: str, digits: str) -> np.ndarray:
+    """The voice reading a number digit by digit, as a person reads the one on the screen: a short pause
+    between digits and a longer one after the third (samples at RATE_HZ, half a second of quiet each end)."""
+    pieces = [np.zeros(RATE_HZ // 2, dtype=np.float32)]
+    for index, digit in enumerate(digits):
+        pieces.append(samples_of(voice, f"digit_{digit}"))
+        pieces.append(np.zeros(int(RATE_HZ * (0.35 if index == 2 else 0.15)), dtype=np.float32))
+    pieces.append(np.zeros(RATE_HZ // 2, dtype=np.float32))
+    return np.concatenate(pieces)
 
 
 def wav_bytes(samples: np.ndarray, rate_hz: int = RATE_HZ) -> bytes:

@@ -6,7 +6,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from onward.accounts.services import person_account_ensure
 from onward.audit.models import AuditEvent
-from onward.biometrics.tests.voices import clip_with_sound, enrolment_phrases, samples_of, wav_bytes
+from onward.biometrics.tests.voices import (
+    RATE_HZ,
+    clip_with_sound,
+    enrolment_phrases,
+    read_digits,
+    samples_of,
+    wav_bytes,
+)
 from onward.checkins import services
 from onward.checkins.models import Enrolment, VerificationStatus, VoiceStatus
 from onward.checkins.tests.conftest import clip_for_challenge
@@ -21,10 +28,24 @@ def _enrolment(case) -> Enrolment:
     return EnrolmentFactory(person=case["person"], engine="dlib-resnet-v1")
 
 
-def _clip_checked(case, enrolment, clip: bytes, clock):
+def _reading(voice: str, *, wrong: bool = False):
+    """A check-in clip of the voice reading the challenge's number (or, wrong, a number six digits away)."""
+
+    def make(challenge) -> bytes:
+        digits = challenge.digits
+        if wrong:
+            digits = "".join(str((int(d) + 5) % 10) for d in digits)
+        spoken = read_digits(voice, digits)
+        return clip_with_sound(spoken, seconds=len(spoken) / RATE_HZ)
+
+    return make
+
+
+def _clip_checked(case, enrolment, clip, clock):
+    """clip: the clip's bytes, or a function making them for the challenge (as _reading gives)."""
     account = person_account_ensure(case["person"])
     checkin = CheckInFactory(enrolment=enrolment, person=case["person"])
-    media = clip_for_challenge(account, checkin, clock, lambda challenge: clip)
+    media = clip_for_challenge(account, checkin, clock, clip if callable(clip) else lambda challenge: clip)
     services.verification_run(media.verification.pk)
     media.verification.refresh_from_db()
     return media.verification
@@ -103,13 +124,19 @@ def test_the_check_in_clip_is_heard_and_the_result_kept_on_the_verification(case
         actor=case["practitioner"], enrolment=_enrolment(case), phrases=enrolment_phrases("rms")
     )
 
-    verification = _clip_checked(case, enrolment, clip_with_sound(samples_of("rms", "digits_2")), clock)
+    verification = _clip_checked(case, enrolment, _reading("rms"), clock)
 
     assert verification.status == VerificationStatus.DONE
     assert verification.voice_checked
     assert verification.voice_decision == "match"
     assert verification.voice_similarity >= 0.8
     assert verification.voice_reason == "ok"
+    asked = verification.media.challenge_data["digits"]
+    assert verification.voice_details["digits_expected"] == asked
+    assert verification.voice_details["digits_heard"] == asked
+    assert verification.voice_details["digits_passed"] is True
+    assert verification.voice_details["recogniser"].startswith("pocketsphinx-digits-v1")
+    assert "voice_digits" in verification.timings_ms
     assert verification.voice_speech_seconds > 1
     assert verification.voice_engine == "ge2e-resemblyzer-numpy-v1"
     assert "voice_total" in verification.timings_ms
@@ -123,10 +150,37 @@ def test_another_voice_is_kept_as_no_match(case, clock):
         actor=case["practitioner"], enrolment=_enrolment(case), phrases=enrolment_phrases("rms")
     )
 
-    verification = _clip_checked(case, enrolment, clip_with_sound(samples_of("slt", "digits_2")), clock)
+    verification = _clip_checked(case, enrolment, _reading("slt"), clock)
 
     assert verification.voice_decision == "no_match"
     assert verification.voice_similarity < 0.7
+    assert verification.voice_details["digits_passed"] is True  # the right number, in another voice
+
+
+@pytest.mark.django_db
+def test_the_right_voice_reading_the_wrong_number_is_no_match_with_its_reason(case, clock, staff_client):
+    from django.urls import reverse
+
+    enrolment = services.voice_enrol(
+        actor=case["practitioner"], enrolment=_enrolment(case), phrases=enrolment_phrases("rms")
+    )
+
+    verification = _clip_checked(case, enrolment, _reading("rms", wrong=True), clock)
+
+    assert verification.voice_similarity >= 0.8
+    assert verification.voice_decision == "no_match"
+    assert verification.voice_reason == "wrong_digits"
+    assert verification.voice_details["digits_passed"] is False
+    assert verification.voice_details["digits_heard"] != verification.voice_details["digits_expected"]
+    account = person_account_ensure(case["person"])
+    services.checkin_answers_save(actor=account, checkin=verification.checkin, answers=ANSWERS)
+    submitted = services.checkin_submit(actor=account, checkin=verification.checkin, idempotency_key="wrong-number")
+    assert "voice_no_match" in submitted.flag_reasons
+    url = reverse("checkins:review", kwargs={"checkin_id": verification.checkin.pk})
+    page = staff_client(case["practitioner"]).get(url).content.decode()
+    assert "not the numbers asked for" in page
+    assert f"Numbers asked for: {verification.voice_details['digits_expected']}." in page
+    assert f"Numbers heard: {verification.voice_details['digits_heard']}." in page
 
 
 @pytest.mark.django_db
@@ -164,7 +218,7 @@ def test_the_reviewer_sees_the_voice_result_of_each_try(case, clock, staff_clien
     enrolment = services.voice_enrol(
         actor=case["practitioner"], enrolment=_enrolment(case), phrases=enrolment_phrases("rms")
     )
-    verification = _clip_checked(case, enrolment, clip_with_sound(samples_of("rms", "digits_1")), clock)
+    verification = _clip_checked(case, enrolment, _reading("rms"), clock)
     account = person_account_ensure(case["person"])
     services.checkin_answers_save(actor=account, checkin=verification.checkin, answers=ANSWERS)
     services.checkin_submit(actor=account, checkin=verification.checkin, idempotency_key="voice-review")
@@ -174,6 +228,9 @@ def test_the_reviewer_sees_the_voice_result_of_each_try(case, clock, staff_clien
 
     assert "voice: the same voice, similarity " + f"{verification.voice_similarity:.3f}" in page
     assert "ge2e-resemblyzer-numpy-v1" in page
+    digits = verification.voice_details["digits_expected"]
+    assert f"numbers heard {digits} of {digits}" in page
+    assert "pocketsphinx-digits-v1 (pocketsphinx 5.1.1;" in page
 
 
 @pytest.mark.django_db
@@ -241,7 +298,7 @@ def test_a_different_voice_flags_the_check_in_for_review_and_a_match_does_not(ca
     account = person_account_ensure(case["person"])
     flags = {}
     for speaker in ("rms", "slt"):
-        verification = _clip_checked(case, enrolment, clip_with_sound(samples_of(speaker, "digits_1")), clock)
+        verification = _clip_checked(case, enrolment, _reading(speaker), clock)
         services.checkin_answers_save(actor=account, checkin=verification.checkin, answers=ANSWERS)
         submitted = services.checkin_submit(actor=account, checkin=verification.checkin, idempotency_key=speaker)
         flags[speaker] = submitted.flag_reasons
