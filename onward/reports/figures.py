@@ -20,9 +20,9 @@ Each person is counted at the unit they are at now (a released person at their p
 """
 
 from collections.abc import Callable, Iterable, Iterator
-from itertools import chain
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from itertools import chain
 from typing import Any
 
 from django.db import models
