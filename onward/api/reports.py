@@ -69,7 +69,6 @@ class ReportOut(Schema):
     figures: list[FigureOut]
     costs_in_force: list[CostOut]
     cost_history: list[CostOut]
-    not_yet_available: list[str] = Field(description="Figures the reports cannot show yet.")
 
 
 @router.get(
@@ -108,7 +107,6 @@ def report_get(request: HttpRequest, query: Query[ReportQuery]) -> ReportOut:
         ],
         costs_in_force=[_cost(c) for c in report.costs],
         cost_history=[_cost(c) for c in report.cost_history],
-        not_yet_available=report.not_yet_available,
     )
 
 

@@ -5,13 +5,16 @@ the person's unit and the month: it yields `FigureRow`s (unit id, first day of t
 bucket, count). The `reports_refresh` job (services.py) stores them in the monthly rollup; the page
 adds them up over a unit and everything below it. Nothing here reads one person at a time.
 
-To add a figure (HDC or ROTL take-up, when the opportunities app lands):
+To add a figure:
 
-    @figure("hdc_take_up", group=RELEASE, order=75, title=_("HDC take-up"), description=_("..."),
-            columns=(Column("eligible", _("Eligible")), Column("released", _("Released on HDC"))))
-    def hdc_take_up(start: date, end: date) -> Iterable[FigureRow]:
-        return monthly_counts(SomeModel.objects.all(), unit="person__unit", at="decided_at", start=start,
-                              end=end, eligible=Count("pk"), released=Count("pk", filter=Q(...)))
+    @figure("code", group=RELEASE, order=95, title=_("..."), description=_("..."),
+            columns=(Column("done", _("Done")), Column("late", _("Late"))))
+    def my_figure(start: date, end: date) -> Iterable[FigureRow]:
+        return monthly_counts(SomeModel.objects.all(), unit="person__unit", at="done_at", start=start,
+                              end=end, done=Count("pk"), late=Count("pk", filter=Q(...)))
+
+A figure whose series are dated by different fields (HDC take-up: the eligibility date, the decision, the
+licence) chains one `monthly_counts` per date field: still aggregate queries, a few per figure.
 
 Each person is counted at the unit they are at now (a released person at their probation office).
 """
@@ -19,6 +22,7 @@ Each person is counted at the unit they are at now (a released person at their p
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from itertools import chain
 from typing import Any
 
 from django.db import models
@@ -35,6 +39,9 @@ from onward.checkins.models import CheckIn, FaceDecision, ReviewDecision, State,
 from onward.core.actors import UserKind
 from onward.learning.models import Certificate, LessonProgress
 from onward.messaging.models import AuthorKind, Message
+from onward.opportunities.models import Decision, DecisionOutcome, HdcCase, HdcStage, RotlAbsence, RotlGrant, RotlType
+from onward.opportunities.models import Scheme as OpportunityScheme
+from onward.people.models import Person
 from onward.resettlement.models import PlanEvent, PlanEventKind, PrisonRequest, RequestState
 
 # (unit id, first day of the month, series, bucket, count)
@@ -121,14 +128,15 @@ def monthly_counts(
     low, high = (start, end) if is_date else (_midnight(start), _midnight(end))
     grouped = (
         rows.filter(**{f"{at}__gte": low, f"{at}__lt": high})
-        .values(unit_id=F(unit), month=TruncMonth(at, output_field=models.DateField()))
+        # Not "unit_id": that is a field of the person, whose table a figure may count.
+        .values(counted_unit=F(unit), month=TruncMonth(at, output_field=models.DateField()))
         .annotate(**counts)
         .order_by()
     )
     for row in grouped:
         for series in counts:
             if row[series]:
-                yield row["unit_id"], _as_date(row["month"]), series, 0, int(row[series])
+                yield row["counted_unit"], _as_date(row["month"]), series, 0, int(row[series])
 
 
 # --- Engagement ---------------------------------------------------------------------------------------
@@ -388,11 +396,80 @@ def accommodation_on_release(start: date, end: date) -> Iterable[FigureRow]:
     )
 
 
-# Figures other apps will supply once merged: the page says plainly that they are not available yet.
-NOT_YET_AVAILABLE = (
-    _("Home detention curfew (HDC) take-up"),
-    _("Release on temporary licence (ROTL) take-up"),
+@figure(
+    "hdc_take_up",
+    group=RELEASE,
+    order=100,
+    title=_("Home detention curfew (HDC) take-up"),
+    description=_(
+        "Eligible: people whose HDC eligibility date (worked out from their sentence) falls in the month. "
+        "Put forward: staff decisions to put someone forward for HDC, by the day decided. "
+        "Licence granted: HDC cases that reached a curfew licence, by the day it was granted. "
+        "The three are counted by their own dates, so one month's columns are not the same people."
+    ),
+    columns=(
+        Column("eligible", _("Eligible")),
+        Column("put_forward", _("Put forward")),
+        Column("granted", _("Licence granted")),
+    ),
 )
+def hdc_take_up(start: date, end: date) -> Iterable[FigureRow]:
+    # One aggregate query for each date the series are counted by.
+    put_forward = Decision.objects.filter(scheme=OpportunityScheme.HDC, outcome=DecisionOutcome.PUT_FORWARD)
+    return chain(
+        monthly_counts(
+            Person.objects.filter(hdc_eligibility_date__isnull=False),
+            unit="unit",
+            at="hdc_eligibility_date",
+            start=start,
+            end=end,
+            eligible=Count("pk"),
+        ),
+        monthly_counts(
+            put_forward, unit="person__unit", at="decided_at", start=start, end=end, put_forward=Count("pk")
+        ),
+        monthly_counts(
+            HdcCase.objects.filter(stage=HdcStage.LICENCE, closed_at__isnull=False),
+            unit="person__unit",
+            at="closed_at",
+            start=start,
+            end=end,
+            granted=Count("pk"),
+        ),
+    )
+
+
+@figure(
+    "rotl_take_up",
+    group=RELEASE,
+    order=110,
+    title=_("Release on temporary licence (ROTL) take-up"),
+    description=_(
+        "Grants of temporary release by type, by the day granted. Absences: times people went out on a "
+        "grant, by the day they went out. Late: of those absences, the ones where the person came back "
+        "after they were due, or was still out after it when the late alert was raised."
+    ),
+    columns=(
+        *(Column(kind.value, kind.label) for kind in RotlType),
+        Column("absences", _("Absences")),
+        Column("late", _("Late back")),
+    ),
+)
+def rotl_take_up(start: date, end: date) -> Iterable[FigureRow]:
+    by_type = {kind.value: Count("pk", filter=Q(rotl_type=kind.value)) for kind in RotlType}
+    late = Q(returned_at__gt=F("due_back_at")) | Q(late_alert_raised=True)
+    return chain(
+        monthly_counts(RotlGrant.objects.all(), unit="person__unit", at="granted_at", start=start, end=end, **by_type),
+        monthly_counts(
+            RotlAbsence.objects.all(),
+            unit="person__unit",
+            at="out_at",
+            start=start,
+            end=end,
+            absences=Count("pk"),
+            late=Count("pk", filter=late),
+        ),
+    )
 
 
 # --- Helpers ------------------------------------------------------------------------------------------

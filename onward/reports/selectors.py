@@ -23,7 +23,6 @@ from onward.organisations.models import OrgUnit
 from onward.reports.charts import bar_chart, line_chart
 from onward.reports.figures import (
     BY_VERSION,
-    NOT_YET_AVAILABLE,
     TURNAROUND,
     VERSION_SEPARATOR,
     Figure,
@@ -81,7 +80,6 @@ class Report:
     cost_chart: Markup | None
     cost_history: list[CostRow]
     figures_up_to: datetime | None
-    not_yet_available: list[str]
 
 
 def report_build(user: Any, *, unit: OrgUnit, first_month: date, last_month: date, purpose: AuditAction) -> Report:
@@ -107,7 +105,6 @@ def report_build(user: Any, *, unit: OrgUnit, first_month: date, last_month: dat
         cost_chart=_cost_chart(costs),
         cost_history=history,
         figures_up_to=run.finished_at if run else None,
-        not_yet_available=[str(label) for label in NOT_YET_AVAILABLE],
     )
 
 

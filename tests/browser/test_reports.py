@@ -34,7 +34,6 @@ def test_a_senior_reads_the_reports_for_their_unit(page: Page, org: dict[str, An
     expect(page.get_by_role("heading", level=1)).to_have_text("Reports")
     expect(page.get_by_role("img", name="Sign-ins", exact=True)).to_be_visible()  # the chart, named by its <title>
     expect(page.get_by_role("table", name=re.compile("Sign-ins: the numbers"))).to_contain_text("3")
-    expect(page.get_by_text("These figures are not available yet:")).to_be_visible()
 
     page.get_by_label("Unit", exact=True).select_option(label="Northgate east office (Probation office)")
     page.get_by_role("button", name="Show reports").click()

@@ -3,6 +3,9 @@
 The world (all in November 2026 unless it says October), and what each figure must count:
 - Ann (Northgate office) and Ben (Northgate east office) are in the Northgate PDU; Cal is in custody on
   A wing at HMP Northgate; Dee is in the Southtown office (the other region).
+- Early release (`_early_release`): Cal and Gus on A wing, Eve on B wing (HMP Northgate); Fay and Hal at
+  HMP Southtown (the other region). Decisions, HDC cases and ROTL go through the opportunities services;
+  the times the services stamp are then moved to the day each story needs.
 """
 
 import datetime as dt
@@ -23,6 +26,11 @@ from onward.learning.models import Certificate, LessonProgress
 from onward.learning.tests.factories import CourseFactory, LessonFactory
 from onward.messaging.models import AuthorKind
 from onward.messaging.tests.factories import ConversationFactory, MessageFactory
+from onward.opportunities import services as opportunities
+from onward.opportunities.models import Decision, HdcCase, HdcStage, RotlGrant
+from onward.opportunities.tests.factories import SentenceFactory
+from onward.organisations.models import Role
+from onward.people.models import Person
 from onward.people.tests.factories import CommunityPersonFactory, PersonFactory
 from onward.reports.models import MonthlyFigure, RollupRun
 from onward.reports.selectors import Report, percentile, report_build
@@ -58,8 +66,13 @@ def world(org: dict[str, Any], make_staff: Any) -> dict[str, Any]:
     _appointments(ann, ben)
     _requests(cal, org["ngt"])
     _releases(ann, ben)
+    _early_release(cal, org, make_staff)
     reports_refresh(now=NOW)
-    return {"org": org, "senior": make_staff("senior", org["north"])}
+    return {
+        "org": org,
+        "senior": make_staff("senior", org["north"]),
+        "south_senior": make_staff("senior", org["south"]),
+    }
 
 
 def _sign_ins(ann: Any, ben: Any, dee: Any) -> None:
@@ -186,14 +199,101 @@ def _releases(ann: Any, ben: Any) -> None:
     )
 
 
+def _early_release(cal: Any, org: dict[str, Any], make_staff: Any) -> None:
+    poms = {org["ngt"].pk: make_staff(Role.POM, org["ngt"]), org["stn"].pk: make_staff(Role.POM, org["stn"])}
+    for staff in poms.values():
+        staff.is_verified = lambda: True
+
+    def pom(person: Any) -> Any:  # the prison's staff decide about its people
+        return poms[person.unit.parent_id]
+
+    eve = PersonFactory(unit=org["wing_b"], hdc_eligibility_date=dt.date(2026, 11, 1))
+    fay = PersonFactory(unit=org["stn_wing"], hdc_eligibility_date=dt.date(2026, 11, 15))
+    Person.objects.filter(pk=cal.pk).update(hdc_eligibility_date=dt.date(2026, 10, 31))  # October's last day
+    for person in (cal, eve, fay):
+        SentenceFactory(person=person)
+    today = dt.date(2026, 12, 1)
+
+    def put_forward(person: Any, when: dt.datetime) -> HdcCase:
+        decision = opportunities.decision_record(
+            actor=pom(person), person=person, scheme="hdc", outcome="put_forward", today=today
+        )
+        Decision.objects.filter(pk=decision.pk).update(decided_at=when)
+        return HdcCase.objects.get(decision=decision)
+
+    def licence(case: HdcCase, when: dt.datetime) -> None:
+        case = opportunities.hdc_case_move(actor=pom(case.person), case=case, target=HdcStage.ADDRESS, notes="Low risk")
+        case = opportunities.hdc_case_move(
+            actor=pom(case.person),
+            case=case,
+            target=HdcStage.DECISION,
+            notes="Checked",
+            address="1 Park Row",
+            postcode="LS1 4AP",
+        )
+        hours = opportunities.CurfewHours(start=dt.time(19), end=dt.time(7))
+        opportunities.hdc_case_move(
+            actor=pom(case.person), case=case, target=HdcStage.LICENCE, notes="Granted", hours=hours
+        )
+        HdcCase.objects.filter(pk=case.pk).update(closed_at=when)
+
+    licence(put_forward(eve, at(31, 23, month=10)), at(20))  # put forward in October, licence in November
+    cal_case = put_forward(cal, at(1, 0))  # the first hour of November
+    opportunities.hdc_case_move(actor=pom(cal), case=cal_case, target=HdcStage.REFUSED, notes="No address")
+    opportunities.decision_record(  # refused: not put forward
+        actor=pom(fay), person=fay, scheme="hdc", outcome="refused", reason="Not now", today=today
+    )
+    licence(put_forward(fay, at(3)), at(10))  # the other region
+
+    def grant(person: Any, kind: str, when: dt.datetime) -> RotlGrant:
+        made = opportunities.rotl_grant(
+            actor=pom(person),
+            person=person,
+            rotl_type=kind,
+            risk_assessment="Low",
+            conditions="Back on time",
+            valid_from=dt.date(2026, 10, 31),
+            valid_until=dt.date(2026, 11, 30),
+            today=when.date(),
+        )
+        RotlGrant.objects.filter(pk=made.pk).update(granted_at=when)
+        return made
+
+    def absence(made: RotlGrant, day: int, back: int | None, month: int = 11) -> None:
+        out = at(day, 9, month)
+        away = opportunities.rotl_out(
+            actor=pom(made.person), grant=made, out_at=out, due_back_at=out + dt.timedelta(hours=8)
+        )
+        if back is not None:
+            opportunities.rotl_returned(
+                actor=pom(made.person), absence=away, returned_at=out + dt.timedelta(hours=back)
+            )
+
+    rotl_sentence = {"sentenced_on": dt.date(2025, 1, 6), "security_category": "D"}
+    gus = PersonFactory(unit=org["wing_a"], hdc_eligibility_date=None)
+    hal = PersonFactory(unit=org["stn_wing"], hdc_eligibility_date=None)
+    SentenceFactory(person=gus, **rotl_sentence)
+    SentenceFactory(person=hal, **rotl_sentence)
+    day_release = grant(gus, "rdr", at(31, 23, month=10))  # October's last hour
+    grant(gus, "spl", at(2))
+    absence(day_release, 31, back=7, month=10)  # out and back (on time) on 31 October
+    absence(day_release, 3, back=7)  # on time
+    absence(day_release, 4, back=9)  # an hour late
+    absence(day_release, 25, back=None)  # still out after the time due: the late alert is raised
+    opportunities.rotl_overdue_alert(now=at(25, 18))
+    absence(grant(hal, "rdr", at(5)), 6, back=10)  # late, in the other region
+
+
 def table(report: Report, code: str) -> dict[str, list[float | None]]:
     found = next(t for t in report.tables if t.code == code)
     return dict(found.rows)
 
 
-def build(world: dict[str, Any], unit: str, first: dt.date = OCT, last: dt.date = NOV) -> Report:
+def build(
+    world: dict[str, Any], unit: str, first: dt.date = OCT, last: dt.date = NOV, senior: str = "senior"
+) -> Report:
     return report_build(
-        world["senior"], unit=world["org"][unit], first_month=first, last_month=last, purpose=AuditAction.REPORT_VIEWED
+        world[senior], unit=world["org"][unit], first_month=first, last_month=last, purpose=AuditAction.REPORT_VIEWED
     )
 
 
@@ -267,3 +367,37 @@ def test_percentile_is_the_nearest_rank() -> None:
     assert percentile({1: 1, 2: 1, 3: 1, 10: 1}, 90) == 10
     assert percentile({0: 9, 30: 1}, 90) == 0
     assert percentile({0: 9, 30: 1}, 91) == 30
+
+
+@pytest.mark.django_db
+def test_hdc_take_up_counts_each_series_by_its_own_date(world: dict[str, Any]) -> None:
+    # eligible, put forward, licence granted
+    # October: Cal's eligibility date is 31 October; Eve was put forward at 23:00 on 31 October.
+    # November: Eve eligible on 1 November; Cal put forward at 00:00 on 1 November (then refused); Eve's licence.
+    assert table(build(world, "ngt"), "hdc_take_up") == {"Oct 2026": [1, 1, 0], "Nov 2026": [1, 1, 1]}
+    assert table(build(world, "wing_a"), "hdc_take_up") == {"Oct 2026": [1, 0, 0], "Nov 2026": [0, 1, 0]}
+    assert table(build(world, "wing_b"), "hdc_take_up") == {"Oct 2026": [0, 1, 0], "Nov 2026": [1, 0, 1]}
+    # The region adds up its prison and its PDU (whose people have no HDC date); Fay is in the south,
+    # and her refused decision is not counted as put forward.
+    assert table(build(world, "north"), "hdc_take_up") == {"Oct 2026": [1, 1, 0], "Nov 2026": [1, 1, 1]}
+    assert table(build(world, "south", senior="south_senior"), "hdc_take_up") == {
+        "Oct 2026": [0, 0, 0],
+        "Nov 2026": [1, 1, 1],
+    }
+    assert table(build(world, "pdu_n"), "hdc_take_up") == {"Oct 2026": [0, 0, 0], "Nov 2026": [0, 0, 0]}
+
+
+@pytest.mark.django_db
+def test_rotl_take_up_counts_grants_by_type_absences_and_late_returns(world: dict[str, Any]) -> None:
+    # day release, overnight release, childcare, special purpose, absences, late back
+    # October: Gus's day release granted in its last hour, and his first absence (out on 31 October).
+    # November: his special purpose licence; three absences: one on time, one an hour late, one still out.
+    gus = {"Oct 2026": [1, 0, 0, 0, 1, 0], "Nov 2026": [0, 0, 0, 1, 3, 2]}
+    assert table(build(world, "wing_a"), "rotl_take_up") == gus
+    assert table(build(world, "ngt"), "rotl_take_up") == gus
+    assert table(build(world, "north"), "rotl_take_up") == gus  # Hal is in the south
+    assert table(build(world, "wing_b"), "rotl_take_up") == {"Oct 2026": [0] * 6, "Nov 2026": [0] * 6}
+    assert table(build(world, "stn", senior="south_senior"), "rotl_take_up") == {
+        "Oct 2026": [0] * 6,
+        "Nov 2026": [1, 0, 0, 0, 1, 1],
+    }

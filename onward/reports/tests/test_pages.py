@@ -50,18 +50,20 @@ def test_a_senior_sees_every_figure_with_its_chart_and_table(counted: Any, make_
         "Attendance at appointments",
         "Request turnaround",
         "Accommodation on release",
+        "Home detention curfew (HDC) take-up",
+        "Release on temporary licence (ROTL) take-up",
         "Cost per person per day",
     ):
         assert title in page
     # a chart for each monthly figure and the costs; no face checks yet, so no chart of them
-    assert page.count('class="onward-chart"') == 9
+    assert page.count('class="onward-chart"') == 11
     assert "Nothing to show for these months." in page
     assert 'aria-labelledby="chart-sign_ins-title" aria-describedby="chart-sign_ins-desc"' in page
     assert "Figures up to" in page
-    # HDC and ROTL take-up come later: the page says so, and shows no number for them
-    assert "Home detention curfew (HDC) take-up" in page
-    assert "Release on temporary licence (ROTL) take-up" in page
-    assert "These figures are not available yet" in page
+    # HDC and ROTL take-up are figures like the others
+    assert 'id="figure-hdc_take_up"' in page
+    assert 'id="figure-rotl_take_up"' in page
+    assert "not available yet" not in page
     # the published costs, with the one read only in a press report marked for checking
     assert "Check by hand" in page
     assert "£141.71" in page
@@ -178,7 +180,8 @@ def test_the_api_gives_the_same_figures_as_the_page(counted: Any, make_staff: An
     assert sign_ins["columns"] == ["Sign-ins", "People"]
     assert [row["values"] for row in sign_ins["rows"]] == [[0, 0], [3, 2]]
     assert {c["kind"] for c in body["costs_in_force"]} == {"supervision", "tag", "custody"}
-    assert len(body["not_yet_available"]) == 2
+    assert "not_yet_available" not in body
+    assert {"hdc_take_up", "rotl_take_up"} <= {f["code"] for f in body["figures"]}
     assert AuditEvent.objects.filter(action=AuditAction.REPORT_READ_BY_API).count() == 1
 
 
