@@ -142,12 +142,14 @@ GENERAL_PAGES = [
 def world(org, make_staff) -> dict[str, Any]:
     staff = {role: make_staff(role, org[ROLE_UNIT[role]]) for role in STAFF_ROLES}
     other_practitioner = make_staff(Role.PRACTITIONER, org["office_n2"])
+    # Surnames of their own: tests look for one subject's name on a page and not another's, and two
+    # random surnames can be the same.
     subjects = {
-        "in_my_prison": PersonFactory(unit=org["wing_b"]),
-        "other_prison": PersonFactory(unit=org["stn_wing"]),
-        "my_case": CommunityPersonFactory(unit=org["office_n"]),
-        "same_pdu_other_team": CommunityPersonFactory(unit=org["office_n2"]),
-        "other_pdu": CommunityPersonFactory(unit=org["office_s"]),
+        "in_my_prison": PersonFactory(unit=org["wing_b"], last_name="Ashdown"),
+        "other_prison": PersonFactory(unit=org["stn_wing"], last_name="Brierley"),
+        "my_case": CommunityPersonFactory(unit=org["office_n"], last_name="Cotterill"),
+        "same_pdu_other_team": CommunityPersonFactory(unit=org["office_n2"], last_name="Dunmore"),
+        "other_pdu": CommunityPersonFactory(unit=org["office_s"], last_name="Elsworth"),
     }
     StaffAssignmentFactory(person=subjects["my_case"], staff=staff[Role.PRACTITIONER], role=AssignmentRole.PRACTITIONER)
     StaffAssignmentFactory(
