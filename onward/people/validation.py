@@ -412,7 +412,12 @@ def _clean_unit(check: PersonCheck, value: Any, units: Mapping[str, OrgUnit] | N
         check.add("unit", _("Choose the prison, wing or probation office responsible for them."))
         return None
     code = str(value).strip().upper()
-    found = (units or {}).get(code) if units is not None else OrgUnit.objects.filter(code__iexact=code).first()
+    if "\x00" in code:
+        found = None  # no unit's code holds a NUL character (PostgreSQL cannot even compare text with one)
+    elif units is not None:
+        found = units.get(code)
+    else:
+        found = OrgUnit.objects.filter(code__iexact=code).first()
     if found is None:
         check.add("unit", _("We have no prison or office with the code %(code)s.") % {"code": code})
     return found

@@ -179,3 +179,8 @@ def test_many_rows_are_checked_with_preloaded_sets_and_no_queries(
 def test_any_text_gets_an_answer_never_an_exception(org: dict[str, Any], row: dict[str, Any]) -> None:
     check = person_fields_clean(row, today=TODAY)
     assert check.ok or all(e.message for e in check.errors)
+
+
+def test_a_unit_code_with_a_nul_character_is_a_plain_error_on_every_database(org: dict[str, Any]) -> None:
+    check = person_fields_clean({"unit_code": "NG\x00T"}, today=TODAY)
+    assert any(e.field == "unit" and "code" in e.message for e in check.errors)
