@@ -32,9 +32,16 @@ from onward.api.schemas import (
 )
 from onward.core.audit_actions import AuditAction
 from onward.organisations.models import OrgUnit, UnitKind
-from onward.people.attention import attention_load, attention_moment, attention_reasons
+from onward.people.attention import attention_moment, attention_reasons
 from onward.people.models import AssignmentRole, Person, RiskLevel, Status
-from onward.people.selectors import CaseloadFilter, caseload_for, licence_current, person_for_edit, person_get
+from onward.people.selectors import (
+    CaseloadFilter,
+    caseload_for,
+    caseload_page,
+    licence_current,
+    person_for_edit,
+    person_get,
+)
 from onward.people.services import PersonDetailsInvalid, person_create, person_update
 from onward.people.validation import address_precision_words
 
@@ -87,16 +94,16 @@ def caseload(request: HttpRequest, filters: Query[CaseloadQuery]) -> CaseloadPag
         ),
         moment=moment,
     )
-    count = people.count()
-    start = (filters.page - 1) * filters.page_size
-    page = list(people[start : start + filters.page_size]) if start < count else []
-    attention_load(page, moment)
+    page = caseload_page(people, moment, filters.page, filters.page_size)
+    count = page.paginator.count
+    # A page past the end is empty here (the staff page shows the last one instead).
+    shown = page.object_list if page.number == filters.page else []
     return CaseloadPageOut(
         count=count,
         page=filters.page,
         page_size=filters.page_size,
         pages=ceil(count / filters.page_size),
-        items=[_caseload_entry(person) for person in page],
+        items=[_caseload_entry(person) for person in shown],
     )
 
 

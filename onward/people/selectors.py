@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from onward.audit.services import audit_record
@@ -16,6 +17,7 @@ from onward.people.attention import (
     SCORE_ANNOTATION,
     AttentionMoment,
     attention_annotate,
+    attention_load,
     attention_moment,
     attention_needed,
 )
@@ -55,17 +57,7 @@ def caseload_for(
     `attention_load` on the page (one more query, whatever its size).
     """
     filters = filters or CaseloadFilter()
-    people: QuerySet[Person] = (
-        people_visible_to(user)
-        .select_related("unit", "unit__parent")
-        .prefetch_related(
-            Prefetch(
-                "assignments",
-                queryset=StaffAssignment.objects.filter(ended_at__isnull=True).select_related("staff"),
-                to_attr="active_assignments",
-            )
-        )
-    )
+    people: QuerySet[Person] = _caseload_rows(people_visible_to(user))
     term = filters.search.strip()
     if term:
         upper = term.upper().replace(" ", "")
@@ -85,6 +77,42 @@ def caseload_for(
     if filters.needs_attention:
         people = attention_needed(people)
     return people.order_by(*CASELOAD_SORTS[sort], "pk")
+
+
+def caseload_page(people: QuerySet[Person], moment: AttentionMoment, number: Any, size: int) -> Page:
+    """One page of `people` (from `caseload_for`), each person with their reasons, in a fixed number of queries.
+
+    When the attention score is part of the query (it chooses or orders the rows), one query reads every
+    matching id with its score and a second the page's people by id, so the score's SQL (an EXISTS for each
+    reason) is built and run once, not again for the paginator's count. Otherwise the count, the page, and
+    `attention_load` for the page's scores. An out-of-range `number` gives the nearest page.
+    """
+    if SCORE_ANNOTATION not in people.query.annotations:
+        page = Paginator(people, size).get_page(number)
+        page.object_list = list(page.object_list)
+        attention_load(page.object_list, moment)
+        return page
+    ranked = list(people.values_list("pk", SCORE_ANNOTATION))
+    page = Paginator(ranked, size).get_page(number)
+    scores = dict(page.object_list)
+    # Ids read from the scoped query just now: reading them again by id reaches no one else.
+    rows = {person.pk: person for person in _caseload_rows(Person.objects.filter(pk__in=list(scores)))}
+    chosen = [rows[pk] for pk in scores if pk in rows]  # one removed in between is left out
+    for person in chosen:
+        setattr(person, SCORE_ANNOTATION, scores[person.pk])
+    page.object_list = chosen
+    return page
+
+
+def _caseload_rows(people: QuerySet[Person]) -> QuerySet[Person]:
+    """What a caseload row shows besides the person: their unit and its parent, their current assignments."""
+    return people.select_related("unit", "unit__parent").prefetch_related(
+        Prefetch(
+            "assignments",
+            queryset=StaffAssignment.objects.filter(ended_at__isnull=True).select_related("staff"),
+            to_attr="active_assignments",
+        )
+    )
 
 
 def person_get(user: Any, person_id: int, *, purpose: AuditAction = AuditAction.PERSON_VIEW) -> Person:

@@ -19,7 +19,7 @@ from onward.core.permissions import can, permission
 from onward.organisations.models import OrgUnit
 from onward.organisations.roles import staff_roles
 from onward.organisations.selectors import units_under
-from onward.people.attention import attention_load, attention_moment, attention_reasons
+from onward.people.attention import attention_moment, attention_reasons
 from onward.people.forms import (
     OWN_WORDS_SLOTS,
     CaseloadFilterForm,
@@ -45,6 +45,7 @@ from onward.people.record import record_sections
 from onward.people.selectors import (
     CaseloadFilter,
     caseload_for,
+    caseload_page,
     licence_current,
     licence_unconfirmed_for,
     person_by_identifier_visible,
@@ -89,11 +90,9 @@ def caseload(request: HttpRequest) -> HttpResponse:
             sort=data["sort"] or "attention",
         )
     moment = attention_moment(request.user)
-    page = Paginator(caseload_for(request.user, filters, moment=moment), CASELOAD_PAGE_SIZE).get_page(
-        request.GET.get("page")
+    page = caseload_page(
+        caseload_for(request.user, filters, moment=moment), moment, request.GET.get("page"), CASELOAD_PAGE_SIZE
     )
-    page.object_list = list(page.object_list)
-    attention_load(page.object_list, moment)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
