@@ -21,6 +21,7 @@ from shapely.geometry import shape
 from onward.accounts.services import device_token_create, person_account_ensure
 from onward.curfew.models import Zone
 from onward.organisations.models import Role
+from onward.people.licence_catalogue import catalogue_ensure
 from onward.people.models import AssignmentRole
 from onward.people.tests.factories import CommunityPersonFactory, StaffAssignmentFactory
 from tests.browser.checks import page_check, staff_sign_in
@@ -47,6 +48,9 @@ def test_a_drawn_exclusion_zone_a_fix_inside_it_an_alert_and_its_evidence_pack(
         route.fulfill(status=200, content_type="image/png", body=tile)
 
     page.route("https://tiles.example/**", tile_server)
+    # Browser tests flush the database after each test, which empties the condition catalogue its migration
+    # loaded; the curfew and zone conditions the licence will carry must be there again.
+    catalogue_ensure()
     practitioner = make_staff(Role.PRACTITIONER, org["office_n"])
     person = CommunityPersonFactory(unit=org["office_n"], first_name="Synthetic", last_name="Zonejourney")
     StaffAssignmentFactory(person=person, staff=practitioner, role=AssignmentRole.PRACTITIONER)
