@@ -8,40 +8,25 @@ people who set a curfew with its licence. A person sees their own dates and offe
 
 from typing import Any
 
-from onward.core.actors import UserKind, is_staff_user
+from onward.core.actors import UserKind
 from onward.core.permissions import rule
 from onward.organisations.models import Role
-from onward.organisations.roles import has_role
-from onward.people.models import Person
-from onward.people.rules import person_in_scope
+from onward.people.rules import person_of, staff_reaching
 
 VIEW_ROLES = (Role.KEY_WORKER, Role.POM, Role.PRACTITIONER, Role.SENIOR)
 DECIDE_ROLES = (Role.POM, Role.PRACTITIONER, Role.SENIOR)
 
 
-def _person_of(obj: Any) -> Person | None:
-    if obj is None or isinstance(obj, Person):
-        return obj
-    return getattr(obj, "person", None)
-
-
-def _staff_with(user: Any, obj: Any, roles: tuple[str, ...]) -> bool:
-    if not (is_staff_user(user) and has_role(user, *roles)):
-        return False
-    person = _person_of(obj)
-    return person is None or person_in_scope(user, person)
-
-
 @rule("opportunities.view")
 def can_view(user: Any, obj: Any) -> bool:
     """See who could go out early and why, a prison's list and one person's criteria."""
-    return _staff_with(user, obj, VIEW_ROLES)
+    return staff_reaching(user, obj, VIEW_ROLES)
 
 
 @rule("opportunities.decide")
 def can_decide(user: Any, obj: Any) -> bool:
     """Record the sentence, decide, move an HDC case on, grant temporary release and record absences."""
-    return _staff_with(user, obj, DECIDE_ROLES)
+    return staff_reaching(user, obj, DECIDE_ROLES)
 
 
 @rule("opportunities.self")
@@ -49,5 +34,5 @@ def is_own(user: Any, obj: Any) -> bool:
     """A person sees their own dates and offers an address for HDC."""
     if getattr(user, "kind", None) != UserKind.PERSON:
         return False
-    person = _person_of(obj)
+    person = person_of(obj)
     return person is None or person.pk == user.person_id

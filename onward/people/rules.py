@@ -60,6 +60,21 @@ def person_in_scope(user: Any, person: Person) -> bool:
     return PEOPLE.allows(user, person)
 
 
+def person_of(obj: Any) -> Person | None:
+    """The person a rule's object is about: the person, a row with a `person`, or None for "any"."""
+    if obj is None or isinstance(obj, Person):
+        return obj
+    return getattr(obj, "person", None)
+
+
+def staff_reaching(user: Any, obj: Any, roles: tuple[str, ...]) -> bool:
+    """Staff past their second factor holding one of `roles`, and reaching the person `obj` is about."""
+    if not (is_staff_user(user) and has_role(user, *roles)):
+        return False
+    person = person_of(obj)
+    return person is None or person_in_scope(user, person)
+
+
 def acting_role(user: Any, person: Person) -> str:
     """The role through which this user reaches this person ("" when they do not)."""
     return PEOPLE.role_for(user, person) or ""
