@@ -24,47 +24,13 @@ PRACTITIONER_ASSIGNED_ELSEWHERE = 20
 def main() -> None:
     django_with_fresh_database()
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from onward.accounts.tests.factories import StaffFactory, TOTPDeviceFactory
     from onward.audit.services import audit_record, audit_verify
     from onward.core.audit_actions import AuditAction
-    from onward.core.database import database_statistics_refresh
-    from onward.organisations.models import Role, StaffRole
-    from onward.organisations.tests.factories import OfficeFactory, PduFactory
     from onward.people.models import Person
-    from onward.people.tests.factories import CommunityPersonFactory
 
-    pdu = PduFactory.create()
-    offices = [OfficeFactory.create(parent=pdu) for _ in range(10)]
-    senior = StaffFactory.create()
-    StaffRole.objects.create(user=senior, role=Role.SENIOR, unit=pdu)
-    TOTPDeviceFactory.create(user=senior)
-    template = CommunityPersonFactory.build(unit=offices[0])
-    Person.objects.bulk_create(
-        [
-            Person(
-                first_name=f"Person{i}",
-                last_name=f"Surname{i % 997}",
-                date_of_birth=template.date_of_birth,
-                crn=f"X{i:06d}",
-                status=template.status,
-                unit=offices[i % 10],
-                conditional_release_date=template.conditional_release_date,
-            )
-            for i in range(PEOPLE)
-        ],
-        batch_size=1000,
-    )
-    # A live system's statistics are at most an hour old (the `database_statistics` job); so are these.
-    database_statistics_refresh()
-    client = Client()
-    client.force_login(senior)
-    session = client.session
-    # Stand in for the authenticator step: mark the session as verified the way django-otp does.
-    session["otp_device_id"] = senior.totpdevice_set.get().persistent_id
-    session.save()
+    client = senior_over_delivery_unit(PEOPLE)
 
     timings = []
     for i in range(RUNS):
@@ -102,6 +68,49 @@ def main() -> None:
     print(f"audit_events_per_second = {audit_rate:.0f}")
     print(f"audit_verify_events_per_second = {verify_rate:.0f}")
     attention_bench()
+
+
+def senior_over_delivery_unit(people: int) -> Any:
+    """A signed-in test client for a senior practitioner over a delivery unit of `people` people (10 offices)."""
+    from django.test import Client
+
+    from onward.accounts.tests.factories import StaffFactory, TOTPDeviceFactory
+    from onward.core.database import database_statistics_refresh
+    from onward.organisations.models import Role, StaffRole
+    from onward.organisations.tests.factories import OfficeFactory, PduFactory
+    from onward.people.models import Person
+    from onward.people.tests.factories import CommunityPersonFactory
+
+    pdu = PduFactory.create()
+    offices = [OfficeFactory.create(parent=pdu) for _ in range(10)]
+    senior = StaffFactory.create()
+    StaffRole.objects.create(user=senior, role=Role.SENIOR, unit=pdu)
+    TOTPDeviceFactory.create(user=senior)
+    template = CommunityPersonFactory.build(unit=offices[0])
+    Person.objects.bulk_create(
+        [
+            Person(
+                first_name=f"Person{i}",
+                last_name=f"Surname{i % 997}",
+                date_of_birth=template.date_of_birth,
+                crn=f"X{i:06d}",
+                status=template.status,
+                unit=offices[i % 10],
+                conditional_release_date=template.conditional_release_date,
+            )
+            for i in range(people)
+        ],
+        batch_size=1000,
+    )
+    # A live system's statistics are at most an hour old (the `database_statistics` job); so are these.
+    database_statistics_refresh()
+    client = Client()
+    client.force_login(senior)
+    session = client.session
+    # Stand in for the authenticator step: mark the session as verified the way django-otp does.
+    session["otp_device_id"] = senior.totpdevice_set.get().persistent_id
+    session.save()
+    return client
 
 
 def attention_bench() -> None:

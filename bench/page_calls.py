@@ -12,6 +12,7 @@ import pstats
 import time
 
 from _setup import django_with_fresh_database
+from caseload import senior_over_delivery_unit
 
 PEOPLE = 5000
 RUNS = 20
@@ -19,42 +20,9 @@ RUNS = 20
 
 def main() -> None:
     django_with_fresh_database()
-    from django.test import Client
-
-    from onward.accounts.tests.factories import StaffFactory, TOTPDeviceFactory
-    from onward.core.database import database_statistics_refresh
-    from onward.organisations.models import Role, StaffRole
-    from onward.organisations.tests.factories import OfficeFactory, PduFactory
     from onward.people.models import Person
-    from onward.people.tests.factories import CommunityPersonFactory
 
-    pdu = PduFactory.create()
-    offices = [OfficeFactory.create(parent=pdu) for _ in range(10)]
-    senior = StaffFactory.create()
-    StaffRole.objects.create(user=senior, role=Role.SENIOR, unit=pdu)
-    TOTPDeviceFactory.create(user=senior)
-    template = CommunityPersonFactory.build(unit=offices[0])
-    Person.objects.bulk_create(
-        [
-            Person(
-                first_name=f"Person{i}",
-                last_name=f"Surname{i % 997}",
-                date_of_birth=template.date_of_birth,
-                crn=f"X{i:06d}",
-                status=template.status,
-                unit=offices[i % 10],
-                conditional_release_date=template.conditional_release_date,
-            )
-            for i in range(PEOPLE)
-        ],
-        batch_size=1000,
-    )
-    database_statistics_refresh()
-    client = Client()
-    client.force_login(senior)
-    session = client.session
-    session["otp_device_id"] = senior.totpdevice_set.get().persistent_id
-    session.save()
+    client = senior_over_delivery_unit(PEOPLE)
     ids = list(Person.objects.values_list("pk", flat=True)[:RUNS])
     client.get("/staff/")  # first requests load templates and caches: not counted
     client.get(f"/staff/people/{ids[0]}/")
