@@ -31,5 +31,5 @@ def test_run_scheduler_loops_until_sigterm():
         call_command("run_scheduler", interval=0.1)
     finally:
         timer.cancel()
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 120, "the scheduler hung after SIGTERM (a hang check, not a timing)"
     assert DBTaskResult.objects.count() == len(PERIODIC_JOBS), "ticks after the first find nothing due"

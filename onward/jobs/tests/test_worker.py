@@ -75,7 +75,7 @@ def test_the_worker_reports_a_heartbeat_while_it_runs_and_forgets_it_when_it_sto
     _run_worker_once()
     age = DBTaskResult.objects.get(pk=result.id).return_value
     assert age is not None
-    assert age < 5
+    assert age < 120, "a fresh heartbeat, not one left from long ago"
     assert not WorkerHeartbeat.objects.exists()
 
 
@@ -90,7 +90,7 @@ def test_the_worker_stops_cleanly_on_sigterm():
     finally:
         timer.cancel()
     assert stopped.value.code == 0
-    assert time.monotonic() - started < 10
+    assert time.monotonic() - started < 120, "the worker hung after SIGTERM (a hang check, not a timing)"
     assert not WorkerHeartbeat.objects.exists()
 
 
@@ -100,10 +100,13 @@ def test_the_heartbeat_thread_beats_on_its_own_connection():
     worker_heartbeat_record("w1", queues="default", now=long_ago)
     beats = WorkerHeartbeatThread("w1", queues="default", interval_seconds=0.05)
     beats.start()
-    time.sleep(0.5)
+    # Wait for the beat to show, however busy the machine (a fixed sleep is a guess at its speed).
+    deadline = time.monotonic() + 60
+    while WorkerHeartbeat.objects.get(worker_id="w1").beat_at <= long_ago + timedelta(minutes=59):
+        assert time.monotonic() < deadline, "the heartbeat thread never beat"
+        time.sleep(0.05)
     beats.stop()
     assert not beats.is_alive()
-    assert WorkerHeartbeat.objects.get(worker_id="w1").beat_at > long_ago + timedelta(minutes=59)
 
 
 @pytest.mark.django_db
