@@ -4,7 +4,7 @@ from typing import Any
 
 from onward.checkins.models import OfficeVisits
 from onward.checkins.selectors import suitability_screen_current
-from onward.checkins.services import checkin_modes_allowed
+from onward.checkins.services import modes_allowed_under
 from onward.checkins.suitability import reasons_described
 from onward.core.permissions import can
 from onward.people.models import Person
@@ -16,7 +16,7 @@ def checkin_suitability_section(user: Any, person: Person) -> RecordSection | No
     if not can(user, "checkin.suitability_screen", person):
         return None
     screen = suitability_screen_current(person)
-    allowed = checkin_modes_allowed(person)
+    allowed = modes_allowed_under(screen)
     return RecordSection(
         "checkins/_record_suitability.html",
         {

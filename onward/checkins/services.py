@@ -909,11 +909,15 @@ def verification_run(verification_id: int) -> dict[str, Any]:
 
 def checkin_mode_refusal(person: Person, office_visits: str) -> str | None:
     """Why check-ins may not run for this person in this mode (supplementing or replacing office visits),
-    in words that tell staff what to do next; None when they may.
+    in words that tell staff what to do next; None when they may. The newest screen decides."""
+    return mode_refusal_under(suitability_screen_current(person), office_visits)
 
-    The newest screen decides. Without one, check-ins may only supplement face-to-face contact; they
-    replace it only under an approved "suitable" screen; "not suitable" allows neither."""
-    screen = suitability_screen_current(person)
+
+def mode_refusal_under(screen: SuitabilityScreen | None, office_visits: str) -> str | None:
+    """checkin_mode_refusal for a person whose newest screen is `screen` (None: never screened).
+
+    Without a screen, check-ins may only supplement face-to-face contact; they replace it only under an
+    approved "suitable" screen; "not suitable" allows neither."""
     if screen is not None and screen.outcome == Suitability.NOT_SUITABLE:
         return _(
             "Remote check-ins are not suitable for this person: their latest suitability screen says so. "
@@ -941,7 +945,11 @@ def checkin_mode_refusal(person: Person, office_visits: str) -> str | None:
 
 def checkin_modes_allowed(person: Person) -> list[str]:
     """The modes the gate allows now, for pages and the API."""
-    return [mode for mode in OfficeVisits.values if checkin_mode_refusal(person, mode) is None]
+    return modes_allowed_under(suitability_screen_current(person))
+
+
+def modes_allowed_under(screen: SuitabilityScreen | None) -> list[str]:
+    return [mode for mode in OfficeVisits.values if mode_refusal_under(screen, mode) is None]
 
 
 def suitability_screen_record(
