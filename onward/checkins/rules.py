@@ -9,8 +9,8 @@ from onward.core.actors import UserKind, is_staff_user
 from onward.core.permissions import rule
 from onward.organisations.models import Role
 from onward.organisations.roles import has_role, staff_roles
-from onward.people.models import COMMUNITY_STATUSES, Person
-from onward.people.rules import people_visible_to, person_in_scope
+from onward.people.models import COMMUNITY_STATUSES
+from onward.people.rules import people_visible_to, person_in_scope, person_of, staff_reaching
 
 SUPERVISING_ROLES = (Role.PRACTITIONER, Role.SENIOR)
 STATISTICS_ROLES = (Role.SENIOR,)
@@ -27,23 +27,14 @@ def checkins_visible_to(user: Any) -> QuerySet[CheckIn]:
     return CheckIn.objects.filter(person__in=people_visible_to(user))
 
 
-def _person_of(obj: Any) -> Person | None:
-    if obj is None or isinstance(obj, Person):
-        return obj
-    return getattr(obj, "person", None)
-
-
 def _supervises(user: Any, obj: Any) -> bool:
-    if not (is_staff_user(user) and has_role(user, *SUPERVISING_ROLES)):
-        return False
-    person = _person_of(obj)
-    return person is None or person_in_scope(user, person)
+    return staff_reaching(user, obj, SUPERVISING_ROLES)
 
 
 @rule("checkin.enrol")
 def can_enrol(user: Any, obj: Any) -> bool:
     """Enrol a person on licence or an order, change their schedule, stop or restart check-ins."""
-    person = _person_of(obj)
+    person = person_of(obj)
     if person is not None and person.status not in COMMUNITY_STATUSES:
         return False
     return _supervises(user, obj)
@@ -65,7 +56,7 @@ def can_respond(user: Any, obj: Any) -> bool:
     """The person answers their own check-in, and only their own."""
     if getattr(user, "kind", None) != UserKind.PERSON:
         return False
-    person = _person_of(obj)
+    person = person_of(obj)
     return person is None or person.pk == user.person_id
 
 
@@ -82,7 +73,7 @@ def can_approve_screen(user: Any, obj: Any) -> bool:
     Whether they made the screen themselves is the service's check (suitability_screen_approve)."""
     if not is_staff_user(user):
         return False
-    person = _person_of(obj)
+    person = person_of(obj)
     if person is None:
         return has_role(user, Role.SENIOR)
     unit_path = person.unit.path if person.unit_id else ""
