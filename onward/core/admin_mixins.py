@@ -4,7 +4,7 @@ audit trail like services do, and show evidence read-only."""
 from typing import Any
 
 from django.contrib import admin
-from django.db import transaction
+from django.db import models, transaction
 from django.http import HttpRequest
 
 from onward.core.audit_actions import AuditAction
@@ -14,6 +14,9 @@ from onward.core.permissions import can
 
 class PolicyAdmin(admin.ModelAdmin):
     """Whoever the policy lets into the admin site ("admin.site") may use this page."""
+
+    # A web address typed without its scheme is taken as https:// (Django 6's default, set now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return can(request.user, "admin.site")
