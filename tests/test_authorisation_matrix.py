@@ -1149,7 +1149,7 @@ RESETTLEMENT_PERSON_PAGES = [
     ("/staff/people/{id}/plan/handover.pdf", MAY_VIEW),
     ("/staff/people/{id}/plan/release-pack.pdf", MAY_VIEW),
     ("/staff/people/{id}/plan/assess/", MAY_MANAGE_PLAN),
-    ("/staff/people/{id}/documents/", MAY_VIEW),
+    ("/staff/people/{id}/documents/", MAY_MANAGE_PLAN),  # papers: the plan's caseworkers, not security
 ]
 RESETTLEMENT_GENERAL = [
     ("/me/plan/", set(), 403),
@@ -1252,7 +1252,7 @@ def test_staff_download_documents_only_of_people_they_reach(world, staff_client,
     from onward.core.audit_actions import AuditAction
 
     document = documents_everywhere[subject]
-    allowed = subject in MAY_VIEW.get(role, set())
+    allowed = subject in MAY_MANAGE_PLAN.get(role, set())
     response = staff_client(world["staff"][role]).get(f"/staff/people/{document.person_id}/documents/{document.pk}/")
     assert response.status_code == (200 if allowed else 403), f"{role} {subject}"
     assert AuditEvent.objects.filter(action=AuditAction.DOCUMENT_DOWNLOADED).exists() == allowed

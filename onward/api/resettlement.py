@@ -329,7 +329,7 @@ def my_document_download(request: HttpRequest, document_id: Id) -> FileResponse:
     response=responses({200: DocumentsOut}, NOT_FOUND, UNPROCESSABLE),
     summary="A person's documents and ID and bank account applications",
 )
-@permission("resettlement.view")
+@permission("resettlement.documents")
 def person_documents(request: HttpRequest, person_id: Id) -> DocumentsOut:
     user = api_user(request)
     return _documents_out(user, _person(user, person_id, AuditAction.PERSON_VIEW_DOCUMENTS))
@@ -362,7 +362,7 @@ def person_document_upload(
     summary="Download a person's document",
     openapi_extra=FILE_RESPONSE,
 )
-@permission("resettlement.view")
+@permission("resettlement.documents")
 def person_document_download(request: HttpRequest, person_id: Id, document_id: Id) -> FileResponse:
     from onward.resettlement.views import document_response
 

@@ -12,7 +12,7 @@ import hashlib
 from typing import IO, Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -121,7 +121,7 @@ def document_remove(*, actor: StaffUser | PersonUser, document: Document) -> Doc
 def document_get(user: Any, document_id: int) -> Document:
     """One document the user may see (theirs, or a person they reach); Document.DoesNotExist otherwise."""
     document = Document.objects.select_related("person").get(pk=document_id, removed_at__isnull=True)
-    if not (can(user, "resettlement.self", document) or can(user, "resettlement.view", document.person)):
+    if not (can(user, "resettlement.self", document) or can(user, "resettlement.documents", document.person)):
         raise Document.DoesNotExist
     return document
 
@@ -131,7 +131,7 @@ def document_open(user: Any, document: Document) -> IO[bytes]:
     if getattr(user, "kind", None) == UserKind.PERSON:
         require(user, "resettlement.self", document)
     else:
-        require(user, "resettlement.view", document.person)
+        require(user, "resettlement.documents", document.person)
     audit_record(
         actor=user,
         role=acting_role(user, document.person),
@@ -144,7 +144,9 @@ def document_open(user: Any, document: Document) -> IO[bytes]:
 
 
 def documents_for(user: Any, person: Person) -> list[Document]:
-    """The person's documents still kept, newest first (the caller has already checked who may look)."""
+    """The person's documents still kept, newest first: for the person, or staff who may see their papers."""
+    if not (can(user, "resettlement.self", person) or can(user, "resettlement.documents", person)):
+        raise PermissionDenied("resettlement.documents")
     return list(Document.objects.filter(person=person, removed_at__isnull=True).select_related("uploaded_by"))
 
 

@@ -17,5 +17,6 @@ def resettlement_section(user: Any, person: Person) -> RecordSection | None:
         {
             "open_needs": Need.objects.filter(person=person, status__in=sorted(OPEN_NEED_STATUSES)).count(),
             "open_actions": PlanAction.objects.filter(person=person, done_at__isnull=True).count(),
+            "may_see_documents": can(user, "resettlement.documents", person),
         },
     )

@@ -2,7 +2,8 @@
 
 A person sees their own plan, ticks off their own actions and adds their own to-dos. Staff who reach
 the person (the people policy) see it; caseworkers who own cases (key workers, prison offender
-managers, practitioners, seniors) change it. Security see it and change nothing.
+managers, practitioners, seniors) change it and see the person's documents. Security see the plan and
+change nothing.
 """
 
 from typing import Any
@@ -43,6 +44,13 @@ def can_manage_plan(user: Any, obj: Any) -> bool:
     if not (is_staff_user(user) and has_role(user, *PLAN_ROLES)):
         return False
     return obj is None or acting_role(user, person_of(obj)) in PLAN_ROLES
+
+
+@rule("resettlement.documents")
+def can_see_documents(user: Any, obj: Any) -> bool:
+    """A person's documents (ID papers, bank and benefit letters): the caseworkers who own their plan, the
+    same staff who may change it. Security see the plan, not the papers."""
+    return can_manage_plan(user, obj)
 
 
 # --- Requests ---------------------------------------------------------------------------------

@@ -308,6 +308,7 @@ def _staff_context(request: HttpRequest, person: Person) -> dict[str, Any]:
         "person": person,
         "plan": selectors.plan_for_staff(request.user, person),
         "may_manage": can(request.user, "resettlement.manage", person),
+        "may_see_documents": can(request.user, "resettlement.documents", person),
         "statuses": NeedStatus.choices,
         "owners": Owner.choices,
         "staff_words": selectors.staff_words,
@@ -425,7 +426,7 @@ def my_document_remove(request: HttpRequest, document_id: int) -> HttpResponse:
     return redirect("resettlement:my_documents")
 
 
-@permission("resettlement.view")
+@permission("resettlement.documents")
 def person_documents(request: HttpRequest, person_id: int) -> HttpResponse:
     """Staff: the person's ID and bank account applications, and their documents."""
     person = person_get(request.user, person_id, purpose=AuditAction.PERSON_VIEW_DOCUMENTS)
@@ -454,7 +455,7 @@ def person_document_upload(request: HttpRequest, person_id: int) -> HttpResponse
     return redirect("resettlement:person_documents", person_id=person.pk)
 
 
-@permission("resettlement.view")
+@permission("resettlement.documents")
 def person_document_download(request: HttpRequest, person_id: int, document_id: int) -> FileResponse:
     person = person_get(request.user, person_id, purpose=AuditAction.PERSON_VIEW_DOCUMENTS)
     return document_response(request.user, _document(request, document_id, person))

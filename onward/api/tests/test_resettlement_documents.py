@@ -106,3 +106,24 @@ def test_the_person_uploads_and_a_renamed_program_is_refused(world, client, toke
     )
     assert made.status_code == 200
     assert Document.objects.get().person == world["person"]
+
+
+def test_security_see_the_plan_but_not_the_papers(world, org, make_staff, staff_client):
+    staff = staff_client(world["pom"])
+    uploaded = staff.post(
+        f"/api/v1/people/{world['person'].pk}/documents",
+        {"file": SimpleUploadedFile("birth.pdf", _pdf()), "kind": "letter", "title": "Birth certificate"},
+    )
+    assert uploaded.status_code == 200, uploaded.content
+    security = staff_client(make_staff(Role.SECURITY, org["ngt"]))
+    base = f"/api/v1/people/{world['person'].pk}"
+
+    assert security.get(f"{base}/plan").status_code == 200
+    assert security.get(f"{base}/documents").status_code == 403
+    assert security.get(f"{base}/documents/{uploaded.json()['id']}").status_code == 403
+    plan_page = f"/staff/people/{world['person'].pk}/plan/"
+    seen_by_security = security.get(plan_page)
+    assert seen_by_security.status_code == 200
+    assert "Documents and ID applications" not in seen_by_security.content.decode()
+    assert "Documents and ID applications" in staff.get(plan_page).content.decode()
+    assert staff.get(f"{base}/documents").status_code == 200
