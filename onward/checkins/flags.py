@@ -33,6 +33,7 @@ class FlagReason(TextChoices):
     LOCATION_UNCERTAIN = "location_uncertain", _("Location: Uncertain")
     VOICE_REVIEW = "voice_review", _("Voice: perhaps not the same voice")
     VOICE_NO_MATCH = "voice_no_match", _("Voice: a different voice")
+    VOICE_WRONG_DIGITS = "voice_wrong_digits", _("Voice: did not say the number on the screen")
     VOICE_RETRY = "voice_retry", _("Voice: not enough clear speech to check")
     MEDIA_SEEN_BEFORE = "media_seen_before", _("The photo or video was sent before (the same or nearly the same)")
 

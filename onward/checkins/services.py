@@ -1464,16 +1464,26 @@ def _flags_refresh(checkin: CheckIn) -> None:
     checkin.flagged = bool(reasons)
 
 
+WRONG_DIGITS = "wrong_digits"  # the voice check's reason code when the number heard is not the one asked
+
+
 def _voice_flags(checkin: CheckIn) -> list[FlagReason]:
-    """Why the voice needs a person's ears: the best voice result of the check-in's clips, if not a match."""
+    """Why the voice needs a person's ears: the best voice result of the check-in's clips, if not a match.
+
+    A clip whose digits were not the number asked (biometrics' "wrong_digits") is "no match" whatever the
+    voice; the reviewer is told that, not "a different voice": it may be a recording played back, or the
+    recogniser mishearing one clear reading (it hears about 98 numbers in 100 within one digit)."""
     heard = checkin.verifications.filter(status=VerificationStatus.DONE, voice_checked=True)
-    decisions = list(heard.values_list("voice_decision", flat=True))
+    results = list(heard.values_list("voice_decision", "voice_reason"))
+    decisions = {decision for decision, _reason in results}
     if not decisions or "match" in decisions:
         return []
     if "review" in decisions:
         return [FlagReason.VOICE_REVIEW]
-    if "no_match" in decisions:
+    if any(decision == "no_match" and reason != WRONG_DIGITS for decision, reason in results):
         return [FlagReason.VOICE_NO_MATCH]
+    if "no_match" in decisions:
+        return [FlagReason.VOICE_WRONG_DIGITS]
     return [FlagReason.VOICE_RETRY]
 
 

@@ -111,7 +111,7 @@ def test_the_migration_turns_stored_words_into_codes_and_back():
 
 
 # Reasons added after migration 0004, which only ever stored codes (its mapping stays frozen).
-ADDED_AFTER_0004 = {FlagReason.MEDIA_SEEN_BEFORE}
+ADDED_AFTER_0004 = {FlagReason.MEDIA_SEEN_BEFORE, FlagReason.VOICE_WRONG_DIGITS}
 
 
 def test_the_migration_knows_every_reason():

@@ -23,6 +23,22 @@ from onward.core.crypto import decrypt_bytes
 ANSWERS = {"mood": "well", "help": ["none"], "call_back": "no"}
 
 
+@pytest.fixture(autouse=True)
+def fixed_number(monkeypatch):
+    """The service draws a new six-digit number for each challenge, and the recogniser hears about 98 numbers
+    in 100 within one digit (docs/voice.md): a test on a random number failed now and then (once in a full
+    run). Here every challenge asks for one fixed number, the one challenge_new(seed=11) draws; how well the
+    recogniser hears numbers is measured in biometrics' own tests."""
+    from dataclasses import replace
+
+    from onward.biometrics import liveness
+
+    real = liveness.challenge_new
+    number = real(seed=11).digits
+    monkeypatch.setattr(liveness, "challenge_new", lambda **options: replace(real(**options), digits=number))
+    return number
+
+
 def _enrolment(case) -> Enrolment:
     # A stand-in face template (zeros) for dlib's engine, so the face step runs; the voice is what is tested.
     return EnrolmentFactory(person=case["person"], engine="dlib-resnet-v1")
@@ -119,7 +135,7 @@ def test_a_person_who_cannot_speak_or_hear_is_enrolled_without_voice_with_the_re
 
 
 @pytest.mark.django_db
-def test_the_check_in_clip_is_heard_and_the_result_kept_on_the_verification(case, clock):
+def test_the_check_in_clip_is_heard_and_the_result_kept_on_the_verification(case, clock, fixed_number):
     enrolment = services.voice_enrol(
         actor=case["practitioner"], enrolment=_enrolment(case), phrases=enrolment_phrases("rms")
     )
@@ -132,6 +148,7 @@ def test_the_check_in_clip_is_heard_and_the_result_kept_on_the_verification(case
     assert verification.voice_similarity >= 0.8
     assert verification.voice_reason == "ok"
     asked = verification.media.challenge_data["digits"]
+    assert asked == fixed_number
     assert verification.voice_details["digits_expected"] == asked
     assert verification.voice_details["digits_heard"] == asked
     assert verification.voice_details["digits_passed"] is True
@@ -175,7 +192,8 @@ def test_the_right_voice_reading_the_wrong_number_is_no_match_with_its_reason(ca
     account = person_account_ensure(case["person"])
     services.checkin_answers_save(actor=account, checkin=verification.checkin, answers=ANSWERS)
     submitted = services.checkin_submit(actor=account, checkin=verification.checkin, idempotency_key="wrong-number")
-    assert "voice_no_match" in submitted.flag_reasons
+    assert "voice_wrong_digits" in submitted.flag_reasons
+    assert "voice_no_match" not in submitted.flag_reasons, "the voice was theirs: the number was wrong"
     url = reverse("checkins:review", kwargs={"checkin_id": verification.checkin.pk})
     page = staff_client(case["practitioner"]).get(url).content.decode()
     assert "not the numbers asked for" in page
