@@ -228,8 +228,8 @@ def hdc_case_move(
         if target == HdcStage.ADDRESS:
             locked.risk_notes = notes
         elif target == HdcStage.DECISION:
-            address = address.strip()[:TEXT_MAX_CHARS]
-            if not address or not postcode.strip():
+            address, postcode = _text(address), _text(postcode)
+            if not address or not postcode:
                 raise ValidationError(_("Write the address that was checked, with its postcode."))
             locked.address, locked.postcode, locked.address_notes = address, postcode_tidy(postcode)[:8], notes
         elif target == HdcStage.LICENCE:
@@ -263,7 +263,7 @@ def address_propose(
     address, living_there = _text(address), _text(living_there)
     if not address:
         raise ValidationError(_("Write the address."))
-    tidy = postcode_tidy(postcode)
+    tidy = postcode_tidy(_text(postcode))
     if not tidy or len(tidy) > 8:
         raise ValidationError(_("Write the postcode, like LS1 4AP."))
     with transaction.atomic():
@@ -484,4 +484,7 @@ def _plain(value: Any) -> Any:
 
 
 def _text(value: str) -> str:
+    """Typed text, trimmed. A NUL character (never typed, and PostgreSQL cannot keep it) is refused."""
+    if "\x00" in (value or ""):
+        raise ValidationError(_("Some of what you wrote has a character we cannot keep. Type it again."))
     return (value or "").strip()[:TEXT_MAX_CHARS]

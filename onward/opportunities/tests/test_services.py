@@ -269,3 +269,26 @@ def test_sentence_is_stored_once_per_person(org, pom):
     person = eligible_person(org)
     assert Sentence.objects.filter(person=person).count() == 1
     assert Decision.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_nul_character_in_an_address_is_refused_in_plain_words_on_every_database(org, pom):
+    # The API fuzzer sent one to POST /api/v1/me/early-release/address: PostgreSQL refused it with a 500.
+    person = eligible_person(org)
+    from onward.accounts.services import person_account_ensure
+
+    account = person_account_ensure(person)
+    for address, postcode in (("1 Park\x00 Row", "LS1 4AP"), ("1 Park Row", "LS1\x00 4AP")):
+        with pytest.raises(ValidationError, match="character we cannot keep"):
+            services.address_propose(actor=account, person=person, address=address, postcode=postcode)
+    decision = services.decision_record(actor=pom, person=person, scheme="hdc", outcome="put_forward", today=TODAY)
+    case = services.hdc_case_move(actor=pom, case=decision.hdc_case, target=HdcStage.ADDRESS, notes="Low risk")
+    with pytest.raises(ValidationError, match="character we cannot keep"):
+        services.hdc_case_move(
+            actor=pom,
+            case=case,
+            target=HdcStage.DECISION,
+            notes="Checked",
+            address="1 Park\x00 Row",
+            postcode="LS1 4AP",
+        )
