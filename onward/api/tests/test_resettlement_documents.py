@@ -51,6 +51,13 @@ def _json(client: Any, path: str, body: dict[str, Any]) -> Any:
     return client.post(path, json.dumps(body), content_type="application/json")
 
 
+def _staff_upload(staff: Any, person: Any, filename: str, title: str) -> Any:
+    return staff.post(
+        f"/api/v1/people/{person.pk}/documents",
+        {"file": SimpleUploadedFile(filename, _pdf()), "kind": "letter", "title": title},
+    )
+
+
 def test_staff_track_an_application_and_a_wrong_move_is_refused(world, staff_client):
     staff = staff_client(world["pom"])
     base = f"/api/v1/people/{world['person'].pk}/applications"
@@ -71,10 +78,7 @@ def test_staff_track_an_application_and_a_wrong_move_is_refused(world, staff_cli
 
 def test_staff_upload_and_the_person_downloads_by_device_token(world, client, staff_client, token_for):
     staff = staff_client(world["pom"])
-    response = staff.post(
-        f"/api/v1/people/{world['person'].pk}/documents",
-        {"file": SimpleUploadedFile("scan.jpg", _pdf()), "kind": "letter", "title": "Housing letter"},
-    )
+    response = _staff_upload(staff, world["person"], "scan.jpg", "Housing letter")
     assert response.status_code == 200, response.content
     document = response.json()
     assert document["content_type"] == "application/pdf"
@@ -110,10 +114,7 @@ def test_the_person_uploads_and_a_renamed_program_is_refused(world, client, toke
 
 def test_security_see_the_plan_but_not_the_papers(world, org, make_staff, staff_client):
     staff = staff_client(world["pom"])
-    uploaded = staff.post(
-        f"/api/v1/people/{world['person'].pk}/documents",
-        {"file": SimpleUploadedFile("birth.pdf", _pdf()), "kind": "letter", "title": "Birth certificate"},
-    )
+    uploaded = _staff_upload(staff, world["person"], "birth.pdf", "Birth certificate")
     assert uploaded.status_code == 200, uploaded.content
     security = staff_client(make_staff(Role.SECURITY, org["ngt"]))
     base = f"/api/v1/people/{world['person'].pk}"
